@@ -1,0 +1,79 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Security;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Accounts;
+
+[AllowAnonymous]
+[EnableRateLimiting(RateLimitPolicies.SignIn)]
+public sealed class SignInModel(
+    SignInManager<Account> signIn, UserManager<Account> users, AuditLog audit, IStringLocalizer<SharedResource> t) : PageModel
+{
+    [BindProperty, Required, EmailAddress, StringLength(254)]
+    public string Email { get; set; } = "";
+
+    [BindProperty, Required, StringLength(1000)]
+    public string Password { get; set; } = "";
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? Message { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!ModelState.IsValid)
+        {
+            Message = t["Enter your work email and password."];
+            return Page();
+        }
+        var account = await users.FindByEmailAsync(Email.Trim());
+        if (account is null)
+        {
+            // Same answer as a wrong password: nobody learns who has an account.
+            audit.RecordFor(null, null, AuditActions.SignInFailed, "account", null, "failure");
+            await audit.SaveAsync(ct);
+            Message = t["That email and password do not match. Check them and try again."];
+            return Page();
+        }
+
+        var result = await signIn.PasswordSignInAsync(account, Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignIn, "account", account.Id.ToString("N"), "success");
+            await audit.SaveAsync(ct);
+            return LocalRedirect(SafeReturnUrl(ReturnUrl));
+        }
+        if (result.RequiresTwoFactor)
+        {
+            return RedirectToPage("/Accounts/TwoFactorSignIn", new { returnUrl = SafeReturnUrl(ReturnUrl) });
+        }
+        if (result.IsLockedOut)
+        {
+            audit.RecordFor(account.OrganisationId, account.Id, AuditActions.LockedOut, "account", account.Id.ToString("N"), "denied");
+            await audit.SaveAsync(ct);
+            Message = t["This account is locked for a while after too many attempts. Try again in 15 minutes, or ask your administrator."];
+            return Page();
+        }
+        audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), "failure");
+        await audit.SaveAsync(ct);
+        Message = t["That email and password do not match. Check them and try again."];
+        return Page();
+    }
+
+    public static string SafeReturnUrl(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            ? returnUrl
+            : "/";
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Security;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Accounts;
+
+/// <summary>The second step of signing in, reached only after a correct password.</summary>
+[AllowAnonymous]
+[EnableRateLimiting(RateLimitPolicies.SignIn)]
+public sealed class TwoFactorSignInModel(SignInManager<Account> signIn, AuditLog audit, IStringLocalizer<SharedResource> t) : PageModel
+{
+    [BindProperty]
+    public string? Code { get; set; }
+
+    [BindProperty]
+    public string? RecoveryCode { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? Message { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync() =>
+        await signIn.GetTwoFactorAuthenticationUserAsync() is null ? RedirectToPage("/Accounts/SignIn") : Page();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var code = (Code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        return await CompleteAsync(code.Length is 6 && code.All(char.IsAsciiDigit)
+            ? account => signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false)
+            : null, ct);
+    }
+
+    public async Task<IActionResult> OnPostRecoveryAsync(CancellationToken ct)
+    {
+        var code = (RecoveryCode ?? "").Replace(" ", "", StringComparison.Ordinal);
+        return await CompleteAsync(code.Length is > 0 and < 64
+            ? account => signIn.TwoFactorRecoveryCodeSignInAsync(code)
+            : null, ct);
+    }
+
+    private async Task<IActionResult> CompleteAsync(Func<Account, Task<SignInResult>>? attempt, CancellationToken ct)
+    {
+        var account = await signIn.GetTwoFactorAuthenticationUserAsync();
+        if (account is null)
+        {
+            return RedirectToPage("/Accounts/SignIn");
+        }
+        var result = attempt is null ? SignInResult.Failed : await attempt(account);
+        if (result.Succeeded)
+        {
+            audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignIn, "account", account.Id.ToString("N"), "success");
+            await audit.SaveAsync(ct);
+            return LocalRedirect(SignInModel.SafeReturnUrl(ReturnUrl));
+        }
+        audit.RecordFor(account.OrganisationId, account.Id, result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed,
+            "account", account.Id.ToString("N"), result.IsLockedOut ? "denied" : "failure");
+        await audit.SaveAsync(ct);
+        Message = result.IsLockedOut
+            ? t["This account is locked for a while after too many attempts. Try again in 15 minutes, or ask your administrator."]
+            : t["That code did not work. Codes change every 30 seconds; enter the one showing now."];
+        return Page();
+    }
+}

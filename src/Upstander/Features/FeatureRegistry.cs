@@ -1,0 +1,27 @@
+using Upstander.Features.Accounts;
+using Upstander.Features.Organisations;
+using Upstander.Features.People;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features;
+
+/// <summary>The one list of features: each adds its services and maps its API here.</summary>
+public static class FeatureRegistry
+{
+    public static IServiceCollection AddUpstanderFeatures(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<OrganisationSetup>();
+        services.AddScoped<Demo.DemoSeeder>();
+        services.AddScoped<Platform.Auditing.AuditLog>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapUpstanderFeatures(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Upstander API");
+        api.MapPeopleApi();
+        api.MapAccountsApi();
+        app.MapHealth();
+        return app;
+    }
+}

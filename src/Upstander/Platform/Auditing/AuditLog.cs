@@ -1,0 +1,61 @@
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+using Upstander.Platform.Tenancy;
+
+namespace Upstander.Platform.Auditing;
+
+/// <summary>Standard audit action names, so queries and reports agree on spelling.</summary>
+public static class AuditActions
+{
+    public const string SignIn = "account.sign-in";
+    public const string SignInFailed = "account.sign-in-failed";
+    public const string LockedOut = "account.locked-out";
+    public const string SignOut = "account.sign-out";
+    public const string TwoFactorEnabled = "account.two-factor-enabled";
+    public const string TwoFactorDisabled = "account.two-factor-disabled";
+    public const string PasskeyAdded = "account.passkey-added";
+    public const string PasswordSet = "account.password-set";
+    public const string InvitationCreated = "invitation.created";
+    public const string InvitationAccepted = "invitation.accepted";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string RolesChanged = "person.roles-changed";
+    public const string PersonCreated = "person.created";
+    public const string PersonUpdated = "person.updated";
+    public const string ProtectedRead = "protected.read";
+    public const string ProtectedWrite = "protected.write";
+    public const string ImportValidated = "people.import-validated";
+    public const string ImportApplied = "people.import-applied";
+    public const string OrganisationCreated = "organisation.created";
+    public const string TokenIssued = "token.issued";
+    public const string TokenRevoked = "token.revoked";
+    public const string KeysRotated = "keys.rotated";
+}
+
+/// <summary>
+/// Records audit events in the caller's unit of work: the event is written, and chained, by the same
+/// <see cref="AppDbContext.SaveChangesAsync(CancellationToken)"/> that writes the change it describes.
+/// </summary>
+public sealed class AuditLog(AppDbContext db, CurrentActor actor, OrganisationScope scope, TimeProvider clock)
+{
+    public const int DetailMaxLength = 200;
+
+    public void Record(string action, string? targetType = null, string? targetId = null, string outcome = "success", string? detail = null) =>
+        db.AuditEvents.Add(new AuditEvent(clock.GetUtcNow(), scope.OrganisationId, actor.Kind, actor.Id, action, targetType, targetId, outcome,
+            detail is { Length: > DetailMaxLength } ? detail[..DetailMaxLength] : detail));
+
+    public void Record(string action, string? targetType, Guid targetId, string outcome = "success", string? detail = null) =>
+        Record(action, targetType, targetId.ToString("N"), outcome, detail);
+
+    /// <summary>Records an event for a named actor when nobody is signed in yet (sign-in attempts, invitation acceptance).</summary>
+    public void RecordFor(Guid? organisationId, Guid? accountId, string action, string? targetType, string? targetId, string outcome) =>
+        db.AuditEvents.Add(new AuditEvent(clock.GetUtcNow(), organisationId, accountId is null ? "anonymous" : "account", accountId, action, targetType, targetId, outcome));
+
+    public Task SaveAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
+
+    /// <summary>Records that protected content was read, and saves at once: the read is what is audited, whatever happens next.</summary>
+    public async Task RecordReadAsync(string targetType, Guid targetId, CancellationToken ct)
+    {
+        Record(AuditActions.ProtectedRead, targetType, targetId);
+        await db.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,186 @@
+using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Accounts;
+using Upstander.Features.Demo;
+using Upstander.Features.Organisations;
+using Upstander.Features.People;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Protection;
+using Upstander.Platform.Security;
+using Upstander.Platform.Tenancy;
+
+namespace Upstander.Platform.Cli;
+
+/// <summary>
+/// The same executable's administrative verbs. Each builds the full service container (same
+/// configuration, same database, same keys) without starting the web server.
+/// </summary>
+public static class CliVerbs
+{
+    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "migrate", "create-organisation", "create-admin", "import-people", "audit", "seed-demo", "keys", "schema-script",
+    };
+
+    public static bool IsVerb(string[] args) => args.Length > 0 && Names.Contains(args[0]);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var database = new Option<string?>("--database") { Description = "sqlite (default) or postgres", Recursive = true };
+        var connection = new Option<string?>("--connection") { Description = "SQLite file or PostgreSQL connection string", Recursive = true };
+        var masterKeyFile = new Option<string?>("--master-key-file") { Description = "Path of the master key file", Recursive = true };
+
+        var root = new RootCommand("Upstander administrative verbs") { database, connection, masterKeyFile };
+
+        WebApplication Host(ParseResult parse)
+        {
+            var settings = new List<string>();
+            if (parse.GetValue(database) is { } d) settings.Add($"--Database:Provider={(d.Equals("postgres", StringComparison.OrdinalIgnoreCase) ? "Postgres" : "Sqlite")}");
+            if (parse.GetValue(connection) is { } c) settings.Add($"--Database:Connection={c}");
+            if (parse.GetValue(masterKeyFile) is { } k) settings.Add($"--Protection:MasterKeyFile={k}");
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. settings] });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.AddUpstander();
+            return builder.Build();
+        }
+
+        async Task<int> InScope(ParseResult parse, Func<IServiceProvider, Task<int>> work, bool migrate = true)
+        {
+            await using var app = Host(parse);
+            using var scope = app.Services.CreateScope();
+            scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAsSystem();
+            try
+            {
+                if (migrate)
+                {
+                    await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+                }
+                return await work(scope.ServiceProvider);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or IOException)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return 1;
+            }
+        }
+
+        var migrateCommand = new Command("migrate", "Apply pending database migrations under a lock.");
+        migrateCommand.SetAction((parse, ct) => InScope(parse, async services =>
+        {
+            var applied = await services.GetRequiredService<MigrationRunner>().MigrateAsync(ct);
+            await output.WriteLineAsync(applied.Count == 0 ? "The database is up to date." : $"Applied migrations: {string.Join(", ", applied.Select(v => v.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)))}.");
+            return 0;
+        }, migrate: false));
+        root.Subcommands.Add(migrateCommand);
+
+        var orgName = new Option<string>("--name") { Description = "The organisation's name", Required = true };
+        var createOrganisation = new Command("create-organisation", "Create an organisation.") { orgName };
+        createOrganisation.SetAction((parse, ct) => InScope(parse, async services =>
+        {
+            var organisation = await services.GetRequiredService<OrganisationSetup>().CreateOrganisationAsync(parse.GetValue(orgName)!, false, ct);
+            await output.WriteLineAsync($"Created organisation {organisation.Name} with id {organisation.Id}.");
+            return 0;
+        }));
+        root.Subcommands.Add(createOrganisation);
+
+        var adminOrg = new Option<Guid>("--organisation") { Description = "The organisation id", Required = true };
+        var adminName = new Option<string>("--name") { Required = true };
+        var adminEmail = new Option<string>("--email") { Required = true };
+        var adminEmployeeId = new Option<string>("--employee-id") { Required = true };
+        var createAdmin = new Command("create-admin", "Add an administrator and print their one-time invitation link.") { adminOrg, adminName, adminEmail, adminEmployeeId };
+        createAdmin.SetAction((parse, ct) => InScope(parse, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            var organisationId = parse.GetValue(adminOrg);
+            if (!await db.Organisations.IgnoreQueryFilters().AnyAsync(o => o.Id == organisationId, ct))
+            {
+                await error.WriteLineAsync($"No organisation has the id {organisationId}.");
+                return 1;
+            }
+            var setup = services.GetRequiredService<OrganisationSetup>();
+            var (person, _) = await setup.CreatePersonWithAccountAsync(organisationId,
+                new PersonDetails(parse.GetValue(adminName)!, parse.GetValue(adminEmail)!, parse.GetValue(adminEmployeeId)!, null, null, null, null, null, null, null),
+                [Roles.Admin], password: null, ct);
+            var (invitation, token) = Invitation.Create(organisationId, person.Id, [Roles.Admin], null, TimeProvider.System.GetUtcNow());
+            db.Invitations.Add(invitation);
+            services.GetRequiredService<AuditLog>().Record(AuditActions.InvitationCreated, "person", person.Id);
+            await db.SaveChangesAsync(ct);
+            var baseUrl = services.GetRequiredService<IConfiguration>()["PublicUrl"] ?? Startup.DefaultUrl;
+            await output.WriteLineAsync($"Administrator added. Give them this link (valid for 7 days, shown once):");
+            await output.WriteLineAsync($"{baseUrl}/account/invitation?token={token}");
+            return 0;
+        }));
+        root.Subcommands.Add(createAdmin);
+
+        var audit = new Command("audit", "Audit log verbs.");
+        var verify = new Command("verify", "Verify the audit chain: exit 0 when intact, 3 when broken.");
+        verify.SetAction((parse, ct) => InScope(parse, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            var key = services.GetRequiredService<KeyRing>().AuditKey();
+            var rows = db.AuditEvents.IgnoreQueryFilters().AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable();
+            var result = AuditChain.Verify(await rows.ToListAsync(ct), key);
+            await output.WriteLineAsync(result.Intact
+                ? $"Audit chain intact: {result.RowsChecked} events verified."
+                : $"Audit chain BROKEN at event {result.BrokenAtSequence}: {result.Problem}.");
+            return result.Intact ? 0 : 3;
+        }));
+        audit.Subcommands.Add(verify);
+        root.Subcommands.Add(audit);
+
+        var seed = new Command("seed-demo", "Create the demo organisation and print its sign-ins once.");
+        seed.SetAction((parse, ct) => InScope(parse, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            if (await db.Organisations.IgnoreQueryFilters().AnyAsync(o => o.IsDemo, ct))
+            {
+                await error.WriteLineAsync("A demo organisation already exists.");
+                return 1;
+            }
+            var credentials = await services.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+            DemoSeeder.Print(credentials, output, services.GetRequiredService<IConfiguration>()["PublicUrl"] ?? Startup.DefaultUrl);
+            return 0;
+        }));
+        root.Subcommands.Add(seed);
+
+        var keys = new Command("keys", "Key ring verbs.");
+        var rotate = new Command("rotate", "Create a new field key; new data is sealed with it, old data still opens.");
+        rotate.SetAction((parse, ct) => InScope(parse, async services =>
+        {
+            var id = await services.GetRequiredService<KeyRing>().RotateAsync(ct);
+            services.GetRequiredService<AuditLog>().Record(AuditActions.KeysRotated, "protection-key", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await services.GetRequiredService<AppDbContext>().SaveChangesAsync(ct);
+            await output.WriteLineAsync($"Field key {id} is now active.");
+            return 0;
+        }));
+        keys.Subcommands.Add(rotate);
+        var newKeyFile = new Option<string>("--new-master-key-file") { Required = true, Description = "File holding the new master key (base64 of 32 bytes)" };
+        var rewrap = new Command("rewrap", "Re-wrap every data key under a new master key.") { newKeyFile };
+        rewrap.SetAction((parse, ct) => InScope(parse, async services =>
+        {
+            var path = parse.GetValue(newKeyFile)!;
+            var next = MasterKey.Load(new ProtectionOptions { MasterKeyFile = path }, Directory.GetCurrentDirectory(), null);
+            var count = await services.GetRequiredService<KeyRing>().RewrapAsync(next, ct);
+            await output.WriteLineAsync($"Re-wrapped {count} keys under master key {next.Fingerprint}. Start Upstander with the new key file now.");
+            return 0;
+        }));
+        keys.Subcommands.Add(rewrap);
+        root.Subcommands.Add(keys);
+
+        var schema = new Command("schema-script", "Print the schema the EF model expects for --database (to help write a new migration file).");
+        schema.SetAction((parse, ct) => InScope(parse, async services =>
+        {
+            await output.WriteLineAsync(services.GetRequiredService<AppDbContext>().Database.GenerateCreateScript());
+            return 0;
+        }, migrate: false));
+        root.Subcommands.Add(schema);
+
+        PeopleImportCli.Add(root, InScope, output, error);
+
+        var parsed = root.Parse(args);
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+}

@@ -1,0 +1,122 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Accounts;
+using Upstander.Features.Organisations;
+using Upstander.Features.People;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Protection;
+using Upstander.Platform.Tenancy;
+
+namespace Upstander.Platform.Data;
+
+/// <summary>
+/// The one database context. Organisation-owned rows are filtered to <see cref="CurrentOrganisationId"/>;
+/// audit events added in a unit of work are chained under a lock as it saves.
+/// </summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options, OrganisationScope scope, IServiceProvider services)
+    : IdentityDbContext<Account, IdentityRole<Guid>, Guid>(options)
+{
+    /// <summary>Serialises appends to the audit chain within this process; PostgreSQL adds an advisory lock across processes.</summary>
+    private static readonly SemaphoreSlim AuditGate = new(1, 1);
+    private const long AuditAdvisoryLockKey = 0x55505354_41554449; // "UPSTAUDI"
+
+    public Guid? CurrentOrganisationId => scope.OrganisationId;
+
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Department> Departments => Set<Department>();
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<ProtectionKey> ProtectionKeys => Set<ProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (Database.IsSqlite())
+        {
+            // SQLite has no native timestamp with offset; store UTC ticks so ordering and comparison work in SQL.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicks>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        IdentityTables.Configure(builder);
+
+        builder.Entity<Organisation>().HasQueryFilter(o => o.Id == CurrentOrganisationId);
+        builder.Entity<AuditEvent>().HasQueryFilter(e => e.OrganisationId == CurrentOrganisationId);
+        foreach (var entity in builder.Model.GetEntityTypes().Where(t => typeof(IOrganisationOwned).IsAssignableFrom(t.ClrType)))
+        {
+            builder.Entity(entity.ClrType).HasQueryFilter(OrganisationFilter(entity.ClrType));
+        }
+    }
+
+    private LambdaExpression OrganisationFilter(Type type)
+    {
+        var row = Expression.Parameter(type, "row");
+        var owner = Expression.Convert(Expression.Property(row, nameof(IOrganisationOwned.OrganisationId)), typeof(Guid?));
+        var current = Expression.Property(Expression.Constant(this), nameof(CurrentOrganisationId));
+        return Expression.Lambda(Expression.Equal(owner, current), row);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var pending = ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        foreach (var changed in ChangeTracker.Entries<AuditEvent>().Where(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("Audit events are append-only.");
+        }
+        if (pending.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        await AuditGate.WaitAsync(cancellationToken);
+        try
+        {
+            var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+            try
+            {
+                if (Database.IsNpgsql())
+                {
+                    await Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditAdvisoryLockKey})", cancellationToken);
+                }
+                var tail = await AuditEvents.IgnoreQueryFilters().AsNoTracking()
+                    .OrderByDescending(e => e.Sequence)
+                    .Select(e => new { e.Sequence, e.Hash })
+                    .FirstOrDefaultAsync(cancellationToken);
+                var key = services.GetRequiredService<KeyRing>().AuditKey();
+                AuditChain.Link(pending.OrderBy(e => e.At), tail?.Sequence ?? 0, tail?.Hash ?? AuditChain.Genesis, key);
+                var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+                if (ownTransaction is not null)
+                {
+                    await ownTransaction.CommitAsync(cancellationToken);
+                }
+                return written;
+            }
+            finally
+            {
+                if (ownTransaction is not null)
+                {
+                    await ownTransaction.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            AuditGate.Release();
+        }
+    }
+}
+
+internal sealed class DateTimeOffsetToUtcTicks()
+    : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks,
+        v => new DateTimeOffset(v, TimeSpan.Zero));

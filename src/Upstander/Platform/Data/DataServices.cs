@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Upstander.Platform.Tenancy;
+
+namespace Upstander.Platform.Data;
+
+public static class DataServices
+{
+    public static IServiceCollection AddUpstanderData(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton(options);
+        services.AddScoped<OrganisationScope>();
+        services.AddSingleton<SqlitePragmas>();
+        services.AddDbContext<AppDbContext>((provider, db) =>
+        {
+            switch (options.Provider)
+            {
+                case DatabaseProvider.Postgres:
+                    if (string.IsNullOrWhiteSpace(options.Connection))
+                    {
+                        throw new InvalidOperationException("Database:Provider is Postgres but Database:Connection is empty. Give an Npgsql connection string, e.g. --Database:Connection \"Host=127.0.0.1;Database=upstander;Username=upstander\".");
+                    }
+                    db.UseNpgsql(options.Connection);
+                    break;
+                default:
+                    db.UseSqlite(options.SqliteConnectionString(contentRoot));
+                    db.AddInterceptors(provider.GetRequiredService<SqlitePragmas>());
+                    break;
+            }
+        });
+        services.AddScoped<MigrationRunner>();
+        return services;
+    }
+
+    /// <summary>The directory holding the SQLite file, or null on PostgreSQL: the master key must never live there.</summary>
+    public static string? DataDirectory(this DatabaseOptions options, string contentRoot)
+    {
+        if (options.Provider != DatabaseProvider.Sqlite)
+        {
+            return null;
+        }
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.SqliteConnectionString(contentRoot));
+        return Path.GetDirectoryName(Path.GetFullPath(builder.DataSource, contentRoot));
+    }
+}

@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Upstander.Platform.Protection;
+
+/// <summary>Bound from the "Protection" configuration section.</summary>
+public sealed class ProtectionOptions
+{
+    /// <summary>Base64 of 32 bytes. Takes precedence over the key file; suits a secrets manager or environment variable.</summary>
+    public string? MasterKey { get; set; }
+
+    /// <summary>Path of the master key file. Default keys/master.key, created on first start. Never inside the data directory.</summary>
+    public string? MasterKeyFile { get; set; }
+}
+
+/// <summary>
+/// The key-encryption key. It wraps the data keys held in the database and never itself touches the
+/// database, so a copy of the database (or a backup of data/) alone opens nothing.
+/// </summary>
+public sealed class MasterKey
+{
+    private readonly byte[] _key;
+
+    public MasterKey(byte[] key)
+    {
+        if (key.Length != 32)
+        {
+            throw new ArgumentException("The master key must be exactly 32 bytes.", nameof(key));
+        }
+        _key = key;
+        Fingerprint = Convert.ToHexStringLower(HMACSHA256.HashData(_key, "upstander master key fingerprint"u8))[..16];
+    }
+
+    /// <summary>Identifies the key without revealing it, so a wrong key gives a clear error rather than garbage.</summary>
+    public string Fingerprint { get; }
+
+    public static MasterKey Load(ProtectionOptions options, string contentRoot, string? dataDirectory)
+    {
+        if (!string.IsNullOrWhiteSpace(options.MasterKey))
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = Convert.FromBase64String(options.MasterKey.Trim());
+            }
+            catch (FormatException)
+            {
+                throw new InvalidOperationException("Protection:MasterKey is not valid base64.");
+            }
+            return new MasterKey(bytes);
+        }
+
+        var path = Path.GetFullPath(options.MasterKeyFile ?? Path.Combine("keys", "master.key"), contentRoot);
+        if (dataDirectory is not null && IsInside(path, Path.GetFullPath(dataDirectory)))
+        {
+            throw new InvalidOperationException(
+                "The master key file must not be kept in the data directory: a copy of the data would then carry its own key. Set Protection:MasterKeyFile elsewhere.");
+        }
+        if (!File.Exists(path))
+        {
+            var directory = Path.GetDirectoryName(path)!;
+            Directory.CreateDirectory(directory);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            var fresh = RandomNumberGenerator.GetBytes(32);
+            using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(fresh)));
+            }
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            return new MasterKey(fresh);
+        }
+        try
+        {
+            return new MasterKey(Convert.FromBase64String(File.ReadAllText(path).Trim()));
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"The master key file {path} does not hold base64 of 32 bytes.");
+        }
+    }
+
+    public string Wrap(byte[] dataKey, int keyId, string purpose)
+    {
+        var nonce = RandomNumberGenerator.GetBytes(12);
+        var tag = new byte[16];
+        var cipher = new byte[dataKey.Length];
+        using var aes = new AesGcm(_key, 16);
+        aes.Encrypt(nonce, dataKey, cipher, tag, WrapContext(keyId, purpose));
+        return Convert.ToBase64String([.. nonce, .. tag, .. cipher]);
+    }
+
+    public byte[] Unwrap(string wrapped, int keyId, string purpose)
+    {
+        var bytes = Convert.FromBase64String(wrapped);
+        var plain = new byte[bytes.Length - 28];
+        using var aes = new AesGcm(_key, 16);
+        aes.Decrypt(bytes.AsSpan(0, 12), bytes.AsSpan(28), bytes.AsSpan(12, 16), plain, WrapContext(keyId, purpose));
+        return plain;
+    }
+
+    private static byte[] WrapContext(int keyId, string purpose) => Encoding.UTF8.GetBytes($"upstander key v1|{keyId}|{purpose}");
+
+    private static bool IsInside(string path, string directory) =>
+        path.StartsWith(directory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+}

@@ -1,0 +1,157 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+using Upstander.Features.Accounts;
+using Upstander.Platform.Data;
+using Upstander.Platform.Web;
+
+namespace Upstander.Platform.Security;
+
+/// <summary>Bound from "RateLimits". Defaults suit a real deployment; tests raise them except where they test limits.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Sign-in, two-factor and invitation-acceptance attempts per client per minute.</summary>
+    public int SignInPerMinute { get; set; } = 10;
+
+    /// <summary>Form posts and API writes per person (or anonymous client) per minute.</summary>
+    public int SubmissionsPerMinute { get; set; } = 60;
+
+    /// <summary>Invitations an admin may create per hour.</summary>
+    public int InvitationsPerHour { get; set; } = 500;
+}
+
+public static class RateLimitPolicies
+{
+    public const string SignIn = "sign-in";
+    public const string Invitations = "invitations";
+}
+
+public static class SecurityServices
+{
+    public const string CookieOrToken = "CookieOrToken";
+
+    public static IServiceCollection AddUpstanderSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentActor>();
+
+        services.AddIdentity<Account, IdentityRole<Guid>>(o =>
+            {
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                o.User.RequireUniqueEmail = true;
+                o.SignIn.RequireConfirmedAccount = false;
+                o.Password.RequiredLength = 12;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
+                o.Password.RequiredUniqueChars = 4;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddClaimsPrincipalFactory<AccountClaimsFactory>()
+            .AddDefaultTokenProviders();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "upstander.session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            o.LoginPath = "/account/sign-in";
+            o.LogoutPath = "/account/sign-out";
+            o.AccessDeniedPath = "/account/access-denied";
+            o.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+        });
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+        services.ConfigureExternalCookie(o => o.Cookie.SameSite = SameSiteMode.Lax);
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieOrToken;
+                o.DefaultChallengeScheme = CookieOrToken;
+            })
+            .AddPolicyScheme(CookieOrToken, "Cookie or personal access token", o =>
+                o.ForwardDefaultSelector = context =>
+                    context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                        ? PersonalAccessTokenHandler.SchemeName
+                        : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, PersonalAccessTokenHandler>(PersonalAccessTokenHandler.SchemeName, null);
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "upstander.antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.HeaderName = "RequestVerificationToken";
+        });
+
+        var limits = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton(limits);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, ct) => TooManyRequests.WriteAsync(context.HttpContext, ct);
+
+            // Every submission (any unsafe method), per person or, for anonymous callers, per client address.
+            // The address is used only as an in-memory partition key and is never stored or logged.
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method)
+                    ? RateLimitPartition.GetNoLimiter("read")
+                    : RateLimitPartition.GetFixedWindowLimiter(ClientKey(context), _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = limits.SubmissionsPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    }));
+
+            o.AddPolicy(RateLimitPolicies.SignIn, context =>
+                HttpMethods.IsGet(context.Request.Method)
+                    ? RateLimitPartition.GetNoLimiter("read")
+                    : RateLimitPartition.GetFixedWindowLimiter("signin:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = limits.SignInPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    }));
+
+            o.AddPolicy(RateLimitPolicies.Invitations, context =>
+                HttpMethods.IsGet(context.Request.Method)
+                    ? RateLimitPartition.GetNoLimiter("read")
+                    : RateLimitPartition.GetFixedWindowLimiter("invite:" + ClientKey(context), _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = limits.InvitationsPerHour,
+                        Window = TimeSpan.FromHours(1),
+                        QueueLimit = 0,
+                    }));
+        });
+        return services;
+    }
+
+    private static string ClientKey(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true
+            ? "person:" + context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value
+            : "anon:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

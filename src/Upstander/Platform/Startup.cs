@@ -1,0 +1,118 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Demo;
+using Upstander.Platform.Data;
+using Upstander.Platform.Protection;
+using Upstander.Platform.Security;
+
+namespace Upstander.Platform;
+
+/// <summary>Holds the one-time code that protects the first-run page until the first organisation exists.</summary>
+public sealed class FirstRunCode
+{
+    public string? Code { get; private set; }
+
+    public void Issue() => Code = string.Create(9, RandomNumberGenerator.GetBytes(8), static (span, bytes) =>
+    {
+        const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        for (var i = 0; i < 9; i++)
+        {
+            span[i] = i == 4 ? '-' : alphabet[bytes[i < 4 ? i : i - 1] % alphabet.Length];
+        }
+    });
+
+    public bool Matches(string? attempt) =>
+        Code is not null && attempt is not null
+        && CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.ASCII.GetBytes(Code), System.Text.Encoding.ASCII.GetBytes(attempt.Trim().ToUpperInvariant()));
+
+    public void Clear() => Code = null;
+}
+
+public static class Startup
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>Migrates, loads keys, ensures roles, seeds the demo when asked, and refuses unsafe binding.</summary>
+    public static async Task PrepareUpstanderAsync(this WebApplication app, CancellationToken ct = default)
+    {
+        using (var scope = app.Services.CreateScope())
+        {
+            var services = scope.ServiceProvider;
+            if (app.Configuration.GetValue("Database:MigrateOnStart", true))
+            {
+                await services.GetRequiredService<MigrationRunner>().MigrateAsync(ct);
+            }
+            app.Services.GetRequiredService<KeyRing>().Reload();
+            await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
+
+            var db = services.GetRequiredService<AppDbContext>();
+            var anyOrganisation = await db.Organisations.IgnoreQueryFilters().AnyAsync(ct);
+            if (app.Configuration.GetValue<bool>("Demo") && !anyOrganisation)
+            {
+                var credentials = await services.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+                DemoSeeder.Print(credentials, Console.Out, app.Configuration["PublicUrl"] ?? DefaultUrl);
+                anyOrganisation = true;
+            }
+            if (!anyOrganisation)
+            {
+                var code = app.Services.GetRequiredService<FirstRunCode>();
+                code.Issue();
+                // Straight to the console, never through logging: log sinks are not a place for secrets.
+                await Console.Out.WriteLineAsync($"No organisation yet. Open {app.Configuration["PublicUrl"] ?? DefaultUrl}/setup and enter the set-up code {code.Code}.");
+            }
+
+            var hasDemo = app.Configuration.GetValue<bool>("Demo") || await db.Organisations.IgnoreQueryFilters().AnyAsync(o => o.IsDemo, ct);
+            if (hasDemo)
+            {
+                var unsafeUrl = ListeningUrls(app.Configuration).FirstOrDefault(u => !IsLoopback(u));
+                if (unsafeUrl is not null)
+                {
+                    throw new InvalidOperationException(
+                        $"Demo data is present, and its credentials are published, so Upstander listens only on loopback. Refusing to listen on {unsafeUrl}.");
+                }
+            }
+        }
+    }
+
+    public static IEnumerable<string> ListeningUrls(IConfiguration configuration)
+    {
+        var urls = configuration["urls"] ?? configuration["ASPNETCORE_URLS"] ?? configuration["http_ports"] ?? DefaultUrl;
+        var split = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var endpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>();
+        return split.Concat(endpoints);
+    }
+
+    /// <summary>True only for addresses that no other machine can reach.</summary>
+    public static bool IsLoopback(string url)
+    {
+        var candidate = url.Contains("://", StringComparison.Ordinal) ? url : "http://" + url;
+        // "*" and "+" are wildcards Kestrel accepts but Uri does not.
+        if (candidate.Contains("://*", StringComparison.Ordinal) || candidate.Contains("://+", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        if (!Uri.TryCreate(candidate, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+        if (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+    }
+
+    private static async Task EnsureRolesAsync(RoleManager<IdentityRole<Guid>> roles)
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole<Guid>(role) { Id = Guid.CreateVersion7() });
+            }
+        }
+    }
+}
