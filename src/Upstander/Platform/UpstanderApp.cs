@@ -43,6 +43,7 @@ public static class UpstanderApp
         builder.Logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.None);
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<FirstRunCode>();
         services.AddUpstanderData(configuration, contentRoot);
         services.AddUpstanderProtection(configuration, contentRoot);
         services.AddUpstanderSecurity(configuration);

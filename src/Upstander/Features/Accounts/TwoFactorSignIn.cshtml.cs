@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Security;
 using Upstander.Platform.Web;
+using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 
 namespace Upstander.Features.Accounts;
 

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Accounts;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+
+namespace Upstander.Tests.Features.Accounts;
+
+public sealed class SignInTests : IAsyncLifetime
+{
+    private readonly UpstanderFactory _factory = new();
+    private TestOrganisation _org = null!;
+
+    public async Task InitializeAsync() => _org = await _factory.CreateOrganisationAsync("Sign In Org");
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task An_employee_signs_in_with_a_password_and_reaches_their_home_page()
+    {
+        var client = await _factory.SignInAsync(_org[Roles.Employee]);
+        var home = await client.GetStringAsync("/");
+        home.ShouldContain("Your support and reports");
+        home.ShouldNotContain("Administration</h2>");
+    }
+
+    [Fact]
+    public async Task A_privileged_account_needs_the_two_factor_code_before_it_is_signed_in()
+    {
+        var client = _factory.Browser();
+        var response = await client.PostFormAsync("/account/sign-in", new() { ["Email"] = _org[Roles.Admin].Email, ["Password"] = UpstanderFactory.Password });
+        response.Headers.Location!.OriginalString.ShouldStartWith("/account/sign-in/two-factor");
+        (await client.GetAsync("/admin")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var wrong = await client.PostFormAsync(response.Headers.Location.OriginalString, new() { ["Code"] = "000000" });
+        wrong.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await wrong.Content.ReadAsStringAsync()).ShouldContain("That code did not work");
+
+        var right = await client.PostFormAsync(response.Headers.Location.OriginalString, new() { ["Code"] = Totp.Code(_org[Roles.Admin].TotpKey!) });
+        right.Headers.Location!.OriginalString.ShouldBe("/");
+        (await client.GetAsync("/admin")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one()
+    {
+        var client = _factory.Browser();
+        for (var i = 0; i < 5; i++)
+        {
+            await client.PostFormAsync("/account/sign-in", new() { ["Email"] = _org[Roles.Leader].Email, ["Password"] = "not the password " + i });
+        }
+        var response = await client.PostFormAsync("/account/sign-in", new() { ["Email"] = _org[Roles.Leader].Email, ["Password"] = UpstanderFactory.Password });
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("locked");
+
+        // Identity measures lockout on the real clock, so check the recorded end rather than waiting.
+        var end = await _factory.InScopeAsync(_org.Id, async services =>
+        {
+            var users = services.GetRequiredService<UserManager<Account>>();
+            return (await users.FindByIdAsync(_org[Roles.Leader].AccountId.ToString()))!.LockoutEnd;
+        });
+        end!.Value.ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(14), DateTimeOffset.UtcNow.AddMinutes(16));
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session_and_asks_the_browser_to_clear_site_data()
+    {
+        var client = await _factory.SignInAsync(_org[Roles.Employee]);
+        var response = await client.PostFormAsync("/account/sign-out", new(), tokenFrom: "/");
+        response.Headers.GetValues("Clear-Site-Data").Single().ShouldContain("\"cookies\"");
+        (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task The_api_answers_for_the_signed_in_person()
+    {
+        var client = await _factory.SignInAsync(_org[Roles.Researcher]);
+        var me = await client.GetFromJsonAsync<MeView>("/api/v1/me");
+        me!.PersonId.ShouldBe(_org[Roles.Researcher].PersonId);
+        me.Roles.ShouldBe([Roles.Employee, Roles.Researcher], ignoreOrder: true);
+    }
+}
