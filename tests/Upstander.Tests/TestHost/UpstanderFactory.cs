@@ -22,10 +22,12 @@ namespace Upstander.Tests.TestHost;
 public sealed partial class UpstanderFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDatabase;
 
-    public UpstanderFactory(Engine engine = Engine.Sqlite, IDictionary<string, string?>? settings = null)
+    public UpstanderFactory(Engine engine = Engine.Sqlite, IDictionary<string, string?>? settings = null, TestDatabase? database = null)
     {
-        Database = TestDatabase.Create(engine);
+        Database = database ?? TestDatabase.Create(engine);
+        _ownsDatabase = database is null;
         _settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = engine.ToString(),
@@ -68,7 +70,10 @@ public sealed partial class UpstanderFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 
     /// <summary>Runs work in a service scope acting for an organisation (or none), as the system.</summary>
