@@ -38,7 +38,7 @@ public static class UpstanderApp
         builder.WebHost.ConfigureKestrel(o =>
         {
             o.AddServerHeader = false;
-            o.Limits.MaxRequestBodySize = 30 * 1024 * 1024;
+            o.Limits.MaxRequestBodySize = RequestSizeLimit.DefaultMaxBytes;
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.None);
 
@@ -59,6 +59,7 @@ public static class UpstanderApp
             {
                 o.RootDirectory = "/Features";
                 o.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute());
+                o.Conventions.ConfigureFilter(new InvalidFormStatus());
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
@@ -77,6 +78,7 @@ public static class UpstanderApp
     public static WebApplication MapUpstander(this WebApplication app)
     {
         app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<RequestSizeLimit>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = "/error",

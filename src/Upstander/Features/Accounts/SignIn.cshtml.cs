@@ -27,6 +27,14 @@ public sealed class SignInModel(
 
     public string? Message { get; private set; }
 
+    /// <summary>Shows the message and answers 400 (see InvalidFormStatus): the attempt was not accepted.</summary>
+    private PageResult Refuse(string message)
+    {
+        Message = message;
+        ModelState.AddModelError("", message);
+        return Page();
+    }
+
     public void OnGet()
     {
     }
@@ -35,8 +43,7 @@ public sealed class SignInModel(
     {
         if (!ModelState.IsValid)
         {
-            Message = t["Enter your work email and password."];
-            return Page();
+            return Refuse(t["Enter your work email and password."]);
         }
         var account = await users.FindByEmailAsync(Email.Trim());
         if (account is null)
@@ -44,8 +51,7 @@ public sealed class SignInModel(
             // Same answer as a wrong password: nobody learns who has an account.
             audit.RecordFor(null, null, AuditActions.SignInFailed, "account", null, "failure");
             await audit.SaveAsync(ct);
-            Message = t["That email and password do not match. Check them and try again."];
-            return Page();
+            return Refuse(t["That email and password do not match. Check them and try again."]);
         }
 
         var result = await signIn.PasswordSignInAsync(account, Password, isPersistent: false, lockoutOnFailure: true);
@@ -63,13 +69,11 @@ public sealed class SignInModel(
         {
             audit.RecordFor(account.OrganisationId, account.Id, AuditActions.LockedOut, "account", account.Id.ToString("N"), "denied");
             await audit.SaveAsync(ct);
-            Message = t["This account is locked for a while after too many attempts. Try again in 15 minutes, or ask your administrator."];
-            return Page();
+            return Refuse(t["This account is locked for a while after too many attempts. Try again in 15 minutes, or ask your administrator."]);
         }
         audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), "failure");
         await audit.SaveAsync(ct);
-        Message = t["That email and password do not match. Check them and try again."];
-        return Page();
+        return Refuse(t["That email and password do not match. Check them and try again."]);
     }
 
     public static string SafeReturnUrl(string? returnUrl) =>

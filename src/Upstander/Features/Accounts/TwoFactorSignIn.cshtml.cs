@@ -27,6 +27,14 @@ public sealed class TwoFactorSignInModel(SignInManager<Account> signIn, AuditLog
 
     public string? Message { get; private set; }
 
+    /// <summary>Shows the message and answers 400 (see InvalidFormStatus): the attempt was not accepted.</summary>
+    private PageResult Refuse(string message)
+    {
+        Message = message;
+        ModelState.AddModelError("", message);
+        return Page();
+    }
+
     public async Task<IActionResult> OnGetAsync() =>
         await signIn.GetTwoFactorAuthenticationUserAsync() is null ? RedirectToPage("/Accounts/SignIn") : Page();
 
@@ -63,9 +71,8 @@ public sealed class TwoFactorSignInModel(SignInManager<Account> signIn, AuditLog
         audit.RecordFor(account.OrganisationId, account.Id, result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed,
             "account", account.Id.ToString("N"), result.IsLockedOut ? "denied" : "failure");
         await audit.SaveAsync(ct);
-        Message = result.IsLockedOut
+        return Refuse(result.IsLockedOut
             ? t["This account is locked for a while after too many attempts. Try again in 15 minutes, or ask your administrator."]
-            : t["That code did not work. Codes change every 30 seconds; enter the one showing now."];
-        return Page();
+            : t["That code did not work. Codes change every 30 seconds; enter the one showing now."]);
     }
 }
