@@ -41,12 +41,7 @@ public static class Startup
         using (var scope = app.Services.CreateScope())
         {
             var services = scope.ServiceProvider;
-            if (app.Configuration.GetValue("Database:MigrateOnStart", true))
-            {
-                await services.GetRequiredService<MigrationRunner>().MigrateAsync(ct);
-            }
-            app.Services.GetRequiredService<KeyRing>().Reload();
-            await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
+            await EnsureReadyAsync(services, app.Configuration.GetValue("Database:MigrateOnStart", true), ct);
 
             var db = services.GetRequiredService<AppDbContext>();
             var anyOrganisation = await db.Organisations.IgnoreQueryFilters().AnyAsync(ct);
@@ -103,6 +98,20 @@ public static class Startup
             return true;
         }
         return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+    }
+
+    /// <summary>
+    /// What both the web app and every CLI verb need before doing anything: the schema migrated, the
+    /// key ring loaded (created on first run) and the fixed roles present.
+    /// </summary>
+    public static async Task EnsureReadyAsync(IServiceProvider services, bool migrate, CancellationToken ct)
+    {
+        if (migrate)
+        {
+            await services.GetRequiredService<MigrationRunner>().MigrateAsync(ct);
+        }
+        services.GetRequiredService<KeyRing>().Reload();
+        await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
     }
 
     private static async Task EnsureRolesAsync(RoleManager<IdentityRole<Guid>> roles)

@@ -56,7 +56,7 @@ public static class CliVerbs
             {
                 if (migrate)
                 {
-                    await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+                    await Startup.EnsureReadyAsync(scope.ServiceProvider, migrate: true, CancellationToken.None);
                 }
                 return await work(scope.ServiceProvider);
             }

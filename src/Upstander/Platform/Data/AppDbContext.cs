@@ -78,6 +78,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Organis
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
+        // Load the key before taking the write lock: a first load may itself write to the key ring.
+        var key = services.GetRequiredService<KeyRing>().AuditKey();
         await AuditGate.WaitAsync(cancellationToken);
         try
         {
@@ -92,7 +94,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Organis
                     .OrderByDescending(e => e.Sequence)
                     .Select(e => new { e.Sequence, e.Hash })
                     .FirstOrDefaultAsync(cancellationToken);
-                var key = services.GetRequiredService<KeyRing>().AuditKey();
                 AuditChain.Link(pending.OrderBy(e => e.At), tail?.Sequence ?? 0, tail?.Hash ?? AuditChain.Genesis, key);
                 var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
                 if (ownTransaction is not null)

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Demo;
+using Upstander.Platform;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+
+namespace Upstander.Tests.Features.Demo;
+
+public sealed class DemoTests
+{
+    [Fact]
+    public async Task Seed_demo_prints_one_working_sign_in_per_role_once_and_builds_a_believable_organisation()
+    {
+        await using var database = TestDatabase.Create(Engine.Sqlite);
+        var seeded = await Cli.RunAsync(database, "seed-demo");
+        seeded.ExitCode.ShouldBe(0, seeded.Error);
+        var credentials = Regex.Matches(seeded.Output, @"^\s+(\w+)\s+(\S+@\S+)\s+(\S+)$", RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => (Email: m.Groups[2].Value, Password: m.Groups[3].Value));
+        credentials.Keys.ShouldBe(Roles.All, ignoreOrder: true);
+
+        (await Cli.RunAsync(database, "seed-demo")).ExitCode.ShouldBe(1, "a second demo organisation is refused");
+
+        await using var factory = new UpstanderFactory(database: database);
+        var (people, departments, withoutManager, organisationIsDemo) = await factory.InScopeAsync(null, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            var organisation = await db.Organisations.IgnoreQueryFilters().SingleAsync();
+            var everyone = await db.People.IgnoreQueryFilters().ToListAsync();
+            return (everyone.Count, await db.Departments.IgnoreQueryFilters().CountAsync(), everyone.Count(p => p.ManagerId is null), organisation.IsDemo);
+        });
+        people.ShouldBeInRange(35, 45);
+        departments.ShouldBeGreaterThanOrEqualTo(5);
+        withoutManager.ShouldBe(1, "only the chief executive has no manager");
+        organisationIsDemo.ShouldBeTrue();
+
+        var client = factory.Browser();
+        var employee = credentials[Roles.Employee];
+        var response = await client.PostFormAsync("/account/sign-in", new() { ["Email"] = employee.Email, ["Password"] = employee.Password });
+        response.Headers.Location!.OriginalString.ShouldBe("/");
+        (await client.GetStringAsync("/")).ShouldContain("Hello, Ruth");
+    }
+
+    [Fact]
+    public async Task With_demo_data_present_the_server_refuses_to_listen_beyond_loopback()
+    {
+        await using var factory = new UpstanderFactory(settings: new Dictionary<string, string?> { ["Demo"] = "true", ["urls"] = "http://0.0.0.0:5099" });
+        var error = Should.Throw<InvalidOperationException>(() => factory.Server);
+        error.Message.ShouldContain("listens only on loopback");
+    }
+
+    [Fact]
+    public async Task The_demo_starts_on_first_run_with_the_demo_flag()
+    {
+        await using var factory = new UpstanderFactory(settings: new Dictionary<string, string?> { ["Demo"] = "true", ["urls"] = "http://127.0.0.1:5099" });
+        var organisations = await factory.InScopeAsync(null, services =>
+            services.GetRequiredService<AppDbContext>().Organisations.IgnoreQueryFilters().Select(o => o.Name).ToListAsync());
+        organisations.ShouldBe([DemoSeeder.OrganisationName]);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:5080", true)]
+    [InlineData("http://127.0.0.1:5080", true)]
+    [InlineData("http://127.8.9.10:80", true)]
+    [InlineData("http://[::1]:5080", true)]
+    [InlineData("http://0.0.0.0:5080", false)]
+    [InlineData("http://*:5080", false)]
+    [InlineData("http://+:5080", false)]
+    [InlineData("http://[::]:5080", false)]
+    [InlineData("http://192.168.1.20:5080", false)]
+    [InlineData("http://upstander.example.org", false)]
+    [InlineData("not a url", false)]
+    public void Only_loopback_addresses_count_as_loopback(string url, bool loopback) =>
+        Startup.IsLoopback(url).ShouldBe(loopback);
+}
