@@ -14,6 +14,7 @@ public static class AuditActions
     public const string TwoFactorEnabled = "account.two-factor-enabled";
     public const string TwoFactorDisabled = "account.two-factor-disabled";
     public const string PasskeyAdded = "account.passkey-added";
+    public const string PasskeyRemoved = "account.passkey-removed";
     public const string PasswordSet = "account.password-set";
     public const string InvitationCreated = "invitation.created";
     public const string InvitationAccepted = "invitation.accepted";
