@@ -75,7 +75,10 @@ public static class SecurityServices
 
         services.AddAuthentication(o =>
             {
+                // AddIdentity sets DefaultAuthenticateScheme to its cookie, which would win over DefaultScheme
+                // and leave bearer tokens unread; authenticate through the policy scheme too.
                 o.DefaultScheme = CookieOrToken;
+                o.DefaultAuthenticateScheme = CookieOrToken;
                 o.DefaultChallengeScheme = CookieOrToken;
             })
             .AddPolicyScheme(CookieOrToken, "Cookie or personal access token", o =>
