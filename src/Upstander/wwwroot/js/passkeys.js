@@ -99,11 +99,13 @@ const say = (message) => {
   status.hidden = !message;
 };
 
-// Messages come from the page (data-cancelled, data-refused, data-failed on the status element), so they are localized.
+// Messages come from the page (data-cancelled, data-exists, data-refused, data-failed on the status element), so they are localized.
 // The browser's own cancellation (the person closed the prompt) needs no alarming message.
 const explain = (error) => {
   const texts = document.querySelector("[data-passkey-status]")?.dataset ?? {};
   if (error?.name === "NotAllowedError" || error?.name === "AbortError") return texts.cancelled ?? "";
+  // The authenticator already holds a passkey for this account (WebAuthn's excludeCredentials at work).
+  if (error?.name === "InvalidStateError") return texts.exists ?? texts.failed ?? "";
   return (error?.fromServer ? texts.refused : texts.failed) ?? "";
 };
 

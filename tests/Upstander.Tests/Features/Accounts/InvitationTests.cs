@@ -70,6 +70,23 @@ public sealed partial class InvitationTests : IAsyncLifetime
         actions.ShouldContain(AuditActions.InvitationCreated);
         actions.ShouldContain(AuditActions.InvitationAccepted);
         actions.ShouldContain(AuditActions.TwoFactorEnabled);
+
+        // Nothing secret reached the logs: not the link's token, the password, the key or a recovery code.
+        var logs = _factory.Logs.All;
+        logs.ShouldNotContain(AccountsTestKit.TokenOf(link));
+        logs.ShouldNotContain("lantern orchard pebble violin");
+        logs.ShouldNotContain(key.Replace(" ", "", StringComparison.Ordinal));
+        logs.ShouldNotContain(codes[0].Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task The_new_invitation_page_finds_people_without_an_account()
+    {
+        await _factory.AddPersonAsync(_org.Id, "Sami Searchable", "sami@invite.example");
+        var page = await _admin.GetStringAsync("/admin/invitations/new?q=searchable");
+        page.ShouldContain("Sami Searchable");
+        (await _admin.GetStringAsync("/admin/invitations/new?q=leader")).ShouldNotContain(_org[Roles.Leader].Email);
+        (await _admin.GetAsync($"/admin/invitations/new?person={Guid.NewGuid()}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]
