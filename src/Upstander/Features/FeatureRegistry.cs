@@ -13,6 +13,7 @@ public static class FeatureRegistry
         services.AddScoped<OrganisationSetup>();
         services.AddScoped<Demo.DemoSeeder>();
         services.AddScoped<Platform.Auditing.AuditLog>();
+        services.AddAccounts();
         return services;
     }
 
@@ -21,6 +22,7 @@ public static class FeatureRegistry
         var api = app.MapGroup("/api/v1").WithTags("Upstander API");
         api.MapPeopleApi();
         api.MapAccountsApi();
+        app.MapPasskeyEndpoints();
         app.MapHealth();
         return app;
     }

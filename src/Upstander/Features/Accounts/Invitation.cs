@@ -60,6 +60,21 @@ public sealed class Invitation : IOrganisationOwned
     }
 
     public void Revoke(DateTimeOffset now) => RevokedAt ??= now;
+
+    public InvitationStatus StatusAt(DateTimeOffset now) =>
+        AcceptedAt is not null ? InvitationStatus.Accepted
+        : RevokedAt is not null ? InvitationStatus.Revoked
+        : now >= ExpiresAt ? InvitationStatus.Expired
+        : InvitationStatus.Pending;
+}
+
+/// <summary>Where an invitation stands, as the admin list shows it.</summary>
+public enum InvitationStatus
+{
+    Pending,
+    Accepted,
+    Expired,
+    Revoked,
 }
 
 public sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitation>

@@ -56,11 +56,18 @@ public sealed class OrganisationSetup(
         return (person, account);
     }
 
-    public async Task<Account> CreateAccountAsync(Person person, string? password, CancellationToken ct)
+    public Task<Account> CreateAccountAsync(Person person, string? password, CancellationToken ct) =>
+        CreateAccountAsync(person, password, Guid.CreateVersion7(), ct);
+
+    /// <summary>
+    /// Creates the person's account with a chosen id: a passkey registered before the account exists
+    /// already carries its account id (the WebAuthn user handle).
+    /// </summary>
+    public async Task<Account> CreateAccountAsync(Person person, string? password, Guid accountId, CancellationToken ct)
     {
         var account = new Account
         {
-            Id = Guid.CreateVersion7(),
+            Id = accountId,
             OrganisationId = person.OrganisationId,
             PersonId = person.Id,
             UserName = person.WorkEmail,

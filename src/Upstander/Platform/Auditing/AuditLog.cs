@@ -14,6 +14,7 @@ public static class AuditActions
     public const string TwoFactorEnabled = "account.two-factor-enabled";
     public const string TwoFactorDisabled = "account.two-factor-disabled";
     public const string PasskeyAdded = "account.passkey-added";
+    public const string PasskeyRemoved = "account.passkey-removed";
     public const string PasswordSet = "account.password-set";
     public const string InvitationCreated = "invitation.created";
     public const string InvitationAccepted = "invitation.accepted";
@@ -40,7 +41,7 @@ public sealed class AuditLog(AppDbContext db, CurrentActor actor, OrganisationSc
     public const int DetailMaxLength = 200;
 
     public void Record(string action, string? targetType = null, string? targetId = null, string outcome = "success", string? detail = null) =>
-        db.AuditEvents.Add(new AuditEvent(clock.GetUtcNow(), scope.OrganisationId, actor.Kind, actor.Id, action, targetType, targetId, outcome,
+        Add(new AuditEvent(clock.GetUtcNow(), scope.OrganisationId, actor.Kind, actor.Id, action, targetType, targetId, outcome,
             detail is { Length: > DetailMaxLength } ? detail[..DetailMaxLength] : detail));
 
     public void Record(string action, string? targetType, Guid targetId, string outcome = "success", string? detail = null) =>
@@ -48,7 +49,19 @@ public sealed class AuditLog(AppDbContext db, CurrentActor actor, OrganisationSc
 
     /// <summary>Records an event for a named actor when nobody is signed in yet (sign-in attempts, invitation acceptance).</summary>
     public void RecordFor(Guid? organisationId, Guid? accountId, string action, string? targetType, string? targetId, string outcome) =>
-        db.AuditEvents.Add(new AuditEvent(clock.GetUtcNow(), organisationId, accountId is null ? "anonymous" : "account", accountId, action, targetType, targetId, outcome));
+        Add(new AuditEvent(clock.GetUtcNow(), organisationId, accountId is null ? "anonymous" : "account", accountId, action, targetType, targetId, outcome));
+
+    /// <summary>
+    /// Until the save chains it, an event has a temporary, unique negative sequence: several events in one
+    /// unit of work (a bulk invitation, an account created with its roles) must not collide on the key.
+    /// </summary>
+    private void Add(AuditEvent auditEvent)
+    {
+        auditEvent.Sequence = Interlocked.Decrement(ref _temporarySequence);
+        db.AuditEvents.Add(auditEvent);
+    }
+
+    private static long _temporarySequence;
 
     public Task SaveAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
 

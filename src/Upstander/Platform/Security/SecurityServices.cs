@@ -77,6 +77,8 @@ public static class SecurityServices
         // the selector so a Bearer token is honoured wherever a cookie would be.
         services.AddAuthentication(o =>
             {
+                // AddIdentity sets DefaultAuthenticateScheme to its cookie, which would win over DefaultScheme
+                // and leave bearer tokens unread; authenticate through the policy scheme too.
                 o.DefaultScheme = CookieOrToken;
                 o.DefaultAuthenticateScheme = CookieOrToken;
                 o.DefaultChallengeScheme = CookieOrToken;

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
+using Upstander.Platform.Security;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Accounts;
+
+/// <summary>
+/// Where an invitation link lands. Anyone holding the link may use it once, so the page is anonymous
+/// and rate limited like sign-in; it says nothing about a link it cannot use beyond why.
+/// </summary>
+[AllowAnonymous]
+[EnableRateLimiting(RateLimitPolicies.SignIn)]
+public sealed class AcceptInvitationModel(InvitationAcceptance acceptance, IStringLocalizer<SharedResource> t) : PageModel
+{
+    public const int PasswordMaxLength = 200;
+
+    [BindProperty(SupportsGet = true)]
+    public string? Token { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    [BindProperty]
+    public string? ConfirmPassword { get; set; }
+
+    public UsableInvitation? Invitation { get; private set; }
+    public InvitationProblem Problem { get; private set; }
+    public bool SignedInAlready { get; private set; }
+    public List<string> Errors { get; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : Refused();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct))
+        {
+            return Refused();
+        }
+        var password = Password ?? "";
+        if (password.Length == 0)
+        {
+            Errors.Add(t["Choose a password."]);
+        }
+        else if (password.Length > PasswordMaxLength)
+        {
+            Errors.Add(t["Use at most {0} characters.", PasswordMaxLength]);
+        }
+        else if (!string.Equals(password, ConfirmPassword, StringComparison.Ordinal))
+        {
+            Errors.Add(t["The two passwords are not the same. Type the same password in both fields."]);
+        }
+        else
+        {
+            Errors.AddRange((await acceptance.CheckPasswordAsync(Invitation!, password)).Select(e => PasswordMessages.Describe(e, t)));
+        }
+        if (Errors.Count > 0)
+        {
+            return Page();
+        }
+        try
+        {
+            await acceptance.AcceptWithPasswordAsync(Invitation!, password, ct);
+        }
+        catch (ArgumentException)
+        {
+            // Identity refused the account itself (for example, the email is already in use elsewhere).
+            Errors.Add(t["Your account could not be created. Ask your administrator to check your details in the directory."]);
+            return Page();
+        }
+        return Redirect(Invitation!.RequiresTwoFactor ? TwoFactorRequirement.SetupPath + "?required=1" : "/");
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken ct)
+    {
+        if (User.Identity?.IsAuthenticated == true)
+        {
+            // Accepting would replace the signed-in session with the invited person's; ask them to choose.
+            SignedInAlready = true;
+            return false;
+        }
+        (Invitation, Problem) = await acceptance.FindAsync(Token, ct);
+        return Invitation is not null;
+    }
+
+    private PageResult Refused()
+    {
+        Response.StatusCode = SignedInAlready ? StatusCodes.Status409Conflict
+            : Problem == InvitationProblem.NotFound ? StatusCodes.Status404NotFound
+            : StatusCodes.Status410Gone;
+        return Page();
+    }
+}

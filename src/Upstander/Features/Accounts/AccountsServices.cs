@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Upstander.Features.Accounts;
+
+public static class AccountsServices
+{
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    {
+        // In place of Identity's default store, so authenticator keys and recovery codes are sealed at rest.
+        services.Replace(ServiceDescriptor.Scoped<IUserStore<Account>, AccountStore>());
+        services.AddScoped<InvitationIssuer>();
+        services.AddScoped<InvitationAcceptance>();
+        services.AddScoped<TokenIssuer>();
+        return services;
+    }
+}

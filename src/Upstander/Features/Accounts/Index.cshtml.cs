@@ -1,0 +1,143 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Security;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Accounts;
+
+public sealed record PasskeyRow(string Id, string Name, DateTimeOffset CreatedAt);
+
+/// <summary>Your account: passkeys (add, rename, remove), two-factor status and your password.</summary>
+public sealed class IndexModel(
+    UserManager<Account> users, SignInManager<Account> signIn, AuditLog audit, CurrentActor actor, IStringLocalizer<SharedResource> t) : PageModel
+{
+    public const int PasswordMaxLength = 200;
+
+    [BindProperty] public string? PasskeyId { get; set; }
+    [BindProperty] public string? PasskeyName { get; set; }
+    [BindProperty] public string? CurrentPassword { get; set; }
+    [BindProperty] public string? NewPassword { get; set; }
+    [BindProperty] public string? ConfirmPassword { get; set; }
+
+    public string Email { get; private set; } = "";
+    public bool HasPassword { get; private set; }
+    public bool TwoFactorEnabled { get; private set; }
+    public IReadOnlyList<PasskeyRow> Passkeys { get; private set; } = [];
+    public string? Message { get; private set; }
+    public List<string> Errors { get; } = [];
+
+    public async Task<IActionResult> OnGetAsync() =>
+        await AccountAsync() is { } account ? await ShowAsync(account) : Forbid();
+
+    public async Task<IActionResult> OnPostRenamePasskeyAsync()
+    {
+        if (await AccountAsync() is not { } account)
+        {
+            return Forbid();
+        }
+        var name = PasskeyNames.Clean(PasskeyName);
+        if (PasskeyNames.ParseId(PasskeyId) is not { } id || await users.GetPasskeyAsync(account, id) is not { } passkey)
+        {
+            return NotFound();
+        }
+        if (name is null)
+        {
+            Errors.Add(t["Give the passkey a name, such as the device it is on."]);
+            return await ShowAsync(account);
+        }
+        passkey.Name = name;
+        await users.AddOrUpdatePasskeyAsync(account, passkey);
+        Message = t["Passkey renamed."];
+        return await ShowAsync(account);
+    }
+
+    public async Task<IActionResult> OnPostRemovePasskeyAsync(CancellationToken ct)
+    {
+        if (await AccountAsync() is not { } account)
+        {
+            return Forbid();
+        }
+        if (PasskeyNames.ParseId(PasskeyId) is not { } id || await users.GetPasskeyAsync(account, id) is null)
+        {
+            return NotFound();
+        }
+        if (!await users.HasPasswordAsync(account) && (await users.GetPasskeysAsync(account)).Count <= 1)
+        {
+            Errors.Add(t["This is your only way to sign in. Set a password first, then you can remove this passkey."]);
+            return await ShowAsync(account);
+        }
+        await users.RemovePasskeyAsync(account, id);
+        audit.Record(AuditActions.PasskeyRemoved, "account", account.Id);
+        await audit.SaveAsync(ct);
+        Message = t["Passkey removed. It can no longer be used to sign in."];
+        return await ShowAsync(account);
+    }
+
+    public async Task<IActionResult> OnPostPasswordAsync(CancellationToken ct)
+    {
+        if (await AccountAsync() is not { } account)
+        {
+            return Forbid();
+        }
+        var hasPassword = await users.HasPasswordAsync(account);
+        var password = NewPassword ?? "";
+        if (hasPassword && string.IsNullOrEmpty(CurrentPassword))
+        {
+            Errors.Add(t["Enter your current password."]);
+        }
+        if (password.Length == 0)
+        {
+            Errors.Add(t["Choose a new password."]);
+        }
+        else if (password.Length > PasswordMaxLength)
+        {
+            Errors.Add(t["Use at most {0} characters.", PasswordMaxLength]);
+        }
+        else if (!string.Equals(password, ConfirmPassword, StringComparison.Ordinal))
+        {
+            Errors.Add(t["The two passwords are not the same. Type the same password in both fields."]);
+        }
+        if (Errors.Count > 0)
+        {
+            return await ShowAsync(account);
+        }
+        var result = hasPassword
+            ? await users.ChangePasswordAsync(account, CurrentPassword!, password)
+            : await users.AddPasswordAsync(account, password);
+        if (!result.Succeeded)
+        {
+            Errors.AddRange(result.Errors.Select(e => PasswordMessages.Describe(e, t)));
+            return await ShowAsync(account);
+        }
+        audit.Record(AuditActions.PasswordSet, "account", account.Id, detail: hasPassword ? "changed" : "added");
+        await audit.SaveAsync(ct);
+        // The password change moved the security stamp; keep this session, end the others at their next check.
+        await signIn.RefreshSignInAsync(account);
+        Message = t["Your password has been changed."];
+        return await ShowAsync(account);
+    }
+
+    /// <summary>Only a person signed in through the browser manages their own account; a program's token cannot.</summary>
+    private async Task<Account?> AccountAsync() =>
+        actor.Kind == "account" ? await users.GetUserAsync(User) : null;
+
+    private async Task<PageResult> ShowAsync(Account account)
+    {
+        Email = account.Email ?? account.UserName ?? "";
+        HasPassword = await users.HasPasswordAsync(account);
+        TwoFactorEnabled = account.TwoFactorEnabled;
+        Passkeys = (await users.GetPasskeysAsync(account))
+            .OrderBy(p => p.CreatedAt)
+            .Select(p => new PasskeyRow(PasskeyNames.Id(p.CredentialId), p.Name ?? PasskeyNames.Default(p.CreatedAt), p.CreatedAt))
+            .ToList();
+        CurrentPassword = NewPassword = ConfirmPassword = null;
+        if (Errors.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        return Page();
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+
+namespace Upstander.Features.Accounts;
+
+public sealed record InvitationRow(Guid Id, string PersonName, string WorkEmail, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, InvitationStatus Status);
+
+/// <summary>Every invitation in the organisation, newest first, with a way to withdraw pending ones.</summary>
+[Authorize(Roles = Roles.Admin)]
+public sealed class InvitationsModel(AppDbContext db, InvitationIssuer issuer, TimeProvider clock) : PageModel
+{
+    public const int PageSize = 100;
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
+    public IReadOnlyList<InvitationRow> Rows { get; private set; } = [];
+    public int Total { get; private set; }
+    public int Uninvited { get; private set; }
+    public bool Revoked { get; private set; }
+
+    public async Task OnGetAsync(bool revoked, CancellationToken ct)
+    {
+        Revoked = revoked;
+        PageNumber = Math.Max(1, PageNumber);
+        var now = clock.GetUtcNow();
+        Total = await db.Invitations.CountAsync(ct);
+        Uninvited = await issuer.Uninvited().CountAsync(ct);
+        var page = await (from i in db.Invitations
+                          join p in db.People on i.PersonId equals p.Id
+                          orderby i.CreatedAt descending, i.Id
+                          select new { Invitation = i, p.Name, p.WorkEmail })
+            .Skip((PageNumber - 1) * PageSize).Take(PageSize)
+            .ToListAsync(ct);
+        Rows = page.Select(r => new InvitationRow(r.Invitation.Id, r.Name, r.WorkEmail, r.Invitation.RoleList,
+            r.Invitation.CreatedAt, r.Invitation.ExpiresAt, r.Invitation.StatusAt(now))).ToList();
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(Guid id, CancellationToken ct) =>
+        await issuer.RevokeAsync(id, ct) ? RedirectToPage(new { revoked = true }) : NotFound();
+}

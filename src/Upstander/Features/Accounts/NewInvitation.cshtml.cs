@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.People;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Accounts;
+
+public sealed record InvitablePerson(Guid Id, string Name, string WorkEmail);
+
+/// <summary>
+/// Invites one person: choose their roles, create the invitation, and see its link once. There is no
+/// mail server, so the page says plainly that the admin must send the link themselves.
+/// </summary>
+[Authorize(Roles = Roles.Admin)]
+[EnableRateLimiting(RateLimitPolicies.Invitations)]
+public sealed class NewInvitationModel(AppDbContext db, InvitationIssuer issuer, IStringLocalizer<SharedResource> t) : PageModel
+{
+    public const int SearchResults = 50;
+
+    /// <summary>The roles an admin may grant by invitation; Employee is always granted.</summary>
+    public static readonly IReadOnlyList<string> GrantableRoles = Roles.All.Where(r => r != Roles.Employee).ToList();
+
+    [BindProperty(SupportsGet = true, Name = "person")]
+    public Guid? PersonId { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Search { get; set; }
+
+    [BindProperty]
+    public List<string> SelectedRoles { get; set; } = [];
+
+    public InvitablePerson? Person { get; private set; }
+    public IReadOnlyList<InvitablePerson> Candidates { get; private set; } = [];
+    public IssuedInvitation? Issued { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (PersonId is null)
+        {
+            var query = PersonQueries.Search(issuer.Uninvited(), Search is { Length: > 200 } ? Search[..200] : Search);
+            Candidates = await query.OrderBy(p => p.Name).Take(SearchResults)
+                .Select(p => new InvitablePerson(p.Id, p.Name, p.WorkEmail)).ToListAsync(ct);
+            return Page();
+        }
+        return await LoadPersonAsync(ct) ? Page() : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (PersonId is not { } personId || !await LoadPersonAsync(ct))
+        {
+            return NotFound();
+        }
+        var (issued, refusal) = await issuer.CreateAsync(personId, SelectedRoles, $"{Request.Scheme}://{Request.Host}", ct);
+        if (issued is null)
+        {
+            Error = Explain(refusal, Person!.Name);
+            Response.StatusCode = refusal == InvitationRefusal.UnknownRole ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+            return Page();
+        }
+        Issued = issued;
+        return Page();
+    }
+
+    private async Task<bool> LoadPersonAsync(CancellationToken ct)
+    {
+        Person = await db.People.Where(p => p.Id == PersonId)
+            .Select(p => new InvitablePerson(p.Id, p.Name, p.WorkEmail)).SingleOrDefaultAsync(ct);
+        return Person is not null;
+    }
+
+    private string Explain(InvitationRefusal refusal, string name) => refusal switch
+    {
+        InvitationRefusal.AlreadyHasAccount => t["{0} already has an account, so they cannot be invited. To change their roles, edit them in the directory.", name],
+        InvitationRefusal.AlreadyInvited => t["{0} already has an invitation waiting to be used. Withdraw it on the invitations page first if the link was lost.", name],
+        InvitationRefusal.PersonHasLeft => t["{0} has left the organisation according to the directory, so they cannot be invited.", name],
+        InvitationRefusal.UnknownRole => t["One of the chosen roles does not exist. Choose from the list."],
+        _ => t["That person is not in your directory."],
+    };
+}

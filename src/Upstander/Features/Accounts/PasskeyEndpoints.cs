@@ -1,0 +1,271 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Security;
+
+namespace Upstander.Features.Accounts;
+
+public sealed record AddPasskeyRequest(string? Name, JsonElement Credential);
+
+public sealed record PasskeySignInRequest(JsonElement Credential, string? ReturnUrl);
+
+public sealed record InvitationPasskeyOptionsRequest(string? Token);
+
+public sealed record InvitationPasskeyRequest(string? Token, JsonElement Credential);
+
+public sealed record PasskeyAdded(string Id, string Name);
+
+public sealed record PasskeyNext(string Redirect);
+
+/// <summary>
+/// The WebAuthn ceremonies, as JSON for wwwroot/js/passkeys.js. Identity does the cryptography and
+/// keeps the challenge in its short-lived two-factor cookie between the two halves of each ceremony.
+/// Every call needs the page's antiforgery token in the RequestVerificationToken header. The
+/// anonymous ones (sign-in, accepting an invitation) are rate limited like password sign-in.
+/// </summary>
+public static class PasskeyEndpoints
+{
+    public const string SignInAmr = "pkey";
+
+    public static void MapPasskeyEndpoints(this IEndpointRouteBuilder app)
+    {
+        var passkeys = app.MapGroup("/account/passkeys")
+            .AddEndpointFilter<RequireAntiforgeryHeader>()
+            .ExcludeFromDescription();
+
+        passkeys.MapPost("/creation-options", async Task<Results<ContentHttpResult, ForbidHttpResult>> (
+                HttpContext http, UserManager<Account> users, SignInManager<Account> signIn, CurrentActor actor) =>
+            {
+                if (actor.Kind != "account" || await users.GetUserAsync(http.User) is not { } account)
+                {
+                    return TypedResults.Forbid();
+                }
+                var json = await signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity
+                {
+                    Id = await users.GetUserIdAsync(account),
+                    Name = account.Email ?? account.UserName ?? "",
+                    DisplayName = account.Email ?? account.UserName ?? "",
+                });
+                return TypedResults.Content(json, "application/json");
+            })
+            .RequireAuthorization();
+
+        passkeys.MapPost("/", async Task<Results<Created<PasskeyAdded>, ProblemHttpResult, ForbidHttpResult>> (
+                AddPasskeyRequest body, HttpContext http, UserManager<Account> users, SignInManager<Account> signIn,
+                CurrentActor actor, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
+            {
+                if (actor.Kind != "account" || await users.GetUserAsync(http.User) is not { } account)
+                {
+                    return TypedResults.Forbid();
+                }
+                var attestation = await AttestAsync(signIn, body.Credential);
+                if (attestation is null || attestation.UserEntity!.Id != await users.GetUserIdAsync(account))
+                {
+                    return NotVerified();
+                }
+                var passkey = attestation.Passkey!;
+                passkey.Name = PasskeyNames.Clean(body.Name) ?? PasskeyNames.Default(clock.GetUtcNow());
+                var saved = await users.AddOrUpdatePasskeyAsync(account, passkey);
+                if (!saved.Succeeded)
+                {
+                    return NotVerified();
+                }
+                audit.Record(AuditActions.PasskeyAdded, "account", account.Id);
+                await audit.SaveAsync(ct);
+                return TypedResults.Created("/account", new PasskeyAdded(PasskeyNames.Id(passkey.CredentialId), passkey.Name));
+            })
+            .RequireAuthorization();
+
+        passkeys.MapPost("/request-options", async (SignInManager<Account> signIn) =>
+                TypedResults.Content(await signIn.MakePasskeyRequestOptionsAsync(null), "application/json"))
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimitPolicies.SignIn);
+
+        passkeys.MapPost("/sign-in", async Task<Results<Ok<PasskeyNext>, ProblemHttpResult>> (
+                PasskeySignInRequest body, UserManager<Account> users, SignInManager<Account> signIn, AuditLog audit, CancellationToken ct) =>
+            {
+                if (body.Credential.ValueKind != JsonValueKind.Object)
+                {
+                    return NotVerified();
+                }
+                PasskeyAssertionResult<Account> assertion;
+                try
+                {
+                    assertion = await signIn.PerformPasskeyAssertionAsync(body.Credential.GetRawText());
+                }
+                catch (InvalidOperationException)
+                {
+                    // No ceremony under way in this browser (the options call was skipped or already used).
+                    return NotVerified();
+                }
+                if (!assertion.Succeeded)
+                {
+                    audit.RecordFor(null, null, AuditActions.SignInFailed, "account", null, "failure");
+                    await audit.SaveAsync(ct);
+                    return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Passkey not accepted",
+                        detail: "That passkey is not registered here, or it could not be verified.");
+                }
+                var account = assertion.User;
+                if (await users.IsLockedOutAsync(account) || !await signIn.CanSignInAsync(account))
+                {
+                    audit.RecordFor(account.OrganisationId, account.Id, AuditActions.LockedOut, "account", account.Id.ToString("N"), "denied");
+                    await audit.SaveAsync(ct);
+                    return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account locked",
+                        detail: "This account is locked for a while after too many attempts. Try again in 15 minutes, or ask your administrator.");
+                }
+                // The assertion moved the passkey's signature counter on; keep it, so a cloned authenticator shows up.
+                await users.AddOrUpdatePasskeyAsync(account, assertion.Passkey);
+                await signIn.SignInWithClaimsAsync(account, isPersistent: false, [new Claim("amr", SignInAmr)]);
+                audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignIn, "account", account.Id.ToString("N"), "success");
+                await audit.SaveAsync(ct);
+                return TypedResults.Ok(new PasskeyNext(SignInModel.SafeReturnUrl(body.ReturnUrl)));
+            })
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimitPolicies.SignIn);
+
+        var invitation = app.MapGroup("/account/invitation/passkey")
+            .AddEndpointFilter<RequireAntiforgeryHeader>()
+            .ExcludeFromDescription()
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimitPolicies.SignIn);
+
+        invitation.MapPost("/creation-options", async Task<Results<ContentHttpResult, ProblemHttpResult>> (
+                InvitationPasskeyOptionsRequest body, HttpContext http, InvitationAcceptance acceptance, SignInManager<Account> signIn, CancellationToken ct) =>
+            {
+                if (http.User.Identity?.IsAuthenticated == true)
+                {
+                    return SignedInAlready();
+                }
+                var (usable, problem) = await acceptance.FindAsync(body.Token, ct);
+                if (usable is null)
+                {
+                    return Unusable(problem);
+                }
+                // The account does not exist yet; its id is chosen now because the authenticator stores it as the user handle.
+                var json = await signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity
+                {
+                    Id = Guid.CreateVersion7().ToString(),
+                    Name = usable.Person.WorkEmail,
+                    DisplayName = usable.Person.Name,
+                });
+                return TypedResults.Content(json, "application/json");
+            });
+
+        invitation.MapPost("/", async Task<Results<Ok<PasskeyNext>, ProblemHttpResult>> (
+                InvitationPasskeyRequest body, HttpContext http, InvitationAcceptance acceptance, SignInManager<Account> signIn,
+                TimeProvider clock, CancellationToken ct) =>
+            {
+                if (http.User.Identity?.IsAuthenticated == true)
+                {
+                    return SignedInAlready();
+                }
+                var (usable, problem) = await acceptance.FindAsync(body.Token, ct);
+                if (usable is null)
+                {
+                    return Unusable(problem);
+                }
+                var attestation = await AttestAsync(signIn, body.Credential);
+                // The ceremony must be the one started for this invitation's person.
+                if (attestation is null
+                    || !string.Equals(attestation.UserEntity!.Name, usable.Person.WorkEmail, StringComparison.Ordinal)
+                    || !Guid.TryParse(attestation.UserEntity.Id, out var accountId))
+                {
+                    return NotVerified();
+                }
+                attestation.Passkey!.Name = PasskeyNames.Default(clock.GetUtcNow());
+                try
+                {
+                    await acceptance.AcceptWithPasskeyAsync(usable, accountId, attestation.Passkey, ct);
+                }
+                catch (ArgumentException)
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Account not created",
+                        detail: "Your account could not be created. Ask your administrator to check your details in the directory.");
+                }
+                return TypedResults.Ok(new PasskeyNext(usable.RequiresTwoFactor ? TwoFactorRequirement.SetupPath + "?required=1" : "/"));
+            });
+    }
+
+    private static async Task<PasskeyAttestationResult?> AttestAsync(SignInManager<Account> signIn, JsonElement credential)
+    {
+        if (credential.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        try
+        {
+            var result = await signIn.PerformPasskeyAttestationAsync(credential.GetRawText());
+            return result.Succeeded ? result : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // No ceremony under way in this browser (the options call was skipped or already used).
+            return null;
+        }
+    }
+
+    private static ProblemHttpResult NotVerified() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Passkey not verified",
+            detail: "The passkey could not be verified. Start again from the button on the page.");
+
+    private static ProblemHttpResult SignedInAlready() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already signed in",
+            detail: "Sign out first, then open the invitation link again.");
+
+    private static ProblemHttpResult Unusable(InvitationProblem problem) => problem == InvitationProblem.NotFound
+        ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Invitation not found",
+            detail: "This is not an invitation link we recognise. Ask your administrator for a new one.")
+        : TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Invitation cannot be used",
+            detail: "This invitation has been used, has expired or was withdrawn. Ask your administrator for a new one.");
+}
+
+/// <summary>Names and ids for passkeys as people see them in their account.</summary>
+public static class PasskeyNames
+{
+    public const int MaxLength = 60;
+
+    public static string Default(DateTimeOffset now) =>
+        "Passkey added " + now.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string? Clean(string? name)
+    {
+        var trimmed = name?.Trim();
+        return string.IsNullOrEmpty(trimmed) ? null : trimmed.Length > MaxLength ? trimmed[..MaxLength] : trimmed;
+    }
+
+    /// <summary>The credential id as base64url, the form WebAuthn uses in JSON.</summary>
+    public static string Id(byte[] credentialId) => Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(credentialId);
+
+    public static byte[]? ParseId(string? id)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > 1400)
+        {
+            return null;
+        }
+        try
+        {
+            return Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(id);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>JSON calls made from a page must carry that page's antiforgery token in a header.</summary>
+internal sealed class RequireAntiforgeryHeader(IAntiforgery antiforgery) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context.HttpContext))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing or invalid antiforgery token",
+                detail: "Send the page's RequestVerificationToken header with this request.");
+        }
+        return await next(context);
+    }
+}

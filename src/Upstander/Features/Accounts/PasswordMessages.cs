@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Accounts;
+
+/// <summary>Identity's password refusals, said plainly and localized.</summary>
+public static class PasswordMessages
+{
+    public static string Describe(IdentityError error, IStringLocalizer<SharedResource> t) => error.Code switch
+    {
+        nameof(IdentityErrorDescriber.PasswordTooShort) =>
+            t["This password is too short. Use at least 12 characters: a few unrelated words make a strong password you can remember."],
+        nameof(IdentityErrorDescriber.PasswordRequiresUniqueChars) =>
+            t["This password repeats the same few characters. Use a password with more variety."],
+        nameof(IdentityErrorDescriber.PasswordMismatch) =>
+            t["Your current password is not right. Check it and try again."],
+        _ => t["This password cannot be used: {0}", error.Description],
+    };
+}

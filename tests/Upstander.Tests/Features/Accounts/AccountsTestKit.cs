@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Accounts;
+using Upstander.Features.People;
+using Upstander.Platform.Data;
+using Upstander.Tests.TestHost;
+
+namespace Upstander.Tests.Features.Accounts;
+
+/// <summary>Steps the account tests share: people without accounts, API clients with the antiforgery header, invitation links.</summary>
+public static partial class AccountsTestKit
+{
+    public static async Task<Guid> AddPersonAsync(this UpstanderFactory factory, Guid organisationId, string name, string email, DateOnly? leaveDate = null) =>
+        await factory.InScopeAsync(organisationId, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            var person = new Person(organisationId,
+                new PersonDetails(name, email, "emp-" + Guid.NewGuid().ToString("N")[..8], null, null, null, null, "en", null, leaveDate),
+                DateTimeOffset.UtcNow);
+            db.People.Add(person);
+            await db.SaveChangesAsync();
+            return person.Id;
+        });
+
+    /// <summary>A signed-in browser that also sends the antiforgery header, as the site's own scripts do for API writes.</summary>
+    public static async Task<HttpClient> SignInForApiAsync(this UpstanderFactory factory, TestAccount account)
+    {
+        var client = await factory.SignInAsync(account);
+        var token = await client.AntiforgeryTokenAsync("/account");
+        client.DefaultRequestHeaders.Add("RequestVerificationToken", token);
+        return client;
+    }
+
+    public static async Task<string> InviteAsync(this HttpClient admin, Guid personId, params string[] roles)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/invitations", new { personId, roles });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<InvitationCreatedView>())!.Link;
+    }
+
+    /// <summary>The path and query of an invitation link, for a client whose base address is the test server.</summary>
+    public static string PathOf(string link) => new Uri(link).PathAndQuery;
+
+    public static string TokenOf(string link) => Uri.UnescapeDataString(new Uri(link).Query.Split("token=")[1]);
+
+    public static Task<HttpResponseMessage> AcceptWithPasswordAsync(this HttpClient client, string link, string password, string? confirm = null) =>
+        client.PostFormAsync(PathOf(link), new() { ["Password"] = password, ["ConfirmPassword"] = confirm ?? password });
+
+    public static string AuthenticatorKey(string setupPage)
+    {
+        var match = KeyRegex().Match(setupPage);
+        match.Success.ShouldBeTrue("the set-up page shows the key for manual entry");
+        return match.Groups[1].Value;
+    }
+
+    [GeneratedRegex("data-authenticator-key>([A-Z2-7 ]+)<")]
+    private static partial Regex KeyRegex();
+}
