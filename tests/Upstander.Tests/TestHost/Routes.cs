@@ -26,7 +26,7 @@ public static partial class Routes
         services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e =>
             {
-                var pattern = "/" + (e.RoutePattern.RawText ?? "").TrimStart('/');
+                var pattern = "/" + (e.RoutePattern.RawText ?? "").Trim('/');
                 var methods = e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.ToList() ?? [];
                 var isPage = e.Metadata.Any(m => m.GetType().Name == "PageActionDescriptor" || m.GetType().Name == "CompiledPageActionDescriptor");
                 if (isPage && methods.Count == 0)

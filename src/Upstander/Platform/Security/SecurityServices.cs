@@ -73,8 +73,6 @@ public static class SecurityServices
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
         services.ConfigureExternalCookie(o => o.Cookie.SameSite = SameSiteMode.Lax);
 
-        // AddIdentity set the cookie as the default for authenticate and challenge; route both through
-        // the selector so a Bearer token is honoured wherever a cookie would be.
         services.AddAuthentication(o =>
             {
                 // AddIdentity sets DefaultAuthenticateScheme to its cookie, which would win over DefaultScheme
