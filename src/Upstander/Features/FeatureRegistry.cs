@@ -13,6 +13,7 @@ public static class FeatureRegistry
         services.AddScoped<OrganisationSetup>();
         services.AddScoped<Demo.DemoSeeder>();
         services.AddScoped<Platform.Auditing.AuditLog>();
+        services.AddPeople();
         return services;
     }
 
