@@ -9,8 +9,6 @@ namespace Upstander.Features.People;
 
 /// <summary>Upload a people CSV; every row is checked and the report shown before anything changes.</summary>
 [Authorize(Roles = Roles.Admin)]
-[RequestSizeLimit(PeopleCsv.MaxBytes + 1024 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = PeopleCsv.MaxBytes + 1024 * 1024)]
 public sealed class ImportModel(PeopleImporter importer, PeopleImportJobs jobs, CurrentActor actor, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]
