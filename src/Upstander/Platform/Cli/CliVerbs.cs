@@ -57,6 +57,9 @@ public static class CliVerbs
                 if (migrate)
                 {
                     await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+                    // Load (or create) the keys now, as the web host does at start: loaded lazily by the first audited save,
+                    // they would be written on a second SQLite connection while that save's transaction holds the lock.
+                    scope.ServiceProvider.GetRequiredService<KeyRing>().Reload();
                 }
                 return await work(scope.ServiceProvider);
             }
