@@ -14,6 +14,7 @@ public static class FeatureRegistry
         services.AddScoped<Demo.DemoSeeder>();
         services.AddScoped<Platform.Auditing.AuditLog>();
         services.AddAccounts();
+        services.AddPeople();
         return services;
     }
 

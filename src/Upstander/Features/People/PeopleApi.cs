@@ -11,6 +11,19 @@ public sealed record PersonView(
 
 public sealed record PersonPage(IReadOnlyList<PersonView> Items, int Page, int PageSize, int Total);
 
+/// <summary>A person's editable details; the manager is named by employee id, as in the import file.</summary>
+public sealed record PersonEditRequest(
+    string? Name, string? WorkEmail, string? EmployeeId, string? Department, string? Team, string? ManagerEmployeeId,
+    string? Location, string? PreferredLanguage, DateOnly? StartDate, DateOnly? LeaveDate)
+{
+    public PersonDetails ToDetails() =>
+        new(Name ?? "", WorkEmail ?? "", EmployeeId ?? "", Department, Team, ManagerEmployeeId, Location, PreferredLanguage, StartDate, LeaveDate);
+}
+
+public sealed record RolesRequest(IReadOnlyList<string>? Roles);
+
+public sealed record RolesView(Guid PersonId, IReadOnlyList<string> Roles);
+
 public static class PeopleApi
 {
     public const int MaxPageSize = 200;
@@ -44,7 +57,84 @@ public static class PeopleApi
                     ? TypedResults.Ok(view)
                     : TypedResults.NotFound())
             .WithName("GetPerson");
+
+        people.MapPut("/{id:guid}", async Task<Results<Ok<PersonView>, ValidationProblem, NotFound>> (
+                Guid id, PersonEditRequest request, PersonEditor editor, AppDbContext db, CancellationToken ct) =>
+            {
+                var result = await editor.UpdateAsync(id, request.ToDetails(), ct);
+                if (!result.Found)
+                {
+                    return TypedResults.NotFound();
+                }
+                if (!result.Succeeded)
+                {
+                    return TypedResults.ValidationProblem(Problems(result.Errors));
+                }
+                return TypedResults.Ok(await PersonQueries.ToViews(db, db.People.Where(p => p.Id == id)).SingleAsync(ct));
+            })
+            .WithName("UpdatePerson")
+            .WithSummary("Edit a person's details. The manager is given by employee id and must not be one of the person's own reports.");
+
+        people.MapPut("/{id:guid}/roles", async Task<Results<Ok<RolesView>, ValidationProblem, NotFound>> (
+                Guid id, RolesRequest request, PersonEditor editor, CancellationToken ct) =>
+            {
+                var result = await editor.SetRolesAsync(id, request.Roles ?? [], ct);
+                if (!result.Found)
+                {
+                    return TypedResults.NotFound();
+                }
+                if (!result.Succeeded)
+                {
+                    return TypedResults.ValidationProblem(Problems(result.Errors));
+                }
+                var account = await editor.AccountOfAsync(id, ct);
+                return TypedResults.Ok(new RolesView(id, await editor.RolesOfAsync(account!)));
+            })
+            .WithName("SetPersonRoles")
+            .WithSummary("Replace the roles of the person's account (Employee is always kept).");
+
+        people.MapGet("/{id:guid}/managers", async Task<Results<Ok<IReadOnlyList<PersonView>>, NotFound>> (
+                Guid id, AppDbContext db, OrgChartCache charts, CancellationToken ct) =>
+            {
+                var chart = await charts.ForAsync(db, ct);
+                if (!chart.Contains(id))
+                {
+                    return TypedResults.NotFound();
+                }
+                return TypedResults.Ok(await PersonQueries.InOrderAsync(db, chart.Managers(id), ct));
+            })
+            .WithName("GetPersonManagers")
+            .WithSummary("The person's managers, nearest first, up to the top of the organisation.");
+
+        people.MapGet("/{id:guid}/reports", async Task<Results<Ok<PersonPage>, ValidationProblem, NotFound>> (
+                Guid id, bool? direct, int? page, int? pageSize, AppDbContext db, OrgChartCache charts, CancellationToken ct) =>
+            {
+                var size = pageSize ?? 50;
+                var number = page ?? 1;
+                if (size is < 1 or > MaxPageSize || number < 1)
+                {
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                    {
+                        ["query"] = [$"page must be at least 1 and pageSize between 1 and {MaxPageSize}."],
+                    });
+                }
+                var chart = await charts.ForAsync(db, ct);
+                if (!chart.Contains(id))
+                {
+                    return TypedResults.NotFound();
+                }
+                var directOnly = direct ?? false;
+                var ids = chart.Reports(id, directOnly, (int)Math.Min(int.MaxValue, (long)(number - 1) * size), size);
+                return TypedResults.Ok(new PersonPage(await PersonQueries.InOrderAsync(db, ids, ct), number, size, chart.ReportCount(id, directOnly)));
+            })
+            .WithName("GetPersonReports")
+            .WithSummary("Everyone who reports to the person: directly (direct=true) or at any depth, in chart order (each manager before their reports).");
+
+        people.MapPeopleImportApi();
     }
+
+    internal static Dictionary<string, string[]> Problems(IEnumerable<FieldError> errors) =>
+        errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => $"{PeopleCsv.Readable(g.Key)} {e.Message}").ToArray());
 }
 
 public static class PersonQueries
@@ -58,6 +148,17 @@ public static class PersonQueries
         var pattern = "%" + search.Trim().ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
             .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
         return people.Where(p => EF.Functions.Like(p.SearchText, pattern, "\\"));
+    }
+
+    /// <summary>Views of the given people, in the order given (people not found are left out).</summary>
+    public static async Task<IReadOnlyList<PersonView>> InOrderAsync(AppDbContext db, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var views = await ToViews(db, db.People.Where(p => ids.Contains(p.Id))).ToDictionaryAsync(v => v.Id, ct);
+        return ids.Where(views.ContainsKey).Select(id => views[id]).ToList();
     }
 
     public static IQueryable<PersonView> ToViews(AppDbContext db, IQueryable<Person> people) =>

@@ -115,6 +115,8 @@ public sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         builder.HasIndex(p => new { p.OrganisationId, p.NormalizedEmail }).IsUnique();
         builder.HasIndex(p => p.ManagerId);
         builder.HasIndex(p => new { p.OrganisationId, p.Name });
+        // Lets the org chart cache see a change made by another process with one cheap query (DirectoryStamp).
+        builder.HasIndex(p => new { p.OrganisationId, p.UpdatedAt });
         builder.HasOne<Organisations.Organisation>().WithMany().HasForeignKey(p => p.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Department>().WithMany().HasForeignKey(p => p.DepartmentId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne<Person>().WithMany().HasForeignKey(p => p.ManagerId).OnDelete(DeleteBehavior.Restrict);

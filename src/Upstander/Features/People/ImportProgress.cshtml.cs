@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Upstander.Platform.Security;
+
+namespace Upstander.Features.People;
+
+/// <summary>Shows an import's progress (refreshing itself every two seconds, no script needed) and then its result.</summary>
+[Authorize(Roles = Roles.Admin)]
+public sealed class ImportProgressModel(PeopleImportJobs jobs, CurrentActor actor) : PageModel
+{
+    public ImportJob? Job { get; private set; }
+
+    public IActionResult OnGet(Guid id)
+    {
+        Job = jobs.Job(id, actor.OrganisationId!.Value);
+        return Job is null ? NotFound() : Page();
+    }
+}

@@ -1,0 +1,157 @@
+using Microsoft.EntityFrameworkCore;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+
+namespace Upstander.Features.People;
+
+/// <summary>What an import did. When <see cref="Applied"/> is false nothing changed, and <see cref="Check"/> says why.</summary>
+public sealed record ImportOutcome(ImportCheck Check, ImportMode Mode, bool Applied, int Created, int Updated, int Skipped);
+
+/// <summary>Who an import acts for, captured when it was asked for: a background job has no signed-in request to ask.</summary>
+public sealed record ImportActor(string Kind, Guid? AccountId);
+
+/// <summary>
+/// Checks an import file against the directory and writes it. Shared by the pages (through the background
+/// job), the API and the CLI verb, so all three check and write the same way. Scoped.
+/// </summary>
+public sealed class PeopleImporter(AppDbContext db, AuditLog audit, OrgChartCache charts, TimeProvider clock)
+{
+    public const int BatchSize = 1000;
+
+    /// <summary>Checks every row and records that a file was checked (counts only, never content).</summary>
+    public async Task<ImportCheck> ValidateAsync(PeopleFile file, CancellationToken ct)
+    {
+        var check = ImportValidator.Check(file, await SnapshotAsync(ct));
+        audit.Record(AuditActions.ImportValidated, "people", (string?)null, check.IsValid ? "success" : "failure",
+            $"rows={check.Rows} rows-with-errors={check.RowsWithErrors} valid-only-rows={check.ValidRows}");
+        await db.SaveChangesAsync(ct);
+        return check;
+    }
+
+    /// <summary>
+    /// Checks the file again against the directory as it is now (it may have changed since it was first
+    /// checked) and, if the mode allows, writes it in one transaction: a failure part-way changes nothing.
+    /// </summary>
+    public async Task<ImportOutcome> ImportAsync(PeopleFile file, ImportMode mode, ImportActor actor, Action<int, int>? progress, CancellationToken ct)
+    {
+        var organisationId = db.CurrentOrganisationId ?? throw new InvalidOperationException("An import needs an organisation scope.");
+        var stamp = await DirectoryStamp.ReadAsync(db, ct);
+        var snapshot = await SnapshotAsync(ct);
+        var check = ImportValidator.Check(file, snapshot);
+        if (mode == ImportMode.Validate || check.RowsToImport(mode).Count == 0)
+        {
+            return Refused(check, mode);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The check above ran outside the transaction so that other writers are not held up by it; if the
+        // directory changed meanwhile, check again now that nobody else can change it.
+        if (await DirectoryStamp.ReadAsync(db, ct) != stamp)
+        {
+            snapshot = await SnapshotAsync(ct);
+            check = ImportValidator.Check(file, snapshot);
+            if (check.RowsToImport(mode).Count == 0)
+            {
+                return Refused(check, mode);
+            }
+        }
+        var rows = check.RowsToImport(mode);
+        var (created, updated, skipped) = check.Counts(mode);
+        var now = clock.GetUtcNow();
+
+        // Departments first, matched by name regardless of case so "finance" joins "Finance".
+        var departments = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
+        foreach (var department in await db.Departments.AsNoTracking().Select(d => new { d.Name, d.Id }).ToListAsync(ct))
+        {
+            departments.TryAdd(department.Name, department.Id);
+        }
+        if (file.Has(PeopleCsv.Department))
+        {
+            foreach (var name in rows.Select(r => r.Details.Department?.Trim()).Where(n => !string.IsNullOrEmpty(n)).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                if (!departments.ContainsKey(name!))
+                {
+                    var department = new Department(organisationId, name!);
+                    db.Departments.Add(department);
+                    departments[name!] = department.Id;
+                }
+            }
+        }
+
+        // The audit event is written first, in the same transaction: an import is never applied unrecorded,
+        // and the audit chain's lock is taken and released before the long run of writes.
+        db.AuditEvents.Add(new AuditEvent(now, organisationId, actor.Kind, actor.AccountId, AuditActions.ImportApplied, "people", null, "success",
+            $"mode={(mode == ImportMode.All ? "all" : "valid-only")} rows={check.Rows} created={created} updated={updated} skipped={skipped}"));
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+
+        var idByEmployeeId = snapshot.ToDictionary(p => p.EmployeeId, p => p.Id, StringComparer.Ordinal);
+        var hasManager = file.Has(PeopleCsv.ManagerEmployeeId);
+        var hasDepartment = file.Has(PeopleCsv.Department);
+        var done = 0;
+        progress?.Invoke(0, rows.Count);
+        foreach (var batch in rows.Chunk(BatchSize))
+        {
+            var keys = batch.Select(r => ImportCheck.Key(r.Details.EmployeeId)).Where(idByEmployeeId.ContainsKey).ToList();
+            var existing = keys.Count == 0
+                ? []
+                : await db.People.Where(p => keys.Contains(p.EmployeeId)).ToDictionaryAsync(p => p.EmployeeId, StringComparer.Ordinal, ct);
+            var added = new List<Person>();
+            foreach (var row in batch)
+            {
+                var key = ImportCheck.Key(row.Details.EmployeeId);
+                existing.TryGetValue(key, out var person);
+                var details = Merge(file, row.Details, person);
+                if (person is null)
+                {
+                    person = new Person(organisationId, details, now);
+                    idByEmployeeId[key] = person.Id;
+                    added.Add(person);
+                }
+                else
+                {
+                    person.Apply(details, now);
+                }
+                if (hasDepartment)
+                {
+                    var name = row.Details.Department?.Trim();
+                    person.PlaceIn(string.IsNullOrEmpty(name) ? null : departments[name]);
+                }
+                if (hasManager)
+                {
+                    var manager = ImportCheck.Key(row.Details.ManagerEmployeeId);
+                    // Rows come managers first, so a manager new in this file already has an id.
+                    person.ReportTo(manager.Length == 0 ? null : idByEmployeeId[manager]);
+                }
+            }
+            db.People.AddRange(added);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            done += batch.Length;
+            progress?.Invoke(done, rows.Count);
+        }
+
+        await transaction.CommitAsync(ct);
+        charts.Invalidate(organisationId);
+        return new ImportOutcome(check, mode, true, created, updated, skipped);
+    }
+
+    public Task<List<ExistingPerson>> SnapshotAsync(CancellationToken ct) =>
+        db.People.AsNoTracking().Select(p => new ExistingPerson(p.Id, p.EmployeeId, p.NormalizedEmail, p.ManagerId)).ToListAsync(ct);
+
+    /// <summary>A column the file leaves out keeps the person's current value; an empty cell clears it.</summary>
+    private static PersonDetails Merge(PeopleFile file, PersonDetails row, Person? current) =>
+        current is null
+            ? row
+            : row with
+            {
+                Team = file.Has(PeopleCsv.Team) ? row.Team : current.Team,
+                Location = file.Has(PeopleCsv.Location) ? row.Location : current.Location,
+                PreferredLanguage = file.Has(PeopleCsv.PreferredLanguage) ? row.PreferredLanguage : current.PreferredLanguage,
+                StartDate = file.Has(PeopleCsv.StartDate) ? row.StartDate : current.StartDate,
+                LeaveDate = file.Has(PeopleCsv.LeaveDate) ? row.LeaveDate : current.LeaveDate,
+            };
+
+    private static ImportOutcome Refused(ImportCheck check, ImportMode mode) =>
+        new(check, mode, false, 0, 0, mode == ImportMode.Validate ? 0 : check.Rows);
+}

@@ -1,0 +1,204 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+
+namespace Upstander.Features.People;
+
+/// <summary>
+/// One person, for admins: their details (edited with the same rules as the import), their roles, their
+/// place in the chart, and a confidential note that is shown only on request, and every showing audited.
+/// </summary>
+[Authorize(Roles = Roles.Admin)]
+public sealed class PersonDetailsModel(AppDbContext db, PersonEditor editor, OrgChartCache charts) : PageModel
+{
+    public sealed class DetailsInput
+    {
+        public string? Name { get; set; }
+        public string? WorkEmail { get; set; }
+        public string? EmployeeId { get; set; }
+        public string? Department { get; set; }
+        public string? Team { get; set; }
+        public string? ManagerEmployeeId { get; set; }
+        public string? Location { get; set; }
+        public string? PreferredLanguage { get; set; }
+        public string? StartDate { get; set; }
+        public string? LeaveDate { get; set; }
+    }
+
+    [BindProperty]
+    public DetailsInput Input { get; set; } = new();
+
+    [BindProperty]
+    public List<string> SelectedRoles { get; set; } = [];
+
+    [BindProperty]
+    public string? Note { get; set; }
+
+    public PersonView? Person { get; private set; }
+    public bool HasAccount { get; private set; }
+    public bool HasNote { get; private set; }
+    public IReadOnlyList<string> CurrentRoles { get; private set; } = [];
+    public IReadOnlyList<PersonView> Managers { get; private set; } = [];
+    public int DirectReports { get; private set; }
+    public int AllReports { get; private set; }
+
+    /// <summary>Field name (as <see cref="PersonRules"/> names it) -> messages.</summary>
+    public Dictionary<string, List<string>> Errors { get; } = new(StringComparer.Ordinal);
+
+    public string? Saved { get; private set; }
+
+    /// <summary>The opened note: set only by the "Show confidential note" post, after the read is audited.</summary>
+    public string? RevealedNote { get; private set; }
+    public bool NoteRevealed { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? saved, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, fillInput: true, ct))
+        {
+            return NotFound();
+        }
+        Saved = saved;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDetailsAsync(Guid id, CancellationToken ct)
+    {
+        var start = ParseDate(Input.StartDate, PeopleCsv.StartDate);
+        var leave = ParseDate(Input.LeaveDate, PeopleCsv.LeaveDate);
+        if (Errors.Count == 0)
+        {
+            var result = await editor.UpdateAsync(id, new PersonDetails(Input.Name ?? "", Input.WorkEmail ?? "", Input.EmployeeId ?? "",
+                Input.Department, Input.Team, Input.ManagerEmployeeId, Input.Location, Input.PreferredLanguage, start, leave), ct);
+            if (!result.Found)
+            {
+                return NotFound();
+            }
+            if (result.Succeeded)
+            {
+                return Redirect($"/admin/people/{id:D}?saved=details");
+            }
+            foreach (var error in result.Errors)
+            {
+                AddError(error.Field, error.Message);
+            }
+        }
+        return await LoadAsync(id, fillInput: false, ct) ? Page() : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostRolesAsync(Guid id, CancellationToken ct)
+    {
+        var result = await editor.SetRolesAsync(id, SelectedRoles, ct);
+        if (!result.Found)
+        {
+            return NotFound();
+        }
+        if (result.Succeeded)
+        {
+            return Redirect($"/admin/people/{id:D}?saved=roles");
+        }
+        foreach (var error in result.Errors)
+        {
+            AddError(error.Field, error.Message);
+        }
+        return await LoadAsync(id, fillInput: true, ct) ? Page() : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostNoteAsync(Guid id, CancellationToken ct)
+    {
+        var result = await editor.WriteConfidentialNoteAsync(id, Note, ct);
+        if (!result.Found)
+        {
+            return NotFound();
+        }
+        if (result.Succeeded)
+        {
+            return Redirect($"/admin/people/{id:D}?saved=note");
+        }
+        foreach (var error in result.Errors)
+        {
+            AddError(error.Field, error.Message);
+        }
+        return await LoadAsync(id, fillInput: true, ct) ? Page() : NotFound();
+    }
+
+    /// <summary>A post, not a link: showing the note is an action that is recorded, and must not be prefetched or bookmarked.</summary>
+    public async Task<IActionResult> OnPostShowNoteAsync(Guid id, CancellationToken ct)
+    {
+        var (found, note) = await editor.ReadConfidentialNoteAsync(id, ct);
+        if (!found || !await LoadAsync(id, fillInput: true, ct))
+        {
+            return NotFound();
+        }
+        NoteRevealed = true;
+        RevealedNote = note;
+        Note = note;
+        return Page();
+    }
+
+    public string? ErrorId(string field) => Errors.ContainsKey(field) ? "error-" + field : null;
+
+    private async Task<bool> LoadAsync(Guid id, bool fillInput, CancellationToken ct)
+    {
+        Person = await PersonQueries.ToViews(db, db.People.Where(p => p.Id == id)).SingleOrDefaultAsync(ct);
+        if (Person is null)
+        {
+            return false;
+        }
+        HasNote = await db.People.Where(p => p.Id == id).Select(p => p.ConfidentialNoteSealed != null).SingleAsync(ct);
+        var account = await editor.AccountOfAsync(id, ct);
+        HasAccount = account is not null;
+        CurrentRoles = account is null ? [] : await editor.RolesOfAsync(account);
+        var chart = await charts.ForAsync(db, ct);
+        Managers = await PersonQueries.InOrderAsync(db, chart.Managers(id).Take(50).ToList(), ct);
+        DirectReports = chart.ReportCount(id, directOnly: true);
+        AllReports = chart.ReportCount(id, directOnly: false);
+        if (fillInput)
+        {
+            var managerEmployeeId = Person.ManagerId is { } managerId
+                ? await db.People.Where(p => p.Id == managerId).Select(p => p.EmployeeId).SingleOrDefaultAsync(ct)
+                : null;
+            Input = new DetailsInput
+            {
+                Name = Person.Name,
+                WorkEmail = Person.WorkEmail,
+                EmployeeId = Person.EmployeeId,
+                Department = Person.Department,
+                Team = Person.Team,
+                ManagerEmployeeId = managerEmployeeId,
+                Location = Person.Location,
+                PreferredLanguage = Person.PreferredLanguage,
+                StartDate = Person.StartDate?.ToString(PeopleCsv.DateFormat, CultureInfo.InvariantCulture),
+                LeaveDate = Person.LeaveDate?.ToString(PeopleCsv.DateFormat, CultureInfo.InvariantCulture),
+            };
+            SelectedRoles = [.. CurrentRoles];
+        }
+        return true;
+    }
+
+    private DateOnly? ParseDate(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        if (DateOnly.TryParseExact(value.Trim(), PeopleCsv.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+        AddError(field, "is not a date in the form yyyy-MM-dd (for example 2024-03-31).");
+        return null;
+    }
+
+    private void AddError(string field, string message)
+    {
+        if (!Errors.TryGetValue(field, out var list))
+        {
+            Errors[field] = list = [];
+        }
+        list.Add(message);
+    }
+}
