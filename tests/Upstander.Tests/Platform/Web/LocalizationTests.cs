@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Localization;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+
+namespace Upstander.Tests.Platform.Web;
+
+/// <summary>
+/// All user-facing text goes through localization. A pseudo-localizer marks every string it
+/// returns; any visible text on a page outside the marks was written straight into the markup and
+/// could never be translated.
+/// </summary>
+public sealed partial class LocalizationTests : IAsyncLifetime
+{
+    private readonly UpstanderFactory _factory = new();
+    private TestOrganisation _org = null!;
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> _pseudo = null!;
+
+    public async Task InitializeAsync()
+    {
+        _org = await _factory.CreateOrganisationAsync("Pseudo Org");
+        _pseudo = _factory.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<IStringLocalizerFactory>();
+            services.AddSingleton<IStringLocalizerFactory, PseudoLocalizerFactory>();
+        }));
+    }
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Theory]
+    [InlineData(null, "/account/sign-in")]
+    [InlineData(null, "/privacy")]
+    [InlineData(null, "/account/signed-out")]
+    [InlineData(Roles.Employee, "/nothing-here")]
+    [InlineData(Roles.Employee, "/")]
+    [InlineData(Roles.Employee, "/account")]
+    [InlineData(Roles.Admin, "/")]
+    [InlineData(Roles.Admin, "/admin")]
+    [InlineData(Roles.Admin, "/admin/people/import")]
+    [InlineData(Roles.Admin, "/admin/invitations")]
+    [InlineData(Roles.Admin, "/admin/tokens")]
+    [InlineData(Roles.Leader, "/insights")]
+    [InlineData(Roles.Researcher, "/research")]
+    [InlineData(Roles.PeerSupporter, "/supporter")]
+    [InlineData(Roles.Coordinator, "/coordinate")]
+    [InlineData(Roles.CaseManager, "/cases")]
+    public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path)
+    {
+        var client = _pseudo.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (role is not null)
+        {
+            var account = _org[role];
+            var response = await client.PostFormAsync("/account/sign-in", new() { ["Email"] = account.Email, ["Password"] = UpstanderFactory.Password });
+            if (response.Headers.Location?.OriginalString.StartsWith("/account/sign-in/two-factor", StringComparison.Ordinal) == true)
+            {
+                response = await client.PostFormAsync(response.Headers.Location.OriginalString, new() { ["Code"] = Totp.Code(account.TotpKey!) });
+            }
+            response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+        var html = await (await client.GetAsync(path)).Content.ReadAsStringAsync();
+        var visible = VisibleText(html);
+        visible.ShouldContain("⟦", customMessage: "the pseudo-localizer was not used at all");
+        var unmarked = Marked().Replace(visible, " ");
+        var leftovers = Words().Matches(unmarked).Select(m => m.Value)
+            .Where(w => !Allowed.Contains(w) && !_org.Accounts.Values.Any(a => a.Email.Contains(w, StringComparison.OrdinalIgnoreCase)) && !_org.Name.Contains(w, StringComparison.Ordinal) && !w.StartsWith(_org.Slug, StringComparison.Ordinal))
+            .Distinct()
+            .ToList();
+        leftovers.ShouldBeEmpty($"text on {path} that does not come through localization");
+    }
+
+    /// <summary>The product's name and the people's own data (names, emails) are not translated.</summary>
+    private static readonly HashSet<string> Allowed = new(StringComparer.Ordinal)
+    {
+        "Upstander", "Employee", "PeerSupporter", "Coordinator", "CaseManager", "Leader", "Researcher", "Admin", "of", "Pseudo", "Org", "Operations",
+    };
+
+    private static string VisibleText(string html)
+    {
+        // Script, style and <code> (literal identifiers such as CSV column headings) are not prose.
+        var withoutCode = Regex.Replace(html, "<(script|style|code)[\\s\\S]*?</\\1>", " ");
+        var attributes = Regex.Matches(withoutCode, "(?:aria-label|placeholder|title|alt)=\"([^\"]*)\"").Select(m => m.Groups[1].Value);
+        var text = Regex.Replace(withoutCode, "<[^>]+>", " ");
+        return WebUtility.HtmlDecode(text + " " + string.Join(' ', attributes));
+    }
+
+    [GeneratedRegex("⟦[^⟧]*⟧")]
+    private static partial Regex Marked();
+
+    [GeneratedRegex("[A-Za-z][A-Za-z'’-]+")]
+    private static partial Regex Words();
+
+    private sealed class PseudoLocalizerFactory : IStringLocalizerFactory
+    {
+        public IStringLocalizer Create(Type resourceSource) => new PseudoLocalizer();
+
+        public IStringLocalizer Create(string baseName, string location) => new PseudoLocalizer();
+    }
+
+    private sealed class PseudoLocalizer : IStringLocalizer
+    {
+        public LocalizedString this[string name] => new(name, "⟦" + name + "⟧");
+
+        public LocalizedString this[string name, params object[] arguments] =>
+            new(name, "⟦" + string.Format(System.Globalization.CultureInfo.CurrentCulture, name, arguments) + "⟧");
+
+        public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) => [];
+    }
+}
