@@ -76,6 +76,8 @@ public static class SecurityServices
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieOrToken;
+                // AddIdentity set the authenticate default to the cookie alone, which would leave bearer tokens unread.
+                o.DefaultAuthenticateScheme = CookieOrToken;
                 o.DefaultChallengeScheme = CookieOrToken;
             })
             .AddPolicyScheme(CookieOrToken, "Cookie or personal access token", o =>
