@@ -7,7 +7,9 @@ namespace Upstander.BrowserTests.Journeys;
 
 /// <summary>
 /// The very first visit to a new installation. The two-factor set-up page that follows is being built
-/// separately; once it exists, a journey that continues through it to the administration area belongs here.
+/// separately; once it exists, the follow-up journey belongs here as
+/// The_first_administrator_sets_up_two_factor_and_reaches_administration (scan the key, enter a code,
+/// land on /admin, sign out and back in with a code).
 /// </summary>
 public sealed partial class FirstRunTests(FirstRunSite site) : IClassFixture<FirstRunSite>
 {

@@ -23,19 +23,30 @@ public abstract class UpstanderSite(bool demo) : IAsyncLifetime
         File.Exists(ChromiumPath).ShouldBeTrue($"The browser tests drive the system Chromium at {ChromiumPath}: apt-get install -y chromium (scripts/test does).");
         // Playwright must never download a browser of its own.
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        var server = UpstanderServer.StartAsync(demo);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        // The server starts while the browser launches; both take a few seconds.
+        var starting = UpstanderServer.StartAsync(demo);
+        try
         {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args =
-            [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-            ],
-        });
-        _server = await server;
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args =
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                ],
+            });
+        }
+        catch
+        {
+            // Never leave the server running when the browser could not start.
+            await (await starting).DisposeAsync();
+            _playwright?.Dispose();
+            throw;
+        }
+        _server = await starting;
     }
 
     public async Task DisposeAsync()
