@@ -1,0 +1,150 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Upstander.Ceiling;
+
+public sealed record PersonView(
+    Guid Id, string EmployeeId, string Name, string WorkEmail, string? Department, string? Team, Guid? ManagerId,
+    string? Location, string? PreferredLanguage, DateOnly? StartDate, DateOnly? LeaveDate);
+
+public sealed record TokenHolder(Guid AccountId, Guid OrganisationId, bool TwoFactorEnabled, IReadOnlyList<string> Roles);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(PersonView))]
+internal sealed partial class CeilingJson : JsonSerializerContext;
+
+/// <summary>
+/// Upstander's queries for the measured requests, written by hand in the SQL EF Core sends (same tables,
+/// same columns, same filters, one pooled connection per request). Upstander stores GUIDs on SQLite as
+/// upper-case text and times as UTC ticks; on PostgreSQL as uuid and timestamptz.
+/// </summary>
+public sealed class CeilingStore(DbDataSource source, bool sqlite)
+{
+    public static CeilingStore Open(string provider, string connection)
+    {
+        if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            return new CeilingStore(NpgsqlDataSource.Create(connection), sqlite: false);
+        }
+        SQLitePCL.Batteries_V2.Init();
+        var connectionString = connection.Contains('=', StringComparison.Ordinal) ? connection : $"Data Source={connection};Pooling=True";
+        return new CeilingStore(SqliteFactory.Instance.CreateDataSource(connectionString), sqlite: true);
+    }
+
+    /// <summary>The home page: the signed-in person's name, by id, within their organisation.</summary>
+    public async Task<string?> PersonNameAsync(Guid organisationId, Guid personId, CancellationToken ct)
+    {
+        await using var connection = await source.OpenConnectionAsync(ct);
+        await using var command = Command(connection,
+            """SELECT "p"."Name" FROM people AS "p" WHERE "p"."OrganisationId" = @org AND "p"."Id" = @id LIMIT 1""",
+            ("org", organisationId), ("id", personId));
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    /// <summary>The token handler's reads: the token by hash, its account, and the account's roles.</summary>
+    public async Task<TokenHolder?> TokenHolderAsync(string hash, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await source.OpenConnectionAsync(ct);
+        Guid accountId;
+        await using (var token = Command(connection,
+            """
+            SELECT "p"."Id", "p"."AccountId", "p"."CreatedAt", "p"."DisplayPrefix", "p"."ExpiresAt", "p"."IssuedBy",
+                   "p"."LastUsedAt", "p"."Name", "p"."OrganisationId", "p"."RevokedAt", "p"."TokenHash"
+            FROM personal_access_tokens AS "p" WHERE "p"."TokenHash" = @hash LIMIT 2
+            """, ("hash", hash)))
+        await using (var row = await token.ExecuteReaderAsync(ct))
+        {
+            if (!await row.ReadAsync(ct) || !row.IsDBNull(9) || Instant(row, 4) <= now)
+            {
+                return null;
+            }
+            accountId = row.GetGuid(1);
+        }
+
+        Guid organisationId;
+        bool twoFactor;
+        await using (var account = Command(connection,
+            """
+            SELECT "a"."Id", "a"."AccessFailedCount", "a"."ConcurrencyStamp", "a"."CreatedAt", "a"."Email", "a"."EmailConfirmed",
+                   "a"."LockoutEnabled", "a"."LockoutEnd", "a"."NormalizedEmail", "a"."NormalizedUserName", "a"."OrganisationId",
+                   "a"."PasswordHash", "a"."PersonId", "a"."PhoneNumber", "a"."PhoneNumberConfirmed", "a"."SecurityStamp",
+                   "a"."TwoFactorEnabled", "a"."UserName"
+            FROM accounts AS "a" WHERE "a"."Id" = @id LIMIT 2
+            """, ("id", accountId)))
+        await using (var row = await account.ExecuteReaderAsync(ct))
+        {
+            if (!await row.ReadAsync(ct) || (!row.IsDBNull(7) && Instant(row, 7) > now))
+            {
+                return null;
+            }
+            organisationId = row.GetGuid(10);
+            twoFactor = row.GetBoolean(16);
+        }
+
+        var roles = new List<string>();
+        await using (var query = Command(connection,
+            """
+            SELECT "r"."Name" FROM account_roles AS "a" INNER JOIN roles AS "r" ON "a"."RoleId" = "r"."Id"
+            WHERE "a"."UserId" = @id
+            """, ("id", accountId)))
+        await using (var row = await query.ExecuteReaderAsync(ct))
+        {
+            while (await row.ReadAsync(ct))
+            {
+                roles.Add(row.GetString(0));
+            }
+        }
+        return new TokenHolder(accountId, organisationId, twoFactor, roles);
+    }
+
+    /// <summary>GET /api/v1/people/{id}: the person with their department's name.</summary>
+    public async Task<PersonView?> PersonAsync(Guid organisationId, Guid personId, CancellationToken ct)
+    {
+        await using var connection = await source.OpenConnectionAsync(ct);
+        await using var command = Command(connection,
+            """
+            SELECT "p"."Id", "p"."EmployeeId", "p"."Name", "p"."WorkEmail", "d0"."Name", "p"."Team", "p"."ManagerId",
+                   "p"."Location", "p"."PreferredLanguage", "p"."StartDate", "p"."LeaveDate"
+            FROM people AS "p"
+            LEFT JOIN (SELECT "d"."Id", "d"."Name" FROM departments AS "d" WHERE "d"."OrganisationId" = @org) AS "d0"
+                ON "p"."DepartmentId" = "d0"."Id"
+            WHERE "p"."OrganisationId" = @org AND "p"."Id" = @id
+            LIMIT 2
+            """, ("org", organisationId), ("id", personId));
+        await using var row = await command.ExecuteReaderAsync(ct);
+        if (!await row.ReadAsync(ct))
+        {
+            return null;
+        }
+        return new PersonView(row.GetGuid(0), row.GetString(1), row.GetString(2), row.GetString(3), Text(row, 4), Text(row, 5),
+            row.IsDBNull(6) ? null : row.GetGuid(6), Text(row, 7), Text(row, 8), Date(row, 9), Date(row, 10));
+    }
+
+    private DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            // EF Core's SQLite mapping writes GUIDs as upper-case text; Npgsql sends uuid.
+            parameter.Value = sqlite && value is Guid guid ? guid.ToString().ToUpperInvariant() : value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    private DateTimeOffset Instant(DbDataReader row, int ordinal) =>
+        sqlite ? new DateTimeOffset(row.GetInt64(ordinal), TimeSpan.Zero) : row.GetFieldValue<DateTimeOffset>(ordinal);
+
+    private static string? Text(DbDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
+
+    private DateOnly? Date(DbDataReader row, int ordinal) =>
+        row.IsDBNull(ordinal) ? null
+        : sqlite ? DateOnly.Parse(row.GetString(ordinal), System.Globalization.CultureInfo.InvariantCulture)
+        : row.GetFieldValue<DateOnly>(ordinal);
+}

@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Upstander.BrowserTests.Site;
+
+/// <summary>
+/// The real Upstander executable, started as its own process on Kestrel at a free loopback port, with a
+/// fresh data folder and master key. Its console output is kept, because that is where Upstander prints
+/// the first-run set-up code and the demo sign-ins. Disposing stops the process and removes the folder.
+/// </summary>
+public sealed partial class UpstanderServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Lock _outputLock = new();
+    private TaskCompletionSource _outputGrew = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private UpstanderServer(Process process, string folder, Uri address)
+    {
+        _process = process;
+        Folder = folder;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public string Folder { get; }
+
+    /// <summary>Everything the server has written to its console so far (stdout and stderr).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_outputLock)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts Upstander with its own empty database and waits until /health answers 200.</summary>
+    public static async Task<UpstanderServer> StartAsync(bool demo)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "upstander-browser", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}");
+
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])
+        [
+            UpstanderAssembly(),
+            "--contentRoot", UpstanderProjectDirectory(),
+            "--urls", address.ToString().TrimEnd('/'),
+            "--PublicUrl=" + address.ToString().TrimEnd('/'),
+            "--Database:Provider=Sqlite",
+            "--Database:Connection=" + Path.Combine(folder, "data", "up.db"),
+            "--Protection:MasterKeyFile=" + Path.Combine(folder, "keys", "master.key"),
+            "--RateLimits:SignInPerMinute=1000",
+            "--RateLimits:SubmissionsPerMinute=1000",
+        ])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        if (demo)
+        {
+            start.ArgumentList.Add("--demo");
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment.Remove("ASPNETCORE_URLS");
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var server = new UpstanderServer(process, folder, address);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await server.WaitUntilHealthyAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    /// <summary>Waits (bounded) until the console shows text matching <paramref name="pattern"/>, and returns the match.</summary>
+    public async Task<Match> WaitForOutputAsync(Regex pattern)
+    {
+        // The server writes before it answers /health, but our reading of its console may lag a little behind.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            Task grew;
+            lock (_outputLock)
+            {
+                var match = pattern.Match(_output.ToString());
+                if (match.Success)
+                {
+                    return match;
+                }
+                grew = _outputGrew.Task;
+            }
+            var left = deadline - DateTime.UtcNow;
+            try
+            {
+                await grew.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            }
+            catch (TimeoutException)
+            {
+                throw new ShouldAssertException($"Upstander's console never showed {pattern}. It showed:\n{Output}");
+            }
+        }
+    }
+
+    /// <summary>The demo sign-ins Upstander printed once at start-up, by role.</summary>
+    public async Task<IReadOnlyDictionary<string, DemoSignIn>> DemoSignInsAsync()
+    {
+        // The note after the list is printed last, so once it shows, every sign-in line has arrived.
+        await WaitForOutputAsync(DemoListEnd());
+        var signIns = DemoLine().Matches(Output)
+            .Select(m => new DemoSignIn(m.Groups["role"].Value, m.Groups["email"].Value, m.Groups["password"].Value))
+            .ToDictionary(s => s.Role, StringComparer.Ordinal);
+        signIns.ShouldNotBeEmpty($"Upstander printed no demo sign-ins. It printed:\n{Output}");
+        return signIns;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+        {
+            // Already gone, or never started: nothing left to stop.
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open on a slow runner; the temp folder is cleaned by the OS later.
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        TaskCompletionSource grew;
+        lock (_outputLock)
+        {
+            _output.AppendLine(line);
+            grew = _outputGrew;
+            _outputGrew = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        grew.TrySetResult();
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(10) };
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        var deadline = DateTime.UtcNow + StartTimeout;
+        string last = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Upstander exited with code {_process.ExitCode} before it was ready. It printed:\n{Output}");
+            }
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+                last = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+            await timer.WaitForNextTickAsync();
+        }
+        throw new TimeoutException($"Upstander's /health did not answer 200 within {StartTimeout.TotalSeconds} s (last: {last}). It printed:\n{Output}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The same dotnet host that runs the tests (the CLI exports it), else the one on PATH.</summary>
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    private static string UpstanderAssembly()
+    {
+        var path = Environment.GetEnvironmentVariable("UPSTANDER_DLL") ?? Metadata("UpstanderAssembly");
+        File.Exists(path).ShouldBeTrue($"Upstander is not built at {path}. Build the solution first (dotnet build Upstander.slnx).");
+        return path;
+    }
+
+    /// <summary>The project folder is the content root: appsettings.json and wwwroot (the stylesheet) live there.</summary>
+    private static string UpstanderProjectDirectory() => Metadata("UpstanderProjectDirectory");
+
+    private static string Metadata(string key) =>
+        typeof(UpstanderServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
+        ?? throw new InvalidOperationException($"The test assembly has no {key} metadata.");
+
+    // "  Employee       ruth.abebe@harbourview.example       abcde-fghjk-mnpqr-stuvw"
+    [GeneratedRegex(@"^  (?<role>[A-Za-z]+) +(?<email>\S+@\S+) +(?<password>\S+)\s*$", RegexOptions.Multiline)]
+    private static partial Regex DemoLine();
+
+    [GeneratedRegex("set up two-factor", RegexOptions.IgnoreCase)]
+    private static partial Regex DemoListEnd();
+}
+
+public sealed record DemoSignIn(string Role, string Email, string Password);
