@@ -13,8 +13,9 @@ namespace Upstander.Features.Accounts;
 
 [AllowAnonymous]
 [EnableRateLimiting(RateLimitPolicies.SignIn)]
-public sealed class SignInModel(
-    SignInManager<Account> signIn, UserManager<Account> users, AuditLog audit, IStringLocalizer<SharedResource> t) : PageModel
+// Identity's services arrive with the post only: the page itself is shown far more often than it is
+// submitted, and building SignInManager for every view is most of the page's cost.
+public sealed class SignInModel(IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty, Required, EmailAddress, StringLength(254)]
     public string Email { get; set; } = "";
@@ -39,7 +40,8 @@ public sealed class SignInModel(
     {
     }
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(
+        [FromServices] SignInManager<Account> signIn, [FromServices] UserManager<Account> users, [FromServices] AuditLog audit, CancellationToken ct)
     {
         if (!ModelState.IsValid)
         {

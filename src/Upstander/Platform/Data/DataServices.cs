@@ -27,7 +27,7 @@ public static class DataServices
                     db.AddInterceptors(provider.GetRequiredService<SqlitePragmas>());
                     break;
             }
-        });
+        }, optionsLifetime: ServiceLifetime.Singleton); // built once: the options read only singletons
         services.AddScoped<MigrationRunner>();
         return services;
     }

@@ -34,41 +34,59 @@ public sealed class PersonalAccessTokenHandler(
         }
         var hash = SecretToken.Hash(secret);
         var now = clock.GetUtcNow();
-        var token = await db.PersonalAccessTokens.IgnoreQueryFilters().SingleOrDefaultAsync(t => t.TokenHash == hash, Context.RequestAborted);
-        if (token is null || !token.IsActive(now))
+        var ct = Context.RequestAborted;
+
+        // One open connection for this request's queries (the endpoint's own reuse it), and one
+        // read for the token, its account and the account's roles.
+        await db.Database.OpenConnectionAsync(ct);
+        var found = await (
+                from t in db.PersonalAccessTokens.IgnoreQueryFilters()
+                where t.TokenHash == hash
+                join a in db.Users on t.AccountId equals a.Id
+                select new
+                {
+                    t.Id,
+                    t.ExpiresAt,
+                    t.RevokedAt,
+                    t.LastUsedAt,
+                    AccountId = a.Id,
+                    a.OrganisationId,
+                    a.PersonId,
+                    a.LockoutEnd,
+                    a.TwoFactorEnabled,
+                    Roles = (from ar in db.UserRoles join r in db.Roles on ar.RoleId equals r.Id where ar.UserId == a.Id select r.Name!).ToList(),
+                })
+            .AsNoTracking()
+            .SingleOrDefaultAsync(ct);
+        if (found is null || found.RevokedAt is not null || now >= found.ExpiresAt)
         {
             return AuthenticateResult.Fail("The access token is unknown, expired or revoked.");
         }
-        var account = await db.Users.AsNoTracking().SingleOrDefaultAsync(a => a.Id == token.AccountId, Context.RequestAborted);
-        if (account is null || (account.LockoutEnd is { } end && end > now))
+        if (found.LockoutEnd is { } end && end > now)
         {
             return AuthenticateResult.Fail("The account behind this access token cannot sign in.");
         }
-        var roles = await (from ar in db.UserRoles
-                           join r in db.Roles on ar.RoleId equals r.Id
-                           where ar.UserId == account.Id
-                           select r.Name!).ToListAsync(Context.RequestAborted);
 
         // Record use at most once a minute per token, so reads stay reads.
-        if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(1))
+        if (found.LastUsedAt is null || now - found.LastUsedAt > TimeSpan.FromMinutes(1))
         {
-            token.MarkUsed(now);
-            await db.SaveChangesAsync(Context.RequestAborted);
+            await db.PersonalAccessTokens.IgnoreQueryFilters().Where(t => t.Id == found.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), ct);
         }
 
         var claims = new List<Claim>
         {
-            new(ClaimTypes.NameIdentifier, account.Id.ToString()),
-            new(UpstanderClaims.Organisation, account.OrganisationId.ToString()),
-            new(UpstanderClaims.TokenId, token.Id.ToString()),
+            new(ClaimTypes.NameIdentifier, found.AccountId.ToString()),
+            new(UpstanderClaims.Organisation, found.OrganisationId.ToString()),
+            new(UpstanderClaims.TokenId, found.Id.ToString()),
             new("amr", "token"),
-            new(TwoFactorRequirement.Claim, account.TwoFactorEnabled ? "on" : "off"),
+            new(TwoFactorRequirement.Claim, found.TwoFactorEnabled ? "on" : "off"),
         };
-        if (account.PersonId is { } personId)
+        if (found.PersonId is { } personId)
         {
             claims.Add(new Claim(UpstanderClaims.Person, personId.ToString()));
         }
-        claims.AddRange(roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        claims.AddRange(found.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.NameIdentifier, ClaimTypes.Role));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }

@@ -32,6 +32,9 @@ public static class SecurityServices
 {
     public const string CookieOrToken = "CookieOrToken";
 
+    /// <summary>How often a session re-checks its account (password changed, signed out everywhere, roles changed).</summary>
+    public static readonly TimeSpan StampInterval = TimeSpan.FromMinutes(5);
+
     public static IServiceCollection AddUpstanderSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHttpContextAccessor();
@@ -69,8 +72,15 @@ public static class SecurityServices
             o.AccessDeniedPath = "/account/access-denied";
             o.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+            // The stock validator builds SignInManager and UserManager on every request before it looks at
+            // the interval; look first, and only build them when a check is due (the same rule it applies).
+            o.Events.OnValidatePrincipal = context =>
+                context.Properties.IssuedUtc is { } issued
+                && context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() - issued <= StampInterval
+                    ? Task.CompletedTask
+                    : SecurityStampValidator.ValidatePrincipalAsync(context);
         });
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = StampInterval);
         services.ConfigureExternalCookie(o => o.Cookie.SameSite = SameSiteMode.Lax);
 
         services.AddAuthentication(o =>
