@@ -1,6 +1,7 @@
 using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
 using Upstander.Features.People;
+using Upstander.Features.Training;
 using Upstander.Platform.Web;
 
 namespace Upstander.Features;
@@ -15,6 +16,7 @@ public static class FeatureRegistry
         services.AddScoped<Platform.Auditing.AuditLog>();
         services.AddAccounts();
         services.AddPeople();
+        services.AddTraining();
         return services;
     }
 
