@@ -24,6 +24,15 @@ public sealed partial class UpstanderFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDatabase;
 
+    static UpstanderFactory()
+    {
+        // Hundreds of test hosts would each watch appsettings.json and wwwroot (the stylesheet's version
+        // hash) and exhaust the machine's inotify instances (128 by default). Tests never edit those
+        // files: no configuration reload, and file providers poll instead of holding a watcher.
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+    }
+
     public UpstanderFactory(Engine engine = Engine.Sqlite, IDictionary<string, string?>? settings = null, TestDatabase? database = null)
     {
         Database = database ?? TestDatabase.Create(engine);
