@@ -66,6 +66,7 @@ public sealed class FirstRunTests
     {
         await using var database = TestDatabase.Create(Engine.Sqlite);
         var organisation = await Cli.RunAsync(database, "create-organisation", "--name", "Hillside Trust");
+        organisation.ExitCode.ShouldBe(0, organisation.Error);
         var id = System.Text.RegularExpressions.Regex.Match(organisation.Output, "id ([0-9a-f-]{36})").Groups[1].Value;
         var admin = await Cli.RunAsync(database, "create-admin", "--organisation", id, "--name", "Hal Admin", "--email", "hal@hillside.example", "--employee-id", "H1");
         admin.ExitCode.ShouldBe(0, admin.Error);
