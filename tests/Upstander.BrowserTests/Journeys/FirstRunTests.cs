@@ -6,10 +6,9 @@ using static Microsoft.Playwright.Assertions;
 namespace Upstander.BrowserTests.Journeys;
 
 /// <summary>
-/// The very first visit to a new installation. The two-factor set-up page that follows is being built
-/// separately; once it exists, the follow-up journey belongs here as
-/// The_first_administrator_sets_up_two_factor_and_reaches_administration (scan the key, enter a code,
-/// land on /admin, sign out and back in with a code).
+/// The very first visit to a new installation. The follow-up journey (set up two-factor, reach
+/// administration, sign out and back in with a code) is <see cref="FirstAdministratorTests"/>, on an
+/// installation of its own because the set-up page works only once.
 /// </summary>
 public sealed partial class FirstRunTests(FirstRunSite site) : IClassFixture<FirstRunSite>
 {

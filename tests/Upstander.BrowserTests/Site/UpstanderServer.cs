@@ -45,12 +45,32 @@ public sealed partial class UpstanderServer : IAsyncDisposable
     }
 
     /// <summary>Starts Upstander with its own empty database and waits until /health answers 200.</summary>
-    public static async Task<UpstanderServer> StartAsync(bool demo)
+    public static Task<UpstanderServer> StartAsync(bool demo) => StartAsync(demo, prepare: null);
+
+    /// <summary>
+    /// Starts Upstander with its own database, after <paramref name="prepare"/> (when given) has run the
+    /// command-line verbs an operator would run on that database first, and waits until /health answers 200.
+    /// </summary>
+    public static async Task<UpstanderServer> StartAsync(bool demo, Func<UpstanderCli, Task>? prepare)
     {
         var folder = Path.Combine(Path.GetTempPath(), "upstander-browser", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
+        var database = Path.Combine(folder, "data", "up.db");
+        var masterKeyFile = Path.Combine(folder, "keys", "master.key");
+        if (prepare is not null)
+        {
+            try
+            {
+                await prepare(new UpstanderCli(folder, address, database, masterKeyFile));
+            }
+            catch
+            {
+                DeleteFolder(folder);
+                throw;
+            }
+        }
 
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -66,8 +86,8 @@ public sealed partial class UpstanderServer : IAsyncDisposable
             "--urls", address.ToString().TrimEnd('/'),
             "--PublicUrl=" + address.ToString().TrimEnd('/'),
             "--Database:Provider=Sqlite",
-            "--Database:Connection=" + Path.Combine(folder, "data", "up.db"),
-            "--Protection:MasterKeyFile=" + Path.Combine(folder, "keys", "master.key"),
+            "--Database:Connection=" + database,
+            "--Protection:MasterKeyFile=" + masterKeyFile,
             "--RateLimits:SignInPerMinute=1000",
             "--RateLimits:SubmissionsPerMinute=1000",
         ])
@@ -159,9 +179,14 @@ public sealed partial class UpstanderServer : IAsyncDisposable
             // Already gone, or never started: nothing left to stop.
         }
         _process.Dispose();
+        DeleteFolder(Folder);
+    }
+
+    private static void DeleteFolder(string folder)
+    {
         try
         {
-            Directory.Delete(Folder, recursive: true);
+            Directory.Delete(folder, recursive: true);
         }
         catch (IOException)
         {
@@ -223,10 +248,10 @@ public sealed partial class UpstanderServer : IAsyncDisposable
     }
 
     /// <summary>The same dotnet host that runs the tests (the CLI exports it), else the one on PATH.</summary>
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    private static string UpstanderAssembly()
+    internal static string UpstanderAssembly()
     {
         var path = Environment.GetEnvironmentVariable("UPSTANDER_DLL") ?? Metadata("UpstanderAssembly");
         File.Exists(path).ShouldBeTrue($"Upstander is not built at {path}. Build the solution first (dotnet build Upstander.slnx).");

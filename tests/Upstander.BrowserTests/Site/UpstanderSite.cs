@@ -18,13 +18,16 @@ public abstract class UpstanderSite(bool demo) : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The site has not started.");
 
+    /// <summary>Command-line verbs to run on the new installation before its server starts; none by default.</summary>
+    protected virtual Task PrepareAsync(UpstanderCli cli) => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         File.Exists(ChromiumPath).ShouldBeTrue($"The browser tests drive the system Chromium at {ChromiumPath}: apt-get install -y chromium (scripts/test does).");
         // Playwright must never download a browser of its own.
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         // The server starts while the browser launches; both take a few seconds.
-        var starting = UpstanderServer.StartAsync(demo);
+        var starting = UpstanderServer.StartAsync(demo, PrepareAsync);
         try
         {
             _playwright = await Playwright.CreateAsync();

@@ -26,9 +26,21 @@ public sealed class OrganisationSetup(
         return organisation;
     }
 
-    /// <summary>Adds a person to the directory with an account holding the given roles; the caller sets a password or invites.</summary>
+    /// <summary>Adds a person to the directory with an account holding the given roles and the given password.</summary>
     public async Task<(Person Person, Account Account)> CreatePersonWithAccountAsync(
         Guid organisationId, PersonDetails details, IEnumerable<string> roles, string? password, CancellationToken ct)
+    {
+        var person = await CreatePersonAsync(organisationId, details, ct);
+        var account = await CreateAccountAsync(person, password, ct);
+        await SetRolesAsync(account, roles, ct);
+        return (person, account);
+    }
+
+    /// <summary>
+    /// Adds a person to the directory without an account, for an invitation to create it: accepting an
+    /// invitation is refused for anyone who already has an account.
+    /// </summary>
+    public async Task<Person> CreatePersonAsync(Guid organisationId, PersonDetails details, CancellationToken ct)
     {
         scope.Enter(organisationId);
         var errors = PersonRules.Validate(details);
@@ -50,10 +62,7 @@ public sealed class OrganisationSetup(
         db.People.Add(person);
         audit.Record(AuditActions.PersonCreated, "person", person.Id);
         await db.SaveChangesAsync(ct);
-
-        var account = await CreateAccountAsync(person, password, ct);
-        await SetRolesAsync(account, roles, ct);
-        return (person, account);
+        return person;
     }
 
     public Task<Account> CreateAccountAsync(Person person, string? password, CancellationToken ct) =>

@@ -5,7 +5,7 @@ using Upstander.Platform.Security;
 
 namespace Upstander.Features.People;
 
-/// <summary>Shows an import's progress (refreshing itself every two seconds, no script needed) and then its result.</summary>
+/// <summary>Shows an import's progress (kept up to date by a script, or by the "Check progress" link without one) and then its result.</summary>
 [Authorize(Roles = Roles.Admin)]
 public sealed class ImportProgressModel(PeopleImportJobs jobs, CurrentActor actor) : PageModel
 {

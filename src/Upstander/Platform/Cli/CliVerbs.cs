@@ -101,9 +101,10 @@ public static class CliVerbs
                 return 1;
             }
             var setup = services.GetRequiredService<OrganisationSetup>();
-            var (person, _) = await setup.CreatePersonWithAccountAsync(organisationId,
+            // Only the directory entry: accepting the invitation creates the account with the Admin role.
+            var person = await setup.CreatePersonAsync(organisationId,
                 new PersonDetails(parse.GetValue(adminName)!, parse.GetValue(adminEmail)!, parse.GetValue(adminEmployeeId)!, null, null, null, null, null, null, null),
-                [Roles.Admin], password: null, ct);
+                ct);
             var (invitation, token) = Invitation.Create(organisationId, person.Id, [Roles.Admin], null, TimeProvider.System.GetUtcNow());
             db.Invitations.Add(invitation);
             services.GetRequiredService<AuditLog>().Record(AuditActions.InvitationCreated, "person", person.Id);

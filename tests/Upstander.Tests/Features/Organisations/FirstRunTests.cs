@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Platform;
 using Upstander.Platform.Data;
+using Upstander.Tests.Features.Accounts;
 using Upstander.Tests.TestHost;
 
 namespace Upstander.Tests.Features.Organisations;
@@ -58,5 +59,29 @@ public sealed class FirstRunTests
         var duplicate = await Cli.RunAsync(database, "create-admin", "--organisation", id, "--name", "Hal Again", "--email", "hal@hillside.example", "--employee-id", "H2");
         duplicate.ExitCode.ShouldBe(1);
         duplicate.Error.ShouldContain("already exists");
+    }
+
+    [Fact]
+    public async Task The_link_create_admin_prints_lets_the_administrator_choose_a_password_and_then_set_up_two_factor()
+    {
+        await using var database = TestDatabase.Create(Engine.Sqlite);
+        var organisation = await Cli.RunAsync(database, "create-organisation", "--name", "Hillside Trust");
+        organisation.ExitCode.ShouldBe(0, organisation.Error);
+        var id = System.Text.RegularExpressions.Regex.Match(organisation.Output, "id ([0-9a-f-]{36})").Groups[1].Value;
+        var admin = await Cli.RunAsync(database, "create-admin", "--organisation", id, "--name", "Hal Admin", "--email", "hal@hillside.example", "--employee-id", "H1");
+        admin.ExitCode.ShouldBe(0, admin.Error);
+        var link = System.Text.RegularExpressions.Regex.Match(admin.Output, @"\S+/account/invitation\?token=\S+").Value;
+
+        await using var factory = new UpstanderFactory(database: database);
+        var browser = factory.Browser();
+        var page = await browser.GetAsync(AccountsTestKit.PathOf(link));
+        page.StatusCode.ShouldBe(HttpStatusCode.OK, "the administrator's link must open the page where they choose how to sign in");
+        (await page.Content.ReadAsStringAsync()).ShouldContain("Welcome, Hal Admin");
+
+        var accepted = await browser.AcceptWithPasswordAsync(link, "lantern orchard pebble violin");
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        accepted.Headers.Location!.OriginalString.ShouldBe("/account/two-factor?required=1");
+        (await browser.GetStringAsync("/account/two-factor?required=1")).ShouldContain("data-authenticator-key>");
+        (await factory.Browser().GetAsync(AccountsTestKit.PathOf(link))).StatusCode.ShouldBe(HttpStatusCode.Gone, "the link works once");
     }
 }
