@@ -33,7 +33,7 @@ public sealed class PeopleImportTests(ITestOutputHelper output) : IAsyncLifetime
 
         var html = await _admin.GetStringAsync(report);
         var text = PeopleHelpers.Text(html);
-        text.ShouldContain("1 rows have errors. Nothing has been imported.");
+        text.ShouldContain("1 row has errors. Nothing has been imported.");
         text.ShouldContain("3 manager_employee_id is not the employee id of anyone in this file or in the directory (NOBODY).");
         html.ShouldNotContain("value=\"all\"", customMessage: "Import all is offered only for a fully valid file");
         text.ShouldContain("Import only the 2 valid rows");
