@@ -14,10 +14,15 @@ public sealed class IndexModel(AppDbContext db, CurrentActor actor, IStringLocal
     public IReadOnlyList<string> RoleNames { get; private set; } = [];
     public List<EmptyState> Sections { get; } = [];
 
+    // Compiled once: every signed-in visit to the home page runs it, and the organisation filter still applies.
+    private static readonly ModelBoundQuery<Func<AppDbContext, Guid, CancellationToken, Task<string?>>> NameById = new(() =>
+        EF.CompileAsyncQuery((AppDbContext db, Guid personId, CancellationToken ct) =>
+            db.People.Where(p => p.Id == personId).Select(p => p.Name).FirstOrDefault()));
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         var name = actor.PersonId is { } personId
-            ? await db.People.Where(p => p.Id == personId).Select(p => p.Name).FirstOrDefaultAsync(ct)
+            ? await NameById.For(db)(db, personId, ct)
             : null;
         FirstName = name?.Split(' ', 2)[0] ?? t["there"];
         RoleNames = actor.Roles.Select(r => t[RoleLabels.Label(r)].Value).ToList();

@@ -15,14 +15,47 @@ namespace Upstander.Platform.Data;
 /// The one database context. Organisation-owned rows are filtered to <see cref="CurrentOrganisationId"/>;
 /// audit events added in a unit of work are chained under a lock as it saves.
 /// </summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options, OrganisationScope scope, IServiceProvider services)
+/// <remarks>
+/// Instances are pooled (building a context's internal services is a large share of a short request),
+/// so the constructor takes only the options: the request's <see cref="OrganisationScope"/> and services
+/// are attached by <see cref="DataServices"/> each time a context is rented, and detached when it goes
+/// back. A context with nothing attached sees no organisation-owned rows.
+/// </remarks>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     : IdentityDbContext<Account, IdentityRole<Guid>, Guid>(options)
 {
     /// <summary>Serialises appends to the audit chain within this process; PostgreSQL adds an advisory lock across processes.</summary>
     private static readonly SemaphoreSlim AuditGate = new(1, 1);
     private const long AuditAdvisoryLockKey = 0x55505354_41554449; // "UPSTAUDI"
 
-    public Guid? CurrentOrganisationId => scope.OrganisationId;
+    private OrganisationScope? _scope;
+    private IServiceProvider? _services;
+
+    public Guid? CurrentOrganisationId => _scope?.OrganisationId;
+
+    /// <summary>Binds a rented context to the scope (request or CLI verb) that will use it.</summary>
+    internal AppDbContext AttachTo(OrganisationScope scope, IServiceProvider services)
+    {
+        _scope = scope;
+        _services = services;
+        return this;
+    }
+
+    // Disposing a pooled context returns it to the pool: forget the scope first so that nothing of this
+    // request (its organisation, its services) can reach the next one.
+    public override void Dispose()
+    {
+        _scope = null;
+        _services = null;
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _scope = null;
+        _services = null;
+        return base.DisposeAsync();
+    }
 
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Department> Departments => Set<Department>();
@@ -79,7 +112,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Organis
         }
 
         // Load the key before taking the write lock: a first load may itself write to the key ring.
-        var key = services.GetRequiredService<KeyRing>().AuditKey();
+        var key = (_services ?? throw new InvalidOperationException("This context is not attached to a scope.")).GetRequiredService<KeyRing>().AuditKey();
         await AuditGate.WaitAsync(cancellationToken);
         try
         {

@@ -11,7 +11,10 @@ public static class DataServices
         services.AddSingleton(options);
         services.AddScoped<OrganisationScope>();
         services.AddSingleton<SqlitePragmas>();
-        services.AddDbContext<AppDbContext>((provider, db) =>
+        // Pooled: a rented context keeps its internal services (state manager, query context, connection
+        // object) between requests instead of building them per request. Scoped users get the request's
+        // context through the registration below, which attaches the request's organisation scope.
+        services.AddPooledDbContextFactory<AppDbContext>((provider, db) =>
         {
             switch (options.Provider)
             {
@@ -27,7 +30,9 @@ public static class DataServices
                     db.AddInterceptors(provider.GetRequiredService<SqlitePragmas>());
                     break;
             }
-        }, optionsLifetime: ServiceLifetime.Singleton); // built once: the options read only singletons
+        });
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext()
+            .AttachTo(provider.GetRequiredService<OrganisationScope>(), provider));
         services.AddScoped<MigrationRunner>();
         return services;
     }
