@@ -9,6 +9,9 @@ namespace Upstander.Tests.TestHost;
 /// <summary>One routable endpoint of the running app, as the endpoint table describes it.</summary>
 public sealed record AppRoute(string Pattern, IReadOnlyList<string> Methods, bool AllowsAnonymous, bool IsPage, IReadOnlyList<string> Parameters)
 {
+    /// <summary>A page's named post handlers (<c>?handler=Name</c>), each a submission route of its own.</summary>
+    public IReadOnlyList<string> PostHandlers { get; init; } = [];
+
     public bool IsApi => Pattern.StartsWith("/api/", StringComparison.Ordinal);
 
     public bool Accepts(string method) => Methods.Count == 0 || Methods.Contains(method, StringComparer.OrdinalIgnoreCase);
@@ -33,8 +36,15 @@ public static partial class Routes
                 {
                     methods = ["GET", "POST"];
                 }
+                var handlers = e.Metadata.OfType<Microsoft.AspNetCore.Mvc.RazorPages.CompiledPageActionDescriptor>()
+                    .SelectMany(d => d.HandlerMethods)
+                    .Where(h => string.Equals(h.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(h.Name))
+                    .Select(h => h.Name!)
+                    .Distinct()
+                    .ToList();
                 return new AppRoute(pattern, methods, e.Metadata.GetMetadata<IAllowAnonymous>() is not null, isPage,
-                    e.RoutePattern.Parameters.Select(p => p.Name).ToList());
+                    e.RoutePattern.Parameters.Select(p => p.Name).ToList())
+                { PostHandlers = handlers };
             })
             .GroupBy(r => r.Pattern + string.Join(',', r.Methods))
             .Select(g => g.First())

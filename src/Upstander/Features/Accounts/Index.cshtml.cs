@@ -32,7 +32,7 @@ public sealed class IndexModel(
     public async Task<IActionResult> OnGetAsync() =>
         await AccountAsync() is { } account ? await ShowAsync(account) : Forbid();
 
-    public async Task<IActionResult> OnPostRenamePasskeyAsync()
+    public async Task<IActionResult> OnPostRenamePasskeyAsync(CancellationToken ct)
     {
         if (await AccountAsync() is not { } account)
         {
@@ -50,6 +50,8 @@ public sealed class IndexModel(
         }
         passkey.Name = name;
         await users.AddOrUpdatePasskeyAsync(account, passkey);
+        audit.Record(AuditActions.PasskeyRenamed, "account", account.Id);
+        await audit.SaveAsync(ct);
         Message = t["Passkey renamed."];
         return await ShowAsync(account);
     }

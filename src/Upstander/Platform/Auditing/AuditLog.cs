@@ -15,6 +15,7 @@ public static class AuditActions
     public const string TwoFactorDisabled = "account.two-factor-disabled";
     public const string PasskeyAdded = "account.passkey-added";
     public const string PasskeyRemoved = "account.passkey-removed";
+    public const string PasskeyRenamed = "account.passkey-renamed";
     public const string PasswordSet = "account.password-set";
     public const string InvitationCreated = "invitation.created";
     public const string InvitationAccepted = "invitation.accepted";

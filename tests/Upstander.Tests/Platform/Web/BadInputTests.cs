@@ -81,6 +81,7 @@ public sealed class BadInputTests : IAsyncLifetime
             .Where(r => !NoInput.Contains(r.Pattern) && new[] { "POST", "PUT", "PATCH", "DELETE" }.Any(r.Accepts))
             .ToList();
         routes.Count.ShouldBeGreaterThan(3);
+        routes.SelectMany(r => r.PostHandlers).ShouldContain("RenamePasskey", "named page handlers must be walked too");
         var callers = new (string Name, HttpClient Client, string TokenPage)[]
         {
             ("admin (cookie)", await _factory.SignInAsync(_mine[Roles.Admin]), "/"),
@@ -99,9 +100,9 @@ public sealed class BadInputTests : IAsyncLifetime
             {
                 foreach (var method in route.Methods.Where(m => m is "POST" or "PUT" or "PATCH" or "DELETE"))
                 {
-                    foreach (var id in Ids)
+                    foreach (var (id, handler) in Ids.SelectMany(i => route.PostHandlers.Prepend("").Select(h => (i, h))))
                     {
-                        var url = route.Url((n, c) => Routes.Sample(n, c, Guid.Parse(id)));
+                        var url = route.Url((n, c) => Routes.Sample(n, c, Guid.Parse(id))) + (handler.Length > 0 && method == "POST" ? "?handler=" + handler : "");
                         var attempts = route.IsPage
                             ? new List<(string, HttpContent?)>
                             {
