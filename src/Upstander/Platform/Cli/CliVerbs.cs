@@ -105,13 +105,16 @@ public static class CliVerbs
             var person = await setup.CreatePersonAsync(organisationId,
                 new PersonDetails(parse.GetValue(adminName)!, parse.GetValue(adminEmail)!, parse.GetValue(adminEmployeeId)!, null, null, null, null, null, null, null),
                 ct);
-            var (invitation, token) = Invitation.Create(organisationId, person.Id, [Roles.Admin], null, TimeProvider.System.GetUtcNow());
-            db.Invitations.Add(invitation);
-            services.GetRequiredService<AuditLog>().Record(AuditActions.InvitationCreated, "person", person.Id);
-            await db.SaveChangesAsync(ct);
-            var baseUrl = services.GetRequiredService<IConfiguration>()["PublicUrl"] ?? Startup.DefaultUrl;
+            // The same issuer as the admin pages and the API: one set of rules, one link format, one audit shape.
+            var (issued, refusal) = await services.GetRequiredService<InvitationIssuer>()
+                .CreateAsync(person.Id, [Roles.Admin], Startup.DefaultUrl, ct);
+            if (issued is null)
+            {
+                await error.WriteLineAsync($"The invitation could not be created ({refusal}).");
+                return 1;
+            }
             await output.WriteLineAsync($"Administrator added. Give them this link (valid for 7 days, shown once):");
-            await output.WriteLineAsync($"{baseUrl}/account/invitation?token={token}");
+            await output.WriteLineAsync(issued.Link);
             return 0;
         }));
         root.Subcommands.Add(createAdmin);
