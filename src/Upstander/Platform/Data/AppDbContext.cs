@@ -25,7 +25,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     : IdentityDbContext<Account, IdentityRole<Guid>, Guid>(options)
 {
     /// <summary>Serialises appends to the audit chain within this process; PostgreSQL adds an advisory lock across processes.</summary>
-    private static readonly SemaphoreSlim AuditGate = new(1, 1);
+    internal static readonly SemaphoreSlim AuditGate = new(1, 1);
     private const long AuditAdvisoryLockKey = 0x55505354_41554449; // "UPSTAUDI"
 
     private OrganisationScope? _scope;
@@ -113,7 +113,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
         // Load the key before taking the write lock: a first load may itself write to the key ring.
         var key = (_services ?? throw new InvalidOperationException("This context is not attached to a scope.")).GetRequiredService<KeyRing>().AuditKey();
-        await AuditGate.WaitAsync(cancellationToken);
+        // On SQLite a transaction that is already open holds the database's one write lock (Upstander's
+        // transactions begin IMMEDIATE), so no other writer can move the chain's tail until it commits.
+        // Waiting for the gate here would take the two locks in the opposite order to a request that holds
+        // the gate and is waiting for that write lock: each would wait on the other until the busy timeout.
+        var gate = Database.CurrentTransaction is not null && !Database.IsNpgsql() ? null : AuditGate;
+        if (gate is not null)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
         try
         {
             var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
@@ -145,7 +153,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         }
         finally
         {
-            AuditGate.Release();
+            gate?.Release();
         }
     }
 }

@@ -16,11 +16,22 @@ const update = async () => {
     setTimeout(update, interval);
     return;
   }
-  if (response.redirected || !response.ok) {
+  if (response.redirected || response.status === 403 || response.status === 404) {
     // Signed out, or the import is no longer known: leave the page as it is; the link still works.
     return;
   }
-  const next = new DOMParser().parseFromString(await response.text(), "text/html");
+  if (!response.ok) {
+    // A busy or briefly failing server: the import carries on regardless, so ask again at the next tick.
+    setTimeout(update, interval);
+    return;
+  }
+  let next;
+  try {
+    next = new DOMParser().parseFromString(await response.text(), "text/html");
+  } catch {
+    setTimeout(update, interval);
+    return;
+  }
   const fresh = next.querySelector("[data-import-progress]");
   if (fresh) {
     const bar = progress.querySelector("progress");
