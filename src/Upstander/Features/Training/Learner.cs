@@ -168,6 +168,7 @@ public static class TrainingServices
         services.AddHostedService<TrainingContentStartup>();
         services.AddScoped<Learner>();
         services.AddScoped<SupporterCertification>();
+        services.AddScoped<CohortView>();
         services.AddOptions<CertificationOptions>()
             .Configure<IConfiguration>((options, configuration) => options.Read(configuration))
             .ValidateOnStart();

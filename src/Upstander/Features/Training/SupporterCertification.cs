@@ -241,12 +241,17 @@ public sealed class SupporterCertification(
         }
         if (request.PersonId == actor.PersonId)
         {
-            // A conflict of interest: refused, and the refusal is on the record.
-            audit.Record(CertificationAudit.SignedOff, CertificationAudit.TargetRequest, request.Id, outcome: "denied", detail: "own-request");
-            await db.SaveChangesAsync(ct);
+            await DeclineOwnAttemptAsync(request, ct);
             return (DecisionOutcome.OwnRequest, request);
         }
         return (request.IsOpen ? DecisionOutcome.Done : DecisionOutcome.AlreadyDecided, request);
+    }
+
+    /// <summary>A coordinator tried to decide their own request (a conflict of interest): refused, and the refusal is on the record.</summary>
+    public async Task DeclineOwnAttemptAsync(SignOffRequest request, CancellationToken ct)
+    {
+        audit.Record(CertificationAudit.SignedOff, CertificationAudit.TargetRequest, request.Id, outcome: "denied", detail: "own-request");
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Opens the coordinator's note or reason on a decided request, recording the read first (the reader is never its author here).</summary>
