@@ -9,6 +9,7 @@ using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.Training.TrainingPages;
 
 namespace Upstander.Tests.Features.Training;
 
@@ -106,11 +107,7 @@ public sealed class CertificationTests : IDisposable
         var (factory, org) = await StartAsync();
         await using var _ = factory;
         var candidate = org[Roles.Employee];
-        var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
-        await EnrolAsync(coordinator, "Spring intake", candidate.PersonId);
-        var client = await factory.SignInAsync(candidate);
-        await PassModuleAsync(client, Course);
-        Location(await PostAsync(client, CertificationPage + "?handler=Request"));
+        var (coordinator, client) = await RequestedAsync(factory, org, candidate, "Spring intake");
         await SignOffAsync(coordinator, await OpenRequestAsync(factory, org, candidate.PersonId));
         var first = await CertificateAsync(factory, org, candidate.PersonId);
 
@@ -151,11 +148,7 @@ public sealed class CertificationTests : IDisposable
         var (factory, org) = await StartAsync(settings: new() { ["Training:CertificateMonths"] = "6" });
         await using var _ = factory;
         var candidate = org[Roles.Employee];
-        var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
-        await EnrolAsync(coordinator, "Autumn intake", candidate.PersonId);
-        var client = await factory.SignInAsync(candidate);
-        await PassModuleAsync(client, Course);
-        Location(await PostAsync(client, CertificationPage + "?handler=Request"));
+        var (coordinator, client) = await RequestedAsync(factory, org, candidate, "Autumn intake");
         var requestId = await OpenRequestAsync(factory, org, candidate.PersonId);
         var page = $"/coordinate/training/requests/{requestId:D}";
 
@@ -226,7 +219,9 @@ public sealed class CertificationTests : IDisposable
             var token = await other.AntiforgeryTokenAsync("/");
             var post = await other.PostAsync(page + "?handler=SignOff", new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["PracticeCompletedOn"] = Today(factory), ["Confirmed"] = "true", ["__RequestVerificationToken"] = token,
+                ["PracticeCompletedOn"] = Today(factory),
+                ["Confirmed"] = "true",
+                ["__RequestVerificationToken"] = token,
             }));
             post.Headers.Location!.OriginalString.ShouldContain("/account/access-denied");
         }
@@ -297,6 +292,17 @@ public sealed class CertificationTests : IDisposable
 
     // ---- Helpers: the same pages a person uses ----
 
+    /// <summary>A coordinator enrols the candidate, who passes the core module and asks for sign-off; both signed in.</summary>
+    private static async Task<(HttpClient Coordinator, HttpClient Candidate)> RequestedAsync(UpstanderFactory factory, TestOrganisation org, TestAccount candidate, string cohort)
+    {
+        var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
+        await EnrolAsync(coordinator, cohort, candidate.PersonId);
+        var client = await factory.SignInAsync(candidate);
+        await PassModuleAsync(client, Course);
+        Location(await PostAsync(client, CertificationPage + "?handler=Request")).ShouldBe(CertificationPage + "?requested=true");
+        return (coordinator, client);
+    }
+
     private static async Task EnrolAsync(HttpClient coordinator, string cohort, params Guid[] people)
     {
         var fields = people.Select(p => ("PersonIds", p.ToString("D"))).Append(("Course", "sample-course")).Append(("Cohort", cohort)).ToArray();
@@ -363,23 +369,4 @@ public sealed class CertificationTests : IDisposable
         return match.ShouldNotBeNull($"no row for {name}").Value;
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string url, params (string Name, string Value)[] fields)
-    {
-        var token = await client.AntiforgeryTokenAsync(url.Split('?')[0]);
-        var pairs = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).Append(new("__RequestVerificationToken", token));
-        return await client.PostAsync(url, new FormUrlEncodedContent(pairs));
-    }
-
-    private static string Location(HttpResponseMessage response)
-    {
-        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        return response.Headers.Location!.OriginalString;
-    }
-
-    private static async Task<string> PageAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, url);
-        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-    }
 }
