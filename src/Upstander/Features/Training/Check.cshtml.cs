@@ -14,6 +14,7 @@ namespace Upstander.Features.Training;
 public sealed class CheckModel(Learner learner, AppDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
     public Course Course { get; private set; } = null!;
+    public string Base { get; private set; } = "";
     public CourseModule Module { get; private set; } = null!;
     public CheckAttempt Attempt { get; private set; } = null!;
     public IReadOnlyList<ShuffledQuestion> Questions { get; private set; } = [];
@@ -57,23 +58,23 @@ public sealed class CheckModel(Learner learner, AppDbContext db, TimeProvider cl
         }
         if (!ModelState.IsValid)
         {
-            (Course, Module, Attempt, Questions, Chosen) = (view.Course, found, attempt, attempt.Order(check), answers);
+            (Course, Base, Module, Attempt, Questions, Chosen) = (view.Course, view.Base, found, attempt, attempt.Order(check), answers);
             return Page();
         }
         var result = attempt.Submit(check, answers, clock.GetUtcNow());
         if (result.Passed)
         {
-            progress.Complete(TrainingSteps.Check(found.Key), view.Course, clock.GetUtcNow());
+            await learner.CompleteAsync(view, progress, TrainingSteps.Check(found.Key), ct);
         }
         await db.SaveChangesAsync(ct);
-        return Redirect($"/training/{view.Course.Slug}/{found.Key}/check/{attempt.Id}");
+        return Redirect($"{view.Base}/{found.Key}/check/{attempt.Id}");
     }
 
     private async Task<IActionResult?> OpenAsync(string course, string module, CancellationToken ct)
     {
         if (await learner.OpenModuleAsync(course, module, ct) is not var (view, found, progress) || found.Check is not { } check)
         {
-            return await learner.OpenAsync(course, ct) is { Progress: null } ? Redirect($"/training/{course}") : NotFound();
+            return await learner.OpenAsync(course, ct) is { Progress: null } unstarted ? Redirect(unstarted.Base) : NotFound();
         }
         var attempt = await OpenAttemptAsync(progress, found, ct);
         if (attempt is null)
@@ -82,7 +83,7 @@ public sealed class CheckModel(Learner learner, AppDbContext db, TimeProvider cl
             db.Set<CheckAttempt>().Add(attempt);
         }
         progress.Visit(TrainingSteps.Check(found.Key), clock.GetUtcNow());
-        (Course, Module, Attempt, Questions) = (view.Course, found, attempt, attempt.Order(check));
+        (Course, Base, Module, Attempt, Questions) = (view.Course, view.Base, found, attempt, attempt.Order(check));
         return null;
     }
 

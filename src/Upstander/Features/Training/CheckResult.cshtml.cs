@@ -9,6 +9,7 @@ namespace Upstander.Features.Training;
 public sealed class CheckResultModel(Learner learner, AppDbContext db) : PageModel
 {
     public Course Course { get; private set; } = null!;
+    public string Base { get; private set; } = "";
     public CourseModule Module { get; private set; } = null!;
     public KnowledgeCheck Check { get; private set; } = null!;
     public CheckResult Result { get; private set; } = null!;
@@ -27,7 +28,7 @@ public sealed class CheckResultModel(Learner learner, AppDbContext db) : PageMod
         {
             return NotFound();
         }
-        (Course, Module, Check, Result, Questions) = (view.Course, found, check, result, row.Order(check));
+        (Course, Base, Module, Check, Result, Questions) = (view.Course, view.Base, found, check, result, row.Order(check));
         Next = CourseNavigation.Around(view.Course, TrainingSteps.Check(found.Key)).Next;
         return Page();
     }

@@ -34,6 +34,6 @@ public sealed class CourseModel(Learner learner, AppDbContext db) : PageModel
         var progress = learner.Start(view);
         await db.SaveChangesAsync(ct);
         var first = CourseNavigation.FirstUndone(view.Course, progress);
-        return Redirect(first is null ? $"/training/{view.Course.Slug}" : $"/training/{view.Course.Slug}/{first.Path}");
+        return Redirect(first is null ? view.Base : $"{view.Base}/{first.Path}");
     }
 }

@@ -20,6 +20,13 @@ public sealed class CourseProgress : IOrganisationOwned
     public Guid OrganisationId { get; private set; }
     public Guid PersonId { get; private set; }
     public string CourseSlug { get; private set; } = "";
+
+    /// <summary>
+    /// 0 for the course itself; 1, 2, … for the refresher runs a certified supporter takes to renew
+    /// (the refresher modules only, see <see cref="SupporterCertification"/>), so a renewal never
+    /// disturbs the record of the original course.
+    /// </summary>
+    public int Run { get; private set; }
     public Guid CourseVersionId { get; private set; }
     public DateTimeOffset StartedAt { get; private set; }
     public DateTimeOffset LastActivityAt { get; private set; }
@@ -31,8 +38,13 @@ public sealed class CourseProgress : IOrganisationOwned
     public string CompletedSteps { get; private set; } = "[]";
     public DateTimeOffset? CompletedAt { get; private set; }
 
-    public static CourseProgress Start(Guid organisationId, Guid personId, string courseSlug, Guid courseVersionId, DateTimeOffset now) => new()
+    public const int CourseRun = 0;
+
+    public bool IsRefresher => Run != CourseRun;
+
+    public static CourseProgress Start(Guid organisationId, Guid personId, string courseSlug, Guid courseVersionId, DateTimeOffset now, int run = CourseRun) => new()
     {
+        Run = run,
         Id = Guid.CreateVersion7(),
         OrganisationId = organisationId,
         PersonId = personId,
@@ -82,7 +94,7 @@ public sealed class CourseProgressConfiguration : IEntityTypeConfiguration<Cours
         builder.Property(p => p.CourseSlug).HasMaxLength(CourseVersion.SlugMaxLength).IsRequired();
         builder.Property(p => p.LastStep).HasMaxLength(CourseProgress.StepMaxLength);
         builder.Property(p => p.CompletedSteps).IsRequired();
-        builder.HasIndex(p => new { p.OrganisationId, p.PersonId, p.CourseSlug }).IsUnique();
+        builder.HasIndex(p => new { p.OrganisationId, p.PersonId, p.CourseSlug, p.Run }).IsUnique();
         builder.HasIndex(p => p.CourseVersionId);
         builder.HasOne<Organisations.Organisation>().WithMany().HasForeignKey(p => p.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Person>().WithMany().HasForeignKey(p => p.PersonId).OnDelete(DeleteBehavior.Cascade);

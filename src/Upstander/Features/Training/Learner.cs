@@ -1,15 +1,36 @@
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 
 namespace Upstander.Features.Training;
 
-/// <summary>A course as one learner sees it: the version they started (or the current one), and their progress.</summary>
-public sealed record LearnerCourse(Course Course, Guid VersionId, CourseProgress? Progress);
-
-/// <summary>What the signed-in person may take, and their progress. Scoped.</summary>
-public sealed class Learner(AppDbContext db, CurrentActor actor, TrainingLibrary library, TimeProvider clock)
+/// <summary>
+/// A course as one learner sees it: the version they started (or the current one), and their progress.
+/// <see cref="Run"/> is 0 for the course itself; a refresher run holds only the refresher modules.
+/// </summary>
+public sealed record LearnerCourse(Course Course, Guid VersionId, CourseProgress? Progress, int Run = CourseProgress.CourseRun)
 {
+    public bool IsRefresher => Run != CourseProgress.CourseRun;
+
+    /// <summary>The address every page of this run lives under.</summary>
+    public string Base => IsRefresher ? $"/training/{Course.Slug}/refresher" : $"/training/{Course.Slug}";
+}
+
+/// <summary>Marks the refresher-run addresses of the learner pages (see <see cref="TrainingServices"/>).</summary>
+public sealed class RefresherRoute;
+
+/// <summary>
+/// What the signed-in person may take, and their progress. Scoped. On a refresher address
+/// (<c>/training/{course}/refresher/…</c>) the same pages work on the person's refresher run instead of the course.
+/// </summary>
+public sealed class Learner(AppDbContext db, CurrentActor actor, TrainingLibrary library, TimeProvider clock,
+    SupporterCertification certification, IHttpContextAccessor http)
+{
+    private bool OnRefresherRoute => http.HttpContext?.GetEndpoint()?.Metadata.GetMetadata<RefresherRoute>() is not null;
+
     public Guid? PersonId => actor.PersonId;
 
     /// <summary>Open courses for every employee; candidate courses for peer supporters and people a coordinator enrolled.</summary>
@@ -24,7 +45,7 @@ public sealed class Learner(AppDbContext db, CurrentActor actor, TrainingLibrary
     }
 
     public async Task<IReadOnlyList<CourseProgress>> ProgressAsync(CancellationToken ct) =>
-        PersonId is { } personId ? await db.Set<CourseProgress>().Where(p => p.PersonId == personId).ToListAsync(ct) : [];
+        PersonId is { } personId ? await db.Set<CourseProgress>().Where(p => p.PersonId == personId && p.Run == CourseProgress.CourseRun).ToListAsync(ct) : [];
 
     /// <summary>The course for this learner, or null when it does not exist or is not open to them (callers answer 404).</summary>
     public async Task<LearnerCourse?> OpenAsync(string slug, CancellationToken ct)
@@ -33,7 +54,11 @@ public sealed class Learner(AppDbContext db, CurrentActor actor, TrainingLibrary
         {
             return null;
         }
-        var progress = await db.Set<CourseProgress>().SingleOrDefaultAsync(p => p.PersonId == personId && p.CourseSlug == slug, ct);
+        if (OnRefresherRoute)
+        {
+            return await certification.RefresherAsync(personId, slug, ct);
+        }
+        var progress = await db.Set<CourseProgress>().SingleOrDefaultAsync(p => p.PersonId == personId && p.CourseSlug == slug && p.Run == CourseProgress.CourseRun, ct);
         if (progress is not null && await library.VersionAsync(db, progress.CourseVersionId, ct) is { } started)
         {
             return new LearnerCourse(started, progress.CourseVersionId, progress);
@@ -60,9 +85,24 @@ public sealed class Learner(AppDbContext db, CurrentActor actor, TrainingLibrary
         {
             return course.Progress;
         }
-        var progress = CourseProgress.Start(actor.OrganisationId!.Value, PersonId!.Value, course.Course.Slug, course.VersionId, clock.GetUtcNow());
+        var progress = CourseProgress.Start(actor.OrganisationId!.Value, PersonId!.Value, course.Course.Slug, course.VersionId, clock.GetUtcNow(), course.Run);
         db.Set<CourseProgress>().Add(progress);
         return progress;
+    }
+
+    /// <summary>
+    /// Marks a step done. When that finishes a refresher run, the progress is saved and the certificate
+    /// renewed if the run qualifies (<see cref="SupporterCertification.RenewAsync"/>).
+    /// </summary>
+    public async Task CompleteAsync(LearnerCourse view, CourseProgress progress, string step, CancellationToken ct)
+    {
+        var wasComplete = progress.CompletedAt is not null;
+        progress.Complete(step, view.Course, clock.GetUtcNow());
+        if (!wasComplete && progress.CompletedAt is not null && progress.IsRefresher)
+        {
+            await db.SaveChangesAsync(ct);
+            await certification.RenewAsync(view, ct);
+        }
     }
 
     private bool MayTake(Course course, IReadOnlyCollection<string> enrolledSlugs) => course.Audience switch
@@ -113,11 +153,39 @@ public static class SkillLabels
 
 public static class TrainingServices
 {
+    private static readonly (string Page, string Tail)[] RefresherPages =
+    [
+        ("/Training/Course", ""),
+        ("/Training/Lesson", "/{module}/lessons/{number:int}"),
+        ("/Training/Check", "/{module}/check"),
+        ("/Training/CheckResult", "/{module}/check/{attempt:guid}"),
+        ("/Training/Scenario", "/{module}/scenarios/{scenario}"),
+    ];
+
     public static IServiceCollection AddTraining(this IServiceCollection services)
     {
         services.AddSingleton<TrainingLibrary>();
         services.AddHostedService<TrainingContentStartup>();
         services.AddScoped<Learner>();
+        services.AddScoped<SupporterCertification>();
+        services.AddScoped<CohortView>();
+        services.AddOptions<CertificationOptions>()
+            .Configure<IConfiguration>((options, configuration) => options.Read(configuration))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CertificationOptions>, CertificationOptionsValidation>();
+        // The refresher run uses the learner pages at a second address, /training/{course}/refresher/….
+        services.Configure<RazorPagesOptions>(options =>
+        {
+            foreach (var (page, tail) in RefresherPages)
+            {
+                options.Conventions.AddPageRouteModelConvention(page, model =>
+                {
+                    var selector = new SelectorModel { AttributeRouteModel = new AttributeRouteModel { Template = "training/{course}/refresher" + tail } };
+                    selector.EndpointMetadata.Add(new RefresherRoute());
+                    model.Selectors.Add(selector);
+                });
+            }
+        });
         return services;
     }
 }

@@ -8,6 +8,7 @@ namespace Upstander.Features.Training;
 public sealed class LessonModel(Learner learner, AppDbContext db, TimeProvider clock) : PageModel
 {
     public Course Course { get; private set; } = null!;
+    public string Base { get; private set; } = "";
     public CourseModule Module { get; private set; } = null!;
     public Lesson Lesson { get; private set; } = null!;
     public int Number { get; private set; }
@@ -19,18 +20,18 @@ public sealed class LessonModel(Learner learner, AppDbContext db, TimeProvider c
     {
         if (await learner.OpenModuleAsync(course, module, ct) is not var (view, found, progress))
         {
-            return await learner.OpenAsync(course, ct) is null ? NotFound() : Redirect($"/training/{course}");
+            return await learner.OpenAsync(course, ct) is { } unstarted ? Redirect(unstarted.Base) : NotFound();
         }
         if (number < 1 || number > found.Lessons.Count)
         {
             return NotFound();
         }
-        (Course, Module, Number, Lesson) = (view.Course, found, number, found.Lessons[number - 1]);
+        (Course, Base, Module, Number, Lesson) = (view.Course, view.Base, found, number, found.Lessons[number - 1]);
         Html = LessonMarkdown.ToHtml(Lesson.Markdown);
         var key = TrainingSteps.Lesson(found.Key, number);
         (Previous, Next) = CourseNavigation.Around(view.Course, key);
         progress.Visit(key, clock.GetUtcNow());
-        progress.Complete(key, view.Course, clock.GetUtcNow());
+        await learner.CompleteAsync(view, progress, key, ct);
         await db.SaveChangesAsync(ct);
         return Page();
     }

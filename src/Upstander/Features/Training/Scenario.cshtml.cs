@@ -14,6 +14,7 @@ namespace Upstander.Features.Training;
 public sealed class ScenarioModel(Learner learner, AppDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
     public Course Course { get; private set; } = null!;
+    public string Base { get; private set; } = "";
     public CourseModule Module { get; private set; } = null!;
     public Scenario Scenario { get; private set; } = null!;
     public ScenarioState State { get; private set; } = null!;
@@ -47,10 +48,10 @@ public sealed class ScenarioModel(Learner learner, AppDbContext db, TimeProvider
         }
         if (_run.CompletedAt is not null)
         {
-            _progress!.Complete(TrainingSteps.Scenario(Module.Key, Scenario.Id), Course, clock.GetUtcNow());
+            await learner.CompleteAsync(_view!, _progress!, TrainingSteps.Scenario(Module.Key, Scenario.Id), ct);
         }
         await db.SaveChangesAsync(ct);
-        return Redirect($"/training/{Course.Slug}/{TrainingSteps.Scenario(Module.Key, Scenario.Id)}?feedback=true");
+        return Redirect($"{Base}/{TrainingSteps.Scenario(Module.Key, Scenario.Id)}?feedback=true");
     }
 
     /// <summary>Starts the conversation again from the beginning; earlier runs are kept.</summary>
@@ -62,17 +63,18 @@ public sealed class ScenarioModel(Learner learner, AppDbContext db, TimeProvider
         }
         db.Set<ScenarioRun>().Add(ScenarioRun.Begin(_progress!, Module, Scenario, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
-        return Redirect($"/training/{Course.Slug}/{TrainingSteps.Scenario(Module.Key, Scenario.Id)}");
+        return Redirect($"{Base}/{TrainingSteps.Scenario(Module.Key, Scenario.Id)}");
     }
 
     private ScenarioRun? _run;
     private CourseProgress? _progress;
+    private LearnerCourse? _view;
 
     private async Task<IActionResult?> LoadAsync(string course, string module, string scenario, bool create, CancellationToken ct)
     {
         if (await learner.OpenModuleAsync(course, module, ct) is not var (view, found, progress) || found.Scenario(scenario) is not { } script)
         {
-            return create && await learner.OpenAsync(course, ct) is { Progress: null } ? Redirect($"/training/{course}") : NotFound();
+            return create && await learner.OpenAsync(course, ct) is { Progress: null } unstarted ? Redirect(unstarted.Base) : NotFound();
         }
         _run = await db.Set<ScenarioRun>()
             .Where(r => r.CourseProgressId == progress.Id && r.ModuleKey == found.Key && r.ScenarioId == script.Id)
@@ -87,13 +89,13 @@ public sealed class ScenarioModel(Learner learner, AppDbContext db, TimeProvider
             _run = ScenarioRun.Begin(progress, found, script, clock.GetUtcNow());
             db.Set<ScenarioRun>().Add(_run);
         }
-        _progress = progress;
+        (_progress, _view) = (progress, view);
         var key = TrainingSteps.Scenario(found.Key, script.Id);
         if (create)
         {
             progress.Visit(key, clock.GetUtcNow());
         }
-        (Course, Module, Scenario, State) = (view.Course, found, script, _run.State(script));
+        (Course, Base, Module, Scenario, State) = (view.Course, view.Base, found, script, _run.State(script));
         Best = ScenarioEngine.BestPath(script).Profile;
         Next = CourseNavigation.Around(view.Course, key).Next;
         return null;

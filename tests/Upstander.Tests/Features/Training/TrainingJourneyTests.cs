@@ -6,6 +6,7 @@ using Upstander.Features.Training;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.Training.TrainingPages;
 
 namespace Upstander.Tests.Features.Training;
 
@@ -29,25 +30,6 @@ public sealed partial class TrainingJourneyTests : IAsyncLifetime
         _content.Dispose();
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string url, params (string Name, string Value)[] fields)
-    {
-        var token = await client.AntiforgeryTokenAsync(url.Split('?')[0]);
-        var pairs = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).Append(new("__RequestVerificationToken", token));
-        return await client.PostAsync(url, new FormUrlEncodedContent(pairs));
-    }
-
-    private static string Location(HttpResponseMessage response)
-    {
-        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        return response.Headers.Location!.OriginalString;
-    }
-
-    private static async Task<string> PageAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, url);
-        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-    }
 
     private static string OptionOrder(string html) => string.Join(' ', OptionRegex().Matches(html).Select(m => m.Groups[1].Value + m.Groups[2].Value));
 
