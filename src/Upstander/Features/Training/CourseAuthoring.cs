@@ -30,6 +30,8 @@ public sealed record NewCourse(string Slug, string Title, string Summary, string
 /// </summary>
 public sealed class CourseAuthoring(AppDbContext db, TrainingLibrary library, CurrentActor actor, AuditLog audit, TimeProvider clock)
 {
+    private Guid Organisation => db.CurrentOrganisationId ?? throw new InvalidOperationException("Authoring needs an organisation.");
+
     /// <summary>Every course the organisation offers or is creating, with its status.</summary>
     public async Task<IReadOnlyList<AuthoredCourse>> ListAsync(CancellationToken ct)
     {
@@ -61,7 +63,7 @@ public sealed class CourseAuthoring(AppDbContext db, TrainingLibrary library, Cu
         {
             return null;
         }
-        var draft = CourseDraft.Start(actor.OrganisationId!.Value, current.Course, current.VersionId, actor.Id, clock.GetUtcNow());
+        var draft = CourseDraft.Start(Organisation, current.Course, current.VersionId, actor.Id, clock.GetUtcNow());
         db.Set<CourseDraft>().Add(draft);
         audit.Record(AuditActions.TrainingDraftStarted, "course", slug);
         await db.SaveChangesAsync(ct);
@@ -102,7 +104,7 @@ public sealed class CourseAuthoring(AppDbContext db, TrainingLibrary library, Cu
     public async Task<CourseDraft> CreateAsync(NewCourse input, CancellationToken ct)
     {
         var course = new Course(input.Slug, 1, input.Title.Trim(), input.Summary.Trim(), input.Audience, false, [], null);
-        var draft = CourseDraft.Start(actor.OrganisationId!.Value, course, null, actor.Id, clock.GetUtcNow());
+        var draft = CourseDraft.Start(Organisation, course, null, actor.Id, clock.GetUtcNow());
         db.Set<CourseDraft>().Add(draft);
         audit.Record(AuditActions.TrainingDraftStarted, "course", input.Slug);
         await db.SaveChangesAsync(ct);
@@ -132,7 +134,7 @@ public sealed class CourseAuthoring(AppDbContext db, TrainingLibrary library, Cu
         {
             return (null, problems);
         }
-        var organisationId = actor.OrganisationId!.Value;
+        var organisationId = Organisation;
         var version = CourseVersion.PublishAuthored(course, organisationId, draft, actor.Id, clock.GetUtcNow());
         db.Set<CourseVersion>().Add(version);
         db.Set<CourseDraft>().Remove(draft);
