@@ -158,9 +158,19 @@ public sealed class CourseAuthoringTests
         scenario.ShouldBe(module + "/scenarios/a-quiet-word-1");
         var nodes = new Dictionary<string, string>
         {
-            ["Input.Title"] = "A quiet word", ["Input.Setting"] = "After a meeting.", ["Input.Colleague"] = "Sam", ["Input.Start"] = "start", ["command"] = "save",
-            ["Input.Nodes[0].Original"] = "start", ["Input.Nodes[0].Name"] = "start", ["Input.Nodes[0].Says"] = "Got a minute?",
-            ["Input.Nodes[1].Original"] = "end", ["Input.Nodes[1].Name"] = "finish", ["Input.Nodes[1].Says"] = "Thanks.", ["Input.Nodes[1].End"] = "true", ["Input.Nodes[1].Outcome"] = "Sam felt heard.",
+            ["Input.Title"] = "A quiet word",
+            ["Input.Setting"] = "After a meeting.",
+            ["Input.Colleague"] = "Sam",
+            ["Input.Start"] = "start",
+            ["command"] = "save",
+            ["Input.Nodes[0].Original"] = "start",
+            ["Input.Nodes[0].Name"] = "start",
+            ["Input.Nodes[0].Says"] = "Got a minute?",
+            ["Input.Nodes[1].Original"] = "end",
+            ["Input.Nodes[1].Name"] = "finish",
+            ["Input.Nodes[1].Says"] = "Thanks.",
+            ["Input.Nodes[1].End"] = "true",
+            ["Input.Nodes[1].Outcome"] = "Sam felt heard.",
         };
         foreach (var r in new[] { 0, 1 })
         {

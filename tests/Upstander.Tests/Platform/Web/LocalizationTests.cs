@@ -48,6 +48,7 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.Researcher, "/research")]
     [InlineData(Roles.PeerSupporter, "/supporter")]
     [InlineData(Roles.Coordinator, "/coordinate")]
+    [InlineData(Roles.Coordinator, "/coordinate/training/courses/new")]
     [InlineData(Roles.CaseManager, "/cases")]
     public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path)
     {
