@@ -56,7 +56,7 @@ public sealed class CohortView(AppDbContext db, TrainingLibrary library, Support
         foreach (var enrolment in enrolments)
         {
             var mine = progressByLearner.GetValueOrDefault((enrolment.PersonId, enrolment.CourseSlug));
-            var course = mine is not null ? await library.VersionAsync(db, mine.CourseVersionId, ct) : library.CurrentCourse(enrolment.CourseSlug)?.Course;
+            var course = (mine is not null ? await library.VersionAsync(db, mine.CourseVersionId, ct) : await library.CurrentAsync(db, enrolment.CourseSlug, ct))?.Course;
             if (course is null)
             {
                 continue;

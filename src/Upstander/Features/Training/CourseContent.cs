@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Upstander.Features.Training;
@@ -98,6 +99,21 @@ public static class CourseJson
 
     public static string Serialize(Course course) => JsonSerializer.Serialize(course, Options);
 
-    public static Course Deserialize(string json) =>
-        JsonSerializer.Deserialize<Course>(json, Options) ?? throw new JsonException("Empty course content.");
+    /// <summary>
+    /// Reads stored content. Writing leaves out nulls, so a course without a self-assessment or a module
+    /// without a check is stored without the key; it is put back as null before the strict reader sees it.
+    /// </summary>
+    public static Course Deserialize(string json)
+    {
+        if (JsonNode.Parse(json) is not JsonObject course)
+        {
+            throw new JsonException("Course content is not an object.");
+        }
+        course.TryAdd("selfAssessment", null);
+        foreach (var module in (course["modules"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            module.TryAdd("check", null);
+        }
+        return course.Deserialize<Course>(Options) ?? throw new JsonException("Empty course content.");
+    }
 }

@@ -2,14 +2,18 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Upstander.Platform.Tenancy;
 
 namespace Upstander.Features.Training;
 
 /// <summary>
-/// One published version of a course's content, kept for as long as learners need it: a learner
-/// stays on the version they started even after the files change. Shared by every organisation.
+/// One published version of a course's content, never changed once written and kept for as long as
+/// learners need it: a learner stays on the version they started even after the content changes.
+/// Shipped versions (loaded from the files) have no owner and are shared by every organisation; a
+/// version a coordinator published belongs to their organisation alone (the query filter hides it
+/// from every other).
 /// </summary>
-public sealed class CourseVersion
+public sealed class CourseVersion : IOrganisationOwnedOrShared
 {
     public const int SlugMaxLength = 100;
 
@@ -24,6 +28,22 @@ public sealed class CourseVersion
     public string Content { get; private set; } = "";
     public DateTimeOffset PublishedAt { get; private set; }
 
+    /// <summary>The organisation whose coordinator published it; null for a shipped version.</summary>
+    public Guid? OrganisationId { get; private set; }
+
+    /// <summary>The version the draft was copied from (null for a shipped version or a course the organisation created).</summary>
+    public Guid? BasedOnVersionId { get; private set; }
+
+    /// <summary>The account that published it (null for a shipped version).</summary>
+    public Guid? PublishedBy { get; private set; }
+
+    /// <summary>The account that started the draft it was published from (null for a shipped version).</summary>
+    public Guid? CreatedBy { get; private set; }
+    public DateTimeOffset? CreatedAt { get; private set; }
+
+    public bool IsShipped => OrganisationId is null;
+
+    /// <summary>A shipped version, from the content files.</summary>
     public static CourseVersion Publish(Course course, DateTimeOffset now)
     {
         var content = CourseJson.Serialize(course);
@@ -36,6 +56,22 @@ public sealed class CourseVersion
             Content = content,
             PublishedAt = now,
         };
+    }
+
+    /// <summary>
+    /// An organisation's own version, published from a coordinator's draft. Its hash covers the owner as
+    /// well as the content, so two organisations publishing the same text still get a row each.
+    /// </summary>
+    public static CourseVersion PublishAuthored(Course course, Guid organisationId, CourseDraft draft, Guid? publishedBy, DateTimeOffset now)
+    {
+        var version = Publish(course, now);
+        version.ContentHash = Hash(organisationId.ToString("N") + "\n" + version.Content);
+        version.OrganisationId = organisationId;
+        version.BasedOnVersionId = draft.BasedOnVersionId;
+        version.CreatedBy = draft.CreatedBy;
+        version.CreatedAt = draft.CreatedAt;
+        version.PublishedBy = publishedBy;
+        return version;
     }
 
     public static string Hash(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
@@ -54,5 +90,7 @@ public sealed class CourseVersionConfiguration : IEntityTypeConfiguration<Course
         builder.Property(v => v.Content).IsRequired();
         builder.HasIndex(v => new { v.Slug, v.ContentHash }).IsUnique();
         builder.HasIndex(v => new { v.Slug, v.Version });
+        builder.HasIndex(v => new { v.OrganisationId, v.Slug });
+        builder.HasOne<Organisations.Organisation>().WithMany().HasForeignKey(v => v.OrganisationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

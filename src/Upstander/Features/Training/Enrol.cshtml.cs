@@ -26,7 +26,7 @@ public sealed class EnrolModel(AppDbContext db, TrainingLibrary library, Current
     [BindProperty] public string? Cohort { get; set; }
 
     public IReadOnlyList<(Guid Id, string Name, string Email)> People { get; private set; } = [];
-    public IReadOnlyList<Course> Courses => library.Current.Select(c => c.Course).Where(c => c.Audience == CourseAudience.Candidates).ToList();
+    public IReadOnlyList<Course> Courses { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -41,6 +41,7 @@ public sealed class EnrolModel(AppDbContext db, TrainingLibrary library, Current
         {
             ModelState.AddModelError(nameof(PersonIds), t["One or more of the people chosen are not in the directory."]);
         }
+        Courses = await CandidateCoursesAsync(ct);
         if (Courses.FirstOrDefault(c => c.Slug == Course) is null)
         {
             ModelState.AddModelError(nameof(Course), t["Choose a course."]);
@@ -69,8 +70,12 @@ public sealed class EnrolModel(AppDbContext db, TrainingLibrary library, Current
         return Redirect("/coordinate/training?done=enrolled");
     }
 
+    private async Task<IReadOnlyList<Course>> CandidateCoursesAsync(CancellationToken ct) =>
+        (await library.CatalogueAsync(db, ct)).Select(c => c.Course).Where(c => c.Audience == CourseAudience.Candidates).ToList();
+
     private async Task LoadAsync(CancellationToken ct)
     {
+        Courses = await CandidateCoursesAsync(ct);
         if (Search is { Length: > 200 })
         {
             Search = Search[..200];

@@ -41,7 +41,7 @@ public sealed class Learner(AppDbContext db, CurrentActor actor, TrainingLibrary
             return [];
         }
         var enrolled = await db.Set<CourseEnrolment>().Where(e => e.PersonId == personId).Select(e => e.CourseSlug).ToListAsync(ct);
-        return library.Current.Where(c => MayTake(c.Course, enrolled)).ToList();
+        return (await library.CatalogueAsync(db, ct)).Where(c => MayTake(c.Course, enrolled)).ToList();
     }
 
     public async Task<IReadOnlyList<CourseProgress>> ProgressAsync(CancellationToken ct) =>
@@ -61,9 +61,9 @@ public sealed class Learner(AppDbContext db, CurrentActor actor, TrainingLibrary
         var progress = await db.Set<CourseProgress>().SingleOrDefaultAsync(p => p.PersonId == personId && p.CourseSlug == slug && p.Run == CourseProgress.CourseRun, ct);
         if (progress is not null && await library.VersionAsync(db, progress.CourseVersionId, ct) is { } started)
         {
-            return new LearnerCourse(started, progress.CourseVersionId, progress);
+            return new LearnerCourse(started.Course, progress.CourseVersionId, progress);
         }
-        if (library.CurrentCourse(slug) is not { } current)
+        if (await library.CurrentAsync(db, slug, ct) is not { } current)
         {
             return null;
         }
@@ -186,6 +186,7 @@ public static class TrainingServices
                 });
             }
         });
+        services.AddScoped<CourseAuthoring>();
         return services;
     }
 }

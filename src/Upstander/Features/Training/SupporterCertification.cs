@@ -97,12 +97,13 @@ public sealed class SupporterCertification(
         db.Set<Certificate>().Where(c => c.PersonId == personId).OrderByDescending(c => c.CertifiedAt).FirstOrDefaultAsync(ct);
 
     /// <summary>The core courses on offer now (course.json "core": true).</summary>
-    public IReadOnlyList<PublishedCourse> CoreCourses => library.Current.Where(c => c.Course.Core).ToList();
+    public async Task<IReadOnlyList<PublishedCourse>> CoreCoursesAsync(CancellationToken ct) =>
+        (await library.CatalogueAsync(db, ct)).Where(c => c.Course.Core).ToList();
 
     /// <summary>Each module of every core course, passed or not, on the version of the course the person took.</summary>
     public async Task<IReadOnlyList<CoreModuleState>> CoreModulesAsync(Guid personId, CancellationToken ct)
     {
-        var core = CoreCourses;
+        var core = await CoreCoursesAsync(ct);
         var slugs = core.Select(c => c.Course.Slug).ToList();
         var progress = await db.Set<CourseProgress>().AsNoTracking()
             .Where(p => p.PersonId == personId && p.Run == CourseProgress.CourseRun && slugs.Contains(p.CourseSlug))
@@ -112,7 +113,7 @@ public sealed class SupporterCertification(
         foreach (var published in core)
         {
             var mine = progress.FirstOrDefault(p => p.CourseSlug == published.Course.Slug);
-            var course = mine is null ? published.Course : await library.VersionAsync(db, mine.CourseVersionId, ct) ?? published.Course;
+            var course = mine is null ? published.Course : (await library.VersionAsync(db, mine.CourseVersionId, ct))?.Course ?? published.Course;
             var passed = (mine is null ? null : passing.GetValueOrDefault(mine.Id)) ?? new HashSet<string>();
             modules.AddRange(course.Modules.Select(m => new CoreModuleState(course, m, CertificationRules.ModulePassed(m, mine, passed))));
         }
@@ -168,7 +169,7 @@ public sealed class SupporterCertification(
             open is null && lastDecided?.Decision == SignOffDecision.Declined && (latest is null || lastDecided.DecidedAt > latest.CertifiedAt) ? lastDecided : null,
             CertificationRules.MayRequest(core, latest, open, now),
             CertificationRules.RefresherOpen(latest, now, Options),
-            CoreCourses.Select(c => CertificationRules.RefresherOf(c.Course)).Where(c => c.Modules.Count > 0).ToList(),
+            (await CoreCoursesAsync(ct)).Select(c => CertificationRules.RefresherOf(c.Course)).Where(c => c.Modules.Count > 0).ToList(),
             history.OrderByDescending(h => h.At).ToList());
     }
 
@@ -276,7 +277,7 @@ public sealed class SupporterCertification(
     /// </summary>
     public async Task<LearnerCourse?> RefresherAsync(Guid personId, string slug, CancellationToken ct)
     {
-        if (library.CurrentCourse(slug) is not { Course.Core: true } current
+        if (await library.CurrentAsync(db, slug, ct) is not { Course.Core: true } current
             || CertificationRules.RefresherOf(current.Course).Modules.Count == 0
             || await LatestCertificateAsync(personId, ct) is not { } certificate
             || !CertificationRules.RefresherOpen(certificate, clock.GetUtcNow(), Options))
@@ -288,7 +289,7 @@ public sealed class SupporterCertification(
         var run = await runs.Where(p => p.StartedAt >= opens).OrderByDescending(p => p.Run).FirstOrDefaultAsync(ct);
         if (run is not null && await library.VersionAsync(db, run.CourseVersionId, ct) is { } started)
         {
-            return new LearnerCourse(CertificationRules.RefresherOf(started), run.CourseVersionId, run, run.Run);
+            return new LearnerCourse(CertificationRules.RefresherOf(started.Course), run.CourseVersionId, run, run.Run);
         }
         var next = (await runs.MaxAsync(p => (int?)p.Run, ct) ?? CourseProgress.CourseRun) + 1;
         return new LearnerCourse(CertificationRules.RefresherOf(current.Course), current.VersionId, null, next);
@@ -325,7 +326,7 @@ public sealed class SupporterCertification(
     {
         var now = clock.GetUtcNow();
         var certificate = await LatestCertificateAsync(personId, ct);
-        var refresher = CoreCourses.Select(c => CertificationRules.RefresherOf(c.Course)).FirstOrDefault(c => c.Modules.Count > 0);
+        var refresher = (await CoreCoursesAsync(ct)).Select(c => CertificationRules.RefresherOf(c.Course)).FirstOrDefault(c => c.Modules.Count > 0);
         var refresherPath = refresher is null ? null : $"/training/{refresher.Slug}/refresher";
         if (CertificationRules.IsCurrent(certificate, now))
         {

@@ -4,20 +4,24 @@ using Upstander.Platform.Data;
 
 namespace Upstander.Features.Training;
 
-public sealed record PublishedCourse(Guid VersionId, Course Course);
+/// <summary>A published version of a course; <see cref="OrganisationId"/> is null for a shipped one.</summary>
+public sealed record PublishedCourse(Guid VersionId, Course Course, Guid? OrganisationId = null)
+{
+    public bool IsShipped => OrganisationId is null;
+}
 
 /// <summary>
-/// The courses on offer now (the content loaded at start-up), and every stored version learners
-/// may still be part-way through. Singleton; versions are read from the database once and cached.
+/// The shipped courses (the content files loaded at start-up), each organisation's catalogue (its own
+/// published versions over the shipped ones), and every stored version learners may still be part-way
+/// through. Singleton; a version's content never changes, so it is read from the database once and cached.
 /// </summary>
 public sealed class TrainingLibrary(IServiceScopeFactory scopes, TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<Guid, Course> _versions = new();
-    private IReadOnlyList<PublishedCourse> _current = [];
+    private readonly ConcurrentDictionary<Guid, PublishedCourse> _versions = new();
+    private IReadOnlyList<PublishedCourse> _shipped = [];
 
-    public IReadOnlyList<PublishedCourse> Current => _current;
-
-    public PublishedCourse? CurrentCourse(string slug) => _current.FirstOrDefault(c => c.Course.Slug == slug);
+    /// <summary>The current version of each course from the files, as every organisation gets it until its coordinators publish their own.</summary>
+    public IReadOnlyList<PublishedCourse> Shipped => _shipped;
 
     /// <summary>Loads and validates every course under <paramref name="root"/>, stores any new content as a new version, and offers it from now on.</summary>
     public async Task LoadAsync(string root, CancellationToken ct)
@@ -30,7 +34,7 @@ public sealed class TrainingLibrary(IServiceScopeFactory scopes, TimeProvider cl
         {
             var candidate = CourseVersion.Publish(course, clock.GetUtcNow());
             var existing = await db.Set<CourseVersion>()
-                .Where(v => v.Slug == candidate.Slug && v.ContentHash == candidate.ContentHash)
+                .Where(v => v.OrganisationId == null && v.Slug == candidate.Slug && v.ContentHash == candidate.ContentHash)
                 .Select(v => (Guid?)v.Id)
                 .FirstOrDefaultAsync(ct);
             if (existing is null)
@@ -38,22 +42,60 @@ public sealed class TrainingLibrary(IServiceScopeFactory scopes, TimeProvider cl
                 db.Set<CourseVersion>().Add(candidate);
                 await db.SaveChangesAsync(ct);
             }
-            var id = existing ?? candidate.Id;
-            _versions[id] = course;
-            published.Add(new PublishedCourse(id, course));
+            var entry = new PublishedCourse(existing ?? candidate.Id, course);
+            _versions[entry.VersionId] = entry;
+            published.Add(entry);
         }
-        _current = published;
+        _shipped = published;
     }
 
-    /// <summary>The content of a stored version (the one a learner started).</summary>
-    public async Task<Course?> VersionAsync(AppDbContext db, Guid versionId, CancellationToken ct)
+    /// <summary>
+    /// What the organisation of <paramref name="db"/> offers now: for each course, its latest published
+    /// version if it has one, else the shipped version; then the courses it created itself, by title.
+    /// </summary>
+    public async Task<IReadOnlyList<PublishedCourse>> CatalogueAsync(AppDbContext db, CancellationToken ct)
     {
-        if (_versions.TryGetValue(versionId, out var cached))
+        if (db.CurrentOrganisationId is not { } organisationId)
         {
-            return cached;
+            return _shipped;
         }
-        var row = await db.Set<CourseVersion>().AsNoTracking().SingleOrDefaultAsync(v => v.Id == versionId, ct);
-        return row is null ? null : _versions.GetOrAdd(versionId, row.Read());
+        // The query filter already limits versions to shipped ones and this organisation's; the owner test keeps only its own.
+        var own = await db.Set<CourseVersion>().AsNoTracking()
+            .Where(v => v.OrganisationId == organisationId)
+            .Select(v => new { v.Id, v.Slug, v.Version, v.PublishedAt })
+            .ToListAsync(ct);
+        var latest = new Dictionary<string, PublishedCourse>(StringComparer.Ordinal);
+        foreach (var row in own.GroupBy(v => v.Slug).Select(g => g.OrderByDescending(v => v.Version).ThenByDescending(v => v.PublishedAt).First()))
+        {
+            if (await VersionAsync(db, row.Id, ct) is { } version)
+            {
+                latest[row.Slug] = version;
+            }
+        }
+        return
+        [
+            .. _shipped.Select(s => latest.GetValueOrDefault(s.Course.Slug) ?? s),
+            .. latest.Values.Where(v => _shipped.All(s => s.Course.Slug != v.Course.Slug)).OrderBy(v => v.Course.Title, StringComparer.CurrentCulture),
+        ];
+    }
+
+    /// <summary>The current version of one course for the organisation of <paramref name="db"/>; null when it offers no such course.</summary>
+    public async Task<PublishedCourse?> CurrentAsync(AppDbContext db, string slug, CancellationToken ct) =>
+        (await CatalogueAsync(db, ct)).FirstOrDefault(c => c.Course.Slug == slug);
+
+    /// <summary>A stored version (the one a learner started): a shipped one, or one of this organisation's own; never another organisation's.</summary>
+    public async Task<PublishedCourse?> VersionAsync(AppDbContext db, Guid versionId, CancellationToken ct)
+    {
+        if (!_versions.TryGetValue(versionId, out var found))
+        {
+            var row = await db.Set<CourseVersion>().AsNoTracking().SingleOrDefaultAsync(v => v.Id == versionId, ct);
+            if (row is null)
+            {
+                return null;
+            }
+            found = _versions.GetOrAdd(versionId, new PublishedCourse(row.Id, row.Read(), row.OrganisationId));
+        }
+        return found.IsShipped || found.OrganisationId == db.CurrentOrganisationId ? found : null;
     }
 
     /// <summary>
@@ -99,7 +141,7 @@ public sealed class TrainingContentStartup(TrainingLibrary library, IConfigurati
             return;
         }
         await library.LoadAsync(folder, cancellationToken);
-        logger.LogInformation("Loaded {Count} training courses.", library.Current.Count);
+        logger.LogInformation("Loaded {Count} training courses.", library.Shipped.Count);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

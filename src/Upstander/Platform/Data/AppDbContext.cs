@@ -86,6 +86,18 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         {
             builder.Entity(entity.ClrType).HasQueryFilter(OrganisationFilter(entity.ClrType));
         }
+        foreach (var entity in builder.Model.GetEntityTypes().Where(t => typeof(IOrganisationOwnedOrShared).IsAssignableFrom(t.ClrType)))
+        {
+            builder.Entity(entity.ClrType).HasQueryFilter(SharedOrOwnFilter(entity.ClrType));
+        }
+    }
+
+    private LambdaExpression SharedOrOwnFilter(Type type)
+    {
+        var row = Expression.Parameter(type, "row");
+        var owner = Expression.Property(row, nameof(IOrganisationOwnedOrShared.OrganisationId));
+        var current = Expression.Property(Expression.Constant(this), nameof(CurrentOrganisationId));
+        return Expression.Lambda(Expression.OrElse(Expression.Equal(owner, Expression.Constant(null, typeof(Guid?))), Expression.Equal(owner, current)), row);
     }
 
     private LambdaExpression OrganisationFilter(Type type)

@@ -7,6 +7,15 @@ public interface IOrganisationOwned
 }
 
 /// <summary>
+/// Marks a row that is either shared by every organisation (no owner) or belongs to one; a global query
+/// filter shows the shared rows and the current organisation's own, never another organisation's.
+/// </summary>
+public interface IOrganisationOwnedOrShared
+{
+    Guid? OrganisationId { get; }
+}
+
+/// <summary>
 /// The organisation the current request (or CLI verb) acts for. Scoped: set once by the
 /// tenancy middleware from the signed-in principal, or by a CLI verb, and read by
 /// <see cref="Data.AppDbContext"/>'s query filters. When unset, organisation-owned rows are invisible.

@@ -26,7 +26,7 @@ public sealed class ScenarioEngineTests
     public void The_built_scenario_is_valid()
     {
         var errors = new List<string>();
-        CourseLoader.ValidateScenario(Built, "built.json", errors);
+        CourseRules.ValidateScenario(Built, "built.json", errors);
         errors.ShouldBeEmpty();
     }
 

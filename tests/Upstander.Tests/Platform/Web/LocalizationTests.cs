@@ -51,6 +51,7 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.Coordinator, "/coordinate/training")]
     [InlineData(Roles.Employee, "/training/certification")]
     [InlineData(Roles.PeerSupporter, "/")]
+    [InlineData(Roles.Coordinator, "/coordinate/training/courses/new")]
     [InlineData(Roles.CaseManager, "/cases")]
     public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path)
     {
