@@ -13,6 +13,7 @@ public static class FeatureRegistry
     {
         services.AddScoped<OrganisationSetup>();
         services.AddScoped<Demo.DemoSeeder>();
+        services.AddScoped<Demo.DemoTraining>();
         services.AddScoped<Platform.Auditing.AuditLog>();
         services.AddAccounts();
         services.AddPeople();

@@ -13,7 +13,7 @@ public sealed record DemoCredential(string Role, string Email, string Password);
 /// Seeds a small, believable demo organisation: five departments with heads reporting to a chief
 /// executive, teams under them, about forty people, and one account for each role.
 /// </summary>
-public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, TimeProvider clock)
+public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTraining training, TimeProvider clock)
 {
     public const string OrganisationName = "Harbourview Health (demo)";
     public const string EmailDomain = "harbourview.example";
@@ -27,10 +27,14 @@ public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, TimePro
         ("Customer Care", "Maria Fernández", ["Tom O'Neill", "Leila Karimi", "Jack Thompson", "Ana Silva", "Ben Cohen", "Ruth Abebe", "Omar Farouk"]),
     ];
 
+    /// <summary>The sign-in printed for a person who is a peer-supporter candidate part-way through the core course.</summary>
+    public const string Candidate = "Candidate";
+
     /// <summary>Which seeded person holds which demo role (besides Employee, which everyone holds).</summary>
     private static readonly (string Name, string Role)[] RoleHolders =
     [
         ("Ruth Abebe", Roles.Employee),
+        ("Aisha Rahman", Candidate),
         ("Kwame Mensah", Roles.PeerSupporter),
         ("Isla MacLeod", Roles.Coordinator),
         ("Rafael Costa", Roles.CaseManager),
@@ -45,6 +49,7 @@ public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, TimePro
         var start = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddYears(-3);
         var number = 1000;
         var credentials = new List<DemoCredential>();
+        var people = new Dictionary<string, Guid>(StringComparer.Ordinal);
 
         var ceo = await AddAsync(organisation.Id, "Helen Achebe", "Executive Office", null, null, start, credentials, ct);
         foreach (var (department, head, team) in Departments)
@@ -56,6 +61,7 @@ public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, TimePro
                     headPerson.EmployeeId, start.AddDays(index * 37), credentials, ct);
             }
         }
+        await training.SeedAsync(organisation.Id, people, ct);
         return credentials;
 
         async Task<Person> AddAsync(Guid organisationId, string name, string department, string? team, string? manager,
@@ -63,21 +69,30 @@ public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, TimePro
         {
             var email = EmailFor(name);
             var details = new PersonDetails(name, email, $"E{number++}", department, team, manager, "Leeds", "en", startDate, null);
-            var role = RoleHolders.FirstOrDefault(r => r.Name == name).Role;
-            if (role is null)
+            var label = RoleHolders.FirstOrDefault(r => r.Name == name).Role;
+            // Certified supporters need an account to hold the PeerSupporter role; without a password it cannot sign in.
+            var supporter = DemoTraining.Supporters.Contains(name);
+            if (label is null && !supporter)
             {
                 var person = new Person(organisationId, details, clock.GetUtcNow());
                 person.PlaceIn(await setup.DepartmentIdAsync(organisationId, department, token));
                 person.ReportTo(await ManagerIdAsync(manager, token));
                 db.People.Add(person);
                 await db.SaveChangesAsync(token);
+                people[name] = person.Id;
                 return person;
             }
-            var password = NewPassword();
-            var (created, _) = await setup.CreatePersonWithAccountAsync(organisationId, details with { ManagerEmployeeId = null }, [role], password, token);
+            var role = label == Candidate ? Roles.Employee : label ?? Roles.PeerSupporter;
+            string[] roles = supporter ? [role, Roles.PeerSupporter] : [role];
+            var password = label is null ? null : NewPassword();
+            var (created, _) = await setup.CreatePersonWithAccountAsync(organisationId, details with { ManagerEmployeeId = null }, roles, password, token);
             created.ReportTo(await ManagerIdAsync(manager, token));
             await db.SaveChangesAsync(token);
-            output.Add(new DemoCredential(role, email, password));
+            people[name] = created.Id;
+            if (label is not null)
+            {
+                output.Add(new DemoCredential(label, email, password!));
+            }
             return created;
         }
     }
@@ -102,7 +117,8 @@ public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, TimePro
         output.WriteLine();
         output.WriteLine($"Demo organisation \"{OrganisationName}\" created. These passwords are shown once; note them now.");
         output.WriteLine($"Sign in at {url}/account/sign-in");
-        foreach (var c in credentials.OrderBy(c => Roles.All.ToList().IndexOf(c.Role)))
+        string[] order = [Roles.Employee, Candidate, .. Roles.All.Where(r => r != Roles.Employee)];
+        foreach (var c in credentials.OrderBy(c => Array.IndexOf(order, c.Role)))
         {
             output.WriteLine($"  {c.Role,-14} {c.Email,-36} {c.Password}");
         }
