@@ -118,6 +118,8 @@ public static class TrainingServices
         services.AddSingleton<TrainingLibrary>();
         services.AddHostedService<TrainingContentStartup>();
         services.AddScoped<Learner>();
+        services.AddScoped<DevelopmentLog>();
+        services.AddScoped<TrainingEvaluationData>();
         return services;
     }
 }
