@@ -225,7 +225,10 @@ public sealed class TrainingMeasuresTests : IAsyncLifetime
         (await PostAsync(candidate, $"/training/development/{candidateEntry}?handler=Delete")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await candidate.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Input.Kind"] = "other", ["Input.Date"] = Day(today), ["Input.Hours"] = "1", ["Input.Title"] = "Hijacked",
+            ["Input.Kind"] = "other",
+            ["Input.Date"] = Day(today),
+            ["Input.Hours"] = "1",
+            ["Input.Title"] = "Hijacked",
             ["__RequestVerificationToken"] = await candidate.AntiforgeryTokenAsync("/training/development"),
         }))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await candidate.PostAsync(url + "?handler=Delete", new FormUrlEncodedContent(new Dictionary<string, string>

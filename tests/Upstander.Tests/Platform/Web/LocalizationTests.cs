@@ -47,6 +47,7 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.Leader, "/insights")]
     [InlineData(Roles.Researcher, "/research")]
     [InlineData(Roles.PeerSupporter, "/supporter")]
+    [InlineData(Roles.PeerSupporter, "/training/development")]
     [InlineData(Roles.Coordinator, "/coordinate")]
     [InlineData(Roles.CaseManager, "/cases")]
     public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path)
