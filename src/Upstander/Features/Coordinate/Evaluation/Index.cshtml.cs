@@ -30,33 +30,31 @@ public sealed class IndexModel(TrainingEvaluationData data, IStringLocalizer<Sha
     {
         await LoadAsync(ct);
         var csv = new StringBuilder("course,table,row,figure,value\r\n");
+        foreach (var course in Courses)
         {
-            foreach (var course in Courses)
+            foreach (var module in course.Modules)
             {
-                foreach (var module in course.Modules)
+                foreach (var (figure, value) in ModuleFigures(module))
                 {
-                    foreach (var (figure, value) in ModuleFigures(module))
-                    {
-                        Write(csv, course.Title, "module", module.Title, figure, Format.Raw(value));
-                    }
+                    Write(csv, course.Title, "module", module.Title, figure, Format.Raw(value));
                 }
-                foreach (var cohort in course.Cohorts)
+            }
+            foreach (var cohort in course.Cohorts)
+            {
+                var label = cohort.IsTotal ? t["All learners"].Value : cohort.Label;
+                Write(csv, course.Title, "cohort", label, "learners", Format.Raw(cohort.Learners));
+                Write(csv, course.Title, "cohort", label, "completion_rate", Format.Raw(cohort.CompletionRate));
+                Write(csv, course.Title, "cohort", label, "pass_rate", Format.Raw(cohort.PassRate));
+                if (!course.HasSelfAssessment)
                 {
-                    var label = cohort.IsTotal ? t["All learners"].Value : cohort.Label;
-                    Write(csv, course.Title, "cohort", label, "learners", Format.Raw(cohort.Learners));
-                    Write(csv, course.Title, "cohort", label, "completion_rate", Format.Raw(cohort.CompletionRate));
-                    Write(csv, course.Title, "cohort", label, "pass_rate", Format.Raw(cohort.PassRate));
-                    if (!course.HasSelfAssessment)
-                    {
-                        continue;
-                    }
-                    foreach (var skill in cohort.Skills)
-                    {
-                        Write(csv, course.Title, "cohort", label, $"{skill.Skill}_people", Format.Raw(skill.Pairs));
-                        Write(csv, course.Title, "cohort", label, $"{skill.Skill}_before", Format.Raw(skill.Before));
-                        Write(csv, course.Title, "cohort", label, $"{skill.Skill}_after", Format.Raw(skill.After));
-                        Write(csv, course.Title, "cohort", label, $"{skill.Skill}_change", Format.Raw(skill.Change));
-                    }
+                    continue;
+                }
+                foreach (var skill in cohort.Skills)
+                {
+                    Write(csv, course.Title, "cohort", label, $"{skill.Skill}_people", Format.Raw(skill.Pairs));
+                    Write(csv, course.Title, "cohort", label, $"{skill.Skill}_before", Format.Raw(skill.Before));
+                    Write(csv, course.Title, "cohort", label, $"{skill.Skill}_after", Format.Raw(skill.After));
+                    Write(csv, course.Title, "cohort", label, $"{skill.Skill}_change", Format.Raw(skill.Change));
                 }
             }
         }
