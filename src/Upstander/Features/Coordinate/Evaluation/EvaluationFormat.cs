@@ -14,10 +14,10 @@ public enum FigureKind
     Change,
 }
 
-/// <summary>How a figure reads on the page and in the CSV: a suppressed one reads "fewer than N", one that does not apply "–".</summary>
+/// <summary>How a figure reads on the page and in the CSV: a suppressed one reads "fewer than N people", one that does not apply "–".</summary>
 public sealed class EvaluationFormat(IStringLocalizer<SharedResource> t, int minimumGroupSize)
 {
-    public string Suppressed => t["fewer than {0}", minimumGroupSize].Value;
+    public string Suppressed => t["fewer than {0} people", minimumGroupSize].Value;
 
     /// <summary>For the CSV: the number itself (rates as fractions, invariant culture), "fewer than N", or empty when it does not apply.</summary>
     public string Raw(Figure figure) =>
