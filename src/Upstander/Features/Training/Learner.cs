@@ -187,6 +187,8 @@ public static class TrainingServices
             }
         });
         services.AddScoped<CourseAuthoring>();
+        services.AddScoped<DevelopmentLog>();
+        services.AddScoped<TrainingEvaluationData>();
         return services;
     }
 }

@@ -41,7 +41,7 @@ public sealed partial class TrainingJourneyTests : IAsyncLifetime
         (await PageAsync(client, "/training")).ShouldContain("Sample supporter course");
         (await PageAsync(client, Course)).ShouldContain("Start the course");
 
-        Location(await PostAsync(client, Course + "?handler=Start")).ShouldBe(Module + "/lessons/1");
+        Location(await PostAsync(client, Course + "?handler=Start")).ShouldBe(Course + "/self-assessment/before", "the before self-assessment is offered first; it can be skipped");
         var lesson = await PageAsync(client, Module + "/lessons/1");
         lesson.ShouldContain("Why listening matters");
         lesson.ShouldContain("<strong>listening first</strong>");

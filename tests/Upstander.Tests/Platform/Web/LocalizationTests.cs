@@ -47,6 +47,7 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.Leader, "/insights")]
     [InlineData(Roles.Researcher, "/research")]
     [InlineData(Roles.PeerSupporter, "/supporter")]
+    [InlineData(Roles.PeerSupporter, "/training/development")]
     [InlineData(Roles.Coordinator, "/coordinate")]
     [InlineData(Roles.Coordinator, "/coordinate/training")]
     [InlineData(Roles.Employee, "/training/certification")]

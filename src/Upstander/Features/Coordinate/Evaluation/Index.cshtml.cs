@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.Training;
+using Upstander.Platform.Security;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Coordinate.Evaluation;
+
+/// <summary>
+/// The training evaluation: per course, by module and by cohort, aggregates only, every figure for a
+/// group under the organisation's minimum size replaced by "fewer than N" (docs/training-evaluation.md).
+/// Coordinators run the programme; researchers evaluate it. Neither sees a person's answers here.
+/// </summary>
+[Authorize(Roles = Roles.Coordinator + "," + Roles.Researcher)]
+public sealed class IndexModel(TrainingEvaluationData data, IStringLocalizer<SharedResource> t) : PageModel
+{
+    public IReadOnlyList<CourseEvaluation> Courses { get; private set; } = [];
+    public EvaluationFormat Format { get; private set; } = null!;
+    public int MinimumGroupSize { get; private set; }
+    public bool MayReadComments { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    /// <summary>The same suppressed figures as the page, one per line: course, table, row, figure, value.</summary>
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        var csv = new StringBuilder("course,table,row,figure,value\r\n");
+        foreach (var course in Courses)
+        {
+            foreach (var module in course.Modules)
+            {
+                foreach (var (figure, value) in ModuleFigures(module))
+                {
+                    Write(csv, course.Title, "module", module.Title, figure, Format.Raw(value));
+                }
+            }
+            foreach (var cohort in course.Cohorts)
+            {
+                var label = cohort.IsTotal ? t["All learners"].Value : cohort.Label;
+                Write(csv, course.Title, "cohort", label, "learners", Format.Raw(cohort.Learners));
+                Write(csv, course.Title, "cohort", label, "completion_rate", Format.Raw(cohort.CompletionRate));
+                Write(csv, course.Title, "cohort", label, "pass_rate", Format.Raw(cohort.PassRate));
+                if (!course.HasSelfAssessment)
+                {
+                    continue;
+                }
+                foreach (var skill in cohort.Skills)
+                {
+                    Write(csv, course.Title, "cohort", label, $"{skill.Skill}_people", Format.Raw(skill.Pairs));
+                    Write(csv, course.Title, "cohort", label, $"{skill.Skill}_before", Format.Raw(skill.Before));
+                    Write(csv, course.Title, "cohort", label, $"{skill.Skill}_after", Format.Raw(skill.After));
+                    Write(csv, course.Title, "cohort", label, $"{skill.Skill}_change", Format.Raw(skill.Change));
+                }
+            }
+        }
+        return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "training-evaluation.csv");
+    }
+
+    public static IEnumerable<(string Name, Figure Value)> ModuleFigures(ModuleEvaluation m) =>
+    [
+        ("started", m.Started),
+        ("completion_rate", m.CompletionRate),
+        ("first_attempt_pass_rate", m.FirstAttemptPassRate),
+        ("eventual_pass_rate", m.EventualPassRate),
+        ("mean_attempts_to_pass", m.MeanAttemptsToPass),
+        ("first_attempt_score", m.FirstScore),
+        ("best_score", m.BestScore),
+        ("knowledge_gain", m.KnowledgeGain),
+        ("reaction_responses", m.Responses),
+        ("useful_mean", m.Useful),
+        ("relevant_mean", m.Relevant),
+        ("clear_mean", m.Clear),
+    ];
+
+    private static void Write(StringBuilder csv, string course, string table, string row, string figure, string value) =>
+        csv.AppendJoin(',', new[] { Text(course), table, Text(row), figure, value }.Select(Quote)).Append("\r\n");
+
+    private static string Quote(string field) =>
+        field.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+
+    /// <summary>Names typed by people (cohorts, titles) cannot start a spreadsheet formula; numbers are left as numbers.</summary>
+    private static string Text(string value) => value.Length > 0 && "=+-@\t\r".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value;
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Courses = await data.EvaluateAsync(ct);
+        MinimumGroupSize = await data.MinimumGroupSizeAsync(ct);
+        Format = new EvaluationFormat(t, MinimumGroupSize);
+        MayReadComments = User.IsInRole(Roles.Coordinator);
+    }
+}

@@ -1,0 +1,155 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.People;
+using Upstander.Features.Training;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Protection;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+
+namespace Upstander.Tests.Features.Training;
+
+/// <summary>The evaluation page and its CSV over a known dataset, on both engines; who may see it; the audited comments.</summary>
+public sealed class TrainingEvaluationPageTests
+{
+    private const string Page = "/coordinate/training/evaluation";
+    private const string Comments = Page + "/sample-course/01-listening/comments";
+    private const string Comment = "The role play felt too short for me";
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task The_evaluation_shows_known_figures_hides_small_groups_and_audits_each_reading_of_comments(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Evaluation Org");
+        await SeedAsync(factory, org.Id);
+
+        var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
+        var csv = (await coordinator.GetStringAsync(Page + "?handler=Csv")).Split("\r\n");
+        string Value(string row, string figure) => csv.Single(l => l.StartsWith($"Sample supporter course,", StringComparison.Ordinal) && l.Contains($",{row},{figure},", StringComparison.Ordinal)).Split(',')[^1];
+        Value("Listening first", "started").ShouldBe("6");
+        Value("Listening first", "completion_rate").ShouldBe("0.6667");
+        Value("Listening first", "first_attempt_pass_rate").ShouldBe("0.4");
+        Value("Listening first", "eventual_pass_rate").ShouldBe("0.8");
+        Value("Listening first", "mean_attempts_to_pass").ShouldBe("fewer than 5 people", "four learners passed");
+        Value("Listening first", "first_attempt_score").ShouldBe("0.6");
+        Value("Listening first", "best_score").ShouldBe("0.9");
+        Value("Listening first", "knowledge_gain").ShouldBe("0.3");
+        Value("Listening first", "reaction_responses").ShouldBe("5");
+        (Value("Listening first", "useful_mean"), Value("Listening first", "relevant_mean"), Value("Listening first", "clear_mean")).ShouldBe(("4", "4", "3"));
+        Value("All learners", "learners").ShouldBe("6");
+        Value("All learners", "completion_rate").ShouldBe("0.6667");
+        Value("All learners", "pass_rate").ShouldBe("0.6667");
+        Value("All learners", "reflecting_change").ShouldBe("2");
+        Value("All learners", "checkingSafety_change").ShouldBe("0");
+        Value("Started 2026 Q3", "learners").ShouldBe("fewer than 5 people", "one learner without a cohort, grouped by the quarter they started");
+        Value("Spring 2026", "completion_rate").ShouldBe("fewer than 5 people", "otherwise the total minus Spring gives the one other learner's figure");
+        Value("Spring 2026", "reflecting_before").ShouldBe("2", "the other group has no paired answers, so nothing can be worked out");
+
+        var html = WebUtility.HtmlDecode(await coordinator.GetStringAsync(Page));
+        html.ShouldContain("<caption>Sample supporter course: progress and knowledge checks by module</caption>");
+        html.ShouldContain("<td>67%</td>");
+        html.ShouldContain("<td>+30</td>");
+        html.ShouldContain("2.0 → 4.0 (+2.0), 5 people");
+        html.ShouldNotContain(Comment);
+        html.ShouldNotContain("Learner 1");
+
+        // Comments: coordinators only, one audit event per reading.
+        for (var view = 1; view <= 2; view++)
+        {
+            var page = WebUtility.HtmlDecode(await coordinator.GetStringAsync(Comments));
+            page.ShouldContain(Comment);
+            page.ShouldNotContain("Learner 1");
+            (await ReadsAsync(factory, org.Id)).ShouldBe(view);
+        }
+
+        var researcher = await factory.SignInAsync(org[Roles.Researcher]);
+        (await researcher.GetAsync(Page)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var researcherPage = await researcher.GetStringAsync(Page);
+        researcherPage.ShouldNotContain("/comments");
+        (await researcher.GetAsync(Comments)).Headers.Location!.OriginalString.ShouldContain("/account/access-denied");
+        foreach (var role in new[] { Roles.Employee, Roles.PeerSupporter, Roles.CaseManager, Roles.Leader, Roles.Admin })
+        {
+            var response = await (await factory.SignInAsync(org[role])).GetAsync(Page);
+            response.StatusCode.ShouldBe(HttpStatusCode.Redirect, role);
+            response.Headers.Location!.OriginalString.ShouldContain("/account/access-denied");
+        }
+
+        // One response fewer than the minimum: the reaction figures and the comments are hidden.
+        await factory.InScopeAsync(org.Id, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            db.Set<ModuleReaction>().Remove(await db.Set<ModuleReaction>().OrderBy(r => r.CommentSealed == null).ThenBy(r => r.Id).LastAsync());
+            await db.SaveChangesAsync();
+        });
+        (await coordinator.GetAsync(Comments)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await ReadsAsync(factory, org.Id)).ShouldBe(2);
+        var fewer = (await coordinator.GetStringAsync(Page + "?handler=Csv")).Split("\r\n");
+        fewer.ShouldContain("Sample supporter course,module,Listening first,useful_mean,fewer than 5 people");
+    }
+
+    private static Task<int> ReadsAsync(UpstanderFactory factory, Guid organisationId) => factory.InScopeAsync(organisationId, services =>
+        services.GetRequiredService<AppDbContext>().AuditEvents.CountAsync(e => e.Action == AuditActions.ProtectedRead && e.TargetType == "training-reaction-comments"));
+
+    /// <summary>
+    /// Six learners of the sample course. 1-5 are in cohort "Spring 2026"; 6 has no cohort and started in
+    /// 2026 Q3. 1-4 complete it; 5 and 6 read the first lesson only. Check attempts (score): 1: 1; 2: 0.5, 1;
+    /// 3: 0, 0.5, 1; 4: 1; 5: 0.5; 6: none. Reactions from 1-5; self-assessments (before 2/3, after 4/3) from 1-5.
+    /// </summary>
+    private static Task SeedAsync(UpstanderFactory factory, Guid organisationId) => factory.InScopeAsync(organisationId, async services =>
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        var protector = services.GetRequiredService<FieldProtector>();
+        var published = (await services.GetRequiredService<TrainingLibrary>().CurrentAsync(db, "sample-course", CancellationToken.None))!;
+        var course = published.Course;
+        var module = course.Modules[0];
+        var check = module.Check!;
+        var t0 = new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero);
+        Dictionary<string, IReadOnlySet<string>> Answers(double score) => new()
+        {
+            ["q1"] = new HashSet<string> { score > 0 ? "a" : "b" },
+            ["q2"] = score >= 1 ? new HashSet<string> { "a", "c" } : new HashSet<string> { "b" },
+        };
+        double[][] attempts = [[1], [0.5, 1], [0, 0.5, 1], [1], [0.5], []];
+        int[][] reactions = [[5, 5, 3], [4, 5, 3], [4, 4, 3], [3, 4, 3], [4, 2, 3]];
+        for (var n = 1; n <= 6; n++)
+        {
+            var person = new Person(organisationId, new PersonDetails($"Learner {n}", $"learner{n}@evaluation.example", $"EV{n}", null, null, null, null, "en", null, null), t0);
+            db.People.Add(person);
+            if (n <= 5)
+            {
+                db.Set<CourseEnrolment>().Add(CourseEnrolment.Enrol(organisationId, person.Id, course.Slug, null, t0, "Spring 2026"));
+            }
+            var progress = CourseProgress.Start(organisationId, person.Id, course.Slug, published.VersionId, n == 6 ? new DateTimeOffset(2026, 8, 15, 9, 0, 0, TimeSpan.Zero) : t0);
+            db.Set<CourseProgress>().Add(progress);
+            foreach (var step in n <= 4 ? module.Steps : [module.Steps[0]])
+            {
+                progress.Complete(step, course, t0);
+            }
+            for (var a = 0; a < attempts[n - 1].Length; a++)
+            {
+                var attempt = CheckAttempt.Begin(progress, module, t0.AddMinutes(a));
+                attempt.Submit(check, Answers(attempts[n - 1][a]), t0.AddMinutes(a));
+                db.Set<CheckAttempt>().Add(attempt);
+            }
+            if (n <= 5)
+            {
+                var reaction = ModuleReaction.Begin(progress, module);
+                reaction.Answer(reactions[n - 1][0], reactions[n - 1][1], reactions[n - 1][2],
+                    n == 1 ? protector.Seal(Comment, ModuleReaction.CommentPurpose, reaction.Id) : null, t0);
+                db.Set<ModuleReaction>().Add(reaction);
+                foreach (var (phase, first) in new[] { (SelfAssessmentPhase.Before, 2), (SelfAssessmentPhase.After, 4) })
+                {
+                    var response = SelfAssessmentResponse.Begin(progress, phase);
+                    response.Answer(new Dictionary<string, int> { ["sa1"] = first, ["sa2"] = 3 }, t0);
+                    db.Set<SelfAssessmentResponse>().Add(response);
+                }
+            }
+        }
+        await db.SaveChangesAsync();
+    });
+}

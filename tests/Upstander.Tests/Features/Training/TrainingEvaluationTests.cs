@@ -1,0 +1,123 @@
+using Upstander.Features.Training;
+
+namespace Upstander.Tests.Features.Training;
+
+public sealed class TrainingEvaluationTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly EvaluationModule Listening = new("listening", "Listening", HasCheck: true);
+    private static readonly EvaluationModule Reading = new("reading", "Reading", HasCheck: false);
+
+    private static Guid Person(int n) => new($"00000000-0000-0000-0000-{n:D12}");
+
+    private static EvaluationLearner Learner(int n, string group, bool complete, double? beforeReflecting = null, double? afterReflecting = null) =>
+        new(Person(n), group, complete, new HashSet<string> { "listening" }, complete ? new HashSet<string> { "listening" } : new HashSet<string>(),
+            beforeReflecting is { } b ? new Dictionary<string, double> { [ListeningSkills.Reflecting] = b } : null,
+            afterReflecting is { } a ? new Dictionary<string, double> { [ListeningSkills.Reflecting] = a } : null);
+
+    private static EvaluationAttempt Attempt(int n, int minutes, double score) => new(Person(n), "listening", T0.AddMinutes(minutes), score, score >= 1);
+
+    private static CourseEvaluation Evaluate(IReadOnlyList<EvaluationLearner> learners, IReadOnlyList<EvaluationAttempt>? attempts = null,
+        IReadOnlyList<EvaluationReaction>? reactions = null, int minimum = 5) =>
+        TrainingEvaluation.Evaluate(new EvaluationInput("c", "Course", [Listening, Reading], learners, attempts ?? [], reactions ?? [], true), minimum);
+
+    [Fact]
+    public void Rates_means_and_paired_knowledge_gain_come_out_as_computed_by_hand()
+    {
+        // Six learners; five tried the check: 1 and 4 passed first time, 2 on the second go, 3 on the third, 5 never; 6 never tried.
+        var learners = Enumerable.Range(1, 6).Select(n => Learner(n, "Spring", complete: n <= 4)).ToList();
+        EvaluationAttempt[] attempts =
+        [
+            Attempt(1, 0, 1.0),
+            Attempt(2, 0, 0.5), Attempt(2, 5, 1.0),
+            Attempt(3, 0, 0.0), Attempt(3, 5, 0.5), Attempt(3, 9, 1.0),
+            Attempt(4, 0, 1.0),
+            Attempt(5, 0, 0.5),
+        ];
+        EvaluationReaction[] reactions = [new(Person(1), "listening", 5, 5, 3), new(Person(2), "listening", 4, 5, 3), new(Person(3), "listening", 4, 4, 3),
+            new(Person(4), "listening", 3, 4, 3), new(Person(5), "listening", 4, 2, 3)];
+
+        var module = Evaluate(learners, attempts, reactions).Modules[0];
+
+        module.Started.Value.ShouldBe(6);
+        module.CompletionRate.Value!.Value.ShouldBe(4 / 6.0, 1e-9);
+        module.FirstAttemptPassRate.Value.ShouldBe(0.4);
+        module.EventualPassRate.Value.ShouldBe(0.8);
+        module.MeanAttemptsToPass.Suppressed.ShouldBeTrue("only four learners passed, one under the minimum of five");
+        module.FirstScore.Value!.Value.ShouldBe(0.6, 1e-9);
+        module.BestScore.Value!.Value.ShouldBe(0.9, 1e-9);
+        module.KnowledgeGain.Value!.Value.ShouldBe(0.3, 1e-9);
+        module.Responses.Value.ShouldBe(5);
+        (module.Useful.Value, module.Relevant.Value, module.Clear.Value).ShouldBe((4.0, 4.0, 3.0));
+        module.CommentsReadable.ShouldBeTrue();
+
+        // With a minimum of four, the four passers are enough: (1 + 2 + 3 + 1) / 4 attempts.
+        Evaluate(learners, attempts, reactions, minimum: 4).Modules[0].MeanAttemptsToPass.Value.ShouldBe(1.75);
+
+        var reading = Evaluate(learners, attempts, reactions).Modules[1];
+        reading.FirstAttemptPassRate.ShouldBe(Figure.NotApplicable, "a module without a check has no pass rate");
+        reading.Started.Suppressed.ShouldBeTrue("nobody started it");
+    }
+
+    [Fact]
+    public void A_group_of_exactly_the_minimum_is_shown_and_one_fewer_is_not()
+    {
+        var five = Enumerable.Range(1, 5).Select(n => Learner(n, "Spring", complete: true, 2, 4)).ToList();
+        var atMinimum = Evaluate(five, reactions: five.Select(l => new EvaluationReaction(l.PersonId, "listening", 4, 4, 4)).ToList());
+        atMinimum.Modules[0].CompletionRate.Value.ShouldBe(1.0);
+        atMinimum.Modules[0].Useful.Value.ShouldBe(4.0);
+        atMinimum.Cohorts[^1].Skills[0].Change.Value.ShouldBe(2.0);
+
+        var four = five.Take(4).ToList();
+        var below = Evaluate(four, reactions: four.Select(l => new EvaluationReaction(l.PersonId, "listening", 4, 4, 4)).ToList());
+        var module = below.Modules[0];
+        new[] { module.Started, module.CompletionRate, module.Useful, module.Responses }.ShouldAllBe(f => f.Suppressed && f.Value == null);
+        module.CommentsReadable.ShouldBeFalse();
+        below.Cohorts[^1].Learners.Suppressed.ShouldBeTrue();
+        below.Cohorts[^1].Skills[0].Change.Suppressed.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Skill_growth_pairs_each_learners_before_with_their_own_after_and_leaves_out_the_unpaired()
+    {
+        var learners = new List<EvaluationLearner>
+        {
+            Learner(1, "A", true, 1, 3), Learner(2, "A", true, 2, 3), Learner(3, "A", true, 3, 4), Learner(4, "A", true, 2, 2), Learner(5, "A", true, 2, 3),
+            Learner(6, "A", true, 5, null), // answered before only: not paired
+            Learner(7, "A", true, null, 1), // after only: not paired
+        };
+        var total = Evaluate(learners).Cohorts[^1];
+        total.IsTotal.ShouldBeTrue();
+        var reflecting = total.Skills.Single(s => s.Skill == ListeningSkills.Reflecting);
+        reflecting.Pairs.Value.ShouldBe(5);
+        reflecting.Before.Value!.Value.ShouldBe(2.0, 1e-9);
+        reflecting.After.Value!.Value.ShouldBe(3.0, 1e-9);
+        reflecting.Change.Value!.Value.ShouldBe(1.0, 1e-9);
+        total.Skills.Single(s => s.Skill == ListeningSkills.Validating).Pairs.Suppressed.ShouldBeTrue("nobody rated it");
+    }
+
+    [Fact]
+    public void A_small_cohort_is_hidden_and_so_is_the_next_smallest_so_the_total_cannot_reveal_it()
+    {
+        var learners = Enumerable.Range(1, 6).Select(n => Learner(n, "Spring", complete: n <= 3))
+            .Concat(Enumerable.Range(7, 5).Select(n => Learner(n, "Summer", complete: true)))
+            .Concat(Enumerable.Range(12, 2).Select(n => Learner(n, "Autumn", complete: false)))
+            .ToList();
+        var cohorts = Evaluate(learners).Cohorts.ToDictionary(c => c.IsTotal ? "total" : c.Label);
+        cohorts["Autumn"].CompletionRate.Suppressed.ShouldBeTrue("two people");
+        cohorts["Summer"].CompletionRate.Suppressed.ShouldBeTrue("total minus Spring minus Summer would give Autumn's figure");
+        cohorts["Summer"].Learners.Suppressed.ShouldBeTrue();
+        cohorts["Spring"].CompletionRate.Value.ShouldBe(0.5);
+        cohorts["total"].Learners.Value.ShouldBe(13);
+        cohorts["total"].CompletionRate.Value!.Value.ShouldBe(8 / 13.0, 1e-9);
+    }
+
+    [Theory]
+    [InlineData(new[] { 6, 5, 2 }, new[] { false, true, true })]
+    [InlineData(new[] { 6, 1 }, new[] { true, true })]
+    [InlineData(new[] { 6, 0 }, new[] { false, true })]
+    [InlineData(new[] { 5, 5 }, new[] { false, false })]
+    [InlineData(new[] { 9, 3, 3 }, new[] { false, true, true })]
+    public void Complementary_suppression_hides_until_the_hidden_groups_hold_the_minimum(int[] sizes, bool[] hidden) =>
+        TrainingEvaluation.Complement(sizes, 5).ShouldBe(hidden);
+}
