@@ -20,7 +20,7 @@ public sealed class DemoTests
         seeded.ExitCode.ShouldBe(0, seeded.Error);
         var credentials = Regex.Matches(seeded.Output, @"^\s+(\w+)\s+(\S+@\S+)\s+(\S+)$", RegexOptions.Multiline)
             .ToDictionary(m => m.Groups[1].Value, m => (Email: m.Groups[2].Value, Password: m.Groups[3].Value));
-        credentials.Keys.ShouldBe(Roles.All, ignoreOrder: true);
+        credentials.Keys.ShouldBe([.. Roles.All, DemoSeeder.Candidate], ignoreOrder: true);
 
         (await Cli.RunAsync(database, "seed-demo")).ExitCode.ShouldBe(1, "a second demo organisation is refused");
 
@@ -42,6 +42,31 @@ public sealed class DemoTests
         var response = await client.PostFormAsync("/account/sign-in", new() { ["Email"] = employee.Email, ["Password"] = employee.Password });
         response.Headers.Location!.OriginalString.ShouldBe("/");
         (await client.GetStringAsync("/")).ShouldContain("Hello, Ruth");
+
+        // The academy: a candidate part-way who can sign in, current and lapsed supporters, a request to sign off.
+        var candidate = factory.Browser();
+        var candidateSignIn = credentials[DemoSeeder.Candidate];
+        (await candidate.PostFormAsync("/account/sign-in", new() { ["Email"] = candidateSignIn.Email, ["Password"] = candidateSignIn.Password }))
+            .Headers.Location!.OriginalString.ShouldBe("/");
+        var course = WebUtility.HtmlDecode(await candidate.GetStringAsync("/training/" + DemoTraining.CoreCourse));
+        course.ShouldContain("Resume where you left off");
+        Regex.Count(course, "Module complete").ShouldBe(4);
+
+        var supporter = factory.Browser();
+        var supporterSignIn = credentials[Roles.PeerSupporter];
+        await supporter.PostFormAsync("/account/sign-in", new() { ["Email"] = supporterSignIn.Email, ["Password"] = supporterSignIn.Password });
+        WebUtility.HtmlDecode(await supporter.GetStringAsync("/training/certification")).ShouldContain("refresher");
+
+        var organisationId = await factory.InScopeAsync(null, services => services.GetRequiredService<AppDbContext>().Organisations.IgnoreQueryFilters().Select(o => o.Id).SingleAsync());
+        var (current, openRequests) = await factory.InScopeAsync(organisationId, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            var certification = services.GetRequiredService<Upstander.Features.Training.SupporterCertification>();
+            return ((await certification.CurrentSupporterIdsAsync(CancellationToken.None)).Count,
+                await db.Set<Upstander.Features.Training.SignOffRequest>().CountAsync(r => r.Decision == null));
+        });
+        current.ShouldBe(DemoTraining.Supporters.Count() - 1, "every certified demo supporter is current but the one whose certificate lapsed");
+        openRequests.ShouldBe(1);
     }
 
     [Fact]
