@@ -85,7 +85,9 @@ internal static class MatchingRun
         b.AppendLine(c, $"{offered:N0} of them offerable with {slots:N0} free slots between them; {w.Queue.Count:N0} requests ({urgent:N0} urgent), 30% asking for a language, ");
         b.AppendLine("70% naming one or two sources of harm (often their own manager or a peer), 10% blocking one or two supporters. Default weights.");
         b.AppendLine();
-        b.AppendLine(c, $"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}. One warm-up run, then {runs} timed runs.");
+        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+        b.AppendLine(c, $"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {load} when the runs ended");
+        b.AppendLine(c, $"(the machine is shared with other builds, so times vary from run to run). One warm-up run, then {runs} timed runs; allocation counts every thread.");
         b.AppendLine();
         b.AppendLine("| measure | value |");
         b.AppendLine("| --- | ---: |");

@@ -153,9 +153,16 @@ public sealed class SupportMatcherTests
         };
         var best = new SupporterProfile
         {
-            PersonId = bestId, Name = "Best Supporter", DepartmentId = Id(800), Languages = ["en", "cy"], SharedTags = ["grief"], Cap = 3, OpenCases = 0,
+            PersonId = bestId,
+            Name = "Best Supporter",
+            DepartmentId = Id(800),
+            Languages = ["en", "cy"],
+            SharedTags = ["grief"],
+            Cap = 3,
+            OpenCases = 0,
             Feedback = new FeedbackStats(30, 5),
-            Paused = rule == "paused", Available = rule != "unavailable",
+            Paused = rule == "paused",
+            Available = rule != "unavailable",
         };
         if (rule == "at cap")
         {
@@ -173,8 +180,13 @@ public sealed class SupportMatcherTests
         }
         var request = new SupportRequest
         {
-            Id = Guid.NewGuid(), RequesterId = Id(4), DepartmentId = Id(801), WantedTags = ["grief"], Language = "cy",
-            SourcesOfHarm = [Id(7)], BlockedSupporters = rule == "blocked" ? [bestId] : [],
+            Id = Guid.NewGuid(),
+            RequesterId = Id(4),
+            DepartmentId = Id(801),
+            WantedTags = ["grief"],
+            Language = "cy",
+            SourcesOfHarm = [Id(7)],
+            BlockedSupporters = rule == "blocked" ? [bestId] : [],
         };
         // Id(5) is a peer of the requester (same manager, not in line); Id(7)'s line is 3 and 9 (and 1 above).
         other = other with { PersonId = Id(5) };
