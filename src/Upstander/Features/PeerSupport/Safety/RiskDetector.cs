@@ -255,7 +255,10 @@ internal sealed class RiskDetector
         {
             found.UnionWith(exact);
         }
-        if (form.Length is >= 3 and < FuzzyMinLength)
+        // Typo tolerance is for misspellings: a word that is itself in a lexicon ("suicide") is not a
+        // misspelling of a neighbour in another language ("suicida").
+        var fuzzy = exact is null;
+        if (fuzzy && form.Length is >= 3 and < FuzzyMinLength)
         {
             // Short words allow only two neighbours swapped ("lief", "dei"): other edits of short words are too noisy.
             for (var i = 0; i + 1 < form.Length; i++)
@@ -271,7 +274,7 @@ internal sealed class RiskDetector
                 }
             }
         }
-        if (form.Length >= FuzzyMinLength - 1)
+        if (fuzzy && form.Length >= FuzzyMinLength - 1)
         {
             Fuzzy(form, _byDeletion, found, w => w);
         }
@@ -281,7 +284,7 @@ internal sealed class RiskDetector
             {
                 found.UnionWith(stems);
             }
-            if (length < FuzzyMinLength)
+            if (!fuzzy || length < FuzzyMinLength)
             {
                 continue;
             }

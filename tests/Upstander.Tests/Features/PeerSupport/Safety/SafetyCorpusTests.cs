@@ -69,6 +69,7 @@ public sealed class SafetyCorpusTests(ITestOutputHelper output)
             if (result.Level != RiskLevel.None)
             {
                 flagged++;
+                output.WriteLine($"  flagged {file}:{line}: {result.Level} [{string.Join("; ", ExplainOf(text))}]");
             }
             if (result.Level == RiskLevel.High || (result.Level == RiskLevel.Possible && !allowPossible))
             {
