@@ -124,57 +124,56 @@ internal static class SafetyText
     {
         var tokens = new List<RawToken>(text.Length / 4 + 1);
         var word = new StringBuilder();
-        var start = -1;
-        var end = 0;
+        var origin = new List<int>(); // the original index of each folded character in the word
         var pendingBreak = false;
         for (var i = 0; i < text.Length; i++)
         {
             var folded = Fold(text[i]);
-            var isWord = folded.Length > 0 && IsWordChar(folded[0]);
             if (folded.Length == 0)
             {
                 continue;
             }
-            if (isWord)
+            if (IsWordChar(folded[0]))
             {
-                if (start < 0)
-                {
-                    start = i;
-                }
                 word.Append(folded);
-                end = i + 1;
+                for (var k = 0; k < folded.Length; k++)
+                {
+                    origin.Add(i);
+                }
                 continue;
             }
-            if (start >= 0)
-            {
-                Flush();
-            }
+            Flush();
             if (IsSentenceBreak(folded[0]))
             {
                 pendingBreak = true;
             }
         }
-        if (start >= 0)
-        {
-            Flush();
-        }
+        Flush();
         return tokens;
 
         void Flush()
         {
+            if (word.Length == 0)
+            {
+                return;
+            }
             var value = word.ToString();
             // A "!" or "|" at the end of a word is punctuation, not leetspeak ("help me!").
-            var trimmedEnd = value.TrimEnd('!', '|', '+');
-            var exclaimed = trimmedEnd.Length < value.Length && value[trimmedEnd.Length..].Contains('!', StringComparison.Ordinal);
-            var trimmed = trimmedEnd.TrimStart('|', '+', '!');
-            if (trimmed.Length > 0)
+            var end = value.TrimEnd('!', '|', '+').Length;
+            var exclaimed = value.AsSpan(end).Contains('!');
+            var start = 0;
+            while (start < end && value[start] is '|' or '+' or '!')
             {
-                tokens.Add(new RawToken(trimmed, start, end, pendingBreak));
+                start++;
+            }
+            if (start < end)
+            {
+                tokens.Add(new RawToken(value[start..end], origin[start], origin[end - 1] + 1, pendingBreak));
                 pendingBreak = false;
             }
             pendingBreak |= exclaimed;
             word.Clear();
-            start = -1;
+            origin.Clear();
         }
     }
 
