@@ -1,3 +1,5 @@
+using Upstander.Platform;
+
 namespace Upstander.Features.PeerSupport.Safety;
 
 /// <summary>Safety content that cannot be used; the message names each file and what is wrong with it.</summary>
@@ -80,30 +82,8 @@ public sealed class SafetyScreen
     /// Where the content lives: Safety:ContentPath when set (relative to the content root), else
     /// content/safety beside the app (a published copy), else found by walking up from the content root.
     /// </summary>
-    public static string? ContentFolder(IConfiguration configuration, string contentRoot)
-    {
-        if (configuration["Safety:ContentPath"] is { Length: > 0 } configured)
-        {
-            var path = Path.GetFullPath(configured, contentRoot);
-            return Directory.Exists(path)
-                ? path
-                : throw new SafetyContentException($"Safety:ContentPath \"{configured}\" does not exist (looked for {path}).");
-        }
-        var beside = Path.Combine(AppContext.BaseDirectory, "content", "safety");
-        if (Directory.Exists(beside))
-        {
-            return beside;
-        }
-        for (var folder = new DirectoryInfo(contentRoot); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, "content", "safety");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
+    public static string? ContentFolder(IConfiguration configuration, string contentRoot) =>
+        ContentFolders.Find(configuration, contentRoot, "Safety:ContentPath", "safety", message => new SafetyContentException(message));
 }
 
 /// <summary>
