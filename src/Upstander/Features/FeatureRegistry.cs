@@ -1,5 +1,6 @@
 using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
+using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.People;
 using Upstander.Features.Training;
 using Upstander.Platform.Web;
@@ -18,6 +19,7 @@ public static class FeatureRegistry
         services.AddAccounts();
         services.AddPeople();
         services.AddTraining();
+        services.AddPeerSupportSafety();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Upstander.Platform;
 using Upstander.Platform.Data;
 
 namespace Upstander.Features.Training;
@@ -102,30 +103,8 @@ public sealed class TrainingLibrary(IServiceScopeFactory scopes, TimeProvider cl
     /// Where the content lives: Training:ContentPath when set (relative to the content root), else
     /// content/training beside the app (a published copy), else found by walking up from the content root.
     /// </summary>
-    public static string? ContentFolder(IConfiguration configuration, string contentRoot)
-    {
-        if (configuration["Training:ContentPath"] is { Length: > 0 } configured)
-        {
-            var path = Path.GetFullPath(configured, contentRoot);
-            return Directory.Exists(path)
-                ? path
-                : throw new TrainingContentException($"Training:ContentPath \"{configured}\" does not exist (looked for {path}).");
-        }
-        var beside = Path.Combine(AppContext.BaseDirectory, "content", "training");
-        if (Directory.Exists(beside))
-        {
-            return beside;
-        }
-        for (var folder = new DirectoryInfo(contentRoot); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, "content", "training");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
+    public static string? ContentFolder(IConfiguration configuration, string contentRoot) =>
+        ContentFolders.Find(configuration, contentRoot, "Training:ContentPath", "training", message => new TrainingContentException(message));
 }
 
 /// <summary>Loads the training content when the app starts; a broken course stops start-up with a message naming the file.</summary>
