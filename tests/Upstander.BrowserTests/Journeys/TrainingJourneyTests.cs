@@ -4,17 +4,106 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Upstander.BrowserTests.Journeys;
 
-public sealed class TrainingJourneyTests(DemoSite site) : IClassFixture<DemoSite>
+/// <summary>
+/// From invitation to certified peer supporter, entirely in the browser: the administrator invites a
+/// coordinator and a volunteer; the coordinator enrols the volunteer in the core course with a cohort;
+/// the volunteer rates their listening skills, takes every lesson, knowledge check and practice
+/// conversation of all ten modules, answers each module's survey, rates again at the end and sees their
+/// growth, then asks for sign-off; the coordinator signs off their supervised practice; the volunteer
+/// is a certified peer supporter with an expiry date, and the supporter area opens to them.
+/// </summary>
+public sealed class TrainingJourneyTests(OrganisationSite site) : IClassFixture<OrganisationSite>
 {
+    private const string Course = "becoming-a-peer-supporter";
+    private const string CoordinatorPassword = "willow canvas harbour ember";
+    private const string VolunteerPassword = "meadow lantern copper violin";
+
     [Fact]
-    public async Task A_supporter_completes_the_core_course_in_the_browser()
+    public async Task A_new_volunteer_goes_from_invitation_to_certified_supporter_and_a_coordinator_signs_them_off()
     {
-        var supporter = (await site.Server.DemoSignInsAsync())["PeerSupporter"];
-        var page = await site.NewPageAsync();
-        await page.SignInAsync(supporter);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
-        var pages = await page.CompleteCourseAsync("becoming-a-peer-supporter");
-        pages.ShouldBeGreaterThan(50);
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "View your certificate" })).ToBeVisibleAsync();
+        var administrator = await site.AdministratorAsync();
+        var admin = await site.NewPageAsync();
+        await admin.SignInWithTwoFactorAsync(administrator.Email, administrator.Password, administrator.AuthenticatorKey);
+        var coordinatorLink = await admin.InviteAsync("priya", "Priya Raman", "Coordinator");
+        var volunteerLink = await admin.InviteAsync("tomas", "Tomás Ortega");
+
+        // The coordinator sets up her account and enrols the volunteer with a cohort.
+        var priya = await site.NewPageAsync();
+        await priya.OpenInvitationAsync(coordinatorLink, "Priya Raman");
+        await priya.ChoosePasswordAsync(CoordinatorPassword);
+        await priya.TurnOnTwoFactorAsync();
+        await priya.GotoAsync("/coordinate");
+        await priya.GetByRole(AriaRole.Link, new() { Name = "Open training cohorts" }).ClickAsync();
+        await priya.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/coordinate/training");
+        await priya.ShouldBeAccessibleAsync();
+        await priya.GetByRole(AriaRole.Link, new() { Name = "Enrol people" }).First.ClickAsync();
+        await priya.GetByLabel("Name, email or employee id").FillAsync("tomas");
+        await priya.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await priya.GetByRole(AriaRole.Checkbox, new() { Name = "Tomás Ortega (tomas.ortega@riverside.example)" }).CheckAsync();
+        await priya.GetByLabel("Course").SelectOptionAsync(new SelectOptionValue { Label = "Becoming a peer supporter" });
+        await priya.GetByLabel("Cohort name").FillAsync("Winter intake");
+        await priya.ShouldBeAccessibleAsync();
+        await priya.GetByRole(AriaRole.Button, new() { Name = "Enrol" }).ClickAsync();
+        await Expect(priya.GetByText("Enrolled.")).ToBeVisibleAsync();
+        await Expect(priya.GetByRole(AriaRole.Main)).ToContainTextAsync("Winter intake");
+        await Expect(priya.GetByRole(AriaRole.Main)).ToContainTextAsync("Tomás Ortega");
+        await priya.ShouldBeAccessibleAsync();
+
+        // The volunteer accepts the invitation and finds the course.
+        var tomas = await site.NewPageAsync();
+        await tomas.OpenInvitationAsync(volunteerLink, "Tomás Ortega");
+        await tomas.ChoosePasswordAsync(VolunteerPassword);
+        await Expect(tomas.GetByRole(AriaRole.Heading, new() { Name = "Hello, Tomás", Level = 1 })).ToBeVisibleAsync();
+        await tomas.GotoAsync("/training");
+        await Expect(tomas.GetByRole(AriaRole.Link, new() { Name = "Becoming a peer supporter" })).ToBeVisibleAsync();
+        await tomas.ShouldBeAccessibleAsync();
+        await tomas.GotoAsync("/training/certification");
+        await Expect(tomas.GetByText("Not certified yet")).ToBeVisibleAsync();
+        await Expect(tomas.GetByRole(AriaRole.Button, new() { Name = "Ask for sign-off" })).ToHaveCountAsync(0);
+
+        // Every module, start to finish, with the self-assessment first and each module's survey.
+        var pages = await tomas.CompleteCourseAsync(Course);
+        pages.ShouldBeGreaterThan(100, "ten modules of lessons, checks and conversations");
+        await Expect(tomas.GetByText("Feedback given")).ToHaveCountAsync(10);
+        await tomas.GotoAsync($"/training/{Course}/self-assessment/after");
+        await TrainingWalk.RateEveryStatementAsync(tomas, 4);
+        await Expect(tomas.GetByRole(AriaRole.Heading, new() { Name = "Your self-assessment", Level = 1 })).ToBeVisibleAsync();
+        await Expect(tomas.GetByRole(AriaRole.Table, new() { Name = "Your mean rating for each skill, before and after the course" })).ToContainTextAsync("+2");
+        await tomas.ShouldBeAccessibleAsync();
+        await tomas.GotoAsync($"/training/{Course}/certificate");
+        await Expect(tomas.GetByRole(AriaRole.Main)).ToContainTextAsync("Becoming a peer supporter");
+        await tomas.ShouldBeAccessibleAsync();
+
+        await tomas.GotoAsync("/training/certification");
+        await tomas.ShouldBeAccessibleAsync();
+        await TrainingWalk.Navigate(tomas, () => tomas.GetByRole(AriaRole.Button, new() { Name = "Ask for sign-off" }).ClickAsync());
+        await Expect(tomas.GetByText("Sign-off requested")).ToBeVisibleAsync();
+
+        // The coordinator reviews the request and signs off the supervised practice.
+        await priya.GotoAsync("/coordinate/training");
+        await priya.GetByRole(AriaRole.Link, new() { Name = "Review the request from Tomás Ortega" }).ClickAsync();
+        await priya.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/coordinate/training/requests/", StringComparison.Ordinal));
+        await priya.ShouldBeAccessibleAsync();
+        await priya.GetByLabel("Date the supervised practice was completed").FillAsync(DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await priya.GetByRole(AriaRole.Checkbox, new() { Name = "I have observed this candidate's supervised practice and it meets the standard for a peer supporter." }).CheckAsync();
+        await priya.GetByLabel("Note (optional)").FillAsync("Two observed practice conversations, both careful and kind.");
+        await priya.GetByRole(AriaRole.Button, new() { Name = "Sign off and certify" }).ClickAsync();
+        await Expect(priya.GetByText("Signed off. The person is now a certified peer supporter.")).ToBeVisibleAsync();
+        await priya.ShouldBeAccessibleAsync();
+
+        // Signed in again, the volunteer is a certified supporter.
+        await tomas.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await tomas.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signed-out");
+        await tomas.SignInAsync("tomas.ortega@riverside.example", VolunteerPassword);
+        await tomas.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await tomas.GotoAsync("/training/certification");
+        await Expect(tomas.GetByRole(AriaRole.Main)).ToContainTextAsync("Certified");
+        await Expect(tomas.GetByText("Your certificate expires on")).ToBeVisibleAsync();
+        await Expect(tomas.GetByRole(AriaRole.Table, new() { Name = "Your certification history, newest first" })).ToContainTextAsync("Priya Raman");
+        await tomas.ShouldBeAccessibleAsync();
+        var supporterArea = await tomas.GotoAsync("/supporter");
+        supporterArea!.Status.ShouldBe(200);
+        await Expect(tomas.GetByRole(AriaRole.Heading, new() { Name = "Supporter area", Level = 1 })).ToBeVisibleAsync();
+        await tomas.ShouldBeAccessibleAsync();
     }
 }

@@ -21,4 +21,24 @@ public static class Invitations
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Welcome, {firstName}", Level = 1 })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
     }
+
+    /// <summary>
+    /// As a signed-in administrator: finds the person in the directory, invites them with the given roles,
+    /// and returns the one-time link the page shows (the administrator passes it on themselves).
+    /// </summary>
+    public static async Task<string> InviteAsync(this IPage admin, string search, string name, params string[] roles)
+    {
+        await admin.GotoAsync("/admin/invitations/new");
+        await admin.GetByLabel("Name, email or employee id").FillAsync(search);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        await admin.WaitForURLAsync(url => new Uri(url).Query.StartsWith("?person=", StringComparison.Ordinal));
+        foreach (var role in roles)
+        {
+            await admin.GetByRole(AriaRole.Checkbox, new() { Name = role }).CheckAsync();
+        }
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create invitation" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Status).Filter(new() { HasText = $"Invitation created for {name}." })).ToBeVisibleAsync();
+        return await admin.GetByLabel("Invitation link (works once, for 7 days)").InputValueAsync();
+    }
 }

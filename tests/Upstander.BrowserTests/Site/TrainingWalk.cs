@@ -55,6 +55,7 @@ public static partial class TrainingWalk
     /// </summary>
     public static async Task<int> CompleteCourseAsync(this IPage page, string course, Func<IPage, Task<bool>>? onPage = null)
     {
+        var reaction = page.GetByRole(AriaRole.Link, new() { Name = "How was this module?" });
         var answers = CorrectAnswers(course);
         var overview = $"/training/{course}";
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -71,8 +72,20 @@ public static partial class TrainingWalk
             {
                 continue;
             }
+            if (kind is "lesson" or "check-result" or "scenario" && await reaction.CountAsync() > 0)
+            {
+                // The last step of a module: answer the short survey that closes it.
+                await Navigate(page, () => reaction.ClickAsync());
+                continue;
+            }
             switch (kind)
             {
+                case "self-assessment":
+                    await RateEveryStatementAsync(page, path.EndsWith("/before", StringComparison.Ordinal) ? 2 : 4);
+                    break;
+                case "reaction":
+                    await AnswerReactionAsync(page);
+                    break;
                 case "overview":
                     if (await page.GetByText("You have completed this course.").IsVisibleAsync())
                     {
@@ -119,6 +132,14 @@ public static partial class TrainingWalk
         {
             return "lesson";
         }
+        if (path.Contains("/self-assessment/", StringComparison.Ordinal))
+        {
+            return "self-assessment";
+        }
+        if (path.EndsWith("/reaction", StringComparison.Ordinal))
+        {
+            return "reaction";
+        }
         if (path.EndsWith("/check", StringComparison.Ordinal))
         {
             return "check";
@@ -128,6 +149,29 @@ public static partial class TrainingWalk
             return "check-result";
         }
         return path.Contains("/scenarios/", StringComparison.Ordinal) ? "scenario" : path;
+    }
+
+    /// <summary>The self-assessment: the same point of the scale for every statement (a low one before, a higher one after).</summary>
+    public static async Task RateEveryStatementAsync(IPage page, int point)
+    {
+        var statements = page.Locator("form fieldset");
+        var count = await statements.CountAsync();
+        count.ShouldBeGreaterThan(0);
+        for (var i = 0; i < count; i++)
+        {
+            await statements.Nth(i).Locator($"input[type=radio][value='{point}']").CheckAsync();
+        }
+        await Navigate(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Save my ratings" }).ClickAsync());
+    }
+
+    private static async Task AnswerReactionAsync(IPage page)
+    {
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "How was this module?", Level = 1 })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Group, new() { Name = "How useful was this module?" }).GetByLabel("4 · Mostly").CheckAsync();
+        await page.GetByRole(AriaRole.Group, new() { Name = "How relevant was it to you?" }).GetByLabel("5 · Very").CheckAsync();
+        await page.GetByRole(AriaRole.Group, new() { Name = "How clear was it?" }).GetByLabel("4 · Mostly").CheckAsync();
+        await page.GetByLabel("Anything else you would like to tell us? (optional)").FillAsync("The practice conversation helped.");
+        await Navigate(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Send my answers" }).ClickAsync());
     }
 
     private static async Task AnswerCheckAsync(IPage page, IReadOnlyDictionary<string, string[]> answers)
