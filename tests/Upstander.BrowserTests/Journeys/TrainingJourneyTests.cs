@@ -106,4 +106,49 @@ public sealed class TrainingJourneyTests(OrganisationSite site) : IClassFixture<
         await Expect(tomas.GetByRole(AriaRole.Heading, new() { Name = "Supporter area", Level = 1 })).ToBeVisibleAsync();
         await tomas.ShouldBeAccessibleAsync();
     }
+
+    [Fact]
+    public async Task A_coordinator_edits_a_lesson_of_the_core_course_previews_it_and_publishes_a_version_for_new_learners()
+    {
+        var administrator = await site.AdministratorAsync();
+        var admin = await site.NewPageAsync();
+        await admin.SignInWithTwoFactorAsync(administrator.Email, administrator.Password, administrator.AuthenticatorKey);
+        var link = await admin.InviteAsync("grace", "Grace Liu", "Coordinator");
+        var grace = await site.NewPageAsync();
+        await grace.OpenInvitationAsync(link, "Grace Liu");
+        await grace.ChoosePasswordAsync("orchard kettle saffron beacon");
+        await grace.TurnOnTwoFactorAsync();
+
+        await grace.GotoAsync("/coordinate");
+        await grace.GetByRole(AriaRole.Link, new() { Name = "Training courses: edit, create and publish" }).ClickAsync();
+        await grace.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/coordinate/training/courses");
+        await grace.ShouldBeAccessibleAsync();
+        var row = grace.GetByRole(AriaRole.Row).Filter(new() { HasText = "Becoming a peer supporter" });
+        await TrainingWalk.Navigate(grace, () => row.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync());
+        await Expect(grace.GetByRole(AriaRole.Heading, new() { Name = "Draft: Becoming a peer supporter", Level = 1 })).ToBeVisibleAsync();
+        await grace.ShouldBeAccessibleAsync();
+        await grace.GetByRole(AriaRole.Link, new() { Name = "The role and its boundaries" }).ClickAsync();
+        await grace.GetByRole(AriaRole.Link, new() { Name = "What a peer supporter is" }).ClickAsync();
+        await grace.WaitForURLAsync(url => new Uri(url).AbsolutePath.EndsWith("/lessons/1", StringComparison.Ordinal));
+        await grace.ShouldBeAccessibleAsync();
+
+        var text = grace.GetByLabel("Lesson text (Markdown)");
+        await text.FillAsync((await text.InputValueAsync()) + "\n\n## In our organisation\n\nAsk **Grace** about supervision. <script>alert(1)</script>");
+        await TrainingWalk.Navigate(grace, () => grace.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync());
+        var preview = grace.GetByRole(AriaRole.Region, new() { Name = "Preview (not saved)" });
+        await Expect(preview.GetByRole(AriaRole.Heading, new() { Name = "In our organisation" })).ToBeVisibleAsync();
+        await Expect(preview.Locator("strong", new() { HasText = "Grace" })).ToHaveCountAsync(1);
+        await Expect(preview).ToContainTextAsync("<script>alert(1)</script>");
+        await Expect(preview.Locator("script")).ToHaveCountAsync(0);
+        await grace.ShouldBeAccessibleAsync();
+        await TrainingWalk.Navigate(grace, () => grace.GetByRole(AriaRole.Button, new() { Name = "Save lesson" }).ClickAsync());
+        await Expect(grace.GetByText("The lesson was saved.")).ToBeVisibleAsync();
+
+        await grace.GetByRole(AriaRole.Link, new() { Name = "Back to module: The role and its boundaries" }).ClickAsync();
+        await grace.GetByRole(AriaRole.Link, new() { Name = "Draft: Becoming a peer supporter" }).ClickAsync();
+        await TrainingWalk.Navigate(grace, () => grace.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync());
+        await Expect(grace.GetByRole(AriaRole.Status)).ToContainTextAsync("was published. New learners get this version.");
+        await Expect(grace.GetByRole(AriaRole.Row).Filter(new() { HasText = "Becoming a peer supporter" })).ToContainTextAsync("Customised");
+        await grace.ShouldBeAccessibleAsync();
+    }
 }
