@@ -1,5 +1,6 @@
 using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
+using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.People;
 using Upstander.Features.Training;
@@ -20,6 +21,7 @@ public static class FeatureRegistry
         services.AddPeople();
         services.AddTraining();
         services.AddPeerSupportSafety();
+        services.AddSupporterCare();
         return services;
     }
 

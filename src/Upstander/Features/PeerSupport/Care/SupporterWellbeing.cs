@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using Upstander.Platform.Data;
+
+namespace Upstander.Features.PeerSupport.Care;
+
+/// <summary>A figure for a group, or the reason it is hidden: fewer than <see cref="Minimum"/> people contributed.</summary>
+public sealed record Suppressed<T>(int Minimum, T? Value) where T : class
+{
+    public bool Hidden => Value is null;
+}
+
+public sealed record SubscaleAggregate(string Id, double Mean, double LowShare, double ModerateShare, double HighShare);
+
+public sealed record ProqolAggregate(int Responding, IReadOnlyList<SubscaleAggregate> Subscales);
+
+public sealed record CheckInAggregate(int People, int CheckIns, IReadOnlyList<(string Feeling, int Count, double Share)> Distribution);
+
+public sealed record DebriefAlert(Guid Id, string Name, DateTimeOffset RequestedAt, string Urgency, string Status, bool HasNote);
+
+/// <summary>
+/// The ProQOL 5 every three months, the supporter's own results, and what coordinators may see: aggregates
+/// above the organisation's minimum group size, and the individual debrief alerts. Scoped.
+/// </summary>
+public sealed class SupporterWellbeing(AppDbContext db, TimeProvider clock, Instruments instruments)
+{
+    /// <summary>The questionnaire is due when none was completed or the last is this many days old.</summary>
+    public const int DueAfterDays = 90;
+
+    /// <summary>The window for coordinators' aggregates: the last quarter.</summary>
+    public const int QuarterDays = 90;
+
+    public ProqolInstrument Instrument => instruments.Proqol;
+
+    public static bool IsDue(DateTimeOffset? lastCompletedAt, DateTimeOffset now) =>
+        lastCompletedAt is not { } last || now - last >= TimeSpan.FromDays(DueAfterDays);
+
+    public async Task<bool> IsDueAsync(Guid personId, CancellationToken ct) =>
+        IsDue(await db.Set<ProqolResponse>().Where(r => r.PersonId == personId).MaxAsync(r => (DateTimeOffset?)r.CompletedAt, ct), clock.GetUtcNow());
+
+    /// <summary>Scores the 30 answers and keeps only the three sums (the answers themselves are not stored).</summary>
+    public async Task<ProqolResponse> RecordAsync(Guid personId, IReadOnlyList<int> answers, CancellationToken ct)
+    {
+        var response = ProqolResponse.Record(db.CurrentOrganisationId!.Value, personId, Instrument.Score(answers), clock.GetUtcNow());
+        db.Add(response);
+        await db.SaveChangesAsync(ct);
+        return response;
+    }
+
+    /// <summary>The person's own results, newest first. Only ever called with the signed-in person's id.</summary>
+    public Task<List<ProqolResponse>> OwnResultsAsync(Guid personId, CancellationToken ct) =>
+        db.Set<ProqolResponse>().Where(r => r.PersonId == personId).OrderByDescending(r => r.CompletedAt).Take(12).ToListAsync(ct);
+
+    public Task<int> MinimumGroupSizeAsync(CancellationToken ct) =>
+        db.Organisations.Where(o => o.Id == db.CurrentOrganisationId).Select(o => o.MinimumGroupSize).SingleAsync(ct);
+
+    /// <summary>Each supporter's latest ProQOL in the last quarter, in aggregate; hidden below the minimum group size.</summary>
+    public async Task<Suppressed<ProqolAggregate>> ProqolAggregateAsync(CancellationToken ct)
+    {
+        var minimum = await MinimumGroupSizeAsync(ct);
+        var since = clock.GetUtcNow().AddDays(-QuarterDays);
+        var rows = await db.Set<ProqolResponse>().Where(r => r.CompletedAt >= since)
+            .Select(r => new { r.PersonId, r.CompletedAt, r.CompassionSatisfaction, r.Burnout, r.SecondaryTraumaticStress }).ToListAsync(ct);
+        var latest = rows.GroupBy(r => r.PersonId).Select(g => g.MaxBy(r => r.CompletedAt)!).ToList();
+        if (latest.Count < minimum)
+        {
+            return new Suppressed<ProqolAggregate>(minimum, null);
+        }
+        SubscaleAggregate Of(string id, IReadOnlyList<int> sums) => new(id, sums.Average(),
+            Share(sums, s => Instrument.Band(s) == ProqolBand.Low), Share(sums, s => Instrument.Band(s) == ProqolBand.Moderate), Share(sums, s => Instrument.Band(s) == ProqolBand.High));
+        return new Suppressed<ProqolAggregate>(minimum, new ProqolAggregate(latest.Count,
+        [
+            Of(ProqolInstrument.CompassionSatisfaction, [.. latest.Select(r => r.CompassionSatisfaction)]),
+            Of(ProqolInstrument.Burnout, [.. latest.Select(r => r.Burnout)]),
+            Of(ProqolInstrument.SecondaryTraumaticStress, [.. latest.Select(r => r.SecondaryTraumaticStress)]),
+        ]));
+    }
+
+    /// <summary>Check-ins in the last quarter by answer; hidden when fewer than the minimum group size of supporters checked in.</summary>
+    public async Task<Suppressed<CheckInAggregate>> CheckInAggregateAsync(CancellationToken ct)
+    {
+        var minimum = await MinimumGroupSizeAsync(ct);
+        var since = clock.GetUtcNow().AddDays(-QuarterDays);
+        var rows = await db.Set<SupporterCheckIn>().Where(c => c.At >= since).Select(c => new { c.PersonId, c.Feeling }).ToListAsync(ct);
+        var people = rows.Select(r => r.PersonId).Distinct().Count();
+        if (people < minimum)
+        {
+            return new Suppressed<CheckInAggregate>(minimum, null);
+        }
+        return new Suppressed<CheckInAggregate>(minimum, new CheckInAggregate(people, rows.Count,
+            [.. CheckInFeeling.All.Select(f => (f.Key, rows.Count(r => r.Feeling == f.Key), rows.Count(r => r.Feeling == f.Key) / (double)rows.Count))]));
+    }
+
+    /// <summary>The individual alerts: debrief requests, open ones first (today before this week), then the most recent handled.</summary>
+    public async Task<List<DebriefAlert>> DebriefAlertsAsync(CancellationToken ct)
+    {
+        var rows = await (from d in db.Set<DebriefRequest>()
+                          join p in db.People on d.PersonId equals p.Id
+                          orderby d.RequestedAt descending
+                          select new { d.Id, p.Name, d.RequestedAt, d.Urgency, d.Status, HasNote = d.NoteSealed != null })
+            .Take(200).ToListAsync(ct);
+        return [.. rows.Select(r => new DebriefAlert(r.Id, r.Name, r.RequestedAt, r.Urgency, r.Status, r.HasNote))
+            .OrderBy(a => a.Status == DebriefStatus.Done ? 2 : a.Status == DebriefStatus.Arranged ? 1 : 0)
+            .ThenBy(a => a.Urgency == DebriefUrgency.Today ? 0 : 1)
+            .ThenByDescending(a => a.RequestedAt)];
+    }
+
+    private static double Share(IReadOnlyList<int> sums, Func<int, bool> inBand) => sums.Count(inBand) / (double)sums.Count;
+}
