@@ -54,6 +54,12 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.PeerSupporter, "/")]
     [InlineData(Roles.Coordinator, "/coordinate/training/courses/new")]
     [InlineData(Roles.CaseManager, "/cases")]
+    [InlineData(Roles.PeerSupporter, "/supporter/availability")]
+    [InlineData(Roles.PeerSupporter, "/supporter/check-in")]
+    [InlineData(Roles.PeerSupporter, "/supporter/debrief")]
+    [InlineData(Roles.PeerSupporter, "/supporter/wellbeing")]
+    [InlineData(Roles.PeerSupporter, "/supporter/wellbeing/proqol")]
+    [InlineData(Roles.Coordinator, "/coordinate/wellbeing")]
     public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path)
     {
         var client = _pseudo.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

@@ -1,0 +1,246 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.Training;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.Training.TrainingPages;
+
+namespace Upstander.Tests.Features.PeerSupport.Care;
+
+/// <summary>Supporter care through the real pages: availability and the matching inputs, check-ins, debriefs, the ProQOL 5 and what coordinators see.</summary>
+public sealed class SupporterCareTests
+{
+    private static async Task<(UpstanderFactory Factory, TestOrganisation Org)> StartAsync(Engine engine = Engine.Sqlite)
+    {
+        var factory = new UpstanderFactory(engine);
+        return (factory, await factory.CreateOrganisationAsync("Care Org"));
+    }
+
+    private static Task CertifyAsync(UpstanderFactory factory, TestOrganisation org, Guid personId) =>
+        factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var now = factory.Clock.GetUtcNow();
+            var request = SignOffRequest.Open(org.Id, personId, now);
+            request.SignOff(org[Roles.Coordinator].PersonId, DateOnly.FromDateTime(now.UtcDateTime), null, now);
+            db.Add(request);
+            db.Add(Certificate.Issue(request, now, 12));
+            await db.SaveChangesAsync();
+        });
+
+    private static Task<SupporterInputs> InputsAsync(UpstanderFactory factory, TestOrganisation org) =>
+        factory.InScopeAsync(org.Id, s => s.GetRequiredService<SupporterCare>().MatchingInputsAsync(CancellationToken.None));
+
+    private static string Date(UpstanderFactory factory, int days) =>
+        DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime).AddDays(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Availability_is_validated_and_the_matching_inputs_flag_paused_and_unavailable_and_leave_out_non_current_supporters(Engine engine)
+    {
+        var (factory, org) = await StartAsync(engine);
+        await using var _ = factory;
+        var supporter = org[Roles.PeerSupporter];
+        var client = await factory.SignInAsync(supporter);
+        (await PageAsync(client, "/supporter/availability")).ShouldContain("You receive no support requests while your certificate is not current");
+
+        var before = await RowCounts.TakeAsync(factory.Database);
+        foreach (var cap in new[] { "0", "11", "three" })
+        {
+            var refused = await PostAsync(client, "/supporter/availability", ("Available", "true"), ("Cap", cap), ("Languages", "en"));
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, $"cap {cap}");
+            (await refused.Content.ReadAsStringAsync()).ShouldContain("Nothing was saved");
+        }
+        (await PostAsync(client, "/supporter/availability", ("Available", "true"), ("Cap", "3"), ("Languages", "english"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await PostAsync(client, "/supporter/availability", ("Available", "true"), ("Cap", "3"), ("Tags", "not-a-tag"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await PostAsync(client, "/supporter/availability", ("Available", "true"), ("Cap", "3"), ("PausedUntil", Date(factory, -1)))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        RowCounts.Differences(before, await RowCounts.TakeAsync(factory.Database)).ShouldBeEmpty();
+
+        // Not certified: not in the inputs at all, whatever the settings.
+        Location(await PostAsync(client, "/supporter/availability", ("Available", "true"), ("Cap", "4"), ("Languages", "en, PL"), ("Tags", "racism"))).ShouldBe("/supporter/availability?saved=true");
+        (await InputsAsync(factory, org)).Supporters.ShouldBeEmpty();
+
+        await CertifyAsync(factory, org, supporter.PersonId);
+        var profile = (await InputsAsync(factory, org)).Supporters.ShouldHaveSingleItem();
+        profile.PersonId.ShouldBe(supporter.PersonId);
+        (profile.Available, profile.Paused, profile.Cap, profile.OpenCases).ShouldBe((true, false, 4, 0));
+        profile.Languages.ShouldBe(["en", "pl"]);
+        profile.SharedTags.ShouldBe(["racism"]);
+
+        // Paused until tomorrow: flagged as the engine expects; after the pause it is offered again.
+        Location(await PostAsync(client, "/supporter/availability", ("Available", "true"), ("Cap", "4"), ("PausedUntil", Date(factory, 1)))).ShouldBe("/supporter/availability?saved=true");
+        (await PageAsync(client, "/supporter/availability")).ShouldContain("You are paused until");
+        (await InputsAsync(factory, org)).Supporters.Single().Paused.ShouldBeTrue();
+        factory.Clock.Advance(TimeSpan.FromDays(2));
+        (await InputsAsync(factory, org)).Supporters.Single().Paused.ShouldBeFalse();
+        client = await factory.SignInAsync(supporter);
+
+        Location(await PostAsync(client, "/supporter/availability", ("Available", "false"), ("Cap", "4"))).ShouldBe("/supporter/availability?saved=true");
+        var inputs = await InputsAsync(factory, org);
+        inputs.Supporters.Single().Available.ShouldBeFalse();
+        inputs.CurrentSupporterIds.ShouldBe([supporter.PersonId]);
+
+        // The certificate lapses: left out.
+        factory.Clock.Advance(TimeSpan.FromDays(400));
+        (await InputsAsync(factory, org)).Supporters.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_current_supporter_who_never_set_availability_is_not_available()
+    {
+        var (factory, org) = await StartAsync();
+        await using var _ = factory;
+        await CertifyAsync(factory, org, org[Roles.PeerSupporter].PersonId);
+        var profile = (await InputsAsync(factory, org)).Supporters.ShouldHaveSingleItem();
+        (profile.Available, profile.Cap).ShouldBe((false, SupporterSettings.DefaultCap));
+    }
+
+    [Fact]
+    public async Task Only_supporters_use_the_supporter_pages_and_only_coordinators_the_wellbeing_page()
+    {
+        var (factory, org) = await StartAsync();
+        await using var _ = factory;
+        string[] supporterPages = ["/supporter/availability", "/supporter/check-in", "/supporter/debrief", "/supporter/wellbeing", "/supporter/wellbeing/proqol"];
+        foreach (var role in Roles.All)
+        {
+            var client = await factory.SignInAsync(org[role]);
+            foreach (var page in supporterPages.Append("/coordinate/wellbeing"))
+            {
+                var allowed = page.StartsWith("/supporter", StringComparison.Ordinal) ? role == Roles.PeerSupporter : role == Roles.Coordinator;
+                var response = await client.GetAsync(page);
+                if (allowed)
+                {
+                    response.StatusCode.ShouldBe(HttpStatusCode.OK, $"{role} {page}");
+                }
+                else
+                {
+                    response.StatusCode.ShouldBe(HttpStatusCode.Redirect, $"{role} {page}");
+                    response.Headers.Location!.OriginalString.ShouldContain("/account/access-denied");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task I_need_to_talk_leads_to_the_debrief_form_and_the_request_is_an_individual_alert_whose_note_is_sealed_and_read_audited(Engine engine)
+    {
+        var (factory, org) = await StartAsync(engine);
+        await using var _ = factory;
+        var supporter = await factory.SignInAsync(org[Roles.PeerSupporter]);
+        var conversation = Guid.NewGuid();
+        var checkIn = $"/supporter/check-in?conversation={conversation:D}";
+        (await PageAsync(supporter, checkIn)).ShouldContain("I need to talk to someone");
+        (await PostAsync(supporter, checkIn, ("Feeling", "sad"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Location(await PostAsync(supporter, checkIn, ("Feeling", CheckInFeeling.Drained))).ShouldBe("/supporter/check-in?done=true");
+        Location(await PostAsync(supporter, checkIn, ("Feeling", CheckInFeeling.NeedToTalk))).ShouldBe("/supporter/debrief?from=check-in");
+        (await PageAsync(supporter, "/supporter/debrief?from=check-in")).ShouldContain("You said you need to talk to someone");
+        var checkIns = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<SupporterCheckIn>().AsNoTracking().ToListAsync());
+        checkIns.Select(c => c.Feeling).Order().ShouldBe([CheckInFeeling.Drained, CheckInFeeling.NeedToTalk]);
+        checkIns.ShouldAllBe(c => c.ConversationId == conversation && c.PersonId == org[Roles.PeerSupporter].PersonId);
+
+        var before = await RowCounts.TakeAsync(factory.Database);
+        (await PostAsync(supporter, "/supporter/debrief", ("Urgency", "tomorrow"), ("Note", "x"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        RowCounts.Differences(before, await RowCounts.TakeAsync(factory.Database)).ShouldBeEmpty();
+        var note = Canary.New("debrief");
+        Location(await PostAsync(supporter, "/supporter/debrief", ("Urgency", DebriefUrgency.Today), ("Note", note))).ShouldBe("/supporter/debrief?sent=true");
+        if (engine == Engine.Sqlite)
+        {
+            Canary.Contains(Canary.SqliteBytes(factory.Database), note).ShouldBeFalse("the note is sealed");
+        }
+
+        var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
+        var list = await PageAsync(coordinator, "/coordinate/wellbeing");
+        list.ShouldContain("PeerSupporter of Care Org");
+        list.ShouldContain("Today");
+        list.ShouldNotContain(note);
+        list.ShouldNotContain("Shaken", customMessage: "check-ins are hidden below the minimum group size");
+        var id = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<DebriefRequest>().Select(d => d.Id).SingleAsync());
+        (await ReadsAsync(factory, org, id)).ShouldBe(0);
+        (await PageAsync(coordinator, $"/coordinate/wellbeing/debriefs/{id:D}")).ShouldContain(note);
+        (await ReadsAsync(factory, org, id)).ShouldBe(1);
+        Location(await PostAsync(coordinator, $"/coordinate/wellbeing/debriefs/{id:D}?handler=Arranged")).ShouldBe("/coordinate/wellbeing?marked=arranged");
+        (await coordinator.GetAsync($"/coordinate/wellbeing/debriefs/{Guid.NewGuid():D}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await PageAsync(supporter, "/supporter/debrief")).ShouldContain("Arranged");
+    }
+
+    private static Task<int> ReadsAsync(UpstanderFactory factory, TestOrganisation org, Guid id) =>
+        factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
+            .CountAsync(e => e.Action == AuditActions.ProtectedRead && e.TargetType == CareAudit.TargetDebrief && e.TargetId == id.ToString("N")));
+
+    private static (string, string)[] Answers(int value) => [.. Enumerable.Range(0, 30).Select(i => ($"Answers[{i}]", value.ToString(System.Globalization.CultureInfo.InvariantCulture)))];
+
+    [Fact]
+    public async Task The_questionnaire_is_invited_every_90_days_and_a_supporter_sees_only_their_own_scores()
+    {
+        var (factory, org) = await StartAsync();
+        await using var _ = factory;
+        var supporter = await factory.SignInAsync(org[Roles.PeerSupporter]);
+        (await PageAsync(supporter, "/")).ShouldContain("Time for your well-being check");
+        (await PageAsync(supporter, "/supporter")).ShouldContain("Time for your well-being check");
+
+        var before = await RowCounts.TakeAsync(factory.Database);
+        var partial = await PostAsync(supporter, "/supporter/wellbeing/proqol", [.. Answers(3).Take(29)]);
+        partial.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await partial.Content.ReadAsStringAsync()).ShouldContain("Answer question 30.");
+        (await PostAsync(supporter, "/supporter/wellbeing/proqol", [.. Answers(3).SkipLast(1), ("Answers[29]", "6")])).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        RowCounts.Differences(before, await RowCounts.TakeAsync(factory.Database)).ShouldBeEmpty();
+
+        // Someone else's result, with sums the supporter's own can never have.
+        await factory.InScopeAsync(org.Id, s => s.GetRequiredService<SupporterWellbeing>().RecordAsync(org[Roles.Employee].PersonId, [.. Enumerable.Repeat(5, 30)], CancellationToken.None));
+        Location(await PostAsync(supporter, "/supporter/wellbeing/proqol", Answers(3))).ShouldBe("/supporter/wellbeing?done=true");
+        var own = await PageAsync(supporter, "/supporter/wellbeing");
+        own.ShouldContain("Compassion satisfaction: 30 (Moderate)");
+        own.ShouldContain("Burnout: 30 (Moderate)");
+        own.ShouldNotContain(": 50");
+        own.ShouldContain("not a diagnosis");
+        own.ShouldContain("Center for Victims of Torture");
+
+        factory.Clock.Advance(TimeSpan.FromDays(89));
+        supporter = await factory.SignInAsync(org[Roles.PeerSupporter]);
+        (await PageAsync(supporter, "/supporter")).ShouldNotContain("Time for your well-being check");
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        supporter = await factory.SignInAsync(org[Roles.PeerSupporter]);
+        (await PageAsync(supporter, "/supporter")).ShouldContain("Time for your well-being check");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Coordinators_see_aggregates_only_from_the_minimum_group_size(Engine engine)
+    {
+        var (factory, org) = await StartAsync(engine);
+        await using var _ = factory;
+        var people = org.Accounts.Values.Select(a => a.PersonId).ToList();
+        async Task ContributeAsync(Guid person, int value) => await factory.InScopeAsync(org.Id, async s =>
+        {
+            await s.GetRequiredService<SupporterWellbeing>().RecordAsync(person, [.. Enumerable.Repeat(value, 30)], CancellationToken.None);
+            await s.GetRequiredService<SupporterCare>().RecordCheckInAsync(person, CheckInFeeling.Shaken, null, CancellationToken.None);
+        });
+        for (var i = 0; i < 4; i++)
+        {
+            await ContributeAsync(people[i], 3);
+        }
+        // One person answering twice still counts once.
+        await ContributeAsync(people[0], 3);
+        var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
+        var hidden = await PageAsync(coordinator, "/coordinate/wellbeing");
+        hidden.ShouldContain("Fewer than 5 people have answered");
+        hidden.ShouldContain("Fewer than 5 people have checked in");
+        hidden.ShouldNotContain("Mean");
+
+        await ContributeAsync(people[4], 5);
+        var shown = await PageAsync(coordinator, "/coordinate/wellbeing");
+        shown.ShouldNotContain("Fewer than");
+        shown.ShouldContain("5 supporters answered");
+        shown.ShouldContain("6 check-ins from 5 supporters");
+        shown.ShouldContain("34.0", customMessage: "mean compassion satisfaction of 30, 30, 30, 30 and 50");
+        shown.ShouldNotContain(org[Roles.Employee].Email);
+    }
+}
