@@ -1,5 +1,6 @@
 using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
+using Upstander.Features.PeerSupport.Resources;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.People;
 using Upstander.Features.Training;
@@ -15,11 +16,13 @@ public static class FeatureRegistry
         services.AddScoped<OrganisationSetup>();
         services.AddScoped<Demo.DemoSeeder>();
         services.AddScoped<Demo.DemoTraining>();
+        services.AddScoped<Demo.DemoResources>();
         services.AddScoped<Platform.Auditing.AuditLog>();
         services.AddAccounts();
         services.AddPeople();
         services.AddTraining();
         services.AddPeerSupportSafety();
+        services.AddSupportResources();
         return services;
     }
 
