@@ -54,6 +54,9 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.PeerSupporter, "/")]
     [InlineData(Roles.Coordinator, "/coordinate/training/courses/new")]
     [InlineData(Roles.CaseManager, "/cases")]
+    [InlineData(Roles.Coordinator, "/coordinate/resources")]
+    [InlineData(Roles.Coordinator, "/coordinate/resources/new")]
+    [InlineData(Roles.Employee, "/support/resources")]
     public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path)
     {
         var client = _pseudo.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

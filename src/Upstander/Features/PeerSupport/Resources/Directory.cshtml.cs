@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Upstander.Platform.Data;
@@ -13,10 +12,6 @@ namespace Upstander.Features.PeerSupport.Resources;
 /// </summary>
 public sealed class DirectoryModel(SupportResources resources, AppDbContext db, CurrentActor actor) : PageModel
 {
-    /// <summary>The country asked for: a code, "" for all countries, or null when the form was not used.</summary>
-    [FromQuery(Name = "country")]
-    public string? CountryQuery { get; set; }
-
     /// <summary>The country shown, or null for all.</summary>
     public string? Country { get; private set; }
     public IReadOnlyList<string> CountryChoices { get; private set; } = [];
@@ -26,7 +21,8 @@ public sealed class DirectoryModel(SupportResources resources, AppDbContext db, 
     public async Task OnGetAsync(CancellationToken ct)
     {
         var listed = await resources.CountriesAsync(ct);
-        if (CountryQuery is null)
+        // No "country" in the query: the form was not used yet, so start at the person's own country.
+        if (!Request.Query.TryGetValue("country", out var asked))
         {
             var location = actor.PersonId is { } personId
                 ? await db.People.Where(p => p.Id == personId).Select(p => p.Location).FirstOrDefaultAsync(ct)
@@ -35,7 +31,7 @@ public sealed class DirectoryModel(SupportResources resources, AppDbContext db, 
         }
         else
         {
-            Country = Countries.Normalise(CountryQuery);
+            Country = Countries.Normalise(asked.ToString());
         }
         CountryChoices = listed.Append(Country).OfType<string>().Distinct().OrderBy(Countries.Name, StringComparer.CurrentCulture).ToList();
         Crisis = await resources.CrisisResourcesAsync(Country, ct);
