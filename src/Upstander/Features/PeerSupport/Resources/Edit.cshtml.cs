@@ -36,23 +36,19 @@ public sealed class EditResourceModel(SupportResources resources) : ResourceEdit
         return Redirect("/coordinate/resources?done=saved");
     }
 
-    public async Task<IActionResult> OnPostArchiveAsync(Guid id, CancellationToken ct)
-    {
-        if (await resources.EditableAsync(id, ct) is not { } resource)
-        {
-            return NotFound();
-        }
-        await resources.ArchiveAsync(resource, ct);
-        return Redirect("/coordinate/resources?done=archived");
-    }
+    public Task<IActionResult> OnPostArchiveAsync(Guid id, CancellationToken ct) =>
+        ChangeStatusAsync(id, resources.ArchiveAsync, "archived", ct);
 
-    public async Task<IActionResult> OnPostRestoreAsync(Guid id, CancellationToken ct)
+    public Task<IActionResult> OnPostRestoreAsync(Guid id, CancellationToken ct) =>
+        ChangeStatusAsync(id, resources.RestoreAsync, "restored", ct);
+
+    private async Task<IActionResult> ChangeStatusAsync(Guid id, Func<SupportResource, CancellationToken, Task> change, string done, CancellationToken ct)
     {
         if (await resources.EditableAsync(id, ct) is not { } resource)
         {
             return NotFound();
         }
-        await resources.RestoreAsync(resource, ct);
-        return Redirect("/coordinate/resources?done=restored");
+        await change(resource, ct);
+        return Redirect("/coordinate/resources?done=" + done);
     }
 }
