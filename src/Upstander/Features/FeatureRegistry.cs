@@ -1,6 +1,7 @@
 using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.PeerSupport.Resources;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.People;
 using Upstander.Features.Training;
@@ -16,12 +17,14 @@ public static class FeatureRegistry
         services.AddScoped<OrganisationSetup>();
         services.AddScoped<Demo.DemoSeeder>();
         services.AddScoped<Demo.DemoTraining>();
+        services.AddScoped<Demo.DemoResources>();
         services.AddScoped<Platform.Auditing.AuditLog>();
         services.AddAccounts();
         services.AddPeople();
         services.AddTraining();
         services.AddPeerSupportSafety();
         services.AddSupporterCare();
+        services.AddSupportResources();
         return services;
     }
 

@@ -13,7 +13,7 @@ public sealed record DemoCredential(string Role, string Email, string Password);
 /// Seeds a small, believable demo organisation: five departments with heads reporting to a chief
 /// executive, teams under them, about forty people, and one account for each role.
 /// </summary>
-public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTraining training, TimeProvider clock)
+public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTraining training, DemoResources resources, TimeProvider clock)
 {
     public const string OrganisationName = "Harbourview Health (demo)";
     public const string EmailDomain = "harbourview.example";
@@ -62,6 +62,7 @@ public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTra
             }
         }
         await training.SeedAsync(organisation.Id, people, ct);
+        await resources.SeedAsync(organisation.Id, ct);
         return credentials;
 
         async Task<Person> AddAsync(Guid organisationId, string name, string department, string? team, string? manager,

@@ -28,7 +28,7 @@ public sealed class IndexModel(AppDbContext db, CurrentActor actor, IStringLocal
         RoleNames = actor.Roles.Select(r => t[RoleLabels.Label(r)].Value).ToList();
 
         Sections.Add(new("employee", t["Your support and reports"],
-            t["When you ask a peer supporter for help or speak up about something that happened, your conversations and reports will appear here. Only you and the people you choose can see them."]));
+            t["When you ask a peer supporter for help or speak up about something that happened, your conversations and reports will appear here. Only you and the people you choose can see them."], t["Support services and helplines"], "/support/resources"));
         if (actor.IsInRole(Roles.PeerSupporter))
         {
             Sections.Add(new("supporter", t["Your peer support"],

@@ -34,6 +34,10 @@ public static class AuditActions
     public const string TrainingDraftStarted = "training.draft-started";
     public const string TrainingCoursePublished = "training.course-published";
     public const string TrainingDraftDiscarded = "training.draft-discarded";
+    public const string SupportResourceAdded = "support-resource.added";
+    public const string SupportResourceUpdated = "support-resource.updated";
+    public const string SupportResourceArchived = "support-resource.archived";
+    public const string SupportResourceRestored = "support-resource.restored";
 }
 
 /// <summary>

@@ -60,6 +60,9 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.PeerSupporter, "/supporter/wellbeing")]
     [InlineData(Roles.PeerSupporter, "/supporter/wellbeing/proqol")]
     [InlineData(Roles.Coordinator, "/coordinate/wellbeing")]
+    [InlineData(Roles.Coordinator, "/coordinate/resources")]
+    [InlineData(Roles.Coordinator, "/coordinate/resources/new")]
+    [InlineData(Roles.Employee, "/support/resources")]
     public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path)
     {
         var client = _pseudo.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
