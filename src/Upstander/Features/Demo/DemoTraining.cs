@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.Training;
 using Upstander.Platform.Data;
 
@@ -121,6 +122,38 @@ public sealed class DemoTraining(
                 await db.SaveChangesAsync(ct);
             }
         }
+        await SeedAvailabilityAsync(organisationId, people, now, ct);
+    }
+
+    /// <summary>
+    /// How each certified demo supporter has set up their availability: most available with room for
+    /// a few cases, one paused for a fortnight, one unavailable; a few extra languages and shared
+    /// experience, so matching and its explanations have something true to work with.
+    /// </summary>
+    private static readonly Dictionary<string, (bool Available, int PausedDays, int Cap, string[] Languages, string[] Tags)> Availability = new()
+    {
+        ["Kwame Mensah"] = (true, 0, 3, ["en", "fr"], ["experienced-bullying", "racism"]),
+        ["Mateo García"] = (true, 0, 2, ["en", "es"], ["new-to-organisation"]),
+        ["Hannah Schmidt"] = (true, 14, 3, ["en", "de"], ["caring-responsibilities"]),
+        ["Yusuf Demir"] = (true, 0, 4, ["en"], ["nights-or-shifts"]),
+        ["Ethan Clarke"] = (true, 0, 3, ["en"], ["lgbtq"]),
+        ["Jack Thompson"] = (false, 0, 2, ["en"], []),
+        ["Nadia Kowalski"] = (true, 0, 3, ["en", "pl"], ["experienced-bullying"]),
+        ["Omar Farouk"] = (true, 0, 2, ["en"], ["disability"]),
+        ["Ana Silva"] = (true, 0, 3, ["en", "pt"], ["caring-responsibilities", "new-to-organisation"]),
+        ["Oliver Brown"] = (true, 0, 3, ["en"], []),
+    };
+
+    private async Task SeedAvailabilityAsync(Guid organisationId, IReadOnlyDictionary<string, Guid> people, DateTimeOffset now, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        foreach (var (name, (available, pausedDays, cap, languages, tags)) in Availability)
+        {
+            var settings = SupporterSettings.For(organisationId, people[name]);
+            settings.Apply(available, pausedDays > 0 ? today.AddDays(pausedDays) : null, cap, languages, tags, now.AddDays(-20));
+            db.Set<SupporterSettings>().Add(settings);
+        }
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Lessons read, the check passed (sometimes at the second try), each practice conversation finished.</summary>

@@ -58,15 +58,18 @@ public sealed class DemoTests
         WebUtility.HtmlDecode(await supporter.GetStringAsync("/training/certification")).ShouldContain("refresher");
 
         var organisationId = await factory.InScopeAsync(null, services => services.GetRequiredService<AppDbContext>().Organisations.IgnoreQueryFilters().Select(o => o.Id).SingleAsync());
-        var (current, openRequests) = await factory.InScopeAsync(organisationId, async services =>
+        var (current, openRequests, offerable) = await factory.InScopeAsync(organisationId, async services =>
         {
             var db = services.GetRequiredService<AppDbContext>();
             var certification = services.GetRequiredService<Upstander.Features.Training.SupporterCertification>();
+            var inputs = await services.GetRequiredService<Upstander.Features.PeerSupport.Care.SupporterCare>().MatchingInputsAsync(CancellationToken.None);
             return ((await certification.CurrentSupporterIdsAsync(CancellationToken.None)).Count,
-                await db.Set<Upstander.Features.Training.SignOffRequest>().CountAsync(r => r.Decision == null));
+                await db.Set<Upstander.Features.Training.SignOffRequest>().CountAsync(r => r.Decision == null),
+                inputs.Supporters.Count(s => s.Available && !s.Paused && s.RemainingCapacity > 0));
         });
         current.ShouldBe(DemoTraining.Supporters.Count() - 1, "every certified demo supporter is current but the one whose certificate lapsed");
         openRequests.ShouldBe(1);
+        offerable.ShouldBe(current - 2, "one current supporter has paused and one is unavailable");
     }
 
     [Fact]
