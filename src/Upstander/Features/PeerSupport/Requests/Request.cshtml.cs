@@ -15,6 +15,7 @@ public sealed class RequestModel(SupportRequests requests, IStringLocalizer<Shar
     public SupportRequestRecord Record { get; private set; } = null!;
     public IReadOnlyList<SupportResource> Crisis { get; private set; } = [];
     public string? Details { get; private set; }
+    public IReadOnlyList<NamedPerson> Named { get; private set; } = [];
     public bool Sent { get; private set; }
 
     [BindProperty] public bool Confirm { get; set; }
@@ -55,6 +56,7 @@ public sealed class RequestModel(SupportRequests requests, IStringLocalizer<Shar
         }
         Record = record;
         Details = requests.OwnDetails(record);
+        Named = await requests.PeopleAsync(record.NamedPeopleIds, ct);
         if (record.RiskShown && record.Status == RequestStatus.Waiting)
         {
             Crisis = await requests.CrisisResourcesAsync(ct);

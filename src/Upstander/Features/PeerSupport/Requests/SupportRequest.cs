@@ -88,6 +88,12 @@ public sealed class SupportRequestRecord : IOrganisationOwned
 
     /// <summary>Whether the supporter (and coordinators) may see the requester's name; otherwise only <see cref="Pseudonym"/>.</summary>
     public bool ShowName { get; private set; }
+
+    /// <summary>
+    /// The people the requester named as the source of harm (person ids, "N" format, comma-separated). Used only
+    /// to keep them and their management chains away from the request; never shown to anyone but the requester.
+    /// </summary>
+    public string NamedPeople { get; private set; } = "";
     public string Pseudonym { get; private set; } = "";
 
     /// <summary>The requester's own words, sealed with <see cref="DetailsPurpose"/> and this row's id; null when none.</summary>
@@ -101,6 +107,8 @@ public sealed class SupportRequestRecord : IOrganisationOwned
     public DateTimeOffset? WithdrawnAt { get; private set; }
 
     public IReadOnlyList<string> TagList => Tags.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    public IReadOnlyList<Guid> NamedPeopleIds => [.. NamedPeople.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)];
 
     /// <summary>Crisis resources were shown and coordinators alerted.</summary>
     public bool RiskShown => RiskLevel >= RiskLevel.Possible;
@@ -118,6 +126,7 @@ public sealed class SupportRequestRecord : IOrganisationOwned
         Language = request.Language,
         Tags = string.Join(',', request.Tags),
         ShowName = request.ShowName,
+        NamedPeople = string.Join(',', request.Named.Select(id => id.ToString("N"))),
         Pseudonym = pseudonym,
         RiskLevel = screen.Level,
         Priority = screen.Priority,
@@ -144,6 +153,7 @@ public sealed class SupportRequestRecordConfiguration : IEntityTypeConfiguration
         builder.Property(r => r.Channel).HasMaxLength(RequestChoices.KeyMaxLength);
         builder.Property(r => r.Language).HasMaxLength(10);
         builder.Property(r => r.Tags).HasMaxLength(300);
+        builder.Property(r => r.NamedPeople).HasMaxLength(200);
         builder.Property(r => r.Pseudonym).HasMaxLength(60);
         builder.Property(r => r.RiskCategories).HasMaxLength(100);
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);

@@ -21,12 +21,17 @@ public static class RequestAudit
 /// <summary>What the "talk to someone" form submits, before validation. Answers are by safety question id.</summary>
 public sealed record RequestInput(
     string? Topic, string? Timing, string? Channel, bool OutsideDepartment, string? Language,
-    IReadOnlyCollection<string> Tags, string? ShowName, string? Details, IReadOnlyDictionary<string, string?> Answers);
+    IReadOnlyCollection<string> Tags, string? ShowName, string? Details, IReadOnlyDictionary<string, string?> Answers,
+    IReadOnlyCollection<string> Named);
 
 /// <summary>A checked request, ready to screen and store.</summary>
 public sealed record ValidRequest(
     string Topic, string Timing, string Channel, bool OutsideDepartment, string? Language,
-    IReadOnlyList<string> Tags, bool ShowName, string? Details, IReadOnlyDictionary<string, ScreenAnswer> Answers);
+    IReadOnlyList<string> Tags, bool ShowName, string? Details, IReadOnlyDictionary<string, ScreenAnswer> Answers,
+    IReadOnlyList<Guid> Named);
+
+/// <summary>A person in the directory, as the requester sees them when naming someone.</summary>
+public sealed record NamedPerson(Guid Id, string Name, string? Team);
 
 /// <summary>One row of the coordinators' list: when, how urgent, where it stands and, only if allowed, the name.</summary>
 public sealed record CoordinatorRequestRow(Guid Id, DateTimeOffset CreatedAt, QueuePriority Priority, RequestStatus Status, string Who, bool NameShown);
@@ -50,8 +55,11 @@ public sealed partial class SupportRequests(
         [AnswerRatherNotSay] = ScreenAnswer.RatherNotSay,
     };
 
+    public const int MaxNamed = 5;
+    public const int SearchMaxLength = 100;
+
     /// <summary>Checks the form; returns the request or the problems (field, English message = localization key).</summary>
-    public (ValidRequest? Request, IReadOnlyList<(string Field, string Message)> Problems) Check(RequestInput input)
+    public async Task<(ValidRequest? Request, IReadOnlyList<(string Field, string Message)> Problems)> CheckAsync(RequestInput input, CancellationToken ct)
     {
         var problems = new List<(string, string)>();
         if (!RequestChoices.IsKnown(RequestChoices.Topics, input.Topic))
@@ -98,13 +106,32 @@ public sealed partial class SupportRequests(
                 }
             }
         }
+        var named = input.Named.Select(n => Guid.TryParse(n, out var id) ? id : Guid.Empty).Distinct().ToList();
+        if (named.Count > MaxNamed || named.Contains(Guid.Empty) || named.Contains(actor.PersonId!.Value)
+            || (named.Count > 0 && (await PeopleAsync(named, ct)).Count != named.Count))
+        {
+            problems.Add((nameof(input.Named), "Choose people from the directory search."));
+        }
         if (problems.Count > 0)
         {
             return (null, problems);
         }
         return (new ValidRequest(input.Topic!, input.Timing!, input.Channel!, input.OutsideDepartment, language,
-            [.. input.Tags.Distinct()], input.ShowName == "name", string.IsNullOrWhiteSpace(input.Details) ? null : input.Details.Trim(), answers), []);
+            [.. input.Tags.Distinct()], input.ShowName == "name", string.IsNullOrWhiteSpace(input.Details) ? null : input.Details.Trim(), answers, named), []);
     }
+
+    /// <summary>Up to ten people in the directory whose name, email or employee id contains the search, the requester left out.</summary>
+    public async Task<IReadOnlyList<NamedPerson>> FindPeopleAsync(string search, CancellationToken ct) =>
+        await People.PersonQueries.Search(db.People, search)
+            .Where(p => p.Id != actor.PersonId)
+            .OrderBy(p => p.Name).Take(10)
+            .Select(p => new NamedPerson(p.Id, p.Name, p.Team))
+            .ToListAsync(ct);
+
+    /// <summary>The given people, in name order; ids that are not in this organisation's directory are left out.</summary>
+    public async Task<IReadOnlyList<NamedPerson>> PeopleAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
+        ids.Count == 0 ? [] : await db.People.Where(p => ids.Contains(p.Id)).OrderBy(p => p.Name)
+            .Select(p => new NamedPerson(p.Id, p.Name, p.Team)).ToListAsync(ct);
 
     /// <summary>Screens, seals and stores a request for the signed-in person; audited without content.</summary>
     public async Task<SupportRequestRecord> MakeAsync(ValidRequest request, CancellationToken ct)

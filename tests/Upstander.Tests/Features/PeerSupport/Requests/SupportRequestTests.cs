@@ -192,6 +192,39 @@ public sealed class SupportRequestTests
     }
 
     [Fact]
+    public async Task The_requester_finds_and_names_people_by_id_and_nobody_else_sees_them()
+    {
+        var (factory, org) = await StartAsync();
+        await using var _ = factory;
+        var theirs = await factory.CreateOrganisationAsync("Elsewhere Org");
+        var client = await factory.SignInAsync(org[Roles.Employee]);
+        var leader = org[Roles.Leader];
+        var leaderName = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().People.Where(p => p.Id == leader.PersonId).Select(p => p.Name).SingleAsync());
+
+        // The search keeps the rest of the form and stores nothing; too short a search is refused.
+        var before = await RowCounts.TakeAsync(factory.Database);
+        var found = await PostAsync(client, "/support/talk?handler=Find", [.. Form(OrdinaryText), ("HarmSearch", leaderName)]);
+        found.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = WebUtility.HtmlDecode(await found.Content.ReadAsStringAsync());
+        html.ShouldContain($"value=\"{leader.PersonId}\"");
+        html.ShouldContain(OrdinaryText);
+        (await PostAsync(client, "/support/talk?handler=Find", ("HarmSearch", "x"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        RowCounts.Differences(before, await RowCounts.TakeAsync(factory.Database)).ShouldBeEmpty();
+
+        // Someone who is not in this organisation's directory, or the requester themself, cannot be named.
+        foreach (var bad in new[] { theirs[Roles.Employee].PersonId.ToString(), org[Roles.Employee].PersonId.ToString(), "not-an-id" })
+        {
+            (await PostAsync(client, "/support/talk", [.. Form(OrdinaryText), ("Named", bad)])).StatusCode.ShouldBe(HttpStatusCode.BadRequest, bad);
+        }
+        RowCounts.Differences(before, await RowCounts.TakeAsync(factory.Database)).ShouldBeEmpty();
+
+        var id = await AskAsync(client, [.. Form(RiskyText), ("Named", leader.PersonId.ToString())]);
+        (await RecordAsync(factory, org, id)).NamedPeopleIds.ShouldBe([leader.PersonId]);
+        (await PageAsync(client, $"/support/requests/{id}")).ShouldContain(leaderName);
+        (await PageAsync(await factory.SignInAsync(org[Roles.Coordinator]), "/coordinate/requests")).ShouldNotContain(leaderName);
+    }
+
+    [Fact]
     public async Task Another_organisation_never_sees_a_request()
     {
         var (factory, org) = await StartAsync();

@@ -11,6 +11,7 @@ CREATE TABLE support_requests (
     "Language" character varying(10),
     "Tags" character varying(300) NOT NULL,
     "ShowName" boolean NOT NULL,
+    "NamedPeople" character varying(200) NOT NULL,
     "Pseudonym" character varying(60) NOT NULL,
     "DetailsSealed" text,
     "RiskLevel" integer NOT NULL,

@@ -11,6 +11,7 @@ CREATE TABLE "support_requests" (
     "Language" TEXT NULL,
     "Tags" TEXT NOT NULL,
     "ShowName" INTEGER NOT NULL,
+    "NamedPeople" TEXT NOT NULL,
     "Pseudonym" TEXT NOT NULL,
     "DetailsSealed" TEXT NULL,
     "RiskLevel" INTEGER NOT NULL,
