@@ -207,6 +207,7 @@ public sealed class SupportRequestTests
         found.StatusCode.ShouldBe(HttpStatusCode.OK);
         var html = WebUtility.HtmlDecode(await found.Content.ReadAsStringAsync());
         html.ShouldContain($"value=\"{leader.PersonId}\"");
+        html.ShouldContain($"<label for=\"named-{leader.PersonId}\">{leaderName}");
         html.ShouldContain(OrdinaryText);
         (await PostAsync(client, "/support/talk?handler=Find", ("HarmSearch", "x"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         RowCounts.Differences(before, await RowCounts.TakeAsync(factory.Database)).ShouldBeEmpty();
