@@ -1,6 +1,7 @@
 using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.People;
@@ -25,6 +26,7 @@ public static class FeatureRegistry
         services.AddPeerSupportSafety();
         services.AddSupporterCare();
         services.AddSupportResources();
+        services.AddSupportRequests();
         return services;
     }
 

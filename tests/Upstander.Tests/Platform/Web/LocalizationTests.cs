@@ -63,6 +63,10 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.Coordinator, "/coordinate/resources")]
     [InlineData(Roles.Coordinator, "/coordinate/resources/new")]
     [InlineData(Roles.Employee, "/support/resources")]
+    [InlineData(Roles.Employee, "/support")]
+    [InlineData(Roles.Employee, "/support/talk")]
+    [InlineData(Roles.Employee, "/support/requests")]
+    [InlineData(Roles.Coordinator, "/coordinate/requests")]
     public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path)
     {
         var client = _pseudo.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
