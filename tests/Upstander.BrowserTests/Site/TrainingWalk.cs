@@ -19,15 +19,9 @@ public static partial class TrainingWalk
     /// <summary>The shipped course files in the repository (content/training/{course}).</summary>
     public static string CourseFolder(string course)
     {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, "content", "training", course);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new DirectoryNotFoundException($"content/training/{course} was not found above {AppContext.BaseDirectory}.");
+        var folder = Path.GetFullPath(Path.Combine(UpstanderServer.UpstanderProjectDirectory(), "..", "..", "content", "training", course));
+        Directory.Exists(folder).ShouldBeTrue($"the shipped course is not at {folder}");
+        return folder;
     }
 
     /// <summary>For every question of every module: the ids of the options that are right.</summary>

@@ -259,7 +259,7 @@ public sealed partial class UpstanderServer : IAsyncDisposable
     }
 
     /// <summary>The project folder is the content root: appsettings.json and wwwroot (the stylesheet) live there.</summary>
-    private static string UpstanderProjectDirectory() => Metadata("UpstanderProjectDirectory");
+    internal static string UpstanderProjectDirectory() => Metadata("UpstanderProjectDirectory");
 
     private static string Metadata(string key) =>
         typeof(UpstanderServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value

@@ -58,10 +58,7 @@ public sealed class DemoTraining(
     public async Task SeedAsync(Guid organisationId, IReadOnlyDictionary<string, Guid> people, CancellationToken ct)
     {
         // The demo is seeded before the app starts serving, so before the content is loaded at start-up.
-        if (library.Shipped.Count == 0 && TrainingLibrary.ContentFolder(configuration, environment.ContentRootPath) is { } folder)
-        {
-            await library.LoadAsync(folder, ct);
-        }
+        await library.EnsureLoadedAsync(configuration, environment.ContentRootPath, ct);
         var course = await library.CurrentAsync(db, CoreCourse, ct)
             ?? throw new InvalidOperationException($"The demo needs the shipped course \"{CoreCourse}\".");
         var now = clock.GetUtcNow();

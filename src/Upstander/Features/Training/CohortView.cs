@@ -51,12 +51,13 @@ public sealed class CohortView(AppDbContext db, TrainingLibrary library, Support
         var attemptsByProgress = attempts.ToLookup(a => a.CourseProgressId);
         var progressByLearner = progress.ToDictionary(p => (p.PersonId, p.CourseSlug));
         var inactiveBefore = now - TimeSpan.FromDays(options.InactiveDays);
+        var catalogue = (await library.CatalogueAsync(db, ct)).ToDictionary(c => c.Course.Slug, StringComparer.Ordinal);
 
         var learners = new List<(string? Cohort, CohortLearner Learner)>();
         foreach (var enrolment in enrolments)
         {
             var mine = progressByLearner.GetValueOrDefault((enrolment.PersonId, enrolment.CourseSlug));
-            var course = (mine is not null ? await library.VersionAsync(db, mine.CourseVersionId, ct) : await library.CurrentAsync(db, enrolment.CourseSlug, ct))?.Course;
+            var course = (mine is not null ? await library.VersionAsync(db, mine.CourseVersionId, ct) : catalogue.GetValueOrDefault(enrolment.CourseSlug))?.Course;
             if (course is null)
             {
                 continue;

@@ -56,7 +56,7 @@ public sealed class EnrolModel(AppDbContext db, TrainingLibrary library, Current
         }
         if (!ModelState.IsValid || db.CurrentOrganisationId is not { } organisationId)
         {
-            await LoadAsync(ct);
+            await LoadPeopleAsync(ct);
             return Page();
         }
         var already = await db.Set<CourseEnrolment>().Where(e => e.CourseSlug == Course && ids.Contains(e.PersonId)).Select(e => e.PersonId).ToListAsync(ct);
@@ -76,6 +76,11 @@ public sealed class EnrolModel(AppDbContext db, TrainingLibrary library, Current
     private async Task LoadAsync(CancellationToken ct)
     {
         Courses = await CandidateCoursesAsync(ct);
+        await LoadPeopleAsync(ct);
+    }
+
+    private async Task LoadPeopleAsync(CancellationToken ct)
+    {
         if (Search is { Length: > 200 })
         {
             Search = Search[..200];

@@ -180,7 +180,7 @@ public static class TrainingServices
             {
                 options.Conventions.AddPageRouteModelConvention(page, model =>
                 {
-                    var selector = new SelectorModel { AttributeRouteModel = new AttributeRouteModel { Template = "training/{course}/refresher" + tail } };
+                    var selector = new SelectorModel { AttributeRouteModel = new AttributeRouteModel { Template = "training/{course}/refresher" + tail, SuppressLinkGeneration = true } };
                     selector.EndpointMetadata.Add(new RefresherRoute());
                     model.Selectors.Add(selector);
                 });

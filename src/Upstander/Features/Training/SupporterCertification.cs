@@ -101,9 +101,11 @@ public sealed class SupporterCertification(
         (await library.CatalogueAsync(db, ct)).Where(c => c.Course.Core).ToList();
 
     /// <summary>Each module of every core course, passed or not, on the version of the course the person took.</summary>
-    public async Task<IReadOnlyList<CoreModuleState>> CoreModulesAsync(Guid personId, CancellationToken ct)
+    public async Task<IReadOnlyList<CoreModuleState>> CoreModulesAsync(Guid personId, CancellationToken ct) =>
+        await CoreModulesAsync(personId, await CoreCoursesAsync(ct), ct);
+
+    private async Task<IReadOnlyList<CoreModuleState>> CoreModulesAsync(Guid personId, IReadOnlyList<PublishedCourse> core, CancellationToken ct)
     {
-        var core = await CoreCoursesAsync(ct);
         var slugs = core.Select(c => c.Course.Slug).ToList();
         var progress = await db.Set<CourseProgress>().AsNoTracking()
             .Where(p => p.PersonId == personId && p.Run == CourseProgress.CourseRun && slugs.Contains(p.CourseSlug))
@@ -139,7 +141,8 @@ public sealed class SupporterCertification(
     public async Task<CertificationState> StateAsync(Guid personId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var core = await CoreModulesAsync(personId, ct);
+        var coreCourses = await CoreCoursesAsync(ct);
+        var core = await CoreModulesAsync(personId, coreCourses, ct);
         var certificates = await db.Set<Certificate>().AsNoTracking().Where(c => c.PersonId == personId).OrderBy(c => c.CertifiedAt).ToListAsync(ct);
         var latest = certificates.LastOrDefault();
         var requests = await db.Set<SignOffRequest>().AsNoTracking().Where(r => r.PersonId == personId).OrderBy(r => r.RequestedAt).ToListAsync(ct);
@@ -169,7 +172,7 @@ public sealed class SupporterCertification(
             open is null && lastDecided?.Decision == SignOffDecision.Declined && (latest is null || lastDecided.DecidedAt > latest.CertifiedAt) ? lastDecided : null,
             CertificationRules.MayRequest(core, latest, open, now),
             CertificationRules.RefresherOpen(latest, now, Options),
-            (await CoreCoursesAsync(ct)).Select(c => CertificationRules.RefresherOf(c.Course)).Where(c => c.Modules.Count > 0).ToList(),
+            coreCourses.Select(c => CertificationRules.RefresherOf(c.Course)).Where(c => c.Modules.Count > 0).ToList(),
             history.OrderByDescending(h => h.At).ToList());
     }
 
@@ -326,14 +329,15 @@ public sealed class SupporterCertification(
     {
         var now = clock.GetUtcNow();
         var certificate = await LatestCertificateAsync(personId, ct);
+        if (CertificationRules.IsCurrent(certificate, now) && !CertificationRules.InReminderWindow(certificate!, now, Options))
+        {
+            // The usual case for a supporter: nothing to say, and no need to read the catalogue.
+            return null;
+        }
         var refresher = (await CoreCoursesAsync(ct)).Select(c => CertificationRules.RefresherOf(c.Course)).FirstOrDefault(c => c.Modules.Count > 0);
         var refresherPath = refresher is null ? null : $"/training/{refresher.Slug}/refresher";
         if (CertificationRules.IsCurrent(certificate, now))
         {
-            if (!CertificationRules.InReminderWindow(certificate!, now, Options))
-            {
-                return null;
-            }
             if (certificate!.Remind(now))
             {
                 audit.Record(CertificationAudit.Reminded, CertificationAudit.TargetCertificate, certificate.Id);

@@ -20,6 +20,7 @@ public sealed class TrainingLibrary(IServiceScopeFactory scopes, TimeProvider cl
 {
     private readonly ConcurrentDictionary<Guid, PublishedCourse> _versions = new();
     private IReadOnlyList<PublishedCourse> _shipped = [];
+    private volatile bool _loaded;
 
     /// <summary>The current version of each course from the files, as every organisation gets it until its coordinators publish their own.</summary>
     public IReadOnlyList<PublishedCourse> Shipped => _shipped;
@@ -48,6 +49,25 @@ public sealed class TrainingLibrary(IServiceScopeFactory scopes, TimeProvider cl
             published.Add(entry);
         }
         _shipped = published;
+        _loaded = true;
+    }
+
+    /// <summary>
+    /// Loads the configured content (see <see cref="ContentFolder"/>) unless it is loaded already: at
+    /// start-up, or earlier when the demo is seeded before the app serves. False when there is no content folder.
+    /// </summary>
+    public async Task<bool> EnsureLoadedAsync(IConfiguration configuration, string contentRoot, CancellationToken ct)
+    {
+        if (_loaded)
+        {
+            return true;
+        }
+        if (ContentFolder(configuration, contentRoot) is not { } folder)
+        {
+            return false;
+        }
+        await LoadAsync(folder, ct);
+        return true;
     }
 
     /// <summary>
@@ -113,13 +133,11 @@ public sealed class TrainingContentStartup(TrainingLibrary library, IConfigurati
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var folder = TrainingLibrary.ContentFolder(configuration, environment.ContentRootPath);
-        if (folder is null)
+        if (!await library.EnsureLoadedAsync(configuration, environment.ContentRootPath, cancellationToken))
         {
             logger.LogWarning("No training content folder (content/training) was found; no courses are offered.");
             return;
         }
-        await library.LoadAsync(folder, cancellationToken);
         logger.LogInformation("Loaded {Count} training courses.", library.Shipped.Count);
     }
 
