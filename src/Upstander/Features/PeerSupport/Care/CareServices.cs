@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace Upstander.Features.PeerSupport.Care;
 
 public static class SupporterCareServices
@@ -10,8 +8,7 @@ public static class SupporterCareServices
         services.AddHostedService<InstrumentContentStartup>();
         services.AddScoped<SupporterCare>();
         services.AddScoped<SupporterWellbeing>();
-        // The conversation feature registers its own counter (before or after: TryAdd keeps the first).
-        services.TryAddScoped<IOpenCaseCounter, NoOpenCases>();
+        // IOpenCaseCounter is registered by support requests, which own the cases.
         return services;
     }
 }

@@ -25,19 +25,12 @@ public sealed record SettingsInput(bool Available, DateOnly? PausedUntil, int? C
 public sealed record ValidSettings(bool Available, DateOnly? PausedUntil, int Cap, IReadOnlyList<string> Languages, IReadOnlyList<string> Tags);
 
 /// <summary>
-/// How many open cases each supporter has. Conversations are not built yet, so the default counts none;
-/// the conversation feature replaces this registration with a counter over its own table.
+/// How many open cases each supporter has (requests offered to them or in an open conversation with them).
+/// Support requests register the implementation, so supporter care does not depend on them.
 /// </summary>
 public interface IOpenCaseCounter
 {
     Task<IReadOnlyDictionary<Guid, int>> OpenCasesAsync(IReadOnlyCollection<Guid> supporterIds, CancellationToken ct);
-}
-
-/// <summary>Counts no open cases: the registration until conversations exist.</summary>
-public sealed class NoOpenCases : IOpenCaseCounter
-{
-    public Task<IReadOnlyDictionary<Guid, int>> OpenCasesAsync(IReadOnlyCollection<Guid> supporterIds, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyDictionary<Guid, int>>(new Dictionary<Guid, int>());
 }
 
 /// <summary>The supporters the matching engine is given: one profile per current supporter, and the set of current ids.</summary>

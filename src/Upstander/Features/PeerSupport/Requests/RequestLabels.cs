@@ -9,6 +9,9 @@ public static class RequestLabels
     {
         RequestStatus.Waiting => "Waiting for a supporter",
         RequestStatus.Withdrawn => "Withdrawn",
+        RequestStatus.Offered => "A supporter has been asked",
+        RequestStatus.Active => "Talking with a supporter",
+        RequestStatus.Closed => "Closed",
         _ => status.ToString(),
     };
 

@@ -7,16 +7,36 @@ using Upstander.Platform.Tenancy;
 namespace Upstander.Features.PeerSupport.Requests;
 
 /// <summary>
-/// Where a request stands. Stored by name, so later states (offered, matched, closed) are added
-/// without a schema change.
+/// Where a request stands. Stored by name. The life of a request:
+/// <c>Waiting</c> → <c>Offered</c> (one supporter has it to accept or decline) → <c>Active</c> (the conversation
+/// is open) → <c>Closed</c> (either side closed it; the requester may reopen within the reopen window).
+/// A decline, a time-out or a reassignment puts an offered request back to <c>Waiting</c> (or offers it to the
+/// next supporter). Only a waiting or offered request can be withdrawn.
 /// </summary>
 public enum RequestStatus
 {
-    /// <summary>Waiting for a supporter.</summary>
+    /// <summary>Waiting for a supporter (or, when the requester chooses, for the requester to pick one).</summary>
     Waiting,
 
-    /// <summary>The requester withdrew it: never matched.</summary>
+    /// <summary>The requester withdrew it before a conversation started.</summary>
     Withdrawn,
+
+    /// <summary>Offered to <see cref="SupportRequestRecord.SupporterId"/>, who has not yet accepted or declined.</summary>
+    Offered,
+
+    /// <summary>The supporter accepted: the conversation is open.</summary>
+    Active,
+
+    /// <summary>Closed by the requester, the supporter or a coordinator.</summary>
+    Closed,
+}
+
+/// <summary>Who closed a conversation (stored by key).</summary>
+public static class ClosedBy
+{
+    public const string Requester = "requester";
+    public const string Supporter = "supporter";
+    public const string Coordinator = "coordinator";
 }
 
 /// <summary>The fixed choices of the "talk to someone" form: key (stored) and English label (localization key).</summary>
@@ -106,6 +126,31 @@ public sealed class SupportRequestRecord : IOrganisationOwned
     public RequestStatus Status { get; private set; } = RequestStatus.Waiting;
     public DateTimeOffset? WithdrawnAt { get; private set; }
 
+    /// <summary>
+    /// The supporter the request is offered to (<see cref="RequestStatus.Offered"/>) or who holds it
+    /// (<see cref="RequestStatus.Active"/>, <see cref="RequestStatus.Closed"/>); null while waiting.
+    /// </summary>
+    public Guid? SupporterId { get; private set; }
+
+    /// <summary>When the current supporter accepted. A supporter sees only messages sent from this moment (a reassigned conversation does not carry its history to the next supporter).</summary>
+    public DateTimeOffset? SupporterSince { get; private set; }
+
+    /// <summary>When a supporter first accepted the request (kept across reassignment; for time-to-match figures).</summary>
+    public DateTimeOffset? FirstAcceptedAt { get; private set; }
+
+    /// <summary>When a supporter first wrote in the conversation (for time-to-first-reply figures).</summary>
+    public DateTimeOffset? FirstReplyAt { get; private set; }
+    public DateTimeOffset? ClosedAt { get; private set; }
+
+    /// <summary>A <see cref="Requests.ClosedBy"/> key; null unless closed.</summary>
+    public string? ClosedBy { get; private set; }
+
+    /// <summary>When retention removed the conversation's content (messages, notes, the requester's words, named people).</summary>
+    public DateTimeOffset? ContentErasedAt { get; private set; }
+
+    /// <summary>The request still counts against its supporter's caseload.</summary>
+    public bool IsOpenCase => Status is RequestStatus.Offered or RequestStatus.Active;
+
     public IReadOnlyList<string> TagList => Tags.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     public IReadOnlyList<Guid> NamedPeopleIds => [.. NamedPeople.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)];
@@ -137,8 +182,82 @@ public sealed class SupportRequestRecord : IOrganisationOwned
 
     public void Withdraw(DateTimeOffset now)
     {
+        Require(RequestStatus.Waiting, RequestStatus.Offered);
         Status = RequestStatus.Withdrawn;
         WithdrawnAt = now;
+        SupporterId = null;
+    }
+
+    /// <summary>Offers the waiting request to one supporter.</summary>
+    public void Offer(Guid supporterId)
+    {
+        Require(RequestStatus.Waiting);
+        Status = RequestStatus.Offered;
+        SupporterId = supporterId;
+        SupporterSince = null;
+    }
+
+    /// <summary>The offered supporter accepted: the conversation opens.</summary>
+    public void Accept(DateTimeOffset now)
+    {
+        Require(RequestStatus.Offered);
+        Status = RequestStatus.Active;
+        SupporterSince = now;
+        FirstAcceptedAt ??= now;
+    }
+
+    /// <summary>A decline, a time-out or a coordinator's reassignment: back to the queue with no supporter.</summary>
+    public void ReturnToQueue()
+    {
+        Require(RequestStatus.Offered, RequestStatus.Active);
+        Status = RequestStatus.Waiting;
+        SupporterId = null;
+        SupporterSince = null;
+    }
+
+    /// <summary>Records the first time a supporter wrote; later replies change nothing.</summary>
+    public void SupporterReplied(DateTimeOffset now) => FirstReplyAt ??= now;
+
+    public void Close(string by, DateTimeOffset now)
+    {
+        Require(RequestStatus.Active);
+        if (by is not (Requests.ClosedBy.Requester or Requests.ClosedBy.Supporter or Requests.ClosedBy.Coordinator))
+        {
+            throw new ArgumentException($"\"{by}\" is not who can close a conversation.", nameof(by));
+        }
+        Status = RequestStatus.Closed;
+        ClosedAt = now;
+        ClosedBy = by;
+    }
+
+    /// <summary>The requester reopens a closed conversation with the same supporter (the caller checks the reopen window).</summary>
+    public void Reopen()
+    {
+        Require(RequestStatus.Closed);
+        if (ContentErasedAt is not null)
+        {
+            throw new InvalidOperationException("A conversation whose content retention removed cannot be reopened.");
+        }
+        Status = RequestStatus.Active;
+        ClosedAt = null;
+        ClosedBy = null;
+    }
+
+    /// <summary>Retention: forgets the requester's words and the people they named; timings and priority stay for queue figures.</summary>
+    public void EraseContent(DateTimeOffset now)
+    {
+        Require(RequestStatus.Closed, RequestStatus.Withdrawn);
+        DetailsSealed = null;
+        NamedPeople = "";
+        ContentErasedAt = now;
+    }
+
+    private void Require(params RequestStatus[] allowed)
+    {
+        if (!allowed.Contains(Status))
+        {
+            throw new InvalidOperationException($"A request that is {Status} cannot do that (needs {string.Join(" or ", allowed)}).");
+        }
     }
 }
 
@@ -157,7 +276,10 @@ public sealed class SupportRequestRecordConfiguration : IEntityTypeConfiguration
         builder.Property(r => r.Pseudonym).HasMaxLength(60);
         builder.Property(r => r.RiskCategories).HasMaxLength(100);
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.ClosedBy).HasMaxLength(20);
         builder.HasIndex(r => new { r.OrganisationId, r.Status, r.Priority });
+        builder.HasIndex(r => new { r.SupporterId, r.Status });
+        builder.HasOne<Person>().WithMany().HasForeignKey(r => r.SupporterId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(r => r.PersonId);
         builder.HasOne<Organisations.Organisation>().WithMany().HasForeignKey(r => r.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Person>().WithMany().HasForeignKey(r => r.PersonId).OnDelete(DeleteBehavior.Cascade);
