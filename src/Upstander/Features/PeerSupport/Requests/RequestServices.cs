@@ -10,6 +10,7 @@ public static class SupportRequestServices
     {
         services.AddScoped<SupportRequests>();
         services.AddScoped<IOpenCaseCounter, RequestCaseCounter>();
+        services.AddScoped<SupporterFeedback>();
         return services;
     }
 }
