@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Requests;
-using Upstander.Features.People;
 using Upstander.Features.PeerSupport.Safety;
+using Upstander.Features.People;
 using Upstander.Platform.Data;
 
 namespace Upstander.Features.PeerSupport.Matching;
