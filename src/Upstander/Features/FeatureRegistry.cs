@@ -1,6 +1,7 @@
 using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.PeerSupport.Queue;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
 using Upstander.Features.PeerSupport.Safety;
@@ -19,6 +20,7 @@ public static class FeatureRegistry
         services.AddScoped<Demo.DemoSeeder>();
         services.AddScoped<Demo.DemoTraining>();
         services.AddScoped<Demo.DemoResources>();
+        services.AddScoped<Demo.DemoSupport>();
         services.AddScoped<Platform.Auditing.AuditLog>();
         services.AddAccounts();
         services.AddPeople();
@@ -27,6 +29,7 @@ public static class FeatureRegistry
         services.AddSupporterCare();
         services.AddSupportResources();
         services.AddSupportRequests();
+        services.AddSupportQueue();
         return services;
     }
 

@@ -11,9 +11,10 @@ public sealed record DemoCredential(string Role, string Email, string Password);
 
 /// <summary>
 /// Seeds a small, believable demo organisation: five departments with heads reporting to a chief
-/// executive, teams under them, about forty people, and one account for each role.
+/// executive, teams under them, about forty people, one account for each role, the academy, the support
+/// services directory and a support queue with a request in every state.
 /// </summary>
-public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTraining training, DemoResources resources, TimeProvider clock)
+public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTraining training, DemoResources resources, DemoSupport support, TimeProvider clock)
 {
     public const string OrganisationName = "Harbourview Health (demo)";
     public const string EmailDomain = "harbourview.example";
@@ -63,6 +64,7 @@ public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTra
         }
         await training.SeedAsync(organisation.Id, people, ct);
         await resources.SeedAsync(organisation.Id, ct);
+        await support.SeedAsync(organisation.Id, people, ct);
         return credentials;
 
         async Task<Person> AddAsync(Guid organisationId, string name, string department, string? team, string? manager,

@@ -3,6 +3,10 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Demo;
+using Upstander.Features.PeerSupport.Queue;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.PeerSupport.Safety;
+using Upstander.Features.People;
 using Upstander.Platform;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
@@ -70,6 +74,33 @@ public sealed class DemoTests
         current.ShouldBe(DemoTraining.Supporters.Count() - 1, "every certified demo supporter is current but the one whose certificate lapsed");
         openRequests.ShouldBe(1);
         offerable.ShouldBe(current - 2, "one current supporter has paused and one is unavailable");
+
+        // The support queue: a request in every state, the demo employee talking with the demo peer supporter.
+        var (requests, queue, chart, directory) = await factory.InScopeAsync(organisationId, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            return (await db.Set<SupportRequestRecord>().ToListAsync(),
+                await services.GetRequiredService<SupportQueue>().ViewAsync(QueuePeriods.Default, CancellationToken.None),
+                await services.GetRequiredService<OrgChartCache>().ForAsync(db, CancellationToken.None),
+                await db.People.ToDictionaryAsync(p => p.WorkEmail, p => p.Id));
+        });
+        var kwame = directory[supporterSignIn.Email];
+        var ruth = directory[employee.Email];
+        requests.Count(r => r.Status == RequestStatus.Waiting).ShouldBeGreaterThanOrEqualTo(3);
+        var urgent = requests.Where(r => r.Status == RequestStatus.Waiting && r.Priority == QueuePriority.Urgent).ShouldHaveSingleItem();
+        (urgent.RiskLevel, urgent.RiskCategories).ShouldBe((RiskLevel.High, "selfHarm"), "the safety screen decided it");
+        requests.Where(r => r.Status == RequestStatus.Offered).ShouldHaveSingleItem().SupporterId.ShouldBe(kwame);
+        var active = requests.Where(r => r.Status == RequestStatus.Active).ShouldHaveSingleItem();
+        (active.PersonId, active.SupporterId).ShouldBe((ruth, (Guid?)kwame));
+        active.DetailsSealed.ShouldNotBeNull();
+        requests.Count(r => r.Status == RequestStatus.Closed).ShouldBeGreaterThanOrEqualTo(5);
+        requests.Count(r => r.Status == RequestStatus.Withdrawn).ShouldBe(1);
+        requests.Where(r => r.SupporterId is not null)
+            .ShouldAllBe(r => r.SupporterId != r.PersonId && !chart.InSameLine(r.PersonId, r.SupporterId!.Value), "no supporter is in the requester's management chain");
+        queue.Period.Feedback.Hidden.ShouldBeFalse("enough feedback over the last 30 days to pass the minimum group size");
+        queue.Now.Unmatched.ShouldBeGreaterThanOrEqualTo(1);
+        queue.Now.UrgentOpen.ShouldBe(2);
+        WebUtility.HtmlDecode(await client.GetStringAsync("/support/requests/" + active.Id)).ShouldContain(DemoSupport.EmployeeWords);
     }
 
     [Fact]

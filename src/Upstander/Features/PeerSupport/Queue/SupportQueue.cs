@@ -1,0 +1,232 @@
+using Microsoft.EntityFrameworkCore;
+using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.PeerSupport.Matching;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.PeerSupport.Safety;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+
+namespace Upstander.Features.PeerSupport.Queue;
+
+public static class QueueAudit
+{
+    public const string CoordinatorClosed = "peer-support.conversation-closed-by-coordinator";
+    public const string ReturnedToQueue = "peer-support.request-returned-to-queue";
+}
+
+/// <summary>Why a coordinator closes a conversation: a short fixed list (key stored in the audit detail, English label = localization key). No free text.</summary>
+public static class CoordinatorCloseReasons
+{
+    public static readonly IReadOnlyList<(string Key, string Label)> All =
+    [
+        ("supporter-left", "The supporter has left or stepped down"),
+        ("no-response", "No reply from the person for a long time"),
+        ("handled-elsewhere", "Handled through another route"),
+        ("duplicate", "A duplicate of another request"),
+    ];
+
+    public static bool IsKnown(string? key) => All.Any(r => r.Key == key);
+}
+
+/// <summary>The periods the figures can cover, in days.</summary>
+public static class QueuePeriods
+{
+    public static readonly IReadOnlyList<int> Days = [7, 30, 90];
+    public const int Default = 30;
+
+    public static int Normalise(int? days) => days is { } d && Days.Contains(d) ? d : Default;
+}
+
+/// <summary>How many of something, the median and the 90th percentile (nearest rank); null durations when there are none.</summary>
+public sealed record Durations(int Count, TimeSpan? Median, TimeSpan? Percentile90)
+{
+    public static Durations Of(IEnumerable<TimeSpan> values)
+    {
+        var sorted = values.Order().ToList();
+        if (sorted.Count == 0)
+        {
+            return new Durations(0, null, null);
+        }
+        var middle = sorted.Count / 2;
+        var median = sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        var rank = (int)Math.Ceiling(0.9 * sorted.Count);
+        return new Durations(sorted.Count, median, sorted[rank - 1]);
+    }
+}
+
+public sealed record FeedbackMeans(int Responses, double FeltHeard, double NextSteps, double WouldRecommend);
+
+/// <summary>Where the queue stands now.</summary>
+public sealed record QueueNow(
+    int Waiting, int WaitingUrgent, int WaitingRaised, int Offered, int Active, TimeSpan? LongestWait, int UrgentOpen,
+    int Unmatched, IReadOnlyList<(UnmatchedReason Reason, int Count)> UnmatchedByReason);
+
+/// <summary>What happened over the last <see cref="Days"/> days. Feedback means are hidden below the minimum group size.</summary>
+public sealed record QueuePeriod(
+    int Days, int Made, Durations TimeToMatch, Durations TimeToFirstReply, int Closed, int Withdrawn, Suppressed<FeedbackMeans> Feedback);
+
+/// <summary>A waiting or offered request: never the topic, the words or the people named; the name only when the requester allowed it.</summary>
+public sealed record QueueRow(
+    Guid Id, DateTimeOffset CreatedAt, TimeSpan Waiting, QueuePriority Priority, RequestStatus Status, string Who, bool NameShown,
+    string? Supporter, UnmatchedExplanation? Unmatched);
+
+/// <summary>An open conversation, for a coordinator who may need to close it.</summary>
+public sealed record ConversationRow(Guid Id, DateTimeOffset? Since, QueuePriority Priority, string Who, bool NameShown, string? Supporter);
+
+/// <summary>One current supporter's load. Never well-being scores.</summary>
+public sealed record SupporterLoadRow(Guid PersonId, string Name, bool Available, DateOnly? PausedUntil, int OpenCases, int Cap, int ClosedInPeriod, bool DebriefOpen);
+
+public sealed record QueueView(QueueNow Now, QueuePeriod Period, IReadOnlyList<QueueRow> Queue, IReadOnlyList<ConversationRow> Conversations, IReadOnlyList<SupporterLoadRow> Supporters);
+
+/// <summary>
+/// What coordinators see of the support queue in the current organisation: figures now and over a period,
+/// the queue itself, open conversations, each supporter's load; and the two coordinator actions (closing a
+/// conversation administratively, returning a stuck offer to the queue), both audited. Scoped.
+/// </summary>
+public sealed class SupportQueue(AppDbContext db, TimeProvider clock, AuditLog audit, MatchingPoolSource pools, SupporterWellbeing wellbeing)
+{
+    private static readonly SupportMatcher Matcher = new(MatchingOptions.Default);
+
+    private IQueryable<SupportRequestRecord> Requests => db.Set<SupportRequestRecord>();
+
+    public async Task<QueueView> ViewAsync(int periodDays, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var open = await Requests
+            .Where(r => r.Status == RequestStatus.Waiting || r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active)
+            .ToListAsync(ct);
+        var pool = await pools.PoolAsync(ct);
+        var waiting = open.Where(r => r.Status == RequestStatus.Waiting).ToList();
+        var matching = await pools.RequestsAsync(waiting, ct);
+        var unmatched = new Dictionary<Guid, UnmatchedExplanation>();
+        foreach (var request in matching)
+        {
+            if (Matcher.Suggest(request, pool).None is { } none)
+            {
+                unmatched[request.Id] = none;
+            }
+        }
+
+        var names = await NamesAsync(open.Where(r => r.ShowName).Select(r => r.PersonId).Concat(open.Where(r => r.SupporterId is not null).Select(r => r.SupporterId!.Value)), ct);
+        (string Who, bool Shown) Who(SupportRequestRecord r) =>
+            r.ShowName && names.TryGetValue(r.PersonId, out var name) ? (name, true) : (r.Pseudonym, false);
+        string? Supporter(SupportRequestRecord r) => r.SupporterId is { } s ? names.GetValueOrDefault(s) : null;
+
+        var notAccepted = open.Where(r => r.Status is RequestStatus.Waiting or RequestStatus.Offered).ToList();
+        var queue = notAccepted
+            .OrderByDescending(r => r.Priority).ThenBy(r => r.CreatedAt)
+            .Select(r => (Row: r, Who: Who(r)))
+            .Select(x => new QueueRow(x.Row.Id, x.Row.CreatedAt, now - x.Row.CreatedAt, x.Row.Priority, x.Row.Status, x.Who.Who, x.Who.Shown,
+                Supporter(x.Row), unmatched.GetValueOrDefault(x.Row.Id)))
+            .ToList();
+        var conversations = open.Where(r => r.Status == RequestStatus.Active)
+            .OrderBy(r => r.SupporterSince)
+            .Select(r => (Row: r, Who: Who(r)))
+            .Select(x => new ConversationRow(x.Row.Id, x.Row.SupporterSince, x.Row.Priority, x.Who.Who, x.Who.Shown, Supporter(x.Row)))
+            .ToList();
+
+        var figures = new QueueNow(
+            Waiting: waiting.Count,
+            WaitingUrgent: waiting.Count(r => r.Priority == QueuePriority.Urgent),
+            WaitingRaised: waiting.Count(r => r.Priority == QueuePriority.Raised),
+            Offered: open.Count(r => r.Status == RequestStatus.Offered),
+            Active: conversations.Count,
+            LongestWait: notAccepted.Count == 0 ? null : now - notAccepted.Min(r => r.CreatedAt),
+            UrgentOpen: notAccepted.Count(r => r.Priority != QueuePriority.Routine),
+            Unmatched: unmatched.Count,
+            UnmatchedByReason: [.. unmatched.Values.GroupBy(u => u.Reason).OrderBy(g => g.Key).Select(g => (g.Key, g.Count()))]);
+
+        var since = now.AddDays(-QueuePeriods.Normalise(periodDays));
+        var period = await PeriodAsync(QueuePeriods.Normalise(periodDays), since, ct);
+        var supporters = await SupportersAsync(pool, since, ct);
+        return new QueueView(figures, period, queue, conversations, supporters);
+    }
+
+    private async Task<QueuePeriod> PeriodAsync(int days, DateTimeOffset since, CancellationToken ct)
+    {
+        var rows = await Requests
+            .Where(r => r.CreatedAt >= since || r.FirstAcceptedAt >= since || r.FirstReplyAt >= since || r.ClosedAt >= since || r.WithdrawnAt >= since)
+            .Select(r => new { r.CreatedAt, r.FirstAcceptedAt, r.FirstReplyAt, r.ClosedAt, r.WithdrawnAt, r.Status })
+            .ToListAsync(ct);
+        var matched = rows.Where(r => r.FirstAcceptedAt >= since).Select(r => r.FirstAcceptedAt!.Value - r.CreatedAt);
+        var replied = rows.Where(r => r.FirstReplyAt >= since && r.FirstAcceptedAt is not null).Select(r => r.FirstReplyAt!.Value - r.FirstAcceptedAt!.Value);
+
+        var minimum = await wellbeing.MinimumGroupSizeAsync(ct);
+        var answers = await db.Set<SupportFeedbackRecord>().Where(f => f.AnsweredAt >= since)
+            .Select(f => new { f.FeltHeard, f.NextSteps, f.WouldRecommend })
+            .ToListAsync(ct);
+        var feedback = answers.Count < minimum
+            ? new Suppressed<FeedbackMeans>(minimum, null)
+            : new Suppressed<FeedbackMeans>(minimum, new FeedbackMeans(answers.Count,
+                answers.Average(a => a.FeltHeard), answers.Average(a => a.NextSteps), answers.Average(a => a.WouldRecommend)));
+
+        return new QueuePeriod(days,
+            Made: rows.Count(r => r.CreatedAt >= since),
+            TimeToMatch: Durations.Of(matched),
+            TimeToFirstReply: Durations.Of(replied),
+            Closed: rows.Count(r => r.Status == RequestStatus.Closed && r.ClosedAt >= since),
+            Withdrawn: rows.Count(r => r.Status == RequestStatus.Withdrawn && r.WithdrawnAt >= since),
+            Feedback: feedback);
+    }
+
+    private async Task<IReadOnlyList<SupporterLoadRow>> SupportersAsync(MatchingPool pool, DateTimeOffset since, CancellationToken ct)
+    {
+        var ids = pool.Supporters.Select(s => s.PersonId).ToList();
+        var paused = await db.Set<SupporterSettings>().Where(s => ids.Contains(s.PersonId))
+            .ToDictionaryAsync(s => s.PersonId, s => s.PausedUntil, ct);
+        var closed = await Requests
+            .Where(r => r.Status == RequestStatus.Closed && r.ClosedAt >= since && r.SupporterId != null && ids.Contains(r.SupporterId.Value))
+            .GroupBy(r => r.SupporterId!.Value)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var debriefs = (await db.Set<DebriefRequest>().Where(d => d.Status == DebriefStatus.Open && ids.Contains(d.PersonId))
+            .Select(d => d.PersonId).Distinct().ToListAsync(ct)).ToHashSet();
+        return [.. pool.Supporters
+            .Select(s => new SupporterLoadRow(s.PersonId, s.Name ?? "", s.Available,
+                s.Paused ? paused.GetValueOrDefault(s.PersonId) : null, s.OpenCases, s.Cap, closed.GetValueOrDefault(s.PersonId), debriefs.Contains(s.PersonId)))
+            .OrderBy(s => s.Name, StringComparer.CurrentCulture)];
+    }
+
+    private async Task<Dictionary<Guid, string>> NamesAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var wanted = ids.Distinct().ToList();
+        return wanted.Count == 0 ? [] : await db.People.Where(p => wanted.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+    }
+
+    /// <summary>A request in the current organisation; null for an unknown id (the page answers 404).</summary>
+    public Task<SupportRequestRecord?> FindAsync(Guid id, CancellationToken ct) => Requests.SingleOrDefaultAsync(r => r.Id == id, ct);
+
+    /// <summary>Closes an open conversation on a coordinator's decision (for example when the supporter has left); audited with the reason key.</summary>
+    public async Task CloseAsync(SupportRequestRecord record, string reason, CancellationToken ct)
+    {
+        if (!CoordinatorCloseReasons.IsKnown(reason))
+        {
+            throw new ArgumentException($"\"{reason}\" is not a reason for closing.", nameof(reason));
+        }
+        record.Close(ClosedBy.Coordinator, clock.GetUtcNow());
+        audit.Record(QueueAudit.CoordinatorClosed, RequestAudit.Target, record.Id, detail: "reason=" + reason);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Takes a stuck offer back from its supporter: the request waits in the queue again; audited.</summary>
+    public async Task ReturnToQueueAsync(SupportRequestRecord record, CancellationToken ct)
+    {
+        if (record.Status != RequestStatus.Offered)
+        {
+            throw new InvalidOperationException("Only an offered request can be returned to the queue.");
+        }
+        record.ReturnToQueue();
+        audit.Record(QueueAudit.ReturnedToQueue, RequestAudit.Target, record.Id);
+        await db.SaveChangesAsync(ct);
+    }
+}
+
+public static class SupportQueueServices
+{
+    public static IServiceCollection AddSupportQueue(this IServiceCollection services)
+    {
+        services.AddScoped<MatchingPoolSource>();
+        services.AddScoped<SupportQueue>();
+        return services;
+    }
+}
