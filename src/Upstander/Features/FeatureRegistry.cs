@@ -1,6 +1,7 @@
 using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.PeerSupport.Conversations;
 using Upstander.Features.PeerSupport.Queue;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
@@ -30,6 +31,7 @@ public static class FeatureRegistry
         services.AddSupportResources();
         services.AddSupportRequests();
         services.AddSupportQueue();
+        services.AddConversations();
         return services;
     }
 

@@ -20,7 +20,7 @@ public static class CliVerbs
 {
     public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
     {
-        "migrate", "create-organisation", "create-admin", "import-people", "audit", "seed-demo", "keys", "schema-script",
+        "migrate", "create-organisation", "create-admin", "import-people", "audit", "seed-demo", "keys", "schema-script", "retention",
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Names.Contains(args[0]);
@@ -183,6 +183,7 @@ public static class CliVerbs
         root.Subcommands.Add(schema);
 
         PeopleImportCli.Add(root, InScope, output, error);
+        Features.PeerSupport.Conversations.ConversationRetentionCli.Add(root, InScope, output);
 
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

@@ -68,6 +68,8 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.Employee, "/support/requests")]
     [InlineData(Roles.Coordinator, "/coordinate/requests")]
     [InlineData(Roles.Coordinator, "/coordinate/support")]
+    [InlineData(Roles.Employee, "/support/conversations")]
+    [InlineData(Roles.PeerSupporter, "/supporter/conversations")]
     public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path)
     {
         var client = _pseudo.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

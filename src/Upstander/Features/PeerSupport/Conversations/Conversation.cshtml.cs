@@ -1,0 +1,328 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.PeerSupport.Resources;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.PeerSupport.Conversations;
+
+/// <summary>
+/// One conversation, for its requester and its current supporter only (404 for everyone else): the thread, sending,
+/// calls and meetings, referrals and handovers, the supporter's private notes, closing, feedback and reopening.
+/// Every form posts and redirects; invalid input answers 400 and stores nothing.
+/// </summary>
+public sealed class ConversationModel(Conversations conversations, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+{
+    public Conversation Conversation { get; private set; } = null!;
+    public ConversationThread Thread { get; private set; } = null!;
+    public bool AwaitsFeedback { get; private set; }
+    public bool CanReopen { get; private set; }
+    public IReadOnlyList<SupportResource> Directory { get; private set; } = [];
+    public string Title { get; private set; } = "";
+    public string? Done { get; private set; }
+
+    [BindProperty] public string? Body { get; set; }
+    [BindProperty] public bool Confirm { get; set; }
+    [BindProperty] public int? FeltHeard { get; set; }
+    [BindProperty] public int? NextSteps { get; set; }
+    [BindProperty] public int? WouldRecommend { get; set; }
+    [BindProperty] public string? Comment { get; set; }
+    [BindProperty] public string? Note { get; set; }
+    [BindProperty] public string?[] Dates { get; set; } = [];
+    [BindProperty] public string?[] Times { get; set; } = [];
+    [BindProperty] public int? Duration { get; set; }
+    [BindProperty] public string? Mode { get; set; }
+    [BindProperty] public string? Place { get; set; }
+    [BindProperty] public Guid? MeetingId { get; set; }
+    [BindProperty] public string? Choice { get; set; }
+    [BindProperty] public Guid? ResourceId { get; set; }
+    [BindProperty] public bool Handover { get; set; }
+    [BindProperty] public string? ReferralNote { get; set; }
+    [BindProperty] public Guid? MessageId { get; set; }
+    [BindProperty] public string? Consent { get; set; }
+
+    public static string Path(Guid id) => $"/support/conversations/{id:D}";
+
+    public static string When(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("d MMMM yyyy, HH:mm", CultureInfo.CurrentCulture) + " UTC";
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        Done = done;
+        return await ShowAsync(ct);
+    }
+
+    public Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    {
+        if (Conversations.CheckMessage(c, Body) is { } problem)
+        {
+            ModelState.AddModelError(nameof(Body), t[problem]);
+            return false;
+        }
+        await conversations.SendAsync(c, Body!, ct);
+        return true;
+    }, "#new", ct);
+
+    public Task<IActionResult> OnPostCloseAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    {
+        if (!RequireOpen(c))
+        {
+            return false;
+        }
+        if (!Confirm)
+        {
+            ModelState.AddModelError(nameof(Confirm), t["Tick the box to confirm that you want to close the conversation."]);
+            return false;
+        }
+        await conversations.CloseAsync(c, ct);
+        return true;
+    }, "?done=closed", ct);
+
+    public Task<IActionResult> OnPostReopenAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    {
+        if (!conversations.CanReopen(c))
+        {
+            ModelState.AddModelError(nameof(Confirm), t["This conversation can no longer be reopened."]);
+            return false;
+        }
+        await conversations.ReopenAsync(c, ct);
+        return true;
+    }, "?done=reopened", ct);
+
+    public Task<IActionResult> OnPostFeedbackAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    {
+        if (!await conversations.AwaitsFeedbackAsync(c, ct))
+        {
+            ModelState.AddModelError(nameof(FeltHeard), t["There is nothing to answer for this conversation."]);
+            return false;
+        }
+        foreach (var (name, value) in new[] { (nameof(FeltHeard), FeltHeard), (nameof(NextSteps), NextSteps), (nameof(WouldRecommend), WouldRecommend) })
+        {
+            if (value is not { } answer || !SupportFeedbackRecord.IsAnswer(answer))
+            {
+                ModelState.AddModelError(name, t["Choose an answer from 1 to 5 for each statement."]);
+            }
+        }
+        if (Comment is { Length: > SupportFeedbackRecord.CommentMaxLength })
+        {
+            ModelState.AddModelError(nameof(Comment), t["The comment is longer than {0} characters.", SupportFeedbackRecord.CommentMaxLength]);
+        }
+        if (!ModelState.IsValid)
+        {
+            return false;
+        }
+        await conversations.GiveFeedbackAsync(c, FeltHeard!.Value, NextSteps!.Value, WouldRecommend!.Value, Comment, ct);
+        return true;
+    }, "?done=feedback", ct);
+
+    public Task<IActionResult> OnPostNoteAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    {
+        if (!c.IsSupporter)
+        {
+            ModelState.AddModelError(nameof(Note), t["Only the supporter keeps notes."]);
+            return false;
+        }
+        if (Note is { Length: > SupporterNote.NoteMaxLength })
+        {
+            ModelState.AddModelError(nameof(Note), t["The note is longer than {0} characters.", SupporterNote.NoteMaxLength]);
+            return false;
+        }
+        await conversations.SaveNoteAsync(c, Note, ct);
+        return true;
+    }, "?done=note#notes", ct);
+
+    public Task<IActionResult> OnPostProposeAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    {
+        if (!RequireOpen(c))
+        {
+            return false;
+        }
+        var times = new List<DateTimeOffset>();
+        var now = clock.GetUtcNow();
+        for (var i = 0; i < Math.Max(Dates.Length, Times.Length); i++)
+        {
+            var date = i < Dates.Length ? Dates[i] : null;
+            var time = i < Times.Length ? Times[i] : null;
+            if (string.IsNullOrWhiteSpace(date) && string.IsNullOrWhiteSpace(time))
+            {
+                continue;
+            }
+            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+                || !TimeOnly.TryParseExact(time, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var clockTime))
+            {
+                ModelState.AddModelError(nameof(Dates), t["Give each time as a date and a time."]);
+                continue;
+            }
+            // Times are entered and stored as UTC: the organisation has no time-zone setting.
+            var start = new DateTimeOffset(day.ToDateTime(clockTime, DateTimeKind.Utc));
+            if (start <= now)
+            {
+                ModelState.AddModelError(nameof(Dates), t["Each time must be in the future."]);
+            }
+            times.Add(start);
+        }
+        if (times.Count == 0 && ModelState.IsValid)
+        {
+            ModelState.AddModelError(nameof(Dates), t["Suggest at least one time."]);
+        }
+        if (times.Count > 3 || times.Distinct().Count() != times.Count)
+        {
+            ModelState.AddModelError(nameof(Dates), t["Suggest up to three different times."]);
+        }
+        if (Duration is not { } duration || !ConversationMeeting.Durations.Contains(duration))
+        {
+            ModelState.AddModelError(nameof(Duration), t["Choose how long it will take."]);
+        }
+        if (!MeetingMode.IsKnown(Mode))
+        {
+            ModelState.AddModelError(nameof(Mode), t["Choose how you will talk."]);
+        }
+        if (Place is { Length: > ConversationMeeting.PlaceMaxLength })
+        {
+            ModelState.AddModelError(nameof(Place), t["The place is longer than {0} characters.", ConversationMeeting.PlaceMaxLength]);
+        }
+        if (!ModelState.IsValid)
+        {
+            return false;
+        }
+        await conversations.ProposeAsync(c, times, Duration!.Value, Mode!, Place, ct);
+        return true;
+    }, "?done=proposed#meetings", ct);
+
+    public Task<IActionResult> OnPostMeetingAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    {
+        if (!RequireOpen(c))
+        {
+            return false;
+        }
+        var meeting = MeetingId is { } meetingId ? await conversations.MeetingAsync(c, meetingId, ct) : null;
+        if (meeting is null || meeting.Status != MeetingStatus.Proposed || meeting.ProposedBy == c.Side)
+        {
+            ModelState.AddModelError(nameof(Choice), t["That suggestion cannot be answered."]);
+            return false;
+        }
+        int? option = null;
+        if (Choice != "decline")
+        {
+            if (!int.TryParse(Choice, NumberStyles.None, CultureInfo.InvariantCulture, out var chosen) || chosen >= meeting.Options.Count)
+            {
+                ModelState.AddModelError(nameof(Choice), t["Choose one of the times, or decline."]);
+                return false;
+            }
+            option = chosen;
+        }
+        await conversations.AnswerMeetingAsync(c, meeting, option, ct);
+        return true;
+    }, "#meetings", ct);
+
+    public Task<IActionResult> OnPostReferAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    {
+        if (!RequireOpen(c))
+        {
+            return false;
+        }
+        if (!c.IsSupporter)
+        {
+            ModelState.AddModelError(nameof(ResourceId), t["Only the supporter can suggest a service."]);
+            return false;
+        }
+        var resource = ResourceId is { } resourceId ? await conversations.ResourceAsync(resourceId, ct) : null;
+        if (resource is null)
+        {
+            ModelState.AddModelError(nameof(ResourceId), t["Choose a service from the directory."]);
+        }
+        if (ReferralNote is { Length: > ConversationMessage.ReferralNoteMaxLength })
+        {
+            ModelState.AddModelError(nameof(ReferralNote), t["The note is longer than {0} characters.", ConversationMessage.ReferralNoteMaxLength]);
+        }
+        if (!ModelState.IsValid)
+        {
+            return false;
+        }
+        await conversations.ReferAsync(c, resource!, Handover, ReferralNote, ct);
+        return true;
+    }, "#new", ct);
+
+    public Task<IActionResult> OnPostConsentAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    {
+        if (!RequireOpen(c))
+        {
+            return false;
+        }
+        var handover = c.IsRequester && MessageId is { } messageId ? await conversations.PendingHandoverAsync(c, messageId, ct) : null;
+        if (handover is null)
+        {
+            ModelState.AddModelError(nameof(Consent), t["That handover cannot be answered."]);
+            return false;
+        }
+        if (Consent is not (HandoverConsent.Given or HandoverConsent.Declined))
+        {
+            ModelState.AddModelError(nameof(Consent), t["Choose whether you agree."]);
+            return false;
+        }
+        await conversations.AnswerHandoverAsync(c, handover, Consent, ct);
+        return true;
+    }, "#new", ct);
+
+    private bool RequireOpen(Conversation c)
+    {
+        if (!c.IsOpen)
+        {
+            ModelState.AddModelError(nameof(Body), t["This conversation is closed."]);
+        }
+        return c.IsOpen;
+    }
+
+    /// <summary>Loads the conversation (404 when it is not the caller's), runs the action, then redirects (done) or re-shows the page (400).</summary>
+    private async Task<IActionResult> ActAsync(Guid id, Func<Conversation, Task<bool>> action, string then, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        if (ModelState.IsValid && await action(Conversation))
+        {
+            return Redirect(Path(id) + then);
+        }
+        return await ShowAsync(ct);
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        if (await conversations.OpenAsync(id, ct) is not { } conversation)
+        {
+            return false;
+        }
+        Conversation = conversation;
+        return true;
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken ct)
+    {
+        var c = Conversation;
+        Thread = await conversations.ThreadAsync(c, ct);
+        AwaitsFeedback = await conversations.AwaitsFeedbackAsync(c, ct);
+        CanReopen = conversations.CanReopen(c);
+        if (c.IsSupporter && c.IsOpen)
+        {
+            Directory = await conversations.DirectoryAsync(ct);
+        }
+        Title = c.IsRequester ? t["Your conversation with your supporter"] : t["Conversation with {0}", await conversations.RequesterLabelAsync(c, ct)];
+        if (c.IsSupporter && Note is null)
+        {
+            Note = Thread.Note;
+        }
+        return Page();
+    }
+
+    public int ReopenDays => conversations.ReopenDays;
+
+    public string CheckInPath => SupporterCare.CheckInPath(Conversation.Id);
+}

@@ -1,0 +1,17 @@
+namespace Upstander.Features.PeerSupport.Conversations;
+
+public static class ConversationServices
+{
+    public static IServiceCollection AddConversations(this IServiceCollection services)
+    {
+        services.AddOptions<ConversationOptions>()
+            .BindConfiguration("PeerSupport")
+            .Validate(o => o.ReopenDays >= 0 && o.RetentionDays >= 1 && o.RetentionIntervalMinutes >= 1 && o.RecentlyClosedDays >= 0,
+                "PeerSupport:ReopenDays must be 0 or more, RetentionDays and RetentionIntervalMinutes 1 or more.")
+            .ValidateOnStart();
+        services.AddScoped<Conversations>();
+        services.AddScoped<ConversationRetention>();
+        services.AddHostedService<ConversationRetentionJob>();
+        return services;
+    }
+}

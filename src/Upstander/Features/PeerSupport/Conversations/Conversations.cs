@@ -1,0 +1,404 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.PeerSupport.Resources;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Protection;
+using Upstander.Platform.Security;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.PeerSupport.Conversations;
+
+public static class ConversationAudit
+{
+    public const string Target = "support-conversation";
+    public const string Closed = "peer-support.conversation-closed";
+    public const string Reopened = "peer-support.conversation-reopened";
+    public const string FeedbackGiven = "peer-support.feedback-given";
+    public const string Referred = "peer-support.referral-made";
+    public const string HandoverProposed = "peer-support.handover-proposed";
+    public const string HandoverAnswered = "peer-support.handover-answered";
+    public const string MeetingProposed = "peer-support.meeting-proposed";
+    public const string MeetingAnswered = "peer-support.meeting-answered";
+    public const string RetentionRun = "peer-support.retention-run";
+}
+
+/// <summary>Settings under <c>PeerSupport</c>: how long a requester may reopen, and how long content is kept after closing.</summary>
+public sealed class ConversationOptions
+{
+    public int ReopenDays { get; set; } = 30;
+    public int RetentionDays { get; set; } = 180;
+
+    /// <summary>How often the background job looks for content past its retention time.</summary>
+    public int RetentionIntervalMinutes { get; set; } = 60;
+
+    /// <summary>How long a closed conversation stays on the supporter's list.</summary>
+    public int RecentlyClosedDays { get; set; } = 30;
+}
+
+/// <summary>A conversation as one participant may see it: the request and which side they are on.</summary>
+public sealed record Conversation(SupportRequestRecord Request, string Side, Guid Me)
+{
+    public Guid Id => Request.Id;
+    public bool IsRequester => Side == ConversationSide.Requester;
+    public bool IsSupporter => Side == ConversationSide.Supporter;
+    public bool IsOpen => Request.Status == RequestStatus.Active;
+
+    /// <summary>The supporter sees only what was sent from their acceptance on; the requester sees everything.</summary>
+    public DateTimeOffset Since => IsSupporter ? Request.SupporterSince ?? DateTimeOffset.MaxValue : DateTimeOffset.MinValue;
+}
+
+public sealed record MessageView(
+    Guid Id, int Number, DateTimeOffset SentAt, string Author, bool Mine, string Kind, string? Body,
+    SupportResource? Resource, string? Consent, DateTimeOffset? ConsentAt);
+
+public sealed record MeetingView(ConversationMeeting Meeting, string? Place, bool Mine);
+
+/// <summary>What the conversation page shows: the thread, the calls and meetings, and (for the supporter only) their note.</summary>
+public sealed record ConversationThread(IReadOnlyList<MessageView> Messages, IReadOnlyList<MeetingView> Meetings, string? Note);
+
+/// <summary>One row of a list of conversations: who, where it stands, and how many messages from the other side are unread.</summary>
+public sealed record ConversationRow(Guid Id, string Who, RequestStatus Status, DateTimeOffset Since, DateTimeOffset? ClosedAt, int Unread);
+
+/// <summary>
+/// Private conversations between a requester and their supporter, for the two participants only: access,
+/// the thread (sealed at rest, every read of content audited), read state, closing, feedback, reopening,
+/// private notes, calls and meetings, referrals and handovers. Scoped.
+/// </summary>
+public sealed class Conversations(
+    AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, CurrentActor actor,
+    SupportResources resources, IOptions<ConversationOptions> options, IStringLocalizer<SharedResource> t)
+{
+    private ConversationOptions Settings => options.Value;
+
+    /// <summary>
+    /// The conversation, for its requester (once a supporter has accepted) or its current supporter (while it is
+    /// active or closed); null for anyone else, coordinators and admins included (the pages answer 404).
+    /// </summary>
+    public async Task<Conversation?> OpenAsync(Guid id, CancellationToken ct)
+    {
+        if (actor.PersonId is not { } me || await db.Set<SupportRequestRecord>().SingleOrDefaultAsync(r => r.Id == id, ct) is not { } request)
+        {
+            return null;
+        }
+        if (request.PersonId == me && request.FirstAcceptedAt is not null && request.Status != RequestStatus.Withdrawn)
+        {
+            return new Conversation(request, ConversationSide.Requester, me);
+        }
+        if (request.SupporterId == me && request.Status is RequestStatus.Active or RequestStatus.Closed && actor.IsInRole(Roles.PeerSupporter))
+        {
+            return new Conversation(request, ConversationSide.Supporter, me);
+        }
+        return null;
+    }
+
+    /// <summary>How the supporter sees the requester: their name only when they allowed it, otherwise the made-up name.</summary>
+    public async Task<string> RequesterLabelAsync(Conversation c, CancellationToken ct) =>
+        c.Request.ShowName && await db.People.Where(p => p.Id == c.Request.PersonId).Select(p => p.Name).SingleOrDefaultAsync(ct) is { } name
+            ? name
+            : c.Request.Pseudonym;
+
+    // ---- The thread ----
+
+    /// <summary>The whole page's content; the read is audited once when anything sealed was opened, and read state moves on.</summary>
+    public async Task<ConversationThread> ThreadAsync(Conversation c, CancellationToken ct)
+    {
+        var (messages, opened) = await MessagesCoreAsync(c, 0, ct);
+        var meetings = await db.Set<ConversationMeeting>().AsNoTracking()
+            .Where(m => m.RequestId == c.Id && m.ProposedAt >= c.Since).OrderBy(m => m.ProposedAt).ToListAsync(ct);
+        var meetingViews = meetings.Select(m => new MeetingView(m,
+            m.PlaceSealed is null ? null : protector.Open(m.PlaceSealed, ConversationMeeting.PlacePurpose, m.Id), m.ProposedBy == c.Side)).ToList();
+        string? note = null;
+        if (c.IsSupporter && await db.Set<SupporterNote>().AsNoTracking().SingleOrDefaultAsync(n => n.RequestId == c.Id && n.SupporterId == c.Me, ct) is { } row)
+        {
+            note = protector.Open(row.NoteSealed, SupporterNote.NotePurpose, row.Id);
+        }
+        await FinishReadAsync(c, messages, opened || meetingViews.Any(m => m.Place is not null) || note is not null, ct);
+        return new ConversationThread(messages, meetingViews, note);
+    }
+
+    /// <summary>Messages after <paramref name="after"/> (for the live view); the read is audited when any came back.</summary>
+    public async Task<IReadOnlyList<MessageView>> MessagesAfterAsync(Conversation c, int after, CancellationToken ct)
+    {
+        var (messages, opened) = await MessagesCoreAsync(c, after, ct);
+        await FinishReadAsync(c, messages, opened, ct);
+        return messages;
+    }
+
+    private async Task<(List<MessageView> Messages, bool Opened)> MessagesCoreAsync(Conversation c, int after, CancellationToken ct)
+    {
+        var rows = await db.Set<ConversationMessage>().AsNoTracking()
+            .Where(m => m.RequestId == c.Id && m.Number > after && m.SentAt >= c.Since)
+            .OrderBy(m => m.Number).ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return ([], false);
+        }
+        var authors = rows.Where(m => m.AuthorId is not null).Select(m => m.AuthorId!.Value).Distinct().ToList();
+        var names = await db.People.Where(p => authors.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var resourceIds = rows.Where(m => m.ResourceId is not null).Select(m => m.ResourceId!.Value).Distinct().ToList();
+        var cards = await db.Set<SupportResource>().AsNoTracking().Where(r => resourceIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        var views = rows.Select(m => new MessageView(
+            m.Id, m.Number, m.SentAt, AuthorLabel(c, m, names), m.AuthorId == c.Me, m.Kind,
+            m.BodySealed is null ? null : protector.Open(m.BodySealed, ConversationMessage.BodyPurpose, m.Id),
+            m.ResourceId is { } r ? cards.GetValueOrDefault(r) : null, m.Consent, m.ConsentAt)).ToList();
+        return (views, true);
+    }
+
+    private string AuthorLabel(Conversation c, ConversationMessage m, Dictionary<Guid, string> names)
+    {
+        if (m.AuthorId == c.Me)
+        {
+            return t["You"];
+        }
+        if (m.AuthorSide == ConversationSide.Requester)
+        {
+            return c.Request.ShowName && names.TryGetValue(c.Request.PersonId, out var name) ? name : c.Request.Pseudonym;
+        }
+        return m.AuthorId is { } id && names.TryGetValue(id, out var supporter) ? supporter : t["A former supporter"];
+    }
+
+    private async Task FinishReadAsync(Conversation c, List<MessageView> messages, bool opened, CancellationToken ct)
+    {
+        if (messages.Count > 0)
+        {
+            var read = await ReadStateAsync(c, ct);
+            read.ReadUpTo(messages[^1].Number, clock.GetUtcNow());
+        }
+        if (opened)
+        {
+            // One audit event per page view or poll that returned content, whoever reads it.
+            await audit.RecordReadAsync(ConversationAudit.Target, c.Id, ct);
+        }
+        else
+        {
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    private async Task<ConversationRead> ReadStateAsync(Conversation c, CancellationToken ct)
+    {
+        if (await db.Set<ConversationRead>().SingleOrDefaultAsync(r => r.RequestId == c.Id && r.PersonId == c.Me, ct) is { } read)
+        {
+            return read;
+        }
+        read = ConversationRead.Start(c.Request.OrganisationId, c.Id, c.Me);
+        db.Add(read);
+        return read;
+    }
+
+    /// <summary>Checks a message; returns the English problem (a localization key) or null.</summary>
+    public static string? CheckMessage(Conversation c, string? body) =>
+        !c.IsOpen ? "This conversation is closed." :
+        string.IsNullOrWhiteSpace(body) ? "Write a message first." :
+        body.Length > ConversationMessage.BodyMaxLength ? "The message is too long." : null;
+
+    public async Task<ConversationMessage> SendAsync(Conversation c, string body, CancellationToken ct) =>
+        await AddMessageAsync(c, MessageKind.Text, body.Trim(), null, ct);
+
+    private async Task<ConversationMessage> AddMessageAsync(Conversation c, string kind, string? body, Guid? resourceId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var number = 1 + (await db.Set<ConversationMessage>().Where(m => m.RequestId == c.Id).MaxAsync(m => (int?)m.Number, ct) ?? 0);
+        var message = ConversationMessage.Write(c.Request.OrganisationId, c.Id, number, c.Me, c.Side, kind, resourceId, now);
+        message.SealBody(body is null ? null : protector.Seal(body, ConversationMessage.BodyPurpose, message.Id));
+        db.Add(message);
+        if (c.IsSupporter)
+        {
+            c.Request.SupporterReplied(now);
+        }
+        (await ReadStateAsync(c, ct)).ReadUpTo(number, now);
+        await db.SaveChangesAsync(ct);
+        return message;
+    }
+
+    // ---- Lists ----
+
+    /// <summary>The signed-in person's own conversations (requests a supporter has accepted), newest first.</summary>
+    public async Task<IReadOnlyList<ConversationRow>> RequesterListAsync(CancellationToken ct)
+    {
+        var me = actor.PersonId!.Value;
+        var requests = await db.Set<SupportRequestRecord>().AsNoTracking()
+            .Where(r => r.PersonId == me && r.FirstAcceptedAt != null && r.Status != RequestStatus.Withdrawn)
+            .OrderByDescending(r => r.CreatedAt).ToListAsync(ct);
+        var supporters = requests.Where(r => r.SupporterId is not null).Select(r => r.SupporterId!.Value).Distinct().ToList();
+        var names = await db.People.Where(p => supporters.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var unread = await UnreadAsync(requests, me, ConversationSide.Supporter, ct);
+        return [.. requests.Select(r => new ConversationRow(r.Id,
+            r.SupporterId is { } s && names.TryGetValue(s, out var name) ? name : t["Waiting for a supporter"],
+            r.Status, r.FirstAcceptedAt!.Value, r.ClosedAt, unread.GetValueOrDefault(r.Id)))];
+    }
+
+    /// <summary>The signed-in supporter's open conversations and those closed recently, with unread counts.</summary>
+    public async Task<IReadOnlyList<ConversationRow>> SupporterListAsync(CancellationToken ct)
+    {
+        var me = actor.PersonId!.Value;
+        var recent = clock.GetUtcNow().AddDays(-Settings.RecentlyClosedDays);
+        var requests = await db.Set<SupportRequestRecord>().AsNoTracking()
+            .Where(r => r.SupporterId == me && (r.Status == RequestStatus.Active || (r.Status == RequestStatus.Closed && r.ClosedAt >= recent)))
+            .ToListAsync(ct);
+        var shown = requests.Where(r => r.ShowName).Select(r => r.PersonId).Distinct().ToList();
+        var names = await db.People.Where(p => shown.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var unread = await UnreadAsync(requests, me, ConversationSide.Requester, ct);
+        return [.. requests
+            .OrderBy(r => r.Status == RequestStatus.Active ? 0 : 1).ThenByDescending(r => r.SupporterSince)
+            .Select(r => new ConversationRow(r.Id, r.ShowName && names.TryGetValue(r.PersonId, out var name) ? name : r.Pseudonym,
+                r.Status, r.SupporterSince!.Value, r.ClosedAt, unread.GetValueOrDefault(r.Id)))];
+    }
+
+    /// <summary>Messages from the other side after the person's last read (for a supporter, only since they accepted).</summary>
+    private async Task<Dictionary<Guid, int>> UnreadAsync(IReadOnlyList<SupportRequestRecord> requests, Guid me, string otherSide, CancellationToken ct)
+    {
+        var ids = requests.Select(r => r.Id).ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var reads = await db.Set<ConversationRead>().Where(r => ids.Contains(r.RequestId) && r.PersonId == me)
+            .ToDictionaryAsync(r => r.RequestId, r => r.LastReadNumber, ct);
+        var messages = await db.Set<ConversationMessage>()
+            .Where(m => ids.Contains(m.RequestId) && m.AuthorSide == otherSide)
+            .Select(m => new { m.RequestId, m.Number, m.SentAt }).ToListAsync(ct);
+        var since = requests.ToDictionary(r => r.Id, r => otherSide == ConversationSide.Requester ? r.SupporterSince ?? DateTimeOffset.MaxValue : DateTimeOffset.MinValue);
+        return messages
+            .Where(m => m.Number > reads.GetValueOrDefault(m.RequestId) && m.SentAt >= since[m.RequestId])
+            .GroupBy(m => m.RequestId).ToDictionary(g => g.Key, g => g.Count());
+    }
+
+    // ---- Closing, feedback, reopening ----
+
+    public async Task CloseAsync(Conversation c, CancellationToken ct)
+    {
+        var by = c.IsRequester ? ClosedBy.Requester : ClosedBy.Supporter;
+        c.Request.Close(by, clock.GetUtcNow());
+        audit.Record(ConversationAudit.Closed, ConversationAudit.Target, c.Id, detail: "by=" + by);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The requester may reopen a closed conversation within the reopen window (and before retention removed it).</summary>
+    public bool CanReopen(Conversation c) =>
+        c.IsRequester && c.Request.Status == RequestStatus.Closed && c.Request.ContentErasedAt is null && c.Request.SupporterId is not null
+        && c.Request.ClosedAt is { } closed && clock.GetUtcNow() < closed.AddDays(Settings.ReopenDays);
+
+    public int ReopenDays => Settings.ReopenDays;
+
+    public async Task ReopenAsync(Conversation c, CancellationToken ct)
+    {
+        c.Request.Reopen();
+        audit.Record(ConversationAudit.Reopened, ConversationAudit.Target, c.Id);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The requester has not yet answered the questions for this closing.</summary>
+    public async Task<bool> AwaitsFeedbackAsync(Conversation c, CancellationToken ct) =>
+        c.IsRequester && c.Request.Status == RequestStatus.Closed && c.Request.SupporterId is not null && c.Request.ClosedAt is { } closed
+        && !await db.Set<SupportFeedbackRecord>().AnyAsync(f => f.RequestId == c.Id && f.AnsweredAt >= closed, ct);
+
+    public async Task GiveFeedbackAsync(Conversation c, int feltHeard, int nextSteps, int wouldRecommend, string? comment, CancellationToken ct)
+    {
+        var feedback = SupportFeedbackRecord.Answer(c.Request.OrganisationId, c.Id, c.Request.SupporterId!.Value, feltHeard, nextSteps, wouldRecommend, clock.GetUtcNow());
+        feedback.SealComment(string.IsNullOrWhiteSpace(comment) ? null : protector.Seal(comment.Trim(), SupportFeedbackRecord.CommentPurpose, feedback.Id));
+        db.Add(feedback);
+        audit.Record(ConversationAudit.FeedbackGiven, ConversationAudit.Target, c.Id, detail: "comment=" + (feedback.CommentSealed is null ? "none" : "written"));
+        await db.SaveChangesAsync(ct);
+    }
+
+    // ---- Notes ----
+
+    /// <summary>Saves (or, when empty, removes) the signed-in supporter's own note on this conversation.</summary>
+    public async Task SaveNoteAsync(Conversation c, string? text, CancellationToken ct)
+    {
+        if (!c.IsSupporter)
+        {
+            throw new InvalidOperationException("Only the supporter keeps notes.");
+        }
+        var note = await db.Set<SupporterNote>().SingleOrDefaultAsync(n => n.RequestId == c.Id && n.SupporterId == c.Me, ct);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (note is not null)
+            {
+                db.Remove(note);
+            }
+        }
+        else
+        {
+            if (note is null)
+            {
+                note = SupporterNote.Start(c.Request.OrganisationId, c.Id, c.Me);
+                db.Add(note);
+            }
+            note.Seal(protector.Seal(text.Trim(), SupporterNote.NotePurpose, note.Id), clock.GetUtcNow());
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    // ---- Calls and meetings ----
+
+    public async Task<ConversationMeeting> ProposeAsync(Conversation c, IReadOnlyList<DateTimeOffset> times, int duration, string mode, string? place, CancellationToken ct)
+    {
+        var meeting = ConversationMeeting.Propose(c.Request.OrganisationId, c.Id, c.Side, times, duration, mode, clock.GetUtcNow());
+        meeting.SealPlace(string.IsNullOrWhiteSpace(place) ? null : protector.Seal(place.Trim(), ConversationMeeting.PlacePurpose, meeting.Id));
+        db.Add(meeting);
+        audit.Record(ConversationAudit.MeetingProposed, ConversationAudit.Target, c.Id, detail: $"times={times.Count};mode={mode}");
+        await db.SaveChangesAsync(ct);
+        return meeting;
+    }
+
+    /// <summary>A proposal this participant may see; null otherwise.</summary>
+    public Task<ConversationMeeting?> MeetingAsync(Conversation c, Guid meetingId, CancellationToken ct) =>
+        db.Set<ConversationMeeting>().SingleOrDefaultAsync(m => m.Id == meetingId && m.RequestId == c.Id && m.ProposedAt >= c.Since, ct);
+
+    /// <summary>Accepts one of the times (0 to 2) or declines (null).</summary>
+    public async Task AnswerMeetingAsync(Conversation c, ConversationMeeting meeting, int? option, CancellationToken ct)
+    {
+        if (option is { } chosen)
+        {
+            meeting.Accept(chosen, clock.GetUtcNow());
+        }
+        else
+        {
+            meeting.Decline(clock.GetUtcNow());
+        }
+        audit.Record(ConversationAudit.MeetingAnswered, ConversationAudit.Target, c.Id, detail: "answer=" + (option is null ? "declined" : "accepted"));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Opens the place of an accepted meeting for the calendar file, auditing the read.</summary>
+    public async Task<string?> ReadPlaceAsync(Conversation c, ConversationMeeting meeting, CancellationToken ct)
+    {
+        if (meeting.PlaceSealed is null)
+        {
+            return null;
+        }
+        await audit.RecordReadAsync(ConversationAudit.Target, c.Id, ct);
+        return protector.Open(meeting.PlaceSealed, ConversationMeeting.PlacePurpose, meeting.Id);
+    }
+
+    // ---- Referrals and handovers ----
+
+    public Task<IReadOnlyList<SupportResource>> DirectoryAsync(CancellationToken ct) => resources.ListAsync(new ResourceFilter(), ct);
+
+    public Task<SupportResource?> ResourceAsync(Guid id, CancellationToken ct) => resources.FindAsync(id, ct);
+
+    public async Task ReferAsync(Conversation c, SupportResource resource, bool handover, string? note, CancellationToken ct)
+    {
+        var message = await AddMessageAsync(c, handover ? MessageKind.Handover : MessageKind.Referral,
+            string.IsNullOrWhiteSpace(note) ? null : note.Trim(), resource.Id, ct);
+        audit.Record(handover ? ConversationAudit.HandoverProposed : ConversationAudit.Referred, ConversationAudit.Target, c.Id,
+            detail: $"message={message.Number};kind={resource.Kind}");
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>A handover in this conversation still waiting for the requester's answer; null otherwise.</summary>
+    public Task<ConversationMessage?> PendingHandoverAsync(Conversation c, Guid messageId, CancellationToken ct) =>
+        db.Set<ConversationMessage>().SingleOrDefaultAsync(m => m.Id == messageId && m.RequestId == c.Id && m.Kind == MessageKind.Handover && m.Consent == null, ct);
+
+    public async Task AnswerHandoverAsync(Conversation c, ConversationMessage handover, string consent, CancellationToken ct)
+    {
+        handover.Answer(consent, clock.GetUtcNow());
+        audit.Record(ConversationAudit.HandoverAnswered, ConversationAudit.Target, c.Id, detail: $"message={handover.Number};consent={consent}");
+        await db.SaveChangesAsync(ct);
+    }
+}

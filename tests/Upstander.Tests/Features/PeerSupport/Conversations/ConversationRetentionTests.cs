@@ -1,0 +1,128 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Demo;
+using Upstander.Features.PeerSupport.Conversations;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.PeerSupport.Resources;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.Training.TrainingPages;
+
+namespace Upstander.Tests.Features.PeerSupport.Conversations;
+
+/// <summary>Retention: a closed conversation's content (and a withdrawn request's words) goes the configured time after closing, and nothing sooner.</summary>
+public sealed class ConversationRetentionTests
+{
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Content_goes_after_the_retention_time_and_not_before_and_a_reopened_conversation_keeps_its_content(Engine engine)
+    {
+        await using var world = await ConversationWorld.StartAsync(engine, details: "My words " + Canary.New("details"));
+        var clock = world.Factory.Clock;
+        await world.Factory.InScopeAsync(world.Org.Id, s => s.GetRequiredService<DemoResources>().SeedAsync(world.Org.Id, CancellationToken.None));
+        var resource = await world.DbAsync(db => db.Set<SupportResource>().Select(r => r.Id).FirstAsync());
+        var day = clock.GetUtcNow().UtcDateTime.Date.AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        // The conversation retention should empty: a canary in every kind of content.
+        await world.SendAsync(world.Requester, Canary.New("message"));
+        Location(await PostAsync(world.Supporter, world.Path + "?handler=Note", ("Note", Canary.New("note"))));
+        Location(await PostAsync(world.Supporter, world.Path + "?handler=Propose", ("Dates", day), ("Times", "10:00"), ("Duration", "30"), ("Mode", "in-person"), ("Place", Canary.New("place"))));
+        Location(await PostAsync(world.Supporter, world.Path + "?handler=Refer", ("ResourceId", resource.ToString()), ("ReferralNote", Canary.New("referral"))));
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Close", ("Confirm", "true")));
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Feedback", ("FeltHeard", "4"), ("NextSteps", "4"), ("WouldRecommend", "5"), ("Comment", Canary.New("comment"))));
+
+        // A second conversation, closed at the same time and then reopened: it has no close date, so it stays.
+        var kept = await world.AskAsync(world.Requester);
+        await world.AcceptAsync(kept, world.Org[Roles.PeerSupporter].PersonId);
+        var keptMessage = Canary.New("kept");
+        await world.ChangeAsync(kept, r => r.Close(ClosedBy.Supporter, clock.GetUtcNow()));
+        // A withdrawn request's words go on the same timetable.
+        var withdrawn = await world.AskAsync(world.Requester, "Withdrawn words " + Canary.New("withdrawn"));
+        await world.ChangeAsync(withdrawn, r => r.Withdraw(clock.GetUtcNow()));
+
+        var sealedValues = await SealedValuesAsync(world);
+        sealedValues.Count.ShouldBe(7, "the words, message, note, place, referral note, comment and the withdrawn words");
+
+        clock.Advance(TimeSpan.FromDays(10));
+        await world.ChangeAsync(kept, r => r.Reopen());
+        await world.Factory.InScopeAsync(world.Org.Id, async s =>
+        {
+            var db = s.GetRequiredService<Upstander.Platform.Data.AppDbContext>();
+            var protector = s.GetRequiredService<Upstander.Platform.Protection.FieldProtector>();
+            var message = ConversationMessage.Write(world.Org.Id, kept, 1, world.Org[Roles.Employee].PersonId, ConversationSide.Requester, MessageKind.Text, null, clock.GetUtcNow());
+            message.SealBody(protector.Seal(keptMessage, ConversationMessage.BodyPurpose, message.Id));
+            db.Add(message);
+            await db.SaveChangesAsync();
+        });
+
+        // Before the deadline: nothing goes.
+        clock.Advance(TimeSpan.FromDays(169));
+        (await RunAsync(world)).ShouldBe(RetentionCounts.None);
+        (await SealedValuesAsync(world)).Count.ShouldBe(8);
+
+        // After it: every canary's row or sealed value is gone; timings and the feedback numbers stay.
+        clock.Advance(TimeSpan.FromDays(2));
+        var counts = await RunAsync(world);
+        counts.ShouldBe(new RetentionCounts(2, 2, 1, 1, 1));
+        var left = await SealedValuesAsync(world);
+        left.Count.ShouldBe(1, "only the reopened conversation's message");
+        (await world.DbAsync(db => db.Set<ConversationMessage>().Select(m => m.RequestId).SingleAsync())).ShouldBe(kept);
+        (await world.DbAsync(db => db.Set<SupporterNote>().CountAsync())).ShouldBe(0);
+        (await world.DbAsync(db => db.Set<ConversationMeeting>().CountAsync())).ShouldBe(0);
+        var feedback = await world.DbAsync(db => db.Set<SupportFeedbackRecord>().SingleAsync());
+        (feedback.FeltHeard, feedback.NextSteps, feedback.WouldRecommend, feedback.CommentSealed).ShouldBe((4, 4, 5, (string?)null));
+        var erased = await world.RecordAsync();
+        (erased.DetailsSealed, erased.NamedPeople, erased.ContentErasedAt is null).ShouldBe((null, "", false));
+        erased.FirstAcceptedAt.ShouldNotBeNull();
+        erased.ClosedAt.ShouldNotBeNull();
+        (await world.RecordAsync(withdrawn)).DetailsSealed.ShouldBeNull();
+        (await world.RecordAsync(kept)).ContentErasedAt.ShouldBeNull();
+        (await world.DbAsync(db => db.AuditEvents.Where(e => e.Action == ConversationAudit.RetentionRun).Select(e => e.Detail).SingleAsync()))
+            .ShouldBe("conversations=2;messages=2;notes=1;meetings=1;comments=1");
+
+        // Nothing of the removed content is left in the database's bytes: not the ciphertexts, not the canaries.
+        var removed = sealedValues.Where(v => !left.Contains(v)).ToList();
+        removed.Count.ShouldBe(7);
+        var raw = engine == Engine.Sqlite ? Canary.SqliteBytes(world.Factory.Database) : await Canary.PostgresDumpAsync(world.Factory.Database);
+        foreach (var value in removed)
+        {
+            Canary.Contains(raw, value).ShouldBeFalse("a removed ciphertext is still in the database file");
+        }
+        Encoding.UTF8.GetString(raw).ShouldNotContain("CANARY-");
+
+        // Running again finds nothing; the requester's page still opens, without the content.
+        (await RunAsync(world)).ShouldBe(RetentionCounts.None);
+        var requester = await world.Factory.SignInAsync(world.Org[Roles.Employee]);
+        var page = await PageAsync(requester, world.Path);
+        page.ShouldContain("No messages yet.");
+        page.ShouldNotContain("Reopen the conversation");
+    }
+
+    [Fact]
+    public async Task The_cli_verb_runs_retention_and_prints_counts_only()
+    {
+        await using var world = await ConversationWorld.StartAsync();
+        await world.SendAsync(world.Requester, "Hello");
+        var result = await Cli.RunAsync(world.Factory.Database, "retention", "run");
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Output.ShouldContain("Retention removed the content of 0 conversations or requests: 0 messages, 0 notes, 0 meetings, 0 feedback comments.");
+        (await world.DbAsync(db => db.Set<ConversationMessage>().CountAsync())).ShouldBe(1);
+    }
+
+    private static Task<RetentionCounts> RunAsync(ConversationWorld world) =>
+        ConversationRetention.RunEverywhereAsync(world.Factory.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None);
+
+    /// <summary>Every sealed value the conversations and requests hold.</summary>
+    private static Task<List<string>> SealedValuesAsync(ConversationWorld world) => world.DbAsync(async db =>
+    {
+        var values = new List<string?>();
+        values.AddRange(await db.Set<SupportRequestRecord>().Select(r => r.DetailsSealed).ToListAsync());
+        values.AddRange(await db.Set<ConversationMessage>().Select(m => m.BodySealed).ToListAsync());
+        values.AddRange(await db.Set<SupporterNote>().Select(n => n.NoteSealed).ToListAsync());
+        values.AddRange(await db.Set<ConversationMeeting>().Select(m => m.PlaceSealed).ToListAsync());
+        values.AddRange(await db.Set<SupportFeedbackRecord>().Select(f => f.CommentSealed).ToListAsync());
+        return values.OfType<string>().ToList();
+    });
+}

@@ -1,0 +1,319 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Demo;
+using Upstander.Features.PeerSupport.Conversations;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.PeerSupport.Resources;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.PeerSupport.Conversations.ConversationWorld;
+using static Upstander.Tests.Features.Training.TrainingPages;
+
+namespace Upstander.Tests.Features.PeerSupport.Conversations;
+
+/// <summary>Conversations through the real pages: who can open them, sealing, read state, notes, reassignment, closing, feedback, reopening, meetings and referrals.</summary>
+public sealed class ConversationTests
+{
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task The_two_participants_talk_sealed_at_rest_and_nobody_else_can_open_any_part(Engine engine)
+    {
+        await using var world = await StartAsync(engine);
+        var canary = Canary.New("message");
+        var record = await world.RecordAsync();
+
+        await world.SendAsync(world.Requester, "Hello, thank you for taking this on. " + canary);
+        (await world.RecordAsync()).FirstReplyAt.ShouldBeNull("only a supporter's message is a reply");
+        world.Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        await world.SendAsync(world.Supporter, "Hello, I am here to listen.");
+        (await world.RecordAsync()).FirstReplyAt.ShouldNotBeNull();
+
+        // The requester sees "You" and the supporter's name; the supporter sees "You" and the made-up name.
+        var readsBefore = await ReadsAsync(world);
+        var requesterPage = await PageAsync(world.Requester, world.Path);
+        (await ReadsAsync(world)).ShouldBe(readsBefore + 1, "one audited read per page view, the participant's own included");
+        requesterPage.ShouldContain(canary);
+        requesterPage.ShouldContain("PeerSupporter of Talk Org");
+        requesterPage.IndexOf(canary, StringComparison.Ordinal).ShouldBeLessThan(requesterPage.IndexOf("I am here to listen", StringComparison.Ordinal), "newest at the bottom");
+        var supporterPage = await PageAsync(world.Supporter, world.Path);
+        supporterPage.ShouldContain(canary);
+        supporterPage.ShouldContain(record.Pseudonym);
+        supporterPage.ShouldNotContain("Employee of Talk Org");
+        supporterPage.ShouldContain("Check for new messages");
+        supporterPage.ShouldContain("/js/conversation.js");
+
+        // The live view's JSON returns only what came after the number asked for.
+        var json = JsonDocument.Parse(await world.Supporter.GetStringAsync(world.Path + "/messages?after=1")).RootElement;
+        var messages = json.GetProperty("messages");
+        messages.GetArrayLength().ShouldBe(1);
+        messages[0].GetProperty("text").GetString().ShouldBe("Hello, I am here to listen.");
+        messages[0].GetProperty("author").GetString().ShouldBe("You");
+
+        // Every read of content is audited, participants included; the audit never holds content.
+        (await ReadsAsync(world)).ShouldBe(readsBefore + 3, "the two page views and the poll");
+        await world.Supporter.GetStringAsync(world.Path + "/messages?after=2");
+        (await ReadsAsync(world)).ShouldBe(readsBefore + 3, "a poll that returns nothing reads nothing");
+        (await world.DbAsync(db => db.AuditEvents.Select(e => e.Detail).ToListAsync())).ShouldAllBe(d => d == null || !d.Contains(canary));
+
+        // Sealed at rest: the canary is not in the database's bytes.
+        var raw = engine == Engine.Sqlite ? Canary.SqliteBytes(world.Factory.Database) : await Canary.PostgresDumpAsync(world.Factory.Database);
+        Canary.Contains(raw, canary).ShouldBeFalse();
+        (await world.DbAsync(db => db.Set<ConversationMessage>().Select(m => m.BodySealed).ToListAsync())).ShouldAllBe(b => b != null && !b.Contains("Hello"));
+
+        // Nobody else: another supporter, a coordinator, an admin, another requester. Page, JSON, calendar and every post: 404.
+        var (_, second) = await world.SecondSupporterAsync();
+        var others = new[] { second, await world.Factory.SignInAsync(world.Org[Roles.Coordinator]), await world.Factory.SignInAsync(world.Org[Roles.Admin]), await world.Factory.SignInAsync(world.Org[Roles.Leader]) };
+        var before = await RowCounts.TakeAsync(world.Factory.Database);
+        foreach (var other in others)
+        {
+            foreach (var url in new[] { world.Path, world.Path + "/messages?after=0", $"{world.Path}/meetings/{Guid.NewGuid()}.ics" })
+            {
+                (await other.GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.NotFound, url);
+            }
+            foreach (var handler in new[] { "", "Close", "Note", "Propose", "Refer", "Feedback", "Reopen" })
+            {
+                var response = await PostAsOutsiderAsync(other, world.Path + (handler.Length > 0 ? "?handler=" + handler : ""),
+                    ("Body", "intrusion"), ("Confirm", "true"), ("Note", "intrusion"), ("FeltHeard", "5"), ("NextSteps", "5"), ("WouldRecommend", "5"));
+                response.StatusCode.ShouldBe(HttpStatusCode.NotFound, handler);
+            }
+        }
+        RowCounts.Differences(before, await RowCounts.TakeAsync(world.Factory.Database)).ShouldBeEmpty();
+        (await others[3].GetStringAsync("/support/conversations")).ShouldNotContain(world.Id.ToString());
+    }
+
+    [Fact]
+    public async Task Unread_counts_follow_what_each_side_has_read()
+    {
+        await using var world = await StartAsync(showName: "name");
+        await world.SendAsync(world.Requester, "First");
+        await world.SendAsync(world.Requester, "Second");
+        var list = await PageAsync(world.Supporter, "/supporter/conversations");
+        list.ShouldContain("2 unread");
+        list.ShouldContain("Employee of Talk Org", customMessage: "the requester allowed their name");
+        (await PageAsync(world.Requester, "/support/conversations")).ShouldContain("None");
+
+        await PageAsync(world.Supporter, world.Path);
+        var read = await PageAsync(world.Supporter, "/supporter/conversations");
+        read.ShouldNotContain("2 unread");
+        read.ShouldContain("None");
+        await world.SendAsync(world.Supporter, "Reply");
+        (await PageAsync(world.Requester, "/support/conversations")).ShouldContain("1 unread");
+        (await PageAsync(world.Requester, $"/support/requests/{world.Id}")).ShouldContain(world.Path);
+        (await PageAsync(world.Supporter, "/supporter")).ShouldContain("/supporter/conversations");
+    }
+
+    [Fact]
+    public async Task Bad_messages_answer_400_and_store_nothing()
+    {
+        await using var world = await StartAsync();
+        var before = await RowCounts.TakeAsync(world.Factory.Database);
+        foreach (var (body, message) in new[] { ("", "Write a message first."), ("   ", "Write a message first."), (new string('a', ConversationMessage.BodyMaxLength + 1), "The message is too long.") })
+        {
+            var response = await PostAsync(world.Requester, world.Path, ("Body", body));
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await BodyAsync(response)).ShouldContain(message);
+        }
+        await world.ChangeAsync(world.Id, r => r.Close(ClosedBy.Supporter, world.Factory.Clock.GetUtcNow()));
+        var before2 = await RowCounts.TakeAsync(world.Factory.Database);
+        RowCounts.Differences(before, before2).ShouldBeEmpty();
+        var closed = await PostAsync(world.Requester, world.Path, ("Body", "Are you still there?"));
+        closed.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await BodyAsync(closed)).ShouldContain("This conversation is closed.");
+        RowCounts.Differences(before2, await RowCounts.TakeAsync(world.Factory.Database)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Notes_are_the_supporters_alone_and_a_new_supporter_sees_only_what_came_after_they_accepted()
+    {
+        await using var world = await StartAsync();
+        var note = Canary.New("note");
+        var early = Canary.New("early");
+        await world.SendAsync(world.Requester, early);
+        Location(await PostAsync(world.Supporter, world.Path + "?handler=Note", ("Note", note))).ShouldContain("done=note");
+        (await PageAsync(world.Supporter, world.Path)).ShouldContain(note);
+        var requesterPage = await PageAsync(world.Requester, world.Path);
+        requesterPage.ShouldNotContain(note);
+        requesterPage.ShouldNotContain("Your private notes");
+        (await world.DbAsync(db => db.Set<SupporterNote>().Select(n => n.NoteSealed).SingleAsync())).ShouldNotContain(note);
+        (await PostAsync(world.Requester, world.Path + "?handler=Note", ("Note", "mine"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        // Reassigned: the first supporter loses access; the second sees neither the earlier messages nor the note.
+        var (second, client) = await world.SecondSupporterAsync();
+        world.Factory.Clock.Advance(TimeSpan.FromHours(1));
+        await world.ChangeAsync(world.Id, r => r.ReturnToQueue());
+        await world.AcceptAsync(world.Id, second.PersonId);
+        world.Factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        var late = Canary.New("late");
+        await world.SendAsync(world.Requester, late);
+        var page = await PageAsync(client, world.Path);
+        page.ShouldContain(late);
+        page.ShouldNotContain(early);
+        page.ShouldNotContain(note);
+        (await client.GetStringAsync(world.Path + "/messages?after=0")).ShouldNotContain(early);
+        (await world.Supporter.GetAsync(world.Path)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var history = await PageAsync(world.Requester, world.Path);
+        history.ShouldContain(early, customMessage: "the requester keeps their whole history");
+        history.ShouldContain(late);
+    }
+
+    [Theory]
+    [InlineData(ClosedBy.Requester)]
+    [InlineData(ClosedBy.Supporter)]
+    public async Task Either_side_closes_the_requester_answers_and_can_reopen_within_the_window(string by)
+    {
+        await using var world = await StartAsync();
+        var closer = by == ClosedBy.Requester ? world.Requester : world.Supporter;
+        (await PostAsync(closer, world.Path + "?handler=Close")).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "the tick is needed");
+        Location(await PostAsync(closer, world.Path + "?handler=Close", ("Confirm", "true"))).ShouldContain("done=closed");
+        var record = await world.RecordAsync();
+        (record.Status, record.ClosedBy).ShouldBe((RequestStatus.Closed, by));
+        (await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == ConversationAudit.Closed && e.Detail == "by=" + by))).ShouldBe(1);
+
+        var supporterPage = await PageAsync(world.Supporter, world.Path);
+        supporterPage.ShouldContain(SupporterCare_CheckIn(world.Id));
+        supporterPage.ShouldNotContain("How was it?");
+        var requesterPage = await PageAsync(world.Requester, world.Path);
+        requesterPage.ShouldContain("I felt heard.");
+        requesterPage.ShouldNotContain("name=\"Body\"", customMessage: "a closed conversation is read-only");
+
+        // Feedback: every answer needed, 1 to 5; comment length checked; nothing stored otherwise.
+        var before = await RowCounts.TakeAsync(world.Factory.Database);
+        foreach (var form in new[]
+        {
+            new[] { ("FeltHeard", "5"), ("NextSteps", "4") },
+            new[] { ("FeltHeard", "6"), ("NextSteps", "4"), ("WouldRecommend", "3") },
+            new[] { ("FeltHeard", "5"), ("NextSteps", "4"), ("WouldRecommend", "3"), ("Comment", new string('c', SupportFeedbackRecord.CommentMaxLength + 1)) },
+        })
+        {
+            (await PostAsync(world.Requester, world.Path + "?handler=Feedback", form)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
+        (await PostAsync(world.Supporter, world.Path + "?handler=Feedback", ("FeltHeard", "5"), ("NextSteps", "5"), ("WouldRecommend", "5"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        RowCounts.Differences(before, await RowCounts.TakeAsync(world.Factory.Database)).ShouldBeEmpty();
+        var comment = Canary.New("comment");
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Feedback", ("FeltHeard", "5"), ("NextSteps", "4"), ("WouldRecommend", "3"), ("Comment", comment))).ShouldContain("done=feedback");
+        var feedback = await world.DbAsync(db => db.Set<SupportFeedbackRecord>().SingleAsync());
+        (feedback.FeltHeard, feedback.NextSteps, feedback.WouldRecommend, feedback.SupporterId).ShouldBe((5, 4, 3, world.Org[Roles.PeerSupporter].PersonId));
+        feedback.CommentSealed.ShouldNotBeNull().ShouldNotContain(comment);
+        (await PageAsync(world.Requester, world.Path)).ShouldNotContain("I felt heard.", customMessage: "answered once per closing");
+
+        // Reopen: the supporter cannot; the requester can within the window.
+        (await PostAsync(world.Supporter, world.Path + "?handler=Reopen")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        // (Sessions last hours, so after moving the clock by weeks both sides sign in again.)
+        world.Factory.Clock.Advance(TimeSpan.FromDays(29));
+        var requester = await world.Factory.SignInAsync(world.Org[Roles.Employee]);
+        var supporter = await world.Factory.SignInAsync(world.Org[Roles.PeerSupporter]);
+        Location(await PostAsync(requester, world.Path + "?handler=Reopen")).ShouldContain("done=reopened");
+        (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Active);
+        await world.SendAsync(supporter, "Welcome back");
+
+        // Closed again, and past the window: no reopening.
+        Location(await PostAsync(supporter, world.Path + "?handler=Close", ("Confirm", "true")));
+        world.Factory.Clock.Advance(TimeSpan.FromDays(31));
+        requester = await world.Factory.SignInAsync(world.Org[Roles.Employee]);
+        var late = await PostAsync(requester, world.Path + "?handler=Reopen");
+        late.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await BodyAsync(late)).ShouldContain("can no longer be reopened");
+        (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Closed);
+    }
+
+    private static Task<int> ReadsAsync(ConversationWorld world) =>
+        world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProtectedRead && e.TargetType == ConversationAudit.Target));
+
+    private static string SupporterCare_CheckIn(Guid id) => Upstander.Features.PeerSupport.Care.SupporterCare.CheckInPath(id);
+
+    [Fact]
+    public async Task A_meeting_is_proposed_accepted_and_downloaded_as_a_valid_calendar_file()
+    {
+        await using var world = await StartAsync();
+        var day = world.Factory.Clock.GetUtcNow().UtcDateTime.Date.AddDays(3);
+        var date = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var place = "Room 4; floor 2, east wing " + Canary.New("place");
+
+        var past = await PostAsync(world.Supporter, world.Path + "?handler=Propose", ("Dates", "2000-01-01"), ("Times", "10:00"), ("Duration", "30"), ("Mode", "call"));
+        past.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await BodyAsync(past)).ShouldContain("Each time must be in the future.");
+        (await PostAsync(world.Supporter, world.Path + "?handler=Propose", ("Dates", date), ("Times", "10:00"), ("Duration", "17"), ("Mode", "call"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await world.DbAsync(db => db.Set<ConversationMeeting>().CountAsync())).ShouldBe(0);
+
+        Location(await PostAsync(world.Supporter, world.Path + "?handler=Propose",
+            ("Dates", date), ("Times", "09:30"), ("Dates", date), ("Times", "14:00"), ("Dates", ""), ("Times", ""),
+            ("Duration", "45"), ("Mode", "in-person"), ("Place", place))).ShouldContain("done=proposed");
+        var meeting = await world.DbAsync(db => db.Set<ConversationMeeting>().SingleAsync());
+        meeting.Options.Count.ShouldBe(2);
+        meeting.PlaceSealed.ShouldNotBeNull().ShouldNotContain("Room 4");
+        (await world.Supporter.GetAsync($"{world.Path}/meetings/{meeting.Id}.ics")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "not agreed yet");
+        (await PostAsync(world.Supporter, world.Path + "?handler=Meeting", ("MeetingId", meeting.Id.ToString()), ("Choice", "0"))).StatusCode
+            .ShouldBe(HttpStatusCode.BadRequest, "the proposer does not answer their own suggestion");
+        (await PostAsync(world.Requester, world.Path + "?handler=Meeting", ("MeetingId", meeting.Id.ToString()), ("Choice", "2"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Meeting", ("MeetingId", meeting.Id.ToString()), ("Choice", "1")));
+        (await PageAsync(world.Requester, world.Path)).ShouldContain($"{day:d MMMM yyyy}, 14:00 UTC");
+
+        var response = await world.Requester.GetAsync($"{world.Path}/meetings/{meeting.Id}.ics");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/calendar");
+        var ics = await response.Content.ReadAsStringAsync();
+        ics.ShouldStartWith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+        ics.ShouldEndWith("END:VEVENT\r\nEND:VCALENDAR\r\n");
+        ics.Replace("\r\n", "", StringComparison.Ordinal).ShouldNotContain("\n", customMessage: "every line ends with CRLF");
+        ics.ShouldContain($"UID:{meeting.Id:D}@upstander\r\n");
+        ics.ShouldContain("\r\nDTSTAMP:");
+        ics.ShouldContain($"DTSTART:{day:yyyyMMdd}T140000Z\r\n");
+        ics.ShouldContain($"DTEND:{day:yyyyMMdd}T144500Z\r\n");
+        ics.ShouldContain("SUMMARY:Peer support conversation\r\n");
+        ics.Replace("\r\n ", "", StringComparison.Ordinal).ShouldContain("LOCATION:Room 4\\; floor 2\\, east wing CANARY-place-");
+        ics.Split("\r\n").ShouldAllBe(line => System.Text.Encoding.UTF8.GetByteCount(line) <= 75);
+        ics.ShouldNotContain("Employee of Talk Org");
+        ics.ShouldNotContain("PeerSupporter of Talk Org");
+
+        var (_, second) = await world.SecondSupporterAsync();
+        (await second.GetAsync($"{world.Path}/meetings/{meeting.Id}.ics")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public void The_calendar_file_escapes_text_and_folds_long_lines_between_characters()
+    {
+        var start = new DateTimeOffset(2030, 5, 6, 7, 8, 0, TimeSpan.FromHours(2));
+        var ics = CalendarFile.For(Guid.Empty, start, start.AddMinutes(30), start, "Peer support conversation", null, "a\\b;c,d\ne " + new string('é', 60));
+        ics.ShouldContain("DTSTART:20300506T050800Z\r\n");
+        ics.ShouldContain("LOCATION:a\\\\b\\;c\\,d\\ne ");
+        ics.Split("\r\n").ShouldAllBe(line => System.Text.Encoding.UTF8.GetByteCount(line) <= 75);
+        ics.Replace("\r\n ", "", StringComparison.Ordinal).ShouldContain(new string('é', 60));
+    }
+
+    [Fact]
+    public async Task A_referral_shows_the_card_and_a_handover_shows_contact_details_only_after_consent()
+    {
+        await using var world = await StartAsync();
+        await world.Factory.InScopeAsync(world.Org.Id, s => s.GetRequiredService<DemoResources>().SeedAsync(world.Org.Id, CancellationToken.None));
+        var resources = await world.DbAsync(db => db.Set<SupportResource>().Where(r => r.Phone != null && !r.IsEmergency).OrderBy(r => r.Name).Take(2).ToListAsync());
+        var (card, handover) = (resources[0], resources[1]);
+
+        (await PostAsync(world.Requester, world.Path + "?handler=Refer", ("ResourceId", card.Id.ToString()))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await PostAsync(world.Supporter, world.Path + "?handler=Refer", ("ResourceId", Guid.NewGuid().ToString()))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Location(await PostAsync(world.Supporter, world.Path + "?handler=Refer", ("ResourceId", card.Id.ToString()), ("ReferralNote", "They are good with this")));
+        Location(await PostAsync(world.Supporter, world.Path + "?handler=Refer", ("ResourceId", handover.Id.ToString()), ("Handover", "true")));
+
+        var page = await PageAsync(world.Requester, world.Path);
+        page.ShouldContain(card.Phone!);
+        page.ShouldContain("They are good with this");
+        page.ShouldContain($"Proposed a handover to {handover.Name}.");
+        page.ShouldNotContain(handover.Phone!, customMessage: "contact details only after consent");
+        page.ShouldContain("Do you agree to this handover?");
+
+        var message = await world.DbAsync(db => db.Set<ConversationMessage>().SingleAsync(m => m.Kind == MessageKind.Handover));
+        (await PostAsync(world.Supporter, world.Path + "?handler=Consent", ("MessageId", message.Id.ToString()), ("Consent", "given"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await PostAsync(world.Requester, world.Path + "?handler=Consent", ("MessageId", message.Id.ToString()), ("Consent", "maybe"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Consent", ("MessageId", message.Id.ToString()), ("Consent", "given")));
+        var after = await PageAsync(world.Requester, world.Path);
+        after.ShouldContain(handover.Phone!);
+        after.ShouldContain("Nothing has been sent to the service");
+        (await world.DbAsync(db => db.Set<ConversationMessage>().SingleAsync(m => m.Id == message.Id))).Consent.ShouldBe(HandoverConsent.Given);
+        (await world.DbAsync(db => db.AuditEvents.Where(e => e.Action == ConversationAudit.HandoverAnswered).Select(e => e.Detail).SingleAsync())).ShouldBe("message=2;consent=given");
+        (await PostAsync(world.Requester, world.Path + "?handler=Consent", ("MessageId", message.Id.ToString()), ("Consent", "declined"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "answered once");
+    }
+}
