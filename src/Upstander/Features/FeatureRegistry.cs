@@ -1,6 +1,7 @@
 using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
 using Upstander.Features.PeerSupport.Safety;
@@ -27,6 +28,7 @@ public static class FeatureRegistry
         services.AddSupporterCare();
         services.AddSupportResources();
         services.AddSupportRequests();
+        services.AddSupportOffers();
         return services;
     }
 
