@@ -298,14 +298,17 @@ public sealed class SupportOffers(
         return true;
     }
 
-    public async Task UnblockAsync(Guid personId, CancellationToken ct)
+    /// <summary>Takes someone off the signed-in person's list; false when they were not on it.</summary>
+    public async Task<bool> UnblockAsync(Guid personId, CancellationToken ct)
     {
-        if (await db.Set<SupporterBlock>().SingleOrDefaultAsync(b => b.RequesterId == actor.PersonId && b.BlockedPersonId == personId, ct) is { } block)
+        if (await db.Set<SupporterBlock>().SingleOrDefaultAsync(b => b.RequesterId == actor.PersonId && b.BlockedPersonId == personId, ct) is not { } block)
         {
-            db.Remove(block);
-            audit.Record(OfferAudit.Unblocked, OfferAudit.TargetBlock, block.Id);
-            await db.SaveChangesAsync(ct);
+            return false;
         }
+        db.Remove(block);
+        audit.Record(OfferAudit.Unblocked, OfferAudit.TargetBlock, block.Id);
+        await db.SaveChangesAsync(ct);
+        return true;
     }
 
     // ---- The supporter ----
@@ -375,18 +378,6 @@ public sealed class SupportOffers(
         }
         var request = await db.Set<SupportRequestRecord>().SingleAsync(r => r.Id == offer.RequestId, ct);
         return request.Status == RequestStatus.Offered && request.SupporterId == offer.SupporterId ? (offer, request) : null;
-    }
-
-    // ---- Withdrawal ----
-
-    /// <summary>The requester withdrew an offered request: its pending offer ends as withdrawn (the caller saves).</summary>
-    public async Task WithdrawPendingAsync(Guid requestId, CancellationToken ct)
-    {
-        if (await db.Set<SupportOffer>().SingleOrDefaultAsync(o => o.RequestId == requestId && o.Outcome == OfferOutcome.Pending, ct) is { } pending)
-        {
-            pending.Withdraw(clock.GetUtcNow());
-            audit.Record(OfferAudit.Withdrawn, OfferAudit.TargetOffer, pending.Id);
-        }
     }
 
     // ---- Coordinators ----
