@@ -10,6 +10,7 @@ CREATE TABLE "support_matching_settings" (
     "UrgentOfferHours" INTEGER NOT NULL,
     "UpdatedAt" INTEGER NOT NULL,
     CONSTRAINT "FK_support_matching_settings_organisations_OrganisationId" FOREIGN KEY ("OrganisationId") REFERENCES "organisations" ("Id") ON DELETE CASCADE
+);
 -- One row per offer of a request to a supporter; at most one pending offer per request.
 CREATE TABLE "support_offers" (
     "Id" TEXT NOT NULL CONSTRAINT "PK_support_offers" PRIMARY KEY,
