@@ -2,6 +2,7 @@ using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Conversations;
+using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Queue;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
@@ -32,6 +33,7 @@ public static class FeatureRegistry
         services.AddSupportRequests();
         services.AddSupportQueue();
         services.AddConversations();
+        services.AddSupportOffers();
         return services;
     }
 

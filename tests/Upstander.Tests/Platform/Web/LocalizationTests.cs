@@ -70,6 +70,9 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.Coordinator, "/coordinate/support")]
     [InlineData(Roles.Employee, "/support/conversations")]
     [InlineData(Roles.PeerSupporter, "/supporter/conversations")]
+    [InlineData(Roles.Coordinator, "/coordinate/matching")]
+    [InlineData(Roles.PeerSupporter, "/supporter/offers")]
+    [InlineData(Roles.Employee, "/support/blocked")]
     public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path)
     {
         var client = _pseudo.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

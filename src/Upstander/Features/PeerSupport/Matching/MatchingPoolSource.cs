@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.People;
@@ -26,29 +27,37 @@ public sealed class MatchingPoolSource(AppDbContext db, SupporterCare care, Supp
         return new MatchingPool(await charts.ForAsync(db, ct), profiles, inputs.CurrentSupporterIds);
     }
 
-    /// <summary>The engine's view of each stored request, in the order given (the requester's department read in one query).</summary>
-    public async Task<IReadOnlyList<SupportRequest>> RequestsAsync(IReadOnlyCollection<SupportRequestRecord> records, CancellationToken ct)
+    /// <summary>
+    /// The engine's view of stored requests, in the order given. Blocked supporters are the requester's own blocks
+    /// plus everyone who declined the request, let an offer of it expire or was moved off it by a coordinator: never
+    /// offered it again. Urgent and raised requests both count as urgent (the engine has two levels; the safety
+    /// screen's possible risk goes ahead of routine requests too).
+    /// </summary>
+    public async Task<List<SupportRequest>> RequestsAsync(IReadOnlyCollection<SupportRequestRecord> records, CancellationToken ct)
     {
-        var requesters = records.Select(r => r.PersonId).Distinct().ToList();
-        var departments = await db.People.Where(p => requesters.Contains(p.Id))
+        var ids = records.Select(r => r.Id).ToList();
+        var people = records.Select(r => r.PersonId).Distinct().ToList();
+        var departments = await db.People.Where(p => people.Contains(p.Id))
             .Select(p => new { p.Id, p.DepartmentId })
             .ToDictionaryAsync(p => p.Id, p => p.DepartmentId, ct);
-        return [.. records.Select(r => ToMatching(r, departments.GetValueOrDefault(r.PersonId)))];
+        var blocks = (await db.Set<SupporterBlock>().Where(b => people.Contains(b.RequesterId))
+            .Select(b => new { b.RequesterId, b.BlockedPersonId }).ToListAsync(ct))
+            .ToLookup(b => b.RequesterId, b => b.BlockedPersonId);
+        var excluded = (await db.Set<SupportOffer>()
+            .Where(o => ids.Contains(o.RequestId) && (o.Outcome == OfferOutcome.Declined || o.Outcome == OfferOutcome.Expired || o.Outcome == OfferOutcome.Reassigned))
+            .Select(o => new { o.RequestId, o.SupporterId }).ToListAsync(ct))
+            .ToLookup(o => o.RequestId, o => o.SupporterId);
+        return [.. records.Select(r => new SupportRequest
+        {
+            Id = r.Id,
+            RequesterId = r.PersonId,
+            DepartmentId = departments.GetValueOrDefault(r.PersonId),
+            Urgency = r.Priority >= QueuePriority.Raised ? Urgency.Urgent : Urgency.Normal,
+            Language = r.Language,
+            WantsOutsideDepartment = r.OutsideDepartment,
+            WantedTags = r.TagList,
+            SourcesOfHarm = r.NamedPeopleIds,
+            BlockedSupporters = [.. blocks[r.PersonId].Concat(excluded[r.Id]).Distinct()],
+        })];
     }
-
-    /// <summary>
-    /// One stored request as the engine sees it. Urgent and raised requests both count as urgent (the engine has
-    /// two levels; the safety screen's possible risk goes ahead of routine requests too).
-    /// </summary>
-    public static SupportRequest ToMatching(SupportRequestRecord record, Guid? departmentId) => new()
-    {
-        Id = record.Id,
-        RequesterId = record.PersonId,
-        DepartmentId = departmentId,
-        Urgency = record.Priority >= QueuePriority.Raised ? Urgency.Urgent : Urgency.Normal,
-        Language = record.Language,
-        WantsOutsideDepartment = record.OutsideDepartment,
-        WantedTags = record.TagList,
-        SourcesOfHarm = record.NamedPeopleIds,
-    };
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Resources;
 using Upstander.Platform.Web;
 
@@ -10,7 +11,7 @@ namespace Upstander.Features.PeerSupport.Requests;
 /// One of the signed-in person's own requests: crisis resources and immediate options first when the
 /// safety screen showed risk, then where it stands, and withdrawal (with confirmation). Anyone else's: 404.
 /// </summary>
-public sealed class RequestModel(SupportRequests requests, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class RequestModel(SupportRequests requests, SupportOffers offers, IStringLocalizer<SharedResource> t) : PageModel
 {
     public SupportRequestRecord Record { get; private set; } = null!;
     public IReadOnlyList<SupportResource> Crisis { get; private set; } = [];
@@ -20,9 +21,11 @@ public sealed class RequestModel(SupportRequests requests, IStringLocalizer<Shar
 
     [BindProperty] public bool Confirm { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, bool sent, CancellationToken ct)
+    public bool Blocked { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, bool sent, bool chosen, bool blocked, CancellationToken ct)
     {
-        Sent = sent;
+        (Sent, Chosen, Blocked) = (sent, chosen, blocked);
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
@@ -32,7 +35,7 @@ public sealed class RequestModel(SupportRequests requests, IStringLocalizer<Shar
         {
             return NotFound();
         }
-        if (Record.Status != RequestStatus.Waiting)
+        if (Record.Status is not (RequestStatus.Waiting or RequestStatus.Offered))
         {
             ModelState.AddModelError(nameof(Confirm), t["This request can no longer be withdrawn."]);
         }
@@ -44,8 +47,58 @@ public sealed class RequestModel(SupportRequests requests, IStringLocalizer<Shar
         {
             return Page();
         }
+        var wasOffered = Record.Status == RequestStatus.Offered;
         await requests.WithdrawAsync(Record, ct);
+        if (wasOffered)
+        {
+            await offers.RunAsync(ct);
+        }
         return Redirect($"/support/requests/{id}");
+    }
+
+    // ---- Matching (the section in _Matching.cshtml) ----
+
+    /// <summary>Where the request stands with matching: suggestions, the offer's deadline or why this supporter.</summary>
+    public RequesterMatching? Matching { get; private set; }
+
+    public bool Chosen { get; private set; }
+
+    /// <summary>The requester chooses one of the suggestions; the hard rules are checked again before it is offered.</summary>
+    public async Task<IActionResult> OnPostChooseAsync(Guid id, string? token, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        switch (await offers.ChooseAsync(Record, token, ct))
+        {
+            case ChooseResult.Offered:
+                return Redirect($"/support/requests/{id}?chosen=true");
+            case ChooseResult.NoLongerPossible:
+                ModelState.AddModelError("token", t["That supporter can no longer take your request. Here are fresh suggestions."]);
+                break;
+            default:
+                ModelState.AddModelError("token", t["Choose one of the suggestions shown."]);
+                break;
+        }
+        await LoadAsync(id, ct);
+        return Page();
+    }
+
+    /// <summary>"Don't match me with this supporter again": blocks the supporter who took this request on.</summary>
+    public async Task<IActionResult> OnPostBlockSupporterAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        if (!Confirm || !Matching!.CanBlockSupporter)
+        {
+            ModelState.AddModelError(nameof(Confirm), t["Tick the box to confirm that you never want to be matched with this supporter again."]);
+            return Page();
+        }
+        await offers.BlockSupporterOfAsync(Record, ct);
+        return Redirect($"/support/requests/{id}?blocked=true");
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
@@ -57,6 +110,7 @@ public sealed class RequestModel(SupportRequests requests, IStringLocalizer<Shar
         Record = record;
         Details = requests.OwnDetails(record);
         Named = await requests.PeopleAsync(record.NamedPeopleIds, ct);
+        Matching = await offers.ForRequesterAsync(record, ct);
         if (record.RiskShown && record.Status == RequestStatus.Waiting)
         {
             Crisis = await requests.CrisisResourcesAsync(ct);

@@ -161,11 +161,18 @@ public sealed partial class SupportRequests(
             ? null
             : protector.Open(record.DetailsSealed, SupportRequestRecord.DetailsPurpose, record.Id);
 
+    /// <summary>Withdraws a waiting or offered request; an offered one's pending offer ends as withdrawn.</summary>
     public async Task WithdrawAsync(SupportRequestRecord record, CancellationToken ct)
     {
-        if (record.Status != RequestStatus.Waiting)
+        if (record.Status is not (RequestStatus.Waiting or RequestStatus.Offered))
         {
-            throw new InvalidOperationException("Only a waiting request can be withdrawn.");
+            throw new InvalidOperationException("Only a waiting or offered request can be withdrawn.");
+        }
+        if (record.Status == RequestStatus.Offered
+            && await db.Set<Offers.SupportOffer>().SingleOrDefaultAsync(o => o.RequestId == record.Id && o.Outcome == Offers.OfferOutcome.Pending, ct) is { } pending)
+        {
+            pending.Withdraw(clock.GetUtcNow());
+            audit.Record(Offers.OfferAudit.Withdrawn, Offers.OfferAudit.TargetOffer, pending.Id);
         }
         record.Withdraw(clock.GetUtcNow());
         audit.Record(RequestAudit.Withdrawn, RequestAudit.Target, record.Id);

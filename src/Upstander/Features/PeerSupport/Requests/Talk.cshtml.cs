@@ -10,7 +10,7 @@ namespace Upstander.Features.PeerSupport.Requests;
 /// The "talk to someone" form: one page that works without JavaScript. The safety screen runs on submit;
 /// the next page shows crisis resources first when it found any sign of risk. Everyone signed in.
 /// </summary>
-public sealed class TalkModel(SupportRequests requests, SafetyScreen screen, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class TalkModel(SupportRequests requests, Offers.SupportOffers offers, SafetyScreen screen, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty] public string? Topic { get; set; }
     [BindProperty] public string? Timing { get; set; }
@@ -48,6 +48,7 @@ public sealed class TalkModel(SupportRequests requests, SafetyScreen screen, ISt
             return Page();
         }
         var record = await requests.MakeAsync(request, ct);
+        await offers.RunAsync(ct);
         return Redirect($"/support/requests/{record.Id}?sent=true");
     }
 

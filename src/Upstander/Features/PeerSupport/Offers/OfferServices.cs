@@ -1,0 +1,66 @@
+using Upstander.Platform.Security;
+using Upstander.Platform.Tenancy;
+
+namespace Upstander.Features.PeerSupport.Offers;
+
+public static class SupportOfferServices
+{
+    public static IServiceCollection AddSupportOffers(this IServiceCollection services)
+    {
+        services.AddSingleton<MatchingLocks>();
+        services.AddScoped<SupportOffers>();
+        services.AddHostedService<MatchingRunner>();
+        return services;
+    }
+}
+
+/// <summary>
+/// Every minute, for each organisation with a waiting request or a pending offer: expires overdue offers and
+/// runs the matching queue (see <see cref="SupportOffers.RunAsync"/>), acting as the system in that organisation.
+/// </summary>
+public sealed class MatchingRunner(IServiceScopeFactory scopes, TimeProvider clock, ILogger<MatchingRunner> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>One pass over every organisation that has something to match; one failing organisation does not stop the others.</summary>
+    public async Task RunOnceAsync(CancellationToken ct)
+    {
+        List<Guid> organisations;
+        using (var scope = scopes.CreateScope())
+        {
+            scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAsSystem();
+            organisations = await scope.ServiceProvider.GetRequiredService<SupportOffers>().OrganisationsToRunAsync(ct);
+        }
+        foreach (var organisationId in organisations)
+        {
+            try
+            {
+                using var scope = scopes.CreateScope();
+                scope.ServiceProvider.GetRequiredService<OrganisationScope>().Enter(organisationId);
+                scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAsSystem();
+                await scope.ServiceProvider.GetRequiredService<SupportOffers>().RunAsync(ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The exception's type only: database messages can quote values.
+                logger.LogError("Matching for organisation {OrganisationId} failed with {ExceptionType}.", organisationId, ex.GetType().Name);
+            }
+        }
+    }
+}

@@ -1,0 +1,516 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.PeerSupport.Matching;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.PeerSupport.Safety;
+using Upstander.Features.People;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Protection;
+using Upstander.Platform.Security;
+
+namespace Upstander.Features.PeerSupport.Offers;
+
+public static class OfferAudit
+{
+    public const string SettingsChanged = "peer-support.matching-settings-changed";
+    public const string Offered = "peer-support.offer-made";
+    public const string Accepted = "peer-support.offer-accepted";
+    public const string Declined = "peer-support.offer-declined";
+    public const string Expired = "peer-support.offer-expired";
+    public const string Withdrawn = "peer-support.offer-withdrawn";
+    public const string Reassigned = "peer-support.request-reassigned";
+    public const string ReturnedToQueue = "peer-support.request-returned";
+    public const string Blocked = "peer-support.supporter-blocked";
+    public const string Unblocked = "peer-support.supporter-unblocked";
+    public const string TargetOffer = "support-offer";
+    public const string TargetSettings = "matching-settings";
+    public const string TargetBlock = "supporter-block";
+}
+
+/// <summary>
+/// One lock per organisation, held by everything that offers a request or frees a supporter's slot, so two
+/// offers made at once never take a supporter beyond their cap: each reads the caseloads after the other saved.
+/// </summary>
+public sealed class MatchingLocks
+{
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _locks = new();
+
+    public async Task<IDisposable> EnterAsync(Guid organisationId, CancellationToken ct)
+    {
+        var gate = _locks.GetOrAdd(organisationId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        return new Release(gate);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
+}
+
+/// <summary>A suggestion as the requester sees it: an opaque token (never the supporter's id) and the plain words.</summary>
+public sealed record RequesterSuggestion(string Token, string Text);
+
+/// <summary>Where a request stands for its requester, in plain words, and what they may do.</summary>
+public sealed record RequesterMatching(
+    bool Chooses,
+    IReadOnlyList<RequesterSuggestion> Suggestions,
+    string? UnmatchedText,
+    DateTimeOffset? AnswerBy,
+    string? WhyThisSupporter,
+    bool CanBlockSupporter);
+
+/// <summary>A pending offer as the supporter sees it before accepting: never the requester's own words.</summary>
+public sealed record SupporterOfferView(
+    Guid OfferId, string Topic, string Timing, string Channel, string? Language, QueuePriority Priority, string Who, bool NameShown, DateTimeOffset AnswerBy);
+
+/// <summary>An eligible supporter the coordinator may move a request to, with the engine's explanation.</summary>
+public sealed record ReassignOption(Guid SupporterId, string Name, string Summary);
+
+/// <summary>The reassign page: the request (never its words), the current match and up to three alternatives.</summary>
+public sealed record ReassignView(
+    SupportRequestRecord Request, string Who, bool NameShown, string? CurrentSupporter, string? CurrentSummary,
+    IReadOnlyList<ReassignOption> Options, string? NoneText);
+
+/// <summary>An open match for the coordinators' list: who asked (name only if allowed), the supporter, where it stands.</summary>
+public sealed record OpenMatchRow(Guid RequestId, QueuePriority Priority, RequestStatus Status, string Who, bool NameShown, string Supporter);
+
+public enum ChooseResult
+{
+    Offered,
+    Invalid,
+    NoLongerPossible,
+}
+
+/// <summary>
+/// The matching lifecycle of the current organisation: the coordinator's settings, offering requests to
+/// supporters (the requester's choice, the automatic runner, a coordinator's reassignment), accepting,
+/// declining and expiry, and the requester's blocks. Scoped.
+/// </summary>
+public sealed class SupportOffers(
+    AppDbContext db, TimeProvider clock, AuditLog audit, CurrentActor actor, FieldProtector protector,
+    MatchingPoolSource pools, MatchingLocks locks)
+{
+    public const string SuggestionPurpose = "peer-support.suggestion";
+
+    private Guid OrganisationId => db.CurrentOrganisationId!.Value;
+
+    // ---- Settings ----
+
+    public async Task<MatchingSettings> SettingsAsync(CancellationToken ct) =>
+        await db.Set<MatchingSettings>().SingleOrDefaultAsync(ct) ?? MatchingSettings.Defaults(OrganisationId);
+
+    /// <summary>Saves the coordinator's settings (already validated), audited; automatic mode runs the queue at once.</summary>
+    public async Task SaveSettingsAsync(MatchingOptions options, int offerHours, int urgentOfferHours, CancellationToken ct)
+    {
+        var settings = await db.Set<MatchingSettings>().SingleOrDefaultAsync(ct);
+        if (settings is null)
+        {
+            settings = MatchingSettings.Defaults(OrganisationId);
+            db.Add(settings);
+        }
+        settings.Apply(options, offerHours, urgentOfferHours, clock.GetUtcNow());
+        audit.Record(OfferAudit.SettingsChanged, OfferAudit.TargetSettings, OrganisationId, detail: string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"mode={options.Mode};weights={options.OutsideDepartmentWeight}/{options.SharedExperienceWeight}/{options.LoadBalanceWeight}/{options.FeedbackWeight};hours={offerHours}/{urgentOfferHours}"));
+        await db.SaveChangesAsync(ct);
+        await RunAsync(ct);
+    }
+
+    // ---- The runner ----
+
+    /// <summary>
+    /// Expires overdue offers, then assigns the waiting queue optimally (<see cref="SupportMatcher.AssignQueue"/>)
+    /// and offers each matched request to its supporter: the whole queue in automatic mode, the raised and
+    /// urgent requests only when requesters choose. Serialised per organisation. Returns the offers made.
+    /// </summary>
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        using var _ = await locks.EnterAsync(OrganisationId, ct);
+        return await RunLockedAsync(ct);
+    }
+
+    private async Task<int> RunLockedAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var due = await db.Set<SupportOffer>().Where(o => o.Outcome == OfferOutcome.Pending && o.AnswerBy <= now).ToListAsync(ct);
+        foreach (var offer in due)
+        {
+            offer.Expire(now);
+            await ReturnIfHeldAsync(offer.RequestId, offer.SupporterId, ct);
+            audit.Record(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id);
+        }
+        if (due.Count > 0)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
+        var settings = await SettingsAsync(ct);
+        var waiting = db.Set<SupportRequestRecord>().Where(r => r.Status == RequestStatus.Waiting);
+        if (settings.Mode == MatchingMode.RequesterChooses)
+        {
+            waiting = waiting.Where(r => r.Priority != QueuePriority.Routine);
+        }
+        var queue = await waiting.OrderByDescending(r => r.Priority).ThenBy(r => r.CreatedAt).ToListAsync(ct);
+        if (queue.Count == 0)
+        {
+            return 0;
+        }
+        var pool = await pools.PoolAsync(ct);
+        var assignment = new SupportMatcher(settings.Options).AssignQueue(await pools.RequestsAsync(queue, ct), pool);
+        var offered = 0;
+        foreach (var outcome in assignment.Outcomes)
+        {
+            if (outcome.SupporterId is { } supporterId)
+            {
+                MakeOffer(queue.Single(r => r.Id == outcome.RequestId), supporterId, OfferHow.Automatic, outcome.Match, settings, now);
+                offered++;
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        return offered;
+    }
+
+    /// <summary>Organisations with something for the runner: a waiting request or a pending offer.</summary>
+    public Task<List<Guid>> OrganisationsToRunAsync(CancellationToken ct) =>
+        db.Set<SupportRequestRecord>().IgnoreQueryFilters()
+            .Where(r => r.Status == RequestStatus.Waiting || r.Status == RequestStatus.Offered)
+            .Select(r => r.OrganisationId).Distinct().ToListAsync(ct);
+
+    // ---- The requester ----
+
+    /// <summary>Where the requester's request stands: suggestions to choose from, the offer's deadline, or why this supporter.</summary>
+    public async Task<RequesterMatching> ForRequesterAsync(SupportRequestRecord request, CancellationToken ct)
+    {
+        var canBlock = await LastSupporterAsync(request.Id, ct) is not null;
+        switch (request.Status)
+        {
+            case RequestStatus.Waiting:
+                var settings = await SettingsAsync(ct);
+                var chooses = Chooses(settings, request);
+                var result = new SupportMatcher(settings.Options).Suggest((await pools.RequestsAsync([request], ct))[0], await pools.PoolAsync(ct));
+                return new RequesterMatching(chooses,
+                    chooses ? [.. result.Suggestions.Select(s => new RequesterSuggestion(protector.Seal(s.SupporterId.ToString("N"), SuggestionPurpose, request.Id), s.Explanation.ForRequester.Text))] : [],
+                    result.None?.RequesterText, null, null, canBlock);
+            case RequestStatus.Offered:
+                var pending = await db.Set<SupportOffer>().Where(o => o.RequestId == request.Id && o.Outcome == OfferOutcome.Pending).FirstOrDefaultAsync(ct);
+                return new RequesterMatching(false, [], null, pending?.AnswerBy, null, canBlock);
+            case RequestStatus.Active or RequestStatus.Closed:
+                var accepted = await db.Set<SupportOffer>().Where(o => o.RequestId == request.Id && o.Outcome == OfferOutcome.Accepted)
+                    .OrderByDescending(o => o.OfferedAt).FirstOrDefaultAsync(ct);
+                return new RequesterMatching(false, [], null, null, accepted?.RequesterText, canBlock);
+            default:
+                return new RequesterMatching(false, [], null, null, null, canBlock);
+        }
+    }
+
+    /// <summary>
+    /// The requester chose a suggestion: the hard rules are checked again now (a supporter may have filled up,
+    /// paused or been blocked since) and, if they hold, the request is offered to that supporter.
+    /// </summary>
+    public async Task<ChooseResult> ChooseAsync(SupportRequestRecord request, string? token, CancellationToken ct)
+    {
+        if (OpenToken(token, request.Id) is not { } supporterId)
+        {
+            return ChooseResult.Invalid;
+        }
+        using var _ = await locks.EnterAsync(OrganisationId, ct);
+        await db.Entry(request).ReloadAsync(ct);
+        var settings = await SettingsAsync(ct);
+        if (request.Status != RequestStatus.Waiting || !Chooses(settings, request))
+        {
+            return ChooseResult.Invalid;
+        }
+        var match = await CheckAsync(request, supporterId, settings, [], ct);
+        if (match is null)
+        {
+            return ChooseResult.NoLongerPossible;
+        }
+        MakeOffer(request, supporterId, OfferHow.RequesterChose, match, settings, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return ChooseResult.Offered;
+    }
+
+    /// <summary>Blocks the supporter who last took this request on ("don't match me with this supporter again").</summary>
+    public async Task<bool> BlockSupporterOfAsync(SupportRequestRecord request, CancellationToken ct) =>
+        await LastSupporterAsync(request.Id, ct) is { } supporterId && await BlockAsync(supporterId, ct);
+
+    private Task<Guid?> LastSupporterAsync(Guid requestId, CancellationToken ct) =>
+        db.Set<SupportOffer>().Where(o => o.RequestId == requestId && o.WasAccepted)
+            .OrderByDescending(o => o.OfferedAt).Select(o => (Guid?)o.SupporterId).FirstOrDefaultAsync(ct);
+
+    // ---- Blocks ----
+
+    public async Task<IReadOnlyList<NamedPerson>> BlockedAsync(CancellationToken ct)
+    {
+        var ids = await db.Set<SupporterBlock>().Where(b => b.RequesterId == actor.PersonId).Select(b => b.BlockedPersonId).ToListAsync(ct);
+        return ids.Count == 0 ? [] : await db.People.Where(p => ids.Contains(p.Id)).OrderBy(p => p.Name).Select(p => new NamedPerson(p.Id, p.Name, p.Team)).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The signed-in person never wants <paramref name="personId"/> as a supporter. False when that is not
+    /// someone else in the directory. Any request of theirs that person holds goes back to the queue.
+    /// </summary>
+    public async Task<bool> BlockAsync(Guid personId, CancellationToken ct)
+    {
+        var me = actor.PersonId!.Value;
+        if (personId == me || !await db.People.AnyAsync(p => p.Id == personId, ct))
+        {
+            return false;
+        }
+        using var _ = await locks.EnterAsync(OrganisationId, ct);
+        if (!await db.Set<SupporterBlock>().AnyAsync(b => b.RequesterId == me && b.BlockedPersonId == personId, ct))
+        {
+            if (await db.Set<SupporterBlock>().CountAsync(b => b.RequesterId == me, ct) >= SupporterBlock.MaxPerPerson)
+            {
+                return false;
+            }
+            var block = SupporterBlock.Make(OrganisationId, me, personId, clock.GetUtcNow());
+            db.Add(block);
+            audit.Record(OfferAudit.Blocked, OfferAudit.TargetBlock, block.Id);
+        }
+        var now = clock.GetUtcNow();
+        var held = await db.Set<SupportRequestRecord>()
+            .Where(r => r.PersonId == me && r.SupporterId == personId && (r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active))
+            .ToListAsync(ct);
+        foreach (var request in held)
+        {
+            if (request.Status == RequestStatus.Offered
+                && await db.Set<SupportOffer>().SingleOrDefaultAsync(o => o.RequestId == request.Id && o.Outcome == OfferOutcome.Pending, ct) is { } pending)
+            {
+                pending.Withdraw(now);
+            }
+            request.ReturnToQueue();
+            audit.Record(OfferAudit.ReturnedToQueue, RequestAudit.Target, request.Id, detail: "reason=blocked");
+        }
+        await db.SaveChangesAsync(ct);
+        await RunLockedAsync(ct);
+        return true;
+    }
+
+    /// <summary>Takes someone off the signed-in person's list; false when they were not on it.</summary>
+    public async Task<bool> UnblockAsync(Guid personId, CancellationToken ct)
+    {
+        if (await db.Set<SupporterBlock>().SingleOrDefaultAsync(b => b.RequesterId == actor.PersonId && b.BlockedPersonId == personId, ct) is not { } block)
+        {
+            return false;
+        }
+        db.Remove(block);
+        audit.Record(OfferAudit.Unblocked, OfferAudit.TargetBlock, block.Id);
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    // ---- The supporter ----
+
+    /// <summary>The signed-in supporter's pending offers, soonest deadline first, with only what they may see before accepting.</summary>
+    public async Task<IReadOnlyList<SupporterOfferView>> PendingForSupporterAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var rows = await (from o in db.Set<SupportOffer>()
+                          join r in db.Set<SupportRequestRecord>() on o.RequestId equals r.Id
+                          where o.SupporterId == actor.PersonId && o.Outcome == OfferOutcome.Pending && o.AnswerBy > now
+                          orderby o.AnswerBy
+                          select new { o.Id, r.Topic, r.Timing, r.Channel, r.Language, r.Priority, r.ShowName, r.Pseudonym, r.PersonId, o.AnswerBy })
+                         .ToListAsync(ct);
+        var named = rows.Where(r => r.ShowName).Select(r => r.PersonId).Distinct().ToList();
+        var names = await db.People.Where(p => named.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        return [.. rows.Select(r =>
+        {
+            var name = r.ShowName ? names.GetValueOrDefault(r.PersonId) : null;
+            return new SupporterOfferView(r.Id, r.Topic, r.Timing, r.Channel, r.Language, r.Priority, name ?? r.Pseudonym, name is not null, r.AnswerBy);
+        })];
+    }
+
+    /// <summary>Accepts the signed-in supporter's own open offer; null when there is no such offer (the page answers 404). Returns the request id.</summary>
+    public async Task<Guid?> AcceptAsync(Guid offerId, CancellationToken ct)
+    {
+        using var _ = await locks.EnterAsync(OrganisationId, ct);
+        if (await OwnOpenAsync(offerId, ct) is not var (offer, request))
+        {
+            return null;
+        }
+        var now = clock.GetUtcNow();
+        offer.Accept(now);
+        request.Accept(now);
+        audit.Record(OfferAudit.Accepted, OfferAudit.TargetOffer, offer.Id);
+        await db.SaveChangesAsync(ct);
+        return request.Id;
+    }
+
+    /// <summary>Declines the signed-in supporter's own open offer (reason: a key or none); the request is matched again without them.</summary>
+    public async Task<bool> DeclineAsync(Guid offerId, string? reason, CancellationToken ct)
+    {
+        if (reason is not null && !DeclineReasons.IsKnown(reason))
+        {
+            throw new ArgumentException($"\"{reason}\" is not a reason to decline.", nameof(reason));
+        }
+        using var _ = await locks.EnterAsync(OrganisationId, ct);
+        if (await OwnOpenAsync(offerId, ct) is not var (offer, request))
+        {
+            return false;
+        }
+        offer.Decline(reason, clock.GetUtcNow());
+        request.ReturnToQueue();
+        audit.Record(OfferAudit.Declined, OfferAudit.TargetOffer, offer.Id, detail: "reason=" + (reason ?? "none"));
+        await db.SaveChangesAsync(ct);
+        await RunLockedAsync(ct);
+        return true;
+    }
+
+    private async Task<(SupportOffer, SupportRequestRecord)?> OwnOpenAsync(Guid offerId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var offer = await db.Set<SupportOffer>().SingleOrDefaultAsync(o => o.Id == offerId && o.SupporterId == actor.PersonId && o.Outcome == OfferOutcome.Pending && o.AnswerBy > now, ct);
+        if (offer is null)
+        {
+            return null;
+        }
+        var request = await db.Set<SupportRequestRecord>().SingleAsync(r => r.Id == offer.RequestId, ct);
+        return request.Status == RequestStatus.Offered && request.SupporterId == offer.SupporterId ? (offer, request) : null;
+    }
+
+    // ---- Coordinators ----
+
+    /// <summary>Offered and active requests, for the coordinators' matching page: never the words, the name only if allowed.</summary>
+    public async Task<IReadOnlyList<OpenMatchRow>> OpenMatchesAsync(CancellationToken ct)
+    {
+        var rows = await db.Set<SupportRequestRecord>()
+            .Where(r => r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active)
+            .OrderByDescending(r => r.Priority).ThenBy(r => r.CreatedAt)
+            .Select(r => new { r.Id, r.Priority, r.Status, r.ShowName, r.Pseudonym, r.PersonId, r.SupporterId })
+            .Take(500).ToListAsync(ct);
+        var people = rows.Where(r => r.ShowName).Select(r => r.PersonId).Concat(rows.Select(r => r.SupporterId!.Value)).Distinct().ToList();
+        var names = await db.People.Where(p => people.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        return [.. rows.Select(r =>
+        {
+            var name = r.ShowName ? names.GetValueOrDefault(r.PersonId) : null;
+            return new OpenMatchRow(r.Id, r.Priority, r.Status, name ?? r.Pseudonym, name is not null, names.GetValueOrDefault(r.SupporterId!.Value) ?? "");
+        })];
+    }
+
+    /// <summary>The reassign page's content; null when the request does not exist in this organisation.</summary>
+    public async Task<ReassignView?> ReassignViewAsync(Guid requestId, CancellationToken ct)
+    {
+        if (await db.Set<SupportRequestRecord>().SingleOrDefaultAsync(r => r.Id == requestId, ct) is not { } request)
+        {
+            return null;
+        }
+        var who = request.ShowName ? await db.People.Where(p => p.Id == request.PersonId).Select(p => p.Name).FirstOrDefaultAsync(ct) : null;
+        if (request.Status is not (RequestStatus.Offered or RequestStatus.Active) || request.SupporterId is not { } current)
+        {
+            return new ReassignView(request, who ?? request.Pseudonym, who is not null, null, null, [], null);
+        }
+        var currentName = await db.People.Where(p => p.Id == current).Select(p => p.Name).FirstOrDefaultAsync(ct);
+        var currentOffer = await db.Set<SupportOffer>()
+            .Where(o => o.RequestId == request.Id && o.SupporterId == current && (o.Outcome == OfferOutcome.Pending || o.Outcome == OfferOutcome.Accepted))
+            .OrderByDescending(o => o.OfferedAt).FirstOrDefaultAsync(ct);
+        var settings = await SettingsAsync(ct);
+        var engineRequest = (await pools.RequestsAsync([request], ct))[0];
+        engineRequest = engineRequest with { BlockedSupporters = [.. engineRequest.BlockedSupporters.Append(current).Distinct()] };
+        var pool = await pools.PoolAsync(ct);
+        var result = new SupportMatcher(settings.Options).Suggest(engineRequest, pool);
+        return new ReassignView(request, who ?? request.Pseudonym, who is not null, currentName, currentOffer?.CoordinatorSummary,
+            [.. result.Suggestions.Select(s => new ReassignOption(s.SupporterId, pool.Supporters.First(p => p.PersonId == s.SupporterId).Name ?? "", s.Explanation.CoordinatorSummary))],
+            result.None?.CoordinatorSummary);
+    }
+
+    /// <summary>
+    /// A coordinator moves an offered or active request to another eligible supporter: the old supporter's offer
+    /// ends as reassigned, the request returns to the queue and is offered to the new one (how = coordinator).
+    /// False when the request cannot be reassigned or the supporter is not eligible (hard rules checked now).
+    /// </summary>
+    public async Task<bool> ReassignAsync(Guid requestId, Guid supporterId, CancellationToken ct)
+    {
+        using var _ = await locks.EnterAsync(OrganisationId, ct);
+        if (await db.Set<SupportRequestRecord>().SingleOrDefaultAsync(r => r.Id == requestId, ct) is not { } request
+            || request.Status is not (RequestStatus.Offered or RequestStatus.Active) || request.SupporterId is not { } current || current == supporterId)
+        {
+            return false;
+        }
+        var settings = await SettingsAsync(ct);
+        var match = await CheckAsync(request, supporterId, settings, [current], ct);
+        if (match is null)
+        {
+            return false;
+        }
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        foreach (var old in await db.Set<SupportOffer>().Where(o => o.RequestId == request.Id && o.SupporterId == current
+            && (o.Outcome == OfferOutcome.Pending || o.Outcome == OfferOutcome.Accepted)).ToListAsync(ct))
+        {
+            old.Reassign(now);
+        }
+        var was = request.Status;
+        request.ReturnToQueue();
+        audit.Record(OfferAudit.Reassigned, RequestAudit.Target, request.Id, detail: "was=" + was);
+        await db.SaveChangesAsync(ct);
+        MakeOffer(request, supporterId, OfferHow.Coordinator, match, settings, now);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    // ---- Shared ----
+
+    /// <summary>Routine requests wait for the requester's choice in that mode; raised and urgent ones never do.</summary>
+    private static bool Chooses(MatchingSettings settings, SupportRequestRecord request) =>
+        settings.Mode == MatchingMode.RequesterChooses && request.Priority == QueuePriority.Routine;
+
+    /// <summary>The supporter's explanation if every hard rule holds for them and this request right now; otherwise null.</summary>
+    private async Task<MatchExplanation?> CheckAsync(SupportRequestRecord request, Guid supporterId, MatchingSettings settings, IReadOnlyCollection<Guid> alsoExcluded, CancellationToken ct)
+    {
+        var pool = await pools.PoolAsync(ct);
+        if (pool.Supporters.FirstOrDefault(p => p.PersonId == supporterId) is not { } profile)
+        {
+            return null;
+        }
+        var engineRequest = (await pools.RequestsAsync([request], ct))[0];
+        engineRequest = engineRequest with { BlockedSupporters = [.. engineRequest.BlockedSupporters.Concat(alsoExcluded).Distinct()] };
+        var result = new SupportMatcher(settings.Options).Suggest(engineRequest, pool with { Supporters = [profile] });
+        return result.Suggestions.SingleOrDefault(s => s.SupporterId == supporterId)?.Explanation;
+    }
+
+    private void MakeOffer(SupportRequestRecord request, Guid supporterId, string how, MatchExplanation? match, MatchingSettings settings, DateTimeOffset now)
+    {
+        request.Offer(supporterId);
+        var offer = SupportOffer.Make(request, supporterId, how, match, now, settings.AnswerTime(request.Priority != QueuePriority.Routine));
+        db.Add(offer);
+        audit.Record(OfferAudit.Offered, OfferAudit.TargetOffer, offer.Id, detail: $"how={how};priority={request.Priority}");
+    }
+
+    private async Task ReturnIfHeldAsync(Guid requestId, Guid supporterId, CancellationToken ct)
+    {
+        var request = await db.Set<SupportRequestRecord>().SingleAsync(r => r.Id == requestId, ct);
+        if (request.Status == RequestStatus.Offered && request.SupporterId == supporterId)
+        {
+            request.ReturnToQueue();
+        }
+    }
+
+    private Guid? OpenToken(string? token, Guid requestId)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 500)
+        {
+            return null;
+        }
+        try
+        {
+            return Guid.TryParseExact(protector.Open(token, SuggestionPurpose, requestId), "N", out var id) ? id : null;
+        }
+        catch (Exception e) when (e is CryptographicException or KeyNotFoundException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,319 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.PeerSupport.Matching;
+using Upstander.Features.PeerSupport.Offers;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.Training.TrainingPages;
+
+namespace Upstander.Tests.Features.PeerSupport.Offers;
+
+/// <summary>The matching lifecycle through the real pages: settings, offers, accept, decline, expiry, the requester's choice, blocks and reassignment.</summary>
+public sealed class SupportOfferTests
+{
+    private const string Words = "My manager reads my private messages aloud";
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task An_offer_is_accepted_or_declined_only_by_its_supporter_and_a_decline_or_expiry_rematches_without_them(Engine engine)
+    {
+        await using var w = await OfferWorld.StartAsync(engine);
+        var a = await w.SupporterAsync("Ada Supporter");
+        var b = await w.SupporterAsync("Ben Supporter");
+        await w.SetModeAsync("Automatic");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form(details: Words));
+
+        var first = await w.PendingAsync(id);
+        first.How.ShouldBe(OfferHow.Automatic);
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Offered);
+        var (holder, other) = first.SupporterId == a.PersonId ? (a, b) : (b, a);
+        var holderClient = await w.Factory.SignInAsync(holder);
+        var otherClient = await w.Factory.SignInAsync(other);
+        var offersPage = await PageAsync(holderClient, "/supporter/offers");
+        offersPage.ShouldContain(first.Id.ToString());
+        offersPage.ShouldContain("(made-up name)");
+        offersPage.ShouldNotContain(Words);
+        (await PageAsync(otherClient, "/supporter/offers")).ShouldNotContain(first.Id.ToString());
+        (await PostAsync(otherClient, "/supporter/offers?handler=Accept", ("OfferId", first.Id.ToString()))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await PostAsync(otherClient, "/supporter/offers?handler=Decline", ("OfferId", first.Id.ToString()))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await PostAsync(holderClient, "/supporter/offers?handler=Decline", ("OfferId", first.Id.ToString()), ("Reason", "because I said so"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await w.PendingAsync(id)).Id.ShouldBe(first.Id);
+        (await PageAsync(requester, $"/support/requests/{id}")).ShouldContain("We have asked a supporter; they have until");
+
+        // Declined: offered to the other supporter, never to the one who declined.
+        Location(await PostAsync(holderClient, "/supporter/offers?handler=Decline", ("OfferId", first.Id.ToString()), ("Reason", "no-capacity"))).ShouldBe("/supporter/offers?declined=true");
+        var second = await w.PendingAsync(id);
+        second.SupporterId.ShouldBe(other.PersonId);
+
+        // The other lets it expire: nobody is left who has not declined or let it lapse, so it waits.
+        w.Factory.Clock.Advance(TimeSpan.FromHours(MatchingSettings.DefaultOfferHours + 1));
+        await w.RunAsync();
+        (await w.OffersAsync(id)).Select(o => (o.SupporterId, o.Outcome)).ShouldBe([(holder.PersonId, OfferOutcome.Declined), (other.PersonId, OfferOutcome.Expired)]);
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Waiting);
+
+        // A new supporter is matched; they accept and the conversation opens.
+        var c = await w.SupporterAsync("Cleo Supporter");
+        (await w.RunAsync()).ShouldBe(1);
+        var third = await w.PendingAsync(id);
+        third.SupporterId.ShouldBe(c.PersonId);
+        var cClient = await w.Factory.SignInAsync(c);
+        Location(await PostAsync(cClient, "/supporter/offers?handler=Accept", ("OfferId", third.Id.ToString()))).ShouldBe($"/support/conversations/{id}");
+        var active = await w.RequestAsync(id);
+        (active.Status, active.SupporterId).ShouldBe((RequestStatus.Active, c.PersonId));
+        active.FirstAcceptedAt.ShouldNotBeNull();
+        (await PostAsync(cClient, "/supporter/offers?handler=Accept", ("OfferId", third.Id.ToString()))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var requesterPage = await PageAsync(requester, $"/support/requests/{id}");
+        requesterPage.ShouldContain("Why this supporter:");
+        requesterPage.ShouldContain(third.RequesterText);
+        requesterPage.ShouldNotContain("Cleo");
+
+        (await w.AuditCountAsync(OfferAudit.Offered)).ShouldBe(3);
+        (await w.AuditCountAsync(OfferAudit.Declined)).ShouldBe(1);
+        (await w.AuditCountAsync(OfferAudit.Expired)).ShouldBe(1);
+        (await w.AuditCountAsync(OfferAudit.Accepted)).ShouldBe(1);
+        var details = await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents.Select(e => e.Detail).ToListAsync());
+        details.ShouldAllBe(d => d == null || !d.Contains("manager"));
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Automatic_mode_assigns_the_whole_queue_optimally_and_concurrent_runs_never_exceed_a_cap(Engine engine)
+    {
+        await using var w = await OfferWorld.StartAsync(engine);
+        // Ada shares the first requester's experience and alone speaks Welsh; Ben speaks only English.
+        var ada = await w.SupporterAsync("Ada Supporter", cap: 1, languages: ["en", "cy"], tags: ["racism"]);
+        var ben = await w.SupporterAsync("Ben Supporter", cap: 1);
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        // Requesters choose (the default): routine requests wait for a choice, so the queue builds up.
+        var first = await OfferWorld.AskAsync(requester, OfferWorld.Form(tags: "racism"));
+        var welsh = await OfferWorld.AskAsync(requester, OfferWorld.Form(language: "cy"));
+        (await w.RequestAsync(first)).Status.ShouldBe(RequestStatus.Waiting);
+
+        // Switching to automatic runs the queue: first come, first served would give Ada to the first request
+        // and leave the Welsh one with nobody; the optimal assignment matches both.
+        await w.SetModeAsync("Automatic");
+        (await w.PendingAsync(first)).SupporterId.ShouldBe(ben.PersonId);
+        (await w.PendingAsync(welsh)).SupporterId.ShouldBe(ada.PersonId);
+
+        // More requests than room; several runners at once still respect every cap and one pending offer per request.
+        var cleo = await w.SupporterAsync("Cleo Supporter", cap: 2);
+        await w.SetModeAsync("RequesterChooses");
+        var more = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            more.Add(await OfferWorld.AskAsync(requester, OfferWorld.Form()));
+        }
+        await w.Factory.InScopeAsync(w.Org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var settings = await db.Set<MatchingSettings>().SingleAsync();
+            settings.Apply(settings.Options with { Mode = MatchingMode.Automatic }, 24, 2, w.Factory.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        });
+        var made = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(w.RunAsync)));
+        made.Sum().ShouldBe(2);
+        var open = await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().Set<SupportRequestRecord>()
+            .Where(r => r.Status == RequestStatus.Offered).GroupBy(r => r.SupporterId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync());
+        open.Single(o => o.Key == cleo.PersonId).Count.ShouldBe(2);
+        open.Single(o => o.Key == ada.PersonId).Count.ShouldBe(1);
+        open.Single(o => o.Key == ben.PersonId).Count.ShouldBe(1);
+        foreach (var id in more)
+        {
+            (await w.OffersAsync(id)).Count(o => o.Outcome == OfferOutcome.Pending).ShouldBeLessThanOrEqualTo(1);
+        }
+    }
+
+    [Fact]
+    public async Task Urgent_requests_are_matched_at_once_when_requesters_choose_and_routine_ones_get_suggestions_without_names()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var urgent = await OfferWorld.AskAsync(requester, OfferWorld.Form(selfHarm: "yes"));
+        var offer = await w.PendingAsync(urgent);
+        (offer.SupporterId, offer.How).ShouldBe((ada.PersonId, OfferHow.Automatic));
+        (offer.AnswerBy - offer.OfferedAt).ShouldBe(TimeSpan.FromHours(MatchingSettings.DefaultUrgentOfferHours));
+
+        var routine = await OfferWorld.AskAsync(requester, OfferWorld.Form());
+        (await w.RequestAsync(routine)).Status.ShouldBe(RequestStatus.Waiting);
+        var page = await PageAsync(requester, $"/support/requests/{routine}");
+        page.ShouldContain("Choose this supporter");
+        page.ShouldContain("A trained peer supporter");
+        page.ShouldNotContain("Ada");
+        page.ShouldNotContain(ada.PersonId.ToString());
+        page.ShouldNotContain(ada.PersonId.ToString("N"));
+    }
+
+    [Fact]
+    public async Task The_requesters_choice_is_checked_again_and_refused_when_the_rules_no_longer_hold()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var ada = await w.SupporterAsync("Ada Supporter", cap: 1);
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
+        var token = OfferWorld.Tokens(await PageAsync(requester, $"/support/requests/{id}")).ShouldHaveSingleItem();
+
+        // Meanwhile Ada fills up with an urgent request.
+        var other = await w.Factory.SignInAsync(w.Org[Roles.Leader]);
+        var urgent = await OfferWorld.AskAsync(other, OfferWorld.Form(selfHarm: "yes"));
+        (await w.PendingAsync(urgent)).SupporterId.ShouldBe(ada.PersonId);
+
+        var refused = await PostAsync(requester, $"/support/requests/{id}?handler=Choose", ("token", token));
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("That supporter can no longer take your request");
+        (await PostAsync(requester, $"/support/requests/{id}?handler=Choose", ("token", "forged"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await w.OffersAsync(id)).ShouldBeEmpty();
+
+        // Room again: the same choice now goes through, and the page says who has until when.
+        var ada1 = await w.Factory.SignInAsync(ada);
+        Location(await PostAsync(ada1, "/supporter/offers?handler=Accept", ("OfferId", (await w.PendingAsync(urgent)).Id.ToString())));
+        await w.Factory.InScopeAsync(w.Org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var settings = await db.Set<Upstander.Features.PeerSupport.Care.SupporterSettings>().SingleAsync(x => x.PersonId == ada.PersonId);
+            settings.Apply(true, null, 2, ["en"], [], w.Factory.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        });
+        Location(await PostAsync(requester, $"/support/requests/{id}?handler=Choose", ("token", token))).ShouldBe($"/support/requests/{id}?chosen=true");
+        var chosen = await w.PendingAsync(id);
+        (chosen.SupporterId, chosen.How).ShouldBe((ada.PersonId, OfferHow.RequesterChose));
+        (await PageAsync(requester, $"/support/requests/{id}")).ShouldContain("We have asked a supporter; they have until");
+
+        // Withdrawn while offered: the pending offer ends as withdrawn.
+        Location(await PostAsync(requester, $"/support/requests/{id}?handler=Withdraw", ("Confirm", "true")));
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Withdrawn);
+        (await w.OffersAsync(id)).Single().Outcome.ShouldBe(OfferOutcome.Withdrawn);
+    }
+
+    [Fact]
+    public async Task A_blocked_person_is_never_offered_and_blocking_mid_offer_or_after_accepting_moves_the_request()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var ben = await w.SupporterAsync("Ben Supporter");
+        var cleo = await w.SupporterAsync("Cleo Supporter");
+        await w.SetModeAsync("Automatic");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+
+        // The directory search shows everyone alike; blocking someone from another organisation or oneself is refused.
+        var search = await PageAsync(requester, "/support/blocked?search=Supporter");
+        search.ShouldContain("Ada Supporter");
+        var before = await RowCounts.TakeAsync(w.Factory.Database);
+        (await PostAsync(requester, "/support/blocked?handler=Add", ("PersonId", w.Org[Roles.Employee].PersonId.ToString()))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await PostAsync(requester, "/support/blocked?handler=Add", ("PersonId", Guid.NewGuid().ToString()))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        RowCounts.Differences(before, await RowCounts.TakeAsync(w.Factory.Database)).ShouldBeEmpty();
+
+        Location(await PostAsync(requester, "/support/blocked?handler=Add", ("PersonId", ada.PersonId.ToString()))).ShouldBe("/support/blocked?saved=true");
+        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
+        var offer = await w.PendingAsync(id);
+        offer.SupporterId.ShouldNotBe(ada.PersonId);
+
+        // Blocking the supporter who has the offer: it goes back and to the one left.
+        Location(await PostAsync(requester, "/support/blocked?handler=Add", ("PersonId", offer.SupporterId.ToString())));
+        var next = await w.PendingAsync(id);
+        var last = next.SupporterId;
+        new[] { ada.PersonId, offer.SupporterId }.ShouldNotContain(last);
+        (await w.OffersAsync(id)).First().Outcome.ShouldBe(OfferOutcome.Withdrawn);
+
+        // After accepting: "don't match me with this supporter again" needs the tick, then returns it to the queue.
+        var lastClient = await w.Factory.SignInAsync(new[] { ben, cleo }.Single(s => s.PersonId == last));
+        Location(await PostAsync(lastClient, "/supporter/offers?handler=Accept", ("OfferId", next.Id.ToString())));
+        (await PostAsync(requester, $"/support/requests/{id}?handler=BlockSupporter")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Location(await PostAsync(requester, $"/support/requests/{id}?handler=BlockSupporter", ("Confirm", "true"))).ShouldBe($"/support/requests/{id}?blocked=true");
+        var request = await w.RequestAsync(id);
+        (request.Status, request.SupporterId).ShouldBe((RequestStatus.Waiting, (Guid?)null));
+        (await w.OffersAsync(id)).Count(o => o.Outcome == OfferOutcome.Pending).ShouldBe(0);
+        (await PageAsync(requester, "/support/blocked")).ShouldContain(last == ben.PersonId ? "Ben Supporter" : "Cleo Supporter");
+        (await w.AuditCountAsync(OfferAudit.Blocked)).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_named_source_of_harm_and_their_management_chain_are_never_matched_through_the_web_flow()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var leader = w.Org[Roles.Leader];
+        var reportsToLeader = await w.SupporterAsync("Ada Supporter", managerId: leader.PersonId);
+        var named = await w.SupporterAsync("Ben Supporter");
+        await w.SetModeAsync("Automatic");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+
+        var id = await OfferWorld.AskAsync(requester, [.. OfferWorld.Form(), ("Named", leader.PersonId.ToString()), ("Named", named.PersonId.ToString())]);
+        (await w.OffersAsync(id)).ShouldBeEmpty();
+        var page = await PageAsync(requester, $"/support/requests/{id}");
+        page.ShouldContain("A coordinator can see that your request is waiting");
+
+        // A supporter with no connection is matched.
+        var cleo = await w.SupporterAsync("Cleo Supporter");
+        await w.RunAsync();
+        (await w.PendingAsync(id)).SupporterId.ShouldBe(cleo.PersonId);
+        reportsToLeader.PersonId.ShouldNotBe(cleo.PersonId);
+    }
+
+    [Fact]
+    public async Task Coordinator_settings_are_validated_and_a_bad_submission_changes_nothing()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var coordinator = await w.Factory.SignInAsync(w.Org[Roles.Coordinator]);
+        var page = await PageAsync(coordinator, "/coordinate/matching");
+        page.ShouldContain("value=\"0.5\"");
+        var before = await RowCounts.TakeAsync(w.Factory.Database);
+        (string, string)[] Form(string weight = "1", string mode = "Automatic", string hours = "24", string urgent = "2") =>
+            [("Mode", mode), ("OutsideDepartmentWeight", weight), ("SharedExperienceWeight", "1"), ("LoadBalanceWeight", "0.5"), ("FeedbackWeight", "0.5"), ("OfferHours", hours), ("UrgentOfferHours", urgent)];
+        foreach (var (why, form) in new[] { ("negative", Form(weight: "-1")), ("too big", Form(weight: "101")), ("not a number", Form(weight: "NaN")), ("mode", Form(mode: "1")),
+            ("hours", Form(hours: "0")), ("urgent longer", Form(urgent: "48")) })
+        {
+            var response = await PostAsync(coordinator, "/coordinate/matching", form);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, why);
+            (await response.Content.ReadAsStringAsync()).ShouldContain("Nothing was saved", customMessage: why);
+        }
+        RowCounts.Differences(before, await RowCounts.TakeAsync(w.Factory.Database)).ShouldBeEmpty();
+        Location(await PostAsync(coordinator, "/coordinate/matching", Form(weight: "80", hours: "12", urgent: "1"))).ShouldBe("/coordinate/matching?saved=true");
+        var saved = await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().Set<MatchingSettings>().SingleAsync());
+        (saved.OutsideDepartmentWeight, saved.Mode, saved.OfferHours, saved.UrgentOfferHours).ShouldBe((80.0, MatchingMode.Automatic, 12, 1));
+        (await w.AuditCountAsync(OfferAudit.SettingsChanged)).ShouldBe(1);
+        var employee = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        Location(await employee.GetAsync("/coordinate/matching")).ShouldContain("/account/access-denied");
+    }
+
+    [Fact]
+    public async Task A_coordinator_reassigns_an_active_request_to_an_eligible_alternative_without_seeing_the_words()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var ada = await w.SupporterAsync("Ada Supporter");
+        await w.SetModeAsync("Automatic");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form(details: Words));
+        var offer = await w.PendingAsync(id);
+        Location(await PostAsync(await w.Factory.SignInAsync(ada), "/supporter/offers?handler=Accept", ("OfferId", offer.Id.ToString())));
+        var ben = await w.SupporterAsync("Ben Supporter");
+
+        var coordinator = await w.Factory.SignInAsync(w.Org[Roles.Coordinator]);
+        (await PageAsync(coordinator, "/coordinate/matching")).ShouldContain($"/coordinate/support/requests/{id}/reassign");
+        var page = await PageAsync(coordinator, $"/coordinate/support/requests/{id}/reassign");
+        page.ShouldContain("Ada Supporter");
+        page.ShouldContain("Ben Supporter");
+        page.ShouldContain(offer.CoordinatorSummary);
+        page.ShouldNotContain(Words);
+        page.ShouldNotContain(ada.PersonId.ToString());
+
+        // Ada is not an alternative to herself; someone from another organisation or nobody answers 400.
+        (await PostAsync(coordinator, $"/coordinate/support/requests/{id}/reassign", ("SupporterId", ada.PersonId.ToString()))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await PostAsync(coordinator, $"/coordinate/support/requests/{id}/reassign", ("SupporterId", Guid.NewGuid().ToString()))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await coordinator.GetAsync($"/coordinate/support/requests/{Guid.NewGuid()}/reassign")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        Location(await PostAsync(coordinator, $"/coordinate/support/requests/{id}/reassign", ("SupporterId", ben.PersonId.ToString()))).ShouldBe("/coordinate/matching?saved=true");
+        var offers = await w.OffersAsync(id);
+        offers.Select(o => (o.SupporterId, o.Outcome, o.How)).ShouldBe([(ada.PersonId, OfferOutcome.Reassigned, OfferHow.Automatic), (ben.PersonId, OfferOutcome.Pending, OfferHow.Coordinator)]);
+        var request = await w.RequestAsync(id);
+        (request.Status, request.SupporterId).ShouldBe((RequestStatus.Offered, ben.PersonId));
+        (await w.AuditCountAsync(OfferAudit.Reassigned)).ShouldBe(1);
+        (await PageAsync(await w.Factory.SignInAsync(w.Org[Roles.Employee]), $"/support/requests/{id}")).ShouldContain("We have asked a supporter");
+    }
+}
