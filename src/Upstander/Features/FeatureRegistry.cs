@@ -5,6 +5,7 @@ using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.People;
+using Upstander.Features.SpeakUp.Escrow;
 using Upstander.Features.Training;
 using Upstander.Platform.Web;
 
@@ -27,6 +28,7 @@ public static class FeatureRegistry
         services.AddSupporterCare();
         services.AddSupportResources();
         services.AddSupportRequests();
+        services.AddEscrow(configuration);
         return services;
     }
 
@@ -35,6 +37,7 @@ public static class FeatureRegistry
         var api = app.MapGroup("/api/v1").WithTags("Upstander API");
         api.MapPeopleApi();
         api.MapAccountsApi();
+        api.MapEscrowOprf();
         app.MapPasskeyEndpoints();
         app.MapHealth();
         return app;
