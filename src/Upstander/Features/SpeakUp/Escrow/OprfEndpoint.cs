@@ -54,18 +54,3 @@ public static class OprfEndpoint
     private static ProblemHttpResult BadPoint(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a valid blinded point", detail: detail);
 }
-
-/// <summary>Base64url without padding, as the browser side writes it.</summary>
-public static class Base64Url
-{
-    public static string Encode(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
-
-    public static byte[] Decode(string text)
-    {
-        if (text.Length > 1024)
-        {
-            throw new FormatException("Too long.");
-        }
-        return System.Buffers.Text.Base64Url.DecodeFromChars(text);
-    }
-}
