@@ -8,6 +8,7 @@ using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.People;
+using Upstander.Features.SpeakUp.Escrow;
 using Upstander.Features.Training;
 using Upstander.Platform.Web;
 
@@ -34,6 +35,7 @@ public static class FeatureRegistry
         services.AddSupportQueue();
         services.AddConversations();
         services.AddSupportOffers();
+        services.AddEscrow(configuration);
         return services;
     }
 
@@ -42,6 +44,7 @@ public static class FeatureRegistry
         var api = app.MapGroup("/api/v1").WithTags("Upstander API");
         api.MapPeopleApi();
         api.MapAccountsApi();
+        api.MapEscrowOprf();
         app.MapPasskeyEndpoints();
         app.MapHealth();
         return app;

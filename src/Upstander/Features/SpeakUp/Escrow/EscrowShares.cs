@@ -1,0 +1,110 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Upstander.Features.SpeakUp.Escrow;
+
+/// <summary>A point (U, s) on the escrow polynomial: the reporter's x-coordinate and their share.</summary>
+public readonly record struct EscrowShare(BigInteger U, BigInteger S);
+
+/// <summary>What the OPRF output yields: the matching index, the record key K and the polynomial.</summary>
+public sealed record EscrowSecrets(byte[] Index, BigInteger RecordKey, IReadOnlyList<BigInteger> Coefficients, int Threshold)
+{
+    /// <summary>f(U) = K + a₁U + … + a_{t−1}U^{t−1} mod p.</summary>
+    public BigInteger ShareAt(BigInteger u)
+    {
+        var value = BigInteger.Zero;
+        for (var i = Coefficients.Count - 1; i >= 0; i--)
+        {
+            value = ((value + Coefficients[i]) * u) % EscrowShares.Prime;
+        }
+        return (value + RecordKey) % EscrowShares.Prime;
+    }
+}
+
+/// <summary>
+/// Shamir sharing of the record key over GF(p), p = 2^128 − 159 (as in Callisto). Every value comes
+/// from the OPRF output with HKDF-SHA-256 under its own label; the threshold is part of each label, so
+/// entries made with different thresholds never share an index or a polynomial.
+/// </summary>
+public static class EscrowShares
+{
+    public static readonly BigInteger Prime = (BigInteger.One << 128) - 159;
+
+    public const int MinimumThreshold = 2;
+    public const int MaximumThreshold = 10;
+
+    public static EscrowSecrets Derive(ReadOnlySpan<byte> oprfOutput, int threshold)
+    {
+        if (threshold is < MinimumThreshold or > MaximumThreshold)
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), $"The threshold must be between {MinimumThreshold} and {MaximumThreshold}.");
+        }
+        if (oprfOutput.Length != 32)
+        {
+            throw new ArgumentException("The OPRF output is 32 bytes.", nameof(oprfOutput));
+        }
+        var index = Expand(oprfOutput, $"upstander escrow v1 index|t={threshold}");
+        var key = FieldElement(oprfOutput, $"upstander escrow v1 record key|t={threshold}");
+        var coefficients = new List<BigInteger>(threshold - 1);
+        for (var i = 1; i < threshold; i++)
+        {
+            coefficients.Add(FieldElement(oprfOutput, $"upstander escrow v1 coefficient|t={threshold}|i={i}"));
+        }
+        return new EscrowSecrets(index, key, coefficients, threshold);
+    }
+
+    /// <summary>
+    /// The reporter's x-coordinate U: the same for the same reporter, organisation and named person, so
+    /// one reporter can never count twice; nonzero. It is keyed by the OPRF output as well, so the U
+    /// values a reviewer sees cannot be tested against a list of directory ids.
+    /// </summary>
+    public static BigInteger ReporterX(ReadOnlySpan<byte> oprfOutput, Guid organisationId, Guid reporterId)
+    {
+        var u = FieldElement(oprfOutput, $"upstander escrow v1 reporter|{organisationId:D}/{reporterId:D}".ToLowerInvariant());
+        return u.IsZero ? BigInteger.One : u;
+    }
+
+    /// <summary>Lagrange interpolation at 0: f(0) from at least two points with distinct, nonzero U.</summary>
+    public static BigInteger Recover(IReadOnlyList<EscrowShare> points)
+    {
+        if (points.Count < 2)
+        {
+            throw new EscrowOpenException("At least two shares are needed to recover a key.");
+        }
+        if (points.Select(p => p.U).Distinct().Count() != points.Count)
+        {
+            throw new EscrowOpenException("Two shares have the same reporter coordinate: a reporter cannot count twice.");
+        }
+        if (points.Any(p => p.U.Sign <= 0 || p.U >= Prime || p.S.Sign < 0 || p.S >= Prime))
+        {
+            throw new EscrowOpenException("A share lies outside the field.");
+        }
+        var secret = BigInteger.Zero;
+        for (var i = 0; i < points.Count; i++)
+        {
+            BigInteger numerator = BigInteger.One, denominator = BigInteger.One;
+            for (var j = 0; j < points.Count; j++)
+            {
+                if (i == j)
+                {
+                    continue;
+                }
+                numerator = numerator * points[j].U % Prime;
+                denominator = denominator * P256.Mod(points[j].U - points[i].U, Prime) % Prime;
+            }
+            var basis = numerator * BigInteger.ModPow(denominator, Prime - 2, Prime) % Prime;
+            secret = (secret + (points[i].S * basis)) % Prime;
+        }
+        return secret;
+    }
+
+    internal static byte[] Expand(ReadOnlySpan<byte> oprfOutput, string label) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, oprfOutput.ToArray(), 32, salt: [], info: Encoding.UTF8.GetBytes(label));
+
+    private static BigInteger FieldElement(ReadOnlySpan<byte> oprfOutput, string label) =>
+        new BigInteger(Expand(oprfOutput, label), isUnsigned: true, isBigEndian: true) % Prime;
+}
+
+/// <summary>Entries that cannot be opened: too few, one reporter twice, or a value that fails authentication.</summary>
+public sealed class EscrowOpenException(string message, Exception? inner = null) : Exception(message, inner);
