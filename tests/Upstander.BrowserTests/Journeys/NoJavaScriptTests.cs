@@ -25,4 +25,39 @@ public sealed class NoJavaScriptTests(DemoSite site) : IClassFixture<DemoSite>
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You are signed out", Level = 1 })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
     }
+
+    [Fact]
+    public async Task With_javascript_off_an_employee_reads_her_conversation_replies_and_sees_new_messages_on_refresh()
+    {
+        var signIns = await site.Server.DemoSignInsAsync();
+        var ruth = await site.NewPageAsync(javaScript: false);
+        await ruth.SignInAsync(signIns["Employee"]);
+        await ruth.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+
+        await ruth.GotoAsync("/support/conversations");
+        await ruth.ShouldBeAccessibleAsync();
+        await ruth.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link).Filter(new() { HasText = "Kwame" }).First.ClickAsync();
+        await ruth.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/support/conversations/", StringComparison.Ordinal));
+        var conversation = new Uri(ruth.Url).AbsolutePath;
+        await Expect(ruth.Locator("ol.thread")).ToContainTextAsync("Would it help to talk it through on a call this week?");
+        await ruth.ShouldBeAccessibleAsync();
+
+        await ruth.GetByLabel("Your message").FillAsync("Yes please, Thursday afternoon would suit me.");
+        await ruth.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Expect(ruth.Locator("ol.thread")).ToContainTextAsync("Yes please, Thursday afternoon would suit me.");
+
+        // Kwame answers in his own (scripted) browser; Ruth's page shows it when she checks.
+        var kwame = await site.NewPageAsync();
+        await kwame.SignInAsync(signIns["PeerSupporter"]);
+        await kwame.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await kwame.GotoAsync(conversation);
+        await kwame.GetByLabel("Your message").FillAsync("Thursday at three, then. I will suggest the time here.");
+        await kwame.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Expect(kwame.Locator("ol.thread")).ToContainTextAsync("Thursday at three, then.");
+
+        await Expect(ruth.Locator("ol.thread")).Not.ToContainTextAsync("Thursday at three, then.");
+        await ruth.GetByRole(AriaRole.Link, new() { Name = "Check for new messages" }).ClickAsync();
+        await Expect(ruth.Locator("ol.thread")).ToContainTextAsync("Thursday at three, then.");
+        await ruth.ShouldBeAccessibleAsync();
+    }
 }

@@ -19,21 +19,12 @@ public sealed class SafetyJourneyTests(DemoSite site) : IClassFixture<DemoSite>
         await page.SignInAsync(signIns["Employee"]);
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
 
-        await page.GotoAsync("/support/talk");
-        await page.ShouldBeAccessibleAsync();
-        await page.GetByLabel("A conflict at work").CheckAsync();
-        await page.GetByLabel("Today, if possible").CheckAsync();
-        await page.GetByLabel("Messages in Upstander").CheckAsync();
-        await page.GetByLabel("No, show them a made-up name instead").CheckAsync();
         // Every question answered "no risk": only the words carry it, misspelt as a person under stress might.
-        await page.Locator("#answer-safe-now-yes").CheckAsync();
-        await page.Locator("#answer-self-harm-no").CheckAsync();
-        await page.Locator("#answer-harm-others-no").CheckAsync();
-        await page.GetByLabel("Is there anything you would like us to know before we find someone? (optional)")
-            .FillAsync("My manager shouts at me every day and honestly I cant go on anymore, I keep thinking about ending it all.");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Ask for support" }).ClickAsync();
+        await page.AskForSupportAsync(new SupportForm.Request("A conflict at work", "Today, if possible", ShowName: false)
+        {
+            Details = "My manager shouts at me every day and honestly I cant go on anymore, I keep thinking about ending it all.",
+        });
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/support/requests/", StringComparison.Ordinal));
         var first = page.GetByRole(AriaRole.Heading, new() { Level = 1 });
         await Expect(first).ToHaveTextAsync("You do not have to wait: help is here now");
         var help = page.GetByRole(AriaRole.Region, new() { Name = "You do not have to wait: help is here now" });

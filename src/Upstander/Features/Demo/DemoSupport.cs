@@ -1,3 +1,5 @@
+using Upstander.Features.PeerSupport.Conversations;
+using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Platform.Data;
@@ -58,8 +60,8 @@ public sealed class DemoSupport(
     ];
 
     /// <summary>
-    /// Seeds <see cref="Requests"/>. The demo conversation's messages belong here too, once conversations exist: after the
-    /// active request is accepted, add the employee's first message and <see cref="Supporter"/>'s reply at its FirstReplyAt.
+    /// Seeds <see cref="Requests"/>, each offer with its outcome, and the messages of the demo employee's open conversation
+    /// (<see cref="Conversation"/>), the supporter's first reply at its FirstReplyAt.
     /// </summary>
     public async Task SeedAsync(Guid organisationId, IReadOnlyDictionary<string, Guid> people, CancellationToken ct)
     {
@@ -97,16 +99,26 @@ public sealed class DemoSupport(
         }
         var supporter = people[demo.Supporter!];
         record.Offer(supporter);
+        var urgent = record.Priority != QueuePriority.Routine;
+        var offer = SupportOffer.Make(record, supporter, OfferHow.Automatic, null, created.AddMinutes(urgent ? 2 : 10),
+            TimeSpan.FromHours(urgent ? MatchingSettings.DefaultUrgentOfferHours : MatchingSettings.DefaultOfferHours));
+        db.Add(offer);
         if (demo.State == RequestStatus.Offered)
         {
             return;
         }
         // Urgent and raised requests are picked up faster; every one a little differently.
         var accepted = created.AddMinutes(demo.Screen == "none" ? 95 + (demo.HoursAgo % 7 * 20) : 25);
+        offer.Accept(accepted);
         record.Accept(accepted);
-        record.SupporterReplied(accepted.AddMinutes(20 + (demo.HoursAgo % 5 * 10)));
+        var replied = accepted.AddMinutes(20 + (demo.HoursAgo % 5 * 10));
+        record.SupporterReplied(replied);
         if (demo.State == RequestStatus.Active)
         {
+            if (demo.Requester == Employee)
+            {
+                Converse(organisationId, record, people[Employee], supporter, replied);
+            }
             return;
         }
         var closed = accepted.AddDays(2);
@@ -115,6 +127,32 @@ public sealed class DemoSupport(
         {
             db.Add(SupportFeedbackRecord.Answer(organisationId, record.Id, supporter, heard, next, recommend, record.ClosedAt!.Value.AddHours(3)));
         }
+    }
+
+    /// <summary>The demo conversation between <see cref="Employee"/> and <see cref="Supporter"/> (sealed like any other).</summary>
+    public static readonly IReadOnlyList<(string Side, double MinutesAfterReply, string Text)> Conversation =
+    [
+        (ConversationSide.Supporter, 0, "Hello, I'm Kwame, one of the peer supporters. Thank you for reaching out. I've read your request: would you like to tell me a bit more about what has been happening on your shift?"),
+        (ConversationSide.Requester, 35, "Thanks for getting back to me. It's mostly one colleague. He copies my accent when I'm on the phone with customers and the others laugh. It's been going on for about two months."),
+        (ConversationSide.Supporter, 50, "That sounds really wearing, especially in front of customers. You don't have to decide anything today. Would it help to talk it through on a call this week? I can also tell you what your options are if you want to raise it."),
+    ];
+
+    private void Converse(Guid organisationId, SupportRequestRecord record, Guid employee, Guid supporter, DateTimeOffset replied)
+    {
+        var number = 0;
+        foreach (var (side, minutes, text) in Conversation)
+        {
+            var author = side == ConversationSide.Supporter ? supporter : employee;
+            var message = ConversationMessage.Write(organisationId, record.Id, ++number, author, side, MessageKind.Text, null, replied.AddMinutes(minutes));
+            message.SealBody(protector.Seal(text, ConversationMessage.BodyPurpose, message.Id));
+            db.Add(message);
+        }
+        // The supporter has read everything; the employee has one new reply waiting.
+        var supporterRead = ConversationRead.Start(organisationId, record.Id, supporter);
+        supporterRead.ReadUpTo(number, replied.AddMinutes(Conversation[^1].MinutesAfterReply));
+        var employeeRead = ConversationRead.Start(organisationId, record.Id, employee);
+        employeeRead.ReadUpTo(number - 1, replied.AddMinutes(Conversation[^2].MinutesAfterReply));
+        db.AddRange(supporterRead, employeeRead);
     }
 
     /// <summary>An answer to every safety question: safe ones, or the risk answer to the self-harm question, or "I'd rather not say" to "Are you safe right now?".</summary>

@@ -129,7 +129,7 @@ public sealed class DemoTraining(
     /// </summary>
     private static readonly Dictionary<string, (bool Available, int PausedDays, int Cap, string[] Languages, string[] Tags)> Availability = new()
     {
-        ["Kwame Mensah"] = (true, 0, 3, ["en", "fr"], ["experienced-bullying", "racism"]),
+        ["Kwame Mensah"] = (true, 0, 5, ["en", "fr"], ["experienced-bullying", "racism"]),
         ["Mateo García"] = (true, 0, 2, ["en", "es"], ["new-to-organisation"]),
         ["Hannah Schmidt"] = (true, 14, 3, ["en", "de"], ["caring-responsibilities"]),
         ["Yusuf Demir"] = (true, 0, 4, ["en"], ["nights-or-shifts"]),

@@ -16,6 +16,9 @@ namespace Upstander.Features.PeerSupport.Conversations;
 /// </summary>
 public sealed class ConversationModel(Conversations conversations, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
+    /// <summary>When this page was made: the "Check for new messages" link carries it so that it always reloads.</summary>
+    public DateTimeOffset RenderedAt { get; } = clock.GetUtcNow();
+
     public Conversation Conversation { get; private set; } = null!;
     public ConversationThread Thread { get; private set; } = null!;
     public bool AwaitsFeedback { get; private set; }

@@ -200,19 +200,33 @@ public sealed class Conversations(
 
     private async Task<ConversationMessage> AddMessageAsync(Conversation c, string kind, string? body, Guid? resourceId, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var number = 1 + (await db.Set<ConversationMessage>().Where(m => m.RequestId == c.Id).MaxAsync(m => (int?)m.Number, ct) ?? 0);
-        var message = ConversationMessage.Write(c.Request.OrganisationId, c.Id, number, c.Me, c.Side, kind, resourceId, now);
-        message.SealBody(body is null ? null : protector.Seal(body, ConversationMessage.BodyPurpose, message.Id));
-        db.Add(message);
-        if (c.IsSupporter)
+        // Both sides may post at the same moment: the unique (conversation, number) index refuses the second
+        // number, and the post takes the next one instead of failing.
+        for (var attempt = 1; ; attempt++)
         {
-            c.Request.SupporterReplied(now);
+            var now = clock.GetUtcNow();
+            var number = 1 + (await db.Set<ConversationMessage>().Where(m => m.RequestId == c.Id).MaxAsync(m => (int?)m.Number, ct) ?? 0);
+            var message = ConversationMessage.Write(c.Request.OrganisationId, c.Id, number, c.Me, c.Side, kind, resourceId, now);
+            message.SealBody(body is null ? null : protector.Seal(body, ConversationMessage.BodyPurpose, message.Id));
+            db.Add(message);
+            if (c.IsSupporter)
+            {
+                c.Request.SupporterReplied(now);
+            }
+            (await ReadStateAsync(c, ct)).ReadUpTo(number, now);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return message;
+            }
+            catch (DbUpdateException) when (attempt < MaxNumberAttempts)
+            {
+                db.Entry(message).State = EntityState.Detached;
+            }
         }
-        (await ReadStateAsync(c, ct)).ReadUpTo(number, now);
-        await db.SaveChangesAsync(ct);
-        return message;
     }
+
+    private const int MaxNumberAttempts = 5;
 
     // ---- Lists ----
 

@@ -111,7 +111,7 @@ public sealed class RequestModel(SupportRequests requests, SupportOffers offers,
         Details = requests.OwnDetails(record);
         Named = await requests.PeopleAsync(record.NamedPeopleIds, ct);
         Matching = await offers.ForRequesterAsync(record, ct);
-        if (record.RiskShown && record.Status == RequestStatus.Waiting)
+        if (record.CrisisFirst)
         {
             Crisis = await requests.CrisisResourcesAsync(ct);
         }

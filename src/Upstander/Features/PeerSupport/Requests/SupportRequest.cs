@@ -158,6 +158,13 @@ public sealed class SupportRequestRecord : IOrganisationOwned
     /// <summary>Crisis resources were shown and coordinators alerted.</summary>
     public bool RiskShown => RiskLevel >= RiskLevel.Possible;
 
+    /// <summary>
+    /// The request's page opens with crisis resources: risk showed and no supporter has taken it on yet (it is
+    /// waiting, or offered to someone who has not answered; urgent requests are offered at once, and being
+    /// offered is not being helped).
+    /// </summary>
+    public bool CrisisFirst => RiskShown && Status is RequestStatus.Waiting or RequestStatus.Offered;
+
     public static SupportRequestRecord Open(Guid organisationId, Guid personId, ValidRequest request, SafetyScreenResult screen, string pseudonym, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(),

@@ -140,6 +140,11 @@ public sealed class SupportOfferTests
         var offer = await w.PendingAsync(urgent);
         (offer.SupporterId, offer.How).ShouldBe((ada.PersonId, OfferHow.Automatic));
         (offer.AnswerBy - offer.OfferedAt).ShouldBe(TimeSpan.FromHours(MatchingSettings.DefaultUrgentOfferHours));
+        // Offered is not helped: the person still sees crisis resources first until a supporter accepts.
+        var urgentPage = await PageAsync(requester, $"/support/requests/{urgent}?sent=true");
+        urgentPage.IndexOf("You do not have to wait", StringComparison.Ordinal).ShouldBeGreaterThan(0);
+        urgentPage.IndexOf("<h1", StringComparison.Ordinal).ShouldBeLessThan(urgentPage.IndexOf("You do not have to wait", StringComparison.Ordinal));
+        urgentPage.ShouldContain("call your local emergency number");
 
         var routine = await OfferWorld.AskAsync(requester, OfferWorld.Form());
         (await w.RequestAsync(routine)).Status.ShouldBe(RequestStatus.Waiting);

@@ -150,9 +150,14 @@ public sealed class SupportRequestTests
         (await RecordAsync(factory, org, id)).Priority.ShouldBe(QueuePriority.Routine);
         var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
         (await PageAsync(coordinator, "/coordinate/requests")).ShouldContain("No request has been raised.");
+        (await PageAsync(coordinator, "/")).ShouldNotContain("may be at risk", customMessage: "a routine request raises no alert");
 
-        // A raised request with the name allowed shows the name, and still no text.
+        // A raised request with the name allowed shows the name, and still no text; coordinators are alerted
+        // on their home and programme pages until a supporter accepts it. Nobody else is.
         await AskAsync(client, Form(RiskyText, showName: "name"));
+        (await PageAsync(coordinator, "/")).ShouldContain("1 request where someone may be at risk has no supporter yet");
+        (await PageAsync(coordinator, "/coordinate")).ShouldContain("1 request where someone may be at risk has no supporter yet");
+        (await PageAsync(client, "/")).ShouldNotContain("may be at risk");
         var name = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().People.Where(p => p.Id == employee.PersonId).Select(p => p.Name).SingleAsync());
         var list = await PageAsync(coordinator, "/coordinate/requests");
         list.ShouldContain(name);
