@@ -4,6 +4,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Localization;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Features.PeerSupport.Offers;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.PeerSupport.Resources;
+using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
 
@@ -73,14 +78,88 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.Coordinator, "/coordinate/matching")]
     [InlineData(Roles.PeerSupporter, "/supporter/offers")]
     [InlineData(Roles.Employee, "/support/blocked")]
-    public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path)
+    public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path) =>
+        await ShouldBeLocalizedAsync(await ClientAsync(role), path);
+
+    /// <summary>
+    /// The pages of one request's whole life, each with something in it: the request with an offer, the supporter's
+    /// offer, then the conversation from both sides with a message, a meeting suggested, a referral and private
+    /// notes, and the requester's closing questions.
+    /// </summary>
+    [Fact]
+    public async Task A_request_offers_and_a_conversation_come_through_localization_on_every_side()
+    {
+        var requester = await ClientAsync(Roles.Employee);
+        var supporter = await ClientAsync(Roles.PeerSupporter);
+        // Everything people and the organisation wrote is "Pseudo": their own words are not the localizer's.
+        await _factory.InScopeAsync(_org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var details = Upstander.Features.Demo.DemoResources.Entries[0] with { Name = "Pseudo", Description = "Pseudo", Audience = "Pseudo", Hours = "Pseudo", Languages = "Pseudo" };
+            db.Add(SupportResource.Create(_org.Id, details, null, _factory.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+        });
+        var asked = await Features.Training.TrainingPages.PostAsync(requester, "/support/talk",
+            ("Topic", "experiencing"), ("Timing", "this-week"), ("Channel", "messages"), ("ShowName", "name"), ("Details", "Pseudo"),
+            ("answer-safe-now", "yes"), ("answer-self-harm", "no"), ("answer-harm-others", "no"));
+        var request = Features.Training.TrainingPages.Location(asked).Split('?')[0];
+        var id = Guid.Parse(request["/support/requests/".Length..]);
+        await _factory.InScopeAsync(_org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var record = await db.Set<SupportRequestRecord>().SingleAsync(r => r.Id == id);
+            record.Offer(_org[Roles.PeerSupporter].PersonId);
+            db.Add(SupportOffer.Make(record, record.SupporterId!.Value, OfferHow.Automatic, null, _factory.Clock.GetUtcNow(), TimeSpan.FromHours(24)));
+            await db.SaveChangesAsync();
+        });
+        await ShouldBeLocalizedAsync(requester, request);
+        await ShouldBeLocalizedAsync(supporter, "/supporter/offers");
+
+        await _factory.InScopeAsync(_org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            (await db.Set<SupportOffer>().SingleAsync(o => o.RequestId == id)).Accept(_factory.Clock.GetUtcNow());
+            (await db.Set<SupportRequestRecord>().SingleAsync(r => r.Id == id)).Accept(_factory.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        });
+        var conversation = $"/support/conversations/{id}";
+        var resource = await _factory.InScopeAsync(_org.Id, s => s.GetRequiredService<AppDbContext>().Set<SupportResource>().Select(r => r.Id).FirstAsync());
+        foreach (var (handler, fields) in new (string, (string, string)[])[]
+        {
+            ("", [("Body", "Pseudo")]),
+            ("Propose", [("Dates", "2031-03-04"), ("Times", "10:00"), ("Duration", "30"), ("Mode", "call")]),
+            ("Refer", [("ResourceId", resource.ToString()), ("Handover", "true")]),
+            ("Note", [("Note", "Pseudo")]),
+        })
+        {
+            var url = handler.Length == 0 ? conversation : $"{conversation}?handler={handler}";
+            (await Features.Training.TrainingPages.PostAsync(supporter, url, fields)).StatusCode.ShouldBe(HttpStatusCode.Redirect, url);
+        }
+        await ShouldBeLocalizedAsync(supporter, conversation);
+        await ShouldBeLocalizedAsync(requester, conversation);
+        await ShouldBeLocalizedAsync(requester, "/support/conversations");
+        await ShouldBeLocalizedAsync(supporter, "/supporter/conversations");
+
+        (await Features.Training.TrainingPages.PostAsync(requester, $"{conversation}?handler=Close", ("Confirm", "true"))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await ShouldBeLocalizedAsync(requester, conversation);
+        await ShouldBeLocalizedAsync(supporter, conversation);
+    }
+
+    private async Task<HttpClient> ClientAsync(string? role)
     {
         var client = _pseudo.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         if (role is not null)
         {
             await client.SignInAsync(_org[role]);
         }
-        var html = await (await client.GetAsync(path)).Content.ReadAsStringAsync();
+        return client;
+    }
+
+    private async Task ShouldBeLocalizedAsync(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        response.StatusCode.ShouldBeOneOf(HttpStatusCode.OK, HttpStatusCode.NotFound);
+        var html = await response.Content.ReadAsStringAsync();
         var visible = VisibleText(html);
         visible.ShouldContain("⟦", customMessage: "the pseudo-localizer was not used at all");
         var unmarked = Marked().Replace(visible, " ");
@@ -91,11 +170,14 @@ public sealed partial class LocalizationTests : IAsyncLifetime
         leftovers.ShouldBeEmpty($"text on {path} that does not come through localization");
     }
 
-    /// <summary>The product's name and the people's own data (names, emails) are not translated.</summary>
-    private static readonly HashSet<string> Allowed = new(StringComparer.Ordinal)
-    {
-        "Upstander", "Employee", "PeerSupporter", "Coordinator", "CaseManager", "Leader", "Researcher", "Admin", "of", "Pseudo", "Org", "Operations",
-    };
+    /// <summary>
+    /// The product's name and the people's own data (names, emails) are not translated; month names come from the
+    /// culture's date formats (localized by the culture, not the string localizer), and UTC is the same everywhere.
+    /// </summary>
+    private static readonly HashSet<string> Allowed = new(
+        new[] { "Upstander", "Employee", "PeerSupporter", "Coordinator", "CaseManager", "Leader", "Researcher", "Admin", "of", "Pseudo", "Org", "Operations", "UTC" }
+            .Concat(System.Globalization.DateTimeFormatInfo.InvariantInfo.MonthNames.Where(m => m.Length > 0)),
+        StringComparer.Ordinal);
 
     private static string VisibleText(string html)
     {
