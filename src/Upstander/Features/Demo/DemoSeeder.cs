@@ -42,6 +42,7 @@ public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTra
         ("Jonas Berg", Roles.Leader),
         ("Mei Tanaka", Roles.Researcher),
         ("Elena Petrova", Roles.Admin),
+        ("Zoe Papadopoulos", Roles.Custodian),
     ];
 
     public async Task<IReadOnlyList<DemoCredential>> SeedAsync(CancellationToken ct)
@@ -125,7 +126,7 @@ public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTra
         {
             output.WriteLine($"  {c.Role,-14} {c.Email,-36} {c.Password}");
         }
-        output.WriteLine("Coordinator, CaseManager and Admin set up two-factor (an authenticator app) at first sign-in.");
+        output.WriteLine("Coordinator, CaseManager, Admin and Custodian set up two-factor (an authenticator app) at first sign-in.");
         output.WriteLine();
     }
 }

@@ -12,6 +12,7 @@ public static class RoleLabels
         Roles.Leader => "Leader",
         Roles.Researcher => "Researcher",
         Roles.Admin => "Administrator",
+        Roles.Custodian => "Identity custodian",
         _ => role,
     };
 }

@@ -11,12 +11,15 @@ public static class Roles
     public const string Researcher = nameof(Researcher);
     public const string Admin = nameof(Admin);
 
+    /// <summary>Approves (or refuses) revealing a reporter's identity to case managers when the reporter asked for it to be held back.</summary>
+    public const string Custodian = nameof(Custodian);
+
     public static readonly IReadOnlyList<string> All =
-        [Employee, PeerSupporter, Coordinator, CaseManager, Leader, Researcher, Admin];
+        [Employee, PeerSupporter, Coordinator, CaseManager, Leader, Researcher, Admin, Custodian];
 
     /// <summary>Roles that see other people's sensitive material or run the installation: two-factor is required.</summary>
     public static readonly IReadOnlySet<string> RequireTwoFactor =
-        new HashSet<string>(StringComparer.Ordinal) { Coordinator, CaseManager, Admin };
+        new HashSet<string>(StringComparer.Ordinal) { Coordinator, CaseManager, Admin, Custodian };
 
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
 }
