@@ -7,6 +7,10 @@ if (args.Length > 0 && args[0] == "matching")
 {
     return Upstander.Bench.MatchingRun.Run(args);
 }
+if (args.Length > 0 && args[0] == "reporting")
+{
+    return await Upstander.Bench.ReportingRun.RunAsync(args);
+}
 
 // A short in-process job: a few iterations are enough to see the order of magnitude, and running in this
 // process avoids BenchmarkDotNet generating (and building) a project inside the repository.

@@ -45,6 +45,7 @@ public static class FeatureRegistry
         api.MapPeopleApi();
         api.MapAccountsApi();
         api.MapEscrowOprf();
+        api.MapEscrowEntries();
         app.MapPasskeyEndpoints();
         app.MapHealth();
         return app;

@@ -17,6 +17,9 @@ public sealed class EscrowOptions
 
     /// <summary>The most evaluations an account may ask for at once (the bucket's size).</summary>
     public int OprfBurst { get; set; } = 20;
+
+    /// <summary>Escrow entries each account may upload per hour (a token bucket of this size, refilled hourly).</summary>
+    public int EntriesPerHour { get; set; } = 5;
 }
 
 /// <summary>

@@ -11,6 +11,8 @@ public static class EscrowServices
         services.AddSingleton(options);
         services.AddSingleton(provider => new OprfKeyHolder(LoadKey(provider, options.OprfKeyFile, "escrow-oprf.key"), options));
         services.AddSingleton(provider => new EscrowReviewerKey(LoadKey(provider, options.ReviewerKeyFile, "escrow-reviewers.key")));
+        services.AddSingleton<EscrowEntryLimiter>();
+        services.AddScoped<EscrowStore>();
         return services;
     }
 

@@ -1,0 +1,110 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+
+namespace Upstander.Features.SpeakUp.Escrow;
+
+public sealed record EntryRequest(string? Index, int? Threshold, string? Sealed, string? Withdrawal);
+
+public sealed record EntryAnswer(string Status);
+
+public sealed record ReviewersKeyAnswer(string PublicKey);
+
+public sealed record DirectoryEntry(Guid Id, string Name, string? Department);
+
+/// <summary>Entries each account may upload: a token bucket per account, in memory.</summary>
+public sealed class EscrowEntryLimiter : IDisposable
+{
+    private readonly PartitionedRateLimiter<Guid> _limiter;
+
+    public EscrowEntryLimiter(EscrowOptions options)
+    {
+        var perHour = Math.Max(1, options.EntriesPerHour);
+        _limiter = PartitionedRateLimiter.Create<Guid, Guid>(caller => RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = perHour,
+            TokensPerPeriod = perHour,
+            ReplenishmentPeriod = TimeSpan.FromHours(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+    }
+
+    public bool TryAcquire(Guid caller)
+    {
+        using var lease = _limiter.AttemptAcquire(caller);
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
+
+/// <summary>
+/// The matching store's API: the reviewers' public key, the directory to choose from (the whole organisation, so the
+/// server never learns whom a reporter looked up), and the upload of (π, c, t). All for signed-in people only.
+/// </summary>
+public static class EscrowEntriesEndpoint
+{
+    public static void MapEscrowEntries(this IEndpointRouteBuilder api)
+    {
+        var escrow = api.MapGroup("/escrow").RequireAuthorization().WithTags("Escrow");
+
+        escrow.MapGet("/reviewers-key", (EscrowReviewerKey key) => TypedResults.Ok(new ReviewersKeyAnswer(Base64Url.Encode(key.PublicKey))))
+            .WithName("GetEscrowReviewersKey")
+            .WithSummary("The reviewers' P-256 public key (65-byte uncompressed point, base64url) that entries are sealed to.");
+
+        escrow.MapGet("/directory", async (AppDbContext db, CurrentActor actor, TimeProvider clock, CancellationToken ct) =>
+            {
+                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+                var people = await db.People.Where(p => p.Id != actor.PersonId && (p.LeaveDate == null || p.LeaveDate > today))
+                    .OrderBy(p => p.Name).ThenBy(p => p.Id)
+                    .Select(p => new DirectoryEntry(p.Id, p.Name, db.Departments.Where(d => d.Id == p.DepartmentId).Select(d => d.Name).FirstOrDefault()))
+                    .ToListAsync(ct);
+                return TypedResults.Ok(people);
+            })
+            .WithName("GetEscrowDirectory")
+            .WithSummary("Everyone in the organisation a reporter may name, whole, so that no search reveals whom they looked for.");
+
+        escrow.MapPost("/entries", async Task<Results<Created<EntryAnswer>, ProblemHttpResult>> (
+                EntryRequest? request, CurrentActor actor, EscrowEntryLimiter limiter, EscrowStore store, CancellationToken ct) =>
+            {
+                if (actor.Id is not { } caller || actor.PersonId is null)
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in first");
+                }
+                if (!limiter.TryAcquire(caller))
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                        detail: "Too many held reports in a short time. Please try again later.");
+                }
+                byte[] index, sealedBytes;
+                try
+                {
+                    index = Base64Url.Decode(request?.Index ?? throw new FormatException());
+                    sealedBytes = System.Buffers.Text.Base64Url.DecodeFromChars(request?.Sealed is { Length: <= HeldEntry.MaxSealedBytes * 2 } s ? s : throw new FormatException());
+                }
+                catch (FormatException)
+                {
+                    return NotAnEntry("index and sealed must be base64url.");
+                }
+                var threshold = request?.Threshold ?? 0;
+                if (EscrowStore.Problem(index, threshold, sealedBytes, request?.Withdrawal) is { } problem)
+                {
+                    return NotAnEntry(problem);
+                }
+                var outcome = await store.HoldAsync(index, threshold, sealedBytes, request!.Withdrawal!, ct);
+                if (outcome is null)
+                {
+                    return NotAnEntry("This withdrawal code was already used.");
+                }
+                return TypedResults.Created((string?)null, new EntryAnswer(outcome == HoldOutcome.Released ? "released" : "held"));
+            })
+            .WithName("HoldEscrowEntry")
+            .WithSummary("Stores one escrow entry (π, c, t) with the hash of its withdrawal code; releases its group when complete.");
+    }
+
+    private static ProblemHttpResult NotAnEntry(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a valid escrow entry", detail: detail);
+}

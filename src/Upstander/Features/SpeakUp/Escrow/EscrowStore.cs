@@ -1,0 +1,281 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Protection;
+using Upstander.Platform.Tenancy;
+
+namespace Upstander.Features.SpeakUp.Escrow;
+
+public static class EscrowAudit
+{
+    /// <summary>A group reached its threshold and its entries became reports. Counts only; no actor.</summary>
+    public const string Released = "speak-up.escrow-released";
+
+    /// <summary>A held entry was withdrawn with its code. No actor: the server must not learn whose it was.</summary>
+    public const string Withdrawn = "speak-up.escrow-withdrawn";
+}
+
+/// <summary>The reporter's account inside the record, the same fields as a short report.</summary>
+public sealed record EscrowAccount(string? WhatHappened, string? When, string? Where, string? Impact, string? Outcome)
+{
+    public const int FieldMaxLength = 4000;
+}
+
+/// <summary>
+/// What the browser encrypts inside the record (wwwroot/js/escrow-page.js): who reports (their directory id and
+/// the attestation the escrow page gave them), whom they name, and their account.
+/// </summary>
+public sealed record EscrowPayload(int V, Guid Reporter, string? Attestation, Guid Named, EscrowAccount? Account)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+}
+
+public enum HoldOutcome
+{
+    Held,
+    Released,
+}
+
+/// <summary>
+/// Stores entries and releases a group when enough distinct people have named the same person. The server holds
+/// the reviewers' private key in-process (see docs/escrow.md), opens a complete group with
+/// <see cref="EscrowOpener"/>, and turns every entry into an escrow <see cref="ReportRecord"/> for its reporter.
+/// </summary>
+public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldProtector protector, EscrowReviewerKey reviewers,
+    AuditLog audit, TimeProvider clock, ILogger<EscrowStore> logger)
+{
+    public const string AttestationPurpose = "speak-up.escrow-reporter";
+    public const string Category = "unspecified";
+
+    /// <summary>One release at a time in this process, so two arrivals in the same group cannot both release it.</summary>
+    private static readonly SemaphoreSlim ReleaseLock = new(1, 1);
+
+    private Guid Organisation => scope.OrganisationId ?? throw new InvalidOperationException("Escrow works within an organisation.");
+
+    /// <summary>
+    /// What the escrow page gives a signed-in reporter to put inside their record: their directory id sealed to the
+    /// organisation, so that at release the server knows the record's reporter really is that person.
+    /// </summary>
+    public string Attest(Guid personId) => protector.Seal(personId.ToString("D"), AttestationPurpose, Organisation);
+
+    /// <summary>Checks the shape of an upload; the envelope itself can only be checked by the reviewers' key.</summary>
+    public static string? Problem(byte[] index, int threshold, byte[] sealedBytes, string? withdrawalHash)
+    {
+        if (index.Length != HeldEntry.IndexLength)
+        {
+            return "index must be 32 bytes.";
+        }
+        if (threshold is < EscrowShares.MinimumThreshold or > EscrowShares.MaximumThreshold)
+        {
+            return $"threshold must be between {EscrowShares.MinimumThreshold} and {EscrowShares.MaximumThreshold}.";
+        }
+        if (sealedBytes.Length is < 1 + 65 + 12 + 16 + 32 or > HeldEntry.MaxSealedBytes || sealedBytes[0] != EscrowEnvelope.Version)
+        {
+            return "sealed is not a version 1 escrow envelope of an acceptable size.";
+        }
+        try
+        {
+            EscrowEnvelope.ImportPublic(sealedBytes.AsSpan(1, 65)).Dispose();
+        }
+        catch (Exception ex) when (ex is EscrowFormatException or CryptographicException)
+        {
+            return "sealed does not start with a P-256 public key.";
+        }
+        if (withdrawalHash is not { Length: HeldEntry.WithdrawalHashLength } || !withdrawalHash.All(char.IsAsciiHexDigitLower))
+        {
+            return "withdrawal must be the lowercase hex SHA-256 of the withdrawal code.";
+        }
+        return null;
+    }
+
+    public static string WithdrawalHashOf(string code) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(NormalizeCode(code))));
+
+    /// <summary>Upper case, without spaces or dashes: the form the browser hashes.</summary>
+    public static string NormalizeCode(string code) =>
+        new([.. code.Where(c => !char.IsWhiteSpace(c) && c != '-').Select(char.ToUpperInvariant)]);
+
+    /// <summary>Stores a checked entry and releases its group if it is now complete.</summary>
+    public async Task<HoldOutcome?> HoldAsync(byte[] index, int threshold, byte[] sealedBytes, string withdrawalHash, CancellationToken ct)
+    {
+        if (await db.Set<HeldEntry>().IgnoreQueryFilters().AnyAsync(e => e.WithdrawalHash == withdrawalHash, ct))
+        {
+            return null;
+        }
+        var entry = HeldEntry.Hold(Organisation, index, threshold, sealedBytes, withdrawalHash, clock.GetUtcNow());
+        db.Set<HeldEntry>().Add(entry);
+        await db.SaveChangesAsync(ct);
+        return await ReleaseAsync(index, threshold, ct) ? HoldOutcome.Released : HoldOutcome.Held;
+    }
+
+    /// <summary>
+    /// Tries to open the group (π, t). Attempted only when it has at least t entries; if fewer than t distinct
+    /// reporters are among them (the server cannot tell before opening), everything stays held.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(byte[] index, int threshold, CancellationToken ct)
+    {
+        await ReleaseLock.WaitAsync(ct);
+        try
+        {
+            var group = await db.Set<HeldEntry>().Where(e => e.MatchIndex == index && e.Threshold == threshold)
+                .OrderBy(e => e.Id).ToListAsync(ct);
+            if (group.Count < threshold || group.All(e => e.IsReleased))
+            {
+                return false;
+            }
+            var opened = Open(group, threshold);
+            if (opened is null)
+            {
+                return false;
+            }
+            var reporters = await ReportersAsync(opened, ct);
+            var valid = opened.Where(o => reporters.Contains(o.Payload.Reporter)).ToList();
+            if (valid.Select(o => o.Payload.Reporter).Distinct().Count() < threshold)
+            {
+                logger.LogWarning("An escrow group reached {Count} entries but fewer than {Threshold} distinct attested reporters; it stays held.", group.Count, threshold);
+                return false;
+            }
+            var now = clock.GetUtcNow();
+            var released = 0;
+            foreach (var (entry, payload) in valid.Where(o => !o.Entry.IsReleased))
+            {
+                var report = ReportRecord.Receive(entry.OrganisationId, ReportWay.Escrow, payload.Reporter, identityHeld: true,
+                    Pseudonym(entry), Category, departmentId: null, location: null, now);
+                var account = payload.Account ?? new EscrowAccount(null, null, null, null, null);
+                report.Seal(
+                    protector.Seal(JsonSerializer.Serialize(new SealedAccount(account.WhatHappened, account.When, account.Where, account.Impact, account.Outcome), EscrowPayload.Json), ReportRecord.AccountPurpose, report.Id),
+                    protector.Seal(JsonSerializer.Serialize(new SealedInvolved([payload.Named], [], []), EscrowPayload.Json), ReportRecord.InvolvedPurpose, report.Id));
+                db.Add(report);
+                db.Add(ReportEvent.Record(report, "escrow-released", null, ReportStatus.Received, "threshold-met", null, now));
+                db.Add(EscrowNotice.For(report, payload.Reporter, now));
+                entry.Release(report.Id, now);
+                released++;
+                // Routing: when case intake exists, the single call site is here, e.g. await intake.RouteAsync(report, ct).
+            }
+            audit.RecordFor(Organisation, null, EscrowAudit.Released, "escrow-group", $"entries={released};threshold={threshold};group={group.Count}", "success");
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        finally
+        {
+            ReleaseLock.Release();
+        }
+    }
+
+    /// <summary>Deletes a held entry given its withdrawal code. Released entries are reports now and stay.</summary>
+    public async Task<WithdrawOutcome> WithdrawAsync(string code, CancellationToken ct)
+    {
+        var hash = WithdrawalHashOf(code);
+        var entry = await db.Set<HeldEntry>().SingleOrDefaultAsync(e => e.WithdrawalHash == hash, ct);
+        if (entry is null)
+        {
+            return WithdrawOutcome.Unknown;
+        }
+        if (entry.IsReleased)
+        {
+            return WithdrawOutcome.AlreadyReleased;
+        }
+        db.Remove(entry);
+        audit.RecordFor(Organisation, null, EscrowAudit.Withdrawn, "escrow-entry", null, "success");
+        await db.SaveChangesAsync(ct);
+        return WithdrawOutcome.Withdrawn;
+    }
+
+    private sealed record Opened(HeldEntry Entry, EscrowPayload Payload);
+
+    /// <summary>
+    /// Entries whose envelope fails authentication are left out (they can never open); the rest go to the opener
+    /// together. Any failure of the opener (too few distinct reporters, a share that does not fit) keeps them held.
+    /// </summary>
+    private List<Opened>? Open(List<HeldEntry> group, int threshold)
+    {
+        var authentic = new List<HeldEntry>();
+        foreach (var entry in group)
+        {
+            try
+            {
+                _ = EscrowEnvelope.OpenEnvelope(entry.AsEntry(), reviewers.Key);
+                authentic.Add(entry);
+            }
+            catch (EscrowOpenException)
+            {
+                // Garbage uploaded under this index: it can never open and must not block the others.
+            }
+        }
+        if (authentic.Count < threshold)
+        {
+            return null;
+        }
+        IReadOnlyList<OpenedRecord> records;
+        try
+        {
+            records = EscrowOpener.Open([.. authentic.Select(e => e.AsEntry())], reviewers.Key);
+        }
+        catch (EscrowOpenException ex)
+        {
+            logger.LogInformation("An escrow group of {Count} entries stays held: {Reason}", authentic.Count, ex.Message);
+            return null;
+        }
+        var opened = new List<Opened>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            try
+            {
+                var payload = JsonSerializer.Deserialize<EscrowPayload>(records[i].Payload, EscrowPayload.Json);
+                if (payload is { V: 1 } && payload.Reporter != Guid.Empty && payload.Named != Guid.Empty && Fits(payload.Account))
+                {
+                    opened.Add(new(authentic[i], payload));
+                }
+            }
+            catch (JsonException)
+            {
+                // A record that is not a report stays held.
+            }
+        }
+        return opened;
+    }
+
+    private static bool Fits(EscrowAccount? account) =>
+        account is not null && !string.IsNullOrWhiteSpace(account.WhatHappened)
+        && new[] { account.WhatHappened, account.When, account.Where, account.Impact, account.Outcome }.All(f => (f?.Length ?? 0) <= EscrowAccount.FieldMaxLength);
+
+    /// <summary>The reporters whose attestation is genuine and who are people of this organisation.</summary>
+    private async Task<HashSet<Guid>> ReportersAsync(List<Opened> opened, CancellationToken ct)
+    {
+        var attested = new HashSet<Guid>();
+        foreach (var (_, payload) in opened)
+        {
+            try
+            {
+                if (payload.Attestation is { } token && protector.Open(token, AttestationPurpose, Organisation) == payload.Reporter.ToString("D"))
+                {
+                    attested.Add(payload.Reporter);
+                }
+            }
+            catch (Exception ex) when (ex is CryptographicException or FormatException or ArgumentException or InvalidOperationException or KeyNotFoundException)
+            {
+                // Not an attestation this organisation's keys made.
+            }
+        }
+        var ids = attested.ToList();
+        return [.. await db.People.Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(ct)];
+    }
+
+    private static string Pseudonym(HeldEntry entry) => $"Escrow reporter {entry.Id.ToString("N")[^6..].ToUpperInvariant()}";
+
+    private sealed record SealedAccount(string? WhatHappened, string? When, string? Where, string? Impact, string? Outcome);
+
+    private sealed record SealedInvolved(Guid[] Named, string[] Described, string[] Witnesses);
+}
+
+public enum WithdrawOutcome
+{
+    Withdrawn,
+    Unknown,
+    AlreadyReleased,
+}

@@ -1,0 +1,260 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.SpeakUp.Escrow;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Protection;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+
+namespace Upstander.Tests.Features.SpeakUp.Escrow;
+
+/// <summary>
+/// The escrow way end to end through the real API: entries made with the C# twin of the browser's algorithm,
+/// held until enough distinct people name the same person, then released as escrow reports.
+/// </summary>
+public sealed class EscrowFlowTests
+{
+    private const string EntriesUrl = "/api/v1/escrow/entries";
+
+    private sealed record Reporter(TestAccount Account, HttpClient Client, string Token);
+
+    private static async Task<Reporter> SignInAsync(UpstanderFactory factory, TestAccount account)
+    {
+        var client = await factory.SignInAsync(account);
+        return new(account, client, await client.AntiforgeryTokenAsync("/speak-up/escrow"));
+    }
+
+    /// <summary>What escrow-page.js does, in C#: OPRF (against the key holder directly), payload, entry, withdrawal code.</summary>
+    private static (object Body, string Code) MakeEntry(UpstanderFactory factory, Guid organisationId, Guid reporterId, Guid named, int threshold, string text)
+    {
+        var services = factory.Services;
+        var holder = services.GetRequiredService<OprfKeyHolder>();
+        var reviewers = services.GetRequiredService<EscrowReviewerKey>();
+        var attestation = services.GetRequiredService<FieldProtector>().Seal(reporterId.ToString("D"), EscrowStore.AttestationPurpose, organisationId);
+        var oprf = Oprf.Run(organisationId, named, blinded => holder.Evaluate(blinded));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            v = 1,
+            reporter = reporterId,
+            attestation,
+            named,
+            account = new { whatHappened = text, when = "Last Tuesday", where = "Ward 3", impact = "I dread going in", outcome = "It stops" },
+        });
+        var entry = EscrowEnvelope.Create(oprf, organisationId, reporterId, threshold, payload, reviewers.PublicKey);
+        var code = Guid.NewGuid().ToString("N")[..24].ToUpperInvariant();
+        return (new
+        {
+            index = Base64Url.Encode(entry.Index),
+            threshold = entry.Threshold,
+            @sealed = Base64Url.Encode(entry.Sealed),
+            withdrawal = EscrowStore.WithdrawalHashOf(code),
+        }, code);
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(Reporter reporter, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, EntriesUrl) { Content = JsonContent.Create(body) };
+        request.Headers.Add("RequestVerificationToken", reporter.Token);
+        return await reporter.Client.SendAsync(request);
+    }
+
+    private static async Task<string> SubmitAsync(UpstanderFactory factory, Guid organisationId, Reporter reporter, Guid named, int threshold, string text)
+    {
+        var (body, _) = MakeEntry(factory, organisationId, reporter.Account.PersonId, named, threshold, text);
+        var response = await PostAsync(reporter, body);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<EntryAnswer>())!.Status;
+    }
+
+    private static Task<List<ReportRecord>> ReportsAsync(UpstanderFactory factory, Guid organisationId) =>
+        factory.InScopeAsync(organisationId, s => s.GetRequiredService<AppDbContext>().Set<ReportRecord>().ToListAsync());
+
+    private static Task<List<HeldEntry>> EntriesAsync(UpstanderFactory factory, Guid organisationId) =>
+        factory.InScopeAsync(organisationId, s => s.GetRequiredService<AppDbContext>().Set<HeldEntry>().ToListAsync());
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Released_when_the_second_distinct_reporter_arrives_not_when_the_same_one_submits_twice_and_nothing_readable_is_stored(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine);
+        var org = await factory.CreateOrganisationAsync("Escrow Flow");
+        var named = org[Roles.Coordinator].PersonId;
+        var first = await SignInAsync(factory, org[Roles.Employee]);
+        var second = await SignInAsync(factory, org[Roles.PeerSupporter]);
+        var canary = Canary.New("escrow-account");
+
+        (await SubmitAsync(factory, org.Id, first, named, 2, canary)).ShouldBe("held");
+        (await SubmitAsync(factory, org.Id, first, named, 2, canary + " again")).ShouldBe("held");
+        (await ReportsAsync(factory, org.Id)).ShouldBeEmpty();
+
+        // Held: the stored rows and the whole database show neither what was written nor whom it names.
+        var held = await EntriesAsync(factory, org.Id);
+        held.Count.ShouldBe(2);
+        foreach (var entry in held)
+        {
+            byte[] row = [.. entry.MatchIndex, .. entry.Sealed, .. Encoding.ASCII.GetBytes(entry.WithdrawalHash)];
+            foreach (var id in new[] { named, first.Account.PersonId, first.Account.AccountId })
+            {
+                Canary.Contains(row, id.ToString("D")).ShouldBeFalse();
+                Canary.Contains(row, id.ToString("N")).ShouldBeFalse();
+                row.AsSpan().IndexOf(id.ToByteArray()).ShouldBe(-1);
+            }
+        }
+        var raw = engine == Engine.Sqlite ? Canary.SqliteBytes(factory.Database) : await Canary.PostgresDumpAsync(factory.Database);
+        Canary.Contains(raw, canary).ShouldBeFalse();
+
+        (await SubmitAsync(factory, org.Id, second, named, 2, canary + " second")).ShouldBe("released");
+
+        var reports = await ReportsAsync(factory, org.Id);
+        reports.Count.ShouldBe(3);
+        reports.ShouldAllBe(r => r.Way == ReportWay.Escrow && r.IdentityHeld && r.AccountSealed != null && r.InvolvedSealed != null);
+        reports.Select(r => r.ReporterId).Distinct().OrderBy(id => id).ShouldBe(new Guid?[] { first.Account.PersonId, second.Account.PersonId }.OrderBy(id => id));
+        (await EntriesAsync(factory, org.Id)).ShouldAllBe(e => e.IsReleased && e.ReportId != null);
+
+        // The sealed contract: the account and the named person, as the case side will read them.
+        await factory.InScopeAsync(org.Id, async s =>
+        {
+            var protector = s.GetRequiredService<FieldProtector>();
+            var report = reports.First(r => r.ReporterId == second.Account.PersonId);
+            using var account = JsonDocument.Parse(protector.Open(report.AccountSealed!, ReportRecord.AccountPurpose, report.Id));
+            account.RootElement.GetProperty("whatHappened").GetString().ShouldBe(canary + " second");
+            account.RootElement.GetProperty("where").GetString().ShouldBe("Ward 3");
+            using var involved = JsonDocument.Parse(protector.Open(report.InvolvedSealed!, ReportRecord.InvolvedPurpose, report.Id));
+            involved.RootElement.GetProperty("named")[0].GetGuid().ShouldBe(named);
+            involved.RootElement.GetProperty("described").GetArrayLength().ShouldBe(0);
+            var audit = await s.GetRequiredService<AppDbContext>().AuditEvents.Where(e => e.Action == EscrowAudit.Released).ToListAsync();
+            audit.Count.ShouldBe(1);
+            audit[0].ActorId.ShouldBeNull();
+        });
+
+        // Released content is sealed too: still no canary anywhere.
+        raw = engine == Engine.Sqlite ? Canary.SqliteBytes(factory.Database) : await Canary.PostgresDumpAsync(factory.Database);
+        Canary.Contains(raw, canary).ShouldBeFalse();
+
+        // Both reporters are told, with peer support offered first; the named person is not.
+        foreach (var reporter in new[] { first, second })
+        {
+            var home = await reporter.Client.GetStringAsync("/");
+            home.ShouldContain("Someone else has named the same person. Your report is now with the case team.");
+            home.ShouldContain("/support/talk");
+        }
+        var namedClient = await factory.SignInAsync(org[Roles.Coordinator]);
+        (await namedClient.GetStringAsync("/")).ShouldNotContain("Someone else has named the same person");
+    }
+
+    [Fact]
+    public async Task Three_wait_for_three_and_other_people_or_organisations_never_combine()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Escrow Three");
+        var other = await factory.CreateOrganisationAsync("Escrow Elsewhere");
+        var named = org[Roles.Coordinator].PersonId;
+        var a = await SignInAsync(factory, org[Roles.Employee]);
+        var b = await SignInAsync(factory, org[Roles.PeerSupporter]);
+        var c = await SignInAsync(factory, org[Roles.Leader]);
+        var elsewhere = await SignInAsync(factory, other[Roles.Employee]);
+
+        // Different people named, a different threshold, another organisation: four entries, no group of two.
+        (await SubmitAsync(factory, org.Id, a, named, 3, "three")).ShouldBe("held");
+        (await SubmitAsync(factory, org.Id, b, org[Roles.Researcher].PersonId, 3, "someone else")).ShouldBe("held");
+        (await SubmitAsync(factory, org.Id, b, named, 2, "threshold two")).ShouldBe("held");
+        (await SubmitAsync(factory, other.Id, elsewhere, named, 2, "same id, other organisation")).ShouldBe("held");
+        (await SubmitAsync(factory, org.Id, b, named, 3, "three, second")).ShouldBe("held");
+        (await ReportsAsync(factory, org.Id)).ShouldBeEmpty();
+
+        (await SubmitAsync(factory, org.Id, c, named, 3, "three, third")).ShouldBe("released");
+        var reports = await ReportsAsync(factory, org.Id);
+        reports.Count.ShouldBe(3);
+        reports.Select(r => r.ReporterId).ShouldBe([a.Account.PersonId, b.Account.PersonId, c.Account.PersonId], ignoreOrder: true);
+        (await EntriesAsync(factory, org.Id)).Count(e => !e.IsReleased).ShouldBe(2);
+        (await ReportsAsync(factory, other.Id)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Garbage_is_400_and_stores_nothing_the_rate_limit_is_429_and_anonymous_callers_are_refused()
+    {
+        await using var factory = new UpstanderFactory(settings: new Dictionary<string, string?> { ["Escrow:EntriesPerHour"] = "9" });
+        var org = await factory.CreateOrganisationAsync("Escrow Bad");
+        var reporter = await SignInAsync(factory, org[Roles.Employee]);
+        var named = org[Roles.Coordinator].PersonId;
+        var (good, _) = MakeEntry(factory, org.Id, reporter.Account.PersonId, named, 2, "fine");
+        var json = JsonSerializer.SerializeToElement(good);
+        string Field(string name) => json.GetProperty(name).GetString()!;
+
+        object[] garbage =
+        [
+            new { },
+            new { index = "***", threshold = 2, @sealed = Field("sealed"), withdrawal = Field("withdrawal") },
+            new { index = Base64Url.Encode(new byte[31]), threshold = 2, @sealed = Field("sealed"), withdrawal = Field("withdrawal") },
+            new { index = Field("index"), threshold = 1, @sealed = Field("sealed"), withdrawal = Field("withdrawal") },
+            new { index = Field("index"), threshold = 11, @sealed = Field("sealed"), withdrawal = Field("withdrawal") },
+            new { index = Field("index"), threshold = 2, @sealed = Base64Url.Encode(new byte[200]), withdrawal = Field("withdrawal") },
+            new { index = Field("index"), threshold = 2, @sealed = Field("sealed"), withdrawal = "not a hash" },
+        ];
+        var before = await RowCounts.TakeAsync(factory.Database);
+        foreach (var body in garbage)
+        {
+            (await PostAsync(reporter, body)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
+        RowCounts.Differences(before, await RowCounts.TakeAsync(factory.Database)).ShouldBeEmpty();
+
+        // The same withdrawal code twice is refused.
+        (await PostAsync(reporter, good)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await PostAsync(reporter, good)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        // Nine an hour, and the nine posts above each took one: the next is 429, for this account only.
+        (await PostAsync(reporter, MakeEntry(factory, org.Id, reporter.Account.PersonId, named, 2, "over").Body)).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        var other = await SignInAsync(factory, org[Roles.Leader]);
+        (await PostAsync(other, MakeEntry(factory, org.Id, other.Account.PersonId, org[Roles.Researcher].PersonId, 2, "mine").Body)).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var anonymous = factory.Browser();
+        (await anonymous.PostAsJsonAsync(EntriesUrl, good)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await anonymous.GetAsync("/api/v1/escrow/reviewers-key")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await anonymous.GetAsync("/api/v1/escrow/directory")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await anonymous.GetAsync("/speak-up/escrow")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await reporter.Client.PostAsJsonAsync(EntriesUrl, good)).StatusCode.ShouldBe(HttpStatusCode.BadRequest); // no antiforgery header
+
+        var key = await reporter.Client.GetFromJsonAsync<ReviewersKeyAnswer>("/api/v1/escrow/reviewers-key");
+        Base64Url.Decode(key!.PublicKey).ShouldBe(factory.Services.GetRequiredService<EscrowReviewerKey>().PublicKey);
+        var directory = (await reporter.Client.GetFromJsonAsync<List<DirectoryEntry>>("/api/v1/escrow/directory"))!;
+        directory.ShouldContain(p => p.Id == named);
+        directory.ShouldNotContain(p => p.Id == reporter.Account.PersonId);
+    }
+
+    [Fact]
+    public async Task A_held_entry_is_withdrawn_with_its_code_only_a_released_one_stays_and_the_page_says_escrow_needs_javascript()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Escrow Withdraw");
+        var named = org[Roles.Coordinator].PersonId;
+        var reporter = await SignInAsync(factory, org[Roles.Employee]);
+        var (body, code) = MakeEntry(factory, org.Id, reporter.Account.PersonId, named, 2, "withdraw me");
+        (await PostAsync(reporter, body)).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var page = await reporter.Client.GetStringAsync("/speak-up/escrow");
+        page.ShouldContain("Escrow needs your browser&#x27;s cryptography");
+        page.ShouldContain("data-escrow-form");
+
+        var wrong = await reporter.Client.PostFormAsync("/speak-up/escrow/withdraw", new() { ["Code"] = "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF" });
+        wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await EntriesAsync(factory, org.Id)).Count.ShouldBe(1);
+
+        var done = await reporter.Client.PostFormAsync("/speak-up/escrow/withdraw", new() { ["Code"] = code.ToLowerInvariant()[..12] + "-" + code[12..] });
+        done.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await EntriesAsync(factory, org.Id)).ShouldBeEmpty();
+
+        var first = MakeEntry(factory, org.Id, reporter.Account.PersonId, named, 2, "released");
+        (await PostAsync(reporter, first.Body)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var second = await SignInAsync(factory, org[Roles.Leader]);
+        (await SubmitAsync(factory, org.Id, second, named, 2, "released too")).ShouldBe("released");
+        (await reporter.Client.PostFormAsync("/speak-up/escrow/withdraw", new() { ["Code"] = first.Code })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await EntriesAsync(factory, org.Id)).Count.ShouldBe(2);
+    }
+}
