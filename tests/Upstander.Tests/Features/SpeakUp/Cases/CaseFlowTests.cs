@@ -61,7 +61,7 @@ public sealed class CaseFlowTests
         (await world.InScopeAsync((_, db) => db.AuditEvents.CountAsync(e => e.Action == CaseAudit.StatusChanged && e.TargetId == id.ToString("N")))).ShouldBe(1);
 
         var readsBefore = await world.InScopeAsync((_, db) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProtectedRead && e.TargetId == id.ToString("N")));
-        readsBefore.ShouldBe(7, "the first view and each refused form shown again with the content");
+        readsBefore.ShouldBe(17, "every showing: the first view, the page fetched before each of 11 posts, and each of 5 refused forms shown again");
         page = await PageAsync(client, path);
         foreach (var text in new[] { "We are on it", "Private thought", "Interview W", "night shift", "Warning given", "Substantiated" })
         {
