@@ -1,4 +1,5 @@
 using Upstander.Features.Accounts;
+using Upstander.Features.Cases;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Conversations;
@@ -24,6 +25,7 @@ public static class FeatureRegistry
         services.AddScoped<Demo.DemoTraining>();
         services.AddScoped<Demo.DemoResources>();
         services.AddScoped<Demo.DemoSupport>();
+        services.AddScoped<Demo.DemoSpeakUp>();
         services.AddScoped<Platform.Auditing.AuditLog>();
         services.AddAccounts();
         services.AddPeople();
@@ -36,6 +38,7 @@ public static class FeatureRegistry
         services.AddConversations();
         services.AddSupportOffers();
         services.AddEscrow(configuration);
+        services.AddCases();
         return services;
     }
 

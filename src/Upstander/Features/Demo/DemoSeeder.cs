@@ -14,7 +14,7 @@ public sealed record DemoCredential(string Role, string Email, string Password);
 /// executive, teams under them, about forty people, one account for each role, the academy, the support
 /// services directory and a support queue with a request in every state.
 /// </summary>
-public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTraining training, DemoResources resources, DemoSupport support, TimeProvider clock)
+public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTraining training, DemoResources resources, DemoSupport support, DemoSpeakUp speakUp, TimeProvider clock)
 {
     public const string OrganisationName = "Harbourview Health (demo)";
     public const string EmailDomain = "harbourview.example";
@@ -66,6 +66,7 @@ public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTra
         await training.SeedAsync(organisation.Id, people, ct);
         await resources.SeedAsync(organisation.Id, ct);
         await support.SeedAsync(organisation.Id, people, ct);
+        await speakUp.SeedAsync(organisation.Id, people, ct);
         return credentials;
 
         async Task<Person> AddAsync(Guid organisationId, string name, string department, string? team, string? manager,

@@ -36,6 +36,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         ("/insights", Roles.Leader),
         ("/research", Roles.Researcher),
         ("/admin", Roles.Admin),
+        ("/custodian", Roles.Custodian),
     ];
 
     private readonly UpstanderFactory _factory = new();

@@ -122,12 +122,14 @@ internal static class ConversationRetentionCli
     public static void Add(RootCommand root, Func<ParseResult, Func<IServiceProvider, Task<int>>, bool, Task<int>> inScope, TextWriter output)
     {
         var retention = new Command("retention", "Retention verbs.");
-        var run = new Command("run", "Remove conversation content past its retention time, in every organisation; prints counts only.");
+        var run = new Command("run", "Remove conversation and closed reports' content past its retention time, in every organisation; prints counts only.");
         run.SetAction((parse, ct) => inScope(parse, async services =>
         {
             var counts = await ConversationRetention.RunEverywhereAsync(services.GetRequiredService<IServiceScopeFactory>(), ct);
             await output.WriteLineAsync(
                 $"Retention removed the content of {counts.Conversations} conversations or requests: {counts.Messages} messages, {counts.Notes} notes, {counts.Meetings} meetings, {counts.Comments} feedback comments.");
+            await output.WriteLineAsync(Cases.CaseRetention.Summary(
+                await Cases.CaseRetention.RunEverywhereAsync(services.GetRequiredService<IServiceScopeFactory>(), ct)));
             return 0;
         }, true));
         retention.Subcommands.Add(run);

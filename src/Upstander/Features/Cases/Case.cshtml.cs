@@ -1,0 +1,205 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Security;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Cases;
+
+/// <summary>
+/// Working one case: the reporter's account and the people involved (reading it is audited), messages with the
+/// reporter, internal notes, status with a reason, assignment and handover, labels, the investigation plan, the
+/// outcome and actions taken, and asking a custodian to reveal a held identity. 404 for anyone who may not work it,
+/// conflicted case managers included. Every form posts and redirects; invalid input answers 400 and changes nothing.
+/// </summary>
+[Authorize(Roles = Roles.CaseManager)]
+public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalizer<SharedResource> t) : PageModel
+{
+    public CaseView View { get; private set; } = null!;
+    public string? Done { get; private set; }
+
+    [BindProperty] public string? To { get; set; }
+    [BindProperty] public string? Reason { get; set; }
+    [BindProperty] public string? Body { get; set; }
+    [BindProperty] public string? Label { get; set; }
+    [BindProperty] public string? Item { get; set; }
+    [BindProperty] public Guid? ItemId { get; set; }
+    [BindProperty] public bool Ticked { get; set; }
+    [BindProperty] public string? Outcome { get; set; }
+    [BindProperty] public string? Actions { get; set; }
+    [BindProperty] public Guid? AssignTo { get; set; }
+
+    public static string Path(Guid id) => $"/cases/{id:D}";
+
+    public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("d MMMM yyyy, HH:mm", CultureInfo.CurrentCulture) + " UTC";
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
+    {
+        if (actor.PersonId is not { } me || await work.FindAsync(id, me, ct) is not { } report)
+        {
+            return NotFound();
+        }
+        Done = done;
+        View = await work.OpenAsync(report, me, ct);
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostMoveAsync(Guid id, CancellationToken ct) => ActAsync(id, async (report, me) =>
+    {
+        if (!Enum.TryParse<ReportStatus>(To, out var to) || !Enum.IsDefined(to) || !CaseReasons.Next(report.Status).Contains(to))
+        {
+            ModelState.AddModelError(nameof(To), t["Choose a status this case can move to."]);
+            return false;
+        }
+        if (!CaseReasons.IsKnown(to, Reason))
+        {
+            ModelState.AddModelError(nameof(Reason), t["Choose a reason for this status from the list."]);
+            return false;
+        }
+        await work.MoveAsync(report, to, Reason!, me, ct);
+        return true;
+    }, "status", ct);
+
+    public Task<IActionResult> OnPostSendAsync(Guid id, CancellationToken ct) => ActAsync(id, async (report, me) =>
+    {
+        if (!Text(nameof(Body), Body, ReportMessage.BodyMaxLength, t["Write a message of up to {0} characters.", ReportMessage.BodyMaxLength]))
+        {
+            return false;
+        }
+        await work.SendAsync(report, Body!, me, ct);
+        return true;
+    }, "sent", ct);
+
+    public Task<IActionResult> OnPostNoteAsync(Guid id, CancellationToken ct) => ActAsync(id, async (report, me) =>
+    {
+        if (!Text(nameof(Body), Body, CaseNote.BodyMaxLength, t["Write a note of up to {0} characters.", CaseNote.BodyMaxLength]))
+        {
+            return false;
+        }
+        await work.NoteAsync(report, Body!, me, ct);
+        return true;
+    }, "note", ct);
+
+    public Task<IActionResult> OnPostLabelAsync(Guid id, CancellationToken ct) => LabelAsync(id, true, ct);
+
+    public Task<IActionResult> OnPostUnlabelAsync(Guid id, CancellationToken ct) => LabelAsync(id, false, ct);
+
+    private Task<IActionResult> LabelAsync(Guid id, bool add, CancellationToken ct) => ActAsync(id, async (report, _) =>
+    {
+        if (!Text(nameof(Label), Label, CaseLabel.TextMaxLength, t["Write a label of up to {0} characters.", CaseLabel.TextMaxLength]))
+        {
+            return false;
+        }
+        await work.LabelAsync(report, Label!, add, ct);
+        return true;
+    }, "labels", ct);
+
+    public Task<IActionResult> OnPostPlanAsync(Guid id, CancellationToken ct) => ActAsync(id, async (report, me) =>
+    {
+        if (!Text(nameof(Item), Item, CasePlanItem.TextMaxLength, t["Write a plan item of up to {0} characters.", CasePlanItem.TextMaxLength]))
+        {
+            return false;
+        }
+        await work.AddPlanItemAsync(report, Item!, me, ct);
+        return true;
+    }, "plan", ct);
+
+    public async Task<IActionResult> OnPostTickAsync(Guid id, CancellationToken ct)
+    {
+        if (actor.PersonId is not { } me || await work.FindAsync(id, me, ct) is not { } report || ItemId is not { } item
+            || !await work.TickAsync(report, item, Ticked, me, ct))
+        {
+            return NotFound();
+        }
+        return Redirect(Path(id) + "?done=plan#plan");
+    }
+
+    public Task<IActionResult> OnPostOutcomeAsync(Guid id, CancellationToken ct) => ActAsync(id, async (report, me) =>
+    {
+        if (!CaseReasons.IsKnown(CaseReasons.Outcomes, Outcome))
+        {
+            ModelState.AddModelError(nameof(Outcome), t["Choose an outcome from the list."]);
+            return false;
+        }
+        if (Actions is { Length: > CaseOutcome.ActionsMaxLength })
+        {
+            ModelState.AddModelError(nameof(Actions), t["Describe the actions taken in up to {0} characters.", CaseOutcome.ActionsMaxLength]);
+            return false;
+        }
+        await work.RecordOutcomeAsync(report, Outcome!, Actions, me, ct);
+        return true;
+    }, "outcome", ct);
+
+    public Task<IActionResult> OnPostTakeAsync(Guid id, CancellationToken ct) => ActAsync(id, async (report, me) =>
+    {
+        if (report.AssigneeId is not null)
+        {
+            ModelState.AddModelError(nameof(AssignTo), t["This case already has a case manager."]);
+            return false;
+        }
+        return await work.AssignAsync(report, me, "taken", me, ct);
+    }, "assigned", ct);
+
+    public Task<IActionResult> OnPostHandOverAsync(Guid id, CancellationToken ct) => ActAsync(id, async (report, me) =>
+    {
+        if (!CaseReasons.IsKnown(CaseReasons.Handover, Reason))
+        {
+            ModelState.AddModelError(nameof(Reason), t["Choose a reason for the handover from the list."]);
+            return false;
+        }
+        if (AssignTo is not { } to || to == me || !await work.AssignAsync(report, to, Reason!, me, ct))
+        {
+            ModelState.AddModelError(nameof(AssignTo), t["Choose a case manager from the list."]);
+            return false;
+        }
+        return true;
+    }, "handed-over", ct, toQueue: true);
+
+    public Task<IActionResult> OnPostRevealAsync(Guid id, CancellationToken ct) => ActAsync(id, async (report, me) =>
+    {
+        if (!report.IdentityHeld || report.ReporterId is null || await work.RevealPendingAsync(report, ct))
+        {
+            ModelState.AddModelError(nameof(Reason), t["A reveal cannot be asked for on this case now."]);
+            return false;
+        }
+        if (!CaseReasons.IsKnown(CaseReasons.Reveal, Reason))
+        {
+            ModelState.AddModelError(nameof(Reason), t["Choose a reason for the request from the list."]);
+            return false;
+        }
+        await work.RequestRevealAsync(report, Reason!, me, ct);
+        return true;
+    }, "reveal-requested", ct);
+
+    private bool Text(string field, string? value, int max, string message)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > max)
+        {
+            ModelState.AddModelError(field, message);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Finds the case (404 otherwise), runs the action, and redirects; a refused action re-shows the page with 400.</summary>
+    private async Task<IActionResult> ActAsync(Guid id, Func<ReportRecord, Guid, Task<bool>> action, string done, CancellationToken ct, bool toQueue = false)
+    {
+        if (actor.PersonId is not { } me || await work.FindAsync(id, me, ct) is not { } report)
+        {
+            return NotFound();
+        }
+        if (!ModelState.IsValid || !await action(report, me))
+        {
+            if (ModelState.IsValid)
+            {
+                ModelState.AddModelError("", t["That could not be done."]);
+            }
+            View = await work.OpenAsync(report, me, ct);
+            return Page();
+        }
+        return Redirect(toQueue ? "/cases" : Path(id) + "?done=" + done);
+    }
+}

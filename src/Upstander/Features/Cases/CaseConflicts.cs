@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Features.People;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Data;
+using Upstander.Platform.Protection;
+
+namespace Upstander.Features.Cases;
+
+/// <summary>
+/// The one conflict-of-interest rule, used by every case query, page, count, routing and custodian decision: a person
+/// is conflicted on a report when the report names them, or names anyone in their management line, up or down
+/// (<see cref="OrgChart.InSameLine"/>). The named ids are read from the sealed involved-people JSON in memory only,
+/// for the check; they are not shown and not kept. A report whose involved people cannot be read is treated as
+/// conflicted for everyone (fail closed), and a report whose content retention removed is shown to nobody. Scoped.
+/// </summary>
+public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, OrgChartCache charts, ILogger<CaseConflicts> logger)
+{
+    private readonly Dictionary<Guid, IReadOnlyList<Guid>?> _named = [];
+    private OrgChart? _chart;
+
+    /// <summary>The pure rule: <paramref name="person"/> is one of <paramref name="named"/> or in the same line as one of them.</summary>
+    public static bool IsConflicted(OrgChart chart, IEnumerable<Guid> named, Guid person) =>
+        named.Any(n => n == person || chart.InSameLine(n, person));
+
+    public async Task<OrgChart> ChartAsync(CancellationToken ct) => _chart ??= await charts.ForAsync(db, ct);
+
+    /// <summary>The directory ids a report names; null when they cannot be read.</summary>
+    public IReadOnlyList<Guid>? Named(ReportRecord report)
+    {
+        if (_named.TryGetValue(report.Id, out var cached))
+        {
+            return cached;
+        }
+        IReadOnlyList<Guid>? named;
+        try
+        {
+            named = report.InvolvedSealed is null ? [] : ReportContent.NamedIds(protector.Open(report.InvolvedSealed, ReportRecord.InvolvedPurpose, report.Id));
+        }
+        catch (Exception ex) when (ex is CryptographicException or JsonException)
+        {
+            logger.LogError("The involved people of report {ReportId} cannot be read; the case is hidden from everyone until this is fixed.", report.Id);
+            named = null;
+        }
+        _named[report.Id] = named;
+        return named;
+    }
+
+    /// <summary>Whether <paramref name="person"/> may see, be assigned or decide on <paramref name="report"/>.</summary>
+    public async Task<bool> MaySeeAsync(ReportRecord report, Guid person, CancellationToken ct) =>
+        report.ContentErasedAt is null && Named(report) is { } named && !IsConflicted(await ChartAsync(ct), named, person);
+
+    /// <summary>The reports in <paramref name="query"/> that <paramref name="person"/> is not conflicted on.</summary>
+    public async Task<List<ReportRecord>> VisibleAsync(IQueryable<ReportRecord> query, Guid person, CancellationToken ct)
+    {
+        var reports = await query.Where(r => r.ContentErasedAt == null).ToListAsync(ct);
+        var chart = await ChartAsync(ct);
+        return [.. reports.Where(r => Named(r) is { } named && !IsConflicted(chart, named, person))];
+    }
+
+    /// <summary>The people holding the case manager role in the current organisation (with an account and a directory entry).</summary>
+    public async Task<List<Guid>> CaseManagersAsync(CancellationToken ct) => await PeopleInRoleAsync(Platform.Security.Roles.CaseManager, ct);
+
+    public async Task<List<Guid>> PeopleInRoleAsync(string role, CancellationToken ct)
+    {
+        var organisationId = db.CurrentOrganisationId;
+        var roleId = await db.Roles.Where(r => r.Name == role).Select(r => r.Id).SingleOrDefaultAsync(ct);
+        return await db.Users
+            .Where(a => a.OrganisationId == organisationId && a.PersonId != null && db.UserRoles.Any(ur => ur.UserId == a.Id && ur.RoleId == roleId))
+            .Select(a => a.PersonId!.Value)
+            .Distinct()
+            .OrderBy(id => id)
+            .ToListAsync(ct);
+    }
+}

@@ -1,0 +1,159 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+using Upstander.Platform.Tenancy;
+
+namespace Upstander.Features.Cases;
+
+/// <summary>Speak-up settings (section "SpeakUp").</summary>
+public sealed class SpeakUpOptions
+{
+    /// <summary>How long after closing a case's content is kept.</summary>
+    public int RetentionDays { get; set; } = 365;
+
+    /// <summary>How often the background job looks for content past its retention time.</summary>
+    public int RetentionIntervalMinutes { get; set; } = 60;
+}
+
+/// <summary>
+/// Removes content that belongs to a report but lives outside the case tables (evidence files, journal links).
+/// The reporting side registers its implementation; retention calls every registered one with the reports it erases.
+/// </summary>
+public interface IReportContentEraser
+{
+    /// <summary>Removes the content of these reports; returns how many items (files) went.</summary>
+    Task<int> EraseAsync(IReadOnlyList<Guid> reportIds, CancellationToken ct);
+}
+
+/// <summary>What one report retention pass removed (counts only).</summary>
+public sealed record ReportRetentionCounts(int Reports, int Messages, int Notes, int PlanItems, int Labels, int Actions, int Files)
+{
+    public static ReportRetentionCounts None { get; } = new(0, 0, 0, 0, 0, 0, 0);
+
+    public ReportRetentionCounts Add(ReportRetentionCounts o) =>
+        new(Reports + o.Reports, Messages + o.Messages, Notes + o.Notes, PlanItems + o.PlanItems, Labels + o.Labels, Actions + o.Actions, Files + o.Files);
+
+    public override string ToString() =>
+        $"reports={Reports};messages={Messages};notes={Notes};plan-items={PlanItems};labels={Labels};actions={Actions};files={Files}";
+}
+
+/// <summary>
+/// Removes a closed case's content <see cref="SpeakUpOptions.RetentionDays"/> after it closed: the account and
+/// involved people, messages, internal notes, the plan's items, labels, the actions taken, and (through
+/// <see cref="IReportContentEraser"/>) evidence files. Dates, category, status and the outcome key stay for aggregate
+/// insight. A reopened case has no close date, so it stays until it closes again and that date passes. Scoped.
+/// </summary>
+public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog audit, IOptions<SpeakUpOptions> options, IEnumerable<IReportContentEraser> erasers)
+{
+    public async Task<ReportRetentionCounts> RunAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var cutoff = now.AddDays(-options.Value.RetentionDays);
+        var due = await db.Set<ReportRecord>()
+            .Where(r => r.ContentErasedAt == null && r.Status == ReportStatus.Closed && r.ClosedAt <= cutoff)
+            .ToListAsync(ct);
+        if (due.Count == 0)
+        {
+            return ReportRetentionCounts.None;
+        }
+        var ids = due.Select(r => r.Id).ToList();
+        var files = 0;
+        foreach (var eraser in erasers)
+        {
+            files += await eraser.EraseAsync(ids, ct);
+        }
+        var messages = await db.Set<ReportMessage>().Where(m => ids.Contains(m.ReportId)).ExecuteDeleteAsync(ct);
+        var notes = await db.Set<CaseNote>().Where(n => ids.Contains(n.ReportId)).ExecuteDeleteAsync(ct);
+        var items = await db.Set<CasePlanItem>().Where(i => ids.Contains(i.ReportId)).ExecuteDeleteAsync(ct);
+        var labels = await db.Set<CaseLabel>().Where(l => ids.Contains(l.ReportId)).ExecuteDeleteAsync(ct);
+        var actions = 0;
+        foreach (var outcome in await db.Set<CaseOutcome>().Where(o => ids.Contains(o.ReportId) && o.ActionsSealed != null).ToListAsync(ct))
+        {
+            outcome.EraseActions();
+            actions++;
+        }
+        foreach (var report in due)
+        {
+            report.EraseContent(now);
+        }
+        var counts = new ReportRetentionCounts(due.Count, messages, notes, items, labels, actions, files);
+        audit.Record(CaseAudit.RetentionRun, CaseAudit.Target, detail: counts.ToString());
+        await db.SaveChangesAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            // secure_delete zeroes the freed space; the checkpoint carries it into the file and empties the write-ahead log.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", ct);
+        }
+        return counts;
+    }
+
+    /// <summary>Runs retention for every organisation, each in its own scope, acting as the system.</summary>
+    public static async Task<ReportRetentionCounts> RunEverywhereAsync(IServiceScopeFactory scopes, CancellationToken ct)
+    {
+        List<Guid> organisations;
+        using (var scope = scopes.CreateScope())
+        {
+            organisations = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Organisations.IgnoreQueryFilters().Select(o => o.Id).ToListAsync(ct);
+        }
+        var total = ReportRetentionCounts.None;
+        foreach (var organisationId in organisations)
+        {
+            using var scope = scopes.CreateScope();
+            scope.ServiceProvider.GetRequiredService<OrganisationScope>().Enter(organisationId);
+            scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAsSystem();
+            total = total.Add(await scope.ServiceProvider.GetRequiredService<CaseRetention>().RunAsync(ct));
+        }
+        return total;
+    }
+
+    /// <summary>The line the <c>retention run</c> verb prints for reports (counts only).</summary>
+    public static string Summary(ReportRetentionCounts c) =>
+        $"Retention removed the content of {c.Reports} closed reports: {c.Messages} messages, {c.Notes} notes, {c.PlanItems} plan items, {c.Labels} labels, {c.Actions} actions, {c.Files} files.";
+}
+
+/// <summary>Runs report retention at start and then every <see cref="SpeakUpOptions.RetentionIntervalMinutes"/>, on the injected clock.</summary>
+public sealed class CaseRetentionJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<SpeakUpOptions> options, ILogger<CaseRetentionJob> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, options.Value.RetentionIntervalMinutes)), clock);
+        do
+        {
+            try
+            {
+                var counts = await CaseRetention.RunEverywhereAsync(scopes, stoppingToken);
+                if (counts.Reports > 0)
+                {
+                    logger.LogInformation("Report retention removed content: {Counts}", counts);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Report retention failed; it runs again at the next interval.");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
+
+public static class CaseServices
+{
+    public static IServiceCollection AddCases(this IServiceCollection services)
+    {
+        services.AddOptions<SpeakUpOptions>()
+            .BindConfiguration("SpeakUp")
+            .Validate(o => o.RetentionDays >= 1 && o.RetentionIntervalMinutes >= 1, "SpeakUp:RetentionDays and RetentionIntervalMinutes must be 1 or more.")
+            .ValidateOnStart();
+        services.AddScoped<CaseConflicts>();
+        services.AddScoped<CaseIntake>();
+        services.AddScoped<CaseWork>();
+        services.AddScoped<CustodianDesk>();
+        services.AddScoped<SpeakUpInsights>();
+        services.AddScoped<CaseRetention>();
+        services.AddHostedService<CaseRetentionJob>();
+        return services;
+    }
+}

@@ -1,0 +1,302 @@
+using Microsoft.EntityFrameworkCore;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Protection;
+
+namespace Upstander.Features.Cases;
+
+/// <summary>One case in a list: never content; the reporter's name only when it is the case managers' to see.</summary>
+public sealed record CaseRow(Guid Id, DateTimeOffset ReceivedAt, string Category, ReportStatus Status, ReportWay Way, string Who, bool NameShown,
+    Deadline? Deadline, bool RetaliationFlagged, bool Mine);
+
+public sealed record CaseQueue(IReadOnlyList<CaseRow> Unassigned, IReadOnlyList<CaseRow> Mine);
+
+public sealed record DeadlineCounts(int DueSoon, int Overdue);
+
+public sealed record CaseMessageView(int Number, DateTimeOffset SentAt, bool FromReporter, string? Author, string Body);
+
+public sealed record CaseNoteView(DateTimeOffset WrittenAt, string? Author, string Body);
+
+public sealed record CasePlanView(Guid Id, string Text, DateTimeOffset? DoneAt);
+
+public sealed record CaseEventView(DateTimeOffset At, string Kind, ReportStatus? To, string? Reason, string? Actor);
+
+/// <summary>Everything a non-conflicted case manager sees of one case (its reading is audited).</summary>
+public sealed record CaseView(
+    ReportRecord Report, string Who, bool NameShown, string? Assignee, bool Mine,
+    IReadOnlyList<(string Key, string Text)> Account, IReadOnlyList<string> NamedPeople, IReadOnlyList<(string Key, string Text)> Involved,
+    IReadOnlyList<CaseMessageView> Messages, IReadOnlyList<CaseNoteView> Notes, IReadOnlyList<string> Labels, IReadOnlyList<CasePlanView> Plan,
+    CaseOutcome? Outcome, string? Actions, IReadOnlyList<CaseEventView> Events, RevealRequest? LatestReveal, IReadOnlyList<(Guid Id, string Name)> HandoverTo);
+
+/// <summary>
+/// Case handling for case managers in the current organisation. Every query goes through <see cref="CaseConflicts"/>:
+/// a conflicted case manager gets nothing (null, so the page answers 404), sees nothing in lists and counts nothing.
+/// A case manager sees cases waiting unassigned and their own. Every change records a <see cref="ReportEvent"/> where it
+/// matters and an audit event; reading a case's content records a protected read first. Scoped.
+/// </summary>
+public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProtector protector, AuditLog audit, TimeProvider clock)
+{
+    public const string RevealNotice = "A custodian approved showing your name to the case managers handling your report, as the process allows. You can reply here if you have concerns.";
+
+    private IQueryable<ReportRecord> Reports => db.Set<ReportRecord>();
+
+    /// <summary>Cases this person may work: waiting unassigned or assigned to them, and not conflicted.</summary>
+    private async Task<List<ReportRecord>> WorkableAsync(Guid me, CancellationToken ct) =>
+        await conflicts.VisibleAsync(Reports.Where(r => r.AssigneeId == null || r.AssigneeId == me), me, ct);
+
+    public async Task<CaseQueue> QueueAsync(Guid me, CancellationToken ct)
+    {
+        var rows = await RowsAsync(await WorkableAsync(me, ct), me, ct);
+        return new CaseQueue([.. rows.Where(r => !r.Mine && r.Status != ReportStatus.Closed)], [.. rows.Where(r => r.Mine)]);
+    }
+
+    public async Task<IReadOnlyList<CaseRow>> OverdueAsync(Guid me, CancellationToken ct) =>
+        [.. (await RowsAsync(await WorkableAsync(me, ct), me, ct)).Where(r => r.Deadline?.State == DeadlineState.Overdue)];
+
+    public async Task<DeadlineCounts> DeadlinesAsync(Guid me, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var deadlines = (await WorkableAsync(me, ct)).Select(r => CaseDeadlines.Next(r, now)?.State).ToList();
+        return new DeadlineCounts(deadlines.Count(s => s == DeadlineState.DueSoon), deadlines.Count(s => s == DeadlineState.Overdue));
+    }
+
+    private async Task<List<CaseRow>> RowsAsync(List<ReportRecord> reports, Guid me, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var names = await NamesAsync(reports.Where(ShowsName).Select(r => r.ReporterId!.Value), ct);
+        return [.. reports
+            .Select(r => (Report: r, Deadline: CaseDeadlines.Next(r, now)))
+            .OrderBy(x => x.Deadline is null ? 1 : 0).ThenBy(x => x.Deadline?.At).ThenBy(x => x.Report.ReceivedAt)
+            .Select(x => new CaseRow(x.Report.Id, x.Report.ReceivedAt, x.Report.Category, x.Report.Status, x.Report.Way,
+                Who(x.Report, names), ShowsName(x.Report), x.Deadline, x.Report.RetaliationFlaggedAt is not null, x.Report.AssigneeId == me))];
+    }
+
+    private static bool ShowsName(ReportRecord r) => !r.IdentityHeld && r.ReporterId is not null;
+
+    private static string Who(ReportRecord r, Dictionary<Guid, string> names) =>
+        ShowsName(r) && names.TryGetValue(r.ReporterId!.Value, out var name) ? name : r.Pseudonym;
+
+    /// <summary>A case this person may work; null for an unknown id, another organisation's, another's case, or a conflict (all 404).</summary>
+    public async Task<ReportRecord?> FindAsync(Guid id, Guid me, CancellationToken ct)
+    {
+        var report = await Reports.SingleOrDefaultAsync(r => r.Id == id && (r.AssigneeId == null || r.AssigneeId == me), ct);
+        return report is not null && await conflicts.MaySeeAsync(report, me, ct) ? report : null;
+    }
+
+    /// <summary>Opens the case's content for a case manager who may work it; records the protected read first.</summary>
+    public async Task<CaseView> OpenAsync(ReportRecord report, Guid me, CancellationToken ct)
+    {
+        await audit.RecordReadAsync(CaseAudit.Target, report.Id, ct);
+        var named = conflicts.Named(report) ?? [];
+        var messages = await db.Set<ReportMessage>().Where(m => m.ReportId == report.Id).OrderBy(m => m.Number).ToListAsync(ct);
+        var notes = await db.Set<CaseNote>().Where(n => n.ReportId == report.Id).OrderBy(n => n.WrittenAt).ToListAsync(ct);
+        var plan = await db.Set<CasePlanItem>().Where(i => i.ReportId == report.Id).OrderBy(i => i.Position).ToListAsync(ct);
+        var labels = await db.Set<CaseLabel>().Where(l => l.ReportId == report.Id).OrderBy(l => l.Text).Select(l => l.Text).ToListAsync(ct);
+        var outcome = await db.Set<CaseOutcome>().SingleOrDefaultAsync(o => o.ReportId == report.Id, ct);
+        var events = await db.Set<ReportEvent>().Where(e => e.ReportId == report.Id).OrderBy(e => e.At).ToListAsync(ct);
+        var reveal = await db.Set<RevealRequest>().Where(r => r.ReportId == report.Id).OrderByDescending(r => r.RequestedAt).FirstOrDefaultAsync(ct);
+        var handover = new List<Guid>();
+        foreach (var manager in await conflicts.CaseManagersAsync(ct))
+        {
+            if (manager != me && await conflicts.MaySeeAsync(report, manager, ct))
+            {
+                handover.Add(manager);
+            }
+        }
+        var names = await NamesAsync(named
+            .Concat(messages.Where(m => m.AuthorId is not null).Select(m => m.AuthorId!.Value))
+            .Concat(notes.Where(n => n.AuthorId is not null).Select(n => n.AuthorId!.Value))
+            .Concat(events.Where(e => e.ActorId is not null).Select(e => e.ActorId!.Value))
+            .Concat(handover)
+            .Concat(report.AssigneeId is { } a ? [a] : [])
+            .Concat(ShowsName(report) ? [report.ReporterId!.Value] : []), ct);
+        string Open(string? value, string purpose, Guid id) => value is null ? "" : protector.Open(value, purpose, id);
+
+        return new CaseView(report, Who(report, names), ShowsName(report), report.AssigneeId is { } assignee ? names.GetValueOrDefault(assignee) : null,
+            report.AssigneeId == me,
+            ReportContent.Fields(report.AccountSealed is null ? null : Open(report.AccountSealed, ReportRecord.AccountPurpose, report.Id)),
+            [.. named.Select(n => names.GetValueOrDefault(n) ?? "?")],
+            ReportContent.Fields(report.InvolvedSealed is null ? null : Open(report.InvolvedSealed, ReportRecord.InvolvedPurpose, report.Id), "named"),
+            [.. messages.Select(m => new CaseMessageView(m.Number, m.SentAt, m.FromReporter,
+                m.AuthorId is { } author ? names.GetValueOrDefault(author) : null, Open(m.BodySealed, ReportMessage.BodyPurpose, m.Id)))],
+            [.. notes.Select(n => new CaseNoteView(n.WrittenAt, n.AuthorId is { } author ? names.GetValueOrDefault(author) : null, Open(n.BodySealed, CaseNote.BodyPurpose, n.Id)))],
+            labels,
+            [.. plan.Select(i => new CasePlanView(i.Id, Open(i.TextSealed, CasePlanItem.TextPurpose, i.Id), i.DoneAt))],
+            outcome, outcome?.ActionsSealed is { } actions ? Open(actions, CaseOutcome.ActionsPurpose, report.Id) : null,
+            [.. events.Select(e => new CaseEventView(e.At, e.Kind, e.ToStatus, e.Reason, e.ActorId is { } actor ? names.GetValueOrDefault(actor) : null))],
+            reveal,
+            [.. handover.Select(h => (h, names.GetValueOrDefault(h) ?? "?")).OrderBy(h => h.Item2, StringComparer.CurrentCulture)]);
+    }
+
+    public async Task MoveAsync(ReportRecord report, ReportStatus to, string reason, Guid me, CancellationToken ct)
+    {
+        if (!CaseReasons.Next(report.Status).Contains(to) || !CaseReasons.IsKnown(to, reason))
+        {
+            throw new ArgumentException("Not a status this case can move to, or not a reason for it.", nameof(reason));
+        }
+        var from = report.Status;
+        report.MoveTo(to, clock.GetUtcNow());
+        report.Assign(report.AssigneeId ?? me);
+        db.Add(ReportEvent.Record(report, "status", from, to, reason, me, clock.GetUtcNow()));
+        audit.Record(CaseAudit.StatusChanged, CaseAudit.Target, report.Id, detail: $"from={from};to={to};reason={reason}");
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>A message to the reporter from the case side; the first one counts as feedback (the 3-month deadline).</summary>
+    public async Task SendAsync(ReportRecord report, string body, Guid? me, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var number = (await db.Set<ReportMessage>().Where(m => m.ReportId == report.Id).MaxAsync(m => (int?)m.Number, ct) ?? 0) + 1;
+        var message = ReportMessage.Write(report, number, false, me, now);
+        message.SealBody(protector.Seal(body.Trim(), ReportMessage.BodyPurpose, message.Id));
+        db.Add(message);
+        if (me is not null)
+        {
+            report.FeedbackGiven(now);
+            report.Assign(report.AssigneeId ?? me);
+        }
+        audit.Record(CaseAudit.MessageSent, CaseAudit.Target, report.Id);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task NoteAsync(ReportRecord report, string body, Guid me, CancellationToken ct)
+    {
+        var note = CaseNote.Write(report, me, clock.GetUtcNow());
+        note.SealBody(protector.Seal(body.Trim(), CaseNote.BodyPurpose, note.Id));
+        db.Add(note);
+        audit.Record(CaseAudit.NoteWritten, CaseAudit.Target, report.Id);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task LabelAsync(ReportRecord report, string label, bool add, CancellationToken ct)
+    {
+        var text = label.Trim();
+        var existing = await db.Set<CaseLabel>().SingleOrDefaultAsync(l => l.ReportId == report.Id && l.Text == text, ct);
+        if (add && existing is null)
+        {
+            db.Add(CaseLabel.Add(report, text, clock.GetUtcNow()));
+        }
+        else if (!add && existing is not null)
+        {
+            db.Remove(existing);
+        }
+        audit.Record(CaseAudit.LabelsChanged, CaseAudit.Target, report.Id, detail: add ? "added" : "removed");
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task AddPlanItemAsync(ReportRecord report, string text, Guid me, CancellationToken ct)
+    {
+        var position = (await db.Set<CasePlanItem>().Where(i => i.ReportId == report.Id).MaxAsync(i => (int?)i.Position, ct) ?? 0) + 1;
+        var item = CasePlanItem.Add(report, position, me, clock.GetUtcNow());
+        item.SealText(protector.Seal(text.Trim(), CasePlanItem.TextPurpose, item.Id));
+        db.Add(item);
+        audit.Record(CaseAudit.PlanChanged, CaseAudit.Target, report.Id, detail: "item-added");
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Ticks a plan item off (or opens it again); false when the item is not this case's.</summary>
+    public async Task<bool> TickAsync(ReportRecord report, Guid itemId, bool done, Guid me, CancellationToken ct)
+    {
+        if (await db.Set<CasePlanItem>().SingleOrDefaultAsync(i => i.Id == itemId && i.ReportId == report.Id, ct) is not { } item)
+        {
+            return false;
+        }
+        item.Tick(done, me, clock.GetUtcNow());
+        audit.Record(CaseAudit.PlanChanged, CaseAudit.Target, report.Id, detail: done ? "item-done" : "item-reopened");
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    public async Task RecordOutcomeAsync(ReportRecord report, string outcome, string? actions, Guid me, CancellationToken ct)
+    {
+        var record = await db.Set<CaseOutcome>().SingleOrDefaultAsync(o => o.ReportId == report.Id, ct);
+        if (record is null)
+        {
+            record = CaseOutcome.For(report);
+            db.Add(record);
+        }
+        record.Record(outcome, string.IsNullOrWhiteSpace(actions) ? null : protector.Seal(actions.Trim(), CaseOutcome.ActionsPurpose, report.Id), me, clock.GetUtcNow());
+        audit.Record(CaseAudit.OutcomeRecorded, CaseAudit.Target, report.Id, detail: "outcome=" + outcome);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Takes an unassigned case (reason "taken") or hands it over to another non-conflicted case manager.</summary>
+    public async Task<bool> AssignAsync(ReportRecord report, Guid to, string reason, Guid me, CancellationToken ct)
+    {
+        if (!(await conflicts.CaseManagersAsync(ct)).Contains(to) || !await conflicts.MaySeeAsync(report, to, ct))
+        {
+            return false;
+        }
+        var kind = report.AssigneeId is null && to == me ? "assigned" : "handed-over";
+        report.Assign(to);
+        db.Add(ReportEvent.Record(report, kind, null, null, reason, me, clock.GetUtcNow()));
+        audit.Record(CaseAudit.Assigned, CaseAudit.Target, report.Id, detail: $"kind={kind};reason={reason}");
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    public async Task RequestRevealAsync(ReportRecord report, string reason, Guid me, CancellationToken ct)
+    {
+        db.Add(RevealRequest.Ask(report, me, reason, clock.GetUtcNow()));
+        db.Add(ReportEvent.Record(report, "reveal-requested", null, null, reason, me, clock.GetUtcNow()));
+        audit.Record(CaseAudit.RevealRequested, CaseAudit.Target, report.Id, detail: "reason=" + reason);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public Task<bool> RevealPendingAsync(ReportRecord report, CancellationToken ct) =>
+        db.Set<RevealRequest>().AnyAsync(r => r.ReportId == report.Id && r.Status == RevealStatus.Pending, ct);
+
+    private async Task<Dictionary<Guid, string>> NamesAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var wanted = ids.Distinct().ToList();
+        return wanted.Count == 0 ? [] : await db.People.Where(p => wanted.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+    }
+}
+
+/// <summary>A pending reveal request as a custodian sees it: no report content at all.</summary>
+public sealed record RevealRow(Guid Id, DateTimeOffset RequestedAt, string Reason, string Pseudonym, string? RequestedBy);
+
+/// <summary>
+/// The identity custodian's desk: pending reveal requests on reports the custodian is not conflicted on, and the
+/// decision. An approval reveals the name to case managers, records "identity-revealed", and tells the reporter in a
+/// system message on the report. Scoped.
+/// </summary>
+public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, CaseWork work, AuditLog audit, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<RevealRow>> PendingAsync(Guid me, CancellationToken ct)
+    {
+        var pending = await db.Set<RevealRequest>().Where(r => r.Status == RevealStatus.Pending).OrderBy(r => r.RequestedAt).ToListAsync(ct);
+        var ids = pending.Select(p => p.ReportId).ToList();
+        var visible = (await conflicts.VisibleAsync(db.Set<ReportRecord>().Where(r => ids.Contains(r.Id)), me, ct)).ToDictionary(r => r.Id);
+        var askers = pending.Where(p => p.RequestedBy is not null).Select(p => p.RequestedBy!.Value).Distinct().ToList();
+        var names = await db.People.Where(p => askers.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        return [.. pending.Where(p => visible.ContainsKey(p.ReportId))
+            .Select(p => new RevealRow(p.Id, p.RequestedAt, p.Reason, visible[p.ReportId].Pseudonym, p.RequestedBy is { } by ? names.GetValueOrDefault(by) : null))];
+    }
+
+    /// <summary>A pending request this custodian may decide; null otherwise (404).</summary>
+    public async Task<(RevealRequest Request, ReportRecord Report)?> FindAsync(Guid id, Guid me, CancellationToken ct)
+    {
+        var request = await db.Set<RevealRequest>().SingleOrDefaultAsync(r => r.Id == id && r.Status == RevealStatus.Pending, ct);
+        var report = request is null ? null : await db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.Id == request.ReportId, ct);
+        return request is not null && report is not null && await conflicts.MaySeeAsync(report, me, ct) ? (request, report) : null;
+    }
+
+    public async Task DecideAsync(RevealRequest request, ReportRecord report, bool approve, Guid me, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        request.Decide(approve, me, now);
+        if (approve)
+        {
+            report.Reveal();
+            db.Add(ReportEvent.Record(report, "identity-revealed", null, null, request.Reason, me, now));
+            audit.Record(CaseAudit.RevealApproved, CaseAudit.Target, report.Id);
+            await work.SendAsync(report, CaseWork.RevealNotice, null, ct);
+            return;
+        }
+        db.Add(ReportEvent.Record(report, "reveal-refused", null, null, request.Reason, me, now));
+        audit.Record(CaseAudit.RevealRefused, CaseAudit.Target, report.Id);
+        await db.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,173 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Cases;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Protection;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.Training.TrainingPages;
+
+namespace Upstander.Tests.Features.SpeakUp.Cases;
+
+/// <summary>Working a case through the pages: audited reads, statuses with reasons, messages, the custodian, access.</summary>
+public sealed class CaseFlowTests
+{
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_case_is_worked_with_audited_reads_statuses_that_need_reasons_messages_notes_and_a_plan(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine);
+        var named = await world.PersonAsync("Named Person", null);
+        var id = await world.ReceiveAsync([named], account: "They shouted at me");
+        var client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        var path = $"/cases/{id}";
+
+        var page = await PageAsync(client, path);
+        page.ShouldContain("They shouted at me");
+        page.ShouldContain("Named Person");
+        page.ShouldContain("witness W");
+        var reads = await world.InScopeAsync((_, db) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProtectedRead && e.TargetId == id.ToString("N")));
+        reads.ShouldBe(1);
+
+        // A status needs a reason from that status's list: otherwise 400, and nothing changes.
+        foreach (var (to, reason) in new[] { ("Acknowledged", ""), ("Acknowledged", "formal-investigation"), ("Received", "received-and-read"), ("Nonsense", "received-and-read") })
+        {
+            (await PostAsync(client, path + "?handler=Move", ("To", to), ("Reason", reason))).StatusCode.ShouldBe(HttpStatusCode.BadRequest, $"{to}/{reason}");
+        }
+        var unchanged = await world.ReportAsync(id);
+        (unchanged.Status, unchanged.AcknowledgedAt, unchanged.AssigneeId).ShouldBe((ReportStatus.Received, (DateTimeOffset?)null, (Guid?)null));
+        (await world.InScopeAsync((_, db) => db.Set<ReportEvent>().CountAsync(e => e.ReportId == id))).ShouldBe(0);
+
+        Location(await PostAsync(client, path + "?handler=Move", ("To", "Acknowledged"), ("Reason", "received-and-read")));
+        Location(await PostAsync(client, path + "?handler=Send", ("Body", "We are on it")));
+        Location(await PostAsync(client, path + "?handler=Note", ("Body", "Private thought")));
+        Location(await PostAsync(client, path + "?handler=Plan", ("Item", "Interview W")));
+        Location(await PostAsync(client, path + "?handler=Label", ("Label", "night shift")));
+        Location(await PostAsync(client, path + "?handler=Outcome", ("Outcome", "substantiated"), ("Actions", "Warning given")));
+        (await PostAsync(client, path + "?handler=Outcome", ("Outcome", "made-up"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        var report = await world.ReportAsync(id);
+        (report.Status, report.AssigneeId).ShouldBe((ReportStatus.Acknowledged, world.CaseManager));
+        report.AcknowledgedAt.ShouldNotBeNull();
+        report.FeedbackGivenAt.ShouldNotBeNull("the first case-side message is feedback");
+        var message = await world.InScopeAsync((_, db) => db.Set<ReportMessage>().SingleAsync(m => m.ReportId == id));
+        (message.FromReporter, message.AuthorId, message.Number).ShouldBe((false, (Guid?)world.CaseManager, 1));
+        message.BodySealed!.ShouldNotContain("We are on it");
+        var status = await world.InScopeAsync((_, db) => db.Set<ReportEvent>().SingleAsync(e => e.ReportId == id && e.Kind == "status"));
+        (status.FromStatus, status.ToStatus, status.Reason).ShouldBe((ReportStatus.Received, ReportStatus.Acknowledged, "received-and-read"));
+        (await world.InScopeAsync((_, db) => db.AuditEvents.CountAsync(e => e.Action == CaseAudit.StatusChanged && e.TargetId == id.ToString("N")))).ShouldBe(1);
+
+        var readsBefore = await world.InScopeAsync((_, db) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProtectedRead && e.TargetId == id.ToString("N")));
+        readsBefore.ShouldBe(17, "every showing: the first view, the page fetched before each of 11 posts, and each of 5 refused forms shown again");
+        page = await PageAsync(client, path);
+        foreach (var text in new[] { "We are on it", "Private thought", "Interview W", "night shift", "Warning given", "Substantiated" })
+        {
+            page.ShouldContain(text);
+        }
+        (await world.InScopeAsync((_, db) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProtectedRead && e.TargetId == id.ToString("N")))).ShouldBe(readsBefore + 1);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_held_identity_is_revealed_only_when_a_custodian_approves_and_the_reporter_is_told(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine);
+        var reporterName = $"Employee of {world.Org.Name}";
+        var named = await world.PersonAsync("Named Person", null);
+        var id = await world.ReceiveAsync([named], held: true, assignee: world.CaseManager);
+        var manager = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        var custodian = await world.Factory.SignInAsync(world.Org[Roles.Custodian]);
+        var path = $"/cases/{id}";
+
+        (await PageAsync(manager, path)).ShouldNotContain(reporterName);
+        (await PageAsync(manager, "/cases")).ShouldNotContain(reporterName);
+        (await PostAsync(manager, path + "?handler=Reveal", ("Reason", "because"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Location(await PostAsync(manager, path + "?handler=Reveal", ("Reason", "needed-for-investigation")));
+        (await PostAsync(manager, path + "?handler=Reveal", ("Reason", "needed-for-investigation"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "one pending request at a time");
+
+        // The custodian sees the request without any content, and refuses: the name stays hidden.
+        var desk = await PageAsync(custodian, "/custodian");
+        desk.ShouldContain("Blue Heron");
+        desk.ShouldNotContain("What happened");
+        desk.ShouldNotContain("Named Person");
+        var request = await world.InScopeAsync((_, db) => db.Set<RevealRequest>().SingleAsync());
+        (await PostAsync(custodian, "/custodian", ("RequestId", request.Id.ToString()), ("Decision", "maybe"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Location(await PostAsync(custodian, "/custodian", ("RequestId", request.Id.ToString()), ("Decision", "refuse")));
+        (await world.ReportAsync(id)).IdentityHeld.ShouldBeTrue();
+        (await PageAsync(manager, path)).ShouldNotContain(reporterName);
+
+        // Asked again and approved: recorded, audited, the reporter told, and only now the name shows.
+        Location(await PostAsync(manager, path + "?handler=Reveal", ("Reason", "reporter-safety")));
+        var second = await world.InScopeAsync((_, db) => db.Set<RevealRequest>().SingleAsync(r => r.Status == RevealStatus.Pending));
+        Location(await PostAsync(custodian, "/custodian", ("RequestId", second.Id.ToString()), ("Decision", "approve")));
+        (await PostAsync(custodian, "/custodian", ("RequestId", second.Id.ToString()), ("Decision", "approve"))).StatusCode.ShouldBe(HttpStatusCode.NotFound, "already decided");
+        (await world.ReportAsync(id)).IdentityHeld.ShouldBeFalse();
+        (await world.InScopeAsync((_, db) => db.Set<ReportEvent>().CountAsync(e => e.ReportId == id && e.Kind == "identity-revealed"))).ShouldBe(1);
+        (await world.InScopeAsync((_, db) => db.AuditEvents.CountAsync(e => e.Action == CaseAudit.RevealApproved))).ShouldBe(1);
+        var told = await world.InScopeAsync(async (s, db) =>
+        {
+            var m = await db.Set<ReportMessage>().SingleAsync(x => x.ReportId == id);
+            (m.FromReporter, m.AuthorId).ShouldBe((false, (Guid?)null));
+            return s.GetRequiredService<FieldProtector>().Open(m.BodySealed!, ReportMessage.BodyPurpose, m.Id);
+        });
+        told.ShouldBe(CaseWork.RevealNotice);
+        (await PageAsync(manager, path)).ShouldContain(reporterName);
+        (await world.ReportAsync(id)).FeedbackGivenAt.ShouldBeNull("a system message is not the case manager's feedback");
+    }
+
+    [Fact]
+    public async Task A_custodian_in_the_named_persons_line_never_sees_the_request()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var named = await world.PersonAsync("Named Person", null);
+        await world.ReportToAsync(world.Org[Roles.Custodian].PersonId, named);
+        var id = await world.ReceiveAsync([named], held: true, assignee: world.CaseManager);
+        var manager = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        Location(await PostAsync(manager, $"/cases/{id}?handler=Reveal", ("Reason", "needed-for-investigation")));
+        var custodian = await world.Factory.SignInAsync(world.Org[Roles.Custodian]);
+        (await PageAsync(custodian, "/custodian")).ShouldContain("No request is waiting.");
+        var request = await world.InScopeAsync((_, db) => db.Set<RevealRequest>().SingleAsync());
+        (await PostAsync(custodian, "/custodian", ("RequestId", request.Id.ToString()), ("Decision", "approve"))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await world.ReportAsync(id)).IdentityHeld.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Other_roles_are_turned_away_from_cases_and_a_case_of_another_case_manager_is_404()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var id = await world.ReceiveAsync([]);
+        foreach (var role in new[] { Roles.Employee, Roles.PeerSupporter, Roles.Coordinator, Roles.Admin, Roles.Leader, Roles.Custodian })
+        {
+            var client = await world.Factory.SignInAsync(world.Org[role]);
+            foreach (var url in new[] { "/cases", $"/cases/{id}", "/cases/overdue" })
+            {
+                var response = await client.GetAsync(url);
+                response.StatusCode.ShouldBe(HttpStatusCode.Redirect, $"{role} {url}");
+                response.Headers.Location!.OriginalString.ShouldContain("/account/access-denied");
+            }
+        }
+        (await (await world.Factory.SignInAsync(world.Org[Roles.Employee])).GetAsync("/custodian")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var other = await world.PersonAsync("Another Person", null);
+        var theirs = await world.ReceiveAsync([], assignee: other);
+        (await (await world.Factory.SignInAsync(world.Org[Roles.CaseManager])).GetAsync($"/cases/{theirs}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Routing_rules_send_new_reports_to_their_case_manager_unless_conflicted()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        (await PostAsync(client, "/cases/routing?handler=Add", ("Category", "Not A Key!"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Location(await PostAsync(client, "/cases/routing?handler=Add", ("Category", "harassment"), ("CaseManagerId", world.CaseManager.ToString())));
+        var routed = await world.ReceiveAsync([], category: "harassment", route: true);
+        (await world.ReportAsync(routed)).AssigneeId.ShouldBe(world.CaseManager);
+        var other = await world.ReceiveAsync([], category: "bullying", route: true);
+        (await world.ReportAsync(other)).AssigneeId.ShouldBeNull();
+        var conflicted = await world.ReceiveAsync([world.CaseManager], category: "harassment", route: true);
+        (await world.ReportAsync(conflicted)).AssigneeId.ShouldBeNull("a conflict wins over the rule");
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Cases;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.Training.TrainingPages;
+
+namespace Upstander.Tests.Features.SpeakUp.Cases;
+
+/// <summary>Retention: a closed case's content goes the configured time after closing, and nothing sooner; checked with canaries in the raw database.</summary>
+public sealed class CaseRetentionTests
+{
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Closed_case_content_goes_after_the_retention_time_and_not_before(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine, new Dictionary<string, string?> { ["SpeakUp:RetentionDays"] = "30" });
+        var named = await world.PersonAsync("Named Person", null);
+        var id = await world.ReceiveAsync([named], account: Canary.New("account"), assignee: world.CaseManager);
+        var open = await world.ReceiveAsync([named], account: Canary.New("kept"), assignee: world.CaseManager);
+        var client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        var path = $"/cases/{id}";
+        Location(await PostAsync(client, path + "?handler=Send", ("Body", Canary.New("message"))));
+        Location(await PostAsync(client, path + "?handler=Note", ("Body", Canary.New("note"))));
+        Location(await PostAsync(client, path + "?handler=Plan", ("Item", Canary.New("plan"))));
+        Location(await PostAsync(client, path + "?handler=Label", ("Label", "CANARY-label")));
+        Location(await PostAsync(client, path + "?handler=Outcome", ("Outcome", "substantiated"), ("Actions", Canary.New("actions"))));
+        Location(await PostAsync(client, path + "?handler=Move", ("To", "Closed"), ("Reason", "outcome-shared")));
+        var sealedValues = await SealedAsync(world, id);
+        sealedValues.Count.ShouldBe(6);
+
+        world.Factory.Clock.Advance(TimeSpan.FromDays(29));
+        (await RunAsync(world)).ShouldBe(ReportRetentionCounts.None);
+        world.Factory.Clock.Advance(TimeSpan.FromDays(2));
+        (await RunAsync(world)).ShouldBe(new ReportRetentionCounts(1, 1, 1, 1, 1, 1, 0));
+        (await RunAsync(world)).ShouldBe(ReportRetentionCounts.None);
+
+        var report = await world.ReportAsync(id);
+        (report.AccountSealed, report.InvolvedSealed, report.ContentErasedAt is null).ShouldBe((null, null, false));
+        (await world.InScopeAsync((_, db) => db.Set<CaseOutcome>().SingleAsync())).Outcome.ShouldBe("substantiated");
+        (await world.ReportAsync(open)).AccountSealed.ShouldNotBeNull();
+        client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        (await client.GetAsync(path)).StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound, "an erased case is no longer a case anyone works");
+
+        var raw = engine == Engine.Sqlite ? Canary.SqliteBytes(world.Factory.Database) : await Canary.PostgresDumpAsync(world.Factory.Database);
+        foreach (var value in sealedValues)
+        {
+            Canary.Contains(raw, value).ShouldBeFalse("a removed ciphertext is still in the database");
+        }
+        var text = Encoding.UTF8.GetString(raw);
+        text.ShouldNotContain("CANARY-label");
+        text.ShouldNotContain("CANARY-");
+    }
+
+    [Fact]
+    public async Task The_retention_verb_covers_reports()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var result = await Cli.RunAsync(world.Factory.Database, "retention", "run");
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Output.ShouldContain("Retention removed the content of 0 closed reports: 0 messages, 0 notes, 0 plan items, 0 labels, 0 actions, 0 files.");
+    }
+
+    private static Task<ReportRetentionCounts> RunAsync(CaseWorld world) =>
+        CaseRetention.RunEverywhereAsync(world.Factory.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None);
+
+    private static Task<List<string>> SealedAsync(CaseWorld world, Guid id) => world.InScopeAsync(async (_, db) =>
+    {
+        var report = await db.Set<ReportRecord>().SingleAsync(r => r.Id == id);
+        var values = new List<string?> { report.AccountSealed, report.InvolvedSealed };
+        values.AddRange(await db.Set<ReportMessage>().Where(m => m.ReportId == id).Select(m => m.BodySealed).ToListAsync());
+        values.AddRange(await db.Set<CaseNote>().Where(m => m.ReportId == id).Select(m => m.BodySealed).ToListAsync());
+        values.AddRange(await db.Set<CasePlanItem>().Where(m => m.ReportId == id).Select(m => m.TextSealed).ToListAsync());
+        values.AddRange(await db.Set<CaseOutcome>().Where(m => m.ReportId == id).Select(m => m.ActionsSealed).ToListAsync());
+        return values.OfType<string>().ToList();
+    });
+}

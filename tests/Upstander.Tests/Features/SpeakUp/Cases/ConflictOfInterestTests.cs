@@ -1,0 +1,165 @@
+using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Accounts;
+using Upstander.Features.Cases;
+using Upstander.Features.Organisations;
+using Upstander.Features.People;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+
+namespace Upstander.Tests.Features.SpeakUp.Cases;
+
+/// <summary>Conflicts of interest: whoever a report names, and everyone in their management line, never sees, gets or opens it.</summary>
+public sealed class ConflictOfInterestTests
+{
+    /// <summary>The rule itself against a naive walk up every chain, over random charts.</summary>
+    [Fact]
+    public void The_rule_matches_a_naive_walk_over_random_charts()
+    {
+        var random = new Random(20240516);
+        var checkedCases = 0;
+        for (var round = 0; round < 300; round++)
+        {
+            var n = random.Next(2, 40);
+            var ids = Enumerable.Range(0, n).Select(_ => Guid.NewGuid()).ToArray();
+            var managers = ids.Select((_, i) => i == 0 || random.Next(6) == 0 ? (Guid?)null : ids[random.Next(i)]).ToArray();
+            var chart = OrgChart.Build([.. ids.Select((id, i) => (id, managers[i]))]);
+            bool Above(Guid a, Guid b)
+            {
+                for (var m = managers[Array.IndexOf(ids, b)]; m is { } x; m = managers[Array.IndexOf(ids, x)])
+                {
+                    if (x == a)
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            var named = Enumerable.Range(0, random.Next(0, 4)).Select(_ => ids[random.Next(n)]).ToList();
+            foreach (var person in ids)
+            {
+                var expected = named.Any(x => x == person || Above(x, person) || Above(person, x));
+                CaseConflicts.IsConflicted(chart, named, person).ShouldBe(expected);
+                checkedCases++;
+            }
+        }
+        checkedCases.ShouldBeGreaterThan(1000);
+    }
+
+    /// <summary>
+    /// Property over random organisation charts on the real services: several case managers, reports naming random
+    /// people, routed by a pool rule and by a rule for one case manager; no conflicted case manager is ever routed,
+    /// assigned, shown in a list, counted, or able to open a case.
+    /// </summary>
+    [Fact]
+    public async Task No_conflicted_case_manager_is_ever_routed_assigned_shown_or_counted_over_random_charts()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var random = new Random(7);
+        var managers = new List<Guid> { world.CaseManager };
+        await world.Factory.InScopeAsync(world.Org.Id, async s =>
+        {
+            var setup = s.GetRequiredService<OrganisationSetup>();
+            for (var i = 0; i < 3; i++)
+            {
+                var (person, _) = await setup.CreatePersonWithAccountAsync(world.Org.Id,
+                    new PersonDetails($"Case manager {i}", $"cm{i}@case.example", $"cm-{i}", null, null, null, null, "en", null, null), [Roles.CaseManager], UpstanderFactory.Password, CancellationToken.None);
+                managers.Add(person.Id);
+            }
+        });
+        var others = new List<Guid>();
+        for (var i = 0; i < 14; i++)
+        {
+            others.Add(await world.PersonAsync($"Person {i}", null));
+        }
+        var everyone = managers.Concat(others).ToList();
+        await world.InScopeAsync(async (_, db) =>
+        {
+            db.Add(RoutingRule.Create(world.Org.Id, 1, "harassment", null, null, managers[1], world.Factory.Clock.GetUtcNow()));
+            db.Add(RoutingRule.Create(world.Org.Id, 2, null, null, null, null, world.Factory.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+            return true;
+        });
+
+        var checkedCases = 0;
+        for (var round = 0; round < 8; round++)
+        {
+            // A new random chart: each person reports to someone earlier in a shuffled order, or to nobody.
+            var order = everyone.OrderBy(_ => random.Next()).ToList();
+            for (var i = 0; i < order.Count; i++)
+            {
+                await world.ReportToAsync(order[i], i == 0 || random.Next(5) == 0 ? null : order[random.Next(i)]);
+            }
+            for (var k = 0; k < 30; k++)
+            {
+                var named = Enumerable.Range(0, random.Next(1, 3)).Select(_ => everyone[random.Next(everyone.Count)]).ToList();
+                await world.ReceiveAsync(named, category: random.Next(2) == 0 ? "harassment" : "bullying", route: true);
+            }
+            await world.InScopeAsync(async (s, _) => { await s.GetRequiredService<CaseIntake>().RunRulesAsync(CancellationToken.None); return true; });
+
+            checkedCases += await world.InScopeAsync(async (s, db) =>
+            {
+                var chart = await s.GetRequiredService<OrgChartCache>().ForAsync(db, CancellationToken.None);
+                var work = s.GetRequiredService<CaseWork>();
+                var reports = await db.Set<ReportRecord>().ToListAsync();
+                var named = reports.ToDictionary(r => r.Id, r => s.GetRequiredService<CaseConflicts>().Named(r)!);
+                foreach (var manager in managers)
+                {
+                    var conflicted = reports.Where(r => CaseConflicts.IsConflicted(chart, named[r.Id], manager)).Select(r => r.Id).ToHashSet();
+                    var queue = await work.QueueAsync(manager, CancellationToken.None);
+                    queue.Unassigned.Concat(queue.Mine).Select(r => r.Id).Intersect(conflicted).ShouldBeEmpty();
+                    (await work.OverdueAsync(manager, CancellationToken.None)).Select(r => r.Id).Intersect(conflicted).ShouldBeEmpty();
+                    foreach (var report in reports.Where(r => conflicted.Contains(r.Id)))
+                    {
+                        (await work.FindAsync(report.Id, manager, CancellationToken.None)).ShouldBeNull();
+                        (await work.AssignAsync(report, manager, "workload", managers[0], CancellationToken.None)).ShouldBeFalse();
+                    }
+                    // Counts match those of a world without the conflicted reports: everything counted is visible.
+                    var visible = queue.Unassigned.Count + queue.Mine.Count;
+                    visible.ShouldBe(reports.Count(r => !conflicted.Contains(r.Id) && (r.AssigneeId == null ? r.Status != ReportStatus.Closed : r.AssigneeId == manager)));
+                }
+                foreach (var report in reports.Where(r => r.AssigneeId is not null))
+                {
+                    CaseConflicts.IsConflicted(chart, named[report.Id], report.AssigneeId!.Value).ShouldBeFalse("a case went to a conflicted case manager");
+                }
+                return reports.Count;
+            });
+        }
+        checkedCases.ShouldBeGreaterThan(200);
+    }
+
+    [Fact]
+    public async Task A_conflicted_case_manager_gets_404_and_no_trace_in_lists_or_counts_while_another_works_it()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var boss = await world.PersonAsync("Boss Person", null);
+        await world.ReportToAsync(world.CaseManager, boss);
+        // Received long ago: overdue, so it would show in the notice's counts if it were counted.
+        var id = await world.ReceiveAsync([boss]);
+        world.Factory.Clock.Advance(TimeSpan.FromDays(8));
+        var client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        (await client.GetAsync($"/cases/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var list = await client.GetStringAsync("/cases");
+        list.ShouldNotContain(id.ToString());
+        list.ShouldNotContain("Overdue: ");
+        (await client.GetStringAsync("/cases/overdue")).ShouldNotContain(id.ToString());
+        (await client.GetStringAsync("/")).ShouldNotContain("Case deadlines");
+        (await TrainingPagesPost(client, $"/cases/{id}?handler=Take")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await world.ReportAsync(id)).AssigneeId.ShouldBeNull();
+
+        // Without the management link the same case manager sees it, overdue.
+        await world.ReportToAsync(world.CaseManager, null);
+        var after = await client.GetStringAsync("/cases");
+        after.ShouldContain(id.ToString());
+        after.ShouldContain("Overdue: 1");
+    }
+
+    private static async Task<HttpResponseMessage> TrainingPagesPost(HttpClient client, string url)
+    {
+        var token = await client.AntiforgeryTokenAsync("/cases/routing");
+        return await client.PostAsync(url, new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+    }
+}

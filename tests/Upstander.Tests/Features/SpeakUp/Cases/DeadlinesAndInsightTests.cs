@@ -1,0 +1,93 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Cases;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.Training.TrainingPages;
+
+namespace Upstander.Tests.Features.SpeakUp.Cases;
+
+public sealed class DeadlinesAndInsightTests
+{
+    [Fact]
+    public async Task Deadlines_turn_due_soon_then_overdue_on_the_clock_with_reminders_and_the_overdue_view()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var id = await world.ReceiveAsync([], assignee: world.CaseManager);
+        var client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        (await PageAsync(client, "/")).ShouldNotContain("Case deadlines");
+
+        world.Factory.Clock.Advance(TimeSpan.FromDays(5.5));
+        client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        var home = await PageAsync(client, "/");
+        home.ShouldContain("Due soon: 1");
+        (await PageAsync(client, "/cases/overdue")).ShouldContain("Nothing is overdue.");
+
+        world.Factory.Clock.Advance(TimeSpan.FromDays(2));
+        client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        (await PageAsync(client, "/")).ShouldContain("Overdue: 1");
+        (await PageAsync(client, "/cases")).ShouldContain("Overdue: 1");
+        (await PageAsync(client, "/cases/overdue")).ShouldContain(id.ToString());
+
+        // Acknowledged: the next deadline is feedback, 3 months after receipt.
+        Location(await PostAsync(client, $"/cases/{id}?handler=Move", ("To", "Acknowledged"), ("Reason", "received-and-read")));
+        (await PageAsync(client, "/cases/overdue")).ShouldContain("Nothing is overdue.");
+        var report = await world.ReportAsync(id);
+        CaseDeadlines.Next(report, world.Factory.Clock.GetUtcNow())!.Kind.ShouldBe("feedback");
+        world.Factory.Clock.Advance(TimeSpan.FromDays(80));
+        CaseDeadlines.Next(report, world.Factory.Clock.GetUtcNow())!.State.ShouldBe(DeadlineState.DueSoon);
+        world.Factory.Clock.Advance(TimeSpan.FromDays(10));
+        client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        (await PageAsync(client, "/cases/overdue")).ShouldContain(id.ToString());
+        Location(await PostAsync(client, $"/cases/{id}?handler=Send", ("Body", "An update for you")));
+        (await PageAsync(client, "/cases/overdue")).ShouldContain("Nothing is overdue.");
+    }
+
+    [Fact]
+    public void Suppression_hides_small_cells_and_every_total_that_would_reveal_one()
+    {
+        var table = SpeakUpInsights.Suppress(["a", "b"], ["q1", "q2"], [[7, 2], [6, 9]], 5);
+        table.Cells[0][1].Hidden.ShouldBeTrue();
+        table.Cells[0][0].Value.ShouldBe(7);
+        table.RowTotals[0].Hidden.ShouldBeTrue();
+        table.RowTotals[1].Value.ShouldBe(15);
+        table.ColumnTotals[1].Hidden.ShouldBeTrue();
+        table.ColumnTotals[0].Value.ShouldBe(13);
+        table.Total.Hidden.ShouldBeTrue();
+        SpeakUpInsights.Suppress(["a"], ["q1"], [[5]], 5).Total.Value.ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task Insight_shows_nothing_below_the_minimum_group_size_and_only_to_leaders_and_researchers()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        for (var i = 0; i < 6; i++)
+        {
+            await world.ReceiveAsync([], category: "bullying");
+        }
+        for (var i = 0; i < 2; i++)
+        {
+            await world.ReceiveAsync([], category: "harassment", way: ReportWay.Anonymous);
+        }
+        var insight = await world.Factory.InScopeAsync(world.Org.Id, s => s.GetRequiredService<SpeakUpInsights>().BuildAsync(CancellationToken.None));
+        var bullying = insight.Volumes.Rows.ToList().IndexOf("bullying");
+        var harassment = insight.Volumes.Rows.ToList().IndexOf("harassment");
+        insight.Volumes.Cells[bullying][^1].Value.ShouldBe(6);
+        insight.Volumes.Cells[harassment][^1].Hidden.ShouldBeTrue();
+        insight.Volumes.Total.Hidden.ShouldBeTrue();
+        insight.Volumes.ColumnTotals[^1].Hidden.ShouldBeTrue();
+        insight.AnonymousShare.ShouldBeNull("2 anonymous reports is below the minimum");
+        insight.MedianToAcknowledge.ShouldBeNull();
+
+        var leader = await world.Factory.SignInAsync(world.Org[Roles.Leader]);
+        var page = await PageAsync(leader, "/insights/speak-up");
+        page.ShouldContain("hidden");
+        page.ShouldNotContain(">2<");
+        (await PageAsync(await world.Factory.SignInAsync(world.Org[Roles.Researcher]), "/insights/speak-up")).ShouldContain("Bullying");
+        foreach (var role in new[] { Roles.CaseManager, Roles.Employee, Roles.Admin })
+        {
+            (await (await world.Factory.SignInAsync(world.Org[role])).GetAsync("/insights/speak-up")).StatusCode.ShouldBe(HttpStatusCode.Redirect, role);
+        }
+    }
+}
