@@ -47,7 +47,7 @@ public enum HoldOutcome
 /// <see cref="EscrowOpener"/>, and turns every entry into an escrow <see cref="ReportRecord"/> for its reporter.
 /// </summary>
 public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldProtector protector, EscrowReviewerKey reviewers,
-    AuditLog audit, TimeProvider clock, ILogger<EscrowStore> logger)
+    AuditLog audit, TimeProvider clock, ILogger<EscrowStore> logger, Cases.CaseIntake intake)
 {
     public const string AttestationPurpose = "speak-up.escrow-reporter";
     public const string Category = "unspecified";
@@ -142,6 +142,7 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
             }
             var now = clock.GetUtcNow();
             var released = 0;
+            var reports = new List<ReportRecord>();
             foreach (var (entry, payload) in valid.Where(o => !o.Entry.IsReleased))
             {
                 var report = ReportRecord.Receive(entry.OrganisationId, ReportWay.Escrow, payload.Reporter, identityHeld: true,
@@ -155,10 +156,15 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
                 db.Add(EscrowNotice.For(report, payload.Reporter, now));
                 entry.Release(report.Id, now);
                 released++;
-                // Routing: when case intake exists, the single call site is here, e.g. await intake.RouteAsync(report, ct).
+                reports.Add(report);
             }
             audit.RecordFor(Organisation, null, EscrowAudit.Released, "escrow-group", $"entries={released};threshold={threshold};group={group.Count}", "success");
             await db.SaveChangesAsync(ct);
+            // Released reports enter case intake like any other: routing rules apply, conflicts of interest always win.
+            foreach (var report in reports)
+            {
+                await intake.RouteAsync(report, ct);
+            }
             return true;
         }
         finally
