@@ -9,6 +9,7 @@ using Upstander.Features.PeerSupport.Resources;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.People;
 using Upstander.Features.SpeakUp.Escrow;
+using Upstander.Features.SpeakUp.Reporting;
 using Upstander.Features.Training;
 using Upstander.Platform.Web;
 
@@ -36,6 +37,7 @@ public static class FeatureRegistry
         services.AddConversations();
         services.AddSupportOffers();
         services.AddEscrow(configuration);
+        services.AddSpeakUpReporting(configuration);
         return services;
     }
 
