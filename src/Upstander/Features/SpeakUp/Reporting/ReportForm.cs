@@ -47,17 +47,36 @@ public sealed class ReportForm
         }
         return (new ReportDraftContent
         {
-            Account = Account, When = When, Where = Where, HowOften = HowOften, Impact = Impact, Outcome = Outcome,
-            Category = string.IsNullOrEmpty(Category) ? null : Category, DepartmentId = department, Location = Location,
-            Named = named, Described = Described, Witnesses = Witnesses, JournalEntries = journal,
+            Account = Account,
+            When = When,
+            Where = Where,
+            HowOften = HowOften,
+            Impact = Impact,
+            Outcome = Outcome,
+            Category = string.IsNullOrEmpty(Category) ? null : Category,
+            DepartmentId = department,
+            Location = Location,
+            Named = named,
+            Described = Described,
+            Witnesses = Witnesses,
+            JournalEntries = journal,
         }, problems);
     }
 
     public static ReportForm From(ReportDraftContent content) => new()
     {
-        Account = content.Account, When = content.When, Where = content.Where, HowOften = content.HowOften, Impact = content.Impact,
-        Outcome = content.Outcome, Category = content.Category, DepartmentId = content.DepartmentId?.ToString(), Location = content.Location,
-        Named = [.. content.Named.Select(n => n.ToString())], Described = content.Described, Witnesses = content.Witnesses,
+        Account = content.Account,
+        When = content.When,
+        Where = content.Where,
+        HowOften = content.HowOften,
+        Impact = content.Impact,
+        Outcome = content.Outcome,
+        Category = content.Category,
+        DepartmentId = content.DepartmentId?.ToString(),
+        Location = content.Location,
+        Named = [.. content.Named.Select(n => n.ToString())],
+        Described = content.Described,
+        Witnesses = content.Witnesses,
         JournalEntries = [.. content.JournalEntries.Select(j => j.ToString())],
     };
 
