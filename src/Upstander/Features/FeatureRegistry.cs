@@ -10,6 +10,7 @@ using Upstander.Features.PeerSupport.Resources;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.People;
 using Upstander.Features.SpeakUp.Escrow;
+using Upstander.Features.SpeakUp.Reporting;
 using Upstander.Features.Training;
 using Upstander.Platform.Web;
 
@@ -39,6 +40,7 @@ public static class FeatureRegistry
         services.AddSupportOffers();
         services.AddEscrow(configuration);
         services.AddCases();
+        services.AddSpeakUpReporting(configuration);
         return services;
     }
 

@@ -46,6 +46,7 @@ public sealed partial class UpstanderFactory : WebApplicationFactory<Program>
             ["RateLimits:SubmissionsPerMinute"] = "10000",
             ["RateLimits:InvitationsPerHour"] = "10000",
             ["PublicUrl"] = "http://localhost",
+            ["SpeakUp:UploadsDirectory"] = Path.Combine(Database.Folder, "uploads"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -24,6 +24,9 @@ public sealed class AuthorizationTests : IAsyncLifetime
         "/error/{code:int?}",
         "/health",
         "/privacy",
+        "/report/{slug}",
+        "/report/{slug}/follow-up",
+        "/report/{slug}/follow-up/case",
         "/setup",
     };
 

@@ -82,8 +82,24 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.Coordinator, "/coordinate/matching")]
     [InlineData(Roles.PeerSupporter, "/supporter/offers")]
     [InlineData(Roles.Employee, "/support/blocked")]
+    [InlineData(Roles.Employee, "/speak-up")]
+    [InlineData(Roles.Employee, "/speak-up/report")]
+    [InlineData(Roles.Employee, "/speak-up/journal")]
+    [InlineData(Roles.Employee, "/speak-up/reports")]
     public async Task Every_visible_string_on_the_page_comes_through_localization(string? role, string path) =>
         await ShouldBeLocalizedAsync(await ClientAsync(role), path);
+
+    /// <summary>
+    /// The anonymous report pages, reached through the organisation's public link without signing in.
+    /// </summary>
+    [Fact]
+    public async Task The_anonymous_report_pages_come_through_localization()
+    {
+        var slug = await _factory.InScopeAsync(_org.Id, s => s.GetRequiredService<Upstander.Features.SpeakUp.Reporting.ReportLinks>().SlugAsync(CancellationToken.None));
+        var visitor = await ClientAsync(null);
+        await ShouldBeLocalizedAsync(visitor, $"/report/{slug}");
+        await ShouldBeLocalizedAsync(visitor, $"/report/{slug}/follow-up");
+    }
 
     /// <summary>
     /// The pages of one request's whole life, each with something in it: the request with an offer, the supporter's

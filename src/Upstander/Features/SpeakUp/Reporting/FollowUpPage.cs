@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.SpeakUp.Reporting;
+
+/// <summary>What the shared follow-up view needs: the report's view, where its forms post, and how the reporter got here.</summary>
+public sealed record FollowUpPartModel(FollowUpView View, string Action, bool Sent, bool Anonymous, string? Reply);
+
+/// <summary>Plain words for where a case stands.</summary>
+public static class ReportStatusWords
+{
+    public static string Of(ReportStatus status) => status switch
+    {
+        ReportStatus.Received => "Received: waiting for a case manager to acknowledge it.",
+        ReportStatus.Acknowledged => "Acknowledged: a case manager has it and will decide what to do.",
+        ReportStatus.Assessing => "Being assessed: a case manager is working out what to do.",
+        ReportStatus.Investigating => "Being investigated.",
+        ReportStatus.Resolved => "Resolved: the case manager has finished what they could do.",
+        _ => "Closed.",
+    };
+}
+
+/// <summary>The reporter's follow-up actions (reply, check-in), shared by the named and the anonymous follow-up pages.</summary>
+public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocalizer<SharedResource> t) : PageModel
+{
+    [BindProperty] public string? Reply { get; set; }
+    [BindProperty] public int Day { get; set; }
+    [BindProperty] public string? Answer { get; set; }
+
+    public FollowUpPartModel Part { get; protected set; } = null!;
+
+    /// <summary>The report the current visitor is the author of, or null (the page answers 404 or asks to sign in again).</summary>
+    protected abstract Task<ReportRecord?> ReportAsync(CancellationToken ct);
+
+    protected abstract string Action { get; }
+
+    protected virtual bool Anonymous => false;
+
+    protected virtual IActionResult Missing() => NotFound();
+
+    protected async Task<IActionResult> ShowAsync(bool sent, CancellationToken ct)
+    {
+        if (await ReportAsync(ct) is not { } report)
+        {
+            return Missing();
+        }
+        Part = new FollowUpPartModel(await followUp.ViewAsync(report, ct), Action, sent, Anonymous, Reply);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostReplyAsync(CancellationToken ct)
+    {
+        if (await ReportAsync(ct) is not { } report)
+        {
+            return Missing();
+        }
+        if (string.IsNullOrWhiteSpace(Reply) || Reply.Length > ReportMessage.BodyMaxLength)
+        {
+            ModelState.AddModelError(nameof(Reply), t["Write a message of up to {0} characters.", ReportMessage.BodyMaxLength]);
+            return await ShowAsync(false, ct);
+        }
+        await followUp.ReplyAsync(report, Reply, ct);
+        return Redirect(Action + "?done=sent#messages");
+    }
+
+    public async Task<IActionResult> OnPostCheckInAsync(CancellationToken ct)
+    {
+        if (await ReportAsync(ct) is not { } report)
+        {
+            return Missing();
+        }
+        if (!await followUp.AnswerCheckInAsync(report, Day, Answer, ct))
+        {
+            ModelState.AddModelError(nameof(Answer), t["Choose one of the answers."]);
+            return await ShowAsync(false, ct);
+        }
+        return Redirect(Action + "?done=check-in");
+    }
+}

@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Data;
+using Upstander.Platform.Protection;
+
+namespace Upstander.Features.SpeakUp.Reporting;
+
+/// <summary>An evidence file checked and cleaned, ready to store with a report.</summary>
+public sealed record PreparedFile(string Name, string ContentType, byte[] Bytes);
+
+/// <summary>A stored evidence file opened for reading: the decrypted bytes, the content type and the original name.</summary>
+public sealed record OpenedFile(Stream Content, string ContentType, string FileName);
+
+/// <summary>
+/// Evidence files: checked by content against the allow-list and the size limits, stripped of image metadata, then
+/// encrypted with AES-256-GCM under a random per-file key (sealed in <c>report_files</c> with FieldProtector) into the
+/// uploads folder. Nothing here decides who may read a file: <see cref="OpenAsync"/> is for callers that have. Scoped.
+/// </summary>
+public sealed class ReportFiles(AppDbContext db, FieldProtector protector, ReportingOptions options, TimeProvider clock)
+{
+    public const int NameMaxLength = 200;
+
+    /// <summary>Checks and cleans uploaded files; the problems are English messages (localization keys) with their arguments.</summary>
+    public async Task<(List<PreparedFile> Files, List<(string Message, object[] Arguments)> Problems)> PrepareAsync(IReadOnlyList<IFormFile> uploads, CancellationToken ct)
+    {
+        var files = new List<PreparedFile>();
+        var problems = new List<(string, object[])>();
+        var real = uploads.Where(u => u.Length > 0 || !string.IsNullOrEmpty(u.FileName)).ToList();
+        if (real.Count > options.MaxFiles)
+        {
+            problems.Add(("You can attach up to {0} files.", [options.MaxFiles]));
+            return (files, problems);
+        }
+        foreach (var upload in real)
+        {
+            var name = Path.GetFileName(upload.FileName ?? "");
+            if (name.Length is 0 or > NameMaxLength)
+            {
+                problems.Add(("A file has no name or too long a name.", []));
+                continue;
+            }
+            if (upload.Length > options.MaxFileBytes)
+            {
+                problems.Add(("{0} is larger than {1} MB.", [name, Math.Max(1, options.MaxFileBytes / (1024 * 1024))]));
+                continue;
+            }
+            using var memory = new MemoryStream();
+            await using (var stream = upload.OpenReadStream())
+            {
+                await stream.CopyToAsync(memory, ct);
+            }
+            var bytes = memory.ToArray();
+            var type = bytes.Length > options.MaxFileBytes ? null : EvidenceFormats.Sniff(name, bytes);
+            var cleaned = type is null ? null : EvidenceFormats.Clean(type, bytes);
+            if (type is null || cleaned is null)
+            {
+                problems.Add(("{0} is not a photo (JPEG or PNG), a PDF or a plain text file.", [name]));
+                continue;
+            }
+            files.Add(new PreparedFile(name, type, cleaned));
+        }
+        return (files, problems);
+    }
+
+    /// <summary>Encrypts each file into the uploads folder and adds its row to the unit of work. Returns the paths written, to remove if saving fails.</summary>
+    public List<string> Store(ReportRecord report, IReadOnlyList<PreparedFile> files)
+    {
+        var written = new List<string>();
+        foreach (var file in files)
+        {
+            var row = ReportFile.Add(report, file.ContentType, file.Bytes.Length, clock.GetUtcNow());
+            var key = RandomNumberGenerator.GetBytes(32);
+            var output = new byte[12 + 16 + file.Bytes.Length];
+            RandomNumberGenerator.Fill(output.AsSpan(0, 12));
+            using (var aes = new AesGcm(key, 16))
+            {
+                aes.Encrypt(output.AsSpan(0, 12), file.Bytes, output.AsSpan(28), output.AsSpan(12, 16), row.Id.ToByteArray());
+            }
+            row.Seal(protector.Seal(Convert.ToBase64String(key), ReportFile.KeyPurpose, row.Id), protector.Seal(file.Name, ReportFile.NamePurpose, row.Id));
+            CryptographicOperations.ZeroMemory(key);
+            var path = PathOf(row);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, output);
+            written.Add(path);
+            db.Add(row);
+        }
+        return written;
+    }
+
+    /// <summary>The files of a report (no content), oldest first.</summary>
+    public Task<List<ReportFile>> ListAsync(Guid reportId, CancellationToken ct) =>
+        db.Set<ReportFile>().Where(f => f.ReportId == reportId).OrderBy(f => f.UploadedAt).ThenBy(f => f.Id).ToListAsync(ct);
+
+    public string NameOf(ReportFile file) => file.NameSealed is null ? "" : protector.Open(file.NameSealed, ReportFile.NamePurpose, file.Id);
+
+    /// <summary>
+    /// Opens a stored file of the current organisation; null when there is no such file (or its bytes are gone).
+    /// The caller decides whether the person may read it, and audits the read.
+    /// </summary>
+    public async Task<OpenedFile?> OpenAsync(Guid fileId, CancellationToken ct)
+    {
+        var row = await db.Set<ReportFile>().SingleOrDefaultAsync(f => f.Id == fileId, ct);
+        if (row is null || !File.Exists(PathOf(row)))
+        {
+            return null;
+        }
+        var stored = await File.ReadAllBytesAsync(PathOf(row), ct);
+        var key = Convert.FromBase64String(protector.Open(row.KeySealed, ReportFile.KeyPurpose, row.Id));
+        var plain = new byte[stored.Length - 28];
+        using (var aes = new AesGcm(key, 16))
+        {
+            aes.Decrypt(stored.AsSpan(0, 12), stored.AsSpan(28), stored.AsSpan(12, 16), plain, row.Id.ToByteArray());
+        }
+        CryptographicOperations.ZeroMemory(key);
+        return new OpenedFile(new MemoryStream(plain, writable: false), row.ContentType, NameOf(row));
+    }
+
+    /// <summary>Removes a report's files, rows and bytes (retention, erasure); the caller saves.</summary>
+    public async Task<int> DeleteForReportAsync(Guid reportId, CancellationToken ct)
+    {
+        var rows = await ListAsync(reportId, ct);
+        foreach (var row in rows)
+        {
+            File.Delete(PathOf(row));
+            db.Remove(row);
+        }
+        return rows.Count;
+    }
+
+    private string PathOf(ReportFile row) => Path.Combine(options.UploadsDirectory!, row.OrganisationId.ToString("N"), row.Id.ToString("N") + ".bin");
+}

@@ -1,0 +1,105 @@
+using Microsoft.EntityFrameworkCore;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Protection;
+
+namespace Upstander.Features.SpeakUp.Reporting;
+
+/// <summary>A message as the reporter sees it.</summary>
+public sealed record ReporterMessageView(int Number, DateTimeOffset SentAt, bool FromReporter, string Body);
+
+/// <summary>Everything the reporter's follow-up page shows: where the case stands, what they wrote, messages, and a check-in when one is due.</summary>
+public sealed record FollowUpView(
+    ReportRecord Report, ReportAccount? Account, ReportInvolved? Involved, IReadOnlyList<string> FileNames,
+    IReadOnlyList<ReporterMessageView> Messages, int? CheckInDay, IReadOnlyList<string> InvolvedNames);
+
+/// <summary>
+/// The reporter's side of a sent report, for a named reporter (by their person id) or an anonymous one (after the
+/// receipt and passphrase): reading their own report and the case side's messages, replying, and answering retaliation
+/// check-ins. The caller has established that the person is the report's author. Scoped.
+/// </summary>
+public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, ReportFiles files, Receipts receipts)
+{
+    /// <summary>The reports a signed-in person sent with their name (or that were released from escrow), newest first.</summary>
+    public Task<List<ReportRecord>> OwnAsync(Guid personId, CancellationToken ct) =>
+        db.Set<ReportRecord>().Where(r => r.ReporterId == personId).OrderByDescending(r => r.ReceivedAt).ToListAsync(ct);
+
+    public Task<ReportRecord?> OwnAsync(Guid personId, Guid id, CancellationToken ct) =>
+        db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.Id == id && r.ReporterId == personId, ct);
+
+    /// <summary>An anonymous report of the current organisation, by id (from the follow-up session).</summary>
+    public Task<ReportRecord?> AnonymousAsync(Guid id, CancellationToken ct) =>
+        db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.Id == id && r.Way == ReportWay.Anonymous, ct);
+
+    /// <summary>The anonymous report a receipt and passphrase open, or null; always costs one passphrase derivation.</summary>
+    public async Task<ReportRecord?> ByReceiptAsync(string receipt, string passphrase, CancellationToken ct)
+    {
+        var lookup = receipts.Lookup(receipt);
+        var report = await db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.ReceiptLookup == lookup && r.Way == ReportWay.Anonymous, ct);
+        var ok = receipts.VerifyPassphrase(passphrase, report?.PassphraseHash);
+        return ok ? report : null;
+    }
+
+    public async Task<FollowUpView> ViewAsync(ReportRecord report, CancellationToken ct)
+    {
+        var account = report.AccountSealed is null ? null : ReportDraftContent.ReadAccount(protector.Open(report.AccountSealed, ReportRecord.AccountPurpose, report.Id));
+        var involved = report.InvolvedSealed is null ? null : ReportDraftContent.ReadInvolved(protector.Open(report.InvolvedSealed, ReportRecord.InvolvedPurpose, report.Id));
+        var names = involved is { Named.Count: > 0 }
+            ? await db.People.Where(p => involved.Named.Contains(p.Id)).OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(ct)
+            : [];
+        var messages = await db.Set<ReportMessage>().Where(m => m.ReportId == report.Id).OrderBy(m => m.Number).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var message in messages.Where(m => !m.FromReporter && m.ReadAt is null))
+        {
+            message.MarkRead(now);
+        }
+        await db.SaveChangesAsync(ct);
+        var fileRows = await files.ListAsync(report.Id, ct);
+        return new FollowUpView(report, account, involved, [.. fileRows.Select(files.NameOf)],
+            [.. messages.Select(m => new ReporterMessageView(m.Number, m.SentAt, m.FromReporter, m.BodySealed is null ? "" : protector.Open(m.BodySealed, ReportMessage.BodyPurpose, m.Id)))],
+            await DueCheckInAsync(report, ct), names);
+    }
+
+    public async Task ReplyAsync(ReportRecord report, string body, CancellationToken ct)
+    {
+        var number = (await db.Set<ReportMessage>().Where(m => m.ReportId == report.Id).MaxAsync(m => (int?)m.Number, ct) ?? 0) + 1;
+        var message = ReportMessage.Write(report, number, fromReporter: true, authorId: null, clock.GetUtcNow());
+        message.SealBody(protector.Seal(body.Trim(), ReportMessage.BodyPurpose, message.Id));
+        db.Add(message);
+        audit.Record(ReportingAudit.ReporterMessage, ReportingAudit.TargetReport, report.Id, detail: $"number={number}");
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The latest check-in day (30, 90, 180) that has come and has no answer yet, if no later one was answered.</summary>
+    public async Task<int?> DueCheckInAsync(ReportRecord report, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var due = RetaliationCheckIn.Days.Where(d => report.ReceivedAt.AddDays(d) <= now).Cast<int?>().LastOrDefault();
+        if (due is null || !report.IsOpen && report.ClosedAt is { } closed && closed.AddDays(RetaliationCheckIn.Days[^1]) < now)
+        {
+            return null;
+        }
+        var answered = await db.Set<RetaliationCheckIn>().Where(c => c.ReportId == report.Id).Select(c => c.Day).ToListAsync(ct);
+        return answered.Any(a => a >= due) ? null : due;
+    }
+
+    /// <summary>Records the answer to the due check-in; a yes flags the case and records a "retaliation-flagged" event. False when none is due or the answer is not one of the three.</summary>
+    public async Task<bool> AnswerCheckInAsync(ReportRecord report, int day, string? answer, CancellationToken ct)
+    {
+        if (answer is null || !RetaliationCheckIn.Answers.Contains(answer) || await DueCheckInAsync(report, ct) != day)
+        {
+            return false;
+        }
+        var now = clock.GetUtcNow();
+        db.Add(RetaliationCheckIn.Answer(report, day, answer, now));
+        if (answer == RetaliationCheckIn.Yes)
+        {
+            report.FlagRetaliation(now);
+            db.Add(ReportEvent.Record(report, "retaliation-flagged", null, null, "check-in-" + day.ToString(System.Globalization.CultureInfo.InvariantCulture), null, now));
+        }
+        audit.Record(ReportingAudit.CheckIn, ReportingAudit.TargetReport, report.Id, detail: $"day={day}");
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.SpeakUp.Reporting;
+using Upstander.Tests.TestHost;
+
+namespace Upstander.Tests.Features.SpeakUp.Reporting;
+
+/// <summary>Posting the report forms as a browser does (multipart, with files), and finding what was stored.</summary>
+public static partial class ReportingKit
+{
+    /// <summary>Fast passphrase hashing and a generous follow-up budget; tests of the limits set their own.</summary>
+    public static Dictionary<string, string?> Settings(params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?> { ["SpeakUp:PassphraseIterations"] = "1000", ["SpeakUp:FollowUpAttemptsPerClient"] = "100" };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+        return settings;
+    }
+
+    public static async Task<HttpResponseMessage> PostMultipartAsync(this HttpClient client, string url, IEnumerable<(string Name, string Value)> fields,
+        IEnumerable<(string FileName, byte[] Bytes)>? files = null, string? tokenFrom = null)
+    {
+        var token = await client.AntiforgeryTokenAsync(tokenFrom ?? url);
+        var content = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" } };
+        foreach (var (name, value) in fields)
+        {
+            content.Add(new StringContent(value), name);
+        }
+        foreach (var (fileName, bytes) in files ?? [])
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            content.Add(part, "Files", fileName);
+        }
+        return await client.PostAsync(url, content);
+    }
+
+    public static List<(string, string)> Report(string account, string category = "intimidation", params (string, string)[] more) =>
+        [("Input.Account", account), ("Input.Category", category), .. more];
+
+    public static Task<string> SlugAsync(UpstanderFactory factory, TestOrganisation org) =>
+        factory.InScopeAsync(org.Id, s => s.GetRequiredService<ReportLinks>().SlugAsync(CancellationToken.None));
+
+    /// <summary>The receipt's 16 digits from the page that shows it.</summary>
+    public static string ReceiptFrom(string html)
+    {
+        var match = ReceiptRegex().Match(html);
+        match.Success.ShouldBeTrue("the page shows no receipt");
+        return match.Groups[1].Value;
+    }
+
+    /// <summary>Every byte in the uploads folder.</summary>
+    public static byte[] UploadsBytes(UpstanderFactory factory)
+    {
+        var folder = Path.Combine(factory.Database.Folder, "uploads");
+        return Directory.Exists(folder) ? [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).SelectMany(File.ReadAllBytes)] : [];
+    }
+
+    public static int UploadedFileCount(UpstanderFactory factory)
+    {
+        var folder = Path.Combine(factory.Database.Folder, "uploads");
+        return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Count() : 0;
+    }
+
+    public static async Task<byte[]> StoredAsync(UpstanderFactory factory) =>
+        factory.Database.Engine == Engine.Sqlite ? Canary.SqliteBytes(factory.Database) : await Canary.PostgresDumpAsync(factory.Database);
+
+    [GeneratedRegex(@"id=""receipt""><strong>(\d{4} \d{4} \d{4} \d{4})</strong>")]
+    private static partial Regex ReceiptRegex();
+}

@@ -1,0 +1,332 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.SpeakUp.Reporting;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Data;
+using Upstander.Platform.Protection;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+
+namespace Upstander.Tests.Features.SpeakUp.Reporting;
+
+public sealed class ReportingTests
+{
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_named_report_is_sealed_with_its_journal_and_files_cleaned_and_encrypted_and_the_draft_goes(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine, ReportingKit.Settings());
+        var org = await factory.CreateOrganisationAsync("Named Org");
+        var me = await factory.SignInAsync(org[Roles.Employee]);
+        var (account, draftText, journalText, involved, exif, pngText, fileText, fileName) =
+            (Canary.New("account"), Canary.New("draft"), Canary.New("journal"), Canary.New("involved"), Canary.New("exif"), Canary.New("png"), Canary.New("text"), Canary.New("name"));
+
+        (await me.PostFormAsync("/speak-up/journal", new() { ["Text"] = journalText })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var entryId = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<JournalEntry>().Select(e => e.Id).SingleAsync());
+
+        // A draft is kept for its author alone...
+        (await me.PostMultipartAsync("/speak-up/report?handler=SaveDraft", ReportingKit.Report(draftText), tokenFrom: "/speak-up/report"))
+            .Headers.Location!.OriginalString.ShouldBe("/speak-up/report?saved=true");
+        (await me.GetStringAsync("/speak-up/report")).ShouldContain(draftText);
+        var someoneElse = await factory.SignInAsync(org[Roles.PeerSupporter]);
+        (await someoneElse.GetStringAsync("/speak-up/report")).ShouldNotContain(draftText);
+
+        // ...until the report is sent.
+        var sent = await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report(account, "verbal-abuse",
+                ("Input.Described", involved), ("Input.Named", org[Roles.Coordinator].PersonId.ToString()), ("Input.JournalEntries", entryId.ToString()),
+                ("Input.HoldIdentity", "true"), ("Input.When", "Last Tuesday")),
+            [("photo.jpg", EvidenceSamples.JpegWithExif(exif)), ("screen.png", EvidenceSamples.PngWithText(pngText)), (fileName + ".txt", System.Text.Encoding.UTF8.GetBytes(fileText))]);
+        sent.StatusCode.ShouldBe(HttpStatusCode.Redirect, await sent.Content.ReadAsStringAsync());
+        var location = sent.Headers.Location!.OriginalString;
+        location.ShouldEndWith("?sent=true");
+        var page = await me.GetStringAsync(location);
+        page.ShouldContain(account);
+        page.ShouldContain(journalText);
+        page.ShouldContain("/support/talk");
+        (await someoneElse.GetAsync(location)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        var files = await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var protector = s.GetRequiredService<FieldProtector>();
+            (await db.Set<ReportDraft>().CountAsync()).ShouldBe(0, "the draft is deleted when the report is sent");
+            var report = await db.Set<ReportRecord>().SingleAsync();
+            report.Way.ShouldBe(ReportWay.Named);
+            report.ReporterId.ShouldBe(org[Roles.Employee].PersonId);
+            report.IdentityHeld.ShouldBeTrue();
+            report.Category.ShouldBe("verbal-abuse");
+            var opened = ReportDraftContent.ReadAccount(protector.Open(report.AccountSealed!, ReportRecord.AccountPurpose, report.Id));
+            opened.Account.ShouldBe(account);
+            opened.Journal.Single().Text.ShouldBe(journalText);
+            var who = ReportDraftContent.ReadInvolved(protector.Open(report.InvolvedSealed!, ReportRecord.InvolvedPurpose, report.Id));
+            who.Named.ShouldBe([org[Roles.Coordinator].PersonId]);
+            who.Described.ShouldBe(involved);
+            var reportFiles = s.GetRequiredService<ReportFiles>();
+            var result = new Dictionary<string, (string Type, byte[] Bytes)>();
+            foreach (var row in await reportFiles.ListAsync(report.Id, CancellationToken.None))
+            {
+                var file = (await reportFiles.OpenAsync(row.Id, CancellationToken.None)).ShouldNotBeNull();
+                using var memory = new MemoryStream();
+                await file.Content.CopyToAsync(memory);
+                result[file.FileName] = (file.ContentType, memory.ToArray());
+            }
+            return result;
+        });
+        files.Count.ShouldBe(3);
+        var jpeg = files["photo.jpg"];
+        jpeg.Type.ShouldBe("image/jpeg");
+        Canary.Contains(jpeg.Bytes, exif).ShouldBeFalse();
+        jpeg.Bytes[..2].ShouldBe(new byte[] { 0xFF, 0xD8 });
+        jpeg.Bytes[^2..].ShouldBe(new byte[] { 0xFF, 0xD9 });
+        var png = files["screen.png"];
+        png.Type.ShouldBe("image/png");
+        Canary.Contains(png.Bytes, pngText).ShouldBeFalse();
+        EvidenceSamples.PngChunks(png.Bytes).ShouldBe(["IHDR", "gAMA", "IDAT", "IEND"]);
+        Canary.Contains(files[fileName + ".txt"].Bytes, fileText).ShouldBeTrue("a text file is kept as written");
+
+        var stored = await ReportingKit.StoredAsync(factory);
+        var uploads = ReportingKit.UploadsBytes(factory);
+        ReportingKit.UploadedFileCount(factory).ShouldBe(3);
+        foreach (var canary in new[] { account, draftText, journalText, involved, exif, pngText, fileText, fileName })
+        {
+            Canary.Contains(stored, canary).ShouldBeFalse($"{canary} is readable in the stored data");
+            Canary.Contains(uploads, canary).ShouldBeFalse($"{canary} is readable in the uploads folder");
+            factory.Logs.All.ShouldNotContain(canary);
+        }
+        Canary.Contains(stored, "verbal-abuse").ShouldBeTrue("the plain category is found, or the search proves nothing");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task An_anonymous_report_keeps_no_address_or_browser_and_opens_again_with_its_receipt_and_passphrase(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine, ReportingKit.Settings());
+        var org = await factory.CreateOrganisationAsync("Anonymous Org");
+        var slug = await ReportingKit.SlugAsync(factory, org);
+        var (account, address, agent, passphrase) = (Canary.New("anonymous"), "203.0.113.187", "CanaryBrowser/" + Guid.NewGuid().ToString("N"), "blue kettle seven lanterns");
+        var visitor = factory.Browser();
+        visitor.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        visitor.DefaultRequestHeaders.Add("X-Real-IP", address);
+        visitor.DefaultRequestHeaders.UserAgent.ParseAdd(agent);
+
+        var form = await visitor.GetAsync($"/report/{slug}");
+        form.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await form.Content.ReadAsStringAsync()).ShouldNotContain("Search the directory");
+        var sent = await visitor.PostMultipartAsync($"/report/{slug}", ReportingKit.Report(account, "exclusion",
+            ("Input.Passphrase", passphrase), ("Input.PassphraseConfirmation", passphrase)), [("note.txt", "written on my phone"u8.ToArray())]);
+        var html = await sent.Content.ReadAsStringAsync();
+        sent.StatusCode.ShouldBe(HttpStatusCode.OK, html);
+        var receipt = ReportingKit.ReceiptFrom(html);
+        html.ShouldContain("peer support needs you to sign in", Case.Insensitive);
+        foreach (var response in new[] { form, sent })
+        {
+            (response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : []).ShouldAllBe(c => c.StartsWith("upstander.antiforgery", StringComparison.Ordinal));
+        }
+
+        var report = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<ReportRecord>().SingleAsync());
+        report.Way.ShouldBe(ReportWay.Anonymous);
+        report.ReporterId.ShouldBeNull();
+        report.IdentityHeld.ShouldBeTrue();
+        report.ReceiptLookup.ShouldNotBeNull().ShouldNotContain(receipt.Replace(" ", "", StringComparison.Ordinal));
+        var stored = await ReportingKit.StoredAsync(factory);
+        foreach (var secret in new[] { account, address, agent, passphrase, receipt.Replace(" ", "", StringComparison.Ordinal), receipt })
+        {
+            Canary.Contains(stored, secret).ShouldBeFalse($"{secret} is in the stored data");
+            factory.Logs.All.ShouldNotContain(secret);
+        }
+
+        // The wrong passphrase or receipt opens nothing; the right pair opens the report for a while.
+        var later = factory.Browser();
+        var wrong = await later.PostFormAsync($"/report/{slug}/follow-up", new() { ["Receipt"] = receipt, ["Passphrase"] = "not the passphrase" });
+        wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await later.GetAsync($"/report/{slug}/follow-up/case")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var otherReceipt = receipt[..^1] + (receipt[^1] == '0' ? "1" : "0");
+        (await later.PostFormAsync($"/report/{slug}/follow-up", new() { ["Receipt"] = otherReceipt, ["Passphrase"] = passphrase })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var right = await later.PostFormAsync($"/report/{slug}/follow-up", new() { ["Receipt"] = receipt, ["Passphrase"] = passphrase });
+        right.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        right.Headers.Location!.OriginalString.ShouldBe($"/report/{slug}/follow-up/case");
+        var caseUrl = $"/report/{slug}/follow-up/case";
+        (await later.GetStringAsync(caseUrl)).ShouldContain(account);
+
+        // The case side writes; the reporter reads and replies.
+        var question = Canary.New("question");
+        await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var r = await db.Set<ReportRecord>().SingleAsync();
+            var message = ReportMessage.Write(r, 1, fromReporter: false, org[Roles.CaseManager].PersonId, factory.Clock.GetUtcNow());
+            message.SealBody(s.GetRequiredService<FieldProtector>().Seal(question, ReportMessage.BodyPurpose, message.Id));
+            db.Add(message);
+            await db.SaveChangesAsync();
+        });
+        (await later.GetStringAsync(caseUrl)).ShouldContain(question);
+        (await later.PostFormAsync(caseUrl + "?handler=Reply", new() { ["Reply"] = "Thank you, it happened again today." }, tokenFrom: caseUrl)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var messages = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<ReportMessage>().OrderBy(m => m.Number).ToListAsync());
+        messages.Select(m => (m.Number, m.FromReporter, m.AuthorId)).ShouldBe([(1, false, org[Roles.CaseManager].PersonId), (2, true, null)]);
+        messages[0].ReadAt.ShouldNotBeNull();
+
+        // Leaving ends the session; a stranger's browser never had one.
+        (await later.PostFormAsync(caseUrl + "?handler=End", [], tokenFrom: caseUrl)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await later.GetAsync(caseUrl)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await factory.Browser().GetAsync(caseUrl)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        factory.Logs.All.ShouldNotContain(address);
+        factory.Logs.All.ShouldNotContain(agent);
+    }
+
+    [Fact]
+    public async Task Guessing_receipts_is_throttled_per_client_and_across_the_installation()
+    {
+        await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings(("SpeakUp:FollowUpAttemptsPerClient", "3"), ("SpeakUp:FollowUpFailuresGlobal", "5")));
+        var org = await factory.CreateOrganisationAsync("Guess Org");
+        var slug = await ReportingKit.SlugAsync(factory, org);
+        var passphrase = "a perfectly good passphrase";
+        var sent = await factory.Browser().PostMultipartAsync($"/report/{slug}", ReportingKit.Report("It keeps happening.", "other",
+            ("Input.Passphrase", passphrase), ("Input.PassphraseConfirmation", passphrase)));
+        var receipt = ReportingKit.ReceiptFrom(await sent.Content.ReadAsStringAsync());
+        var guesser = factory.Browser();
+        for (var i = 0; i < 3; i++)
+        {
+            var guess = await guesser.PostFormAsync($"/report/{slug}/follow-up", new() { ["Receipt"] = $"{1000 + i} 0000 0000 0000", ["Passphrase"] = passphrase });
+            guess.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
+        var limited = await guesser.PostFormAsync($"/report/{slug}/follow-up", new() { ["Receipt"] = receipt, ["Passphrase"] = passphrase });
+        limited.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await limited.Content.ReadAsStringAsync()).ShouldContain("Please wait");
+
+        // The window passes; then failures across the installation pause every attempt, even a right one.
+        factory.Clock.Advance(TimeSpan.FromMinutes(16));
+        for (var i = 0; i < 3; i++)
+        {
+            (await guesser.PostFormAsync($"/report/{slug}/follow-up", new() { ["Receipt"] = $"{2000 + i} 0000 0000 0000", ["Passphrase"] = passphrase })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
+        factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        (await guesser.PostFormAsync($"/report/{slug}/follow-up", new() { ["Receipt"] = receipt, ["Passphrase"] = passphrase })).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests,
+            "five failures in the window pause every client");
+        factory.Clock.Advance(TimeSpan.FromMinutes(16));
+        (await guesser.PostFormAsync($"/report/{slug}/follow-up", new() { ["Receipt"] = receipt, ["Passphrase"] = passphrase })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task Bad_reports_are_refused_with_400_and_store_nothing()
+    {
+        await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings(("SpeakUp:MaxFileBytes", "2000")));
+        var org = await factory.CreateOrganisationAsync("Refusing Org");
+        var other = await factory.CreateOrganisationAsync("Other Org");
+        var slug = await ReportingKit.SlugAsync(factory, org);
+        var me = await factory.SignInAsync(org[Roles.Employee]);
+        var colleague = await factory.SignInAsync(org[Roles.PeerSupporter]);
+        (await colleague.PostFormAsync("/speak-up/journal", new() { ["Text"] = "mine, not yours" })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var theirEntry = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<JournalEntry>().Select(e => e.Id).SingleAsync());
+        var before = await RowCounts.TakeAsync(factory.Database);
+        var good = "Shouted at in the meeting.";
+        var passphrase = ("Input.Passphrase", "long enough passphrase");
+        var confirmation = ("Input.PassphraseConfirmation", "long enough passphrase");
+
+        var attempts = new (string Label, HttpClient Client, string Url, List<(string, string)> Fields, (string, byte[])[] Files)[]
+        {
+            ("nothing written", me, "/speak-up/report", ReportingKit.Report(""), []),
+            ("unknown category", me, "/speak-up/report", ReportingKit.Report(good, "gossip"), []),
+            ("oversized file", me, "/speak-up/report", ReportingKit.Report(good), [("big.txt", new byte[3000].Select(_ => (byte)'a').ToArray())]),
+            ("an executable called .jpg", me, "/speak-up/report", ReportingKit.Report(good), [("photo.jpg", EvidenceSamples.Executable())]),
+            ("too many files", me, "/speak-up/report", ReportingKit.Report(good), [.. Enumerable.Range(0, 6).Select(i => ($"n{i}.txt", "note"u8.ToArray()))]),
+            ("another organisation's person", me, "/speak-up/report", ReportingKit.Report(good, "intimidation", ("Input.Named", other[Roles.Employee].PersonId.ToString())), []),
+            ("a garbled id", me, "/speak-up/report", ReportingKit.Report(good, "intimidation", ("Input.Named", "not-a-guid")), []),
+            ("themselves", me, "/speak-up/report", ReportingKit.Report(good, "intimidation", ("Input.Named", org[Roles.Employee].PersonId.ToString())), []),
+            ("a department that is not theirs", me, "/speak-up/report", ReportingKit.Report(good, "intimidation", ("Input.DepartmentId", Guid.NewGuid().ToString())), []),
+            ("someone else's journal entry", me, "/speak-up/report", ReportingKit.Report(good, "intimidation", ("Input.JournalEntries", theirEntry.ToString())), []),
+            ("an empty draft", me, "/speak-up/report?handler=SaveDraft", [], []),
+            ("anonymous without a passphrase", factory.Browser(), $"/report/{slug}", ReportingKit.Report(good), []),
+            ("anonymous with a short passphrase", factory.Browser(), $"/report/{slug}", ReportingKit.Report(good, "other", ("Input.Passphrase", "short"), ("Input.PassphraseConfirmation", "short")), []),
+            ("anonymous naming a directory id", factory.Browser(), $"/report/{slug}", ReportingKit.Report(good, "other", passphrase, confirmation, ("Input.Named", org[Roles.Admin].PersonId.ToString())), []),
+            ("anonymous with an executable", factory.Browser(), $"/report/{slug}", ReportingKit.Report(good, "other", passphrase, confirmation), [("scan.pdf", EvidenceSamples.Executable())]),
+        };
+        foreach (var (label, client, url, fields, files) in attempts)
+        {
+            var tokenFrom = url.Split('?')[0];
+            var response = await client.PostMultipartAsync(url, fields, files, tokenFrom);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, label);
+            (await response.Content.ReadAsStringAsync()).ShouldContain("Nothing was saved.", customMessage: label);
+        }
+        (await me.PostFormAsync("/speak-up/journal", new() { ["Text"] = " " })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await me.PostFormAsync("/speak-up/report?handler=DiscardDraft", [], tokenFrom: "/speak-up/report")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await factory.Browser().GetAsync("/report/no-such-organisation")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await (await factory.SignInAsync(other[Roles.Employee])).GetAsync($"/report/{slug}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        RowCounts.Differences(before, await RowCounts.TakeAsync(factory.Database)).ShouldBeEmpty();
+        ReportingKit.UploadedFileCount(factory).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Journal_entries_and_reports_are_their_authors_alone()
+    {
+        await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
+        var org = await factory.CreateOrganisationAsync("Private Org");
+        var me = await factory.SignInAsync(org[Roles.Employee]);
+        var colleague = await factory.SignInAsync(org[Roles.CaseManager]);
+        var text = Canary.New("entry");
+        (await me.PostFormAsync("/speak-up/journal", new() { ["Text"] = text })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var id = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<JournalEntry>().Select(e => e.Id).SingleAsync());
+        (await me.GetStringAsync("/speak-up/journal")).ShouldContain(text);
+        (await colleague.GetStringAsync("/speak-up/journal")).ShouldNotContain(text);
+        (await colleague.GetAsync($"/speak-up/journal/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await colleague.PostFormAsync($"/speak-up/journal/{id}", new() { ["Text"] = "overwritten" }, tokenFrom: "/speak-up/journal")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await colleague.PostFormAsync($"/speak-up/journal/{id}?handler=Delete", [], tokenFrom: "/speak-up/journal")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await me.GetStringAsync("/speak-up/journal")).ShouldContain(text);
+
+        var edited = Canary.New("edited");
+        (await me.PostFormAsync($"/speak-up/journal/{id}", new() { ["Text"] = edited })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var journal = await me.GetStringAsync("/speak-up/journal");
+        journal.ShouldContain(edited);
+        journal.ShouldNotContain(text);
+
+        var sent = await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report("What happened to me."));
+        var report = sent.Headers.Location!.OriginalString.Split('?')[0];
+        (await colleague.GetAsync(report)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await colleague.PostFormAsync(report + "?handler=Reply", new() { ["Reply"] = "hello" }, tokenFrom: "/speak-up/journal")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await colleague.GetStringAsync("/speak-up/reports")).ShouldNotContain(report);
+        (await me.GetStringAsync("/speak-up/reports")).ShouldContain(report);
+
+        (await me.PostFormAsync($"/speak-up/journal/{id}?handler=Delete", [], tokenFrom: "/speak-up/journal")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await me.GetAsync($"/speak-up/journal/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_yes_at_a_retaliation_check_in_flags_the_case(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine, ReportingKit.Settings());
+        var org = await factory.CreateOrganisationAsync("Check-in Org");
+        var me = await factory.SignInAsync(org[Roles.Employee]);
+        var url = (await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report("It started in March."))).Headers.Location!.OriginalString.Split('?')[0];
+        const string question = "Since you reported, have you been treated worse?";
+        (await me.GetStringAsync(url)).ShouldNotContain(question);
+
+        factory.Clock.Advance(TimeSpan.FromDays(31));
+        me = await factory.SignInAsync(org[Roles.Employee]); // the session from a month ago has expired
+        (await me.GetStringAsync(url)).ShouldContain(question);
+        (await me.PostFormAsync(url + "?handler=CheckIn", new() { ["Day"] = "90", ["Answer"] = "yes" }, tokenFrom: url)).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "the 90-day check-in is not due");
+        (await me.PostFormAsync(url + "?handler=CheckIn", new() { ["Day"] = "30", ["Answer"] = "maybe" }, tokenFrom: url)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await me.PostFormAsync(url + "?handler=CheckIn", new() { ["Day"] = "30", ["Answer"] = "yes" }, tokenFrom: url)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await me.GetStringAsync(url)).ShouldNotContain(question);
+        (await me.PostFormAsync(url + "?handler=CheckIn", new() { ["Day"] = "30", ["Answer"] = "no" }, tokenFrom: url)).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "answered once");
+
+        var (flagged, events, answers) = await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var report = await db.Set<ReportRecord>().SingleAsync();
+            return (report.RetaliationFlaggedAt, await db.Set<ReportEvent>().Where(e => e.ReportId == report.Id).Select(e => e.Kind).ToListAsync(),
+                await db.Set<RetaliationCheckIn>().Select(c => c.Day + ":" + c.Response).ToListAsync());
+        });
+        flagged.ShouldNotBeNull();
+        events.ShouldContain("retaliation-flagged");
+        answers.ShouldBe(["30:yes"]);
+
+        factory.Clock.Advance(TimeSpan.FromDays(60));
+        me = await factory.SignInAsync(org[Roles.Employee]);
+        (await me.GetStringAsync(url)).ShouldContain(question);
+    }
+}
