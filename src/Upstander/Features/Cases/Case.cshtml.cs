@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.SpeakUp.Reporting;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Security;
 using Upstander.Platform.Web;
@@ -16,9 +17,12 @@ namespace Upstander.Features.Cases;
 /// conflicted case managers included. Every form posts and redirects; invalid input answers 400 and changes nothing.
 /// </summary>
 [Authorize(Roles = Roles.CaseManager)]
-public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalizer<SharedResource> t, ReportFiles files, Platform.Auditing.AuditLog audit) : PageModel
 {
     public CaseView View { get; private set; } = null!;
+
+    /// <summary>The evidence files the reporter sent: id and name (names are sealed; opened for this page).</summary>
+    public IReadOnlyList<(Guid Id, string Name, long Size)> Files { get; private set; } = [];
     public string? Done { get; private set; }
 
     [BindProperty] public string? To { get; set; }
@@ -44,7 +48,21 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
         }
         Done = done;
         View = await work.OpenAsync(report, me, ct);
+        Files = [.. (await files.ListAsync(report.Id, ct)).Select(f => (f.Id, files.NameOf(f), f.Length))];
         return Page();
+    }
+
+    /// <summary>Downloads one of the case's evidence files, for a case manager who may work the case; each download is an audited read.</summary>
+    public async Task<IActionResult> OnGetFileAsync(Guid id, Guid file, CancellationToken ct)
+    {
+        if (actor.PersonId is not { } me || await work.FindAsync(id, me, ct) is not { } report
+            || !(await files.ListAsync(report.Id, ct)).Any(f => f.Id == file)
+            || await files.OpenAsync(file, ct) is not { } opened)
+        {
+            return NotFound();
+        }
+        await audit.RecordReadAsync(ReportFile.AuditTarget, file, ct);
+        return File(opened.Content, opened.ContentType, opened.FileName);
     }
 
     public Task<IActionResult> OnPostMoveAsync(Guid id, CancellationToken ct) => ActAsync(id, async (report, me) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Upstander.Features.SpeakUp.Reporting;
 using Upstander.Features.SpeakUp.Reports;
 
 namespace Upstander.Features.Cases;
@@ -99,16 +100,8 @@ public static class CaseReasons
         _ => "Escrow",
     };
 
-    /// <summary>Known category keys' labels; an unknown key is shown as it is.</summary>
-    public static string CategoryLabel(string key) => key switch
-    {
-        "bullying" => "Bullying",
-        "harassment" => "Harassment",
-        "discrimination" => "Discrimination",
-        "retaliation" => "Retaliation",
-        "other" => "Something else",
-        _ => key,
-    };
+    /// <summary>The reporter's category list (<see cref="ReportCategories"/>) is the one list: its label, or the key when unknown.</summary>
+    public static string CategoryLabel(string key) => ReportCategories.Label(key);
 }
 
 /// <summary>Which deadline a case faces next and how close it is.</summary>
@@ -206,7 +199,7 @@ public static class ReportContent
             var text = property.Value.ValueKind switch
             {
                 JsonValueKind.String => property.Value.GetString(),
-                JsonValueKind.Array => string.Join('\n', property.Value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString())),
+                JsonValueKind.Array => string.Join('\n', property.Value.EnumerateArray().Select(ArrayItem).Where(t => t is not null)),
                 _ => null,
             };
             if (!string.IsNullOrWhiteSpace(text))
@@ -217,6 +210,17 @@ public static class ReportContent
         return fields;
     }
 
+    /// <summary>A string, or an attached journal entry (<c>{"writtenAt", "text"}</c>) as "date: text".</summary>
+    private static string? ArrayItem(JsonElement item) => item.ValueKind switch
+    {
+        JsonValueKind.String => item.GetString(),
+        JsonValueKind.Object when item.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String =>
+            item.TryGetProperty("writtenAt", out var at) && at.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(at.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var when)
+                ? $"{when.UtcDateTime:yyyy-MM-dd HH:mm} UTC: {text.GetString()}"
+                : text.GetString(),
+        _ => null,
+    };
+
     public static string FieldLabel(string key) => key switch
     {
         "recall" or "account" => "What happened",
@@ -224,22 +228,18 @@ public static class ReportContent
         "where" => "Where",
         "howOften" => "How often",
         "impact" => "The impact on them",
-        "hopedOutcome" => "The outcome they hope for",
+        "outcome" or "hopedOutcome" => "The outcome they hope for",
+        "journal" => "Journal entries they attached",
         "described" or "others" => "Others involved, described",
         "witnesses" => "Witnesses",
         _ => "Other details",
     };
 
-    /// <summary>Builds the involved JSON (tests and the demo use it).</summary>
+    /// <summary>Builds the involved JSON in the reporter side's shape (<see cref="ReportDraftContent.InvolvedJson"/>); tests and the demo use it.</summary>
     public static string Involved(IEnumerable<Guid> named, string? described = null, string? witnesses = null) =>
-        JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["named"] = named.Select(n => n.ToString("D")).ToArray(),
-            ["described"] = described,
-            ["witnesses"] = witnesses,
-        });
+        new ReportDraftContent { Named = [.. named], Described = described, Witnesses = witnesses }.InvolvedJson();
 
-    /// <summary>Builds the account JSON (tests and the demo use it).</summary>
+    /// <summary>Builds the account JSON in the reporter side's shape (<see cref="ReportDraftContent.AccountJson"/>); tests and the demo use it.</summary>
     public static string Account(string recall, string? when = null, string? impact = null, string? hopedOutcome = null) =>
-        JsonSerializer.Serialize(new Dictionary<string, string?> { ["recall"] = recall, ["when"] = when, ["impact"] = impact, ["hopedOutcome"] = hopedOutcome });
+        new ReportDraftContent { Account = recall, When = when, Impact = impact, Outcome = hopedOutcome }.AccountJson([]);
 }

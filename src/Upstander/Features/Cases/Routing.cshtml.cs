@@ -41,9 +41,9 @@ public sealed partial class RoutingModel(AppDbContext db, CaseConflicts conflict
     public async Task<IActionResult> OnPostAddAsync(CancellationToken ct)
     {
         await LoadAsync(ct);
-        if (!string.IsNullOrWhiteSpace(Category) && !KeyPattern().IsMatch(Category.Trim()))
+        if (!string.IsNullOrWhiteSpace(Category) && !Upstander.Features.SpeakUp.Reporting.ReportCategories.IsKnown(Category.Trim()))
         {
-            ModelState.AddModelError(nameof(Category), t["A category is a short key of lower-case letters, digits and hyphens."]);
+            ModelState.AddModelError(nameof(Category), t["Choose a category from the list."]);
         }
         if (Location is { Length: > RoutingRule.LocationMaxLength })
         {
@@ -102,7 +102,4 @@ public sealed partial class RoutingModel(AppDbContext db, CaseConflicts conflict
         Rules = [.. rules.Select(r => new RuleRow(r.Id, r.Position, r.Category, r.Location,
             Departments.FirstOrDefault(d => d.Id == r.DepartmentId).Name, CaseManagers.FirstOrDefault(c => c.Id == r.CaseManagerId).Name))];
     }
-
-    [GeneratedRegex("^[a-z0-9-]{1,40}$")]
-    private static partial Regex KeyPattern();
 }

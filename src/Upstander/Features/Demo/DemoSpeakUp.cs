@@ -22,19 +22,19 @@ public sealed class DemoSpeakUp(AppDbContext db, FieldProtector protector, TimeP
 
     private static readonly DemoReport[] Reports =
     [
-        new("Amber Kestrel", ReportWay.Named, "Tom O'Neill", false, "bullying", "Jack Thompson", 9, ReportStatus.Received, false,
+        new("Amber Kestrel", ReportWay.Named, "Tom O'Neill", false, "verbal-abuse", "Jack Thompson", 9, ReportStatus.Received, false,
             "My shift lead shouts at me in front of customers and calls me useless when I ask a question."),
-        new("Harbour Heron", ReportWay.Anonymous, null, true, "harassment", "Oliver Brown", 5, ReportStatus.Acknowledged, true,
+        new("Harbour Heron", ReportWay.Anonymous, null, true, "intimidation", "Oliver Brown", 5, ReportStatus.Acknowledged, true,
             "A colleague keeps commenting on my clothes and body in the office kitchen, even after I asked him to stop."),
-        new("Silver Otter", ReportWay.Named, "Sofia Rossi", false, "bullying", "Noah Williams", 40, ReportStatus.Investigating, true,
+        new("Silver Otter", ReportWay.Named, "Sofia Rossi", false, "verbal-abuse", "Noah Williams", 40, ReportStatus.Investigating, true,
             "I am left out of team meetings on purpose and my work is given to others without telling me."),
         new("Quiet Lark", ReportWay.Named, DemoSupport.Employee, true, "discrimination", "Ben Cohen", 12, ReportStatus.Assessing, true,
             "I was told I would not be put forward for the team lead role because of my accent."),
-        new("Copper Finch", ReportWay.Named, "Grace Kim", false, "bullying", "Yusuf Demir", 70, ReportStatus.Resolved, true,
+        new("Copper Finch", ReportWay.Named, "Grace Kim", false, "verbal-abuse", "Yusuf Demir", 70, ReportStatus.Resolved, true,
             "My reviews are rewritten to look worse and I am blamed for mistakes in front of the team."),
         new("Willow Wren", ReportWay.Anonymous, null, true, "other", "Leila Karimi", 120, ReportStatus.Closed, true,
             "Jokes about my religion are made in the team chat and nobody stops them."),
-        new("Slate Plover", ReportWay.Named, "Mei Tanaka", false, "bullying", "Elena Petrova", 3, ReportStatus.Received, false,
+        new("Slate Plover", ReportWay.Named, "Mei Tanaka", false, "verbal-abuse", "Elena Petrova", 3, ReportStatus.Received, false,
             "My manager belittles my work in one-to-ones and threatens my probation."),
     ];
 

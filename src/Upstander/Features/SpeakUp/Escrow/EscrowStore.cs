@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.SpeakUp.Reporting;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
@@ -50,7 +51,8 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     AuditLog audit, TimeProvider clock, ILogger<EscrowStore> logger, Cases.CaseIntake intake)
 {
     public const string AttestationPurpose = "speak-up.escrow-reporter";
-    public const string Category = "unspecified";
+    /// <summary>The escrow page asks no category; case managers set the case's category as they assess it.</summary>
+    public const string Category = "other";
 
     /// <summary>One release at a time in this process, so two arrivals in the same group cannot both release it.</summary>
     private static readonly SemaphoreSlim ReleaseLock = new(1, 1);
@@ -148,9 +150,19 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
                 var report = ReportRecord.Receive(entry.OrganisationId, ReportWay.Escrow, payload.Reporter, identityHeld: true,
                     Pseudonym(entry), Category, departmentId: null, location: null, now);
                 var account = payload.Account ?? new EscrowAccount(null, null, null, null, null);
+                // The same sealed shapes as a named or anonymous report, so case work and the reporter's own view read them alike.
+                var content = new ReportDraftContent
+                {
+                    Account = account.WhatHappened ?? "",
+                    When = account.When,
+                    Where = account.Where,
+                    Impact = account.Impact,
+                    Outcome = account.Outcome,
+                    Named = [payload.Named],
+                };
                 report.Seal(
-                    protector.Seal(JsonSerializer.Serialize(new SealedAccount(account.WhatHappened, account.When, account.Where, account.Impact, account.Outcome), EscrowPayload.Json), ReportRecord.AccountPurpose, report.Id),
-                    protector.Seal(JsonSerializer.Serialize(new SealedInvolved([payload.Named], [], []), EscrowPayload.Json), ReportRecord.InvolvedPurpose, report.Id));
+                    protector.Seal(content.AccountJson([]), ReportRecord.AccountPurpose, report.Id),
+                    protector.Seal(content.InvolvedJson(), ReportRecord.InvolvedPurpose, report.Id));
                 db.Add(report);
                 db.Add(ReportEvent.Record(report, "escrow-released", null, ReportStatus.Received, "threshold-met", null, now));
                 db.Add(EscrowNotice.For(report, payload.Reporter, now));
@@ -274,9 +286,7 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
 
     private static string Pseudonym(HeldEntry entry) => $"Escrow reporter {entry.Id.ToString("N")[^6..].ToUpperInvariant()}";
 
-    private sealed record SealedAccount(string? WhatHappened, string? When, string? Where, string? Impact, string? Outcome);
 
-    private sealed record SealedInvolved(Guid[] Named, string[] Described, string[] Witnesses);
 }
 
 public enum WithdrawOutcome

@@ -130,3 +130,17 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
 
     private string PathOf(ReportFile row) => Path.Combine(options.UploadsDirectory!, row.OrganisationId.ToString("N"), row.Id.ToString("N") + ".bin");
 }
+
+/// <summary>Case retention removes a closed case's evidence files (rows and encrypted bytes) with the rest of its content.</summary>
+public sealed class ReportFilesEraser(ReportFiles files) : Cases.IReportContentEraser
+{
+    public async Task<int> EraseAsync(IReadOnlyList<Guid> reportIds, CancellationToken ct)
+    {
+        var count = 0;
+        foreach (var id in reportIds)
+        {
+            count += await files.DeleteForReportAsync(id, ct);
+        }
+        return count;
+    }
+}

@@ -33,7 +33,8 @@ public static class ReportingAudit
 /// private drafts. Scoped.
 /// </summary>
 public sealed class ReportSubmission(
-    AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, ReportFiles files, Receipts receipts, SupportRequests directory)
+    AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, ReportFiles files, Receipts receipts, SupportRequests directory,
+    Cases.CaseIntake intake)
 {
     /// <summary>The content's problems, including ids that are not the organisation's (people, department) or not the reporter's own (journal).</summary>
     public async Task<List<(string Field, string Message)>> CheckAsync(ReportDraftContent content, Guid? reporterId, bool toSend, CancellationToken ct)
@@ -122,6 +123,8 @@ public sealed class ReportSubmission(
             written.ForEach(File.Delete);
             throw;
         }
+        // Into case intake: routing rules apply, and conflicts of interest always win.
+        await intake.RouteAsync(report, ct);
     }
 
     /// <summary>The signed-in reporter's draft, opened for them alone; null when they have none.</summary>

@@ -73,6 +73,9 @@ public sealed class ReportFile : IOrganisationOwned
     public const string KeyPurpose = "speak-up.report-file-key";
     public const string NamePurpose = "speak-up.report-file-name";
 
+    /// <summary>The audit target type when a case manager opens a file.</summary>
+    public const string AuditTarget = "report-file";
+
     private ReportFile() { }
 
     public static ReportFile Add(ReportRecord report, string contentType, long length, DateTimeOffset now) => new()

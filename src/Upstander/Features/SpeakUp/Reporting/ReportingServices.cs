@@ -19,6 +19,7 @@ public static class ReportingServices
         services.AddSingleton<FollowUpThrottle>();
         services.AddSingleton<FollowUpSession>();
         services.AddScoped<ReportFiles>();
+        services.AddScoped<Cases.IReportContentEraser, ReportFilesEraser>();
         services.AddScoped<ReportSubmission>();
         services.AddScoped<ReportLinks>();
         services.AddScoped<IncidentJournal>();

@@ -162,12 +162,12 @@ public sealed class CaseFlowTests
         await using var world = await CaseWorld.StartAsync();
         var client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
         (await PostAsync(client, "/cases/routing?handler=Add", ("Category", "Not A Key!"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        Location(await PostAsync(client, "/cases/routing?handler=Add", ("Category", "harassment"), ("CaseManagerId", world.CaseManager.ToString())));
-        var routed = await world.ReceiveAsync([], category: "harassment", route: true);
+        Location(await PostAsync(client, "/cases/routing?handler=Add", ("Category", "intimidation"), ("CaseManagerId", world.CaseManager.ToString())));
+        var routed = await world.ReceiveAsync([], category: "intimidation", route: true);
         (await world.ReportAsync(routed)).AssigneeId.ShouldBe(world.CaseManager);
-        var other = await world.ReceiveAsync([], category: "bullying", route: true);
+        var other = await world.ReceiveAsync([], category: "verbal-abuse", route: true);
         (await world.ReportAsync(other)).AssigneeId.ShouldBeNull();
-        var conflicted = await world.ReceiveAsync([world.CaseManager], category: "harassment", route: true);
+        var conflicted = await world.ReceiveAsync([world.CaseManager], category: "intimidation", route: true);
         (await world.ReportAsync(conflicted)).AssigneeId.ShouldBeNull("a conflict wins over the rule");
     }
 }

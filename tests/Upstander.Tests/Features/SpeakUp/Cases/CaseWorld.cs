@@ -30,7 +30,7 @@ public sealed class CaseWorld : IAsyncDisposable
 
     /// <summary>Receives a report naming <paramref name="named"/>, sealed as the reporting side does, optionally routed.</summary>
     public Task<Guid> ReceiveAsync(IEnumerable<Guid> named, string account = "What happened", ReportWay way = ReportWay.Named, Guid? reporter = null,
-        bool held = false, string category = "bullying", Guid? assignee = null, bool route = false) =>
+        bool held = false, string category = "verbal-abuse", Guid? assignee = null, bool route = false) =>
         InScopeAsync(async (s, db) =>
         {
             var protector = s.GetRequiredService<FieldProtector>();

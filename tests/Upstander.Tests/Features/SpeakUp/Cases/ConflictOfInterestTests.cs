@@ -78,7 +78,7 @@ public sealed class ConflictOfInterestTests
         var everyone = managers.Concat(others).ToList();
         await world.InScopeAsync(async (_, db) =>
         {
-            db.Add(RoutingRule.Create(world.Org.Id, 1, "harassment", null, null, managers[1], world.Factory.Clock.GetUtcNow()));
+            db.Add(RoutingRule.Create(world.Org.Id, 1, "intimidation", null, null, managers[1], world.Factory.Clock.GetUtcNow()));
             db.Add(RoutingRule.Create(world.Org.Id, 2, null, null, null, null, world.Factory.Clock.GetUtcNow()));
             await db.SaveChangesAsync();
             return true;
@@ -96,7 +96,7 @@ public sealed class ConflictOfInterestTests
             for (var k = 0; k < 30; k++)
             {
                 var named = Enumerable.Range(0, random.Next(1, 3)).Select(_ => everyone[random.Next(everyone.Count)]).ToList();
-                await world.ReceiveAsync(named, category: random.Next(2) == 0 ? "harassment" : "bullying", route: true);
+                await world.ReceiveAsync(named, category: random.Next(2) == 0 ? "intimidation" : "verbal-abuse", route: true);
             }
             await world.InScopeAsync(async (s, _) => { await s.GetRequiredService<CaseIntake>().RunRulesAsync(CancellationToken.None); return true; });
 

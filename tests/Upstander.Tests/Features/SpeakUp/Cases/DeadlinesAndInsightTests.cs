@@ -64,15 +64,15 @@ public sealed class DeadlinesAndInsightTests
         await using var world = await CaseWorld.StartAsync();
         for (var i = 0; i < 6; i++)
         {
-            await world.ReceiveAsync([], category: "bullying");
+            await world.ReceiveAsync([], category: "verbal-abuse");
         }
         for (var i = 0; i < 2; i++)
         {
-            await world.ReceiveAsync([], category: "harassment", way: ReportWay.Anonymous);
+            await world.ReceiveAsync([], category: "intimidation", way: ReportWay.Anonymous);
         }
         var insight = await world.Factory.InScopeAsync(world.Org.Id, s => s.GetRequiredService<SpeakUpInsights>().BuildAsync(CancellationToken.None));
-        var bullying = insight.Volumes.Rows.ToList().IndexOf("bullying");
-        var harassment = insight.Volumes.Rows.ToList().IndexOf("harassment");
+        var bullying = insight.Volumes.Rows.ToList().IndexOf("verbal-abuse");
+        var harassment = insight.Volumes.Rows.ToList().IndexOf("intimidation");
         insight.Volumes.Cells[bullying][^1].Value.ShouldBe(6);
         insight.Volumes.Cells[harassment][^1].Hidden.ShouldBeTrue();
         insight.Volumes.Total.Hidden.ShouldBeTrue();
@@ -84,7 +84,7 @@ public sealed class DeadlinesAndInsightTests
         var page = await PageAsync(leader, "/insights/speak-up");
         page.ShouldContain("hidden");
         page.ShouldNotContain(">2<");
-        (await PageAsync(await world.Factory.SignInAsync(world.Org[Roles.Researcher]), "/insights/speak-up")).ShouldContain("Bullying");
+        (await PageAsync(await world.Factory.SignInAsync(world.Org[Roles.Researcher]), "/insights/speak-up")).ShouldContain("Verbal abuse");
         foreach (var role in new[] { Roles.CaseManager, Roles.Employee, Roles.Admin })
         {
             (await (await world.Factory.SignInAsync(world.Org[role])).GetAsync("/insights/speak-up")).StatusCode.ShouldBe(HttpStatusCode.Redirect, role);
