@@ -20,12 +20,16 @@ public sealed class RateLimitOptions
 
     /// <summary>Invitations an admin may create per hour.</summary>
     public int InvitationsPerHour { get; set; } = 500;
+
+    /// <summary>Anonymous reports one client may send per hour (the client address is an in-memory key only).</summary>
+    public int AnonymousReportsPerHour { get; set; } = 10;
 }
 
 public static class RateLimitPolicies
 {
     public const string SignIn = "sign-in";
     public const string Invitations = "invitations";
+    public const string AnonymousReports = "anonymous-reports";
 }
 
 public static class SecurityServices
@@ -146,6 +150,16 @@ public static class SecurityServices
                     : RateLimitPartition.GetFixedWindowLimiter("invite:" + ClientKey(context), _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = limits.InvitationsPerHour,
+                        Window = TimeSpan.FromHours(1),
+                        QueueLimit = 0,
+                    }));
+
+            o.AddPolicy(RateLimitPolicies.AnonymousReports, context =>
+                HttpMethods.IsGet(context.Request.Method)
+                    ? RateLimitPartition.GetNoLimiter("read")
+                    : RateLimitPartition.GetFixedWindowLimiter("anonymous-report:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = limits.AnonymousReportsPerHour,
                         Window = TimeSpan.FromHours(1),
                         QueueLimit = 0,
                     }));

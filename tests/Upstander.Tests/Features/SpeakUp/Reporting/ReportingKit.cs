@@ -12,7 +12,7 @@ public static partial class ReportingKit
     /// <summary>Fast passphrase hashing and a generous follow-up budget; tests of the limits set their own.</summary>
     public static Dictionary<string, string?> Settings(params (string Key, string Value)[] more)
     {
-        var settings = new Dictionary<string, string?> { ["SpeakUp:PassphraseIterations"] = "1000", ["SpeakUp:FollowUpAttemptsPerClient"] = "100" };
+        var settings = new Dictionary<string, string?> { ["SpeakUp:PassphraseIterations"] = "1000", ["SpeakUp:FollowUpAttemptsPerClient"] = "100", ["RateLimits:AnonymousReportsPerHour"] = "1000" };
         foreach (var (key, value) in more)
         {
             settings[key] = value;

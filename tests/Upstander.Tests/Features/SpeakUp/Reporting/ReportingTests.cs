@@ -210,6 +210,26 @@ public sealed class ReportingTests
     }
 
     [Fact]
+    public async Task Sending_anonymous_reports_is_rate_limited_per_client_and_a_refused_one_stores_nothing()
+    {
+        await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings(("RateLimits:AnonymousReportsPerHour", "2")));
+        var org = await factory.CreateOrganisationAsync("Flood Org");
+        var slug = await ReportingKit.SlugAsync(factory, org);
+        var client = factory.Browser();
+        var passphrase = "a perfectly good passphrase";
+        var fields = ReportingKit.Report("It keeps happening.", "other", ("Input.Passphrase", passphrase), ("Input.PassphraseConfirmation", passphrase));
+        for (var i = 0; i < 2; i++)
+        {
+            ReportingKit.ReceiptFrom(await (await client.PostMultipartAsync($"/report/{slug}", fields)).Content.ReadAsStringAsync()).ShouldNotBeNullOrEmpty();
+        }
+        var before = await RowCounts.TakeAsync(factory.Database);
+        var refused = await client.PostMultipartAsync($"/report/{slug}", fields);
+        refused.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await RowCounts.TakeAsync(factory.Database)).ShouldBe(before);
+        (await client.GetAsync($"/report/{slug}")).StatusCode.ShouldBe(HttpStatusCode.OK, "reading the form is never limited");
+    }
+
+    [Fact]
     public async Task Bad_reports_are_refused_with_400_and_store_nothing()
     {
         await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings(("SpeakUp:MaxFileBytes", "2000")));
