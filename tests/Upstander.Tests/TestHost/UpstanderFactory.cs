@@ -58,6 +58,9 @@ public sealed partial class UpstanderFactory : WebApplicationFactory<Program>
     public FakeClock Clock { get; } = new();
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>Extra service registrations for one test (applied last), e.g. a handler for an outgoing HttpClient.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -74,6 +77,7 @@ public sealed partial class UpstanderFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            TestServices?.Invoke(services);
         });
     }
 

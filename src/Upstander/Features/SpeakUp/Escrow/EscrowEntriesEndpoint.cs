@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Upstander.Platform.Data;
@@ -15,30 +14,13 @@ public sealed record ReviewersKeyAnswer(string PublicKey);
 public sealed record DirectoryEntry(Guid Id, string Name, string? Department);
 
 /// <summary>Entries each account may upload: a token bucket per account, in memory.</summary>
-public sealed class EscrowEntryLimiter : IDisposable
+public sealed class EscrowEntryLimiter(EscrowOptions options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<Guid> _limiter;
+    private readonly AccountTokenBuckets _buckets = new(options.EntriesPerHour, options.EntriesPerHour, TimeSpan.FromHours(1));
 
-    public EscrowEntryLimiter(EscrowOptions options)
-    {
-        var perHour = Math.Max(1, options.EntriesPerHour);
-        _limiter = PartitionedRateLimiter.Create<Guid, Guid>(caller => RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = perHour,
-            TokensPerPeriod = perHour,
-            ReplenishmentPeriod = TimeSpan.FromHours(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
-    }
+    public bool TryAcquire(Guid caller) => _buckets.TryAcquire(caller);
 
-    public bool TryAcquire(Guid caller)
-    {
-        using var lease = _limiter.AttemptAcquire(caller);
-        return lease.IsAcquired;
-    }
-
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose() => _buckets.Dispose();
 }
 
 /// <summary>

@@ -9,7 +9,23 @@ public static class EscrowServices
     {
         var options = configuration.GetSection("Escrow").Get<EscrowOptions>() ?? new EscrowOptions();
         services.AddSingleton(options);
-        services.AddSingleton(provider => new OprfKeyHolder(LoadKey(provider, options.OprfKeyFile, "escrow-oprf.key"), options));
+        services.AddSingleton<OprfCallerLimiter>();
+        if (string.IsNullOrWhiteSpace(options.OprfUrl))
+        {
+            services.AddSingleton(provider => new OprfKeyHolder(LoadKey(provider, options.OprfKeyFile, "escrow-oprf.key")));
+            services.AddSingleton<IOprfEvaluator, InProcessOprfEvaluator>();
+        }
+        else
+        {
+            // The key holder is a process of its own: no OPRF key is created or loaded here.
+            var baseAddress = new Uri(options.OprfUrl.EndsWith('/') ? options.OprfUrl : options.OprfUrl + "/", UriKind.Absolute);
+            services.AddHttpClient(RemoteOprfEvaluator.ClientName, client =>
+            {
+                client.BaseAddress = baseAddress;
+                client.Timeout = TimeSpan.FromSeconds(10);
+            });
+            services.AddSingleton<IOprfEvaluator, RemoteOprfEvaluator>();
+        }
         services.AddSingleton(provider => new EscrowReviewerKey(LoadKey(provider, options.ReviewerKeyFile, "escrow-reviewers.key")));
         services.AddSingleton<EscrowEntryLimiter>();
         services.AddScoped<EscrowStore>();

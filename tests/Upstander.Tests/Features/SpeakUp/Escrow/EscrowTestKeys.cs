@@ -25,7 +25,7 @@ internal static class EscrowTestKeys
         return P256.Mod(new BigInteger(bytes, isUnsigned: true, isBigEndian: true), P256.N - 1) + 1;
     }
 
-    public static OprfKeyHolder Holder(BigInteger k) => new(FromScalar(k), new EscrowOptions());
+    public static OprfKeyHolder Holder(BigInteger k) => new(FromScalar(k));
 
     public static Guid NextGuid(this Random random)
     {

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Upstander.Features.SpeakUp.Escrow;
+
+namespace Upstander.Oprf;
+
+public sealed record EvaluateAnswer(string Evaluated);
+
+/// <summary>
+/// Each caller's token bucket chained with one bucket for everyone: a caller over their own limit is
+/// refused before touching the shared one, so no one account can empty it for the rest.
+/// </summary>
+public sealed class EvaluationLimits : IDisposable
+{
+    private readonly PartitionedRateLimiter<Guid> _perCaller;
+    private readonly PartitionedRateLimiter<Guid> _global;
+    private readonly PartitionedRateLimiter<Guid> _chained;
+
+    public EvaluationLimits(OprfServiceOptions options)
+    {
+        _perCaller = PartitionedRateLimiter.Create<Guid, Guid>(caller => RateLimitPartition.GetTokenBucketLimiter(caller, _ => Bucket(options.CallerBurst, options.CallerPerMinute)));
+        _global = PartitionedRateLimiter.Create<Guid, bool>(_ => RateLimitPartition.GetTokenBucketLimiter(true, _ => Bucket(options.GlobalBurst, options.GlobalPerMinute)));
+        _chained = PartitionedRateLimiter.CreateChained(_perCaller, _global);
+    }
+
+    private static TokenBucketRateLimiterOptions Bucket(int size, int perMinute) => new()
+    {
+        TokenLimit = Math.Max(1, size),
+        TokensPerPeriod = Math.Max(1, perMinute),
+        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    public bool TryAcquire(Guid caller)
+    {
+        using var lease = _chained.AttemptAcquire(caller);
+        return lease.IsAcquired;
+    }
+
+    public void Dispose()
+    {
+        _chained.Dispose();
+        _perCaller.Dispose();
+        _global.Dispose();
+    }
+}
+
+/// <summary>
+/// POST /evaluate {caller, blinded} → {evaluated}: 401 unless signed by Upstander within the replay
+/// window, 429 over a limit, 400 for anything that is not a P-256 x-coordinate. Nothing about the
+/// caller or the point is logged.
+/// </summary>
+public static class EvaluateEndpoint
+{
+    public static void MapEvaluate(this IEndpointRouteBuilder app) =>
+        app.MapPost("/evaluate", async Task<Results<Ok<EvaluateAnswer>, ProblemHttpResult>> (HttpRequest http, ClientSecret secret, TimeProvider time,
+            EvaluationLimits limits, OprfKeyHolder holder, ILoggerFactory loggers) =>
+        {
+            OprfServiceRequest? body;
+            try
+            {
+                body = await http.ReadFromJsonAsync<OprfServiceRequest>(http.HttpContext.RequestAborted);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or BadHttpRequestException)
+            {
+                body = null;
+            }
+            var caller = body?.Caller ?? "";
+            var blinded = body?.Blinded ?? "";
+            if (!OprfSignature.Verify(secret.Value, http.Headers[OprfSignature.TimestampHeader], http.Headers[OprfSignature.SignatureHeader],
+                caller, blinded, time.GetUtcNow()))
+            {
+                loggers.CreateLogger("Upstander.Oprf").LogWarning("Refused a request without a valid signature and timestamp.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not signed",
+                    detail: "Requests must carry a valid signature made within the last two minutes.");
+            }
+            if (!Guid.TryParse(caller, out var callerId))
+            {
+                return BadRequest("caller must be an account id.");
+            }
+            if (!limits.TryAcquire(callerId))
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
+            }
+            try
+            {
+                return TypedResults.Ok(new EvaluateAnswer(Base64Url.Encode(holder.Evaluate(Base64Url.Decode(blinded)))));
+            }
+            catch (FormatException)
+            {
+                return BadRequest("blinded must be the base64url of a 32-byte P-256 x-coordinate.");
+            }
+            catch (EscrowFormatException ex)
+            {
+                return BadRequest(ex.Message);
+            }
+        });
+
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a valid blinded point", detail: detail);
+}
