@@ -20,6 +20,8 @@ public sealed partial class Program
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
+        // Request lines only, at warning and above: nothing here ever logs a caller or a point.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4096);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(provider => OprfServiceOptions.From(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<IHostEnvironment>()));
