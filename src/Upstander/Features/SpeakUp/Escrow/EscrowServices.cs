@@ -17,7 +17,14 @@ public static class EscrowServices
         }
         else
         {
-            // The key holder is a process of its own: no OPRF key is created or loaded here.
+            // The key holder is a process of its own: no OPRF key is created or loaded here. A missing or short
+            // secret stops start-up with a clear message rather than failing the first report.
+            if (string.IsNullOrWhiteSpace(options.OprfClientSecretFile) || !File.Exists(options.OprfClientSecretFile)
+                || File.ReadAllText(options.OprfClientSecretFile).Trim().Length < 32)
+            {
+                throw new InvalidOperationException(
+                    "Escrow:OprfUrl is set, so Escrow:OprfClientSecretFile must name a readable file holding the secret shared with the OPRF key holder (at least 32 characters).");
+            }
             var baseAddress = new Uri(options.OprfUrl.EndsWith('/') ? options.OprfUrl : options.OprfUrl + "/", UriKind.Absolute);
             services.AddHttpClient(RemoteOprfEvaluator.ClientName, client =>
             {

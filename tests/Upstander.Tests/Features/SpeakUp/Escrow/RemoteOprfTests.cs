@@ -53,6 +53,21 @@ public sealed class RemoteOprfTests : IAsyncDisposable
         return (service, upstander);
     }
 
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("short")]
+    public async Task Upstander_pointed_at_a_remote_key_holder_without_a_usable_secret_refuses_to_start_with_a_clear_message(string kind)
+    {
+        var file = kind == "missing" ? Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.secret") : Secret("short.secret", "too short");
+        await using var upstander = new UpstanderFactory(settings: new Dictionary<string, string?>
+        {
+            ["Escrow:OprfUrl"] = "http://oprf.test",
+            ["Escrow:OprfClientSecretFile"] = file,
+        });
+        var failure = Should.Throw<InvalidOperationException>(() => upstander.CreateClient());
+        failure.ToString().ShouldContain("Escrow:OprfClientSecretFile");
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string token, string blinded)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = JsonContent.Create(new { blinded }) };
