@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,6 +19,7 @@ using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
 using Upstander.Features.People;
 using Upstander.Features.SpeakUp.Escrow;
+using Upstander.Features.SpeakUp.Reporting;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform;
 using Upstander.Platform.Data;
@@ -26,18 +30,22 @@ using Upstander.Platform.Tenancy;
 namespace Upstander.Bench;
 
 /// <summary>
-/// `Upstander.Bench reporting [requests] [output]`: throughput and latency of sending a report, on SQLite and (when
-/// UPSTANDER_TEST_POSTGRES names a server) PostgreSQL. The real application runs in this process on Kestrel at
-/// 127.0.0.1 with a temporary database; every loop is bounded by a request count. Two rows per engine:
-/// the service-level anonymous report (ReportRecord.Receive, FieldProtector.Seal of account and involved, SaveChanges)
-/// and the escrow entry upload through HTTP (POST /api/v1/escrow/entries with a personal access token).
+/// `Upstander.Bench reporting [requests] [output] [form-requests]`: throughput and latency of sending a report, on
+/// SQLite and (when UPSTANDER_TEST_POSTGRES names a server) PostgreSQL. The real application runs in this process on
+/// Kestrel at 127.0.0.1 with a temporary database; every loop is bounded by a request count. Three rows per engine:
+/// the service-level anonymous report (ReportRecord.Receive, FieldProtector.Seal of account and involved, SaveChanges),
+/// the anonymous report through its HTTP form (GET then multipart POST of /report/{slug}, with the production passphrase
+/// hashing, so far fewer calls at lower concurrency) and the escrow entry upload through HTTP (POST
+/// /api/v1/escrow/entries with a personal access token).
 /// </summary>
-internal static class ReportingRun
+internal static partial class ReportingRun
 {
     private const int Concurrency = 16;
     private const int WarmUp = 100;
+    private const int FormConcurrency = 8;
+    private const int FormWarmUp = 8;
 
-    private sealed record Row(string Engine, string What, int Requests, double Seconds, double P50, double P99, int Errors)
+    private sealed record Row(string Engine, string What, int Requests, int AtATime, double Seconds, double P50, double P99, int Errors)
     {
         public double PerSecond => Requests / Seconds;
     }
@@ -46,6 +54,7 @@ internal static class ReportingRun
     {
         var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
         var output = args.Length > 2 ? args[2] : "bench/results/reporting.md";
+        var formRequests = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 200;
         var rows = new List<Row>();
         var engines = new List<string> { "Sqlite" };
         var postgres = Environment.GetEnvironmentVariable("UPSTANDER_TEST_POSTGRES");
@@ -55,15 +64,15 @@ internal static class ReportingRun
         }
         foreach (var engine in engines)
         {
-            rows.AddRange(await RunEngineAsync(engine, postgres, requests));
+            rows.AddRange(await RunEngineAsync(engine, postgres, requests, formRequests));
         }
-        var report = Report(rows, requests);
+        var report = Report(rows, requests, formRequests);
         File.WriteAllText(output, report);
         Console.WriteLine(report);
         return rows.All(r => r.Errors == 0) ? 0 : 1;
     }
 
-    private static async Task<List<Row>> RunEngineAsync(string engine, string? postgresServer, int requests)
+    private static async Task<List<Row>> RunEngineAsync(string engine, string? postgresServer, int requests, int formRequests)
     {
         var work = Directory.CreateTempSubdirectory("upstander-bench-reporting.");
         string? database = null;
@@ -91,6 +100,7 @@ internal static class ReportingRun
             ["Database:Connection"] = connection,
             ["Protection:MasterKeyFile"] = Path.Combine(work.FullName, "keys", "master.key"),
             ["RateLimits:SubmissionsPerMinute"] = "1000000",
+            ["RateLimits:AnonymousReportsPerHour"] = "1000000",
             ["Escrow:EntriesPerHour"] = "1000000",
             ["PublicUrl"] = "http://127.0.0.1",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -104,14 +114,27 @@ internal static class ReportingRun
         try
         {
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            var (organisationId, personId, token) = await SetUpAsync(app.Services);
-            Console.WriteLine($"[{engine}] Upstander on {address}; {requests} requests per row, {Concurrency} at a time");
-            var anonymous = await MeasureAsync(requests, _ => SubmitAnonymousAsync(app.Services, organisationId));
+            var (organisationId, personId, token, slug) = await SetUpAsync(app.Services);
+            Console.WriteLine($"[{engine}] Upstander on {address}; {requests} requests per row, {Concurrency} at a time; form: {formRequests}, {FormConcurrency} at a time");
+            var anonymous = await MeasureAsync(requests, Concurrency, WarmUp, _ => SubmitAnonymousAsync(app.Services, organisationId));
             var rows = new List<Row> { Summarise(engine, "anonymous", anonymous) };
+            var visitors = new ConcurrentBag<HttpClient>(Enumerable.Range(0, FormConcurrency).Select(_ => Visitor(address)));
+            try
+            {
+                var form = await MeasureAsync(formRequests, FormConcurrency, FormWarmUp, _ => SubmitFormAsync(visitors, $"/report/{slug}"));
+                rows.Add(Summarise(engine, "form", form));
+            }
+            finally
+            {
+                foreach (var visitor in visitors)
+                {
+                    visitor.Dispose();
+                }
+            }
             using var client = new HttpClient { BaseAddress = new Uri(address) };
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             var envelopes = Envelopes(app.Services, organisationId, personId, 20);
-            var escrow = await MeasureAsync(requests, i => SubmitEscrowAsync(client, envelopes[i % envelopes.Count]));
+            var escrow = await MeasureAsync(requests, Concurrency, WarmUp, i => SubmitEscrowAsync(client, envelopes[i % envelopes.Count]));
             rows.Add(Summarise(engine, "escrow", escrow));
             return rows;
         }
@@ -131,8 +154,8 @@ internal static class ReportingRun
         }
     }
 
-    /// <summary>An organisation, one employee with an account, and a personal access token for that account.</summary>
-    private static async Task<(Guid Organisation, Guid Person, string Token)> SetUpAsync(IServiceProvider services)
+    /// <summary>An organisation, one employee with an account, a personal access token for that account, and the organisation's anonymous report link.</summary>
+    private static async Task<(Guid Organisation, Guid Person, string Token, string Slug)> SetUpAsync(IServiceProvider services)
     {
         using var scope = services.CreateScope();
         scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAsSystem();
@@ -146,17 +169,69 @@ internal static class ReportingRun
         var (token, secret) = PersonalAccessToken.Issue(organisation.Id, account.Id, "bench", TimeSpan.FromDays(1), account.Id, DateTimeOffset.UtcNow);
         db.PersonalAccessTokens.Add(token);
         await db.SaveChangesAsync();
-        return (organisation.Id, person.Id, secret);
+        var slug = await scope.ServiceProvider.GetRequiredService<ReportLinks>().SlugAsync(CancellationToken.None);
+        return (organisation.Id, person.Id, secret, slug);
     }
+
+    private static readonly string WhatHappened = string.Concat(Enumerable.Repeat("My manager shouted at me in front of the team again. ", 12));
 
     private static readonly string AccountJson = JsonSerializer.Serialize(new
     {
-        whatHappened = string.Concat(Enumerable.Repeat("My manager shouted at me in front of the team again. ", 12)),
+        whatHappened = WhatHappened,
         when = "Most weeks since March",
         where = "Ward 3",
         impact = "I dread coming in.",
         outcome = "That it stops.",
     });
+
+    /// <summary>An anonymous visitor: its own cookies (the antiforgery cookie), no redirects, only 127.0.0.1.</summary>
+    private static HttpClient Visitor(string address) =>
+        new(new SocketsHttpHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false })
+        {
+            BaseAddress = new Uri(address),
+        };
+
+    /// <summary>
+    /// One anonymous report as a browser sends it: GET the form (antiforgery token and cookie), then POST the multipart
+    /// form with the same account as the service-level row, a category and a passphrase; the answer must show a receipt.
+    /// A free visitor is taken from the pool so that no two calls share cookies at the same time.
+    /// </summary>
+    private static async Task SubmitFormAsync(ConcurrentBag<HttpClient> visitors, string url)
+    {
+        if (!visitors.TryTake(out var visitor))
+        {
+            throw new InvalidOperationException("No free visitor: more calls at a time than visitors.");
+        }
+        try
+        {
+            using var page = await visitor.GetAsync(url);
+            var html = await page.Content.ReadAsStringAsync();
+            var token = TokenRegex().Match(html);
+            if (page.StatusCode != HttpStatusCode.OK || !token.Success)
+            {
+                throw new InvalidOperationException($"The report form answered {(int)page.StatusCode} without an antiforgery token.");
+            }
+            using var content = new MultipartFormDataContent();
+            foreach (var (name, value) in (ReadOnlySpan<(string, string)>)[
+                ("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)),
+                ("Input.Account", WhatHappened), ("Input.When", "Most weeks since March"), ("Input.Where", "Ward 3"),
+                ("Input.Impact", "I dread coming in."), ("Input.Outcome", "That it stops."), ("Input.Category", "intimidation"),
+                ("Input.Passphrase", "correct horse battery staple"), ("Input.PassphraseConfirmation", "correct horse battery staple")])
+            {
+                content.Add(new StringContent(value), name);
+            }
+            using var response = await visitor.PostAsync(url, content);
+            var answer = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.OK || !ReceiptRegex().IsMatch(answer))
+            {
+                throw new InvalidOperationException($"The report form's post answered {(int)response.StatusCode} without a receipt.");
+            }
+        }
+        finally
+        {
+            visitors.Add(visitor);
+        }
+    }
 
     /// <summary>The anonymous report as a service would store it: receive, seal the account and the involved people, save.</summary>
     private static async Task SubmitAnonymousAsync(IServiceProvider services, Guid organisationId)
@@ -199,12 +274,12 @@ internal static class ReportingRun
         }
     }
 
-    private sealed record Measured(int Requests, double Seconds, List<double> Latencies, int Errors);
+    private sealed record Measured(int Requests, int AtATime, double Seconds, List<double> Latencies, int Errors);
 
-    /// <summary>A warm-up, then exactly <paramref name="requests"/> calls, <see cref="Concurrency"/> at a time.</summary>
-    private static async Task<Measured> MeasureAsync(int requests, Func<int, Task> call)
+    /// <summary><paramref name="warmUp"/> calls one at a time, then exactly <paramref name="requests"/> calls, <paramref name="concurrency"/> at a time.</summary>
+    private static async Task<Measured> MeasureAsync(int requests, int concurrency, int warmUp, Func<int, Task> call)
     {
-        for (var i = 0; i < WarmUp; i++)
+        for (var i = 0; i < warmUp; i++)
         {
             await call(i);
         }
@@ -212,7 +287,7 @@ internal static class ReportingRun
         var errors = 0;
         var next = -1;
         var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < requests)
@@ -230,12 +305,12 @@ internal static class ReportingRun
             }
         })));
         watch.Stop();
-        return new(requests, watch.Elapsed.TotalSeconds, [.. latencies.Order()], errors);
+        return new(requests, concurrency, watch.Elapsed.TotalSeconds, [.. latencies.Order()], errors);
     }
 
     private static Row Summarise(string engine, string what, Measured m)
     {
-        var row = new Row(engine, what, m.Requests, m.Seconds, Percentile(m.Latencies, 0.50), Percentile(m.Latencies, 0.99), m.Errors);
+        var row = new Row(engine, what, m.Requests, m.AtATime, m.Seconds, Percentile(m.Latencies, 0.50), Percentile(m.Latencies, 0.99), m.Errors);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {engine,-8} {what,-9} {row.PerSecond,8:0} req/s  p50 {row.P50,7:0.00} ms  p99 {row.P99,7:0.00} ms  errors {row.Errors}"));
         return row;
@@ -243,27 +318,37 @@ internal static class ReportingRun
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static string Report(List<Row> rows, int requests)
+    private static string Report(List<Row> rows, int requests, int formRequests)
     {
         var c = CultureInfo.InvariantCulture;
+        var iterations = new ReportingOptions().PassphraseIterations;
         var b = new StringBuilder();
         b.AppendLine("# Reporting: anonymous report and escrow entry submission");
         b.AppendLine();
-        b.AppendLine(c, $"Written by `scripts/bench-reporting` (`Upstander.Bench reporting {requests}`) on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
-        b.AppendLine(c, $"Each row: {WarmUp} warm-up calls, then exactly {requests:N0} calls, {Concurrency} at a time; requests/s is calls over wall time,");
-        b.AppendLine("p50 and p99 are per-call latencies in milliseconds. The Release build of Upstander runs in the benchmark's own process");
-        b.AppendLine("(`AddUpstander`, `MapUpstander`, real Kestrel on 127.0.0.1, a fresh temporary database, production settings with the");
-        b.AppendLine("rate limits raised), so client and server share the same cores.");
+        b.AppendLine(c, $"Written by `scripts/bench-reporting` (`Upstander.Bench reporting {requests} bench/results/reporting.md {formRequests}`) on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        b.AppendLine(c, $"Service-level and escrow rows: {WarmUp} warm-up calls, then exactly {requests:N0} calls, {Concurrency} at a time. Anonymous report form");
+        b.AppendLine(c, $"rows: {FormWarmUp} warm-up calls, then exactly {formRequests:N0} calls, {FormConcurrency} at a time; far fewer, because each call hashes the");
+        b.AppendLine(c, $"passphrase with PBKDF2-SHA256 at the production default of {iterations:N0} iterations (`SpeakUp:PassphraseIterations`, not");
+        b.AppendLine("lowered here), which is meant to be slow and dominates the call. Requests/s is calls over wall time; p50 and p99 are");
+        b.AppendLine("per-call latencies in milliseconds. The Release build of Upstander runs in the benchmark's own process (`AddUpstander`,");
+        b.AppendLine("`MapUpstander`, real Kestrel on 127.0.0.1, a fresh temporary database, production settings), so client and server");
+        b.AppendLine("share the same cores. For this process only, the rate limits are raised so that they never answer 429: the global");
+        b.AppendLine("`RateLimits:SubmissionsPerMinute` (every call comes from one address), `RateLimits:AnonymousReportsPerHour`");
+        b.AppendLine("(production default 10 per client address) and `Escrow:EntriesPerHour`.");
         b.AppendLine();
-        b.AppendLine("| engine | what | calls | requests/s | p50 ms | p99 ms | errors |");
-        b.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        b.AppendLine("| engine | what | calls | at a time | requests/s | p50 ms | p99 ms | errors |");
+        b.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in rows)
         {
-            var label = r.What == "anonymous"
-                ? "anonymous report, service level (in-process)"
-                : "escrow entry, `POST /api/v1/escrow/entries` (HTTP)";
+            var label = r.What switch
+            {
+                "anonymous" => "anonymous report, service level (in-process, no HTTP, no passphrase)",
+                "form" => "anonymous report, form `GET` + `POST /report/{slug}` (HTTP, passphrase hashed)",
+                _ => "escrow entry, `POST /api/v1/escrow/entries` (HTTP)",
+            };
             var engine = r.Engine == "Sqlite" ? "SQLite" : "PostgreSQL";
-            b.AppendLine(c, $"| {engine} | {label} | {r.Requests:N0} | {r.PerSecond:N0} | {r.P50:0.00} | {r.P99:0.00} | {r.Errors} |");
+            var perSecond = r.PerSecond < 100 ? r.PerSecond.ToString("0.0", c) : r.PerSecond.ToString("N0", c);
+            b.AppendLine(c, $"| {engine} | {label} | {r.Requests:N0} | {r.AtATime} | {perSecond} | {r.P50:0.00} | {r.P99:0.00} | {r.Errors} |");
         }
         b.AppendLine();
         b.AppendLine("## What each row measures");
@@ -271,8 +356,18 @@ internal static class ReportingRun
         b.AppendLine("- **Anonymous report, service level**: in a new DI scope entered into the organisation: `ReportRecord.Receive`");
         b.AppendLine("  (way Anonymous), `FieldProtector.Seal` of an account of about 700 characters (`ReportRecord.AccountPurpose`) and of");
         b.AppendLine("  the involved-people JSON (`ReportRecord.InvolvedPurpose`), then `SaveChangesAsync` (one INSERT). No HTTP, no page,");
-        b.AppendLine("  no antiforgery, and none of the anonymous way's own work (receipt, passphrase hash, rate limiting): the report form");
-        b.AppendLine("  is not part of this build, so this row is the floor of what any way of sending costs in storage and sealing.");
+        b.AppendLine("  no antiforgery, and none of the anonymous way's own work (receipt, passphrase hash, rate limiting): the floor of");
+        b.AppendLine("  what any way of sending costs in storage and sealing.");
+        b.AppendLine("- **Anonymous report, form**: what a visitor's browser does, with JavaScript off. Each call is two HTTP requests from");
+        b.AppendLine(c, $"  one of {FormConcurrency} anonymous clients, each with its own cookie jar: `GET /report/{{slug}}` (the link lookup, the page");
+        b.AppendLine("  with its department list, the antiforgery token and cookie), then `POST /report/{slug}` as `multipart/form-data`");
+        b.AppendLine("  with the token, the same account split over its fields (what happened, when, where, impact, outcome), a category");
+        b.AppendLine("  and the passphrase twice, no files. The post runs the antiforgery check, both rate limiters, the content checks,");
+        b.AppendLine(c, $"  the passphrase hash (PBKDF2-SHA256, {iterations:N0} iterations, the production default), the receipt, the sealing and");
+        b.AppendLine("  the INSERTs of `ReportSubmission.SubmitAnonymousAsync`, and renders the page; the call counts only when that");
+        b.AppendLine("  answer is 200 and shows a 16-digit receipt. The latency is of both requests together. With the passphrase hash");
+        b.AppendLine("  using one core for most of each call, this row shows how many anonymous reports an instance can take at once,");
+        b.AppendLine("  not the cost of the page or the database.");
         b.AppendLine("- **Escrow entry**: the full HTTP request a browser's upload makes, minus the browser's own cryptography: JSON body");
         b.AppendLine("  (π, t = 2, c of a genuine envelope of about 1 KB made with `EscrowEnvelope.Create`, the withdrawal hash), personal");
         b.AppendLine("  access token authentication (SHA-256 and a token lookup), the per-account entry bucket, shape checks (including");
@@ -289,10 +384,16 @@ internal static class ReportingRun
         b.AppendLine("## Commands");
         b.AppendLine();
         b.AppendLine("```");
-        b.AppendLine(c, $"BENCH_REQUESTS={requests} scripts/bench-reporting");
+        b.AppendLine(c, $"BENCH_REQUESTS={requests} BENCH_FORM_REQUESTS={formRequests} scripts/bench-reporting");
         b.AppendLine("# which runs: dotnet build bench/Upstander.Bench -c Release; then, with a throwaway PostgreSQL cluster,");
-        b.AppendLine(c, $"UPSTANDER_TEST_POSTGRES=… dotnet bench/Upstander.Bench/bin/Release/net10.0/Upstander.Bench.dll reporting {requests} bench/results/reporting.md");
+        b.AppendLine(c, $"UPSTANDER_TEST_POSTGRES=… dotnet bench/Upstander.Bench/bin/Release/net10.0/Upstander.Bench.dll reporting {requests} bench/results/reporting.md {formRequests}");
         b.AppendLine("```");
         return b.ToString();
     }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenRegex();
+
+    [GeneratedRegex(@"id=""receipt""><strong>\d{4} \d{4} \d{4} \d{4}</strong>")]
+    private static partial Regex ReceiptRegex();
 }
