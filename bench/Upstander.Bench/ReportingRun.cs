@@ -93,7 +93,13 @@ internal static partial class ReportingRun
             }
             connection = new NpgsqlConnectionStringBuilder(postgresServer) { Database = database }.ConnectionString;
         }
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = work.FullName, EnvironmentName = "Production" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            // The application's own name, so that its Razor Pages (the report form) are found as in production.
+            ApplicationName = typeof(AppDbContext).Assembly.GetName().Name,
+            ContentRootPath = work.FullName,
+            EnvironmentName = "Production",
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Provider"] = engine,
@@ -209,7 +215,7 @@ internal static partial class ReportingRun
             var token = TokenRegex().Match(html);
             if (page.StatusCode != HttpStatusCode.OK || !token.Success)
             {
-                throw new InvalidOperationException($"The report form answered {(int)page.StatusCode} without an antiforgery token.");
+                throw new InvalidOperationException($"The report form answered {(int)page.StatusCode} {page.Headers.Location} without an antiforgery token.");
             }
             using var content = new MultipartFormDataContent();
             foreach (var (name, value) in (ReadOnlySpan<(string, string)>)[
@@ -365,9 +371,9 @@ internal static partial class ReportingRun
         b.AppendLine("  and the passphrase twice, no files. The post runs the antiforgery check, both rate limiters, the content checks,");
         b.AppendLine(c, $"  the passphrase hash (PBKDF2-SHA256, {iterations:N0} iterations, the production default), the receipt, the sealing and");
         b.AppendLine("  the INSERTs of `ReportSubmission.SubmitAnonymousAsync`, and renders the page; the call counts only when that");
-        b.AppendLine("  answer is 200 and shows a 16-digit receipt. The latency is of both requests together. With the passphrase hash");
-        b.AppendLine("  using one core for most of each call, this row shows how many anonymous reports an instance can take at once,");
-        b.AppendLine("  not the cost of the page or the database.");
+        b.AppendLine("  answer is 200 and shows a 16-digit receipt. The latency is of both requests together. The passphrase hash holds");
+        b.AppendLine("  one core for most of each call, so this row is bounded by the cores (about one hash per core at a time) and shows");
+        b.AppendLine("  the rate of anonymous reports the machine can take, not the cost of the page or the database.");
         b.AppendLine("- **Escrow entry**: the full HTTP request a browser's upload makes, minus the browser's own cryptography: JSON body");
         b.AppendLine("  (π, t = 2, c of a genuine envelope of about 1 KB made with `EscrowEnvelope.Create`, the withdrawal hash), personal");
         b.AppendLine("  access token authentication (SHA-256 and a token lookup), the per-account entry bucket, shape checks (including");
