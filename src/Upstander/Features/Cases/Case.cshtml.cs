@@ -38,7 +38,6 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
 
     public static string Path(Guid id) => $"/cases/{id:D}";
 
-    public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("d MMMM yyyy, HH:mm", CultureInfo.CurrentCulture) + " UTC";
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
+using Upstander.Platform.Jobs;
 using Upstander.Platform.Security;
 using Upstander.Platform.Tenancy;
 
@@ -91,23 +92,8 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
     }
 
     /// <summary>Runs retention for every organisation, each in its own scope, acting as the system.</summary>
-    public static async Task<ReportRetentionCounts> RunEverywhereAsync(IServiceScopeFactory scopes, CancellationToken ct)
-    {
-        List<Guid> organisations;
-        using (var scope = scopes.CreateScope())
-        {
-            organisations = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Organisations.IgnoreQueryFilters().Select(o => o.Id).ToListAsync(ct);
-        }
-        var total = ReportRetentionCounts.None;
-        foreach (var organisationId in organisations)
-        {
-            using var scope = scopes.CreateScope();
-            scope.ServiceProvider.GetRequiredService<OrganisationScope>().Enter(organisationId);
-            scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAsSystem();
-            total = total.Add(await scope.ServiceProvider.GetRequiredService<CaseRetention>().RunAsync(ct));
-        }
-        return total;
-    }
+    public static Task<ReportRetentionCounts> RunEverywhereAsync(IServiceScopeFactory scopes, CancellationToken ct) =>
+        EveryOrganisation.SumAsync(scopes, s => s.GetRequiredService<CaseRetention>().RunAsync(ct), (a, b) => a.Add(b), ReportRetentionCounts.None, ct);
 
     /// <summary>The line the <c>retention run</c> verb prints for reports (counts only).</summary>
     public static string Summary(ReportRetentionCounts c) =>
@@ -115,27 +101,18 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
 }
 
 /// <summary>Runs report retention at start and then every <see cref="SpeakUpOptions.RetentionIntervalMinutes"/>, on the injected clock.</summary>
-public sealed class CaseRetentionJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<SpeakUpOptions> options, ILogger<CaseRetentionJob> logger) : BackgroundService
+public sealed class CaseRetentionJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<SpeakUpOptions> options, ILogger<CaseRetentionJob> logger)
+    : PeriodicJob(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(Math.Max(1, options.Value.RetentionIntervalMinutes));
+
+    public override async Task RunOnceAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, options.Value.RetentionIntervalMinutes)), clock);
-        do
+        var counts = await CaseRetention.RunEverywhereAsync(scopes, ct);
+        if (counts.Reports > 0)
         {
-            try
-            {
-                var counts = await CaseRetention.RunEverywhereAsync(scopes, stoppingToken);
-                if (counts.Reports > 0)
-                {
-                    logger.LogInformation("Report retention removed content: {Counts}", counts);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Report retention failed; it runs again at the next interval.");
-            }
+            logger.LogInformation("Report retention removed content: {Counts}", counts);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
 

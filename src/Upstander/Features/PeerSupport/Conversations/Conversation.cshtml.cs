@@ -49,8 +49,6 @@ public sealed class ConversationModel(Conversations conversations, TimeProvider 
 
     public static string Path(Guid id) => $"/support/conversations/{id:D}";
 
-    public static string When(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("d MMMM yyyy, HH:mm", CultureInfo.CurrentCulture) + " UTC";
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
+using Upstander.Platform.Jobs;
 using Upstander.Platform.Security;
 using Upstander.Platform.Tenancy;
 
@@ -70,49 +71,23 @@ public sealed class ConversationRetention(AppDbContext db, TimeProvider clock, A
     }
 
     /// <summary>Runs retention for every organisation, each in its own scope, acting as the system.</summary>
-    public static async Task<RetentionCounts> RunEverywhereAsync(IServiceScopeFactory scopes, CancellationToken ct)
-    {
-        List<Guid> organisations;
-        using (var scope = scopes.CreateScope())
-        {
-            organisations = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Organisations.IgnoreQueryFilters()
-                .Select(o => o.Id).ToListAsync(ct);
-        }
-        var total = RetentionCounts.None;
-        foreach (var organisationId in organisations)
-        {
-            using var scope = scopes.CreateScope();
-            scope.ServiceProvider.GetRequiredService<OrganisationScope>().Enter(organisationId);
-            scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAsSystem();
-            total = total.Add(await scope.ServiceProvider.GetRequiredService<ConversationRetention>().RunAsync(ct));
-        }
-        return total;
-    }
+    public static Task<RetentionCounts> RunEverywhereAsync(IServiceScopeFactory scopes, CancellationToken ct) =>
+        EveryOrganisation.SumAsync(scopes, s => s.GetRequiredService<ConversationRetention>().RunAsync(ct), (a, b) => a.Add(b), RetentionCounts.None, ct);
 }
 
 /// <summary>Runs retention at start and then every <see cref="ConversationOptions.RetentionIntervalMinutes"/>, on the injected clock.</summary>
 public sealed class ConversationRetentionJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<ConversationOptions> options, ILogger<ConversationRetentionJob> logger)
-    : BackgroundService
+    : PeriodicJob(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(Math.Max(1, options.Value.RetentionIntervalMinutes));
+
+    public override async Task RunOnceAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, options.Value.RetentionIntervalMinutes)), clock);
-        do
+        var counts = await ConversationRetention.RunEverywhereAsync(scopes, ct);
+        if (counts.Conversations > 0)
         {
-            try
-            {
-                var counts = await ConversationRetention.RunEverywhereAsync(scopes, stoppingToken);
-                if (counts.Conversations > 0)
-                {
-                    logger.LogInformation("Conversation retention removed content: {Counts}", counts);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Conversation retention failed; it runs again at the next interval.");
-            }
+            logger.LogInformation("Conversation retention removed content: {Counts}", counts);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
 

@@ -27,7 +27,7 @@ public sealed class MessagesModel(Conversations conversations, IStringLocalizer<
         {
             open = conversation.IsOpen,
             messages = messages.Select(m => new LiveMessage(
-                m.Number, m.Author, m.Mine, ConversationModel.When(m.SentAt),
+                m.Number, m.Author, m.Mine, Dates.When(m.SentAt),
                 m.SentAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), m.Kind,
                 m.Kind == MessageKind.Text ? m.Body ?? "" : t["Suggested a support service. Check for new messages to see it."].Value)),
         });

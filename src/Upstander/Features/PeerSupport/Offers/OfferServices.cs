@@ -1,3 +1,4 @@
+using Upstander.Platform.Jobs;
 using Upstander.Platform.Security;
 using Upstander.Platform.Tenancy;
 
@@ -18,28 +19,14 @@ public static class SupportOfferServices
 /// Every minute, for each organisation with a waiting request or a pending offer: expires overdue offers and
 /// runs the matching queue (see <see cref="SupportOffers.RunAsync"/>), acting as the system in that organisation.
 /// </summary>
-public sealed class MatchingRunner(IServiceScopeFactory scopes, TimeProvider clock, ILogger<MatchingRunner> logger) : BackgroundService
+public sealed class MatchingRunner(IServiceScopeFactory scopes, TimeProvider clock, ILogger<MatchingRunner> logger) : PeriodicJob(clock, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    protected override TimeSpan Interval { get; } = TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    protected override bool RunAtStart => false;
 
     /// <summary>One pass over every organisation that has something to match; one failing organisation does not stop the others.</summary>
-    public async Task RunOnceAsync(CancellationToken ct)
+    public override async Task RunOnceAsync(CancellationToken ct)
     {
         List<Guid> organisations;
         using (var scope = scopes.CreateScope())
@@ -51,10 +38,7 @@ public sealed class MatchingRunner(IServiceScopeFactory scopes, TimeProvider clo
         {
             try
             {
-                using var scope = scopes.CreateScope();
-                scope.ServiceProvider.GetRequiredService<OrganisationScope>().Enter(organisationId);
-                scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAsSystem();
-                await scope.ServiceProvider.GetRequiredService<SupportOffers>().RunAsync(ct);
+                await EveryOrganisation.InScopeAsync(scopes, organisationId, s => s.GetRequiredService<SupportOffers>().RunAsync(ct));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -1,0 +1,83 @@
+using Microsoft.EntityFrameworkCore;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+using Upstander.Platform.Tenancy;
+
+namespace Upstander.Platform.Jobs;
+
+/// <summary>
+/// Background work that runs a pass every <see cref="Interval"/> on the injected clock (and, when
+/// <see cref="RunAtStart"/>, once at start). A failed pass is logged by exception type only (database messages can
+/// quote values) and the next interval runs again; stopping the app ends the loop quietly.
+/// </summary>
+public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : BackgroundService
+{
+    protected abstract TimeSpan Interval { get; }
+
+    protected virtual bool RunAtStart => true;
+
+    /// <summary>One pass. Public so tests and verbs can run exactly what the timer runs.</summary>
+    public abstract Task RunOnceAsync(CancellationToken ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        try
+        {
+            if (RunAtStart)
+            {
+                await PassAsync(stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await PassAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task PassAsync(CancellationToken ct)
+    {
+        try
+        {
+            await RunOnceAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError("{Job} failed with {ExceptionType}; it runs again at the next interval.", GetType().Name, ex.GetType().Name);
+        }
+    }
+}
+
+/// <summary>Runs work for each organisation in a scope of its own, entered into the organisation and acting as the system.</summary>
+public static class EveryOrganisation
+{
+    /// <summary>Every organisation on the installation.</summary>
+    public static async Task<List<Guid>> IdsAsync(IServiceScopeFactory scopes, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Organisations.IgnoreQueryFilters().Select(o => o.Id).ToListAsync(ct);
+    }
+
+    public static async Task<T> InScopeAsync<T>(IServiceScopeFactory scopes, Guid organisationId, Func<IServiceProvider, Task<T>> work)
+    {
+        using var scope = scopes.CreateScope();
+        scope.ServiceProvider.GetRequiredService<OrganisationScope>().Enter(organisationId);
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAsSystem();
+        return await work(scope.ServiceProvider);
+    }
+
+    /// <summary>Runs <paramref name="pass"/> in every organisation and adds up what each returns.</summary>
+    public static async Task<T> SumAsync<T>(IServiceScopeFactory scopes, Func<IServiceProvider, Task<T>> pass, Func<T, T, T> add, T none, CancellationToken ct)
+    {
+        var total = none;
+        foreach (var organisationId in await IdsAsync(scopes, ct))
+        {
+            total = add(total, await InScopeAsync(scopes, organisationId, pass));
+        }
+        return total;
+    }
+}
