@@ -49,7 +49,10 @@ public sealed class DemoSpeakUp(AppDbContext db, FieldProtector protector, TimeP
                 demo.Category, null, "Leeds", received);
             report.Seal(
                 protector.Seal(ReportContent.Account(demo.Recall, "Most weeks since the spring", "I dread going to work.", "I want it to stop."), ReportRecord.AccountPurpose, report.Id),
-                protector.Seal(ReportContent.Involved([people[demo.Named]], null, "Others on the same shift"), ReportRecord.InvolvedPurpose, report.Id));
+                // An anonymous reporter cannot search the directory, so they describe the person in words, as the form asks.
+                protector.Seal(demo.Way == ReportWay.Anonymous
+                    ? ReportContent.Involved([], $"{demo.Named}, on my team", "Others on the same shift")
+                    : ReportContent.Involved([people[demo.Named]], null, "Others on the same shift"), ReportRecord.InvolvedPurpose, report.Id));
             db.Add(report);
             if (demo.Assigned)
             {
