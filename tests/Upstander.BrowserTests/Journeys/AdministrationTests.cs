@@ -143,7 +143,7 @@ public sealed class AdministrationTests(OrganisationSite site) : IClassFixture<O
         await page.ShouldBeAccessibleAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Tomás Ortega" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/admin/people/", StringComparison.Ordinal));
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath.StartsWith("/admin/people/", StringComparison.Ordinal));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Tomás Ortega", Level = 1 })).ToBeVisibleAsync();
         var line = page.GetByRole(AriaRole.Region, new() { Name = "Management line" });
         await Expect(line.GetByRole(AriaRole.Listitem)).ToHaveTextAsync(["Priya Raman", "Morgan Ellis"]);

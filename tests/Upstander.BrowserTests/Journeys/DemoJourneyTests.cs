@@ -15,7 +15,7 @@ public sealed class DemoJourneyTests(DemoSite site) : IClassFixture<DemoSite>
 
         await page.SignInAsync(employee);
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Ruth", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your support and reports" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Culture insights" })).ToHaveCountAsync(0);
@@ -35,12 +35,12 @@ public sealed class DemoJourneyTests(DemoSite site) : IClassFixture<DemoSite>
         var page = await site.NewPageAsync();
 
         await page.SignInAsync(leader);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Jonas", Level = 1 })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Insights" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/insights");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/insights");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Culture insights", Level = 1 })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
 
@@ -51,12 +51,12 @@ public sealed class DemoJourneyTests(DemoSite site) : IClassFixture<DemoSite>
         await page.ShouldBeAccessibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signed-out");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You are signed out", Level = 1 })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
 
         await page.GotoAsync("/");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/sign-in");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/sign-in");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Jonas" })).ToHaveCountAsync(0);
         await page.ShouldBeAccessibleAsync();
@@ -78,7 +78,7 @@ public sealed class DemoJourneyTests(DemoSite site) : IClassFixture<DemoSite>
         await page.ShouldBeAccessibleAsync();
 
         await page.GotoAsync("/");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/sign-in");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/sign-in");
         await page.ShouldBeAccessibleAsync();
     }
 }

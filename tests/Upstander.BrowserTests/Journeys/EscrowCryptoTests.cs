@@ -101,7 +101,7 @@ public sealed class EscrowCryptoTests(DemoSite site) : IClassFixture<DemoSite>
     {
         var page = await site.NewPageAsync();
         await page.SignInAsync(who);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         return page;
     }
 

@@ -40,7 +40,7 @@ public sealed partial class EscrowJourneyTests(DemoSite site) : IClassFixture<De
         await ruth.ShouldBeAccessibleAsync();
 
         await ruth.GetByRole(AriaRole.Button, new() { Name = "Dismiss this notice" }).ClickAsync();
-        await ruth.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/speak-up/escrow");
+        await ruth.ShouldArriveAtAsync(url => url.AbsolutePath == "/speak-up/escrow");
         (await ruth.Locator("[data-escrow-notice]").CountAsync()).ShouldBe(0);
     }
 

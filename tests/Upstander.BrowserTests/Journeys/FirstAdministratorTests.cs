@@ -33,7 +33,7 @@ public sealed partial class FirstAdministratorTests(FirstRunSite site) : IClassF
         // Administration is closed until two-factor is on: every page leads back to the set-up.
         var key = await page.AuthenticatorKeyAsync();
         await page.GotoAsync("/admin");
-        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/account/two-factor?required=1");
+        await page.ShouldArriveAtAsync(url => url.PathAndQuery == "/account/two-factor?required=1");
         (await page.AuthenticatorKeyAsync()).ShouldBe(key, "the key stays the same until two-factor is on, so the app already holding it keeps working");
 
         // A code the app is not showing is refused, and says why.
@@ -47,13 +47,13 @@ public sealed partial class FirstAdministratorTests(FirstRunSite site) : IClassF
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Morgan", Level = 1 })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Open administration" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/admin");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/admin");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Administration", Level = 1 })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
 
         // Signing in again: the password, then a code from the app, straight back to administration.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signed-out");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
         await page.ShouldBeAccessibleAsync();
         await page.SignInWithTwoFactorAsync(Email, Password, key, "/admin");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Administration", Level = 1 })).ToBeVisibleAsync();

@@ -28,7 +28,7 @@ public sealed partial class FirstRunTests(FirstRunSite site) : IClassFixture<Fir
         await page.ShouldBeAccessibleAsync();
 
         await FillAsync(page, code);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/two-factor");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/two-factor");
         page.PathAndQuery().ShouldBe("/account/two-factor?required=1");
         await page.ShouldBeAccessibleAsync();
     }

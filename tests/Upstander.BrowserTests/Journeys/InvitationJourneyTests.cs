@@ -28,22 +28,22 @@ public sealed class InvitationJourneyTests(OrganisationSite site) : IClassFixtur
 
         // ... finds Priya in the directory and invites her as a coordinator.
         await admin.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
-        await admin.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/admin");
+        await admin.ShouldArriveAtAsync(url => url.AbsolutePath == "/admin");
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Administration", Level = 1 })).ToBeVisibleAsync();
         await admin.ShouldBeAccessibleAsync();
         await admin.GetByRole(AriaRole.Link, new() { Name = "Invitations", Exact = true }).ClickAsync();
-        await admin.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/admin/invitations");
+        await admin.ShouldArriveAtAsync(url => url.AbsolutePath == "/admin/invitations");
         await admin.ShouldBeAccessibleAsync();
         await admin.GetByRole(AriaRole.Link, new() { Name = "Invite someone" }).ClickAsync();
-        await admin.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/admin/invitations/new");
+        await admin.ShouldArriveAtAsync(url => url.AbsolutePath == "/admin/invitations/new");
         await admin.ShouldBeAccessibleAsync();
         await admin.GetByLabel("Name, email or employee id").FillAsync("priya");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await admin.WaitForURLAsync(url => new Uri(url).Query == "?q=priya");
+        await admin.ShouldArriveAtAsync(url => url.Query == "?q=priya");
         await Expect(admin.Locator(".person-list li")).ToHaveTextAsync(["Priya Raman priya.raman@riverside.example"]);
         await admin.ShouldBeAccessibleAsync();
         await admin.GetByRole(AriaRole.Link, new() { Name = "Priya Raman" }).ClickAsync();
-        await admin.WaitForURLAsync(url => new Uri(url).Query.StartsWith("?person=", StringComparison.Ordinal));
+        await admin.ShouldArriveAtAsync(url => url.Query.StartsWith("?person=", StringComparison.Ordinal));
         await Expect(admin.GetByText("Invite Priya Raman (priya.raman@riverside.example) to set up their account.")).ToBeVisibleAsync();
         await admin.ShouldBeAccessibleAsync();
         await admin.GetByRole(AriaRole.Checkbox, new() { Name = "Coordinator" }).CheckAsync();
@@ -78,7 +78,7 @@ public sealed class InvitationJourneyTests(OrganisationSite site) : IClassFixtur
 
         // Signing out and in again asks for the password and then a fresh code from the app.
         await priya.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await priya.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signed-out");
+        await priya.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
         await priya.ShouldBeAccessibleAsync();
         await priya.SignInWithTwoFactorAsync("priya.raman@riverside.example", CoordinatorPassword, key);
         await Expect(priya.GetByRole(AriaRole.Heading, new() { Name = "Hello, Priya", Level = 1 })).ToBeVisibleAsync();

@@ -15,13 +15,13 @@ public sealed class NoJavaScriptTests(DemoSite site) : IClassFixture<DemoSite>
 
         await page.SignInAsync(employee);
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Ruth", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your support and reports" })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signed-out");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You are signed out", Level = 1 })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
     }
@@ -32,12 +32,12 @@ public sealed class NoJavaScriptTests(DemoSite site) : IClassFixture<DemoSite>
         var signIns = await site.Server.DemoSignInsAsync();
         var ruth = await site.NewPageAsync(javaScript: false);
         await ruth.SignInAsync(signIns["Employee"]);
-        await ruth.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await ruth.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
 
         await ruth.GotoAsync("/support/conversations");
         await ruth.ShouldBeAccessibleAsync();
         await ruth.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link).Filter(new() { HasText = "Kwame" }).First.ClickAsync();
-        await ruth.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/support/conversations/", StringComparison.Ordinal));
+        await ruth.ShouldArriveAtAsync(url => url.AbsolutePath.StartsWith("/support/conversations/", StringComparison.Ordinal));
         var conversation = new Uri(ruth.Url).AbsolutePath;
         await Expect(ruth.Locator("ol.thread")).ToContainTextAsync("Would it help to talk it through on a call this week?");
         await ruth.ShouldBeAccessibleAsync();
@@ -49,7 +49,7 @@ public sealed class NoJavaScriptTests(DemoSite site) : IClassFixture<DemoSite>
         // Kwame answers in his own (scripted) browser; Ruth's page shows it when she checks.
         var kwame = await site.NewPageAsync();
         await kwame.SignInAsync(signIns["PeerSupporter"]);
-        await kwame.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await kwame.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         await kwame.GotoAsync(conversation);
         await kwame.GetByLabel("Your message").FillAsync("Thursday at three, then. I will suggest the time here.");
         await kwame.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();

@@ -25,11 +25,11 @@ public sealed class PeerSupportJourneyTests(DemoSite site) : IClassFixture<DemoS
         // Ruth asks for someone who speaks French and lets her supporter see her name.
         var ruth = await site.NewPageAsync();
         await ruth.SignInAsync(signIns["Employee"]);
-        await ruth.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await ruth.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         await ruth.GotoAsync("/support");
         await ruth.ShouldBeAccessibleAsync();
         await ruth.GetByRole(AriaRole.Link, new() { Name = "Talk to someone" }).First.ClickAsync();
-        await ruth.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/support/talk");
+        await ruth.ShouldArriveAtAsync(url => url.AbsolutePath == "/support/talk");
         await ruth.AskForSupportAsync(new SupportForm.Request("I am experiencing bullying", "This week", ShowName: true) { Language = "French" });
         var request = new Uri(ruth.Url).AbsolutePath;
         var yourSupporter = ruth.GetByRole(AriaRole.Region, new() { Name = "Your supporter" });
@@ -44,16 +44,16 @@ public sealed class PeerSupportJourneyTests(DemoSite site) : IClassFixture<DemoS
         // Kwame finds the offer, sees who and what it is about but not her words, and accepts.
         var kwame = await site.NewPageAsync();
         await kwame.SignInAsync(signIns["PeerSupporter"]);
-        await kwame.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await kwame.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         await kwame.GotoAsync("/supporter");
         await kwame.GetByRole(AriaRole.Link, new() { Name = "Requests offered to you" }).ClickAsync();
-        await kwame.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/supporter/offers");
+        await kwame.ShouldArriveAtAsync(url => url.AbsolutePath == "/supporter/offers");
         var offer = kwame.GetByRole(AriaRole.Region, new() { Name = "Ruth Abebe" });
         await Expect(offer).ToContainTextAsync("French");
         await Expect(offer).ToContainTextAsync("You will see what they wrote once you accept.");
         await kwame.ShouldBeAccessibleAsync();
         await offer.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
-        await kwame.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/support/conversations/", StringComparison.Ordinal));
+        await kwame.ShouldArriveAtAsync(url => url.AbsolutePath.StartsWith("/support/conversations/", StringComparison.Ordinal));
         var conversation = new Uri(kwame.Url).AbsolutePath;
         await kwame.ShouldBeAccessibleAsync();
 
@@ -61,7 +61,7 @@ public sealed class PeerSupportJourneyTests(DemoSite site) : IClassFixture<DemoS
         await ruth.GotoAsync(request);
         await Expect(ruth.GetByRole(AriaRole.Region, new() { Name = "Your supporter" })).ToContainTextAsync("You are talking with a trained peer supporter.");
         await ruth.GetByRole(AriaRole.Link, new() { Name = "Open the conversation" }).ClickAsync();
-        await ruth.WaitForURLAsync(url => new Uri(url).AbsolutePath == conversation);
+        await ruth.ShouldArriveAtAsync(url => url.AbsolutePath == conversation);
         await Expect(ruth.GetByText("No messages yet.")).ToBeVisibleAsync();
         await ruth.ShouldBeAccessibleAsync();
 
@@ -126,7 +126,7 @@ public sealed class PeerSupportJourneyTests(DemoSite site) : IClassFixture<DemoS
         await Expect(kwame.GetByRole(AriaRole.Main)).ToContainTextAsync("This conversation is closed on");
         await Expect(kwame.GetByLabel("Your message")).ToHaveCountAsync(0);
         await kwame.GetByRole(AriaRole.Link, new() { Name = "Check in: how are you after this conversation?" }).ClickAsync();
-        await kwame.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/supporter/check-in");
+        await kwame.ShouldArriveAtAsync(url => url.AbsolutePath == "/supporter/check-in");
         await kwame.ShouldBeAccessibleAsync();
     }
 }

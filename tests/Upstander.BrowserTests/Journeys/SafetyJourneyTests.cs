@@ -17,7 +17,7 @@ public sealed class SafetyJourneyTests(DemoSite site) : IClassFixture<DemoSite>
         var signIns = await site.Server.DemoSignInsAsync();
         var page = await site.NewPageAsync();
         await page.SignInAsync(signIns["Employee"]);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
 
         // Every question answered "no risk": only the words carry it, misspelt as a person under stress might.
         await page.AskForSupportAsync(new SupportForm.Request("A conflict at work", "Today, if possible", ShowName: false)

@@ -19,13 +19,13 @@ public sealed partial class SpeakUpJourneyTests(DemoSite site) : IClassFixture<D
         var signIns = await site.Server.DemoSignInsAsync();
         var ruth = await site.NewPageAsync();
         await ruth.SignInAsync(signIns["Employee"]);
-        await ruth.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await ruth.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         await ruth.GetByRole(AriaRole.Link, new() { Name = "Speak up" }).First.ClickAsync();
-        await ruth.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/speak-up");
+        await ruth.ShouldArriveAtAsync(url => url.AbsolutePath == "/speak-up");
         await ruth.ShouldBeAccessibleAsync();
 
         await ruth.GetByRole(AriaRole.Link, new() { Name = "With your name" }).ClickAsync();
-        await ruth.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/speak-up/report");
+        await ruth.ShouldArriveAtAsync(url => url.AbsolutePath == "/speak-up/report");
         await ruth.ShouldBeAccessibleAsync();
         await ruth.GetByLabel("What happened? (required)").FillAsync("In the Monday meetings my work is mocked in front of the team.");
         await ruth.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
@@ -42,7 +42,7 @@ public sealed partial class SpeakUpJourneyTests(DemoSite site) : IClassFixture<D
         await ruth.ShouldBeAccessibleAsync();
         await ruth.GetByRole(AriaRole.Button, new() { Name = "Send the report" }).ClickAsync();
 
-        await ruth.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/speak-up/reports/", StringComparison.Ordinal));
+        await ruth.ShouldArriveAtAsync(url => url.AbsolutePath.StartsWith("/speak-up/reports/", StringComparison.Ordinal));
         await Expect(ruth.GetByRole(AriaRole.Heading, new() { Name = "Your report has been sent" })).ToBeVisibleAsync();
         await Expect(ruth.GetByRole(AriaRole.Link, new() { Name = "Talk to a peer supporter" })).ToBeVisibleAsync();
         await Expect(ruth.Locator("main")).ToContainTextAsync("Mei Tanaka");
@@ -62,7 +62,7 @@ public sealed partial class SpeakUpJourneyTests(DemoSite site) : IClassFixture<D
         var signIns = await site.Server.DemoSignInsAsync();
         var employee = await site.NewPageAsync();
         await employee.SignInAsync(signIns["Employee"]);
-        await employee.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await employee.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         await employee.GotoAsync("/speak-up");
         var link = await employee.Locator("main code").First.InnerTextAsync();
         link.ShouldStartWith("/report/");
@@ -88,13 +88,13 @@ public sealed partial class SpeakUpJourneyTests(DemoSite site) : IClassFixture<D
         (await visitor.Context.CookiesAsync()).Select(c => c.Name).ShouldAllBe(name => name.StartsWith("upstander.antiforgery", StringComparison.Ordinal));
 
         await visitor.GetByRole(AriaRole.Link, new() { Name = "Follow up on an anonymous report" }).ClickAsync();
-        await visitor.WaitForURLAsync(url => new Uri(url).AbsolutePath.EndsWith("/follow-up", StringComparison.Ordinal));
+        await visitor.ShouldArriveAtAsync(url => url.AbsolutePath.EndsWith("/follow-up", StringComparison.Ordinal));
         await visitor.ShouldBeAccessibleAsync();
         await visitor.GetByLabel("Receipt").FillAsync(receipt);
         await visitor.GetByLabel("Passphrase").FillAsync(passphrase);
         await visitor.GetByRole(AriaRole.Button, new() { Name = "Open my report" }).ClickAsync();
 
-        await visitor.WaitForURLAsync(url => new Uri(url).AbsolutePath.EndsWith("/follow-up/case", StringComparison.Ordinal));
+        await visitor.ShouldArriveAtAsync(url => url.AbsolutePath.EndsWith("/follow-up/case", StringComparison.Ordinal));
         await Expect(visitor.Locator("main")).ToContainTextAsync(account);
         await Expect(visitor.Locator("main")).ToContainTextAsync("Received: waiting for a case manager to acknowledge it.");
         await visitor.ShouldBeAccessibleAsync();
@@ -103,6 +103,6 @@ public sealed partial class SpeakUpJourneyTests(DemoSite site) : IClassFixture<D
         await Expect(visitor.GetByRole(AriaRole.Status).Filter(new() { HasText = "Your message has been sent." })).ToBeVisibleAsync();
         await Expect(visitor.Locator("ol.thread")).ToContainTextAsync("It happened again last night.");
         await visitor.GetByRole(AriaRole.Button, new() { Name = "Leave my report" }).ClickAsync();
-        await visitor.WaitForURLAsync(url => new Uri(url).PathAndQuery.EndsWith("/follow-up?done=ended", StringComparison.Ordinal));
+        await visitor.ShouldArriveAtAsync(url => url.PathAndQuery.EndsWith("/follow-up?done=ended", StringComparison.Ordinal));
     }
 }

@@ -34,7 +34,7 @@ public sealed class TrainingJourneyTests(OrganisationSite site) : IClassFixture<
         await priya.TurnOnTwoFactorAsync();
         await priya.GotoAsync("/coordinate");
         await priya.GetByRole(AriaRole.Link, new() { Name = "Open training cohorts" }).ClickAsync();
-        await priya.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/coordinate/training");
+        await priya.ShouldArriveAtAsync(url => url.AbsolutePath == "/coordinate/training");
         await priya.ShouldBeAccessibleAsync();
         await priya.GetByRole(AriaRole.Link, new() { Name = "Enrol people" }).First.ClickAsync();
         await priya.GetByLabel("Name, email or employee id").FillAsync("tomas");
@@ -82,7 +82,7 @@ public sealed class TrainingJourneyTests(OrganisationSite site) : IClassFixture<
         // The coordinator reviews the request and signs off the supervised practice.
         await priya.GotoAsync("/coordinate/training");
         await priya.GetByRole(AriaRole.Link, new() { Name = "Review the request from Tomás Ortega" }).ClickAsync();
-        await priya.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/coordinate/training/requests/", StringComparison.Ordinal));
+        await priya.ShouldArriveAtAsync(url => url.AbsolutePath.StartsWith("/coordinate/training/requests/", StringComparison.Ordinal));
         await priya.ShouldBeAccessibleAsync();
         await priya.GetByLabel("Date the supervised practice was completed").FillAsync(DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await priya.GetByRole(AriaRole.Checkbox, new() { Name = "I have observed this candidate's supervised practice and it meets the standard for a peer supporter." }).CheckAsync();
@@ -93,9 +93,9 @@ public sealed class TrainingJourneyTests(OrganisationSite site) : IClassFixture<
 
         // Signed in again, the volunteer is a certified supporter.
         await tomas.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await tomas.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signed-out");
+        await tomas.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
         await tomas.SignInAsync("tomas.ortega@riverside.example", VolunteerPassword);
-        await tomas.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await tomas.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         await tomas.GotoAsync("/training/certification");
         await Expect(tomas.GetByRole(AriaRole.Main)).ToContainTextAsync("Certified");
         await Expect(tomas.GetByText("Your certificate expires on")).ToBeVisibleAsync();
@@ -121,7 +121,7 @@ public sealed class TrainingJourneyTests(OrganisationSite site) : IClassFixture<
 
         await grace.GotoAsync("/coordinate");
         await grace.GetByRole(AriaRole.Link, new() { Name = "Training courses: edit, create and publish" }).ClickAsync();
-        await grace.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/coordinate/training/courses");
+        await grace.ShouldArriveAtAsync(url => url.AbsolutePath == "/coordinate/training/courses");
         await grace.ShouldBeAccessibleAsync();
         var row = grace.GetByRole(AriaRole.Row).Filter(new() { HasText = "Becoming a peer supporter" });
         await TrainingWalk.Navigate(grace, () => row.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync());
@@ -129,7 +129,7 @@ public sealed class TrainingJourneyTests(OrganisationSite site) : IClassFixture<
         await grace.ShouldBeAccessibleAsync();
         await grace.GetByRole(AriaRole.Link, new() { Name = "The role and its boundaries" }).ClickAsync();
         await grace.GetByRole(AriaRole.Link, new() { Name = "What a peer supporter is" }).ClickAsync();
-        await grace.WaitForURLAsync(url => new Uri(url).AbsolutePath.EndsWith("/lessons/1", StringComparison.Ordinal));
+        await grace.ShouldArriveAtAsync(url => url.AbsolutePath.EndsWith("/lessons/1", StringComparison.Ordinal));
         await grace.ShouldBeAccessibleAsync();
 
         var text = grace.GetByLabel("Lesson text (Markdown)");

@@ -32,7 +32,7 @@ public static class Invitations
         await admin.GetByLabel("Name, email or employee id").FillAsync(search);
         await admin.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await admin.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
-        await admin.WaitForURLAsync(url => new Uri(url).Query.StartsWith("?person=", StringComparison.Ordinal));
+        await admin.ShouldArriveAtAsync(url => url.Query.StartsWith("?person=", StringComparison.Ordinal));
         foreach (var role in roles)
         {
             await admin.GetByRole(AriaRole.Checkbox, new() { Name = role }).CheckAsync();

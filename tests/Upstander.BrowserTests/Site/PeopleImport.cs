@@ -27,7 +27,7 @@ public static class PeopleImport
             await File.WriteAllTextAsync(path, csv);
             await page.GetByLabel("CSV file").SetInputFilesAsync(path);
             await page.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/admin/people/import/", StringComparison.Ordinal));
+            await page.ShouldArriveAtAsync(url => url.AbsolutePath.StartsWith("/admin/people/import/", StringComparison.Ordinal));
         }
         finally
         {
@@ -59,7 +59,7 @@ public static class PeopleImport
     /// </summary>
     public static async Task FollowImportAsync(this IPage page, bool javaScript)
     {
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/admin/people/import/jobs/", StringComparison.Ordinal));
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath.StartsWith("/admin/people/import/jobs/", StringComparison.Ordinal));
         var finished = page.GetByRole(AriaRole.Heading, new() { Name = "Import finished", Level = 1 });
         if (javaScript)
         {
@@ -87,7 +87,7 @@ public static class PeopleImport
                 await page.ShouldBeAccessibleAsync();
                 DateTime.UtcNow.ShouldBeLessThan(deadline, $"the import did not finish within {ImportTimeout.TotalSeconds} s");
                 await page.GetByRole(AriaRole.Link, new() { Name = "Check progress" }).ClickAsync();
-                await page.WaitForLoadStateAsync();
+                await page.ShouldHaveLoadedAsync();
             }
         }
         await page.ShouldBeAccessibleAsync();
@@ -110,7 +110,7 @@ public static class PeopleImport
         await page.ShouldBeAccessibleAsync();
         await page.GetByLabel("Department").SelectOptionAsync(new SelectOptionValue { Label = department });
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).Query.Contains("department=", StringComparison.Ordinal));
+        await page.ShouldArriveAtAsync(url => url.Query.Contains("department=", StringComparison.Ordinal));
         await page.ShouldBeAccessibleAsync();
         var table = page.GetByRole(AriaRole.Table);
         return (await table.Locator("tbody th").AllInnerTextsAsync()).Select(n => n.Trim()).Order(StringComparer.Ordinal).ToList();

@@ -34,6 +34,6 @@ public static class SupportForm
             await page.GetByLabel("Is there anything you would like us to know before we find someone? (optional)").FillAsync(details);
         }
         await page.GetByRole(AriaRole.Button, new() { Name = "Ask for support" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/support/requests/", StringComparison.Ordinal));
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath.StartsWith("/support/requests/", StringComparison.Ordinal));
     }
 }

@@ -31,7 +31,7 @@ public static class TwoFactor
         await page.ShouldBeAccessibleAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "I have saved them, continue" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         return key;
     }
 
@@ -41,7 +41,7 @@ public static class TwoFactor
     /// </summary>
     public static async Task<string> AuthenticatorKeyAsync(this IPage page)
     {
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/two-factor");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/two-factor");
         page.PathAndQuery().ShouldBe("/account/two-factor?required=1");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Two-factor authentication", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByText("Your role lets you see sensitive information, so your account needs a second step at sign-in.")).ToBeVisibleAsync();
@@ -56,7 +56,7 @@ public static class TwoFactor
     /// <summary>After a correct password, on the two-factor step: enters the code the app shows now and continues.</summary>
     public static async Task EnterAuthenticatorCodeAsync(this IPage page, string key)
     {
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/sign-in/two-factor");
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/sign-in/two-factor");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Enter the code from your authenticator app", Level = 1 })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
         await page.GetByLabel("Six-digit code").FillAsync(Totp.Code(key));
@@ -68,7 +68,7 @@ public static class TwoFactor
     {
         await page.SignInAsync(email, password, path);
         await page.EnterAuthenticatorCodeAsync(key);
-        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == path);
+        await page.ShouldArriveAtAsync(url => url.PathAndQuery == path);
     }
 
     /// <summary>A six-digit code that the app would not show for this key now, nor within the server's allowance for clock drift.</summary>
