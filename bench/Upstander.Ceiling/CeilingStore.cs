@@ -29,7 +29,7 @@ public sealed class CeilingStore(DbDataSource source, bool sqlite)
         {
             return new CeilingStore(NpgsqlDataSource.Create(connection), sqlite: false);
         }
-        SQLitePCL.Batteries_V2.Init();
+        Upstander.Platform.Data.SqliteEngine.EnsureConfigured();
         var connectionString = connection.Contains('=', StringComparison.Ordinal) ? connection : $"Data Source={connection};Pooling=True";
         return new CeilingStore(SqliteFactory.Instance.CreateDataSource(connectionString), sqlite: true);
     }

@@ -41,6 +41,11 @@ public static class Startup
         using (var scope = app.Services.CreateScope())
         {
             var services = scope.ServiceProvider;
+            if (services.GetRequiredService<DatabaseOptions>().Provider == DatabaseProvider.Sqlite && SqliteEngine.EnsureConfigured() != 0)
+            {
+                services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SqliteEngine))
+                    .LogWarning("SQLite was in use before its process-wide settings could be applied; it keeps its allocation statistics, which costs throughput under load.");
+            }
             await EnsureReadyAsync(services, app.Configuration.GetValue("Database:MigrateOnStart", true), ct);
 
             var db = services.GetRequiredService<AppDbContext>();

@@ -9,6 +9,10 @@ public static class DataServices
     {
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(options);
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            SqliteEngine.EnsureConfigured();
+        }
         services.AddScoped<OrganisationScope>();
         services.AddSingleton<SqlitePragmas>();
         // Pooled: a rented context keeps its internal services (state manager, query context, connection
