@@ -7,7 +7,8 @@ namespace Upstander.Features.SpeakUp.Reporting;
 /// Recognises an evidence file by its content (JPEG, PNG, PDF or plain UTF-8 text), never by its name alone, and
 /// removes what images carry about the person who took them: JPEG APPn segments (EXIF, XMP, IPTC, ICC; APP0 JFIF and
 /// APP14 Adobe, which only describe the pixels, stay) and COM comments; PNG ancillary chunks other than those that
-/// describe the pixels (text, EXIF and time chunks go). Anything after the end of the image is dropped. Pure.
+/// describe the pixels (text, EXIF and time chunks go). Anything after the end of the image is dropped. PDFs are
+/// cleaned by <see cref="PdfMetadata"/>. Pure.
 /// </summary>
 public static class EvidenceFormats
 {
@@ -52,6 +53,7 @@ public static class EvidenceFormats
     {
         Jpeg => StripJpeg(bytes),
         Png => StripPng(bytes),
+        Pdf => PdfMetadata.Scrub(bytes).Bytes,
         _ => bytes,
     };
 
@@ -114,16 +116,7 @@ public static class EvidenceFormats
             {
                 return null;
             }
-            var payload = input.AsSpan(i + 2, length - 2);
-            var keep = marker switch
-            {
-                0xE0 => payload.StartsWith("JFIF\0"u8),
-                0xEE => payload.StartsWith("Adobe"u8),
-                >= 0xE1 and <= 0xEF => false,
-                0xFE => false,
-                _ => true,
-            };
-            if (keep)
+            if (KeepsJpegSegment(marker, input.AsSpan(i + 2, length - 2)))
             {
                 output.Write([0xFF, marker]);
                 output.Write(input.AsSpan(i, length));
@@ -145,6 +138,53 @@ public static class EvidenceFormats
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Whether a JPEG segment only describes the pixels (kept) or may describe the person, camera or place (APPn
+    /// other than JFIF and Adobe, and comments).
+    /// </summary>
+    internal static bool KeepsJpegSegment(byte marker, ReadOnlySpan<byte> payload) => marker switch
+    {
+        0xE0 => payload.StartsWith("JFIF\0"u8),
+        0xEE => payload.StartsWith("Adobe"u8),
+        >= 0xE1 and <= 0xEF => false,
+        0xFE => false,
+        _ => true,
+    };
+
+    /// <summary>
+    /// Overwrites with zeros, in place and without changing the length, the payload of every JPEG segment before the
+    /// image data that <see cref="KeepsJpegSegment"/> would drop: for images inside another file (a PDF) whose byte
+    /// offsets must not move. Returns false when the bytes do not start as a JPEG.
+    /// </summary>
+    internal static bool BlankJpegSegments(Span<byte> jpeg)
+    {
+        if (jpeg.Length < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8)
+        {
+            return false;
+        }
+        var i = 2;
+        while (i + 4 <= jpeg.Length && jpeg[i] == 0xFF)
+        {
+            var marker = jpeg[i + 1];
+            if (marker is 0xDA or 0xD9)
+            {
+                return true; // the image data starts; nothing identifying follows in a well-formed file
+            }
+            var length = BinaryPrimitives.ReadUInt16BigEndian(jpeg.Slice(i + 2, 2));
+            if (length < 2 || i + 2 + length > jpeg.Length)
+            {
+                return false;
+            }
+            var payload = jpeg.Slice(i + 4, length - 2);
+            if (!KeepsJpegSegment(marker, payload))
+            {
+                payload.Clear();
+            }
+            i += 2 + length;
+        }
+        return true;
     }
 
     public static byte[]? StripPng(byte[] input)

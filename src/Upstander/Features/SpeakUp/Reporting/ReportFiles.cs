@@ -21,8 +21,12 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
 {
     public const int NameMaxLength = 200;
 
-    /// <summary>Checks and cleans uploaded files; the problems are English messages (localization keys) with their arguments.</summary>
-    public async Task<(List<PreparedFile> Files, List<(string Message, object[] Arguments)> Problems)> PrepareAsync(IReadOnlyList<IFormFile> uploads, CancellationToken ct)
+    /// <summary>
+    /// Checks and cleans uploaded files; the problems are English messages (localization keys) with their arguments.
+    /// For an <paramref name="anonymous"/> report, a PDF that keeps details about who made it where they cannot be
+    /// removed (inside compressed parts) is refused, with a way to send it safely.
+    /// </summary>
+    public async Task<(List<PreparedFile> Files, List<(string Message, object[] Arguments)> Problems)> PrepareAsync(IReadOnlyList<IFormFile> uploads, bool anonymous, CancellationToken ct)
     {
         var files = new List<PreparedFile>();
         var problems = new List<(string, object[])>();
@@ -52,6 +56,11 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
             }
             var bytes = memory.ToArray();
             var type = bytes.Length > options.MaxFileBytes ? null : EvidenceFormats.Sniff(name, bytes);
+            if (type == EvidenceFormats.Pdf && anonymous && !PdfMetadata.Scrub(bytes).IsClean)
+            {
+                problems.Add(("{0} keeps details about who made it in a part of the file that cannot be cleaned. To stay anonymous, save it again with \"Print to PDF\" or attach a screenshot instead.", [name]));
+                continue;
+            }
             var cleaned = type is null ? null : EvidenceFormats.Clean(type, bytes);
             if (type is null || cleaned is null)
             {

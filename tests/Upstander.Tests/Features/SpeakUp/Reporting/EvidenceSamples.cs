@@ -100,3 +100,118 @@ public static class EvidenceSamples
         s.Write(crc);
     }
 }
+
+/// <summary>Small but well-formed PDFs: numbered objects, a cross-reference table with the right offsets, and a trailer.</summary>
+public static class PdfSamples
+{
+    /// <summary>
+    /// A one-page PDF whose document information (literal and hexadecimal strings), XMP packet and embedded JPEG's
+    /// EXIF all carry the canary; the page's content stream draws "Evidence text".
+    /// </summary>
+    public static byte[] WithMetadata(string canary)
+    {
+        var jpeg = EvidenceSamples.JpegWithExif(canary);
+        jpeg = jpeg[..(jpeg.AsSpan().IndexOf(new byte[] { 0xFF, 0xD9 }) + 2)];
+        var hex = Convert.ToHexString(Encoding.ASCII.GetBytes(canary));
+        return Build(
+            [
+                Latin1("<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R >>"),
+                Latin1("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+                Latin1("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /XObject << /Im1 6 0 R >> >> /Contents 7 0 R >>"),
+                Stream("/Type /Metadata /Subtype /XML", Latin1(
+                    $"<?xpacket begin=\"\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><dc:creator>{canary}</dc:creator></x:xmpmeta><?xpacket end=\"w\"?>")),
+                Latin1($"<< /Author (Ann \\(from {canary}\\) Smith) /Title <{hex}> /Producer (Writer {canary}) /CreationDate (D:20261101120000Z) /Custom ({canary}) >>"),
+                Stream("/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", jpeg),
+                Stream("", Latin1("BT /F1 12 Tf 20 100 Td (Evidence text) Tj ET")),
+            ],
+            "/Info 5 0 R");
+    }
+
+    /// <summary>A PDF whose document information sits, compressed, in an object stream (as PDF 1.5 writers may store it).</summary>
+    public static byte[] WithCompressedInformation(string canary)
+    {
+        var inside = Latin1($"8 0 << /Author ({canary}) /Producer (Writer) >>");
+        return Build(
+            [
+                Latin1("<< /Type /Catalog /Pages 2 0 R >>"),
+                Latin1("<< /Type /Pages /Kids [] /Count 0 >>"),
+                Stream("/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", Deflate(inside)),
+            ],
+            "/Info 8 0 R");
+    }
+
+    /// <summary>A PDF with one compressed stream that inflates to more than <paramref name="inflatedBytes"/>.</summary>
+    public static byte[] WithInflatingStream(int inflatedBytes) => Build(
+        [
+            Latin1("<< /Type /Catalog /Pages 2 0 R >>"),
+            Latin1("<< /Type /Pages /Kids [] /Count 0 >>"),
+            Stream("/Filter /FlateDecode", Deflate(new byte[inflatedBytes])),
+        ],
+        "");
+
+    /// <summary>A PDF whose trailer says it is encrypted.</summary>
+    public static byte[] Encrypted() => Build(
+        [
+            Latin1("<< /Type /Catalog /Pages 2 0 R >>"),
+            Latin1("<< /Type /Pages /Kids [] /Count 0 >>"),
+            Latin1("<< /Filter /Standard /V 2 /R 3 /Length 128 /P -4 /O <00> /U <00> >>"),
+        ],
+        "/Encrypt 3 0 R");
+
+    /// <summary>The offsets the cross-reference table gives for each object, checked against where "N 0 obj" really is.</summary>
+    public static bool CrossReferencesHold(byte[] pdf)
+    {
+        var text = Encoding.Latin1.GetString(pdf);
+        var xref = text.LastIndexOf("\nxref\n", StringComparison.Ordinal);
+        var lines = text[(xref + 6)..].Split('\n');
+        var count = int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        for (var n = 1; n < count; n++)
+        {
+            var offset = int.Parse(lines[1 + n][..10], System.Globalization.CultureInfo.InvariantCulture);
+            if (!text.AsSpan(offset).StartsWith($"{n} 0 obj", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        var startxref = int.Parse(text[(text.LastIndexOf("startxref\n", StringComparison.Ordinal) + 10)..].Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture);
+        return text.AsSpan(startxref).StartsWith("xref", StringComparison.Ordinal) && text.EndsWith("%%EOF\n", StringComparison.Ordinal);
+    }
+
+    private static byte[] Build(byte[][] objects, string trailer)
+    {
+        using var pdf = new MemoryStream();
+        pdf.Write(Latin1("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n"));
+        var offsets = new List<long>();
+        for (var i = 0; i < objects.Length; i++)
+        {
+            offsets.Add(pdf.Position);
+            pdf.Write(Latin1($"{i + 1} 0 obj\n"));
+            pdf.Write(objects[i]);
+            pdf.Write(Latin1("\nendobj\n"));
+        }
+        var xref = pdf.Position;
+        var table = new StringBuilder($"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
+        foreach (var offset in offsets)
+        {
+            table.Append(System.Globalization.CultureInfo.InvariantCulture, $"{offset:D10} 00000 n \n");
+        }
+        table.Append(System.Globalization.CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R {trailer} >>\nstartxref\n{xref}\n%%EOF\n");
+        pdf.Write(Latin1(table.ToString()));
+        return pdf.ToArray();
+    }
+
+    private static byte[] Stream(string dictionary, byte[] data) =>
+        [.. Latin1($"<< {dictionary} /Length {data.Length} >>\nstream\n"), .. data, .. Latin1("\nendstream")];
+
+    private static byte[] Deflate(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var deflater = new ZLibStream(output, CompressionLevel.Optimal))
+        {
+            deflater.Write(data);
+        }
+        return output.ToArray();
+    }
+
+    private static byte[] Latin1(string text) => Encoding.Latin1.GetBytes(text);
+}

@@ -280,6 +280,53 @@ public sealed class ReportingTests
     }
 
     [Fact]
+    public async Task A_pdf_is_cleaned_before_storing_and_an_anonymous_report_refuses_one_whose_author_cannot_be_removed()
+    {
+        await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
+        var org = await factory.CreateOrganisationAsync("Pdf Org");
+        var slug = await ReportingKit.SlugAsync(factory, org);
+        var canary = Canary.New("pdf-author");
+        var anonymously = ReportingKit.Report("It happened again on Friday.", "other",
+            ("Input.Passphrase", "long enough passphrase"), ("Input.PassphraseConfirmation", "long enough passphrase"));
+        var before = await RowCounts.TakeAsync(factory.Database);
+
+        var refused = await factory.Browser().PostMultipartAsync($"/report/{slug}", anonymously, [("letter.pdf", PdfSamples.WithCompressedInformation(canary))]);
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var page = await refused.Content.ReadAsStringAsync();
+        page.ShouldContain("letter.pdf keeps details about who made it in a part of the file that cannot be cleaned.");
+        page.ShouldContain("Nothing was saved.");
+        RowCounts.Differences(before, await RowCounts.TakeAsync(factory.Database)).ShouldBeEmpty();
+        ReportingKit.UploadedFileCount(factory).ShouldBe(0);
+
+        // A PDF whose details can be removed goes, cleaned, with an anonymous report; a named report keeps even
+        // the one that cannot be fully cleaned, as its sender is known.
+        var sent = await factory.Browser().PostMultipartAsync($"/report/{slug}", anonymously, [("letter.pdf", PdfSamples.WithMetadata(canary))]);
+        sent.StatusCode.ShouldBe(HttpStatusCode.OK, await sent.Content.ReadAsStringAsync());
+        var me = await factory.SignInAsync(org[Roles.Employee]);
+        (await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report("Named, with the letter."), [("letter.pdf", PdfSamples.WithCompressedInformation(canary))]))
+            .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var stored = await factory.InScopeAsync(org.Id, async s =>
+        {
+            var reportFiles = s.GetRequiredService<ReportFiles>();
+            var result = new Dictionary<ReportWay, byte[]>();
+            foreach (var report in await s.GetRequiredService<AppDbContext>().Set<ReportRecord>().ToListAsync())
+            {
+                var row = (await reportFiles.ListAsync(report.Id, CancellationToken.None)).Single();
+                var file = (await reportFiles.OpenAsync(row.Id, CancellationToken.None)).ShouldNotBeNull();
+                file.ContentType.ShouldBe(EvidenceFormats.Pdf);
+                using var memory = new MemoryStream();
+                await file.Content.CopyToAsync(memory);
+                result[report.Way] = memory.ToArray();
+            }
+            return result;
+        });
+        Canary.Contains(stored[ReportWay.Anonymous], canary).ShouldBeFalse();
+        PdfSamples.CrossReferencesHold(stored[ReportWay.Anonymous]).ShouldBeTrue();
+        stored[ReportWay.Named].Length.ShouldBe(PdfSamples.WithCompressedInformation(canary).Length);
+    }
+
+    [Fact]
     public async Task Journal_entries_and_reports_are_their_authors_alone()
     {
         await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
