@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
 
@@ -13,61 +12,83 @@ namespace Upstander.BrowserTests.Site;
 /// state; <c>WaitForURLAsync</c> reads the frame's URL the same way before it waits for a navigation. A state
 /// recorded in between raises its event to nobody, and the wait runs to its 30-second timeout although the
 /// page loaded long before. The failure log then shows only <c>"NetworkIdle" event fired</c>, the one state
-/// that comes later (microsoft/playwright-dotnet#3364). The frame keeps its record, so these helpers read it
-/// again, in short waits, rather than depend on one event. Every loop is bounded by <see cref="Timeout"/>.
+/// that comes later (microsoft/playwright-dotnet#3364). These helpers subscribe first and read the recorded
+/// state second, so an event is either seen by the subscription or already in the record: none is lost.
+/// Every wait is bounded by <see cref="Timeout"/>.
 /// </remarks>
 public static class Arriving
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long one wait for a load state lasts before the recorded states are read again.</summary>
-    private const float LoadStateCheck = 500;
-
     /// <summary>Waits until the browser is on a page whose address satisfies <paramref name="at"/>, and that page has loaded.</summary>
     public static async Task ShouldArriveAtAsync(this IPage page, Func<Uri, bool> at, [CallerArgumentExpression(nameof(at))] string expected = "")
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Timeout)
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (true)
         {
-            if (at(new Uri(page.Url)) && await page.HasLoadedAsync())
+            var navigated = NextAsync<IFrame>(h => page.FrameNavigated += h, h => page.FrameNavigated -= h, deadline.Token);
+            if (at(new Uri(page.Url)))
             {
+                await page.ShouldHaveLoadedAsync(deadline.Token);
                 return;
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
+            if (!await navigated)
+            {
+                throw new TimeoutException(
+                    $"The browser did not arrive at a page where {expected} within {Timeout.TotalSeconds} s. It is on {page.Url}, headed \"{await HeadingAsync(page)}\".");
+            }
         }
-        throw new TimeoutException(
-            $"The browser did not arrive at a page where {expected} within {Timeout.TotalSeconds} s. It is on {page.Url}, headed \"{await HeadingAsync(page)}\".");
     }
 
     /// <summary>Waits until the page the browser is on has loaded.</summary>
     public static async Task ShouldHaveLoadedAsync(this IPage page)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Timeout)
+        using var deadline = new CancellationTokenSource(Timeout);
+        await page.ShouldHaveLoadedAsync(deadline.Token);
+    }
+
+    private static async Task ShouldHaveLoadedAsync(this IPage page, CancellationToken deadline)
+    {
+        var loaded = NextAsync<IPage>(h => page.Load += h, h => page.Load -= h, deadline);
+        if (!await IsLoadRecordedAsync(page) && !await loaded)
         {
-            if (await page.HasLoadedAsync())
-            {
-                return;
-            }
+            throw new TimeoutException($"The page at {page.Url} did not finish loading within {Timeout.TotalSeconds} s.");
         }
-        throw new TimeoutException($"The page at {page.Url} did not finish loading within {Timeout.TotalSeconds} s.");
     }
 
     /// <summary>
-    /// True once the current page has fired its load event. A state whose event was lost is still in the
-    /// frame's record, so the next short wait returns at once.
+    /// Whether the frame has already recorded "load" for its current page. Playwright reads its record before it
+    /// waits, and returns at once when the state is there; the 1 ms bound only ends the wait when it is not.
     /// </summary>
-    private static async Task<bool> HasLoadedAsync(this IPage page)
+    private static async Task<bool> IsLoadRecordedAsync(IPage page)
     {
         try
         {
-            await page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = LoadStateCheck });
+            await page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = 1 });
             return true;
         }
         catch (TimeoutException)
         {
             return false;
         }
+    }
+
+    /// <summary>True when the event is next raised, false if <paramref name="deadline"/> passes first. Subscribes before it returns.</summary>
+    private static Task<bool> NextAsync<T>(Action<EventHandler<T>> subscribe, Action<EventHandler<T>> unsubscribe, CancellationToken deadline)
+    {
+        var raised = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        EventHandler<T>? handler = null;
+        handler = (_, _) => raised.TrySetResult(true);
+        subscribe(handler);
+        var expiry = deadline.Register(() => raised.TrySetResult(false));
+        return raised.Task.ContinueWith(
+            outcome =>
+            {
+                unsubscribe(handler);
+                expiry.Dispose();
+                return outcome.Result;
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private static async Task<string> HeadingAsync(IPage page)

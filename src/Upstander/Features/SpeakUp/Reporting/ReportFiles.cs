@@ -56,12 +56,13 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
             }
             var bytes = memory.ToArray();
             var type = bytes.Length > options.MaxFileBytes ? null : EvidenceFormats.Sniff(name, bytes);
-            if (type == EvidenceFormats.Pdf && anonymous && !PdfMetadata.Scrub(bytes).IsClean)
+            var pdf = type == EvidenceFormats.Pdf ? PdfMetadata.Scrub(bytes) : null;
+            if (anonymous && pdf is { IsClean: false })
             {
                 problems.Add(("{0} keeps details about who made it in a part of the file that cannot be cleaned. To stay anonymous, save it again with \"Print to PDF\" or attach a screenshot instead.", [name]));
                 continue;
             }
-            var cleaned = type is null ? null : EvidenceFormats.Clean(type, bytes);
+            var cleaned = pdf?.Bytes ?? (type is null ? null : EvidenceFormats.Clean(type, bytes));
             if (type is null || cleaned is null)
             {
                 problems.Add(("{0} is not a photo (JPEG or PNG), a PDF or a plain text file.", [name]));
