@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Upstander.Features.SpeakUp.Escrow;
 
@@ -8,43 +7,15 @@ namespace Upstander.Oprf;
 public sealed record EvaluateAnswer(string Evaluated);
 
 /// <summary>
-/// Each caller's token bucket chained with one bucket for everyone: a caller over their own limit is
-/// refused before touching the shared one, so no one account can empty it for the rest.
+/// Each caller's token bucket, then one bucket for everyone: a caller over their own limit is refused
+/// before touching the shared one, so no one account can empty it for the rest. On the injected clock.
 /// </summary>
-public sealed class EvaluationLimits : IDisposable
+public sealed class EvaluationLimits(OprfServiceOptions options, TimeProvider clock)
 {
-    private readonly PartitionedRateLimiter<Guid> _perCaller;
-    private readonly PartitionedRateLimiter<Guid> _global;
-    private readonly PartitionedRateLimiter<Guid> _chained;
+    private readonly AccountTokenBuckets _perCaller = new(options.CallerBurst, options.CallerPerMinute, TimeSpan.FromMinutes(1), clock);
+    private readonly AccountTokenBuckets _global = new(options.GlobalBurst, options.GlobalPerMinute, TimeSpan.FromMinutes(1), clock);
 
-    public EvaluationLimits(OprfServiceOptions options)
-    {
-        _perCaller = PartitionedRateLimiter.Create<Guid, Guid>(caller => RateLimitPartition.GetTokenBucketLimiter(caller, _ => Bucket(options.CallerBurst, options.CallerPerMinute)));
-        _global = PartitionedRateLimiter.Create<Guid, bool>(_ => RateLimitPartition.GetTokenBucketLimiter(true, _ => Bucket(options.GlobalBurst, options.GlobalPerMinute)));
-        _chained = PartitionedRateLimiter.CreateChained(_perCaller, _global);
-    }
-
-    private static TokenBucketRateLimiterOptions Bucket(int size, int perMinute) => new()
-    {
-        TokenLimit = Math.Max(1, size),
-        TokensPerPeriod = Math.Max(1, perMinute),
-        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
-
-    public bool TryAcquire(Guid caller)
-    {
-        using var lease = _chained.AttemptAcquire(caller);
-        return lease.IsAcquired;
-    }
-
-    public void Dispose()
-    {
-        _chained.Dispose();
-        _perCaller.Dispose();
-        _global.Dispose();
-    }
+    public bool TryAcquire(Guid caller) => _perCaller.TryAcquire(caller) && _global.TryAcquire(Guid.Empty);
 }
 
 /// <summary>

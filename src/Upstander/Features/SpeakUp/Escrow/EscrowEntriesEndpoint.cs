@@ -14,13 +14,11 @@ public sealed record ReviewersKeyAnswer(string PublicKey);
 public sealed record DirectoryEntry(Guid Id, string Name, string? Department);
 
 /// <summary>Entries each account may upload: a token bucket per account, in memory.</summary>
-public sealed class EscrowEntryLimiter(EscrowOptions options) : IDisposable
+public sealed class EscrowEntryLimiter(EscrowOptions options, TimeProvider clock)
 {
-    private readonly AccountTokenBuckets _buckets = new(options.EntriesPerHour, options.EntriesPerHour, TimeSpan.FromHours(1));
+    private readonly AccountTokenBuckets _buckets = new(options.EntriesPerHour, options.EntriesPerHour, TimeSpan.FromHours(1), clock);
 
     public bool TryAcquire(Guid caller) => _buckets.TryAcquire(caller);
-
-    public void Dispose() => _buckets.Dispose();
 }
 
 /// <summary>

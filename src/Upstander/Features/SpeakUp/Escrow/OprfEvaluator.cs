@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Threading.RateLimiting;
 
 namespace Upstander.Features.SpeakUp.Escrow;
 
@@ -92,40 +91,9 @@ public sealed class RemoteOprfEvaluator(IHttpClientFactory clients, TimeProvider
 }
 
 /// <summary>Upstander's own limit on evaluations, per account, whichever evaluator answers them.</summary>
-public sealed class OprfCallerLimiter(EscrowOptions options) : IDisposable
+public sealed class OprfCallerLimiter(EscrowOptions options, TimeProvider clock)
 {
-    private readonly AccountTokenBuckets _buckets = new(options.OprfBurst, options.OprfEvaluationsPerMinute, TimeSpan.FromMinutes(1));
+    private readonly AccountTokenBuckets _buckets = new(options.OprfBurst, options.OprfEvaluationsPerMinute, TimeSpan.FromMinutes(1), clock);
 
     public bool TryAcquire(Guid caller) => _buckets.TryAcquire(caller);
-
-    public void Dispose() => _buckets.Dispose();
-}
-
-/// <summary>A token bucket per account, in memory: <c>size</c> at once, refilled by <c>refill</c> each period.</summary>
-public sealed class AccountTokenBuckets : IDisposable
-{
-    private readonly PartitionedRateLimiter<Guid> _limiter;
-
-    public AccountTokenBuckets(int size, int refill, TimeSpan period)
-    {
-        size = Math.Max(1, size);
-        refill = Math.Max(1, refill);
-        _limiter = PartitionedRateLimiter.Create<Guid, Guid>(caller => RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = size,
-            TokensPerPeriod = refill,
-            ReplenishmentPeriod = period,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
-    }
-
-    /// <summary>Takes one token from the account's bucket; false when it is empty.</summary>
-    public bool TryAcquire(Guid caller)
-    {
-        using var lease = _limiter.AttemptAcquire(caller);
-        return lease.IsAcquired;
-    }
-
-    public void Dispose() => _limiter.Dispose();
 }

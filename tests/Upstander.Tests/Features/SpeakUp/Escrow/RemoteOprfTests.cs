@@ -87,7 +87,7 @@ public sealed class RemoteOprfTests : IAsyncDisposable
     [Fact]
     public async Task Evaluations_through_Upstander_use_the_services_key_Upstander_holds_none_and_both_the_callers_and_the_global_limit_answer_429()
     {
-        var (service, upstander) = Start(Secret("upstander.secret", SharedSecret), new() { ["caller-burst"] = "3", ["global-burst"] = "5" });
+        var (service, upstander) = Start(Secret("upstander.secret", SharedSecret), new() { ["caller-burst"] = "3", ["caller-per-minute"] = "1", ["global-burst"] = "5", ["global-per-minute"] = "1" });
         var org = await upstander.CreateOrganisationAsync("Remote OPRF Org");
         var client = await upstander.SignInAsync(org[Roles.Employee]);
         var token = await client.AntiforgeryTokenAsync("/");
