@@ -56,14 +56,14 @@ public sealed class AdminPeopleTests : IAsyncLifetime
     [Fact]
     public async Task The_directory_searches_by_name_email_or_employee_id_and_filters_by_department()
     {
-        PeopleHelpers.Text(await _admin.GetStringAsync("/admin/people?q=quimby")).ShouldContain("1 people found.");
-        PeopleHelpers.Text(await _admin.GetStringAsync("/admin/people?q=h3@example")).ShouldContain("Harriet Quimby");
-        PeopleHelpers.Text(await _admin.GetStringAsync("/admin/people?q=H4")).ShouldContain("Person H4");
-        var other = PeopleHelpers.Text(await _admin.GetStringAsync("/admin/people?q=Other"));
+        PageText.Of(await _admin.GetStringAsync("/admin/people?q=quimby")).ShouldContain("1 people found.");
+        PageText.Of(await _admin.GetStringAsync("/admin/people?q=h3@example")).ShouldContain("Harriet Quimby");
+        PageText.Of(await _admin.GetStringAsync("/admin/people?q=H4")).ShouldContain("Person H4");
+        var other = PageText.Of(await _admin.GetStringAsync("/admin/people?q=Other"));
         other.ShouldContain("0 people found.", customMessage: "another organisation's people are never listed");
 
         var board = await _factory.InScopeAsync(_org.Id, s => s.GetRequiredService<AppDbContext>().Departments.SingleAsync(d => d.Name == "Board"));
-        var filtered = PeopleHelpers.Text(await _admin.GetStringAsync($"/admin/people?department={board.Id}"));
+        var filtered = PageText.Of(await _admin.GetStringAsync($"/admin/people?department={board.Id}"));
         filtered.ShouldContain("1 people found.");
         filtered.ShouldContain("Person H1");
     }
@@ -78,11 +78,11 @@ public sealed class AdminPeopleTests : IAsyncLifetime
         var cycle = await _admin.PostFormAsync(page + "?handler=Details", Form(h1, "H3"), tokenFrom: page);
         cycle.StatusCode.ShouldBe(HttpStatusCode.OK);
         var html = await cycle.Content.ReadAsStringAsync();
-        PeopleHelpers.Text(html).ShouldContain("Manager's employee id reports to this person already, so this would make a management cycle.");
+        PageText.Of(html).ShouldContain("Manager's employee id reports to this person already, so this would make a management cycle.");
         html.ShouldContain("aria-describedby=\"hint-manager_employee_id error-manager_employee_id\"");
 
         var bad = await _admin.PostFormAsync(page + "?handler=Details", Form(h1, null, f => { f["Input.WorkEmail"] = "h2@example.org"; f["Input.PreferredLanguage"] = "klingon"; }), tokenFrom: page);
-        var badText = PeopleHelpers.Text(await bad.Content.ReadAsStringAsync());
+        var badText = PageText.Of(await bad.Content.ReadAsStringAsync());
         badText.ShouldContain("Work email is already someone else's work email.");
         badText.ShouldContain("Preferred language is not a language tag");
         (await PersonAsync("H1")).UpdatedAt.ShouldBe(h1.UpdatedAt, "nothing changes when the form has errors");
@@ -120,7 +120,7 @@ public sealed class AdminPeopleTests : IAsyncLifetime
         var h4 = await PersonAsync("H4");
         var withoutAccount = await _admin.GetStringAsync($"/admin/people/{h4.Id}");
         withoutAccount.ShouldContain($"href=\"/admin/invitations/new?person={h4.Id}\"");
-        PeopleHelpers.Text(withoutAccount).ShouldContain("This person has no account yet");
+        PageText.Of(withoutAccount).ShouldContain("This person has no account yet");
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class AdminPeopleTests : IAsyncLifetime
         (read.Detail ?? "").ShouldNotContain("canary");
 
         var tooLong = await _admin.PostFormAsync(page + "?handler=Note", new() { ["Note"] = new string('x', 4001) }, tokenFrom: page);
-        PeopleHelpers.Text(await tooLong.Content.ReadAsStringAsync()).ShouldContain("Confidential note is longer than 4000 characters.");
+        PageText.Of(await tooLong.Content.ReadAsStringAsync()).ShouldContain("Confidential note is longer than 4000 characters.");
         _factory.Logs.All.ShouldNotContain("canary-note");
     }
 

@@ -12,7 +12,7 @@ using Upstander.Tests.TestHost;
 namespace Upstander.Tests.Features.People;
 
 /// <summary>Drives the import pages and API the way an admin's browser or script does.</summary>
-public static partial class PeopleHelpers
+public static class PeopleHelpers
 {
     public static MultipartFormDataContent FileContent(string csv, string fileName = "people.csv", string? token = null)
     {
@@ -81,13 +81,4 @@ public static partial class PeopleHelpers
     public static Task<List<AuditEvent>> AuditAsync(this UpstanderFactory factory, Guid organisationId, string action) =>
         factory.InScopeAsync(organisationId, services =>
             services.GetRequiredService<AppDbContext>().AuditEvents.AsNoTracking().Where(e => e.Action == action).OrderBy(e => e.Sequence).ToListAsync());
-
-    /// <summary>The text of a page without its markup, for asserting what a person reads.</summary>
-    public static string Text(string html) => WebUtility.HtmlDecode(Whitespace().Replace(Tags().Replace(html, " "), " "));
-
-    [GeneratedRegex("<[^>]+>")]
-    private static partial Regex Tags();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

@@ -32,7 +32,7 @@ public sealed class PeopleImportTests(ITestOutputHelper output) : IAsyncLifetime
         var report = await _admin.UploadReadableAsync(Csv(Row("A1"), Row("A2", manager: "NOBODY"), Row("A3", manager: "A1")));
 
         var html = await _admin.GetStringAsync(report);
-        var text = PeopleHelpers.Text(html);
+        var text = PageText.Of(html);
         text.ShouldContain("1 row has errors. Nothing has been imported.");
         text.ShouldContain("3 manager_employee_id is not the employee id of anyone in this file or in the directory (NOBODY).");
         html.ShouldNotContain("value=\"all\"", customMessage: "Import all is offered only for a fully valid file");
@@ -54,10 +54,10 @@ public sealed class PeopleImportTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Valid_only_imports_the_good_rows_and_leaves_out_those_depending_on_a_bad_one()
     {
         var report = await _admin.UploadReadableAsync(Csv(Row("B1", email: "broken"), Row("B2", manager: "B1"), Row("B3"), Row("B4", manager: "B3")));
-        PeopleHelpers.Text(await _admin.GetStringAsync(report)).ShouldContain("3 manager_employee_id depends on row 2, which has errors.");
+        PageText.Of(await _admin.GetStringAsync(report)).ShouldContain("3 manager_employee_id depends on row 2, which has errors.");
 
         var progress = await _admin.ImportAsync(_factory, _org.Id, report, "valid-only");
-        var summary = PeopleHelpers.Text(await _admin.GetStringAsync(progress));
+        var summary = PageText.Of(await _admin.GetStringAsync(progress));
         summary.ShouldContain("People added 2");
         summary.ShouldContain("Rows skipped 2");
 
@@ -82,7 +82,7 @@ public sealed class PeopleImportTests(ITestOutputHelper output) : IAsyncLifetime
         var report = await _admin.UploadReadableAsync(Csv(
             Row("C3", manager: "C2", department: "Finance"), Row("C2", manager: "C1", department: "finance"), Row("C1", department: "Board")));
         var progress = await _admin.ImportAsync(_factory, _org.Id, report, "all");
-        PeopleHelpers.Text(await _admin.GetStringAsync(progress)).ShouldContain("People added 3");
+        PageText.Of(await _admin.GetStringAsync(progress)).ShouldContain("People added 3");
 
         var people = await _factory.PeopleAsync(_org.Id);
         var c1 = people.Single(p => p.EmployeeId == "C1");
@@ -122,7 +122,7 @@ public sealed class PeopleImportTests(ITestOutputHelper output) : IAsyncLifetime
         {
             var response = await _admin.UploadAsync(csv, name);
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
-            return PeopleHelpers.Text(await response.Content.ReadAsStringAsync());
+            return PageText.Of(await response.Content.ReadAsStringAsync());
         }
         (await Refusal("name,work_email\nA,a@example.org\n")).ShouldContain("Missing required column(s): employee id.");
         (await Refusal(Csv(Row("D1")), "people.xlsx")).ShouldContain("Only CSV files (.csv) can be imported.");
@@ -180,7 +180,7 @@ public sealed class PeopleImportTests(ITestOutputHelper output) : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         var report = await _admin.UploadReadableAsync(csv);
         var validated = clock.Elapsed;
-        PeopleHelpers.Text(await _admin.GetStringAsync(report)).ShouldContain($"Every row is valid. Importing will add {count} new people");
+        PageText.Of(await _admin.GetStringAsync(report)).ShouldContain($"Every row is valid. Importing will add {count} new people");
 
         var response = await _admin.PostFormAsync(report, new() { ["mode"] = "all" });
         var progressUrl = response.Headers.Location!.OriginalString;
@@ -201,7 +201,7 @@ public sealed class PeopleImportTests(ITestOutputHelper output) : IAsyncLifetime
         job.Processed.ShouldBe(count);
         var done = await _admin.GetStringAsync(progressUrl);
         done.ShouldNotContain("http-equiv=\"refresh\"");
-        PeopleHelpers.Text(done).ShouldContain($"People added {count}");
+        PageText.Of(done).ShouldContain($"People added {count}");
 
         var people = await _factory.PeopleAsync(_org.Id);
         var imported = people.Where(p => p.EmployeeId.StartsWith('L')).ToList();

@@ -71,7 +71,7 @@ public sealed class SupportOfferTests
         var requesterPage = await PageAsync(requester, $"/support/requests/{id}");
         requesterPage.ShouldContain("Why this supporter:");
         requesterPage.ShouldContain(third.RequesterText);
-        requesterPage.ShouldNotContain("Cleo");
+        PageText.ShouldNotName(requesterPage, "Cleo Supporter");
 
         (await w.AuditCountAsync(OfferAudit.Offered)).ShouldBe(3);
         (await w.AuditCountAsync(OfferAudit.Declined)).ShouldBe(1);
@@ -151,7 +151,7 @@ public sealed class SupportOfferTests
         var page = await PageAsync(requester, $"/support/requests/{routine}");
         page.ShouldContain("Choose this supporter");
         page.ShouldContain("A trained peer supporter");
-        page.ShouldNotContain("Ada");
+        PageText.ShouldNotName(page, "Ada Supporter");
         page.ShouldNotContain(ada.PersonId.ToString());
         page.ShouldNotContain(ada.PersonId.ToString("N"));
     }
