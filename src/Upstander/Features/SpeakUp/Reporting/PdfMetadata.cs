@@ -15,9 +15,11 @@ public sealed record PdfScrub(byte[] Bytes, IReadOnlyList<string> Left)
 /// bytes in place with bytes of the same length, so the cross-reference offsets stay right and the file opens as
 /// before. Removed: the document information (author, title, creator, producer, dates and the rest: every string
 /// in each information dictionary a trailer names, and these keys wherever they appear uncompressed), XMP metadata
-/// packets, and camera and location segments (EXIF, XMP, comments) of JPEG images stored in the file.
+/// packets, camera and location segments (EXIF, XMP, comments) of JPEG images stored in the file, the author and
+/// time of each comment (markup annotation), who signed a digital signature and where, and the document id.
 /// What sits inside compressed streams cannot be changed in place; it is looked at (inflated, within a bound) and
-/// reported in <see cref="PdfScrub.Left"/>, so the caller can refuse the file where anonymity depends on it. Pure.
+/// reported in <see cref="PdfScrub.Left"/>, as are attached files, so the caller can refuse the file where
+/// anonymity depends on it. Pure.
 /// </summary>
 public static partial class PdfMetadata
 {
@@ -26,7 +28,33 @@ public static partial class PdfMetadata
     [
         ("/Author", "an author"), ("/Creator", "the program that made it"), ("/Producer", "the program that made it"),
         ("x:xmpmeta", "XMP metadata"), ("<?xpacket", "XMP metadata"), ("Exif\0", "photo details (EXIF)"),
+        ("/EmbeddedFile", Attachment), ("/FileAttachment", Attachment),
     ];
+
+    private const string Attachment = "a file attached inside it";
+    private const string CommentAuthors = "the names of people who commented on it";
+    private const string Signer = "a digital signature naming who signed it";
+    private const string TooDeep = "a part nested too deeply to check";
+
+    /// <summary>How deeply dictionaries and arrays may nest before the walk gives up; real files stay in single figures.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>
+    /// Annotation subtypes whose /T is the name of the person who wrote the comment (the markup annotations of
+    /// ISO 32000-1 §12.5.6.2, and Popup, which some writers give a copy of it). Form fields (Widget) use /T for the
+    /// field's name and links have none, so they are left alone.
+    /// </summary>
+    private static readonly HashSet<string> CommentSubtypes = new(StringComparer.Ordinal)
+    {
+        "Text", "FreeText", "Line", "Square", "Circle", "Polygon", "PolyLine", "Highlight", "Underline", "Squiggly",
+        "StrikeOut", "Stamp", "Caret", "Ink", "FileAttachment", "Sound", "Redact", "Popup",
+    };
+
+    /// <summary>What a comment says about its author: who (/T) and when (/M). Its text (/Contents) is the evidence and stays.</summary>
+    private static readonly HashSet<string> CommentKeys = new(StringComparer.Ordinal) { "T", "M" };
+
+    /// <summary>What a signature dictionary says about the signer (ISO 32000-1 §12.8.1), including the certificate in /Contents.</summary>
+    private static readonly HashSet<string> SignerKeys = new(StringComparer.Ordinal) { "Name", "Location", "Reason", "ContactInfo", "M", "Contents" };
 
     /// <summary>At most this many bytes are inflated in all, so a small file cannot make the server inflate gigabytes.</summary>
     public const int MaxInflatedBytes = 64 * 1024 * 1024;
@@ -58,6 +86,22 @@ public static partial class PdfMetadata
         foreach (Match packet in XmpPacket().Matches(text))
         {
             bytes.AsSpan(packet.Index, packet.Length).Fill((byte)' ');
+        }
+        var identifying = Dictionaries(text, out var tooDeep);
+        foreach (var dictionary in identifying)
+        {
+            foreach (var (_, start) in Identifying(dictionary))
+            {
+                BlankStringAt(bytes, text, start);
+            }
+        }
+        if (tooDeep)
+        {
+            left.Add(TooDeep);
+        }
+        if (text.Contains("/EmbeddedFile", StringComparison.Ordinal) || text.Contains("/FileAttachment", StringComparison.Ordinal))
+        {
+            left.Add(Attachment);
         }
 
         if (EncryptReference().IsMatch(text))
@@ -97,9 +141,206 @@ public static partial class PdfMetadata
                         left.Add(meaning);
                     }
                 }
+                var walked = Dictionaries(inside, out var compressedTooDeep);
+                if (compressedTooDeep)
+                {
+                    left.Add(TooDeep);
+                }
+                foreach (var compressed in walked)
+                {
+                    if (Identifying(compressed).Any(s => s.Key != "ID" && !IsBlank(inside, s.Start)))
+                    {
+                        left.Add(compressed.IsSignature ? Signer : CommentAuthors);
+                    }
+                }
             }
         }
         return new PdfScrub(bytes, [.. left]);
+    }
+
+    /// <summary>A dictionary as the walk saw it: its /Type and /Subtype, whether it has a /ByteRange, and where each string value starts, by key.</summary>
+    private sealed class Dictionary
+    {
+        public string? Type { get; set; }
+        public string? Subtype { get; set; }
+        public bool HasByteRange { get; set; }
+        public List<(string Key, int Start)> Strings { get; } = [];
+        public string? PendingKey { get; set; }
+
+        public bool IsComment => Subtype is { } subtype && CommentSubtypes.Contains(subtype);
+
+        public bool IsSignature => Type == "Sig" || HasByteRange;
+    }
+
+    /// <summary>
+    /// The string values of a dictionary that name, place or fingerprint a person: a comment's author and time, a
+    /// signature's signer, and the document id (two strings a writer makes up, often from the time, path and size).
+    /// </summary>
+    private static IEnumerable<(string Key, int Start)> Identifying(Dictionary dictionary) =>
+        dictionary.Strings.Where(s => s.Key == "ID"
+            || (dictionary.IsComment && CommentKeys.Contains(s.Key))
+            || (dictionary.IsSignature && SignerKeys.Contains(s.Key)));
+
+    /// <summary>
+    /// Every dictionary in <paramref name="text"/>, found by a small tokenizer that knows literal strings (nesting and
+    /// escapes), hexadecimal strings, comments, arrays and nested dictionaries, and steps over stream data. A string
+    /// right after a key is that key's value (keys are always names, so a string can never be one); a string in an
+    /// array is counted under the key whose value the array is, so the trailer's /ID [&lt;…&gt; &lt;…&gt;] is found.
+    /// </summary>
+    /// <remarks>
+    /// Only dictionaries with something to blank are kept, and nesting stops at <see cref="MaxDepth"/> (the walk then
+    /// reports <paramref name="tooDeep"/>), so a file made of brackets cannot make the server hold millions of them.
+    /// </remarks>
+    private static List<Dictionary> Dictionaries(string text, out bool tooDeep)
+    {
+        tooDeep = false;
+        var found = new List<Dictionary>();
+        // Open dictionaries and arrays, innermost on top; an array remembers the dictionary and key it belongs to.
+        var open = new Stack<(Dictionary? Dictionary, Dictionary? Owner, string? Key)>();
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            var top = open.Count > 0 ? open.Peek() : default;
+            var dictionary = top.Dictionary;
+            if (c == '%')
+            {
+                var end = text.IndexOfAny(['\r', '\n'], i);
+                i = end < 0 ? text.Length : end;
+            }
+            else if (c == '(' || (c == '<' && i + 1 < text.Length && text[i + 1] != '<'))
+            {
+                if (dictionary?.PendingKey is { } key)
+                {
+                    dictionary.Strings.Add((key, i));
+                    dictionary.PendingKey = null;
+                }
+                else if (top is { Owner: { } owner, Key: { } arrayKey })
+                {
+                    owner.Strings.Add((arrayKey, i));
+                }
+                i = c == '(' ? LiteralEnd(text, i) : HexEnd(text, i);
+            }
+            else if ((c == '<' || c == '[') && open.Count >= MaxDepth)
+            {
+                tooDeep = true;
+                return found;
+            }
+            else if (c == '<')
+            {
+                if (dictionary is not null)
+                {
+                    dictionary.PendingKey = null;
+                }
+                open.Push((new Dictionary(), null, null));
+                i += 2;
+            }
+            else if (c == '[')
+            {
+                open.Push((null, dictionary, dictionary?.PendingKey));
+                if (dictionary is not null)
+                {
+                    dictionary.PendingKey = null;
+                }
+                i++;
+            }
+            else if ((c == '>' && i + 1 < text.Length && text[i + 1] == '>') || c == ']')
+            {
+                if (open.Count > 0 && open.Pop().Dictionary is { } closed && Identifying(closed).Any())
+                {
+                    found.Add(closed);
+                }
+                i += c == ']' ? 1 : 2;
+            }
+            else if (c == '/')
+            {
+                var end = i + 1;
+                while (end < text.Length && !IsDelimiterOrSpace(text[end]))
+                {
+                    end++;
+                }
+                var name = text[(i + 1)..end];
+                if (dictionary?.PendingKey is { } key)
+                {
+                    // A name right after a key is that key's value.
+                    dictionary.Type = key == "Type" ? name : dictionary.Type;
+                    dictionary.Subtype = key == "Subtype" ? name : dictionary.Subtype;
+                    dictionary.PendingKey = null;
+                }
+                else if (dictionary is not null)
+                {
+                    dictionary.PendingKey = name;
+                    dictionary.HasByteRange |= name == "ByteRange";
+                }
+                i = end;
+            }
+            else if (IsDelimiterOrSpace(c))
+            {
+                i++;
+            }
+            else
+            {
+                // A number, a reference's "R", true, false, null, obj, endobj, or the keyword that starts stream data.
+                var end = i;
+                while (end < text.Length && !IsDelimiterOrSpace(text[end]))
+                {
+                    end++;
+                }
+                if (dictionary is not null)
+                {
+                    dictionary.PendingKey = null;
+                }
+                if (end - i == 6 && string.CompareOrdinal(text, i, "stream", 0, 6) == 0)
+                {
+                    var data = text.IndexOf("endstream", end, StringComparison.Ordinal);
+                    end = data < 0 ? text.Length : data + "endstream".Length;
+                }
+                i = end;
+            }
+        }
+        return found;
+    }
+
+    private static bool IsDelimiterOrSpace(char c) =>
+        c is ' ' or '\r' or '\n' or '\t' or '\f' or '\0' or '(' or ')' or '<' or '>' or '[' or ']' or '{' or '}' or '/' or '%';
+
+    /// <summary>The position after the literal string that opens at <paramref name="at"/>.</summary>
+    private static int LiteralEnd(string text, int at)
+    {
+        var depth = 0;
+        for (var j = at; j < text.Length; j++)
+        {
+            switch (text[j])
+            {
+                case '\\':
+                    j++;
+                    break;
+                case '(':
+                    depth++;
+                    break;
+                case ')':
+                    if (--depth == 0)
+                    {
+                        return j + 1;
+                    }
+                    break;
+            }
+        }
+        return text.Length;
+    }
+
+    private static int HexEnd(string text, int at)
+    {
+        var close = text.IndexOf('>', at + 1);
+        return close < 0 ? text.Length : close + 1;
+    }
+
+    /// <summary>Whether the string at <paramref name="at"/> holds nothing but spaces (blank already, or empty).</summary>
+    private static bool IsBlank(string text, int at)
+    {
+        var end = text[at] == '(' ? LiteralEnd(text, at) : HexEnd(text, at);
+        var inside = text.AsSpan(at + 1, Math.Max(0, end - at - 2));
+        return text[at] == '(' ? inside.Trim(' ').IsEmpty : inside.Trim().ToString().Replace("20", "", StringComparison.Ordinal).Trim().Length == 0;
     }
 
     /// <summary>Blanks every string (literal or hexadecimal) between two positions.</summary>

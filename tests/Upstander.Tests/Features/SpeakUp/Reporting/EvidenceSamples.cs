@@ -140,6 +140,47 @@ public static class PdfSamples
             "/Info 8 0 R");
     }
 
+    /// <summary>
+    /// A one-page PDF whose comments (a highlight with a popup, and a sticky note written straight into the page's
+    /// annotation list), digital signature and document id carry the canary; a form field and the comment's own
+    /// text do not, and must stay. The highlight's text holds escaped parentheses and dictionary brackets, which
+    /// must not throw the tokenizer off.
+    /// </summary>
+    public static byte[] WithCommentsAndSignature(string canary)
+    {
+        var hex = Convert.ToHexString(Encoding.ASCII.GetBytes(canary));
+        return Build(
+            [
+                Latin1("<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] >> >>"),
+                Latin1("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+                Latin1($"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R 5 0 R 6 0 R << /Type /Annot /Subtype /Text /Rect [0 0 9 9] /T <{hex}> /Contents (Note kept) >>] >>"),
+                Latin1($"<< /Type /Annot /Subtype /Highlight /Rect [10 10 90 20] /QuadPoints [10 20 90 20 10 10 90 10] /Contents (He said \\) << not a dictionary >> \\( twice) /T ({canary} \\(reviewer\\)) /M (D:20261101120000+01'00') /Popup 5 0 R >>"),
+                Latin1($"<< /Type /Annot /Subtype /Popup /Parent 4 0 R /Rect [90 90 190 150] /T ({canary}) >>"),
+                Latin1("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /Rect [0 0 0 0] /V 7 0 R >>"),
+                Latin1($"<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 10 20 30] /Contents <{hex}00000000> /Name ({canary}) /Location (Leeds {canary}) /Reason (I agree) /M (D:20261101120000Z) >>"),
+            ],
+            $"/ID [<{hex}> <{hex}>]");
+    }
+
+    /// <summary>A PDF whose one comment sits, compressed, in an object stream; <paramref name="author"/> is its /T.</summary>
+    public static byte[] WithCompressedComment(string author) => Build(
+        [
+            Latin1("<< /Type /Catalog /Pages 2 0 R >>"),
+            Latin1("<< /Type /Pages /Kids [] /Count 0 >>"),
+            Stream("/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", Deflate(Latin1($"8 0 << /Type /Annot /Subtype /Text /T ({author}) /Contents (A note) >>"))),
+        ],
+        "");
+
+    /// <summary>A PDF that carries another file inside it.</summary>
+    public static byte[] WithAttachment() => Build(
+        [
+            Latin1("<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(notes.docx) 3 0 R] >> >> >>"),
+            Latin1("<< /Type /Pages /Kids [] /Count 0 >>"),
+            Latin1("<< /Type /Filespec /F (notes.docx) /EF << /F 4 0 R >> >>"),
+            Stream("/Type /EmbeddedFile", Latin1("PK not really a document")),
+        ],
+        "");
+
     /// <summary>A PDF with one compressed stream that inflates to more than <paramref name="inflatedBytes"/>.</summary>
     public static byte[] WithInflatingStream(int inflatedBytes) => Build(
         [
