@@ -83,4 +83,25 @@ public sealed class MigrationTests
         });
         pragmas.ShouldBe("wal 2 1 1"); // synchronous 2 = FULL
     }
+
+    [Fact]
+    public async Task SQLite_connections_carry_none_of_EF_Cores_functions_and_the_model_needs_none()
+    {
+        await using var factory = new UpstanderFactory();
+        await factory.InScopeAsync(null, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            // Decimal columns on SQLite need EF Core's ef_* functions and EF_DECIMAL collation, which connections no longer carry.
+            var decimals = db.Model.GetEntityTypes().SelectMany(e => e.GetProperties())
+                .Where(p => (Nullable.GetUnderlyingType(p.GetProviderClrType() ?? p.ClrType) ?? p.GetProviderClrType() ?? p.ClrType) == typeof(decimal))
+                .Select(p => $"{p.DeclaringType.DisplayName()}.{p.Name}");
+            decimals.ShouldBeEmpty("store quarter hours or minor units as integers instead");
+
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "SELECT ef_add(1, 2)";
+            (await Should.ThrowAsync<Microsoft.Data.Sqlite.SqliteException>(() => command.ExecuteScalarAsync())).Message.ShouldContain("no such function: ef_add");
+            return 0;
+        });
+    }
 }
