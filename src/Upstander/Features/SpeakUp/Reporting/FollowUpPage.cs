@@ -51,6 +51,18 @@ public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocaliz
         return Page();
     }
 
+    /// <summary>Downloads one of the files the reporter added, as it was stored (cleaned of hidden details); 404 for any other file.</summary>
+    public async Task<IActionResult> OnGetFileAsync(Guid file, CancellationToken ct)
+    {
+        if (await ReportAsync(ct) is not { } report)
+        {
+            return Missing();
+        }
+        return await followUp.OpenFileAsync(report, file, ct) is { } opened
+            ? File(opened.Content, opened.ContentType, opened.FileName)
+            : NotFound();
+    }
+
     public async Task<IActionResult> OnPostReplyAsync(CancellationToken ct)
     {
         if (await ReportAsync(ct) is not { } report)

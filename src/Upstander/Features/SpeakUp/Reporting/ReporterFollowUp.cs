@@ -11,8 +11,11 @@ public sealed record ReporterMessageView(int Number, DateTimeOffset SentAt, bool
 
 /// <summary>Everything the reporter's follow-up page shows: where the case stands, what they wrote, messages, and a check-in when one is due.</summary>
 public sealed record FollowUpView(
-    ReportRecord Report, ReportAccount? Account, ReportInvolved? Involved, IReadOnlyList<string> FileNames,
+    ReportRecord Report, ReportAccount? Account, ReportInvolved? Involved, IReadOnlyList<FollowUpFile> Files,
     IReadOnlyList<ReporterMessageView> Messages, int? CheckInDay, IReadOnlyList<string> InvolvedNames);
+
+/// <summary>A file the reporter added, by id and its original name.</summary>
+public sealed record FollowUpFile(Guid Id, string Name);
 
 /// <summary>
 /// The reporter's side of a sent report, for a named reporter (by their person id) or an anonymous one (after the
@@ -56,9 +59,23 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         }
         await db.SaveChangesAsync(ct);
         var fileRows = await files.ListAsync(report.Id, ct);
-        return new FollowUpView(report, account, involved, [.. fileRows.Select(files.NameOf)],
+        return new FollowUpView(report, account, involved, [.. fileRows.Select(f => new FollowUpFile(f.Id, files.NameOf(f)))],
             [.. messages.Select(m => new ReporterMessageView(m.Number, m.SentAt, m.FromReporter, m.BodySealed is null ? "" : protector.Open(m.BodySealed, ReportMessage.BodyPurpose, m.Id)))],
             await DueCheckInAsync(report, ct), names);
+    }
+
+    /// <summary>
+    /// One of the files the reporter added to <paramref name="report"/>, decrypted for them to download again; null
+    /// when the file is not one of this report's. The read is audited as any read of evidence is.
+    /// </summary>
+    public async Task<OpenedFile?> OpenFileAsync(ReportRecord report, Guid fileId, CancellationToken ct)
+    {
+        if (!(await files.ListAsync(report.Id, ct)).Any(f => f.Id == fileId) || await files.OpenAsync(fileId, ct) is not { } opened)
+        {
+            return null;
+        }
+        await audit.RecordReadAsync(ReportFile.AuditTarget, fileId, ct);
+        return opened;
     }
 
     public async Task ReplyAsync(ReportRecord report, string body, CancellationToken ct)

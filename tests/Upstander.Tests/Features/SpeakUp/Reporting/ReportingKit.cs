@@ -68,6 +68,13 @@ public static partial class ReportingKit
     public static async Task<byte[]> StoredAsync(UpstanderFactory factory) =>
         factory.Database.Engine == Engine.Sqlite ? Canary.SqliteBytes(factory.Database) : await Canary.PostgresDumpAsync(factory.Database);
 
+    /// <summary>The download links of the files a reporter added, as the follow-up page shows them.</summary>
+    public static List<string> FileLinks(string html) =>
+        [.. FileLinkRegex().Matches(html).Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value))];
+
+    [GeneratedRegex(@"<a href=""([^""]*\?handler=File&amp;file=[0-9a-f-]{36})"" download>")]
+    private static partial Regex FileLinkRegex();
+
     [GeneratedRegex(@"id=""receipt""><strong>(\d{4} \d{4} \d{4} \d{4})</strong>")]
     private static partial Regex ReceiptRegex();
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.SpeakUp.Reporting;
 using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
 using Upstander.Platform.Security;
@@ -86,6 +87,23 @@ public sealed class ReportingTests
         EvidenceSamples.PngChunks(png.Bytes).ShouldBe(["IHDR", "gAMA", "IDAT", "IEND"]);
         Canary.Contains(files[fileName + ".txt"].Bytes, fileText).ShouldBeTrue("a text file is kept as written");
 
+        // The reporter can download each file again, as stored; nobody else can, and no other id opens anything.
+        var links = ReportingKit.FileLinks(page);
+        links.Count.ShouldBe(3);
+        foreach (var link in links)
+        {
+            var download = await me.GetAsync(link);
+            download.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var name = download.Content.Headers.ContentDisposition!.FileNameStar ?? download.Content.Headers.ContentDisposition.FileName!.Trim('"');
+            download.Content.Headers.ContentType!.MediaType.ShouldBe(files[name].Type);
+            (await download.Content.ReadAsByteArrayAsync()).ShouldBe(files[name].Bytes);
+            (await someoneElse.GetAsync(link)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        }
+        (await me.GetAsync($"{location.Split('?')[0]}?handler=File&file={Guid.NewGuid()}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
+            .CountAsync(e => e.Action == AuditActions.ProtectedRead && e.TargetType == ReportFile.AuditTarget && e.ActorId == org[Roles.Employee].AccountId)))
+            .ShouldBe(3, "each download is an audited read");
+
         var stored = await ReportingKit.StoredAsync(factory);
         var uploads = ReportingKit.UploadsBytes(factory);
         ReportingKit.UploadedFileCount(factory).ShouldBe(3);
@@ -149,7 +167,11 @@ public sealed class ReportingTests
         right.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         right.Headers.Location!.OriginalString.ShouldBe($"/report/{slug}/follow-up/case");
         var caseUrl = $"/report/{slug}/follow-up/case";
-        (await later.GetStringAsync(caseUrl)).ShouldContain(account);
+        var casePage = await later.GetStringAsync(caseUrl);
+        casePage.ShouldContain(account);
+        var link = ReportingKit.FileLinks(casePage).ShouldHaveSingleItem();
+        (await later.GetByteArrayAsync(link)).ShouldBe("written on my phone"u8.ToArray(), "the anonymous reporter can download what they added");
+        (await factory.Browser().GetAsync(link)).StatusCode.ShouldBe(HttpStatusCode.Redirect, "without the follow-up session, the file stays shut");
 
         // The case side writes; the reporter reads and replies.
         var question = Canary.New("question");
