@@ -20,29 +20,31 @@ public sealed class PersonalAccessTokenHandler(
 {
     public const string SchemeName = "PersonalAccessToken";
 
-    /// <summary>The token, its account and the account's roles in one read; compiled once, as every API call runs it.</summary>
+    /// <summary>The token and its account in one read; compiled once, as every API call runs it.</summary>
     private static readonly ModelBoundQuery<Func<AppDbContext, string, CancellationToken, Task<FoundToken?>>> FindToken = new(() =>
         EF.CompileAsyncQuery((AppDbContext db, string hash, CancellationToken ct) =>
             (from t in db.PersonalAccessTokens.IgnoreQueryFilters()
              where t.TokenHash == hash
              join a in db.Users on t.AccountId equals a.Id
-             select new FoundToken(
-                 t.Id,
-                 t.ExpiresAt,
-                 t.RevokedAt,
-                 t.LastUsedAt,
-                 a.Id,
-                 a.OrganisationId,
-                 a.PersonId,
-                 a.LockoutEnd,
-                 a.TwoFactorEnabled,
-                 (from ar in db.UserRoles join r in db.Roles on ar.RoleId equals r.Id where ar.UserId == a.Id select r.Name!).ToList()))
+             select new FoundToken(t.Id, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, a.Id, a.OrganisationId, a.PersonId, a.LockoutEnd, a.TwoFactorEnabled))
             .AsNoTracking()
             .SingleOrDefault()));
 
+    /// <summary>
+    /// The account's role names, read only once the token is known to be good. A separate plain read: with the roles
+    /// as a collection inside the token's read, EF orders and shapes the rows, and SQLite sorts them in a temporary
+    /// tree on every call.
+    /// </summary>
+    private static readonly ModelBoundQuery<Func<AppDbContext, Guid, IAsyncEnumerable<string>>> RolesOf = new(() =>
+        EF.CompileAsyncQuery((AppDbContext db, Guid accountId) =>
+            from ar in db.UserRoles
+            join r in db.Roles on ar.RoleId equals r.Id
+            where ar.UserId == accountId
+            select r.Name!));
+
     private sealed record FoundToken(
         Guid Id, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, Guid AccountId,
-        Guid OrganisationId, Guid? PersonId, DateTimeOffset? LockoutEnd, bool TwoFactorEnabled, List<string> Roles);
+        Guid OrganisationId, Guid? PersonId, DateTimeOffset? LockoutEnd, bool TwoFactorEnabled);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -60,8 +62,8 @@ public sealed class PersonalAccessTokenHandler(
         var now = clock.GetUtcNow();
         var ct = Context.RequestAborted;
 
-        // One open connection for this request's queries (the endpoint's own reuse it), and one
-        // read for the token, its account and the account's roles.
+        // One open connection for this request's queries (the endpoint's own reuse it), one read for
+        // the token and its account, and one for the account's roles.
         await db.Database.OpenConnectionAsync(ct);
         var found = await FindToken.For(db)(db, hash, ct);
         if (found is null || found.RevokedAt is not null || now >= found.ExpiresAt)
@@ -92,7 +94,10 @@ public sealed class PersonalAccessTokenHandler(
         {
             claims.Add(new Claim(UpstanderClaims.Person, personId.ToString()));
         }
-        claims.AddRange(found.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        await foreach (var role in RolesOf.For(db)(db, found.AccountId).WithCancellation(ct))
+        {
+            claims.Add(new Claim(ClaimTypes.Role, role));
+        }
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.NameIdentifier, ClaimTypes.Role));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
