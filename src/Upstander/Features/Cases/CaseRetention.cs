@@ -4,6 +4,7 @@ using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Jobs;
+using Upstander.Platform.Retention;
 using Upstander.Platform.Security;
 using Upstander.Platform.Tenancy;
 
@@ -83,11 +84,7 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
         var counts = new ReportRetentionCounts(due.Count, messages, notes, items, labels, actions, files);
         audit.Record(CaseAudit.RetentionRun, CaseAudit.Target, detail: counts.ToString());
         await db.SaveChangesAsync(ct);
-        if (db.Database.IsSqlite())
-        {
-            // secure_delete zeroes the freed space; the checkpoint carries it into the file and empties the write-ahead log.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", ct);
-        }
+        await RetentionStorage.ReclaimAsync(db, ct);
         return counts;
     }
 
@@ -95,25 +92,9 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
     public static Task<ReportRetentionCounts> RunEverywhereAsync(IServiceScopeFactory scopes, CancellationToken ct) =>
         EveryOrganisation.SumAsync(scopes, s => s.GetRequiredService<CaseRetention>().RunAsync(ct), (a, b) => a.Add(b), ReportRetentionCounts.None, ct);
 
-    /// <summary>The line the <c>retention run</c> verb prints for reports (counts only).</summary>
-    public static string Summary(ReportRetentionCounts c) =>
-        $"Retention removed the content of {c.Reports} closed reports: {c.Messages} messages, {c.Notes} notes, {c.PlanItems} plan items, {c.Labels} labels, {c.Actions} actions, {c.Files} files.";
-}
-
-/// <summary>Runs report retention at start and then every <see cref="SpeakUpOptions.RetentionIntervalMinutes"/>, on the injected clock.</summary>
-public sealed class CaseRetentionJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<SpeakUpOptions> options, ILogger<CaseRetentionJob> logger)
-    : PeriodicJob(clock, logger)
-{
-    protected override TimeSpan Interval => TimeSpan.FromMinutes(Math.Max(1, options.Value.RetentionIntervalMinutes));
-
-    public override async Task RunOnceAsync(CancellationToken ct)
-    {
-        var counts = await CaseRetention.RunEverywhereAsync(scopes, ct);
-        if (counts.Reports > 0)
-        {
-            logger.LogInformation("Report retention removed content: {Counts}", counts);
-        }
-    }
+    /// <summary>What the <c>retention run</c> verb prints and the job logs for reports (counts only).</summary>
+    public static RetentionOutcome Outcome(ReportRetentionCounts c) => new(c.Reports > 0,
+        $"Retention removed the content of {c.Reports} closed reports: {c.Messages} messages, {c.Notes} notes, {c.PlanItems} plan items, {c.Labels} labels, {c.Actions} actions, {c.Files} files.");
 }
 
 public static class CaseServices
@@ -130,7 +111,9 @@ public static class CaseServices
         services.AddScoped<CustodianDesk>();
         services.AddScoped<SpeakUpInsights>();
         services.AddScoped<CaseRetention>();
-        services.AddHostedService<CaseRetentionJob>();
+        services.AddRetentionPass("closed reports",
+            provider => TimeSpan.FromMinutes(provider.GetRequiredService<IOptions<SpeakUpOptions>>().Value.RetentionIntervalMinutes),
+            async (scopes, ct) => CaseRetention.Outcome(await CaseRetention.RunEverywhereAsync(scopes, ct)));
         return services;
     }
 }

@@ -183,7 +183,7 @@ public static class CliVerbs
         root.Subcommands.Add(schema);
 
         PeopleImportCli.Add(root, InScope, output, error);
-        Features.PeerSupport.Conversations.ConversationRetentionCli.Add(root, InScope, output);
+        Retention.RetentionCli.Add(root, InScope, output);
 
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

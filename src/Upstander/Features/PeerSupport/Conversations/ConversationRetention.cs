@@ -1,10 +1,10 @@
-using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Jobs;
+using Upstander.Platform.Retention;
 using Upstander.Platform.Security;
 using Upstander.Platform.Tenancy;
 
@@ -61,53 +61,15 @@ public sealed class ConversationRetention(AppDbContext db, TimeProvider clock, A
         var counts = new RetentionCounts(due.Count, messages, notes, meetings, comments);
         audit.Record(ConversationAudit.RetentionRun, ConversationAudit.Target, detail: counts.ToString());
         await db.SaveChangesAsync(ct);
-        if (db.Database.IsSqlite())
-        {
-            // secure_delete zeroes freed space in the pages it rewrites; the checkpoint carries those pages into the
-            // database file and empties the write-ahead log, which still held the earlier copies of the rows.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", ct);
-        }
+        await RetentionStorage.ReclaimAsync(db, ct);
         return counts;
     }
 
     /// <summary>Runs retention for every organisation, each in its own scope, acting as the system.</summary>
     public static Task<RetentionCounts> RunEverywhereAsync(IServiceScopeFactory scopes, CancellationToken ct) =>
         EveryOrganisation.SumAsync(scopes, s => s.GetRequiredService<ConversationRetention>().RunAsync(ct), (a, b) => a.Add(b), RetentionCounts.None, ct);
-}
 
-/// <summary>Runs retention at start and then every <see cref="ConversationOptions.RetentionIntervalMinutes"/>, on the injected clock.</summary>
-public sealed class ConversationRetentionJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<ConversationOptions> options, ILogger<ConversationRetentionJob> logger)
-    : PeriodicJob(clock, logger)
-{
-    protected override TimeSpan Interval => TimeSpan.FromMinutes(Math.Max(1, options.Value.RetentionIntervalMinutes));
-
-    public override async Task RunOnceAsync(CancellationToken ct)
-    {
-        var counts = await ConversationRetention.RunEverywhereAsync(scopes, ct);
-        if (counts.Conversations > 0)
-        {
-            logger.LogInformation("Conversation retention removed content: {Counts}", counts);
-        }
-    }
-}
-
-/// <summary>The <c>retention run</c> verb: one retention pass over every organisation, printing counts only.</summary>
-internal static class ConversationRetentionCli
-{
-    public static void Add(RootCommand root, Func<ParseResult, Func<IServiceProvider, Task<int>>, bool, Task<int>> inScope, TextWriter output)
-    {
-        var retention = new Command("retention", "Retention verbs.");
-        var run = new Command("run", "Remove conversation and closed reports' content past its retention time, in every organisation; prints counts only.");
-        run.SetAction((parse, ct) => inScope(parse, async services =>
-        {
-            var counts = await ConversationRetention.RunEverywhereAsync(services.GetRequiredService<IServiceScopeFactory>(), ct);
-            await output.WriteLineAsync(
-                $"Retention removed the content of {counts.Conversations} conversations or requests: {counts.Messages} messages, {counts.Notes} notes, {counts.Meetings} meetings, {counts.Comments} feedback comments.");
-            await output.WriteLineAsync(Cases.CaseRetention.Summary(
-                await Cases.CaseRetention.RunEverywhereAsync(services.GetRequiredService<IServiceScopeFactory>(), ct)));
-            return 0;
-        }, true));
-        retention.Subcommands.Add(run);
-        root.Subcommands.Add(retention);
-    }
+    /// <summary>What the <c>retention run</c> verb prints and the job logs for conversations and requests (counts only).</summary>
+    public static RetentionOutcome Outcome(RetentionCounts c) => new(c.Conversations > 0,
+        $"Retention removed the content of {c.Conversations} conversations or requests: {c.Messages} messages, {c.Notes} notes, {c.Meetings} meetings, {c.Comments} feedback comments.");
 }

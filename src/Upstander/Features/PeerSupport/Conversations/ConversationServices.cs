@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Upstander.Platform.Retention;
+
 namespace Upstander.Features.PeerSupport.Conversations;
 
 public static class ConversationServices
@@ -11,7 +14,9 @@ public static class ConversationServices
             .ValidateOnStart();
         services.AddScoped<Conversations>();
         services.AddScoped<ConversationRetention>();
-        services.AddHostedService<ConversationRetentionJob>();
+        services.AddRetentionPass("conversations and requests",
+            provider => TimeSpan.FromMinutes(provider.GetRequiredService<IOptions<ConversationOptions>>().Value.RetentionIntervalMinutes),
+            async (scopes, ct) => ConversationRetention.Outcome(await ConversationRetention.RunEverywhereAsync(scopes, ct)));
         return services;
     }
 }

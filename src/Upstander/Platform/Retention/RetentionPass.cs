@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Platform.Data;
+
+namespace Upstander.Platform.Retention;
+
+/// <summary>What one pass removed: whether anything, and one line of counts (never content).</summary>
+public sealed record RetentionOutcome(bool Removed, string Summary);
+
+/// <summary>
+/// One kind of content that is removed once past its retention time. Each feature that keeps such content registers
+/// one with <see cref="RetentionServices.AddRetentionPass"/>, which also starts a <see cref="RetentionJob"/> for it
+/// on the feature's own interval; the <c>retention run</c> verb runs every pass at once.
+/// </summary>
+public sealed class RetentionPass(
+    string name, Func<IServiceProvider, TimeSpan> interval, Func<IServiceScopeFactory, CancellationToken, Task<RetentionOutcome>> runEverywhere)
+{
+    /// <summary>What the pass removes, for logs.</summary>
+    public string Name => name;
+
+    /// <summary>How often the background job runs the pass (read from the feature's settings; at least a minute).</summary>
+    public TimeSpan IntervalFrom(IServiceProvider services) => TimeSpan.FromMinutes(Math.Max(1, interval(services).TotalMinutes));
+
+    /// <summary>Runs the pass in every organisation, acting as the system.</summary>
+    public Task<RetentionOutcome> RunEverywhereAsync(IServiceScopeFactory scopes, CancellationToken ct) => runEverywhere(scopes, ct);
+}
+
+public static class RetentionServices
+{
+    public static IServiceCollection AddRetentionPass(
+        this IServiceCollection services, string name, Func<IServiceProvider, TimeSpan> interval,
+        Func<IServiceScopeFactory, CancellationToken, Task<RetentionOutcome>> runEverywhere)
+    {
+        var pass = new RetentionPass(name, interval, runEverywhere);
+        services.AddSingleton(pass);
+        services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<RetentionJob>(provider, pass));
+        return services;
+    }
+}
+
+/// <summary>Runs one retention pass at start and then on its interval, on the injected clock; logs counts when it removed something.</summary>
+public sealed class RetentionJob(RetentionPass pass, IServiceProvider services, IServiceScopeFactory scopes, TimeProvider clock, ILogger<RetentionJob> logger)
+    : Jobs.PeriodicJob(clock, logger)
+{
+    protected override TimeSpan Interval => pass.IntervalFrom(services);
+
+    public override async Task RunOnceAsync(CancellationToken ct)
+    {
+        var outcome = await pass.RunEverywhereAsync(scopes, ct);
+        if (outcome.Removed)
+        {
+            logger.LogInformation("Retention of {Pass} removed content: {Summary}", pass.Name, outcome.Summary);
+        }
+    }
+}
+
+/// <summary>What every retention pass does to the storage after deleting rows.</summary>
+public static class RetentionStorage
+{
+    /// <summary>
+    /// On SQLite, secure_delete zeroes freed space in the pages it rewrites; the checkpoint carries those pages into
+    /// the database file and empties the write-ahead log, which still held the earlier copies of the rows.
+    /// PostgreSQL's own vacuum reclaims dead rows; nothing is needed there.
+    /// </summary>
+    public static Task ReclaimAsync(AppDbContext db, CancellationToken ct) =>
+        db.Database.IsSqlite() ? db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", ct) : Task.CompletedTask;
+}
+
+/// <summary>The <c>retention run</c> verb: one pass of every registered kind over every organisation, printing counts only.</summary>
+internal static class RetentionCli
+{
+    public static void Add(RootCommand root, Func<ParseResult, Func<IServiceProvider, Task<int>>, bool, Task<int>> inScope, TextWriter output)
+    {
+        var retention = new Command("retention", "Retention verbs.");
+        var run = new Command("run", "Remove conversations', requests' and closed reports' content past its retention time, in every organisation; prints counts only.");
+        run.SetAction((parse, ct) => inScope(parse, async services =>
+        {
+            var scopes = services.GetRequiredService<IServiceScopeFactory>();
+            foreach (var pass in services.GetServices<RetentionPass>())
+            {
+                await output.WriteLineAsync((await pass.RunEverywhereAsync(scopes, ct)).Summary);
+            }
+            return 0;
+        }, true));
+        retention.Subcommands.Add(run);
+        root.Subcommands.Add(retention);
+    }
+}
