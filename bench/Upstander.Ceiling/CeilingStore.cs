@@ -34,14 +34,35 @@ public sealed class CeilingStore(DbDataSource source, bool sqlite)
         return new CeilingStore(SqliteFactory.Instance.CreateDataSource(connectionString), sqlite: true);
     }
 
-    /// <summary>The home page: the signed-in person's name, by id, within their organisation.</summary>
-    public async Task<string?> PersonNameAsync(Guid organisationId, Guid personId, CancellationToken ct)
+    /// <summary>
+    /// The home page's reads: the signed-in person's name, by id, within their organisation, and the escrow notices
+    /// waiting for them (the home page shows one when someone else named the same person). One connection for both.
+    /// </summary>
+    public async Task<(string? Name, int Notices)> HomeAsync(Guid organisationId, Guid personId, CancellationToken ct)
     {
         await using var connection = await source.OpenConnectionAsync(ct);
-        await using var command = Command(connection,
+        string? name;
+        await using (var command = Command(connection,
             """SELECT "p"."Name" FROM people AS "p" WHERE "p"."OrganisationId" = @org AND "p"."Id" = @id LIMIT 1""",
-            ("org", organisationId), ("id", personId));
-        return await command.ExecuteScalarAsync(ct) as string;
+            ("org", organisationId), ("id", personId)))
+        {
+            name = await command.ExecuteScalarAsync(ct) as string;
+        }
+        var notices = 0;
+        await using (var command = Command(connection,
+            """
+            SELECT "e"."Id" FROM escrow_notices AS "e"
+            WHERE "e"."OrganisationId" = @org AND "e"."PersonId" = @id AND "e"."DismissedAt" IS NULL
+            ORDER BY "e"."CreatedAt"
+            """, ("org", organisationId), ("id", personId)))
+        await using (var row = await command.ExecuteReaderAsync(ct))
+        {
+            while (await row.ReadAsync(ct))
+            {
+                notices++;
+            }
+        }
+        return (name, notices);
     }
 
     /// <summary>The token handler's reads: the token by hash, its account, and the account's roles.</summary>

@@ -29,7 +29,7 @@ app.MapGet("/account/sign-in", (HttpContext context) =>
 
 app.MapGet("/", async (HttpContext context) =>
 {
-    var name = await store.PersonNameAsync(homeOrganisation, homePerson, context.RequestAborted);
+    var (name, _) = await store.HomeAsync(homeOrganisation, homePerson, context.RequestAborted);
     var firstName = name?.Split(' ', 2)[0] ?? "there";
     context.Response.ContentType = "text/html; charset=utf-8";
     await context.Response.WriteAsync(Pages.Home(HtmlEncoder.Default.Encode(firstName)), context.RequestAborted);

@@ -28,6 +28,7 @@ public static class FeatureRegistry
         services.AddScoped<Demo.DemoSupport>();
         services.AddScoped<Demo.DemoSpeakUp>();
         services.AddScoped<Platform.Auditing.AuditLog>();
+        services.AddHostedService<Platform.Auditing.AuditHeadJob>();
         services.AddAccounts();
         services.AddPeople();
         services.AddTraining();

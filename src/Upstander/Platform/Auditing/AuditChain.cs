@@ -4,10 +4,32 @@ using System.Text;
 
 namespace Upstander.Platform.Auditing;
 
-/// <summary>The outcome of checking the chain: where it first breaks, and why.</summary>
-public sealed record AuditVerification(bool Intact, long RowsChecked, long? BrokenAtSequence, string? Problem)
+/// <summary>The outcome of checking the chain: where it first breaks, and why; when intact, its newest event.</summary>
+public sealed record AuditVerification(bool Intact, long RowsChecked, long? BrokenAtSequence, string? Problem, AuditAnchor? Head = null)
 {
-    public static AuditVerification Ok(long rows) => new(true, rows, null, null);
+    public static AuditVerification Ok(long rows, AuditAnchor? head) => new(true, rows, null, null, head);
+}
+
+/// <summary>
+/// A point the chain passed through, kept outside the database: event <see cref="Sequence"/> had hash
+/// <see cref="Hash"/>. A chain whose newest rows were removed still links, but it no longer passes through an anchor
+/// recorded before the removal, so keeping anchors elsewhere (the verb's output, the hourly log line) is what
+/// detects truncation. Written and read as "sequence:hash". The hash is an HMAC and says nothing about the event.
+/// </summary>
+public sealed partial record AuditAnchor(long Sequence, string Hash)
+{
+    public override string ToString() => $"{Sequence.ToString(CultureInfo.InvariantCulture)}:{Hash}";
+
+    public static AuditAnchor? Parse(string? text)
+    {
+        var match = text is null ? null : Format().Match(text.Trim());
+        return match is { Success: true } && long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) && sequence >= 1
+            ? new AuditAnchor(sequence, match.Groups[2].Value.ToLowerInvariant())
+            : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^([0-9]{1,18}):([0-9a-fA-F]{64})$")]
+    private static partial System.Text.RegularExpressions.Regex Format();
 }
 
 /// <summary>
@@ -49,8 +71,11 @@ public static class AuditChain
         return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(canonical)));
     }
 
-    /// <summary>Checks rows in the order the store returns them by sequence; stops at the first break.</summary>
-    public static AuditVerification Verify(IEnumerable<AuditEvent> rowsInSequenceOrder, byte[] key)
+    /// <summary>
+    /// Checks rows in the order the store returns them by sequence; stops at the first break. With an
+    /// <paramref name="anchor"/>, the chain must also reach it and pass through it.
+    /// </summary>
+    public static AuditVerification Verify(IEnumerable<AuditEvent> rowsInSequenceOrder, byte[] key, AuditAnchor? anchor = null)
     {
         long expected = 1;
         var previous = Genesis;
@@ -72,9 +97,20 @@ public static class AuditChain
             {
                 return new AuditVerification(false, count, e.Sequence, $"row {e.Sequence} was changed after it was written");
             }
+            if (anchor is not null && e.Sequence == anchor.Sequence
+                && !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(e.Hash), Encoding.ASCII.GetBytes(anchor.Hash)))
+            {
+                return new AuditVerification(false, count, e.Sequence,
+                    $"row {e.Sequence} is not the one the anchor recorded (rows up to there were removed and others written in their place)");
+            }
             previous = e.Hash;
             expected++;
         }
-        return AuditVerification.Ok(count);
+        if (anchor is not null && count < anchor.Sequence)
+        {
+            return new AuditVerification(false, count, count + 1,
+                $"the chain ends at row {count}, but the anchor recorded row {anchor.Sequence} (the newest rows were removed)");
+        }
+        return AuditVerification.Ok(count, count == 0 ? null : new AuditAnchor(count, previous));
     }
 }

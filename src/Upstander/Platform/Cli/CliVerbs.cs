@@ -120,18 +120,34 @@ public static class CliVerbs
         root.Subcommands.Add(createAdmin);
 
         var audit = new Command("audit", "Audit log verbs.");
-        var verify = new Command("verify", "Verify the audit chain: exit 0 when intact, 3 when broken.");
-        verify.SetAction((parse, ct) => InScope(parse, async services =>
+        var verify = new Command("verify", "Verify the audit chain: exit 0 when intact, 3 when broken. Prints the head to keep outside the database.");
+        var anchorOption = new Option<string?>("--anchor")
         {
-            var db = services.GetRequiredService<AppDbContext>();
-            var key = services.GetRequiredService<KeyRing>().AuditKey();
-            var rows = db.AuditEvents.IgnoreQueryFilters().AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable();
-            var result = AuditChain.Verify(await rows.ToListAsync(ct), key);
-            await output.WriteLineAsync(result.Intact
-                ? $"Audit chain intact: {result.RowsChecked} events verified."
-                : $"Audit chain BROKEN at event {result.BrokenAtSequence}: {result.Problem}.");
-            return result.Intact ? 0 : 3;
-        }));
+            Description = "A head printed by an earlier run or logged by Upstander (sequence:hash); the chain must still pass through it, which detects removed newest rows.",
+        };
+        verify.Options.Add(anchorOption);
+        verify.SetAction(async (parse, ct) =>
+        {
+            var given = parse.GetValue(anchorOption);
+            var anchor = AuditAnchor.Parse(given);
+            if (given is not null && anchor is null)
+            {
+                await error.WriteLineAsync("Give --anchor as <sequence>:<64 hexadecimal digits>, as audit verify prints it after \"Head:\".");
+                return 2;
+            }
+            return await InScope(parse, async services =>
+            {
+                var db = services.GetRequiredService<AppDbContext>();
+                var key = services.GetRequiredService<KeyRing>().AuditKey();
+                var rows = db.AuditEvents.IgnoreQueryFilters().AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable();
+                var result = AuditChain.Verify(await rows.ToListAsync(ct), key, anchor);
+                await output.WriteLineAsync(result.Intact
+                    ? $"Audit chain intact: {result.RowsChecked} events verified{(anchor is null ? "" : $", through the anchor at event {anchor.Sequence}")}."
+                        + (result.Head is { } head ? $" Head: {head} (keep this outside the database and pass it as --anchor next time)." : "")
+                    : $"Audit chain BROKEN at event {result.BrokenAtSequence}: {result.Problem}.");
+                return result.Intact ? 0 : 3;
+            });
+        });
         audit.Subcommands.Add(verify);
         root.Subcommands.Add(audit);
 

@@ -21,7 +21,7 @@ public sealed class AuditChainTests
     {
         var events = Chain(5);
         events.Select(e => e.Sequence).ShouldBe([1, 2, 3, 4, 5]);
-        AuditChain.Verify(events, Key).ShouldBe(AuditVerification.Ok(5));
+        AuditChain.Verify(events, Key).ShouldBe(AuditVerification.Ok(5, new AuditAnchor(5, events[^1].Hash)));
     }
 
     [Fact]
@@ -44,6 +44,18 @@ public sealed class AuditChainTests
     [Fact]
     public void An_empty_log_is_intact()
     {
-        AuditChain.Verify([], Key).ShouldBe(AuditVerification.Ok(0));
+        AuditChain.Verify([], Key).ShouldBe(AuditVerification.Ok(0, null));
+    }
+
+    [Fact]
+    public void An_anchor_parses_only_as_sequence_colon_sixty_four_hex_digits_and_prints_back_the_same()
+    {
+        var hash = new string('A', 64);
+        AuditAnchor.Parse($" 42:{hash} ").ShouldBe(new AuditAnchor(42, hash.ToLowerInvariant()));
+        AuditAnchor.Parse($"42:{hash}")!.ToString().ShouldBe($"42:{hash.ToLowerInvariant()}");
+        foreach (var bad in new[] { null, "", "42", $"42:{hash[..63]}", $"-1:{hash}", $"0:{hash}", $"42:{hash}0", $"4 2:{hash}" })
+        {
+            AuditAnchor.Parse(bad).ShouldBeNull(bad);
+        }
     }
 }

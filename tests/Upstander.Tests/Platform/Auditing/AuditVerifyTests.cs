@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Platform.Auditing;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
 
@@ -111,6 +113,70 @@ public sealed class AuditVerifyTests
         await using var db = SchemaSnapshot.Open(engine, factory.Database.Connection);
         (await Should.ThrowAsync<DbException>(() => ExecuteAsync(db, "UPDATE audit_events SET \"Outcome\" = 'x'"))).Message.ShouldContain("append-only");
         (await Should.ThrowAsync<DbException>(() => ExecuteAsync(db, "DELETE FROM audit_events"))).Message.ShouldContain("append-only");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task An_anchor_kept_outside_the_database_detects_removed_newest_rows_which_the_chain_alone_cannot(Engine engine)
+    {
+        await using var factory = await FactoryWithHistoryAsync(engine);
+        var first = await Cli.RunAsync(factory.Database, "audit", "verify");
+        first.ExitCode.ShouldBe(0, first.Output + first.Error);
+        var anchor = HeadOf(first.Output);
+
+        // The hourly job logs the same head, so the host's log holds anchors too.
+        var job = factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<AuditHeadJob>().Single();
+        await job.RunOnceAsync(CancellationToken.None);
+        factory.Logs.All.ShouldContain($"Audit head {anchor}");
+
+        // More events: the chain still passes through the anchor.
+        var org = await factory.CreateOrganisationAsync("Later Org");
+        await factory.SignInAsync(org[Roles.Employee]);
+        var later = await Cli.RunAsync(factory.Database, "audit", "verify", "--anchor", anchor);
+        later.ExitCode.ShouldBe(0, later.Output + later.Error);
+        later.Output.ShouldContain("through the anchor at event");
+
+        // Someone with the database removes the newest rows, down past the anchor. The shorter chain still links...
+        var sequence = long.Parse(anchor.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
+        await using (var db = SchemaSnapshot.Open(engine, factory.Database.Connection))
+        {
+            await ExecuteAsync(db, engine == Engine.Sqlite ? "DROP TRIGGER audit_events_no_delete;" : "DROP TRIGGER audit_events_no_change ON audit_events;");
+            await ExecuteAsync(db, $"DELETE FROM audit_events WHERE \"Sequence\" >= {sequence - 1}");
+        }
+        (await Cli.RunAsync(factory.Database, "audit", "verify")).ExitCode.ShouldBe(0, "without an anchor, truncation cannot be seen");
+        // ...but it no longer reaches the anchor,
+        var truncated = await Cli.RunAsync(factory.Database, "audit", "verify", "--anchor", anchor);
+        truncated.ExitCode.ShouldBe(3);
+        truncated.Output.ShouldContain("the newest rows were removed");
+
+        // nor passes through it once new events have grown the chain back past it.
+        await factory.SignInAsync(org[Roles.Leader]);
+        await factory.SignInAsync(org[Roles.Researcher]);
+        var regrown = await Cli.RunAsync(factory.Database, "audit", "verify", "--anchor", anchor);
+        regrown.ExitCode.ShouldBe(3, regrown.Output);
+        regrown.Output.ShouldContain($"row {sequence} is not the one the anchor recorded");
+    }
+
+    [Theory]
+    [InlineData("12")]
+    [InlineData("12:abc")]
+    [InlineData("0:0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("x:0000000000000000000000000000000000000000000000000000000000000000")]
+    public async Task A_malformed_anchor_is_refused_with_exit_2_before_anything_runs(string given)
+    {
+        await using var factory = await FactoryWithHistoryAsync(Engine.Sqlite);
+        var result = await Cli.RunAsync(factory.Database, "audit", "verify", "--anchor", given);
+        result.ExitCode.ShouldBe(2);
+        result.Error.ShouldContain("Give --anchor as <sequence>:<64 hexadecimal digits>");
+        result.Output.ShouldNotContain("Audit chain");
+    }
+
+    private static string HeadOf(string output)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, "Head: ([0-9]+:[0-9a-f]{64}) ");
+        match.Success.ShouldBeTrue(output);
+        return match.Groups[1].Value;
     }
 
     [Fact]
