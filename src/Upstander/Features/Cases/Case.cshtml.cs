@@ -55,8 +55,7 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
     public async Task<IActionResult> OnGetFileAsync(Guid id, Guid file, CancellationToken ct)
     {
         if (actor.PersonId is not { } me || await work.FindAsync(id, me, ct) is not { } report
-            || !(await files.ListAsync(report.Id, ct)).Any(f => f.Id == file)
-            || await files.OpenAsync(file, ct) is not { } opened)
+            || await files.OpenAsync(report.Id, file, ct) is not { } opened)
         {
             return NotFound();
         }

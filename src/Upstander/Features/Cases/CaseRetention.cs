@@ -5,8 +5,6 @@ using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Jobs;
 using Upstander.Platform.Retention;
-using Upstander.Platform.Security;
-using Upstander.Platform.Tenancy;
 
 namespace Upstander.Features.Cases;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 
 namespace Upstander.Platform.Auditing;
 
@@ -40,6 +41,16 @@ public sealed partial record AuditAnchor(long Sequence, string Hash)
 public static class AuditChain
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    /// <summary>The newest event's sequence and hash (every organisation's), or null for an empty log: where the next append links, and the anchor to keep.</summary>
+    public static async Task<AuditAnchor?> HeadAsync(IQueryable<AuditEvent> events, CancellationToken ct)
+    {
+        var head = await events.IgnoreQueryFilters().AsNoTracking()
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash })
+            .FirstOrDefaultAsync(ct);
+        return head is null ? null : new AuditAnchor(head.Sequence, head.Hash);
+    }
 
     public static void Link(IEnumerable<AuditEvent> pending, long lastSequence, string lastHash, byte[] key)
     {

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Upstander.Platform.Data;
 using Upstander.Platform.Jobs;
 
@@ -16,11 +15,9 @@ public sealed class AuditHeadJob(IServiceScopeFactory scopes, TimeProvider clock
     public override async Task RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var head = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuditEvents.IgnoreQueryFilters().AsNoTracking()
-            .OrderByDescending(e => e.Sequence).Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
-        if (head is not null)
+        if (await AuditChain.HeadAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>().AuditEvents, ct) is { } head)
         {
-            logger.LogInformation("Audit head {Anchor}", new AuditAnchor(head.Sequence, head.Hash).ToString());
+            logger.LogInformation("Audit head {Anchor}", head.ToString());
         }
     }
 }

@@ -143,10 +143,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
                 {
                     await Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditAdvisoryLockKey})", cancellationToken);
                 }
-                var tail = await AuditEvents.IgnoreQueryFilters().AsNoTracking()
-                    .OrderByDescending(e => e.Sequence)
-                    .Select(e => new { e.Sequence, e.Hash })
-                    .FirstOrDefaultAsync(cancellationToken);
+                var tail = await AuditChain.HeadAsync(AuditEvents, cancellationToken);
                 AuditChain.Link(pending.OrderBy(e => e.At), tail?.Sequence ?? 0, tail?.Hash ?? AuditChain.Genesis, key);
                 var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
                 if (ownTransaction is not null)

@@ -16,6 +16,9 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : Backgrou
 
     protected virtual bool RunAtStart => true;
 
+    /// <summary>What the failure line calls this job; a job class that runs several kinds of work says which.</summary>
+    protected virtual string Name => GetType().Name;
+
     /// <summary>One pass. Public so tests and verbs can run exactly what the timer runs.</summary>
     public abstract Task RunOnceAsync(CancellationToken ct);
 
@@ -47,7 +50,7 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : Backgrou
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError("{Job} failed with {ExceptionType}; it runs again at the next interval.", GetType().Name, ex.GetType().Name);
+            logger.LogError("{Job} failed with {ExceptionType}; it runs again at the next interval.", Name, ex.GetType().Name);
         }
     }
 }

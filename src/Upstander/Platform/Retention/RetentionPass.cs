@@ -15,7 +15,7 @@ public sealed record RetentionOutcome(bool Removed, string Summary);
 public sealed class RetentionPass(
     string name, Func<IServiceProvider, TimeSpan> interval, Func<IServiceScopeFactory, CancellationToken, Task<RetentionOutcome>> runEverywhere)
 {
-    /// <summary>What the pass removes, for logs.</summary>
+    /// <summary>What the pass removes, for the line a failed run logs.</summary>
     public string Name => name;
 
     /// <summary>How often the background job runs the pass (read from the feature's settings; at least a minute).</summary>
@@ -42,14 +42,19 @@ public static class RetentionServices
 public sealed class RetentionJob(RetentionPass pass, IServiceProvider services, IServiceScopeFactory scopes, TimeProvider clock, ILogger<RetentionJob> logger)
     : Jobs.PeriodicJob(clock, logger)
 {
+    /// <summary>The pass this job runs.</summary>
+    public RetentionPass Pass => pass;
+
     protected override TimeSpan Interval => pass.IntervalFrom(services);
+
+    protected override string Name => $"Retention of {pass.Name}";
 
     public override async Task RunOnceAsync(CancellationToken ct)
     {
         var outcome = await pass.RunEverywhereAsync(scopes, ct);
         if (outcome.Removed)
         {
-            logger.LogInformation("Retention of {Pass} removed content: {Summary}", pass.Name, outcome.Summary);
+            logger.LogInformation("{Summary}", outcome.Summary);
         }
     }
 }

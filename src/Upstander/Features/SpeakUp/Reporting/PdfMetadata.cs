@@ -28,8 +28,11 @@ public static partial class PdfMetadata
     [
         ("/Author", "an author"), ("/Creator", "the program that made it"), ("/Producer", "the program that made it"),
         ("x:xmpmeta", "XMP metadata"), ("<?xpacket", "XMP metadata"), ("Exif\0", "photo details (EXIF)"),
-        ("/EmbeddedFile", Attachment), ("/FileAttachment", Attachment),
     ];
+
+    /// <summary>What means another file is carried inside, compressed or not: an embedded file, or a comment holding one.</summary>
+    private static bool HasAttachment(string text) =>
+        text.Contains("/EmbeddedFile", StringComparison.Ordinal) || text.Contains("/FileAttachment", StringComparison.Ordinal);
 
     private const string Attachment = "a file attached inside it";
     private const string CommentAuthors = "the names of people who commented on it";
@@ -99,7 +102,7 @@ public static partial class PdfMetadata
         {
             left.Add(TooDeep);
         }
-        if (text.Contains("/EmbeddedFile", StringComparison.Ordinal) || text.Contains("/FileAttachment", StringComparison.Ordinal))
+        if (HasAttachment(text))
         {
             left.Add(Attachment);
         }
@@ -140,6 +143,10 @@ public static partial class PdfMetadata
                     {
                         left.Add(meaning);
                     }
+                }
+                if (HasAttachment(inside))
+                {
+                    left.Add(Attachment);
                 }
                 var walked = Dictionaries(inside, out var compressedTooDeep);
                 if (compressedTooDeep)
@@ -304,9 +311,13 @@ public static partial class PdfMetadata
     private static bool IsDelimiterOrSpace(char c) =>
         c is ' ' or '\r' or '\n' or '\t' or '\f' or '\0' or '(' or ')' or '<' or '>' or '[' or ']' or '{' or '}' or '/' or '%';
 
-    /// <summary>The position after the literal string that opens at <paramref name="at"/>.</summary>
-    private static int LiteralEnd(string text, int at)
+    /// <summary>The position after the literal string that opens at <paramref name="at"/> (balanced parentheses, backslash escapes).</summary>
+    private static int LiteralEnd(string text, int at) => LiteralEnd(text, at, out _);
+
+    /// <summary>As <see cref="LiteralEnd(string, int)"/>; <paramref name="closed"/> is false when the file ends first.</summary>
+    private static int LiteralEnd(string text, int at, out bool closed)
     {
+        closed = true;
         var depth = 0;
         for (var j = at; j < text.Length; j++)
         {
@@ -326,21 +337,33 @@ public static partial class PdfMetadata
                     break;
             }
         }
+        closed = false;
         return text.Length;
     }
 
-    private static int HexEnd(string text, int at)
+    /// <summary>The position after the hexadecimal string that opens at <paramref name="at"/>.</summary>
+    private static int HexEnd(string text, int at) => HexEnd(text, at, out _);
+
+    private static int HexEnd(string text, int at, out bool closed)
     {
         var close = text.IndexOf('>', at + 1);
-        return close < 0 ? text.Length : close + 1;
+        closed = close >= 0;
+        return closed ? close + 1 : text.Length;
     }
 
-    /// <summary>Whether the string at <paramref name="at"/> holds nothing but spaces (blank already, or empty).</summary>
+    /// <summary>Whether the string at <paramref name="at"/> says nothing: empty, or only spaces (as a blanked one is).</summary>
     private static bool IsBlank(string text, int at)
     {
-        var end = text[at] == '(' ? LiteralEnd(text, at) : HexEnd(text, at);
-        var inside = text.AsSpan(at + 1, Math.Max(0, end - at - 2));
-        return text[at] == '(' ? inside.Trim(' ').IsEmpty : inside.Trim().ToString().Replace("20", "", StringComparison.Ordinal).Trim().Length == 0;
+        var literal = text[at] == '(';
+        var end = literal ? LiteralEnd(text, at, out var closed) : HexEnd(text, at, out closed);
+        var inside = text.AsSpan(at + 1, (closed ? end - 1 : end) - (at + 1));
+        if (literal)
+        {
+            return inside.Trim(' ').IsEmpty;
+        }
+        // Hexadecimal: the bytes its digits spell (an odd last digit is followed by 0, as PDF reads it).
+        var digits = new string([.. inside.ToArray().Where(Uri.IsHexDigit)]);
+        return Convert.FromHexString(digits.Length % 2 == 0 ? digits : digits + "0").All(b => b == (byte)' ');
     }
 
     /// <summary>Blanks every string (literal or hexadecimal) between two positions.</summary>
@@ -378,62 +401,33 @@ public static partial class PdfMetadata
         }
         if (text[i] == '(')
         {
-            // A literal string: balanced parentheses, with backslash escapes. Its content becomes spaces.
-            var depth = 1;
-            var j = i + 1;
-            for (; j < text.Length && depth > 0; j++)
-            {
-                switch (text[j])
-                {
-                    case '\\':
-                        bytes[j] = (byte)' ';
-                        if (j + 1 < text.Length)
-                        {
-                            bytes[++j] = (byte)' ';
-                        }
-                        continue;
-                    case '(':
-                        depth++;
-                        break;
-                    case ')':
-                        depth--;
-                        break;
-                }
-                if (depth > 0)
-                {
-                    bytes[j] = (byte)' ';
-                }
-            }
-            return j;
+            // A literal string: everything inside its parentheses becomes spaces.
+            var end = LiteralEnd(text, i, out var closed);
+            bytes.AsSpan(i + 1, (closed ? end - 1 : end) - (i + 1)).Fill((byte)' ');
+            return end;
         }
         if (text[i] == '<' && i + 1 < text.Length && text[i + 1] != '<')
         {
             // A hexadecimal string: its digits become "20" pairs (spaces); an odd one out becomes 0.
-            var close = text.IndexOf('>', i + 1);
-            if (close < 0)
+            var end = HexEnd(text, i, out var closed);
+            if (!closed)
             {
-                return text.Length;
+                return end;
             }
-            var digit = 0;
-            for (var j = i + 1; j < close; j++)
+            var (digits, last) = (0, -1);
+            for (var j = i + 1; j < end - 1; j++)
             {
                 if (Uri.IsHexDigit(text[j]))
                 {
-                    bytes[j] = (byte)(digit++ % 2 == 0 ? '2' : '0');
+                    bytes[j] = (byte)(digits++ % 2 == 0 ? '2' : '0');
+                    last = j;
                 }
             }
-            if (digit % 2 == 1)
+            if (digits % 2 == 1)
             {
-                for (var j = close - 1; j > i; j--)
-                {
-                    if (Uri.IsHexDigit(text[j]))
-                    {
-                        bytes[j] = (byte)'0';
-                        break;
-                    }
-                }
+                bytes[last] = (byte)'0';
             }
-            return close + 1;
+            return end;
         }
         return i;
     }

@@ -105,12 +105,12 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
     public string NameOf(ReportFile file) => file.NameSealed is null ? "" : protector.Open(file.NameSealed, ReportFile.NamePurpose, file.Id);
 
     /// <summary>
-    /// Opens a stored file of the current organisation; null when there is no such file (or its bytes are gone).
-    /// The caller decides whether the person may read it, and audits the read.
+    /// Opens one of a report's stored files (current organisation); null when the report has no such file, or its
+    /// bytes are gone. The caller decides whether the person may read the report, and audits the read.
     /// </summary>
-    public async Task<OpenedFile?> OpenAsync(Guid fileId, CancellationToken ct)
+    public async Task<OpenedFile?> OpenAsync(Guid reportId, Guid fileId, CancellationToken ct)
     {
-        var row = await db.Set<ReportFile>().SingleOrDefaultAsync(f => f.Id == fileId, ct);
+        var row = await db.Set<ReportFile>().SingleOrDefaultAsync(f => f.Id == fileId && f.ReportId == reportId, ct);
         if (row is null || !File.Exists(PathOf(row)))
         {
             return null;

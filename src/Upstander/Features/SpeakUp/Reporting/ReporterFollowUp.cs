@@ -70,7 +70,7 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     /// </summary>
     public async Task<OpenedFile?> OpenFileAsync(ReportRecord report, Guid fileId, CancellationToken ct)
     {
-        if (!(await files.ListAsync(report.Id, ct)).Any(f => f.Id == fileId) || await files.OpenAsync(fileId, ct) is not { } opened)
+        if (await files.OpenAsync(report.Id, fileId, ct) is not { } opened)
         {
             return null;
         }

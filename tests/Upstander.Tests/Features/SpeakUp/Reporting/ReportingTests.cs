@@ -68,7 +68,7 @@ public sealed class ReportingTests
             var result = new Dictionary<string, (string Type, byte[] Bytes)>();
             foreach (var row in await reportFiles.ListAsync(report.Id, CancellationToken.None))
             {
-                var file = (await reportFiles.OpenAsync(row.Id, CancellationToken.None)).ShouldNotBeNull();
+                var file = (await reportFiles.OpenAsync(row.ReportId, row.Id, CancellationToken.None)).ShouldNotBeNull();
                 using var memory = new MemoryStream();
                 await file.Content.CopyToAsync(memory);
                 result[file.FileName] = (file.ContentType, memory.ToArray());
@@ -114,6 +114,14 @@ public sealed class ReportingTests
             factory.Logs.All.ShouldNotContain(canary);
         }
         Canary.Contains(stored, "verbal-abuse").ShouldBeTrue("the plain category is found, or the search proves nothing");
+
+        // A file opens only under its own report, even for the reporter of both.
+        var second = (await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report("It happened again."), [("again.txt", "again"u8.ToArray())]))
+            .Headers.Location!.OriginalString.Split('?')[0];
+        var secondLink = ReportingKit.FileLinks(await me.GetStringAsync(second)).ShouldHaveSingleItem();
+        (await me.GetAsync(secondLink)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var secondFile = secondLink[(secondLink.IndexOf("file=", StringComparison.Ordinal) + 5)..];
+        (await me.GetAsync($"{location.Split('?')[0]}?handler=File&file={secondFile}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Theory]
@@ -335,7 +343,7 @@ public sealed class ReportingTests
             foreach (var report in await s.GetRequiredService<AppDbContext>().Set<ReportRecord>().ToListAsync())
             {
                 var row = (await reportFiles.ListAsync(report.Id, CancellationToken.None)).Single();
-                var file = (await reportFiles.OpenAsync(row.Id, CancellationToken.None)).ShouldNotBeNull();
+                var file = (await reportFiles.OpenAsync(row.ReportId, row.Id, CancellationToken.None)).ShouldNotBeNull();
                 file.ContentType.ShouldBe(EvidenceFormats.Pdf);
                 using var memory = new MemoryStream();
                 await file.Content.CopyToAsync(memory);
