@@ -15,6 +15,7 @@ public static class DataServices
         }
         services.AddScoped<OrganisationScope>();
         services.AddSingleton<SqlitePragmas>();
+        services.AddSingleton<ExclusiveLocks>();
         // Pooled: a rented context keeps its internal services (state manager, query context, connection
         // object) between requests instead of building them per request. Scoped users get the request's
         // context through the registration below, which attaches the request's organisation scope.

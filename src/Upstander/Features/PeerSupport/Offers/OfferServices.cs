@@ -8,7 +8,6 @@ public static class SupportOfferServices
 {
     public static IServiceCollection AddSupportOffers(this IServiceCollection services)
     {
-        services.AddSingleton<MatchingLocks>();
         services.AddScoped<SupportOffers>();
         services.AddHostedService<MatchingRunner>();
         return services;

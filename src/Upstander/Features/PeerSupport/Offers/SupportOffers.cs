@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Upstander.Features.PeerSupport.Care;
@@ -28,35 +27,6 @@ public static class OfferAudit
     public const string TargetOffer = "support-offer";
     public const string TargetSettings = "matching-settings";
     public const string TargetBlock = "supporter-block";
-}
-
-/// <summary>
-/// One lock per organisation, held by everything that offers a request or frees a supporter's slot, so two
-/// offers made at once never take a supporter beyond their cap: each reads the caseloads after the other saved.
-/// </summary>
-public sealed class MatchingLocks
-{
-    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _locks = new();
-
-    public async Task<IDisposable> EnterAsync(Guid organisationId, CancellationToken ct)
-    {
-        var gate = _locks.GetOrAdd(organisationId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
-        return new Release(gate);
-    }
-
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
-    {
-        private int _done;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _done, 1) == 0)
-            {
-                gate.Release();
-            }
-        }
-    }
 }
 
 /// <summary>A suggestion as the requester sees it: an opaque token (never the supporter's id) and the plain words.</summary>
@@ -100,11 +70,19 @@ public enum ChooseResult
 /// </summary>
 public sealed class SupportOffers(
     AppDbContext db, TimeProvider clock, AuditLog audit, CurrentActor actor, FieldProtector protector,
-    MatchingPoolSource pools, MatchingLocks locks)
+    MatchingPoolSource pools, ExclusiveLocks locks)
 {
     public const string SuggestionPurpose = "peer-support.suggestion";
 
+    /// <summary>
+    /// Held by everything that offers a request or frees a supporter's slot, in every process: two offers made at
+    /// once never take a supporter beyond their cap, because each reads the caseloads after the other saved.
+    /// </summary>
+    public const string MatchingSection = "peer-support.matching";
+
     private Guid OrganisationId => db.CurrentOrganisationId!.Value;
+
+    private Task<IAsyncDisposable> EnterMatchingAsync(CancellationToken ct) => locks.EnterAsync(db, MatchingSection, OrganisationId, ct);
 
     // ---- Settings ----
 
@@ -136,7 +114,7 @@ public sealed class SupportOffers(
     /// </summary>
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        using var _ = await locks.EnterAsync(OrganisationId, ct);
+        await using var _ = await EnterMatchingAsync(ct);
         return await RunLockedAsync(ct);
     }
 
@@ -224,7 +202,7 @@ public sealed class SupportOffers(
         {
             return ChooseResult.Invalid;
         }
-        using var _ = await locks.EnterAsync(OrganisationId, ct);
+        await using var _ = await EnterMatchingAsync(ct);
         await db.Entry(request).ReloadAsync(ct);
         var settings = await SettingsAsync(ct);
         if (request.Status != RequestStatus.Waiting || !Chooses(settings, request))
@@ -268,7 +246,7 @@ public sealed class SupportOffers(
         {
             return false;
         }
-        using var _ = await locks.EnterAsync(OrganisationId, ct);
+        await using var _ = await EnterMatchingAsync(ct);
         if (!await db.Set<SupporterBlock>().AnyAsync(b => b.RequesterId == me && b.BlockedPersonId == personId, ct))
         {
             if (await db.Set<SupporterBlock>().CountAsync(b => b.RequesterId == me, ct) >= SupporterBlock.MaxPerPerson)
@@ -335,7 +313,7 @@ public sealed class SupportOffers(
     /// <summary>Accepts the signed-in supporter's own open offer; null when there is no such offer (the page answers 404). Returns the request id.</summary>
     public async Task<Guid?> AcceptAsync(Guid offerId, CancellationToken ct)
     {
-        using var _ = await locks.EnterAsync(OrganisationId, ct);
+        await using var _ = await EnterMatchingAsync(ct);
         if (await OwnOpenAsync(offerId, ct) is not var (offer, request))
         {
             return null;
@@ -355,7 +333,7 @@ public sealed class SupportOffers(
         {
             throw new ArgumentException($"\"{reason}\" is not a reason to decline.", nameof(reason));
         }
-        using var _ = await locks.EnterAsync(OrganisationId, ct);
+        await using var _ = await EnterMatchingAsync(ct);
         if (await OwnOpenAsync(offerId, ct) is not var (offer, request))
         {
             return false;
@@ -432,7 +410,7 @@ public sealed class SupportOffers(
     /// </summary>
     public async Task<bool> ReassignAsync(Guid requestId, Guid supporterId, CancellationToken ct)
     {
-        using var _ = await locks.EnterAsync(OrganisationId, ct);
+        await using var _ = await EnterMatchingAsync(ct);
         if (await db.Set<SupportRequestRecord>().SingleOrDefaultAsync(r => r.Id == requestId, ct) is not { } request
             || request.Status is not (RequestStatus.Offered or RequestStatus.Active) || request.SupporterId is not { } current || current == supporterId)
         {

@@ -48,14 +48,14 @@ public enum HoldOutcome
 /// <see cref="EscrowOpener"/>, and turns every entry into an escrow <see cref="ReportRecord"/> for its reporter.
 /// </summary>
 public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldProtector protector, EscrowReviewerKey reviewers,
-    AuditLog audit, TimeProvider clock, ILogger<EscrowStore> logger, Cases.CaseIntake intake)
+    AuditLog audit, TimeProvider clock, ILogger<EscrowStore> logger, Cases.CaseIntake intake, ExclusiveLocks locks)
 {
     public const string AttestationPurpose = "speak-up.escrow-reporter";
     /// <summary>The escrow page asks no category; case managers set the case's category as they assess it.</summary>
     public const string Category = "other";
 
-    /// <summary>One release at a time in this process, so two arrivals in the same group cannot both release it.</summary>
-    private static readonly SemaphoreSlim ReleaseLock = new(1, 1);
+    /// <summary>One release at a time per organisation in every process, so two arrivals in the same group cannot both release it.</summary>
+    public const string ReleaseSection = "speak-up.escrow-release";
 
     private Guid Organisation => scope.OrganisationId ?? throw new InvalidOperationException("Escrow works within an organisation.");
 
@@ -112,6 +112,9 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
         var entry = HeldEntry.Hold(Organisation, index, threshold, sealedBytes, withdrawalHash, clock.GetUtcNow());
         db.Set<HeldEntry>().Add(entry);
         await db.SaveChangesAsync(ct);
+        // The release must read this entry as the database has it when the section is entered: another process may
+        // have released the group (this entry with it) in between, and a tracked copy would still say held.
+        db.Entry(entry).State = EntityState.Detached;
         return await ReleaseAsync(index, threshold, ct) ? HoldOutcome.Released : HoldOutcome.Held;
     }
 
@@ -119,70 +122,63 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     /// Tries to open the group (π, t). Attempted only when it has at least t entries; if fewer than t distinct
     /// reporters are among them (the server cannot tell before opening), everything stays held.
     /// </summary>
-    public async Task<bool> ReleaseAsync(byte[] index, int threshold, CancellationToken ct)
+    private async Task<bool> ReleaseAsync(byte[] index, int threshold, CancellationToken ct)
     {
-        await ReleaseLock.WaitAsync(ct);
-        try
+        await using var section = await locks.EnterAsync(db, ReleaseSection, Organisation, ct);
+        var group = await db.Set<HeldEntry>().Where(e => e.MatchIndex == index && e.Threshold == threshold)
+            .OrderBy(e => e.Id).ToListAsync(ct);
+        if (group.Count < threshold || group.All(e => e.IsReleased))
         {
-            var group = await db.Set<HeldEntry>().Where(e => e.MatchIndex == index && e.Threshold == threshold)
-                .OrderBy(e => e.Id).ToListAsync(ct);
-            if (group.Count < threshold || group.All(e => e.IsReleased))
-            {
-                return false;
-            }
-            var opened = Open(group, threshold);
-            if (opened is null)
-            {
-                return false;
-            }
-            var reporters = await ReportersAsync(opened, ct);
-            var valid = opened.Where(o => reporters.Contains(o.Payload.Reporter)).ToList();
-            if (valid.Select(o => o.Payload.Reporter).Distinct().Count() < threshold)
-            {
-                logger.LogWarning("An escrow group reached {Count} entries but fewer than {Threshold} distinct attested reporters; it stays held.", group.Count, threshold);
-                return false;
-            }
-            var now = clock.GetUtcNow();
-            var released = 0;
-            var reports = new List<ReportRecord>();
-            foreach (var (entry, payload) in valid.Where(o => !o.Entry.IsReleased))
-            {
-                var report = ReportRecord.Receive(entry.OrganisationId, ReportWay.Escrow, payload.Reporter, identityHeld: true,
-                    Pseudonym(entry), Category, departmentId: null, location: null, now);
-                var account = payload.Account ?? new EscrowAccount(null, null, null, null, null);
-                // The same sealed shapes as a named or anonymous report, so case work and the reporter's own view read them alike.
-                var content = new ReportDraftContent
-                {
-                    Account = account.WhatHappened ?? "",
-                    When = account.When,
-                    Where = account.Where,
-                    Impact = account.Impact,
-                    Outcome = account.Outcome,
-                    Named = [payload.Named],
-                };
-                report.Seal(
-                    protector.Seal(content.AccountJson([]), ReportRecord.AccountPurpose, report.Id),
-                    protector.Seal(content.InvolvedJson(), ReportRecord.InvolvedPurpose, report.Id));
-                db.Add(report);
-                db.Add(ReportEvent.Record(report, "escrow-released", null, ReportStatus.Received, "threshold-met", null, now));
-                db.Add(EscrowNotice.For(report, payload.Reporter, now));
-                entry.Release(report.Id, now);
-                released++;
-                reports.Add(report);
-            }
-            audit.RecordFor(Organisation, null, EscrowAudit.Released, "escrow-group", $"entries={released};threshold={threshold};group={group.Count}", "success");
-            await db.SaveChangesAsync(ct);
-            // Released reports enter case intake like any other: routing rules apply, conflicts of interest always win.
-            foreach (var report in reports)
-            {
-                await intake.RouteAsync(report, ct);
-            }
-            return true;
+            return false;
         }
-        finally
+        var opened = Open(group, threshold);
+        if (opened is null)
         {
-            ReleaseLock.Release();
+            return false;
         }
+        var reporters = await ReportersAsync(opened, ct);
+        var valid = opened.Where(o => reporters.Contains(o.Payload.Reporter)).ToList();
+        if (valid.Select(o => o.Payload.Reporter).Distinct().Count() < threshold)
+        {
+            logger.LogWarning("An escrow group reached {Count} entries but fewer than {Threshold} distinct attested reporters; it stays held.", group.Count, threshold);
+            return false;
+        }
+        var now = clock.GetUtcNow();
+        var released = 0;
+        var reports = new List<ReportRecord>();
+        foreach (var (entry, payload) in valid.Where(o => !o.Entry.IsReleased))
+        {
+            var report = ReportRecord.Receive(entry.OrganisationId, ReportWay.Escrow, payload.Reporter, identityHeld: true,
+                Pseudonym(entry), Category, departmentId: null, location: null, now);
+            var account = payload.Account ?? new EscrowAccount(null, null, null, null, null);
+            // The same sealed shapes as a named or anonymous report, so case work and the reporter's own view read them alike.
+            var content = new ReportDraftContent
+            {
+                Account = account.WhatHappened ?? "",
+                When = account.When,
+                Where = account.Where,
+                Impact = account.Impact,
+                Outcome = account.Outcome,
+                Named = [payload.Named],
+            };
+            report.Seal(
+                protector.Seal(content.AccountJson([]), ReportRecord.AccountPurpose, report.Id),
+                protector.Seal(content.InvolvedJson(), ReportRecord.InvolvedPurpose, report.Id));
+            db.Add(report);
+            db.Add(ReportEvent.Record(report, "escrow-released", null, ReportStatus.Received, "threshold-met", null, now));
+            db.Add(EscrowNotice.For(report, payload.Reporter, now));
+            entry.Release(report.Id, now);
+            released++;
+            reports.Add(report);
+        }
+        audit.RecordFor(Organisation, null, EscrowAudit.Released, "escrow-group", $"entries={released};threshold={threshold};group={group.Count}", "success");
+        await db.SaveChangesAsync(ct);
+        // Released reports enter case intake like any other: routing rules apply, conflicts of interest always win.
+        foreach (var report in reports)
+        {
+            await intake.RouteAsync(report, ct);
+        }
+        return true;
     }
 
     /// <summary>Deletes a held entry given its withdrawal code. Released entries are reports now and stay.</summary>

@@ -131,6 +131,43 @@ public sealed class SupportOfferTests
     }
 
     [Fact]
+    public async Task Two_servers_on_one_PostgreSQL_database_run_the_queue_one_at_a_time_and_keep_each_cap()
+    {
+        await using var w = await OfferWorld.StartAsync(Engine.Postgres);
+        await using var second = new UpstanderFactory(Engine.Postgres, database: w.Factory.Database);
+        var ada = await w.SupporterAsync("Ada Supporter", cap: 1);
+        await w.SetModeAsync("RequesterChooses");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var asked = new[] { await OfferWorld.AskAsync(requester, OfferWorld.Form()), await OfferWorld.AskAsync(requester, OfferWorld.Form()) };
+        await w.Factory.InScopeAsync(w.Org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var settings = await db.Set<MatchingSettings>().SingleAsync();
+            settings.Apply(settings.Options with { Mode = MatchingMode.Automatic }, 24, 2, w.Factory.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        });
+
+        // Both servers' runners start while a third process holds the queue: each waits on the database lock, as
+        // its own process's lock is free. Once it is let go, the first run offers Ada one request (her cap is one)
+        // and the second, reading her caseload after that, offers nothing.
+        await using var held = await HeldSection.TakeAsync(w.Factory.Database, SupportOffers.MatchingSection, w.Org.Id);
+        var runs = new[]
+        {
+            w.RunAsync(),
+            second.InScopeAsync(w.Org.Id, s => s.GetRequiredService<SupportOffers>().RunAsync(CancellationToken.None)),
+        };
+        await held.WaitForWaitersAsync(2);
+        await held.ReleaseAsync();
+        (await Task.WhenAll(runs)).ShouldBe([1, 0], ignoreOrder: true);
+        var offered = new List<SupportOffer>();
+        foreach (var id in asked)
+        {
+            offered.AddRange((await w.OffersAsync(id)).Where(o => o.Outcome == OfferOutcome.Pending));
+        }
+        offered.ShouldHaveSingleItem().SupporterId.ShouldBe(ada.PersonId);
+    }
+
+    [Fact]
     public async Task Urgent_requests_are_matched_at_once_when_requesters_choose_and_routine_ones_get_suggestions_without_names()
     {
         await using var w = await OfferWorld.StartAsync();

@@ -178,6 +178,35 @@ public sealed class EscrowFlowTests
     }
 
     [Fact]
+    public async Task Two_servers_on_one_PostgreSQL_database_release_a_complete_group_once()
+    {
+        await using var first = new UpstanderFactory(Engine.Postgres);
+        var org = await first.CreateOrganisationAsync("Escrow Twins");
+        await using var second = new UpstanderFactory(Engine.Postgres, database: first.Database);
+        var named = org[Roles.Coordinator].PersonId;
+        var a = await SignInAsync(first, org[Roles.Employee]);
+        var b = await SignInAsync(first, org[Roles.PeerSupporter]);
+        var c = await SignInAsync(second, org[Roles.Leader]);
+        (await SubmitAsync(first, org.Id, a, named, 2, "first")).ShouldBe("held");
+
+        // While a third process holds the release, one more entry arrives at each server: the group is complete for
+        // both, and each has saved its entry and waits for the database lock (its own process's lock is free).
+        await using var held = await HeldSection.TakeAsync(first.Database, EscrowStore.ReleaseSection, org.Id);
+        var viaFirst = SubmitAsync(first, org.Id, b, named, 2, "second");
+        var viaSecond = SubmitAsync(second, org.Id, c, named, 2, "third");
+        await held.WaitForWaitersAsync(2);
+        await held.ReleaseAsync();
+
+        // One server releases all three; the other then reads its own entry as released and leaves it.
+        (await Task.WhenAll(viaFirst, viaSecond)).ShouldBe(["held", "released"], ignoreOrder: true);
+        var reports = await ReportsAsync(first, org.Id);
+        reports.Select(r => r.ReporterId).ShouldBe([a.Account.PersonId, b.Account.PersonId, c.Account.PersonId], ignoreOrder: true);
+        var entries = await EntriesAsync(first, org.Id);
+        entries.Select(e => e.ReportId).ShouldBe(reports.Select(r => (Guid?)r.Id), ignoreOrder: true);
+        (await first.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents.CountAsync(e => e.Action == EscrowAudit.Released))).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Garbage_is_400_and_stores_nothing_the_rate_limit_is_429_and_anonymous_callers_are_refused()
     {
         await using var factory = new UpstanderFactory(settings: new Dictionary<string, string?> { ["Escrow:EntriesPerHour"] = "9" });
