@@ -22,6 +22,8 @@ public static class FeatureRegistry
     public static IServiceCollection AddUpstanderFeatures(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<OrganisationSetup>();
+        services.AddSingleton<OrganisationZones>();
+        services.AddScoped<OrganisationTime>();
         services.AddScoped<Demo.DemoSeeder>();
         services.AddScoped<Demo.DemoTraining>();
         services.AddScoped<Demo.DemoResources>();

@@ -122,7 +122,7 @@ public sealed class AdministrationTests(OrganisationSite site) : IClassFixture<O
     }
 
     [Fact]
-    public async Task The_admins_account_people_person_invitations_and_tokens_pages_show_what_they_manage_and_pass_axe()
+    public async Task The_admins_account_people_person_invitations_tokens_and_settings_pages_show_what_they_manage_and_pass_axe()
     {
         var admin = await site.AdministratorAsync();
         var page = await site.NewPageAsync();
@@ -169,5 +169,17 @@ public sealed class AdministrationTests(OrganisationSite site) : IClassFixture<O
         await Expect(token).ToContainTextAsync("Active");
         await Expect(token).ToContainTextAsync("Morgan Ellis");
         await page.ShouldBeAccessibleAsync();
+
+        // The organisation's settings: its time zone changes how every page shows a moment.
+        await page.GotoAsync("/admin/organisation");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Organisation settings", Level = 1 })).ToBeVisibleAsync();
+        await page.ShouldBeAccessibleAsync();
+        await page.GetByLabel("Time zone").SelectOptionAsync("Europe/London");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "The settings were saved." })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Time zone")).ToHaveValueAsync("Europe/London");
+        await page.ShouldBeAccessibleAsync();
+        await page.GotoAsync("/admin/tokens");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Nightly directory sync" })).ToContainTextAsync("London time");
     }
 }

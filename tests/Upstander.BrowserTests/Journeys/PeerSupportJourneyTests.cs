@@ -78,12 +78,12 @@ public sealed class PeerSupportJourneyTests(DemoSite site) : IClassFixture<DemoS
         await Expect(kwame.Locator("ol.thread")).ToContainTextAsync(RuthWrites, new() { Timeout = 20_000 });
         await ruth.ShouldBeAccessibleAsync();
 
-        // Kwame suggests two times for a call; Ruth takes the second and downloads the calendar file.
+        // Kwame suggests two times for a call, in the demo organisation's zone; Ruth takes the second and downloads the calendar file.
         var day = DateTime.UtcNow.Date.AddDays(3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         await kwame.GetByLabel("Date 1").FillAsync(day);
-        await kwame.GetByLabel("Time 1 (UTC)").FillAsync("10:00");
+        await kwame.GetByLabel("Time 1 (London time)").FillAsync("10:00");
         await kwame.GetByLabel("Date 2").FillAsync(day);
-        await kwame.GetByLabel("Time 2 (UTC)").FillAsync("14:30");
+        await kwame.GetByLabel("Time 2 (London time)").FillAsync("14:30");
         await kwame.GetByRole(AriaRole.Radio, new() { Name = "A call", Exact = true }).CheckAsync();
         await kwame.GetByRole(AriaRole.Button, new() { Name = "Suggest", Exact = true }).ClickAsync();
         await Expect(kwame.GetByRole(AriaRole.Status).Filter(new() { HasText = "Your suggestion has been sent." })).ToBeVisibleAsync();
@@ -94,12 +94,14 @@ public sealed class PeerSupportJourneyTests(DemoSite site) : IClassFixture<DemoS
         await meetings.GetByRole(AriaRole.Button, new() { Name = "Answer" }).ClickAsync();
         meetings = ruth.GetByRole(AriaRole.Region, new() { Name = "Calls and meetings" });
         await Expect(meetings).ToContainTextAsync("Agreed:");
-        await Expect(meetings).ToContainTextAsync("14:30");
+        await Expect(meetings).ToContainTextAsync("14:30 London time");
         var download = await ruth.RunAndWaitForDownloadAsync(() =>
             meetings.GetByRole(AriaRole.Link, new() { Name = "Add to your calendar (.ics file)" }).ClickAsync());
         var ics = await File.ReadAllTextAsync(await download.PathAsync() ?? throw new InvalidOperationException("No download."));
         ics.ShouldStartWith("BEGIN:VCALENDAR\r\n");
-        ics.ShouldContain("DTSTART:" + day.Replace("-", "", StringComparison.Ordinal) + "T143000Z");
+        var agreed = TimeZoneInfo.ConvertTimeToUtc(DateTime.ParseExact(day + " 14:30", "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+            TimeZoneInfo.FindSystemTimeZoneById("Europe/London"));
+        ics.ShouldContain("DTSTART:" + agreed.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
         ics.ShouldNotContain("Kwame");
         ics.ShouldNotContain("Ruth");
         await ruth.ShouldBeAccessibleAsync();

@@ -47,7 +47,7 @@ public sealed class DemoSeeder(OrganisationSetup setup, AppDbContext db, DemoTra
 
     public async Task<IReadOnlyList<DemoCredential>> SeedAsync(CancellationToken ct)
     {
-        var organisation = await setup.CreateOrganisationAsync(OrganisationName, isDemo: true, ct);
+        var organisation = await setup.CreateOrganisationAsync(OrganisationName, isDemo: true, ct, timeZone: "Europe/London");
         var start = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddYears(-3);
         var number = 1000;
         var credentials = new List<DemoCredential>();

@@ -11,6 +11,11 @@ public sealed class Organisation
     /// <summary>No aggregate is ever shown for a group smaller than this; never below <see cref="MinimumGroupSizeFloor"/>.</summary>
     public const int DefaultMinimumGroupSize = 5;
     public const int MinimumGroupSizeFloor = 3;
+    public const int MinimumGroupSizeCeiling = 100;
+
+    /// <summary>An IANA time zone (Europe/London): pages show moments in it and meeting times are entered in it.</summary>
+    public const string DefaultTimeZone = "UTC";
+    public const int TimeZoneMaxLength = 64;
 
     private Organisation() { }
 
@@ -31,15 +36,30 @@ public sealed class Organisation
 
     public int MinimumGroupSize { get; private set; } = DefaultMinimumGroupSize;
 
+    public string TimeZone { get; private set; } = DefaultTimeZone;
+
+    public void SetTimeZone(string? id) => TimeZone = ValidTimeZone(id);
+
     public void Rename(string name) => Name = ValidName(name);
 
     public void SetMinimumGroupSize(int size)
     {
-        if (size < MinimumGroupSizeFloor || size > 100)
+        if (size < MinimumGroupSizeFloor || size > MinimumGroupSizeCeiling)
         {
-            throw new ArgumentOutOfRangeException(nameof(size), $"The minimum group size must be between {MinimumGroupSizeFloor} and 100.");
+            throw new ArgumentOutOfRangeException(nameof(size), $"The minimum group size must be between {MinimumGroupSizeFloor} and {MinimumGroupSizeCeiling}.");
         }
         MinimumGroupSize = size;
+    }
+
+    /// <summary>The zone's IANA id (a Windows id is turned into its IANA one); anything this server's time-zone data lacks is refused.</summary>
+    public static string ValidTimeZone(string? id)
+    {
+        var trimmed = id?.Trim() ?? "";
+        if (trimmed.Length is 0 or > TimeZoneMaxLength || !TimeZoneInfo.TryFindSystemTimeZoneById(trimmed, out var zone))
+        {
+            throw new ArgumentException($"\"{trimmed}\" is not a time zone this server knows. Give an IANA name such as Europe/London.", nameof(id));
+        }
+        return zone.HasIanaId ? zone.Id : TimeZoneInfo.TryConvertWindowsIdToIanaId(zone.Id, out var iana) ? iana : zone.Id;
     }
 
     public static string ValidName(string? name)
@@ -60,5 +80,6 @@ public sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organis
         builder.ToTable("organisations");
         builder.HasKey(o => o.Id);
         builder.Property(o => o.Name).HasMaxLength(Organisation.NameMaxLength).IsRequired();
+        builder.Property(o => o.TimeZone).HasMaxLength(Organisation.TimeZoneMaxLength).IsRequired().HasDefaultValue(Organisation.DefaultTimeZone);
     }
 }

@@ -16,9 +16,14 @@ namespace Upstander.Features.Organisations;
 public sealed class OrganisationSetup(
     AppDbContext db, OrganisationScope scope, UserManager<Account> accounts, AuditLog audit, TimeProvider clock)
 {
-    public async Task<Organisation> CreateOrganisationAsync(string name, bool isDemo, CancellationToken ct)
+    /// <summary>Creates an organisation; <paramref name="timeZone"/> is an IANA name (UTC when not given), refused when unknown.</summary>
+    public async Task<Organisation> CreateOrganisationAsync(string name, bool isDemo, CancellationToken ct, string? timeZone = null)
     {
         var organisation = new Organisation(Guid.CreateVersion7(), name, clock.GetUtcNow(), isDemo);
+        if (timeZone is not null)
+        {
+            organisation.SetTimeZone(timeZone);
+        }
         db.Organisations.Add(organisation);
         scope.Enter(organisation.Id);
         audit.Record(AuditActions.OrganisationCreated, "organisation", organisation.Id);

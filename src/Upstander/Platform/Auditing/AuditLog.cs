@@ -28,6 +28,7 @@ public static class AuditActions
     public const string ImportValidated = "people.import-validated";
     public const string ImportApplied = "people.import-applied";
     public const string OrganisationCreated = "organisation.created";
+    public const string OrganisationSettingsChanged = "organisation.settings-changed";
     public const string TokenIssued = "token.issued";
     public const string TokenRevoked = "token.revoked";
     public const string KeysRotated = "keys.rotated";

@@ -77,11 +77,25 @@ public static class CliVerbs
         root.Subcommands.Add(migrateCommand);
 
         var orgName = new Option<string>("--name") { Description = "The organisation's name", Required = true };
-        var createOrganisation = new Command("create-organisation", "Create an organisation.") { orgName };
+        var orgTimeZone = new Option<string>("--time-zone") { Description = "The IANA time zone pages show times in, e.g. Europe/London (default UTC)" };
+        var createOrganisation = new Command("create-organisation", "Create an organisation.") { orgName, orgTimeZone };
         createOrganisation.SetAction((parse, ct) => InScope(parse, async services =>
         {
-            var organisation = await services.GetRequiredService<OrganisationSetup>().CreateOrganisationAsync(parse.GetValue(orgName)!, false, ct);
-            await output.WriteLineAsync($"Created organisation {organisation.Name} with id {organisation.Id}.");
+            var timeZone = parse.GetValue(orgTimeZone);
+            if (timeZone is not null)
+            {
+                try
+                {
+                    Organisation.ValidTimeZone(timeZone);
+                }
+                catch (ArgumentException ex)
+                {
+                    await error.WriteLineAsync(ex.Message.Split(" (Parameter", 2)[0]);
+                    return 2;
+                }
+            }
+            var organisation = await services.GetRequiredService<OrganisationSetup>().CreateOrganisationAsync(parse.GetValue(orgName)!, false, ct, timeZone);
+            await output.WriteLineAsync($"Created organisation {organisation.Name} (time zone {organisation.TimeZone}) with id {organisation.Id}.");
             return 0;
         }));
         root.Subcommands.Add(createOrganisation);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
@@ -14,7 +15,7 @@ namespace Upstander.Features.PeerSupport.Conversations;
 /// calls and meetings, referrals and handovers, the supporter's private notes, closing, feedback and reopening.
 /// Every form posts and redirects; invalid input answers 400 and stores nothing.
 /// </summary>
-public sealed class ConversationModel(Conversations conversations, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class ConversationModel(Conversations conversations, TimeProvider clock, OrganisationTime organisationTime, IStringLocalizer<SharedResource> t) : PageModel
 {
     /// <summary>When this page was made: the "Check for new messages" link carries it so that it always reloads.</summary>
     public DateTimeOffset RenderedAt { get; } = clock.GetUtcNow();
@@ -161,8 +162,13 @@ public sealed class ConversationModel(Conversations conversations, TimeProvider 
                 ModelState.AddModelError(nameof(Dates), t["Give each time as a date and a time."]);
                 continue;
             }
-            // Times are entered and stored as UTC: the organisation has no time-zone setting.
-            var start = new DateTimeOffset(day.ToDateTime(clockTime, DateTimeKind.Utc));
+            // Entered in the organisation's time zone; a time the clocks skip is refused rather than moved.
+            if (organisationTime.Moment(day, clockTime) is not { } start)
+            {
+                ModelState.AddModelError(nameof(Dates), t["{0} on {1} does not happen in {2}: the clocks go forward then. Choose another time.",
+                    clockTime.ToString("HH:mm", CultureInfo.InvariantCulture), day.ToString("d MMMM yyyy", CultureInfo.CurrentCulture), organisationTime.Label]);
+                continue;
+            }
             if (start <= now)
             {
                 ModelState.AddModelError(nameof(Dates), t["Each time must be in the future."]);

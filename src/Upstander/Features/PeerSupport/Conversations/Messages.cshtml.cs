@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Web;
 
 namespace Upstander.Features.PeerSupport.Conversations;
@@ -13,7 +14,7 @@ public sealed record LiveMessage(int Number, string Author, bool Mine, string Se
 /// The live view's JSON: the conversation's messages after <c>after</c> (a message number), for its two
 /// participants only (404 otherwise). A poll that returns content is audited like a page view.
 /// </summary>
-public sealed class MessagesModel(Conversations conversations, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class MessagesModel(Conversations conversations, OrganisationTime time, IStringLocalizer<SharedResource> t) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(Guid id, int after, CancellationToken ct)
     {
@@ -27,7 +28,7 @@ public sealed class MessagesModel(Conversations conversations, IStringLocalizer<
         {
             open = conversation.IsOpen,
             messages = messages.Select(m => new LiveMessage(
-                m.Number, m.Author, m.Mine, Dates.When(m.SentAt),
+                m.Number, m.Author, m.Mine, time.When(m.SentAt),
                 m.SentAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), m.Kind,
                 m.Kind == MessageKind.Text ? m.Body ?? "" : t["Suggested a support service. Check for new messages to see it."].Value)),
         });

@@ -275,6 +275,36 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task Meeting_times_are_entered_and_shown_in_the_organisations_zone_and_a_time_the_clocks_skip_is_refused()
+    {
+        await using var world = await StartAsync();
+        await world.DbAsync(async db =>
+        {
+            (await db.Organisations.SingleAsync(o => o.Id == world.Org.Id)).SetTimeZone("Europe/London");
+            return await db.SaveChangesAsync();
+        });
+        world.Factory.Clock.Advance(TimeSpan.FromMinutes(1)); // past the minute a zone is kept
+
+        var form = await PageAsync(world.Supporter, world.Path);
+        form.ShouldContain("Give one to three times, in London time.");
+        form.ShouldContain("Time 1 (London time)");
+
+        // 01:30 on 30 March 2031 does not exist in London: refused, nothing stored, and the page says why.
+        var skipped = await PostAsync(world.Supporter, world.Path + "?handler=Propose", ("Dates", "2031-03-30"), ("Times", "01:30"), ("Duration", "30"), ("Mode", "call"));
+        skipped.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await BodyAsync(skipped)).ShouldContain("01:30 on 30 March 2031 does not happen in London time: the clocks go forward then. Choose another time.");
+        (await world.DbAsync(db => db.Set<ConversationMeeting>().CountAsync())).ShouldBe(0);
+
+        // 14:00 on 1 July is British Summer Time: 13:00 UTC, shown back as 14:00 London time and written so to the calendar file.
+        Location(await PostAsync(world.Supporter, world.Path + "?handler=Propose", ("Dates", "2031-07-01"), ("Times", "14:00"), ("Duration", "30"), ("Mode", "call")));
+        var meeting = await world.DbAsync(db => db.Set<ConversationMeeting>().SingleAsync());
+        meeting.Options.ShouldHaveSingleItem().ShouldBe(new DateTimeOffset(2031, 7, 1, 13, 0, 0, TimeSpan.Zero));
+        (await PageAsync(world.Requester, world.Path)).ShouldContain("1 July 2031, 14:00 London time");
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Meeting", ("MeetingId", meeting.Id.ToString()), ("Choice", "0")));
+        (await world.Requester.GetStringAsync($"{world.Path}/meetings/{meeting.Id}.ics")).ShouldContain("DTSTART:20310701T130000Z\r\n");
+    }
+
+    [Fact]
     public void The_calendar_file_escapes_text_and_folds_long_lines_between_characters()
     {
         var start = new DateTimeOffset(2030, 5, 6, 7, 8, 0, TimeSpan.FromHours(2));

@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Admin;
+
+/// <summary>
+/// The organisation's own settings: its name, the minimum group size every aggregate respects, and the time zone
+/// pages show moments in. Each change is audited by which settings changed, never their values' history.
+/// </summary>
+[Authorize(Roles = Roles.Admin)]
+public sealed class OrganisationModel(AppDbContext db, AuditLog audit, OrganisationZones zones, IStringLocalizer<SharedResource> t) : PageModel
+{
+    [BindProperty] public string? Name { get; set; }
+    [BindProperty] public int? MinimumGroupSize { get; set; }
+    [BindProperty] public string? TimeZone { get; set; }
+
+    public List<string> Errors { get; } = [];
+    public bool Saved { get; private set; }
+
+    /// <summary>Every zone this server's time-zone data knows, by IANA name.</summary>
+    public static IReadOnlyList<string> Zones { get; } = [.. TimeZoneInfo.GetSystemTimeZones()
+        .Select(z => z.HasIanaId ? z.Id : TimeZoneInfo.TryConvertWindowsIdToIanaId(z.Id, out var iana) ? iana : z.Id)
+        .Append(Organisations.Organisation.DefaultTimeZone)
+        .Distinct(StringComparer.Ordinal)
+        .Order(StringComparer.Ordinal)];
+
+    public async Task<IActionResult> OnGetAsync(bool saved, CancellationToken ct)
+    {
+        var organisation = await CurrentAsync(ct);
+        Name = organisation.Name;
+        MinimumGroupSize = organisation.MinimumGroupSize;
+        TimeZone = organisation.TimeZone;
+        Saved = saved;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var organisation = await CurrentAsync(ct);
+        var name = Name?.Trim() ?? "";
+        if (name.Length is 0 or > Organisations.Organisation.NameMaxLength)
+        {
+            Errors.Add(t["Give the organisation a name of at most {0} characters.", Organisations.Organisation.NameMaxLength]);
+        }
+        if (MinimumGroupSize is not { } size || size < Organisations.Organisation.MinimumGroupSizeFloor || size > Organisations.Organisation.MinimumGroupSizeCeiling)
+        {
+            Errors.Add(t["The minimum group size is a whole number from {0} to {1}.", Organisations.Organisation.MinimumGroupSizeFloor, Organisations.Organisation.MinimumGroupSizeCeiling]);
+        }
+        string? zone = null;
+        try
+        {
+            zone = Organisations.Organisation.ValidTimeZone(TimeZone);
+        }
+        catch (ArgumentException)
+        {
+            Errors.Add(t["Choose a time zone from the list."]);
+        }
+        if (Errors.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var changed = new List<string>();
+        if (name != organisation.Name)
+        {
+            organisation.Rename(name);
+            changed.Add("name");
+        }
+        if (MinimumGroupSize != organisation.MinimumGroupSize)
+        {
+            organisation.SetMinimumGroupSize(MinimumGroupSize!.Value);
+            changed.Add("minimum-group-size");
+        }
+        if (zone != organisation.TimeZone)
+        {
+            organisation.SetTimeZone(zone);
+            changed.Add("time-zone");
+        }
+        if (changed.Count > 0)
+        {
+            audit.Record(AuditActions.OrganisationSettingsChanged, "organisation", organisation.Id, detail: "changed=" + string.Join(',', changed));
+            await db.SaveChangesAsync(ct);
+            zones.Forget(organisation.Id);
+        }
+        return RedirectToPage(new { saved = true });
+    }
+
+    private Task<Organisations.Organisation> CurrentAsync(CancellationToken ct) =>
+        db.Organisations.SingleAsync(o => o.Id == db.CurrentOrganisationId, ct);
+}
