@@ -28,7 +28,7 @@ public sealed class OrganisationModel(AppDbContext db, AuditLog audit, Organisat
     /// <summary>Every zone this server's time-zone data knows, by IANA name.</summary>
     public static IReadOnlyList<string> Zones { get; } = [.. TimeZoneInfo.GetSystemTimeZones()
         .Select(z => z.HasIanaId ? z.Id : TimeZoneInfo.TryConvertWindowsIdToIanaId(z.Id, out var iana) ? iana : z.Id)
-        .Append(Organisations.Organisation.DefaultTimeZone)
+        .Append(Organisation.DefaultTimeZone)
         .Distinct(StringComparer.Ordinal)
         .Order(StringComparer.Ordinal)];
 
@@ -45,24 +45,13 @@ public sealed class OrganisationModel(AppDbContext db, AuditLog audit, Organisat
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var organisation = await CurrentAsync(ct);
-        var name = Name?.Trim() ?? "";
-        if (name.Length is 0 or > Organisations.Organisation.NameMaxLength)
+        // The entity's own rules decide; the page only turns a refusal into words.
+        var name = Valid(() => Organisation.ValidName(Name), t["Give the organisation a name of at most {0} characters.", Organisation.NameMaxLength]);
+        if (MinimumGroupSize is not { } size || !Organisation.IsValidMinimumGroupSize(size))
         {
-            Errors.Add(t["Give the organisation a name of at most {0} characters.", Organisations.Organisation.NameMaxLength]);
+            Errors.Add(t["The minimum group size is a whole number from {0} to {1}.", Organisation.MinimumGroupSizeFloor, Organisation.MinimumGroupSizeCeiling]);
         }
-        if (MinimumGroupSize is not { } size || size < Organisations.Organisation.MinimumGroupSizeFloor || size > Organisations.Organisation.MinimumGroupSizeCeiling)
-        {
-            Errors.Add(t["The minimum group size is a whole number from {0} to {1}.", Organisations.Organisation.MinimumGroupSizeFloor, Organisations.Organisation.MinimumGroupSizeCeiling]);
-        }
-        string? zone = null;
-        try
-        {
-            zone = Organisations.Organisation.ValidTimeZone(TimeZone);
-        }
-        catch (ArgumentException)
-        {
-            Errors.Add(t["Choose a time zone from the list."]);
-        }
+        var zone = Valid(() => Organisation.ValidTimeZone(TimeZone), t["Choose a time zone from the list."]);
         if (Errors.Count > 0)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -72,7 +61,7 @@ public sealed class OrganisationModel(AppDbContext db, AuditLog audit, Organisat
         var changed = new List<string>();
         if (name != organisation.Name)
         {
-            organisation.Rename(name);
+            organisation.Rename(name!);
             changed.Add("name");
         }
         if (MinimumGroupSize != organisation.MinimumGroupSize)
@@ -94,6 +83,19 @@ public sealed class OrganisationModel(AppDbContext db, AuditLog audit, Organisat
         return RedirectToPage(new { saved = true });
     }
 
-    private Task<Organisations.Organisation> CurrentAsync(CancellationToken ct) =>
+    private string? Valid(Func<string> check, string refusal)
+    {
+        try
+        {
+            return check();
+        }
+        catch (ArgumentException)
+        {
+            Errors.Add(refusal);
+            return null;
+        }
+    }
+
+    private Task<Organisation> CurrentAsync(CancellationToken ct) =>
         db.Organisations.SingleAsync(o => o.Id == db.CurrentOrganisationId, ct);
 }

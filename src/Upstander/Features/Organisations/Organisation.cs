@@ -42,9 +42,11 @@ public sealed class Organisation
 
     public void Rename(string name) => Name = ValidName(name);
 
+    public static bool IsValidMinimumGroupSize(int size) => size is >= MinimumGroupSizeFloor and <= MinimumGroupSizeCeiling;
+
     public void SetMinimumGroupSize(int size)
     {
-        if (size < MinimumGroupSizeFloor || size > MinimumGroupSizeCeiling)
+        if (!IsValidMinimumGroupSize(size))
         {
             throw new ArgumentOutOfRangeException(nameof(size), $"The minimum group size must be between {MinimumGroupSizeFloor} and {MinimumGroupSizeCeiling}.");
         }

@@ -16,11 +16,12 @@ namespace Upstander.Platform.Data;
 /// Within a process a semaphore per section and organisation queues the callers, so each process waits on
 /// the database with one connection at most. On PostgreSQL the holder then takes a session advisory lock
 /// (<c>pg_advisory_lock(section, organisation)</c>) on its context's connection, which stays open until the
-/// section ends; the work inside may open and commit its own transactions. If the process dies, PostgreSQL
+/// section ends; when another process holds it, a line is logged before waiting, so contention between
+/// processes shows in the log; the work inside may open and commit its own transactions. If the process dies, PostgreSQL
 /// ends the session and the lock with it. SQLite needs no more than the semaphore: one process per file
 /// (docs/operations.md).
 /// </remarks>
-public sealed class ExclusiveLocks
+public sealed class ExclusiveLocks(ILogger<ExclusiveLocks> logger)
 {
     private readonly ConcurrentDictionary<(string Section, Guid Organisation), SemaphoreSlim> _gates = new();
 
@@ -37,7 +38,13 @@ public sealed class ExclusiveLocks
         try
         {
             await db.Database.OpenConnectionAsync(ct);
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({keys.Section}, {keys.Organisation})", ct);
+            var taken = await db.Database
+                .SqlQuery<bool>($"SELECT pg_try_advisory_lock({keys.Section}, {keys.Organisation}) AS \"Value\"").SingleAsync(ct);
+            if (!taken)
+            {
+                logger.LogInformation("Section {Section} of organisation {OrganisationId} is held by another process; waiting for it.", section, organisationId);
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({keys.Section}, {keys.Organisation})", ct);
+            }
         }
         catch
         {

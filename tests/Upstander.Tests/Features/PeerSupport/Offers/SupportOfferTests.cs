@@ -156,7 +156,7 @@ public sealed class SupportOfferTests
             w.RunAsync(),
             second.InScopeAsync(w.Org.Id, s => s.GetRequiredService<SupportOffers>().RunAsync(CancellationToken.None)),
         };
-        await held.WaitForWaitersAsync(2);
+        await held.WaitedForByAsync(w.Factory, second);
         await held.ReleaseAsync();
         (await Task.WhenAll(runs)).ShouldBe([1, 0], ignoreOrder: true);
         var offered = new List<SupportOffer>();

@@ -194,7 +194,7 @@ public sealed class EscrowFlowTests
         await using var held = await HeldSection.TakeAsync(first.Database, EscrowStore.ReleaseSection, org.Id);
         var viaFirst = SubmitAsync(first, org.Id, b, named, 2, "second");
         var viaSecond = SubmitAsync(second, org.Id, c, named, 2, "third");
-        await held.WaitForWaitersAsync(2);
+        await held.WaitedForByAsync(first, second);
         await held.ReleaseAsync();
 
         // One server releases all three; the other then reads its own entry as released and leaves it.
