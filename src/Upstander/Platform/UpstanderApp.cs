@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using Upstander.Features;
 using Upstander.Platform.Data;
+using Upstander.Platform.Mail;
 using Upstander.Platform.Protection;
 using Upstander.Platform.Security;
 using Upstander.Platform.Tenancy;
@@ -47,6 +48,7 @@ public static class UpstanderApp
         services.AddUpstanderData(configuration, contentRoot);
         services.AddUpstanderProtection(configuration, contentRoot);
         services.AddUpstanderSecurity(configuration);
+        services.AddUpstanderMail();
 
         services.AddLocalization();
         services.Configure<RequestLocalizationOptions>(o =>

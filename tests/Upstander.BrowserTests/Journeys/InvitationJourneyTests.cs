@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Upstander.BrowserTests.Site;
 using static Microsoft.Playwright.Assertions;
@@ -7,9 +8,10 @@ namespace Upstander.BrowserTests.Journeys;
 /// <summary>
 /// From an installation set up on the command line to a coordinator at work: the administrator follows
 /// the link create-admin printed, sets up two-factor, and invites someone from the directory; that
-/// person opens the link in their own browser, chooses a password, sets up two-factor and signs in.
+/// person opens the link from the email they received in their own browser, chooses a password, sets up
+/// two-factor and signs in.
 /// </summary>
-public sealed class InvitationJourneyTests(OrganisationSite site) : IClassFixture<OrganisationSite>
+public sealed partial class InvitationJourneyTests(OrganisationSite site) : IClassFixture<OrganisationSite>
 {
     private const string CoordinatorPassword = "harbour meadow lantern quartz";
 
@@ -47,10 +49,18 @@ public sealed class InvitationJourneyTests(OrganisationSite site) : IClassFixtur
         await Expect(admin.GetByText("Invite Priya Raman (priya.raman@riverside.example) to set up their account.")).ToBeVisibleAsync();
         await admin.ShouldBeAccessibleAsync();
         await admin.GetByRole(AriaRole.Checkbox, new() { Name = "Coordinator" }).CheckAsync();
+        await Expect(admin.GetByText("Upstander emails the link to priya.raman@riverside.example.")).ToBeVisibleAsync();
         await admin.GetByRole(AriaRole.Button, new() { Name = "Create invitation" }).ClickAsync();
-        await Expect(admin.GetByRole(AriaRole.Status).Filter(new() { HasText = "Invitation created for Priya Raman." })).ToBeVisibleAsync();
-        var link = await admin.GetByLabel("Invitation link (works once, for 7 days)").InputValueAsync();
+        await Expect(admin.GetByRole(AriaRole.Status).Filter(new() { HasText = "Invitation created for Priya Raman. It is on its way to priya.raman@riverside.example." })).ToBeVisibleAsync();
+        await admin.ShouldBeAccessibleAsync();
+
+        // The link reaches Priya's work mailbox; the page also offers it once, folded away, to send another way.
+        var email = await site.Mail.WaitForMailToAsync("priya.raman@riverside.example");
+        email.Subject.ShouldBe("Riverside Libraries: your invitation to Upstander");
+        var link = InvitationLink().Match(email.TextBody ?? "").Value;
         link.ShouldStartWith(site.Server.Address + "account/invitation?token=");
+        await admin.GetByText("Send the link yourself instead").ClickAsync();
+        (await admin.GetByLabel("Invitation link (works once, for 7 days)").InputValueAsync()).ShouldBe(link);
         await admin.ShouldBeAccessibleAsync();
 
         await admin.GetByRole(AriaRole.Link, new() { Name = "Back to invitations" }).ClickAsync();
@@ -88,6 +98,7 @@ public sealed class InvitationJourneyTests(OrganisationSite site) : IClassFixtur
         // The administrator sees the invitation used, and the link does not work a second time.
         await admin.ReloadAsync();
         await Expect(invitation).ToContainTextAsync("Used: account created");
+        await Expect(invitation).ToContainTextAsync("Emailed ");
         await admin.ShouldBeAccessibleAsync();
         var again = await site.NewPageAsync();
         var reused = await again.GotoAsync(link);
@@ -96,4 +107,7 @@ public sealed class InvitationJourneyTests(OrganisationSite site) : IClassFixtur
         await Expect(again.GetByRole(AriaRole.Alert)).ToContainTextAsync("It has already been used to set up an account.");
         await again.ShouldBeAccessibleAsync();
     }
+
+    [GeneratedRegex(@"https?://\S+/account/invitation\?token=\S+")]
+    private static partial Regex InvitationLink();
 }

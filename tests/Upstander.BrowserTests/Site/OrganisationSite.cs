@@ -7,7 +7,8 @@ namespace Upstander.BrowserTests.Site;
 /// <summary>
 /// An installation set up from the command line before anyone opens a browser, as an operator would:
 /// create-organisation, then create-admin (whose one-time invitation link is kept for the administrator),
-/// then import-people with a small directory of people to invite.
+/// then import-people with a small directory of people to invite. It sends mail to a mail server on loopback
+/// (<see cref="Mail"/>), so invitations arrive by email.
 /// </summary>
 public sealed partial class OrganisationSite() : UpstanderSite(demo: false)
 {
@@ -24,6 +25,14 @@ public sealed partial class OrganisationSite() : UpstanderSite(demo: false)
         "Grace Liu,grace.liu@riverside.example,RL-0004,Branch Services,Central,RL-0001,2020-06-29\n";
 
     private readonly Lock _onboarding = new();
+
+    /// <summary>The mail server the site delivers to; tests read invitations from it as the invited person would.</summary>
+    public Upstander.Tests.TestHost.SmtpSink Mail { get; } = new();
+
+    protected override IReadOnlyDictionary<string, string?> Settings => Mail.Settings();
+
+    protected override ValueTask StopExtrasAsync() => Mail.DisposeAsync();
+
     private Task<Administrator>? _administrator;
     private string? _adminInvitation;
 

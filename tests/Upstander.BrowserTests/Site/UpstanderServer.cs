@@ -45,13 +45,14 @@ public sealed partial class UpstanderServer : IAsyncDisposable
     }
 
     /// <summary>Starts Upstander with its own empty database and waits until /health answers 200.</summary>
-    public static Task<UpstanderServer> StartAsync(bool demo) => StartAsync(demo, prepare: null);
+    public static Task<UpstanderServer> StartAsync(bool demo) => StartAsync(demo, prepare: null, settings: new Dictionary<string, string?>());
 
     /// <summary>
     /// Starts Upstander with its own database, after <paramref name="prepare"/> (when given) has run the
     /// command-line verbs an operator would run on that database first, and waits until /health answers 200.
+    /// <paramref name="settings"/> are further configuration keys and values, given on the command line.
     /// </summary>
-    public static async Task<UpstanderServer> StartAsync(bool demo, Func<UpstanderCli, Task>? prepare)
+    public static async Task<UpstanderServer> StartAsync(bool demo, Func<UpstanderCli, Task>? prepare, IReadOnlyDictionary<string, string?> settings)
     {
         var folder = Path.Combine(Path.GetTempPath(), "upstander-browser", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -93,6 +94,10 @@ public sealed partial class UpstanderServer : IAsyncDisposable
         ])
         {
             start.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in settings)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
         }
         if (demo)
         {

@@ -21,13 +21,19 @@ public abstract class UpstanderSite(bool demo) : IAsyncLifetime
     /// <summary>Command-line verbs to run on the new installation before its server starts; none by default.</summary>
     protected virtual Task PrepareAsync(UpstanderCli cli) => Task.CompletedTask;
 
+    /// <summary>Configuration the server starts with besides the test defaults; none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    /// <summary>Whatever else the site ran for its tests, stopped after the server.</summary>
+    protected virtual ValueTask StopExtrasAsync() => ValueTask.CompletedTask;
+
     public async Task InitializeAsync()
     {
         File.Exists(ChromiumPath).ShouldBeTrue($"The browser tests drive the system Chromium at {ChromiumPath}: apt-get install -y chromium (scripts/test does).");
         // Playwright must never download a browser of its own.
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         // The server starts while the browser launches; both take a few seconds.
-        var starting = UpstanderServer.StartAsync(demo, PrepareAsync);
+        var starting = UpstanderServer.StartAsync(demo, PrepareAsync, Settings);
         try
         {
             _playwright = await Playwright.CreateAsync();
@@ -63,6 +69,7 @@ public abstract class UpstanderSite(bool demo) : IAsyncLifetime
         {
             await _server.DisposeAsync();
         }
+        await StopExtrasAsync();
     }
 
     /// <summary>A fresh, cookie-less browser window on the site.</summary>

@@ -7,12 +7,14 @@ namespace Upstander.Features.Accounts;
 
 public sealed record MeView(Guid AccountId, Guid? PersonId, Guid OrganisationId, string? Name, IReadOnlyList<string> Roles);
 
-public sealed record CreateInvitationRequest(Guid PersonId, IReadOnlyList<string>? Roles);
+/// <summary>Whom to invite and with which roles; <c>email</c> false keeps the link out of the mail even when a mail server is configured.</summary>
+public sealed record CreateInvitationRequest(Guid PersonId, IReadOnlyList<string>? Roles, bool? Email = null);
 
 public sealed record InvitationView(Guid Id, Guid PersonId, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, string Status);
 
 /// <summary>The link is in this answer only: it is not stored and cannot be fetched again.</summary>
-public sealed record InvitationCreatedView(Guid Id, Guid PersonId, IReadOnlyList<string> Roles, DateTimeOffset ExpiresAt, string Link);
+/// <summary>The new invitation; <c>emailed</c> says whether the link is on its way to the person's work address.</summary>
+public sealed record InvitationCreatedView(Guid Id, Guid PersonId, IReadOnlyList<string> Roles, DateTimeOffset ExpiresAt, string Link, bool Emailed);
 
 public sealed record IssueTokenRequest(Guid AccountId, string? Name, int LifetimeDays);
 
@@ -61,11 +63,11 @@ public static class AccountsApi
         invitations.MapPost("/", async Task<Results<Created<InvitationCreatedView>, NotFound, ProblemHttpResult, ValidationProblem>> (
                 CreateInvitationRequest body, HttpRequest request, InvitationIssuer issuer, CancellationToken ct) =>
             {
-                var (issued, refusal) = await issuer.CreateAsync(body.PersonId, body.Roles ?? [], $"{request.Scheme}://{request.Host}", ct);
+                var (issued, refusal) = await issuer.CreateAsync(body.PersonId, body.Roles ?? [], $"{request.Scheme}://{request.Host}", body.Email ?? true, ct);
                 return refusal switch
                 {
                     InvitationRefusal.None => TypedResults.Created($"/api/v1/invitations/{issued!.Invitation.Id}",
-                        new InvitationCreatedView(issued.Invitation.Id, issued.Invitation.PersonId, issued.Invitation.RoleList, issued.Invitation.ExpiresAt, issued.Link)),
+                        new InvitationCreatedView(issued.Invitation.Id, issued.Invitation.PersonId, issued.Invitation.RoleList, issued.Invitation.ExpiresAt, issued.Link, issued.Emailed)),
                     InvitationRefusal.PersonNotFound => TypedResults.NotFound(),
                     InvitationRefusal.UnknownRole => TypedResults.ValidationProblem(new Dictionary<string, string[]>
                     {
@@ -81,7 +83,7 @@ public static class AccountsApi
             })
             .RequireRateLimiting(RateLimitPolicies.Invitations)
             .WithName("CreateInvitation")
-            .WithSummary("Invite a person in the directory; the answer holds the one-time link, which the caller must deliver.");
+            .WithSummary("Invite a person in the directory. The answer holds the one-time link; with a mail server configured it is also emailed to their work address unless email is false.");
 
         invitations.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, InvitationIssuer issuer, CancellationToken ct) =>
                 await issuer.RevokeAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())

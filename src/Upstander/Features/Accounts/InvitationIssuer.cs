@@ -1,7 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
+using Upstander.Platform.Mail;
 using Upstander.Platform.Security;
+using Upstander.Platform.Web;
 
 namespace Upstander.Features.Accounts;
 
@@ -16,19 +20,29 @@ public enum InvitationRefusal
     UnknownRole,
 }
 
-/// <summary>A new invitation and its link. The link exists only here: the database keeps a hash.</summary>
-public sealed record IssuedInvitation(Invitation Invitation, string PersonName, string WorkEmail, string Link);
+/// <summary>
+/// A new invitation and its link. The link exists only here and, when <see cref="Emailed"/>, sealed in the outbox
+/// until the message has gone: the invitation itself keeps a hash.
+/// </summary>
+public sealed record IssuedInvitation(Invitation Invitation, string PersonName, string WorkEmail, string Link, bool Emailed);
 
 /// <summary>
 /// Creates and revokes invitations for the admin pages and the API alike, so the rules (someone with an
 /// account or a pending invitation cannot be invited again) hold on every route.
 /// </summary>
-public sealed class InvitationIssuer(AppDbContext db, CurrentActor actor, AuditLog audit, TimeProvider clock, IConfiguration configuration)
+public sealed class InvitationIssuer(
+    AppDbContext db, CurrentActor actor, AuditLog audit, TimeProvider clock, IConfiguration configuration,
+    MailOutbox outbox, OrganisationTime time, IStringLocalizer<SharedResource> t)
 {
     public const string AcceptPath = "/account/invitation";
+    public const string MailPurpose = "invitation";
 
+    /// <summary>
+    /// Invites one person. With <paramref name="email"/> and a mail server configured, the link is also emailed to their
+    /// work address, queued in the same unit of work as the invitation.
+    /// </summary>
     public async Task<(IssuedInvitation? Issued, InvitationRefusal Refusal)> CreateAsync(
-        Guid personId, IReadOnlyCollection<string> roles, string fallbackBaseUrl, CancellationToken ct)
+        Guid personId, IReadOnlyCollection<string> roles, string fallbackBaseUrl, bool email, CancellationToken ct)
     {
         if (roles.Any(r => !Roles.IsKnown(r)))
         {
@@ -59,13 +73,19 @@ public sealed class InvitationIssuer(AppDbContext db, CurrentActor actor, AuditL
         var (invitation, token) = Invitation.Create(person.OrganisationId, person.Id, roles.Append(Roles.Employee), actor.Id, now);
         db.Invitations.Add(invitation);
         audit.Record(AuditActions.InvitationCreated, "invitation", invitation.Id, detail: "roles=" + invitation.Roles.Replace(',', '+'));
+        var issued = new IssuedInvitation(invitation, person.Name, person.WorkEmail, LinkFor(token, fallbackBaseUrl), email && outbox.Enabled);
+        if (issued.Emailed)
+        {
+            QueueEmail(issued, await OrganisationNameAsync(person.OrganisationId, ct));
+        }
         await db.SaveChangesAsync(ct);
-        return (new IssuedInvitation(invitation, person.Name, person.WorkEmail, LinkFor(token, fallbackBaseUrl)), InvitationRefusal.None);
+        return (issued, InvitationRefusal.None);
     }
 
     /// <summary>
     /// Invites up to <paramref name="limit"/> people who have no account or pending invitation, as employees,
-    /// in one unit of work. Returns the links, which exist only in this result.
+    /// in one unit of work, each emailed their link when a mail server is configured. Returns the links, which
+    /// otherwise exist only in this result.
     /// </summary>
     public async Task<IReadOnlyList<IssuedInvitation>> CreateForEveryoneAsync(int limit, string fallbackBaseUrl, CancellationToken ct)
     {
@@ -74,12 +94,18 @@ public sealed class InvitationIssuer(AppDbContext db, CurrentActor actor, AuditL
             .ToListAsync(ct);
         var now = clock.GetUtcNow();
         var issued = new List<IssuedInvitation>(people.Count);
+        string? organisationName = null;
         foreach (var person in people)
         {
             var (invitation, token) = Invitation.Create(person.OrganisationId, person.Id, [Roles.Employee], actor.Id, now);
             db.Invitations.Add(invitation);
             audit.Record(AuditActions.InvitationCreated, "invitation", invitation.Id, detail: "roles=" + invitation.Roles + " bulk");
-            issued.Add(new IssuedInvitation(invitation, person.Name, person.WorkEmail, LinkFor(token, fallbackBaseUrl)));
+            var one = new IssuedInvitation(invitation, person.Name, person.WorkEmail, LinkFor(token, fallbackBaseUrl), outbox.Enabled);
+            if (one.Emailed)
+            {
+                QueueEmail(one, organisationName ??= await OrganisationNameAsync(person.OrganisationId, ct));
+            }
+            issued.Add(one);
         }
         await db.SaveChangesAsync(ct);
         return issued;
@@ -107,10 +133,29 @@ public sealed class InvitationIssuer(AppDbContext db, CurrentActor actor, AuditL
         {
             invitation.Revoke(clock.GetUtcNow());
             audit.Record(AuditActions.InvitationRevoked, "invitation", invitation.Id);
+            // A withdrawn link must not arrive later.
+            await outbox.CancelWaitingAsync(invitation.Id, ct);
             await db.SaveChangesAsync(ct);
         }
         return true;
     }
+
+    /// <summary>The invitation email: who it is from, what Upstander is, the link and until when it works; plain text.</summary>
+    public MailMessage EmailFor(IssuedInvitation issued, string organisationName) => new(
+        issued.WorkEmail,
+        issued.PersonName,
+        t["{0}: your invitation to Upstander", organisationName],
+        string.Join("\n\n",
+            t["Hello {0},", issued.PersonName],
+            t["{0} runs its peer-support programme on Upstander: a private place to get support from trained colleagues and to speak up about bullying.", organisationName],
+            t["Set up your account with this link. It works once, until {0}:", time.When(issued.Invitation.ExpiresAt)] + "\n" + issued.Link,
+            t["If you did not expect this email, you can ignore it: nothing happens until the link is used. Nobody at {0} sees your password.", organisationName]) + "\n");
+
+    private void QueueEmail(IssuedInvitation issued, string organisationName) =>
+        outbox.Queue(issued.Invitation.OrganisationId, MailPurpose, issued.Invitation.Id, EmailFor(issued, organisationName));
+
+    private Task<string> OrganisationNameAsync(Guid organisationId, CancellationToken ct) =>
+        db.Organisations.IgnoreQueryFilters().Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
 
     /// <summary>The configured public address wins, so links are right behind a reverse proxy.</summary>
     public string LinkFor(string token, string fallbackBaseUrl)

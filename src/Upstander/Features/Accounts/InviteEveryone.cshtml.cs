@@ -5,20 +5,23 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using Upstander.Platform.Mail;
 using Upstander.Platform.Security;
 
 namespace Upstander.Features.Accounts;
 
 /// <summary>
-/// Invites, as employees, everyone in the directory who has no account and no waiting invitation.
-/// The links are shown once on the result page, with a CSV of name, email and link built into the
-/// same page (a data: link), so they never have to be stored to be downloaded.
+/// Invites, as employees, everyone in the directory who has no account and no waiting invitation. With a mail
+/// server configured each person is emailed their link and no link is shown; without one the links are shown once
+/// on the result page, with a CSV of name, email and link built into the same page (a data: link), so they never
+/// have to be stored to be downloaded.
 /// </summary>
 [Authorize(Roles = Roles.Admin)]
 [EnableRateLimiting(RateLimitPolicies.Invitations)]
-public sealed class InviteEveryoneModel(InvitationIssuer issuer, RateLimitOptions limits) : PageModel
+public sealed class InviteEveryoneModel(InvitationIssuer issuer, MailOutbox outbox, RateLimitOptions limits) : PageModel
 {
     public int Uninvited { get; private set; }
+    public bool MailEnabled => outbox.Enabled;
 
     /// <summary>One submission invites at most this many, so the hourly invitation limit holds for bulk too.</summary>
     public int BatchSize => Math.Max(1, limits.InvitationsPerHour);
@@ -32,6 +35,10 @@ public sealed class InviteEveryoneModel(InvitationIssuer issuer, RateLimitOption
     {
         Issued = await issuer.CreateForEveryoneAsync(BatchSize, $"{Request.Scheme}://{Request.Host}", ct);
         Uninvited = await issuer.Uninvited().CountAsync(ct);
+        if (Issued.Any(i => i.Emailed))
+        {
+            return Page();
+        }
         CsvDataUri = "data:text/csv;charset=utf-8;base64," + Convert.ToBase64String(Encoding.UTF8.GetBytes(Csv(Issued)));
         return Page();
     }

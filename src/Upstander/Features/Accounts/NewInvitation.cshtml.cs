@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Upstander.Features.People;
 using Upstander.Platform.Data;
+using Upstander.Platform.Mail;
 using Upstander.Platform.Security;
 using Upstander.Platform.Web;
 
@@ -14,12 +15,12 @@ namespace Upstander.Features.Accounts;
 public sealed record InvitablePerson(Guid Id, string Name, string WorkEmail);
 
 /// <summary>
-/// Invites one person: choose their roles, create the invitation, and see its link once. There is no
-/// mail server, so the page says plainly that the admin must send the link themselves.
+/// Invites one person: choose their roles and create the invitation. With a mail server configured the link is
+/// emailed (and offered once to send another way); without one the page says plainly that the admin sends it.
 /// </summary>
 [Authorize(Roles = Roles.Admin)]
 [EnableRateLimiting(RateLimitPolicies.Invitations)]
-public sealed class NewInvitationModel(AppDbContext db, InvitationIssuer issuer, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class NewInvitationModel(AppDbContext db, InvitationIssuer issuer, MailOutbox outbox, IStringLocalizer<SharedResource> t) : PageModel
 {
     public const int SearchResults = 50;
 
@@ -39,6 +40,7 @@ public sealed class NewInvitationModel(AppDbContext db, InvitationIssuer issuer,
     public IReadOnlyList<InvitablePerson> Candidates { get; private set; } = [];
     public IssuedInvitation? Issued { get; private set; }
     public string? Error { get; private set; }
+    public bool MailEnabled => outbox.Enabled;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -58,7 +60,7 @@ public sealed class NewInvitationModel(AppDbContext db, InvitationIssuer issuer,
         {
             return NotFound();
         }
-        var (issued, refusal) = await issuer.CreateAsync(personId, SelectedRoles, $"{Request.Scheme}://{Request.Host}", ct);
+        var (issued, refusal) = await issuer.CreateAsync(personId, SelectedRoles, $"{Request.Scheme}://{Request.Host}", email: true, ct);
         if (issued is null)
         {
             Error = Explain(refusal, Person!.Name);

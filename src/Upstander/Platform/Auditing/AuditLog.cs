@@ -20,6 +20,8 @@ public static class AuditActions
     public const string InvitationCreated = "invitation.created";
     public const string InvitationAccepted = "invitation.accepted";
     public const string InvitationRevoked = "invitation.revoked";
+    public const string MailSent = "mail.sent";
+    public const string MailFailed = "mail.failed";
     public const string RolesChanged = "person.roles-changed";
     public const string PersonCreated = "person.created";
     public const string PersonUpdated = "person.updated";

@@ -119,9 +119,10 @@ public static class CliVerbs
             var person = await setup.CreatePersonAsync(organisationId,
                 new PersonDetails(parse.GetValue(adminName)!, parse.GetValue(adminEmail)!, parse.GetValue(adminEmployeeId)!, null, null, null, null, null, null, null),
                 ct);
-            // The same issuer as the admin pages and the API: one set of rules, one link format, one audit shape.
+            // The same issuer as the admin pages and the API: one set of rules, one link format, one audit shape. The link is
+            // printed, not emailed: whoever runs this is setting up the administrator and hands it over themselves.
             var (issued, refusal) = await services.GetRequiredService<InvitationIssuer>()
-                .CreateAsync(person.Id, [Roles.Admin], Startup.DefaultUrl, ct);
+                .CreateAsync(person.Id, [Roles.Admin], Startup.DefaultUrl, email: false, ct);
             if (issued is null)
             {
                 await error.WriteLineAsync($"The invitation could not be created ({refusal}).");

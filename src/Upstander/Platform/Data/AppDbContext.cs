@@ -30,6 +30,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     private OrganisationScope? _scope;
     private IServiceProvider? _services;
+    private List<Action>? _afterCommit;
 
     public Guid? CurrentOrganisationId => _scope?.OrganisationId;
 
@@ -38,8 +39,26 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     {
         _scope = scope;
         _services = services;
+        _afterCommit = null;
         return this;
     }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once what is saved next is committed and visible to other connections: after
+    /// <c>SaveChanges</c> when it opened no transaction of its caller's, else when that transaction commits. Dropped when
+    /// the save fails or the transaction rolls back. (Not the <c>SavedChanges</c> event: it fires before the commit of the
+    /// transaction an audited save runs in, and pooled contexts keep its handlers.)
+    /// </summary>
+    public void AfterCommit(Action action) => (_afterCommit ??= []).Add(action);
+
+    internal void Committed()
+    {
+        var actions = _afterCommit;
+        _afterCommit = null;
+        actions?.ForEach(action => action());
+    }
+
+    internal void RolledBack() => _afterCommit = null;
 
     // Disposing a pooled context returns it to the pool: forget the scope first so that nothing of this
     // request (its organisation, its services) can reach the next one.
@@ -47,6 +66,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     {
         _scope = null;
         _services = null;
+        _afterCommit = null;
         base.Dispose();
     }
 
@@ -54,6 +74,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     {
         _scope = null;
         _services = null;
+        _afterCommit = null;
         return base.DisposeAsync();
     }
 
@@ -112,6 +133,29 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        int written;
+        try
+        {
+            written = await SaveWithAuditChainAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch
+        {
+            if (Database.CurrentTransaction is null)
+            {
+                RolledBack();
+            }
+            throw;
+        }
+        // Inside a caller's transaction the commit interceptor runs them when that transaction commits.
+        if (Database.CurrentTransaction is null)
+        {
+            Committed();
+        }
+        return written;
+    }
+
+    private async Task<int> SaveWithAuditChainAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
         var pending = ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
         foreach (var changed in ChangeTracker.Entries<AuditEvent>().Where(e => e.State is EntityState.Modified or EntityState.Deleted))

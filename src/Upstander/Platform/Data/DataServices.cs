@@ -21,6 +21,7 @@ public static class DataServices
         // context through the registration below, which attaches the request's organisation scope.
         services.AddPooledDbContextFactory<AppDbContext>((provider, db) =>
         {
+            db.AddInterceptors(AfterCommitInterceptor.Instance);
             switch (options.Provider)
             {
                 case DatabaseProvider.Postgres:
@@ -51,5 +52,31 @@ public static class DataServices
         }
         var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.SqliteConnectionString(contentRoot));
         return Path.GetDirectoryName(Path.GetFullPath(builder.DataSource, contentRoot));
+    }
+}
+
+/// <summary>Runs <see cref="AppDbContext.AfterCommit"/> actions when a transaction the caller opened commits, and drops them when it rolls back.</summary>
+internal sealed class AfterCommitInterceptor : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+{
+    public static readonly AfterCommitInterceptor Instance = new();
+
+    public override void TransactionCommitted(System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData) =>
+        (eventData.Context as AppDbContext)?.Committed();
+
+    public override Task TransactionCommittedAsync(
+        System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        (eventData.Context as AppDbContext)?.Committed();
+        return Task.CompletedTask;
+    }
+
+    public override void TransactionRolledBack(System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData) =>
+        (eventData.Context as AppDbContext)?.RolledBack();
+
+    public override Task TransactionRolledBackAsync(
+        System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        (eventData.Context as AppDbContext)?.RolledBack();
+        return Task.CompletedTask;
     }
 }

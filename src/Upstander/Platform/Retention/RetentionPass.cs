@@ -77,7 +77,7 @@ internal static class RetentionCli
     public static void Add(RootCommand root, Func<ParseResult, Func<IServiceProvider, Task<int>>, bool, Task<int>> inScope, TextWriter output)
     {
         var retention = new Command("retention", "Retention verbs.");
-        var run = new Command("run", "Remove conversations', requests' and closed reports' content past its retention time, in every organisation; prints counts only.");
+        var run = new Command("run", "Remove conversations', requests' and closed reports' content, and the records of sent mail, past their retention time, in every organisation; prints counts only.");
         run.SetAction((parse, ct) => inScope(parse, async services =>
         {
             var scopes = services.GetRequiredService<IServiceScopeFactory>();
