@@ -86,8 +86,13 @@ public static class Startup
     }
 
     /// <summary>True only for addresses that no other machine can reach.</summary>
+    /// <summary>Whether a listening URL, or a bare host name or address (<c>::1</c> too), is on this machine only.</summary>
     public static bool IsLoopback(string url)
     {
+        if (IPAddress.TryParse(url, out var bare))
+        {
+            return IPAddress.IsLoopback(bare);
+        }
         var candidate = url.Contains("://", StringComparison.Ordinal) ? url : "http://" + url;
         // "*" and "+" are wildcards Kestrel accepts but Uri does not.
         if (candidate.Contains("://*", StringComparison.Ordinal) || candidate.Contains("://+", StringComparison.Ordinal))

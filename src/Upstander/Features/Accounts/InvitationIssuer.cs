@@ -155,7 +155,7 @@ public sealed class InvitationIssuer(
         outbox.Queue(issued.Invitation.OrganisationId, MailPurpose, issued.Invitation.Id, EmailFor(issued, organisationName));
 
     private Task<string> OrganisationNameAsync(Guid organisationId, CancellationToken ct) =>
-        db.Organisations.IgnoreQueryFilters().Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
+        db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
 
     /// <summary>The configured public address wins, so links are right behind a reverse proxy.</summary>
     public string LinkFor(string token, string fallbackBaseUrl)

@@ -10,7 +10,7 @@ namespace Upstander.Features.Accounts;
 
 public sealed record InvitationRow(
     Guid Id, string PersonName, string WorkEmail, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
-    InvitationStatus Status, OutgoingMail? Mail);
+    InvitationStatus Status, MailState? Mail);
 
 /// <summary>Every invitation in the organisation, newest first, with whether its email went and a way to withdraw pending ones.</summary>
 [Authorize(Roles = Roles.Admin)]

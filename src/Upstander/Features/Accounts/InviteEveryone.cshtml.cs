@@ -35,11 +35,10 @@ public sealed class InviteEveryoneModel(InvitationIssuer issuer, MailOutbox outb
     {
         Issued = await issuer.CreateForEveryoneAsync(BatchSize, $"{Request.Scheme}://{Request.Host}", ct);
         Uninvited = await issuer.Uninvited().CountAsync(ct);
-        if (Issued.Any(i => i.Emailed))
+        if (!MailEnabled)
         {
-            return Page();
+            CsvDataUri = "data:text/csv;charset=utf-8;base64," + Convert.ToBase64String(Encoding.UTF8.GetBytes(Csv(Issued)));
         }
-        CsvDataUri = "data:text/csv;charset=utf-8;base64," + Convert.ToBase64String(Encoding.UTF8.GetBytes(Csv(Issued)));
         return Page();
     }
 

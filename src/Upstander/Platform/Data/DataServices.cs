@@ -66,7 +66,7 @@ internal sealed class AfterCommitInterceptor : Microsoft.EntityFrameworkCore.Dia
     public override Task TransactionCommittedAsync(
         System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        (eventData.Context as AppDbContext)?.Committed();
+        TransactionCommitted(transaction, eventData);
         return Task.CompletedTask;
     }
 
@@ -76,7 +76,7 @@ internal sealed class AfterCommitInterceptor : Microsoft.EntityFrameworkCore.Dia
     public override Task TransactionRolledBackAsync(
         System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        (eventData.Context as AppDbContext)?.RolledBack();
+        TransactionRolledBack(transaction, eventData);
         return Task.CompletedTask;
     }
 }

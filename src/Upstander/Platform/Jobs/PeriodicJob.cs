@@ -7,32 +7,55 @@ namespace Upstander.Platform.Jobs;
 
 /// <summary>
 /// Background work that runs a pass every <see cref="Interval"/> on the injected clock (and, when
-/// <see cref="RunAtStart"/>, once at start). A failed pass is logged by exception type only (database messages can
-/// quote values) and the next interval runs again; stopping the app ends the loop quietly.
+/// <see cref="RunAtStart"/>, once at start, and whenever <see cref="Woken"/> completes). A failed pass is logged by
+/// exception type only (database messages can quote values) and the next interval runs again; stopping the app ends
+/// the loop quietly.
 /// </summary>
 public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : BackgroundService
 {
     protected abstract TimeSpan Interval { get; }
+
+    /// <summary>The clock the timer runs on, for passes that need the time.</summary>
+    protected TimeProvider Clock { get; } = clock;
 
     protected virtual bool RunAtStart => true;
 
     /// <summary>What the failure line calls this job; a job class that runs several kinds of work says which.</summary>
     protected virtual string Name => GetType().Name;
 
+    /// <summary>
+    /// For work that can arrive between ticks: a task that completes when it does, read before each pass so that
+    /// work arriving during the pass runs another at once. Null (the default) runs on the timer alone.
+    /// </summary>
+    protected virtual Task? Woken => null;
+
     /// <summary>One pass. Public so tests and verbs can run exactly what the timer runs.</summary>
     public abstract Task RunOnceAsync(CancellationToken ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
+        using var timer = new PeriodicTimer(Interval, Clock);
         try
         {
+            var woken = Woken;
             if (RunAtStart)
             {
                 await PassAsync(stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            // A tick that is still pending when a wake comes first is kept: the timer allows one waiter at a time.
+            Task<bool>? tick = null;
+            while (true)
             {
+                tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                if ((woken is null ? tick : await Task.WhenAny(tick, woken)) == tick)
+                {
+                    if (!await tick)
+                    {
+                        return;
+                    }
+                    tick = null;
+                }
+                woken = Woken;
                 await PassAsync(stoppingToken);
             }
         }

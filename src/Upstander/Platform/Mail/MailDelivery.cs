@@ -35,6 +35,8 @@ public enum MailOutcome
 /// <summary>One connection to the mail server, opened at the first message and used for the whole batch.</summary>
 public sealed class MailSession(MailOptions options, TimeProvider clock) : IAsyncDisposable
 {
+    // Checked at start (MailOptions.Problems), so it parses.
+    private readonly MailboxAddress _from = new(options.FromName, MailboxAddress.Parse(options.From!).Address);
     private SmtpClient? _client;
 
     /// <summary>Why the last attempt failed, for the log: an SMTP status code or an exception type, never an address or text.</summary>
@@ -105,16 +107,14 @@ public sealed class MailSession(MailOptions options, TimeProvider clock) : IAsyn
 
     private MimeMessage Build(MailMessage message)
     {
-        var from = MailboxAddress.Parse(options.From!);
-        from.Name = options.FromName;
         var mime = new MimeMessage
         {
             Subject = message.Subject,
             Date = clock.GetUtcNow(),
-            MessageId = MimeUtils.GenerateMessageId(from.Domain),
+            MessageId = MimeUtils.GenerateMessageId(_from.Domain),
             Body = new TextPart("plain") { Text = message.Text },
         };
-        mime.From.Add(from);
+        mime.From.Add(_from);
         var to = MailboxAddress.Parse(message.ToAddress);
         to.Name = message.ToName;
         mime.To.Add(to);
@@ -222,65 +222,36 @@ public sealed class MailDelivery(
 }
 
 /// <summary>
-/// Delivers the outbox: woken as soon as new mail is saved, and every minute for retries. Runs only when a mail server
-/// is configured.
+/// Delivers the outbox: woken as soon as new mail is committed, and every minute for retries. Runs only when a mail
+/// server is configured.
 /// </summary>
 public sealed class MailDeliveryJob(IServiceScopeFactory scopes, MailSignal signal, IOptions<MailOptions> options, TimeProvider clock, ILogger<MailDeliveryJob> logger)
-    : BackgroundService
+    : PeriodicJob(clock, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    protected override TimeSpan Interval { get; } = TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                var woken = signal.Next;
-                bool more;
-                try
-                {
-                    more = await RunOnceAsync(stoppingToken) >= MailDelivery.BatchSize;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogError("Mail delivery failed with {ExceptionType}; it runs again at the next interval.", ex.GetType().Name);
-                    more = false;
-                }
-                if (more)
-                {
-                    continue;
-                }
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                await Task.WhenAny(woken, Task.Delay(Interval, clock, wait.Token));
-                await wait.CancelAsync();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    protected override Task? Woken => signal.Next;
 
-    /// <summary>One pass over every organisation with due mail; returns the most messages one organisation handled.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.Enabled ? base.ExecuteAsync(stoppingToken) : Task.CompletedTask;
+
+    /// <summary>One pass over every organisation with due mail; when one filled a batch (more may wait), wakes the next pass at once.</summary>
+    public override async Task RunOnceAsync(CancellationToken ct)
     {
         List<Guid> organisations;
         using (var scope = scopes.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            organisations = await MailDelivery.Due(db, clock.GetUtcNow()).IgnoreQueryFilters().Select(m => m.OrganisationId).Distinct().ToListAsync(ct);
+            organisations = await MailDelivery.Due(db, Clock.GetUtcNow()).IgnoreQueryFilters().Select(m => m.OrganisationId).Distinct().ToListAsync(ct);
         }
-        var most = 0;
         foreach (var organisationId in organisations)
         {
             try
             {
-                most = Math.Max(most, await EveryOrganisation.InScopeAsync(scopes, organisationId, s => s.GetRequiredService<MailDelivery>().DeliverAsync(ct)));
+                if (await EveryOrganisation.InScopeAsync(scopes, organisationId, s => s.GetRequiredService<MailDelivery>().DeliverAsync(ct)) >= MailDelivery.BatchSize)
+                {
+                    signal.Wake();
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -288,6 +259,5 @@ public sealed class MailDeliveryJob(IServiceScopeFactory scopes, MailSignal sign
                 logger.LogError("Mail delivery for organisation {OrganisationId} failed with {ExceptionType}.", organisationId, ex.GetType().Name);
             }
         }
-        return most;
     }
 }

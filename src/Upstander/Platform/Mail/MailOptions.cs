@@ -1,4 +1,3 @@
-using System.Net;
 using MailKit.Security;
 using MimeKit;
 
@@ -67,7 +66,7 @@ public sealed class MailOptions
         {
             problems.Add("Mail:UserName and Mail:Password go together: give both, or neither for a server that needs no sign-in.");
         }
-        if (Security == MailSecurity.None && !IsLoopback(Host!))
+        if (Security == MailSecurity.None && !Startup.IsLoopback(Host!))
         {
             problems.Add($"Mail:Security None sends invitation links unencrypted, so it is allowed only to a relay on this machine (localhost), not to {Host}. Use StartTls (port 587) or Tls (port 465).");
         }
@@ -77,7 +76,4 @@ public sealed class MailOptions
         }
         return problems;
     }
-
-    private static bool IsLoopback(string host) =>
-        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
 }

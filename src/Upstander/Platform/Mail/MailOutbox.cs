@@ -17,6 +17,13 @@ public sealed class MailSignal
     public void Wake() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }
 
+/// <summary>Where one message stands, without its (sealed) content.</summary>
+public sealed record MailState(int Attempts, DateTimeOffset? SentAt, DateTimeOffset? FailedAt, string? Failure)
+{
+    /// <summary>sent, failed or waiting.</summary>
+    public string Status => SentAt is not null ? "sent" : FailedAt is not null ? "failed" : "waiting";
+}
+
 /// <summary>
 /// Puts messages in the outbox, in the caller's unit of work: the message exists exactly when what it is about was
 /// saved (an invitation and its email commit together), and the delivery job is woken once that is committed.
@@ -47,11 +54,13 @@ public sealed class MailOutbox(AppDbContext db, FieldProtector protector, IOptio
         db.Set<OutgoingMail>().RemoveRange(waiting);
     }
 
-    /// <summary>The newest message about each of <paramref name="about"/>, for pages that list what mail went.</summary>
-    public async Task<Dictionary<Guid, OutgoingMail>> LatestAboutAsync(IReadOnlyCollection<Guid> about, CancellationToken ct)
+    /// <summary>Where the newest message about each of <paramref name="about"/> stands, for pages that list what mail went.</summary>
+    public async Task<Dictionary<Guid, MailState>> LatestAboutAsync(IReadOnlyCollection<Guid> about, CancellationToken ct)
     {
-        var rows = await db.Set<OutgoingMail>().AsNoTracking().Where(m => about.Contains(m.About)).ToListAsync(ct);
-        return rows.GroupBy(m => m.About).ToDictionary(g => g.Key, g => g.MaxBy(m => m.CreatedAt)!);
+        var rows = await db.Set<OutgoingMail>().Where(m => about.Contains(m.About))
+            .Select(m => new { m.About, m.CreatedAt, State = new MailState(m.Attempts, m.SentAt, m.FailedAt, m.Failure) })
+            .ToListAsync(ct);
+        return rows.GroupBy(m => m.About).ToDictionary(g => g.Key, g => g.MaxBy(m => m.CreatedAt)!.State);
     }
 
     public static MailMessage Open(FieldProtector protector, OutgoingMail mail) =>
