@@ -35,6 +35,16 @@ public sealed class OrganisationZones(IServiceScopeFactory scopes, TimeProvider 
     }
 
     public void Forget(Guid organisationId) => _zones.TryRemove(organisationId, out _);
+
+    /// <summary>
+    /// Today's date where the organisation is: the date its people read on their calendars. Dates without a time
+    /// (leave dates, pauses, practice and development dates) are compared with this, never with the date in UTC,
+    /// which is a day ahead or behind for hours of every day in most zones.
+    /// </summary>
+    public DateOnly Today(Guid organisationId) => DateIn(For(organisationId), clock.GetUtcNow());
+
+    /// <summary>The calendar date a moment falls on in a zone.</summary>
+    public static DateOnly DateIn(TimeZoneInfo zone, DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
 }
 
 /// <summary>
@@ -42,11 +52,17 @@ public sealed class OrganisationZones(IServiceScopeFactory scopes, TimeProvider 
 /// and named ("3 June 2026, 14:00 London time"), and wall-clock times entered in it turned into moments. Outside
 /// an organisation (the first-run page, an unknown report link) it is UTC. Scoped.
 /// </summary>
-public sealed class OrganisationTime(OrganisationScope scope, OrganisationZones zones, IStringLocalizer<SharedResource> t)
+public sealed class OrganisationTime(OrganisationScope scope, OrganisationZones zones, TimeProvider clock, IStringLocalizer<SharedResource> t)
 {
     private TimeZoneInfo? _zone;
 
     public TimeZoneInfo Zone => _zone ??= scope.OrganisationId is { } id ? zones.For(id) : TimeZoneInfo.Utc;
+
+    /// <summary>Today's date in the organisation's zone (see <see cref="OrganisationZones.Today"/>).</summary>
+    public DateOnly Today => OrganisationZones.DateIn(Zone, clock.GetUtcNow());
+
+    /// <summary>The calendar date a moment falls on in the organisation's zone, without a time ("3 June 2026").</summary>
+    public string Date(DateTimeOffset at) => OrganisationZones.DateIn(Zone, at).ToString("d MMMM yyyy", CultureInfo.CurrentCulture);
 
     /// <summary>The date and time in the organisation's zone, the month in the reader's culture, and the zone's name.</summary>
     public string When(DateTimeOffset at) =>
