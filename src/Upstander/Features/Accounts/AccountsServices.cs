@@ -12,6 +12,8 @@ public static class AccountsServices
         services.AddScoped<InvitationIssuer>();
         services.AddScoped<InvitationAcceptance>();
         services.AddScoped<TokenIssuer>();
+        services.AddScoped<AccountLifecycle>();
+        services.AddHostedService<LeaversJob>();
         return services;
     }
 }

@@ -32,7 +32,7 @@ public sealed record UsableInvitation(Invitation Invitation, Person Person)
 /// </summary>
 public sealed class InvitationAcceptance(
     AppDbContext db, OrganisationScope scope, OrganisationSetup setup, UserManager<Account> users,
-    SignInManager<Account> signIn, AuditLog audit, TimeProvider clock)
+    SignInManager<Account> signIn, AuditLog audit, OrganisationZones zones, TimeProvider clock)
 {
     public const string TokenPrefix = "inv";
 
@@ -59,6 +59,11 @@ public sealed class InvitationAcceptance(
         if (person is null)
         {
             return (null, InvitationProblem.NotFound);
+        }
+        if (person.HasLeft(zones.Today(invitation.OrganisationId)))
+        {
+            // The leave date came before the hourly pass withdrew the invitation: it is withdrawn all the same.
+            return (null, InvitationProblem.Revoked);
         }
         if (await db.Users.AnyAsync(a => a.PersonId == person.Id, ct))
         {

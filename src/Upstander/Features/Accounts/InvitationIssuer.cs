@@ -56,7 +56,7 @@ public sealed class InvitationIssuer(
         {
             return (null, InvitationRefusal.PersonNotFound);
         }
-        if (person.LeaveDate is { } leave && leave <= DateOnly.FromDateTime(now.UtcDateTime))
+        if (person.LeaveDate is { } leave && leave <= time.Today)
         {
             return (null, InvitationRefusal.PersonHasLeft);
         }
@@ -115,7 +115,7 @@ public sealed class InvitationIssuer(
     public IQueryable<People.Person> Uninvited()
     {
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = time.Today;
         return db.People.Where(p =>
             (p.LeaveDate == null || p.LeaveDate > today)
             && !db.Users.Any(a => a.PersonId == p.Id)

@@ -3,8 +3,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Security;
+using Upstander.Platform.Web;
 
 namespace Upstander.Features.Accounts;
 
@@ -85,7 +87,8 @@ public static class PasskeyEndpoints
             .RequireRateLimiting(RateLimitPolicies.SignIn);
 
         passkeys.MapPost("/sign-in", async Task<Results<Ok<PasskeyNext>, ProblemHttpResult>> (
-                PasskeySignInRequest body, UserManager<Account> users, SignInManager<Account> signIn, AuditLog audit, CancellationToken ct) =>
+                PasskeySignInRequest body, UserManager<Account> users, SignInManager<Account> signIn, AuditLog audit,
+                IStringLocalizer<SharedResource> t, CancellationToken ct) =>
             {
                 if (body.Credential.ValueKind != JsonValueKind.Object)
                 {
@@ -109,6 +112,13 @@ public static class PasskeyEndpoints
                         detail: "That passkey is not registered here, or it could not be verified.");
                 }
                 var account = assertion.User;
+                if (!account.IsActive)
+                {
+                    audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), "deactivated");
+                    await audit.SaveAsync(ct);
+                    return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account not active",
+                        detail: SignInModel.Deactivated(t));
+                }
                 if (await users.IsLockedOutAsync(account) || !await signIn.CanSignInAsync(account))
                 {
                     audit.RecordFor(account.OrganisationId, account.Id, AuditActions.LockedOut, "account", account.Id.ToString("N"), "denied");

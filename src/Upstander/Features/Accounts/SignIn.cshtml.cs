@@ -56,6 +56,15 @@ public sealed class SignInModel(IStringLocalizer<SharedResource> t) : PageModel
             return Refuse(t["That email and password do not match. Check them and try again."]);
         }
 
+        if (!account.IsActive)
+        {
+            // Only someone who knows the password learns that the account was deactivated; anyone else gets the usual answer.
+            var knows = await users.CheckPasswordAsync(account, Password);
+            audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), knows ? "deactivated" : "failure");
+            await audit.SaveAsync(ct);
+            return Refuse(knows ? Deactivated(t) : t["That email and password do not match. Check them and try again."]);
+        }
+
         var result = await signIn.PasswordSignInAsync(account, Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
@@ -77,6 +86,10 @@ public sealed class SignInModel(IStringLocalizer<SharedResource> t) : PageModel
         await audit.SaveAsync(ct);
         return Refuse(t["That email and password do not match. Check them and try again."]);
     }
+
+    /// <summary>What a person whose account was deactivated reads when they sign in (by any route).</summary>
+    public static string Deactivated(IStringLocalizer<SharedResource> t) =>
+        t["This account is no longer active, so it cannot sign in. If you think that is a mistake, ask your administrator. Reports you made anonymously can still be followed with their receipt."];
 
     public static string SafeReturnUrl(string? returnUrl) =>
         !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)

@@ -22,13 +22,13 @@ public sealed class TokenIssuer(AppDbContext db, CurrentActor actor, AuditLog au
     /// <summary>Accounts in the caller's organisation, with the directory name where there is one.</summary>
     public IQueryable<AccountChoice> AccountChoices() =>
         from a in db.Users
-        where a.OrganisationId == db.CurrentOrganisationId
+        where a.OrganisationId == db.CurrentOrganisationId && a.DeactivatedAt == null
         join p in db.People on a.PersonId equals p.Id into people
         from p in people.DefaultIfEmpty()
         orderby p == null ? a.Email : p.Name
         select new AccountChoice(a.Id, p == null ? a.Email! : p.Name + " (" + a.Email + ")");
 
-    /// <summary>Null when the account is not one of the caller's organisation (the caller answers 404, never a hint).</summary>
+    /// <summary>Null when the account is not an active one of the caller's organisation (the caller answers 404, never a hint).</summary>
     public async Task<IssuedToken?> IssueAsync(Guid accountId, string name, int lifetimeDays, CancellationToken ct)
     {
         if (!CanIssue)
@@ -42,7 +42,7 @@ public sealed class TokenIssuer(AppDbContext db, CurrentActor actor, AuditLog au
         // Accounts carry no organisation query filter: the organisation is part of the query.
         var organisationId = db.CurrentOrganisationId;
         var account = await db.Users.AsNoTracking()
-            .SingleOrDefaultAsync(a => a.Id == accountId && a.OrganisationId == organisationId, ct);
+            .SingleOrDefaultAsync(a => a.Id == accountId && a.OrganisationId == organisationId && a.DeactivatedAt == null, ct);
         if (account is null)
         {
             return null;

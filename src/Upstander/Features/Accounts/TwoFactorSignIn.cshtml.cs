@@ -61,6 +61,13 @@ public sealed class TwoFactorSignInModel(SignInManager<Account> signIn, AuditLog
         {
             return RedirectToPage("/Accounts/SignIn");
         }
+        if (!account.IsActive)
+        {
+            // Deactivated between the password and the code: the password was right, so say why.
+            audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), "deactivated");
+            await audit.SaveAsync(ct);
+            return Refuse(SignInModel.Deactivated(t));
+        }
         var result = attempt is null ? SignInResult.Failed : await attempt(account);
         if (result.Succeeded)
         {

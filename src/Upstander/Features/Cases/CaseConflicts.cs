@@ -59,7 +59,7 @@ public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, Org
         return [.. reports.Where(r => Named(r) is { } named && !IsConflicted(chart, named, person))];
     }
 
-    /// <summary>The people holding the case manager role in the current organisation (with an account and a directory entry).</summary>
+    /// <summary>The people holding the case manager role in the current organisation (with an active account and a directory entry).</summary>
     public async Task<List<Guid>> CaseManagersAsync(CancellationToken ct) => await PeopleInRoleAsync(Platform.Security.Roles.CaseManager, ct);
 
     public async Task<List<Guid>> PeopleInRoleAsync(string role, CancellationToken ct)
@@ -67,7 +67,7 @@ public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, Org
         var organisationId = db.CurrentOrganisationId;
         var roleId = await db.Roles.Where(r => r.Name == role).Select(r => r.Id).SingleOrDefaultAsync(ct);
         return await db.Users
-            .Where(a => a.OrganisationId == organisationId && a.PersonId != null && db.UserRoles.Any(ur => ur.UserId == a.Id && ur.RoleId == roleId))
+            .Where(a => a.OrganisationId == organisationId && a.PersonId != null && a.DeactivatedAt == null && db.UserRoles.Any(ur => ur.UserId == a.Id && ur.RoleId == roleId))
             .Select(a => a.PersonId!.Value)
             .Distinct()
             .OrderBy(id => id)

@@ -11,7 +11,7 @@ namespace Upstander.Features.Cases;
 /// the pool). A conflict always wins over a rule: with nobody eligible, the report waits unassigned in the intake
 /// queue, which only non-conflicted case managers see. Scoped.
 /// </summary>
-public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLog audit, TimeProvider clock)
+public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLog audit, TimeProvider clock) : Accounts.IHandOverSweep
 {
     /// <summary>
     /// Routes one newly received (or newly released) report. Call it with a report added to, or loaded by, this
@@ -55,6 +55,38 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         }
         audit.Record(CaseAudit.Routed, CaseAudit.Target, detail: "rules-run");
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Open cases assigned to someone who no longer holds an active case manager's account (deactivated, or the role
+    /// taken away) go back to routing: the rules choose another case manager, or the case waits in the intake queue.
+    /// A reporter's case never waits with nobody able to see it.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var managers = await conflicts.CaseManagersAsync(ct);
+        var orphaned = await db.Set<ReportRecord>()
+            .Where(r => r.Status != ReportStatus.Closed && r.ContentErasedAt == null && r.AssigneeId != null && !managers.Contains(r.AssigneeId.Value))
+            .ToListAsync(ct);
+        if (orphaned.Count == 0)
+        {
+            return 0;
+        }
+        var rules = await db.Set<RoutingRule>().OrderBy(r => r.Position).ThenBy(r => r.CreatedAt).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var report in orphaned)
+        {
+            report.Assign(null);
+            db.Add(ReportEvent.Record(report, "unassigned", null, null, "not-a-case-manager", null, now));
+            if (await ChooseAsync(report, rules, managers, ct) is { } chosen)
+            {
+                report.Assign(chosen);
+                db.Add(ReportEvent.Record(report, "assigned", null, null, "routing-rule", null, now));
+            }
+            audit.Record(CaseAudit.Routed, CaseAudit.Target, report.Id, detail: "reason=assignee-not-a-case-manager");
+        }
+        await db.SaveChangesAsync(ct);
+        return orphaned.Count;
     }
 
     private async Task<Guid?> ChooseAsync(ReportRecord report, List<RoutingRule> rules, List<Guid> managers, CancellationToken ct)

@@ -105,6 +105,7 @@ public static class CaseServices
             .ValidateOnStart();
         services.AddScoped<CaseConflicts>();
         services.AddScoped<CaseIntake>();
+        services.AddScoped<Accounts.IHandOverSweep>(provider => provider.GetRequiredService<CaseIntake>());
         services.AddScoped<CaseWork>();
         services.AddScoped<CustodianDesk>();
         services.AddScoped<SpeakUpInsights>();

@@ -23,7 +23,8 @@ public sealed class DirectoryModel(AppDbContext db) : PageModel
     public int PageNumber { get; set; } = 1;
 
     public IReadOnlyList<PersonView> People { get; private set; } = [];
-    public IReadOnlySet<Guid> WithAccount { get; private set; } = new HashSet<Guid>();
+    /// <summary>People on this page with an account: true when it is active, false when it has been deactivated.</summary>
+    public IReadOnlyDictionary<Guid, bool> Accounts { get; private set; } = new Dictionary<Guid, bool>();
     public IReadOnlyList<(Guid Id, string Name)> Departments { get; private set; } = [];
     public int Total { get; private set; }
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
@@ -47,8 +48,8 @@ public sealed class DirectoryModel(AppDbContext db) : PageModel
         People = await PersonQueries.ToViews(db, query.OrderBy(p => p.Name).ThenBy(p => p.Id).Skip((PageNumber - 1) * PageSize).Take(PageSize)).ToListAsync(ct);
         var ids = People.Select(p => p.Id).ToList();
         var organisationId = db.CurrentOrganisationId;
-        WithAccount = (await db.Users.Where(a => a.OrganisationId == organisationId && a.PersonId != null && ids.Contains(a.PersonId.Value))
-            .Select(a => a.PersonId!.Value).ToListAsync(ct)).ToHashSet();
+        Accounts = await db.Users.Where(a => a.OrganisationId == organisationId && a.PersonId != null && ids.Contains(a.PersonId.Value))
+            .ToDictionaryAsync(a => a.PersonId!.Value, a => a.DeactivatedAt == null, ct);
     }
 
     public string PageLink(int page) =>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Accounts;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 
@@ -23,6 +24,9 @@ public sealed record PersonEditRequest(
 public sealed record RolesRequest(IReadOnlyList<string>? Roles);
 
 public sealed record RolesView(Guid PersonId, IReadOnlyList<string> Roles);
+
+/// <summary>Whether the person's account works; <c>deactivatedBecause</c> is "left" or "administrator".</summary>
+public sealed record AccountStateView(Guid PersonId, Guid AccountId, bool Active, DateTimeOffset? DeactivatedAt, string? DeactivatedBecause);
 
 public static class PeopleApi
 {
@@ -93,6 +97,23 @@ public static class PeopleApi
             .WithName("SetPersonRoles")
             .WithSummary("Replace the roles of the person's account (Employee is always kept).");
 
+        people.MapGet("/{id:guid}/account", async Task<Results<Ok<AccountStateView>, NotFound>> (
+                Guid id, AccountLifecycle lifecycle, CancellationToken ct) =>
+                await lifecycle.StateAsync(id, ct) is { } state ? TypedResults.Ok(View(id, state)) : TypedResults.NotFound())
+            .WithName("GetPersonAccount")
+            .WithSummary("Whether the person's account is active. 404 when the person has no account.");
+
+        people.MapPost("/{id:guid}/account/deactivate", (Guid id, AccountLifecycle lifecycle, CancellationToken ct) =>
+                ChangeAccountAsync(id, lifecycle, lifecycle.DeactivateAsync, ct))
+            .WithName("DeactivatePersonAccount")
+            .WithSummary("Stop the person's account: it cannot sign in, its sessions end within five minutes and its access tokens stop working. "
+                + "Their open cases and support requests are handed on. Repeating it changes nothing. Refused (409) for your own account.");
+
+        people.MapPost("/{id:guid}/account/reactivate", (Guid id, AccountLifecycle lifecycle, CancellationToken ct) =>
+                ChangeAccountAsync(id, lifecycle, lifecycle.ReactivateAsync, ct))
+            .WithName("ReactivatePersonAccount")
+            .WithSummary("Let a deactivated account sign in again (with new sessions and tokens). Refused (409) while the person's leave date has passed.");
+
         people.MapGet("/{id:guid}/managers", async Task<Results<Ok<IReadOnlyList<PersonView>>, NotFound>> (
                 Guid id, AppDbContext db, OrgChartCache charts, CancellationToken ct) =>
             {
@@ -132,6 +153,21 @@ public static class PeopleApi
 
         people.MapPeopleImportApi();
     }
+
+    private static async Task<Results<Ok<AccountStateView>, NotFound, ProblemHttpResult>> ChangeAccountAsync(
+        Guid id, AccountLifecycle lifecycle, Func<Guid, CancellationToken, Task<AccountChangeRefusal>> change, CancellationToken ct) =>
+        await change(id, ct) switch
+        {
+            AccountChangeRefusal.None => TypedResults.Ok(View(id, (await lifecycle.StateAsync(id, ct))!)),
+            AccountChangeRefusal.OwnAccount => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Your own account", detail: "Administrators cannot deactivate their own account. Ask another administrator."),
+            AccountChangeRefusal.PersonHasLeft => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "The person has left", detail: "Their leave date has passed. Clear or move the leave date first."),
+            _ => TypedResults.NotFound(),
+        };
+
+    private static AccountStateView View(Guid personId, AccountState state) =>
+        new(personId, state.AccountId, state.Active, state.DeactivatedAt, state.DeactivatedBecause);
 
     internal static Dictionary<string, string[]> Problems(IEnumerable<FieldError> errors) =>
         errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => $"{PeopleCsv.Readable(g.Key)} {e.Message}").ToArray());

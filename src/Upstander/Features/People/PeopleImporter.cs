@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Accounts;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 
@@ -14,7 +15,7 @@ public sealed record ImportActor(string Kind, Guid? AccountId);
 /// Checks an import file against the directory and writes it. Shared by the pages (through the background
 /// job), the API and the CLI verb, so all three check and write the same way. Scoped.
 /// </summary>
-public sealed class PeopleImporter(AppDbContext db, AuditLog audit, OrgChartCache charts, TimeProvider clock)
+public sealed class PeopleImporter(AppDbContext db, AuditLog audit, OrgChartCache charts, AccountLifecycle lifecycle, TimeProvider clock)
 {
     public const int BatchSize = 1000;
 
@@ -131,8 +132,17 @@ public sealed class PeopleImporter(AppDbContext db, AuditLog audit, OrgChartCach
             progress?.Invoke(done, rows.Count);
         }
 
+        if (file.Has(PeopleCsv.LeaveDate))
+        {
+            // Leave dates that have come stop those accounts in the same transaction, not at the next hourly pass.
+            await lifecycle.DeactivateLeaversAsync(ct);
+        }
         await transaction.CommitAsync(ct);
         charts.Invalidate(organisationId);
+        if (file.Has(PeopleCsv.LeaveDate))
+        {
+            await lifecycle.SweepAsync(ct);
+        }
         return new ImportOutcome(check, mode, true, created, updated, skipped);
     }
 

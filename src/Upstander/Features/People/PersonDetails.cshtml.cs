@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.Accounts;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
+using Upstander.Platform.Web;
 
 namespace Upstander.Features.People;
 
@@ -13,7 +16,8 @@ namespace Upstander.Features.People;
 /// place in the chart, and a confidential note that is shown only on request, and every showing audited.
 /// </summary>
 [Authorize(Roles = Roles.Admin)]
-public sealed class PersonDetailsModel(AppDbContext db, PersonEditor editor, OrgChartCache charts) : PageModel
+public sealed class PersonDetailsModel(
+    AppDbContext db, PersonEditor editor, OrgChartCache charts, AccountLifecycle lifecycle, CurrentActor actor, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed class DetailsInput
     {
@@ -39,7 +43,16 @@ public sealed class PersonDetailsModel(AppDbContext db, PersonEditor editor, Org
     public string? Note { get; set; }
 
     public PersonView? Person { get; private set; }
-    public bool HasAccount { get; private set; }
+    public bool HasAccount => AccountState is not null;
+
+    /// <summary>Whether the person's account works; null when they have none.</summary>
+    public AccountState? AccountState { get; private set; }
+
+    /// <summary>The admin is looking at themselves: their own account cannot be deactivated here.</summary>
+    public bool IsSelf { get; private set; }
+
+    /// <summary>Why deactivating or reactivating was refused (nothing changed then).</summary>
+    public string? AccountMessage { get; private set; }
     public bool HasNote { get; private set; }
     public IReadOnlyList<string> CurrentRoles { get; private set; } = [];
     public IReadOnlyList<PersonView> Managers { get; private set; } = [];
@@ -125,6 +138,30 @@ public sealed class PersonDetailsModel(AppDbContext db, PersonEditor editor, Org
         return await LoadAsync(id, fillInput: true, ct) ? Page() : NotFound();
     }
 
+    /// <summary>Stops the person's account (see <see cref="AccountLifecycle"/>); refused for the admin's own account.</summary>
+    public Task<IActionResult> OnPostDeactivateAsync(Guid id, CancellationToken ct) => ChangeAccountAsync(id, lifecycle.DeactivateAsync, "deactivated", ct);
+
+    /// <summary>Lets a deactivated account sign in again; refused while the person's leave date has passed.</summary>
+    public Task<IActionResult> OnPostReactivateAsync(Guid id, CancellationToken ct) => ChangeAccountAsync(id, lifecycle.ReactivateAsync, "reactivated", ct);
+
+    private async Task<IActionResult> ChangeAccountAsync(Guid id, Func<Guid, CancellationToken, Task<AccountChangeRefusal>> change, string saved, CancellationToken ct)
+    {
+        var refusal = await change(id, ct);
+        if (refusal == AccountChangeRefusal.None)
+        {
+            return Redirect($"/admin/people/{id:D}?saved={saved}");
+        }
+        if (!await LoadAsync(id, fillInput: true, ct) || refusal == AccountChangeRefusal.NoAccount)
+        {
+            return NotFound();
+        }
+        AccountMessage = refusal == AccountChangeRefusal.OwnAccount
+            ? t["You cannot deactivate your own account. Ask another administrator."]
+            : t["Their leave date has passed, so the account cannot work again. Clear or move the leave date first."];
+        ModelState.AddModelError("", AccountMessage);
+        return Page();
+    }
+
     /// <summary>A post, not a link: showing the note is an action that is recorded, and must not be prefetched or bookmarked.</summary>
     public async Task<IActionResult> OnPostShowNoteAsync(Guid id, CancellationToken ct)
     {
@@ -150,7 +187,8 @@ public sealed class PersonDetailsModel(AppDbContext db, PersonEditor editor, Org
         }
         HasNote = await db.People.Where(p => p.Id == id).Select(p => p.ConfidentialNoteSealed != null).SingleAsync(ct);
         var account = await editor.AccountOfAsync(id, ct);
-        HasAccount = account is not null;
+        AccountState = await lifecycle.StateAsync(id, ct);
+        IsSelf = actor.PersonId == id;
         CurrentRoles = account is null ? [] : await editor.RolesOfAsync(account);
         var chart = await charts.ForAsync(db, ct);
         Managers = await PersonQueries.InOrderAsync(db, chart.Managers(id).Take(50).ToList(), ct);

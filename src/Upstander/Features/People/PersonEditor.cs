@@ -22,7 +22,7 @@ public sealed record PersonEditResult(bool Found, IReadOnlyList<FieldError> Erro
 /// </summary>
 public sealed class PersonEditor(
     AppDbContext db, OrganisationSetup setup, UserManager<Account> accounts, AuditLog audit, OrgChartCache charts,
-    FieldProtector protector, CurrentActor actor, TimeProvider clock)
+    FieldProtector protector, CurrentActor actor, AccountLifecycle lifecycle, OrganisationTime time, TimeProvider clock)
 {
     public const int ConfidentialNoteMaxLength = 4000;
 
@@ -84,21 +84,26 @@ public sealed class PersonEditor(
         person.ReportTo(managerId);
         // Which fields changed, never their values.
         audit.Record(AuditActions.PersonUpdated, "person", id, detail: changed.Count == 0 ? "fields=none" : "fields=" + string.Join('+', changed));
-        await db.SaveChangesAsync(ct);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            if (person.HasLeft(time.Today))
+            {
+                // A leave date that has come stops the account with the edit, not at the next hourly pass.
+                await lifecycle.DeactivateLeaversAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
+        }
         charts.Invalidate(person.OrganisationId);
+        if (person.HasLeft(time.Today))
+        {
+            await lifecycle.SweepAsync(ct);
+        }
         return new PersonEditResult(true, []);
     }
 
-    /// <summary>The person's account, if they have one (accounts are not filtered by organisation, so ask through the person).</summary>
-    public async Task<Account?> AccountOfAsync(Guid personId, CancellationToken ct)
-    {
-        var organisationId = db.CurrentOrganisationId;
-        if (organisationId is null || !await db.People.AnyAsync(p => p.Id == personId, ct))
-        {
-            return null;
-        }
-        return await db.Users.SingleOrDefaultAsync(a => a.PersonId == personId && a.OrganisationId == organisationId, ct);
-    }
+    /// <summary>The person's account, if they have one.</summary>
+    public Task<Account?> AccountOfAsync(Guid personId, CancellationToken ct) => AccountLifecycle.AccountOfAsync(db, personId, ct);
 
     /// <summary>Replaces the roles of the person's account (Employee is always kept). Audited by <see cref="OrganisationSetup.SetRolesAsync"/>.</summary>
     public async Task<PersonEditResult> SetRolesAsync(Guid personId, IReadOnlyCollection<string> roles, CancellationToken ct)
@@ -123,6 +128,8 @@ public sealed class PersonEditor(
             return new PersonEditResult(true, [new FieldError("roles", "cannot remove your own Admin role. Ask another administrator.")]);
         }
         await setup.SetRolesAsync(account, roles, ct);
+        // Cases held by someone who is no longer a case manager go back to routing.
+        await lifecycle.SweepAsync(ct);
         return new PersonEditResult(true, []);
     }
 

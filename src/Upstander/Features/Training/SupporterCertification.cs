@@ -86,7 +86,7 @@ public sealed class SupporterCertification(
         return db.Set<Certificate>()
             .Where(c => c.ExpiresAt > now)
             .Where(c => db.People.Any(p => p.Id == c.PersonId && (p.LeaveDate == null || p.LeaveDate > today)))
-            .Where(c => db.Users.Any(a => a.OrganisationId == organisationId && a.PersonId == c.PersonId
+            .Where(c => db.Users.Any(a => a.OrganisationId == organisationId && a.PersonId == c.PersonId && a.DeactivatedAt == null
                 && db.UserRoles.Any(r => r.UserId == a.Id && r.RoleId == roleId)))
             .Select(c => c.PersonId);
     }

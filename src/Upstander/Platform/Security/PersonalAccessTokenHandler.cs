@@ -26,7 +26,7 @@ public sealed class PersonalAccessTokenHandler(
             (from t in db.PersonalAccessTokens.IgnoreQueryFilters()
              where t.TokenHash == hash
              join a in db.Users on t.AccountId equals a.Id
-             select new FoundToken(t.Id, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, a.Id, a.OrganisationId, a.PersonId, a.LockoutEnd, a.TwoFactorEnabled))
+             select new FoundToken(t.Id, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, a.Id, a.OrganisationId, a.PersonId, a.LockoutEnd, a.TwoFactorEnabled, a.DeactivatedAt))
             .AsNoTracking()
             .SingleOrDefault()));
 
@@ -44,7 +44,7 @@ public sealed class PersonalAccessTokenHandler(
 
     private sealed record FoundToken(
         Guid Id, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, Guid AccountId,
-        Guid OrganisationId, Guid? PersonId, DateTimeOffset? LockoutEnd, bool TwoFactorEnabled);
+        Guid OrganisationId, Guid? PersonId, DateTimeOffset? LockoutEnd, bool TwoFactorEnabled, DateTimeOffset? DeactivatedAt);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -70,7 +70,8 @@ public sealed class PersonalAccessTokenHandler(
         {
             return AuthenticateResult.Fail("The access token is unknown, expired or revoked.");
         }
-        if (found.LockoutEnd is { } end && end > now)
+        // Deactivation revokes the account's tokens too; this holds even for a token issued afterwards.
+        if (found.DeactivatedAt is not null || found.LockoutEnd is { } end && end > now)
         {
             return AuthenticateResult.Fail("The account behind this access token cannot sign in.");
         }

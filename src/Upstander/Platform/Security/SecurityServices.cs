@@ -60,6 +60,7 @@ public static class SecurityServices
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
             .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager<AccountSignInManager>()
             .AddClaimsPrincipalFactory<AccountClaimsFactory>()
             .AddDefaultTokenProviders();
 

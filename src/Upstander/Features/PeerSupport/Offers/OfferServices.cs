@@ -9,6 +9,7 @@ public static class SupportOfferServices
     public static IServiceCollection AddSupportOffers(this IServiceCollection services)
     {
         services.AddScoped<SupportOffers>();
+        services.AddScoped<Accounts.IHandOverSweep>(provider => provider.GetRequiredService<SupportOffers>());
         services.AddHostedService<MatchingRunner>();
         return services;
     }

@@ -70,7 +70,7 @@ public enum ChooseResult
 /// </summary>
 public sealed class SupportOffers(
     AppDbContext db, TimeProvider clock, AuditLog audit, CurrentActor actor, FieldProtector protector,
-    MatchingPoolSource pools, ExclusiveLocks locks)
+    MatchingPoolSource pools, ExclusiveLocks locks) : Accounts.IHandOverSweep
 {
     public const string SuggestionPurpose = "peer-support.suggestion";
 
@@ -257,9 +257,36 @@ public sealed class SupportOffers(
             db.Add(block);
             audit.Record(OfferAudit.Blocked, OfferAudit.TargetBlock, block.Id);
         }
+        await ReturnToQueueAsync(r => r.PersonId == me && r.SupporterId == personId, "blocked", ct);
+        await db.SaveChangesAsync(ct);
+        await RunLockedAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Requests offered to or held by a supporter whose account has been deactivated (they left, or an administrator
+    /// stopped it) go back to the queue and are matched again at once.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        await using var _ = await EnterMatchingAsync(ct);
+        var stopped = db.Users.Where(a => a.DeactivatedAt != null && a.PersonId != null).Select(a => a.PersonId!.Value);
+        var moved = await ReturnToQueueAsync(r => r.SupporterId != null && stopped.Contains(r.SupporterId.Value), "supporter-deactivated", ct);
+        if (moved > 0)
+        {
+            await db.SaveChangesAsync(ct);
+            await RunLockedAsync(ct);
+        }
+        return moved;
+    }
+
+    /// <summary>Puts the offered or active requests that match back in the queue (a pending offer is withdrawn); the caller saves.</summary>
+    private async Task<int> ReturnToQueueAsync(System.Linq.Expressions.Expression<Func<SupportRequestRecord, bool>> which, string reason, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         var held = await db.Set<SupportRequestRecord>()
-            .Where(r => r.PersonId == me && r.SupporterId == personId && (r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active))
+            .Where(r => r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active)
+            .Where(which)
             .ToListAsync(ct);
         foreach (var request in held)
         {
@@ -269,11 +296,9 @@ public sealed class SupportOffers(
                 pending.Withdraw(now);
             }
             request.ReturnToQueue();
-            audit.Record(OfferAudit.ReturnedToQueue, RequestAudit.Target, request.Id, detail: "reason=blocked");
+            audit.Record(OfferAudit.ReturnedToQueue, RequestAudit.Target, request.Id, detail: "reason=" + reason);
         }
-        await db.SaveChangesAsync(ct);
-        await RunLockedAsync(ct);
-        return true;
+        return held.Count;
     }
 
     /// <summary>Takes someone off the signed-in person's list; false when they were not on it.</summary>

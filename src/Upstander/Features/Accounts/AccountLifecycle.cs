@@ -1,0 +1,196 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Organisations;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Jobs;
+using Upstander.Platform.Mail;
+using Upstander.Platform.Security;
+
+namespace Upstander.Features.Accounts;
+
+/// <summary>Whether a person's account works, and if not since when and why.</summary>
+public sealed record AccountState(Guid AccountId, bool Active, DateTimeOffset? DeactivatedAt, string? DeactivatedBecause);
+
+/// <summary>Why an administrator's change to an account was not made (nothing changed then).</summary>
+public enum AccountChangeRefusal
+{
+    None,
+    /// <summary>No such person in this organisation, or they have no account.</summary>
+    NoAccount,
+    /// <summary>Administrators cannot deactivate their own account (so one always remains who can undo it).</summary>
+    OwnAccount,
+    /// <summary>The person's leave date has come: it must be cleared or moved before the account can work again.</summary>
+    PersonHasLeft,
+}
+
+/// <summary>
+/// Stops and restarts accounts. An account stops when the person's leave date comes (by <see cref="LeaversJob"/>, and
+/// at once after an import or an edit that sets a past date) or when an administrator deactivates it. Stopping marks
+/// the account, changes its security stamp (every session ends at its next check, within
+/// <see cref="SecurityServices.StampInterval"/>), revokes its access tokens and withdraws the person's unused
+/// invitations with their unsent mail; <see cref="AccountSignInManager"/> refuses its sign-ins from then on. Nothing the
+/// person wrote or asked for is removed. Restarting is always an administrator's act, never automatic. Scoped.
+/// </summary>
+public sealed class AccountLifecycle(
+    AppDbContext db, AuditLog audit, CurrentActor actor, OrganisationTime time, MailOutbox outbox,
+    IEnumerable<IHandOverSweep> sweeps, TimeProvider clock)
+{
+    /// <summary>The state of a person's account in the current organisation; null when they have none.</summary>
+    public async Task<AccountState?> StateAsync(Guid personId, CancellationToken ct) =>
+        await AccountOfAsync(personId, ct) is { } account ? State(account) : null;
+
+    private static AccountState State(Account account) => new(account.Id, account.IsActive, account.DeactivatedAt, account.DeactivatedBecause);
+
+    /// <summary>An administrator stops the account of a person in the current organisation (already stopped: nothing changes).</summary>
+    public async Task<AccountChangeRefusal> DeactivateAsync(Guid personId, CancellationToken ct)
+    {
+        if (await AccountOfAsync(personId, ct) is not { } account)
+        {
+            return AccountChangeRefusal.NoAccount;
+        }
+        if (account.Id == actor.Id)
+        {
+            return AccountChangeRefusal.OwnAccount;
+        }
+        if (!account.IsActive)
+        {
+            return AccountChangeRefusal.None;
+        }
+        await StopAsync(account, DeactivationReason.Administrator, ct);
+        await db.SaveChangesAsync(ct);
+        await SweepAsync(ct);
+        return AccountChangeRefusal.None;
+    }
+
+    /// <summary>An administrator lets the account work again (already active: nothing changes); refused while the person's leave date has passed.</summary>
+    public async Task<AccountChangeRefusal> ReactivateAsync(Guid personId, CancellationToken ct)
+    {
+        if (await AccountOfAsync(personId, ct) is not { } account)
+        {
+            return AccountChangeRefusal.NoAccount;
+        }
+        if (account.IsActive)
+        {
+            return AccountChangeRefusal.None;
+        }
+        var today = time.Today;
+        if (await db.People.AnyAsync(p => p.Id == personId && p.LeaveDate != null && p.LeaveDate <= today, ct))
+        {
+            return AccountChangeRefusal.PersonHasLeft;
+        }
+        account.Reactivate();
+        // The sessions and tokens from before stay ended: the person signs in again.
+        account.SecurityStamp = NewStamp();
+        audit.Record(AuditActions.AccountReactivated, "account", account.Id);
+        await db.SaveChangesAsync(ct);
+        return AccountChangeRefusal.None;
+    }
+
+    /// <summary>
+    /// Stops the account of everyone in the current organisation whose leave date has come (in the organisation's time
+    /// zone) and withdraws their unused invitations. Returns how many accounts and invitations it stopped.
+    /// </summary>
+    public async Task<int> DeactivateLeaversAsync(CancellationToken ct)
+    {
+        var organisationId = db.CurrentOrganisationId ?? throw new InvalidOperationException("No organisation entered.");
+        var today = time.Today;
+        var leavers = db.People.Where(p => p.LeaveDate != null && p.LeaveDate <= today).Select(p => p.Id);
+        var accounts = await db.Users
+            .Where(a => a.OrganisationId == organisationId && a.DeactivatedAt == null && a.PersonId != null && leavers.Contains(a.PersonId.Value))
+            .ToListAsync(ct);
+        foreach (var account in accounts)
+        {
+            await StopAsync(account, DeactivationReason.Left, ct);
+        }
+        var now = clock.GetUtcNow();
+        var invitations = await db.Invitations
+            .Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now && leavers.Contains(i.PersonId))
+            .ToListAsync(ct);
+        foreach (var invitation in invitations)
+        {
+            invitation.Revoke(now);
+            audit.Record(AuditActions.InvitationRevoked, "invitation", invitation.Id, detail: "because=" + DeactivationReason.Left);
+            await outbox.CancelWaitingAsync(invitation.Id, ct);
+        }
+        if (accounts.Count + invitations.Count > 0)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        return accounts.Count + invitations.Count;
+    }
+
+    /// <summary>
+    /// Hands on what stopped accounts held (<see cref="IHandOverSweep"/>). Call it outside any transaction, once
+    /// the stop is committed: the sweeps take their own locks.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var moved = 0;
+        foreach (var sweep in sweeps)
+        {
+            moved += await sweep.SweepAsync(ct);
+        }
+        return moved;
+    }
+
+    private async Task StopAsync(Account account, string reason, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        account.Deactivate(reason, now);
+        account.SecurityStamp = NewStamp();
+        foreach (var token in await db.PersonalAccessTokens.Where(t => t.AccountId == account.Id && t.RevokedAt == null).ToListAsync(ct))
+        {
+            token.Revoke(now);
+            audit.Record(AuditActions.TokenRevoked, "personal-access-token", token.Id, detail: "because=" + reason);
+        }
+        audit.Record(AuditActions.AccountDeactivated, "account", account.Id, detail: "because=" + reason);
+    }
+
+    private Task<Account?> AccountOfAsync(Guid personId, CancellationToken ct) => AccountOfAsync(db, personId, ct);
+
+    /// <summary>The account of a person in the current organisation, if they have one (accounts are not filtered by organisation, so ask through the person).</summary>
+    public static async Task<Account?> AccountOfAsync(AppDbContext db, Guid personId, CancellationToken ct)
+    {
+        var organisationId = db.CurrentOrganisationId;
+        if (organisationId is null || !await db.People.AnyAsync(p => p.Id == personId, ct))
+        {
+            return null;
+        }
+        return await db.Users.SingleOrDefaultAsync(a => a.PersonId == personId && a.OrganisationId == organisationId, ct);
+    }
+
+    /// <summary>A new security stamp (random, as Identity's are): every session carrying the old one ends at its next check.</summary>
+    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+}
+
+/// <summary>Once an hour, in every organisation: stops the accounts of people whose leave date has come.</summary>
+public sealed class LeaversJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<LeaversJob> logger) : PeriodicJob(clock, logger)
+{
+    protected override TimeSpan Interval => TimeSpan.FromHours(1);
+
+    public override async Task RunOnceAsync(CancellationToken ct)
+    {
+        var stopped = await EveryOrganisation.SumAsync(scopes, async services =>
+        {
+            var lifecycle = services.GetRequiredService<AccountLifecycle>();
+            return await lifecycle.DeactivateLeaversAsync(ct) + await lifecycle.SweepAsync(ct);
+        }, (a, b) => a + b, 0, ct);
+        if (stopped > 0)
+        {
+            logger.LogInformation("Deactivated {Count} accounts, invitations, cases and requests of people who have left or whose accounts were deactivated.", stopped);
+        }
+    }
+}
+
+/// <summary>
+/// Work a feature hands on when the person holding it no longer can: a case manager's open cases go back to routing
+/// (their account stopped, or the role was taken away), a deactivated supporter's requests back to the queue. Each
+/// sweep finds such work itself (so it is safe to run again and catches anything missed), and saves only when it
+/// changed something. Run after every stop and role change, and by <see cref="LeaversJob"/> each hour. Scoped.
+/// </summary>
+public interface IHandOverSweep
+{
+    /// <summary>Moves what deactivated accounts held in the current organisation; returns how many items moved.</summary>
+    Task<int> SweepAsync(CancellationToken ct);
+}

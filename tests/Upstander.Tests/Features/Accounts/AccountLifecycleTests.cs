@@ -1,0 +1,222 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Upstander.Features.Accounts;
+using Upstander.Features.Organisations;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.People;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+using Upstander.Tests.Features.PeerSupport.Conversations;
+using Upstander.Tests.Features.SpeakUp.Cases;
+using Upstander.Tests.TestHost;
+
+namespace Upstander.Tests.Features.Accounts;
+
+/// <summary>Leavers and deactivated accounts: nobody keeps access after they leave, and nothing they held is left waiting.</summary>
+public sealed class AccountLifecycleTests
+{
+    private const string Inactive = "This account is no longer active, so it cannot sign in.";
+    private const string Mismatch = "That email and password do not match.";
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_leaver_is_stopped_when_their_leave_date_comes_where_the_organisation_is(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine);
+        var org = await factory.CreateOrganisationAsync("Leavers Org");
+        await SetZoneAsync(factory, org, "Pacific/Auckland");
+        // 20:00 UTC is the next morning in Auckland: the leave date is "today" there and still tomorrow in UTC.
+        var now = factory.Clock.GetUtcNow();
+        var evening = new DateTimeOffset(now.UtcDateTime.Date.AddHours(20), TimeSpan.Zero);
+        factory.Clock.Advance((evening > now ? evening : evening.AddDays(1)) - now);
+        var aucklandToday = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime).AddDays(1);
+
+        var employee = org[Roles.Employee];
+        var session = await factory.SignInAsync(employee);
+        var api = await factory.ApiClientAsync(org, employee);
+        (await api.GetAsync("/api/v1/me")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var admin = await factory.SignInForApiAsync(org[Roles.Admin]);
+        var invitedLeaver = await factory.AddPersonAsync(org.Id, "Ina Invited", "ina@leavers.example");
+        await admin.InviteAsync(invitedLeaver, Roles.Employee);
+
+        // The directory says both leave today (set straight in the database, as a nightly feed would leave it).
+        await factory.InScopeAsync(org.Id, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            foreach (var person in await db.People.Where(p => p.Id == employee.PersonId || p.Id == invitedLeaver).ToListAsync())
+            {
+                person.Apply(Leaving(person, aucklandToday), factory.Clock.GetUtcNow());
+            }
+            await db.SaveChangesAsync();
+        });
+        (await StateAsync(factory, org, employee.PersonId)).Active.ShouldBeTrue("nothing stops an account before the pass runs");
+
+        await factory.Services.GetServices<IHostedService>().OfType<LeaversJob>().Single().RunOnceAsync(CancellationToken.None);
+
+        var state = await StateAsync(factory, org, employee.PersonId);
+        state.Active.ShouldBeFalse("the leave date has come in Auckland, though not yet in UTC");
+        state.DeactivatedBecause.ShouldBe(DeactivationReason.Left);
+
+        // The right password learns why; a wrong one learns nothing new.
+        var right = await factory.Browser().PostFormAsync("/account/sign-in", new() { ["Email"] = employee.Email, ["Password"] = UpstanderFactory.Password });
+        right.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await right.Content.ReadAsStringAsync()).ShouldContain(Inactive);
+        var wrong = await factory.Browser().PostFormAsync("/account/sign-in", new() { ["Email"] = employee.Email, ["Password"] = "not the password at all" });
+        var wrongPage = await wrong.Content.ReadAsStringAsync();
+        wrongPage.ShouldContain(Mismatch);
+        wrongPage.ShouldNotContain(Inactive);
+
+        // The token stops at once; the session at its next check.
+        (await api.GetAsync("/api/v1/me")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        factory.Clock.Advance(SecurityServices.StampInterval + TimeSpan.FromMinutes(1));
+        var home = await session.GetAsync("/");
+        home.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        home.Headers.Location!.AbsolutePath.ShouldBe("/account/sign-in");
+
+        // The invitation the other leaver had not used yet is withdrawn.
+        var invitation = await factory.InScopeAsync(org.Id, services =>
+            services.GetRequiredService<AppDbContext>().Invitations.SingleAsync(i => i.PersonId == invitedLeaver));
+        invitation.RevokedAt.ShouldNotBeNull();
+
+        var events = await AuditAsync(factory, org);
+        events.ShouldContain(e => e.Action == AuditActions.AccountDeactivated && e.TargetId == employee.AccountId.ToString("N")
+            && e.Detail == "because=left" && e.ActorKind == "system");
+        events.ShouldContain(e => e.Action == AuditActions.TokenRevoked && e.Detail == "because=left");
+        events.ShouldContain(e => e.Action == AuditActions.SignInFailed && e.Outcome == "deactivated");
+
+        // Running the pass again changes nothing more.
+        var before = events.Count;
+        await factory.Services.GetServices<IHostedService>().OfType<LeaversJob>().Single().RunOnceAsync(CancellationToken.None);
+        (await AuditAsync(factory, org)).Count.ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task An_admin_deactivates_and_reactivates_an_account_but_never_their_own()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Pause Org");
+        var admin = await factory.SignInAsync(org[Roles.Admin]);
+        var leader = org[Roles.Leader];
+        var page = $"/admin/people/{leader.PersonId:D}";
+        (await admin.GetStringAsync(page)).ShouldContain("This person has an active account.");
+
+        var deactivated = await admin.PostFormAsync(page + "?handler=Deactivate", new(), tokenFrom: page);
+        deactivated.Headers.Location!.OriginalString.ShouldBe(page + "?saved=deactivated");
+        var shown = await admin.GetStringAsync(page + "?saved=deactivated");
+        shown.ShouldContain("The account was deactivated.");
+        shown.ShouldContain("This account was deactivated by an administrator on");
+        var refused = await factory.Browser().PostFormAsync("/account/sign-in", new() { ["Email"] = leader.Email, ["Password"] = UpstanderFactory.Password });
+        (await refused.Content.ReadAsStringAsync()).ShouldContain(Inactive);
+        (await admin.GetStringAsync("/admin/people?q=" + Uri.EscapeDataString(leader.Email))).ShouldContain("<td>Deactivated</td>");
+
+        // Their own account: refused with a reason, and nothing changes.
+        var ownPage = $"/admin/people/{org[Roles.Admin].PersonId:D}";
+        (await admin.GetStringAsync(ownPage)).ShouldNotContain("Deactivate account");
+        var auditBefore = (await AuditAsync(factory, org)).Count;
+        var own = await admin.PostFormAsync(ownPage + "?handler=Deactivate", new(), tokenFrom: ownPage);
+        own.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await own.Content.ReadAsStringAsync()).ShouldContain("You cannot deactivate your own account.");
+        (await StateAsync(factory, org, org[Roles.Admin].PersonId)).Active.ShouldBeTrue();
+        (await AuditAsync(factory, org)).Count.ShouldBe(auditBefore);
+
+        var reactivated = await admin.PostFormAsync(page + "?handler=Reactivate", new(), tokenFrom: page);
+        reactivated.Headers.Location!.OriginalString.ShouldBe(page + "?saved=reactivated");
+        var again = factory.Browser();
+        await again.SignInAsync(leader);
+        (await again.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var events = await AuditAsync(factory, org);
+        events.ShouldContain(e => e.Action == AuditActions.AccountDeactivated && e.Detail == "because=administrator" && e.ActorId == org[Roles.Admin].AccountId);
+        events.ShouldContain(e => e.Action == AuditActions.AccountReactivated && e.TargetId == leader.AccountId.ToString("N"));
+    }
+
+    [Fact]
+    public async Task Editing_in_a_past_leave_date_stops_the_account_at_once_and_it_stays_stopped_until_the_date_is_cleared()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Edit Org");
+        var api = await factory.ApiClientAsync(org, org[Roles.Admin]);
+        var researcher = org[Roles.Researcher];
+        var person = (await api.GetFromJsonAsync<PersonView>($"/api/v1/people/{researcher.PersonId}"))!;
+        var yesterday = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime).AddDays(-2);
+
+        var edit = await api.PutAsJsonAsync($"/api/v1/people/{researcher.PersonId}", Edit(person, yesterday));
+        edit.StatusCode.ShouldBe(HttpStatusCode.OK, await edit.Content.ReadAsStringAsync());
+        var state = await api.GetFromJsonAsync<AccountStateView>($"/api/v1/people/{researcher.PersonId}/account");
+        state!.Active.ShouldBeFalse("the edit stops the account, not the next hourly pass");
+        state.DeactivatedBecause.ShouldBe(DeactivationReason.Left);
+
+        var refused = await api.PostAsync($"/api/v1/people/{researcher.PersonId}/account/reactivate", null);
+        refused.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("Clear or move the leave date first.");
+        (await api.GetFromJsonAsync<AccountStateView>($"/api/v1/people/{researcher.PersonId}/account"))!.Active.ShouldBeFalse();
+
+        (await api.PutAsJsonAsync($"/api/v1/people/{researcher.PersonId}", Edit(person, null))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await api.GetFromJsonAsync<AccountStateView>($"/api/v1/people/{researcher.PersonId}/account"))!.Active
+            .ShouldBeFalse("clearing the date does not restart the account by itself");
+        var restarted = await api.PostAsync($"/api/v1/people/{researcher.PersonId}/account/reactivate", null);
+        restarted.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await restarted.Content.ReadFromJsonAsync<AccountStateView>())!.Active.ShouldBeTrue();
+
+        // Own account and unknown people, through the API too.
+        (await api.PostAsync($"/api/v1/people/{org[Roles.Admin].PersonId}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await api.PostAsync($"/api/v1/people/{Guid.NewGuid()}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var noAccount = await factory.AddPersonAsync(org.Id, "Nora Noaccount", "nora@edit.example");
+        (await api.GetAsync($"/api/v1/people/{noAccount}/account")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_deactivated_case_managers_open_cases_go_back_to_routing()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var report = await world.ReceiveAsync([], assignee: world.CaseManager);
+        var api = await world.Factory.ApiClientAsync(world.Org, world.Org[Roles.Admin]);
+
+        (await api.PostAsync($"/api/v1/people/{world.CaseManager}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var record = await world.ReportAsync(report);
+        record.AssigneeId.ShouldBeNull("the only case manager is gone, so the case waits in the intake queue for the next one");
+        var events = await world.InScopeAsync((_, db) => db.Set<Upstander.Features.SpeakUp.Reports.ReportEvent>().Where(e => e.ReportId == report).ToListAsync());
+        events.ShouldContain(e => e.Kind == "unassigned");
+    }
+
+    [Fact]
+    public async Task A_deactivated_supporters_conversation_goes_back_to_the_queue()
+    {
+        await using var world = await ConversationWorld.StartAsync();
+        var api = await world.Factory.ApiClientAsync(world.Org, world.Org[Roles.Admin]);
+        (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Active);
+
+        (await api.PostAsync($"/api/v1/people/{world.Org[Roles.PeerSupporter].PersonId}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var record = await world.RecordAsync();
+        record.SupporterId.ShouldNotBe(world.Org[Roles.PeerSupporter].PersonId);
+        record.Status.ShouldBe(RequestStatus.Waiting, "nobody else can take it here, so it waits to be matched");
+        (await AuditAsync(world.Factory, world.Org)).ShouldContain(e => e.Detail == "reason=supporter-deactivated");
+    }
+
+    private static PersonDetails Leaving(Person p, DateOnly leave) =>
+        new(p.Name, p.WorkEmail, p.EmployeeId, null, p.Team, null, p.Location, p.PreferredLanguage, p.StartDate, leave);
+
+    private static PersonEditRequest Edit(PersonView p, DateOnly? leave) =>
+        new(p.Name, p.WorkEmail, p.EmployeeId, p.Department, p.Team, null, p.Location, p.PreferredLanguage, p.StartDate, leave);
+
+    private static Task SetZoneAsync(UpstanderFactory factory, TestOrganisation org, string zone) => factory.InScopeAsync(org.Id, async services =>
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        (await db.Organisations.SingleAsync(o => o.Id == org.Id)).SetTimeZone(zone);
+        await db.SaveChangesAsync();
+        services.GetRequiredService<OrganisationZones>().Forget(org.Id);
+    });
+
+    private static async Task<AccountState> StateAsync(UpstanderFactory factory, TestOrganisation org, Guid personId) =>
+        (await factory.InScopeAsync(org.Id, services => services.GetRequiredService<AccountLifecycle>().StateAsync(personId, CancellationToken.None)))!;
+
+    private static Task<List<AuditEvent>> AuditAsync(UpstanderFactory factory, TestOrganisation org) => factory.InScopeAsync(org.Id, services =>
+        services.GetRequiredService<AppDbContext>().AuditEvents.OrderBy(e => e.Sequence).ToListAsync());
+}
