@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Organisations;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Data;
 
@@ -22,7 +23,7 @@ public sealed record SpeakUpInsight(int Minimum, IReadOnlyList<string> Periods, 
 /// minimum group size: a cell below it is hidden, and so is every total that covers a hidden cell (complementary
 /// suppression), so no hidden figure can be worked out by subtraction. Scoped.
 /// </summary>
-public sealed class SpeakUpInsights(AppDbContext db, TimeProvider clock)
+public sealed class SpeakUpInsights(AppDbContext db, OrganisationTime time)
 {
     public const int Quarters = 4;
 
@@ -30,15 +31,20 @@ public sealed class SpeakUpInsights(AppDbContext db, TimeProvider clock)
     {
         var organisationId = db.CurrentOrganisationId;
         var minimum = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.MinimumGroupSize).SingleAsync(ct);
-        var now = clock.GetUtcNow();
-        var quarterStart = new DateTimeOffset(now.Year, ((now.Month - 1) / 3 * 3) + 1, 1, 0, 0, 0, TimeSpan.Zero);
+        // Calendar quarters where the organisation is: a report received on 1 April there is in Q2, whatever the date in UTC.
+        var today = time.Today;
+        var quarterStart = new DateOnly(today.Year, ((today.Month - 1) / 3 * 3) + 1, 1);
         var starts = Enumerable.Range(0, Quarters).Select(i => quarterStart.AddMonths(-3 * (Quarters - 1 - i))).ToList();
-        var since = starts[0];
-        var reports = await db.Set<ReportRecord>().Where(r => r.ReceivedAt >= since)
+        // A day early covers any zone's offset; each report's date in the zone then decides.
+        var since = new DateTimeOffset(starts[0].ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(-1);
+        DateOnly DayOf(DateTimeOffset at) => OrganisationZones.DateIn(time.Zone, at);
+        var reports = (await db.Set<ReportRecord>().Where(r => r.ReceivedAt >= since)
             .Select(r => new { r.Id, r.Category, r.Way, r.ReceivedAt, r.AcknowledgedAt, r.ClosedAt, r.Status })
-            .ToListAsync(ct);
+            .ToListAsync(ct))
+            .Where(r => DayOf(r.ReceivedAt) >= starts[0])
+            .ToList();
         var periods = starts.Select(s => $"{s.Year} Q{((s.Month - 1) / 3) + 1}").ToList();
-        int PeriodOf(DateTimeOffset at) => starts.FindLastIndex(s => at >= s);
+        int PeriodOf(DateTimeOffset at) => starts.FindLastIndex(s => DayOf(at) >= s);
 
         var categories = reports.Select(r => r.Category).Distinct().Order(StringComparer.Ordinal).ToList();
         var volumes = Suppress(categories, periods, categories.Select(c => periods.Select((_, p) => reports.Count(r => r.Category == c && PeriodOf(r.ReceivedAt) == p)).ToArray()).ToArray(), minimum);

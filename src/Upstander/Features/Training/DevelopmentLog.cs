@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
@@ -78,14 +79,15 @@ public sealed record DevelopmentHours(decimal Training, decimal Supervision, dec
 public sealed record DevelopmentEntryView(Guid Id, string Kind, DateOnly Date, decimal Hours, string Title, string? Reflection);
 
 /// <summary>The signed-in person's continuing-development log. Scoped. Only the owner reaches their entries.</summary>
-public sealed class DevelopmentLog(AppDbContext db, CurrentActor actor, FieldProtector protector, AuditLog audit, TimeProvider clock)
+public sealed class DevelopmentLog(AppDbContext db, CurrentActor actor, FieldProtector protector, AuditLog audit, TimeProvider clock, OrganisationTime time)
 {
     /// <summary>Peer supporters, and candidates (anyone a coordinator has enrolled on a course), keep a log.</summary>
     public async Task<bool> MayKeepAsync(CancellationToken ct) =>
         actor.PersonId is { } personId
         && (actor.IsInRole(Roles.PeerSupporter) || await db.Set<CourseEnrolment>().AnyAsync(e => e.PersonId == personId, ct));
 
-    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    /// <summary>Today in the organisation's zone: an entry dated today there is not in the future, whatever the date in UTC.</summary>
+    public DateOnly Today => time.Today;
 
     public async Task<IReadOnlyList<DevelopmentEntryView>> EntriesAsync(CancellationToken ct)
     {

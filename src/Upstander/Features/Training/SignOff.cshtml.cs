@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Platform.Web;
@@ -14,7 +15,7 @@ namespace Upstander.Features.Training;
 /// (which certifies them) or decline with a reason. Never for the coordinator's own request.
 /// </summary>
 [Authorize(Roles = Roles.Coordinator)]
-public sealed class SignOffModel(AppDbContext db, SupporterCertification certification, CurrentActor actor, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class SignOffModel(AppDbContext db, SupporterCertification certification, CurrentActor actor, OrganisationTime time, IStringLocalizer<SharedResource> t) : PageModel
 {
     public SignOffRequest Current { get; private set; } = null!;
     public string CandidateName { get; private set; } = "";
@@ -23,8 +24,8 @@ public sealed class SignOffModel(AppDbContext db, SupporterCertification certifi
     public IReadOnlyList<CoreModuleState> CoreModules { get; private set; } = [];
     public bool IsOwn { get; private set; }
 
-    /// <summary>Today on the injected clock, the latest date the practice can have been completed.</summary>
-    public string Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Today in the organisation's zone, the latest date the practice can have been completed.</summary>
+    public string Today => time.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     [BindProperty] public DateOnly? PracticeCompletedOn { get; set; }
     [BindProperty] public bool Confirmed { get; set; }
@@ -50,7 +51,7 @@ public sealed class SignOffModel(AppDbContext db, SupporterCertification certifi
         {
             return NotFound();
         }
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = time.Today;
         if (PracticeCompletedOn is not { } completedOn)
         {
             ModelState.AddModelError(nameof(PracticeCompletedOn), t["Enter the date the supervised practice was completed."]);

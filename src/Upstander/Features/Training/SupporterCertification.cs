@@ -58,7 +58,7 @@ public enum DecisionOutcome
 /// </summary>
 public sealed class SupporterCertification(
     AppDbContext db, TrainingLibrary library, IOptions<CertificationOptions> settings, TimeProvider clock, AuditLog audit,
-    FieldProtector protector, OrganisationSetup setup, UserManager<Account> accounts, CurrentActor actor)
+    FieldProtector protector, OrganisationSetup setup, UserManager<Account> accounts, CurrentActor actor, OrganisationTime time)
 {
     public CertificationOptions Options => settings.Value;
 
@@ -81,7 +81,7 @@ public sealed class SupporterCertification(
     private IQueryable<Guid> CurrentQuery(Guid roleId)
     {
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = OrganisationZones.DateIn(time.Zone, now);
         var organisationId = db.CurrentOrganisationId;
         return db.Set<Certificate>()
             .Where(c => c.ExpiresAt > now)

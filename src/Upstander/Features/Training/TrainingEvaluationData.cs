@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
@@ -10,7 +11,7 @@ using Upstander.Platform.Web;
 namespace Upstander.Features.Training;
 
 /// <summary>Reads the organisation's training records into <see cref="TrainingEvaluation"/>'s plain inputs. Scoped.</summary>
-public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope scope, TrainingLibrary library, FieldProtector protector, AuditLog audit, IStringLocalizer<SharedResource> t)
+public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope scope, TrainingLibrary library, FieldProtector protector, AuditLog audit, OrganisationTime time, IStringLocalizer<SharedResource> t)
 {
     /// <summary>The organisation's current version of a course (its own published version, else the shipped one).</summary>
     public Task<PublishedCourse?> CurrentCourseAsync(string slug, CancellationToken ct) => library.CurrentAsync(db, slug, ct);
@@ -94,7 +95,10 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
             course.SelfAssessment is not null);
     }
 
-    /// <summary>Learners enrolled without a cohort are grouped by the calendar quarter (UTC) they started in.</summary>
-    private string StartedLabel(DateTimeOffset startedAt) =>
-        t["Started {0} Q{1}", startedAt.UtcDateTime.Year, (startedAt.UtcDateTime.Month - 1) / 3 + 1].Value;
+    /// <summary>Learners enrolled without a cohort are grouped by the calendar quarter they started in, in the organisation's zone.</summary>
+    private string StartedLabel(DateTimeOffset startedAt)
+    {
+        var day = OrganisationZones.DateIn(time.Zone, startedAt);
+        return t["Started {0} Q{1}", day.Year, (day.Month - 1) / 3 + 1].Value;
+    }
 }

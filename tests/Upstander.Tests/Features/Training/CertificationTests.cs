@@ -185,6 +185,40 @@ public sealed class CertificationTests : IDisposable
         history.ShouldContain($"Coordinator of {org.Name}", customMessage: "the candidate sees who signed off");
     }
 
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task The_practice_date_and_the_leave_date_are_compared_with_today_in_the_organisations_zone(Engine engine)
+    {
+        var (factory, org) = await StartAsync(engine);
+        await using var _ = factory;
+        await AheadOfUtc.EnterAsync(factory, org.Id);
+        var candidate = org[Roles.Employee];
+        var coordinator = (await RequestedAsync(factory, org, candidate, "Auckland intake")).Coordinator;
+        var requestId = await OpenRequestAsync(factory, org, candidate.PersonId);
+        var page = $"/coordinate/training/requests/{requestId:D}";
+
+        // The practice date goes up to 11 March, today in Auckland (10 March in UTC); 12 March is in the future.
+        (await PageAsync(coordinator, page)).ShouldContain($"max=\"{AheadOfUtc.Field(AheadOfUtc.LocalDate)}\"");
+        (await PageAsync(coordinator, page)).ShouldContain("Asked on 11 March 2031.");
+        var tomorrow = await PostAsync(coordinator, page + "?handler=SignOff", ("PracticeCompletedOn", AheadOfUtc.Field(AheadOfUtc.LocalDate.AddDays(1))), ("Confirmed", "true"));
+        tomorrow.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await tomorrow.Content.ReadAsStringAsync()).ShouldContain("cannot be in the future");
+        Location(await PostAsync(coordinator, page + "?handler=SignOff", ("PracticeCompletedOn", AheadOfUtc.Field(AheadOfUtc.LocalDate)), ("Confirmed", "true")))
+            .ShouldBe("/coordinate/training?done=signed-off");
+        (await PageAsync(coordinator, page)).ShouldContain($"Signed off by Coordinator of {org.Name} on 11 March 2031; supervised practice completed on 11 March 2031.");
+        (await PageAsync(await factory.SignInAsync(candidate), CertificationPage)).ShouldContain("Your certificate expires on 11 March 2032.");
+        (await IsCurrentAsync(factory, org, candidate.PersonId)).ShouldBeTrue();
+
+        // Leaving on 11 March: gone today in Auckland, though in UTC that date is still tomorrow. Leaving on 12 March: still here.
+        async Task LeaveOnAsync(DateOnly day) => await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().People
+            .Where(p => p.Id == candidate.PersonId).ExecuteUpdateAsync(u => u.SetProperty(p => p.LeaveDate, (DateOnly?)day)));
+        await LeaveOnAsync(AheadOfUtc.LocalDate);
+        (await IsCurrentAsync(factory, org, candidate.PersonId)).ShouldBeFalse();
+        await LeaveOnAsync(AheadOfUtc.LocalDate.AddDays(1));
+        (await IsCurrentAsync(factory, org, candidate.PersonId)).ShouldBeTrue();
+    }
+
     [Fact]
     public async Task A_coordinator_cannot_sign_off_their_own_request_and_only_coordinators_reach_the_cohort_view()
     {

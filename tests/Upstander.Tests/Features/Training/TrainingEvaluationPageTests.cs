@@ -92,6 +92,27 @@ public sealed class TrainingEvaluationPageTests
         fewer.ShouldContain("Sample supporter course,module,Listening first,useful_mean,fewer than 5 people");
     }
 
+    [Fact]
+    public async Task Learners_without_a_cohort_are_grouped_by_the_quarter_they_started_in_the_organisations_zone()
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(settings: new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Quarter Org");
+        // 20:00 UTC on 31 March 2031 is 09:00 on 1 April in Auckland: the second quarter there, the first in UTC.
+        var started = new DateTimeOffset(2031, 3, 31, 20, 0, 0, TimeSpan.Zero);
+        await AheadOfUtc.EnterAsync(factory, org.Id, started);
+        var group = await factory.InScopeAsync(org.Id, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            var published = (await services.GetRequiredService<TrainingLibrary>().CurrentAsync(db, "sample-course", CancellationToken.None))!;
+            db.Set<CourseProgress>().Add(CourseProgress.Start(org.Id, org[Roles.Employee].PersonId, published.Course.Slug, published.VersionId, started));
+            await db.SaveChangesAsync();
+            var input = await services.GetRequiredService<TrainingEvaluationData>().InputAsync(published.Course, CancellationToken.None);
+            return input.Learners.ShouldHaveSingleItem().Group;
+        });
+        group.ShouldBe("Started 2031 Q2");
+    }
+
     private static Task<int> ReadsAsync(UpstanderFactory factory, Guid organisationId) => factory.InScopeAsync(organisationId, services =>
         services.GetRequiredService<AppDbContext>().AuditEvents.CountAsync(e => e.Action == AuditActions.ProtectedRead && e.TargetType == "training-reaction-comments"));
 

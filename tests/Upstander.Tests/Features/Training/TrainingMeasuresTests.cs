@@ -249,4 +249,24 @@ public sealed class TrainingMeasuresTests : IAsyncLifetime
         totals.Keys.ShouldBe([_org[Roles.PeerSupporter].PersonId]);
         totals[_org[Roles.PeerSupporter].PersonId].ShouldBe(new DevelopmentHours(100m, 0m, 0m));
     }
+
+    [Fact]
+    public async Task A_development_entry_dated_today_in_the_organisations_zone_is_accepted_while_the_date_in_utc_is_still_yesterday()
+    {
+        await AheadOfUtc.EnterAsync(_factory, _org.Id);
+        var client = await _factory.SignInAsync(_org[Roles.PeerSupporter]);
+        var local = AheadOfUtc.Field(AheadOfUtc.LocalDate);
+
+        // The form offers today in Auckland, and the 12 months end with it.
+        var page = await PageAsync(client, "/training/development");
+        page.ShouldContain($"name=\"Input.Date\" value=\"{local}\"");
+        page.ShouldContain("(12 Mar 2030 to 11 Mar 2031)");
+
+        var tomorrow = await PostAsync(client, "/training/development", ("Input.Kind", "training"), ("Input.Date", AheadOfUtc.Field(AheadOfUtc.LocalDate.AddDays(1))), ("Input.Hours", "1"), ("Input.Title", "Tomorrow"));
+        tomorrow.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await tomorrow.Content.ReadAsStringAsync()).ShouldContain("The date cannot be in the future.");
+        (await PostAsync(client, "/training/development", ("Input.Kind", "supervision"), ("Input.Date", local), ("Input.Hours", "1"), ("Input.Title", "Supervision this morning")))
+            .Headers.Location!.OriginalString.ShouldBe("/training/development?saved=added");
+        (await RawAsync("SELECT \"Date\" FROM training_development_entries"))[0][0].ShouldStartWith(local);
+    }
 }

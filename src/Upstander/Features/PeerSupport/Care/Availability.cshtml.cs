@@ -10,7 +10,7 @@ namespace Upstander.Features.PeerSupport.Care;
 
 /// <summary>A supporter's availability, pause, caseload cap, languages and the experience they choose to share.</summary>
 [Authorize(Roles = Roles.PeerSupporter)]
-public sealed class AvailabilityModel(SupporterCare care, SupporterCertification certification, CurrentActor actor, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class AvailabilityModel(SupporterCare care, SupporterCertification certification, CurrentActor actor, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty] public bool Available { get; set; }
     [BindProperty] public DateOnly? PausedUntil { get; set; }
@@ -21,7 +21,7 @@ public sealed class AvailabilityModel(SupporterCare care, SupporterCertification
     public bool IsCurrent { get; private set; }
     public bool IsPaused { get; private set; }
     public bool Saved { get; private set; }
-    public string Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    public string Today => care.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task OnGetAsync(bool saved, CancellationToken ct)
     {
@@ -59,6 +59,6 @@ public sealed class AvailabilityModel(SupporterCare care, SupporterCertification
     private async Task LoadStatusAsync(CancellationToken ct)
     {
         IsCurrent = await certification.IsCurrentAsync(actor.PersonId!.Value, ct);
-        IsPaused = PausedUntil is { } until && until >= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        IsPaused = PausedUntil is { } until && until >= care.Today;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Matching;
 using Upstander.Features.Training;
 using Upstander.Platform.Auditing;
@@ -43,9 +44,10 @@ public sealed record SupporterInputs(IReadOnlyList<SupporterProfile> Supporters,
 /// </summary>
 public sealed partial class SupporterCare(
     AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, CurrentActor actor,
-    SupporterCertification certification, IOpenCaseCounter openCases)
+    SupporterCertification certification, IOpenCaseCounter openCases, OrganisationTime time)
 {
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    /// <summary>Today in the organisation's zone: a pause until today lasts to the end of today there.</summary>
+    public DateOnly Today => time.Today;
 
     // ---- Availability ----
 

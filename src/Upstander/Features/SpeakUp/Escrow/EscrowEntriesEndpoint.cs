@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 
@@ -35,9 +36,10 @@ public static class EscrowEntriesEndpoint
             .WithName("GetEscrowReviewersKey")
             .WithSummary("The reviewers' P-256 public key (65-byte uncompressed point, base64url) that entries are sealed to.");
 
-        escrow.MapGet("/directory", async (AppDbContext db, CurrentActor actor, TimeProvider clock, CancellationToken ct) =>
+        escrow.MapGet("/directory", async (AppDbContext db, CurrentActor actor, OrganisationTime time, CancellationToken ct) =>
             {
-                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+                // A leave date is a calendar date where the organisation is (nothing cryptographic depends on it): compare with today there.
+                var today = time.Today;
                 var people = await db.People.Where(p => p.Id != actor.PersonId && (p.LeaveDate == null || p.LeaveDate > today))
                     .OrderBy(p => p.Name).ThenBy(p => p.Id)
                     .Select(p => new DirectoryEntry(p.Id, p.Name, db.Departments.Where(d => d.Id == p.DepartmentId).Select(d => d.Name).FirstOrDefault()))

@@ -90,6 +90,41 @@ public sealed class SupporterCareTests
         (await InputsAsync(factory, org)).Supporters.ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_pause_until_today_in_the_organisations_zone_is_accepted_and_a_pause_until_yesterday_there_is_over(Engine engine)
+    {
+        var (factory, org) = await StartAsync(engine);
+        await using var _ = factory;
+        var supporter = org[Roles.PeerSupporter];
+        await AheadOfUtc.EnterAsync(factory, org.Id);
+        await CertifyAsync(factory, org, supporter.PersonId);
+        var client = await factory.SignInAsync(supporter);
+        (await PageAsync(client, "/supporter/availability")).ShouldContain($"min=\"{AheadOfUtc.Field(AheadOfUtc.LocalDate)}\"");
+
+        // Until 10 March is yesterday in Auckland, though still today in UTC: refused.
+        var yesterday = await PostAsync(client, "/supporter/availability", ("Available", "true"), ("Cap", "3"), ("PausedUntil", AheadOfUtc.Field(AheadOfUtc.UtcDate)));
+        yesterday.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await yesterday.Content.ReadAsStringAsync()).ShouldContain("The pause must end today or later.");
+
+        // Until 11 March, today in Auckland: saved, and paused for the rest of that day.
+        Location(await PostAsync(client, "/supporter/availability", ("Available", "true"), ("Cap", "3"), ("PausedUntil", AheadOfUtc.Field(AheadOfUtc.LocalDate))))
+            .ShouldBe("/supporter/availability?saved=true");
+        (await PageAsync(client, "/supporter/availability")).ShouldContain("You are paused until 11 March 2031");
+        (await InputsAsync(factory, org)).Supporters.Single().Paused.ShouldBeTrue();
+
+        // A pause saved until 10 March ended at midnight in Auckland: offered again, though 10 March is still today in UTC.
+        await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            (await db.Set<SupporterSettings>().SingleAsync(x => x.PersonId == supporter.PersonId)).Apply(true, AheadOfUtc.UtcDate, 3, [], [], factory.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        });
+        (await InputsAsync(factory, org)).Supporters.Single().Paused.ShouldBeFalse();
+        (await PageAsync(client, "/supporter/availability")).ShouldContain("You are available for new support requests, up to 3 at a time.");
+    }
+
     [Fact]
     public async Task A_current_supporter_who_never_set_availability_is_not_available()
     {

@@ -45,6 +45,44 @@ public sealed class DeadlinesAndInsightTests
     }
 
     [Fact]
+    public async Task The_case_lists_show_dates_in_the_organisations_zone()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        await AheadOfUtc.EnterAsync(world.Factory, world.Org.Id);
+        // Received at 20:00 UTC on 10 March: 09:00 on 11 March in Auckland. Acknowledge by 7 days later: 18 March there.
+        var id = await world.ReceiveAsync([], assignee: world.CaseManager);
+        var client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        var queue = await PageAsync(client, "/cases");
+        queue.ShouldContain($"/cases/{id:D}");
+        queue.ShouldContain("<td>11 March 2031</td>");
+        queue.ShouldContain("Acknowledge by 18 March 2031");
+        queue.ShouldNotContain("10 March 2031");
+
+        // Eight days on it is overdue, and the overdue list shows the same dates.
+        world.Factory.Clock.Advance(TimeSpan.FromDays(8));
+        client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        var overdue = await PageAsync(client, "/cases/overdue");
+        overdue.ShouldContain($"/cases/{id:D}");
+        overdue.ShouldContain("<td>11 March 2031</td>");
+        overdue.ShouldContain("Acknowledge by 18 March 2031");
+    }
+
+    [Fact]
+    public async Task Insight_quarters_are_calendar_quarters_in_the_organisations_zone()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        // 20:00 UTC on 31 March 2031 is 09:00 on 1 April in Auckland: the second quarter there, the first in UTC.
+        await AheadOfUtc.EnterAsync(world.Factory, world.Org.Id, new DateTimeOffset(2031, 3, 31, 20, 0, 0, TimeSpan.Zero));
+        for (var i = 0; i < 5; i++)
+        {
+            await world.ReceiveAsync([], category: "verbal-abuse");
+        }
+        var insight = await world.Factory.InScopeAsync(world.Org.Id, s => s.GetRequiredService<SpeakUpInsights>().BuildAsync(CancellationToken.None));
+        insight.Periods.ShouldBe(["2030 Q3", "2030 Q4", "2031 Q1", "2031 Q2"]);
+        insight.Volumes.Cells.ShouldHaveSingleItem().Select(c => c.Value).ShouldBe([null, null, null, 5]);
+    }
+
+    [Fact]
     public void Suppression_hides_small_cells_and_every_total_that_would_reveal_one()
     {
         var table = SpeakUpInsights.Suppress(["a", "b"], ["q1", "q2"], [[7, 2], [6, 9]], 5);

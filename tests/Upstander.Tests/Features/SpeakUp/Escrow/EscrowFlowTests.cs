@@ -258,6 +258,24 @@ public sealed class EscrowFlowTests
     }
 
     [Fact]
+    public async Task The_directory_leaves_out_people_whose_leave_date_is_today_in_the_organisations_zone()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Escrow Leavers");
+        await AheadOfUtc.EnterAsync(factory, org.Id);
+        // 11 March is today in Auckland and still tomorrow in UTC: gone. 12 March is tomorrow there: still listed.
+        async Task LeaveOnAsync(Guid personId, DateOnly day) => await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().People
+            .Where(p => p.Id == personId).ExecuteUpdateAsync(u => u.SetProperty(p => p.LeaveDate, (DateOnly?)day)));
+        await LeaveOnAsync(org[Roles.Leader].PersonId, AheadOfUtc.LocalDate);
+        await LeaveOnAsync(org[Roles.Researcher].PersonId, AheadOfUtc.LocalDate.AddDays(1));
+
+        var reporter = await factory.SignInAsync(org[Roles.Employee]);
+        var directory = (await reporter.GetFromJsonAsync<List<DirectoryEntry>>("/api/v1/escrow/directory"))!;
+        directory.ShouldNotContain(p => p.Id == org[Roles.Leader].PersonId);
+        directory.ShouldContain(p => p.Id == org[Roles.Researcher].PersonId);
+    }
+
+    [Fact]
     public async Task A_held_entry_is_withdrawn_with_its_code_only_a_released_one_stays_and_the_page_says_escrow_needs_javascript()
     {
         await using var factory = new UpstanderFactory();
