@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Upstander.Features.Accounts;
-using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.People;
 using Upstander.Platform.Auditing;
@@ -29,11 +28,11 @@ public sealed class AccountLifecycleTests
     {
         await using var factory = new UpstanderFactory(engine);
         var org = await factory.CreateOrganisationAsync("Leavers Org");
-        await SetZoneAsync(factory, org, "Pacific/Auckland");
-        // 20:00 UTC is the next morning in Auckland: the leave date is "today" there and still tomorrow in UTC.
+        // 20:00 UTC is the next morning in Auckland: the leave date is "today" there and still tomorrow in UTC. The next
+        // such evening, not AheadOfUtc's 2031, so the access token issued on the real clock is still valid.
         var now = factory.Clock.GetUtcNow();
         var evening = new DateTimeOffset(now.UtcDateTime.Date.AddHours(20), TimeSpan.Zero);
-        factory.Clock.Advance((evening > now ? evening : evening.AddDays(1)) - now);
+        await AheadOfUtc.EnterAsync(factory, org.Id, evening > now ? evening : evening.AddDays(1));
         var aucklandToday = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime).AddDays(1);
 
         var employee = org[Roles.Employee];
@@ -205,14 +204,6 @@ public sealed class AccountLifecycleTests
 
     private static PersonEditRequest Edit(PersonView p, DateOnly? leave) =>
         new(p.Name, p.WorkEmail, p.EmployeeId, p.Department, p.Team, null, p.Location, p.PreferredLanguage, p.StartDate, leave);
-
-    private static Task SetZoneAsync(UpstanderFactory factory, TestOrganisation org, string zone) => factory.InScopeAsync(org.Id, async services =>
-    {
-        var db = services.GetRequiredService<AppDbContext>();
-        (await db.Organisations.SingleAsync(o => o.Id == org.Id)).SetTimeZone(zone);
-        await db.SaveChangesAsync();
-        services.GetRequiredService<OrganisationZones>().Forget(org.Id);
-    });
 
     private static async Task<AccountState> StateAsync(UpstanderFactory factory, TestOrganisation org, Guid personId) =>
         (await factory.InScopeAsync(org.Id, services => services.GetRequiredService<AccountLifecycle>().StateAsync(personId, CancellationToken.None)))!;
