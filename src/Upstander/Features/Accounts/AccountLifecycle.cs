@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Upstander.Features.Organisations;
+using Upstander.Features.People;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Jobs;
@@ -40,7 +41,8 @@ public sealed class AccountLifecycle(
     public async Task<AccountState?> StateAsync(Guid personId, CancellationToken ct) =>
         await AccountOfAsync(personId, ct) is { } account ? State(account) : null;
 
-    private static AccountState State(Account account) => new(account.Id, account.IsActive, account.DeactivatedAt, account.DeactivatedBecause);
+    /// <summary>The state of an account already loaded.</summary>
+    public static AccountState State(Account account) => new(account.Id, account.IsActive, account.DeactivatedAt, account.DeactivatedBecause);
 
     /// <summary>An administrator stops the account of a person in the current organisation (already stopped: nothing changes).</summary>
     public async Task<AccountChangeRefusal> DeactivateAsync(Guid personId, CancellationToken ct)
@@ -74,8 +76,7 @@ public sealed class AccountLifecycle(
         {
             return AccountChangeRefusal.None;
         }
-        var today = time.Today;
-        if (await db.People.AnyAsync(p => p.Id == personId && p.LeaveDate != null && p.LeaveDate <= today, ct))
+        if (await db.People.Where(Person.LeftBy(time.Today)).AnyAsync(p => p.Id == personId, ct))
         {
             return AccountChangeRefusal.PersonHasLeft;
         }
@@ -93,9 +94,24 @@ public sealed class AccountLifecycle(
     /// </summary>
     public async Task<int> DeactivateLeaversAsync(CancellationToken ct)
     {
+        var stopped = await StopLeaversAsync(db.People.Where(Person.LeftBy(time.Today)).Select(p => p.Id), ct);
+        if (stopped > 0)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        return stopped;
+    }
+
+    /// <summary>
+    /// Stops one person's account and withdraws their invitations as a leaver, in the caller's unit of work: the caller
+    /// has just set a leave date that has come and saves both together.
+    /// </summary>
+    public Task<int> StopLeaverAsync(Guid personId, CancellationToken ct) =>
+        StopLeaversAsync(db.People.Where(p => p.Id == personId).Select(p => p.Id), ct);
+
+    private async Task<int> StopLeaversAsync(IQueryable<Guid> leavers, CancellationToken ct)
+    {
         var organisationId = db.CurrentOrganisationId ?? throw new InvalidOperationException("No organisation entered.");
-        var today = time.Today;
-        var leavers = db.People.Where(p => p.LeaveDate != null && p.LeaveDate <= today).Select(p => p.Id);
         var accounts = await db.Users
             .Where(a => a.OrganisationId == organisationId && a.DeactivatedAt == null && a.PersonId != null && leavers.Contains(a.PersonId.Value))
             .ToListAsync(ct);
@@ -112,10 +128,6 @@ public sealed class AccountLifecycle(
             invitation.Revoke(now);
             audit.Record(AuditActions.InvitationRevoked, "invitation", invitation.Id, detail: "because=" + DeactivationReason.Left);
             await outbox.CancelWaitingAsync(invitation.Id, ct);
-        }
-        if (accounts.Count + invitations.Count > 0)
-        {
-            await db.SaveChangesAsync(ct);
         }
         return accounts.Count + invitations.Count;
     }

@@ -116,9 +116,8 @@ public sealed class InvitationIssuer(
     {
         var now = clock.GetUtcNow();
         var today = time.Today;
-        return db.People.Where(p =>
-            (p.LeaveDate == null || p.LeaveDate > today)
-            && !db.Users.Any(a => a.PersonId == p.Id)
+        return db.People.Where(People.Person.StillHereOn(today)).Where(p =>
+            !db.Users.Any(a => a.PersonId == p.Id)
             && !db.Invitations.Any(i => i.PersonId == p.Id && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now));
     }
 

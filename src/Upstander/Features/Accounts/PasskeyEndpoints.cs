@@ -112,15 +112,16 @@ public static class PasskeyEndpoints
                         detail: "That passkey is not registered here, or it could not be verified.");
                 }
                 var account = assertion.User;
-                if (!account.IsActive)
-                {
-                    audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), "deactivated");
-                    await audit.SaveAsync(ct);
-                    return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account not active",
-                        detail: SignInModel.Deactivated(t));
-                }
                 if (await users.IsLockedOutAsync(account) || !await signIn.CanSignInAsync(account))
                 {
+                    if (!account.IsActive)
+                    {
+                        // AccountSignInManager refuses deactivated accounts; the passkey proved who this is, so say why.
+                        audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), "deactivated");
+                        await audit.SaveAsync(ct);
+                        return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account not active",
+                            detail: SignInModel.Deactivated(t));
+                    }
                     audit.RecordFor(account.OrganisationId, account.Id, AuditActions.LockedOut, "account", account.Id.ToString("N"), "denied");
                     await audit.SaveAsync(ct);
                     return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account locked",

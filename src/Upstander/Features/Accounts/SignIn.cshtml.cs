@@ -56,16 +56,16 @@ public sealed class SignInModel(IStringLocalizer<SharedResource> t) : PageModel
             return Refuse(t["That email and password do not match. Check them and try again."]);
         }
 
-        if (!account.IsActive)
+        var result = await signIn.PasswordSignInAsync(account, Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.IsNotAllowed && !account.IsActive)
         {
-            // Only someone who knows the password learns that the account was deactivated; anyone else gets the usual answer.
+            // AccountSignInManager refused a deactivated account before looking at the password. Only someone who knows
+            // the password learns why; anyone else gets the usual answer.
             var knows = await users.CheckPasswordAsync(account, Password);
             audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), knows ? "deactivated" : "failure");
             await audit.SaveAsync(ct);
             return Refuse(knows ? Deactivated(t) : t["That email and password do not match. Check them and try again."]);
         }
-
-        var result = await signIn.PasswordSignInAsync(account, Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
             audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignIn, "account", account.Id.ToString("N"), "success");

@@ -61,14 +61,14 @@ public sealed class TwoFactorSignInModel(SignInManager<Account> signIn, AuditLog
         {
             return RedirectToPage("/Accounts/SignIn");
         }
-        if (!account.IsActive)
+        var result = attempt is null ? SignInResult.Failed : await attempt(account);
+        if (result.IsNotAllowed && !account.IsActive)
         {
-            // Deactivated between the password and the code: the password was right, so say why.
+            // Deactivated between the password and the code (AccountSignInManager refused it): the password was right, so say why.
             audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), "deactivated");
             await audit.SaveAsync(ct);
             return Refuse(SignInModel.Deactivated(t));
         }
-        var result = attempt is null ? SignInResult.Failed : await attempt(account);
         if (result.Succeeded)
         {
             audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignIn, "account", account.Id.ToString("N"), "success");

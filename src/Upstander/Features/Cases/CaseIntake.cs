@@ -20,13 +20,9 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
     /// </summary>
     public async Task<Guid?> RouteAsync(ReportRecord report, CancellationToken ct)
     {
-        var rules = await db.Set<RoutingRule>().OrderBy(r => r.Position).ThenBy(r => r.CreatedAt).ToListAsync(ct);
-        var managers = await conflicts.CaseManagersAsync(ct);
-        var to = await ChooseAsync(report, rules, managers, ct);
-        if (to is { } chosen)
+        var to = await AssignByRulesAsync(report, await RulesAsync(ct), await conflicts.CaseManagersAsync(ct), clock.GetUtcNow(), ct);
+        if (to is not null)
         {
-            report.Assign(chosen);
-            db.Add(ReportEvent.Record(report, "assigned", null, null, "routing-rule", null, clock.GetUtcNow()));
             audit.Record(CaseAudit.Routed, CaseAudit.Target, report.Id);
         }
         await db.SaveChangesAsync(ct);
@@ -37,20 +33,18 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
     public async Task RunRulesAsync(CancellationToken ct)
     {
         var open = await db.Set<ReportRecord>().Where(r => r.Status != ReportStatus.Closed && r.ContentErasedAt == null).ToListAsync(ct);
-        var rules = await db.Set<RoutingRule>().OrderBy(r => r.Position).ThenBy(r => r.CreatedAt).ToListAsync(ct);
+        var rules = await RulesAsync(ct);
         var managers = await conflicts.CaseManagersAsync(ct);
         var now = clock.GetUtcNow();
         foreach (var report in open)
         {
             if (report.AssigneeId is { } assignee && (!managers.Contains(assignee) || !await conflicts.MaySeeAsync(report, assignee, ct)))
             {
-                report.Assign(null);
-                db.Add(ReportEvent.Record(report, "unassigned", null, null, "conflict-or-role", null, now));
+                Unassign(report, "conflict-or-role", now);
             }
-            if (report.AssigneeId is null && await ChooseAsync(report, rules, managers, ct) is { } chosen)
+            if (report.AssigneeId is null)
             {
-                report.Assign(chosen);
-                db.Add(ReportEvent.Record(report, "assigned", null, null, "routing-rule", null, now));
+                await AssignByRulesAsync(report, rules, managers, now, ct);
             }
         }
         audit.Record(CaseAudit.Routed, CaseAudit.Target, detail: "rules-run");
@@ -72,21 +66,37 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         {
             return 0;
         }
-        var rules = await db.Set<RoutingRule>().OrderBy(r => r.Position).ThenBy(r => r.CreatedAt).ToListAsync(ct);
+        var rules = await RulesAsync(ct);
         var now = clock.GetUtcNow();
         foreach (var report in orphaned)
         {
-            report.Assign(null);
-            db.Add(ReportEvent.Record(report, "unassigned", null, null, "not-a-case-manager", null, now));
-            if (await ChooseAsync(report, rules, managers, ct) is { } chosen)
-            {
-                report.Assign(chosen);
-                db.Add(ReportEvent.Record(report, "assigned", null, null, "routing-rule", null, now));
-            }
+            Unassign(report, CaseReasons.NotACaseManager, now);
+            await AssignByRulesAsync(report, rules, managers, now, ct);
             audit.Record(CaseAudit.Routed, CaseAudit.Target, report.Id, detail: "reason=assignee-not-a-case-manager");
         }
         await db.SaveChangesAsync(ct);
         return orphaned.Count;
+    }
+
+    private Task<List<RoutingRule>> RulesAsync(CancellationToken ct) =>
+        db.Set<RoutingRule>().OrderBy(r => r.Position).ThenBy(r => r.CreatedAt).ToListAsync(ct);
+
+    private void Unassign(ReportRecord report, string reason, DateTimeOffset now)
+    {
+        report.Assign(null);
+        db.Add(ReportEvent.Record(report, "unassigned", null, null, reason, null, now));
+    }
+
+    /// <summary>Gives an unassigned case to the case manager the rules choose, if any, and records it; returns who.</summary>
+    private async Task<Guid?> AssignByRulesAsync(ReportRecord report, List<RoutingRule> rules, List<Guid> managers, DateTimeOffset now, CancellationToken ct)
+    {
+        var chosen = await ChooseAsync(report, rules, managers, ct);
+        if (chosen is not null)
+        {
+            report.Assign(chosen);
+            db.Add(ReportEvent.Record(report, "assigned", null, null, "routing-rule", null, now));
+        }
+        return chosen;
     }
 
     private async Task<Guid?> ChooseAsync(ReportRecord report, List<RoutingRule> rules, List<Guid> managers, CancellationToken ct)

@@ -73,7 +73,11 @@ public static class CaseReasons
         ("routing-rule", "By a routing rule"),
         ("taken", "Taken from the intake queue"),
         ("conflict-or-role", "A conflict of interest or a change of role"),
+        (NotACaseManager, "The case manager's account was deactivated or their role removed"),
     ];
+
+    /// <summary>Why a case left its case manager when they stopped being an active case manager (see <see cref="CaseIntake.SweepAsync"/>).</summary>
+    public const string NotACaseManager = "not-a-case-manager";
 
     public static string ReasonLabel(string? key) =>
         ByStatus.Values.SelectMany(r => r).Concat(Handover).Concat(Reveal).Concat(System).FirstOrDefault(r => r.Key == key).Label ?? key ?? "";

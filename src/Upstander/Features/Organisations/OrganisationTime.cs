@@ -56,7 +56,8 @@ public sealed class OrganisationTime(OrganisationScope scope, OrganisationZones 
 {
     private TimeZoneInfo? _zone;
 
-    public TimeZoneInfo Zone => _zone ??= scope.OrganisationId is { } id ? zones.For(id) : TimeZoneInfo.Utc;
+    /// <summary>Kept once an organisation is entered; until then UTC, and read again, since a request may enter one later.</summary>
+    public TimeZoneInfo Zone => _zone ?? (scope.OrganisationId is { } id ? _zone = zones.For(id) : TimeZoneInfo.Utc);
 
     /// <summary>Today's date in the organisation's zone (see <see cref="OrganisationZones.Today"/>).</summary>
     public DateOnly Today => OrganisationZones.DateIn(Zone, clock.GetUtcNow());

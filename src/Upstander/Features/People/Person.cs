@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Upstander.Platform.Tenancy;
@@ -44,7 +45,14 @@ public sealed class Person : IOrganisationOwned
 
     public const string ConfidentialNotePurpose = "person.confidential-note";
 
+    /// <summary>Whether the person has left by <paramref name="today"/>: their leave date is on or before it.</summary>
     public bool HasLeft(DateOnly today) => LeaveDate is { } leave && leave <= today;
+
+    /// <summary><see cref="HasLeft"/> for queries: people whose leave date is on or before <paramref name="today"/>.</summary>
+    public static Expression<Func<Person, bool>> LeftBy(DateOnly today) => p => p.LeaveDate != null && p.LeaveDate <= today;
+
+    /// <summary>The rest: people with no leave date, or one still to come after <paramref name="today"/>.</summary>
+    public static Expression<Func<Person, bool>> StillHereOn(DateOnly today) => p => p.LeaveDate == null || p.LeaveDate > today;
 
     /// <summary>Applies already-validated details (see <see cref="PersonRules"/>).</summary>
     public void Apply(PersonDetails details, DateTimeOffset now)

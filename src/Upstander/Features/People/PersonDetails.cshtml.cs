@@ -187,7 +187,7 @@ public sealed class PersonDetailsModel(
         }
         HasNote = await db.People.Where(p => p.Id == id).Select(p => p.ConfidentialNoteSealed != null).SingleAsync(ct);
         var account = await editor.AccountOfAsync(id, ct);
-        AccountState = await lifecycle.StateAsync(id, ct);
+        AccountState = account is null ? null : AccountLifecycle.State(account);
         IsSelf = actor.PersonId == id;
         CurrentRoles = account is null ? [] : await editor.RolesOfAsync(account);
         var chart = await charts.ForAsync(db, ct);

@@ -84,18 +84,15 @@ public sealed class PersonEditor(
         person.ReportTo(managerId);
         // Which fields changed, never their values.
         audit.Record(AuditActions.PersonUpdated, "person", id, detail: changed.Count == 0 ? "fields=none" : "fields=" + string.Join('+', changed));
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        var left = person.HasLeft(time.Today);
+        if (left)
         {
-            await db.SaveChangesAsync(ct);
-            if (person.HasLeft(time.Today))
-            {
-                // A leave date that has come stops the account with the edit, not at the next hourly pass.
-                await lifecycle.DeactivateLeaversAsync(ct);
-            }
-            await transaction.CommitAsync(ct);
+            // A leave date that has come stops the account in the same save as the edit, not at the next hourly pass.
+            await lifecycle.StopLeaverAsync(id, ct);
         }
+        await db.SaveChangesAsync(ct);
         charts.Invalidate(person.OrganisationId);
-        if (person.HasLeft(time.Today))
+        if (left)
         {
             await lifecycle.SweepAsync(ct);
         }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
+using Upstander.Features.People;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
@@ -85,7 +86,7 @@ public sealed class SupporterCertification(
         var organisationId = db.CurrentOrganisationId;
         return db.Set<Certificate>()
             .Where(c => c.ExpiresAt > now)
-            .Where(c => db.People.Any(p => p.Id == c.PersonId && (p.LeaveDate == null || p.LeaveDate > today)))
+            .Where(c => db.People.Where(Person.StillHereOn(today)).Any(p => p.Id == c.PersonId))
             .Where(c => db.Users.Any(a => a.OrganisationId == organisationId && a.PersonId == c.PersonId && a.DeactivatedAt == null
                 && db.UserRoles.Any(r => r.UserId == a.Id && r.RoleId == roleId)))
             .Select(c => c.PersonId);

@@ -135,6 +135,34 @@ public sealed class AccountLifecycleTests
     }
 
     [Fact]
+    public async Task The_sign_in_manager_itself_refuses_a_deactivated_account_between_password_and_code_and_ends_its_session()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Mark Org");
+        // Only the mark is written (no new security stamp), so what refuses below is AccountSignInManager's own rule.
+        Task MarkAsync(Guid accountId) => factory.InScopeAsync(null, s => s.GetRequiredService<AppDbContext>().Users
+            .Where(a => a.Id == accountId).ExecuteUpdateAsync(u => u
+                .SetProperty(a => a.DeactivatedAt, factory.Clock.GetUtcNow())
+                .SetProperty(a => a.DeactivatedBecause, DeactivationReason.Administrator)));
+
+        var session = await factory.SignInAsync(org[Roles.Researcher]);
+        await MarkAsync(org[Roles.Researcher].AccountId);
+        factory.Clock.Advance(SecurityServices.StampInterval + TimeSpan.FromMinutes(1));
+        (await session.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var coordinator = org[Roles.Coordinator];
+        var client = factory.Browser();
+        var password = await client.PostFormAsync("/account/sign-in", new() { ["Email"] = coordinator.Email, ["Password"] = UpstanderFactory.Password });
+        var codePage = password.Headers.Location!.OriginalString;
+        codePage.ShouldStartWith("/account/sign-in/two-factor");
+        await MarkAsync(coordinator.AccountId);
+        var code = await client.PostFormAsync(codePage, new() { ["Code"] = Totp.Code(coordinator.TotpKey!) });
+        code.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await code.Content.ReadAsStringAsync()).ShouldContain(Inactive);
+        (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
     public async Task Editing_in_a_past_leave_date_stops_the_account_at_once_and_it_stays_stopped_until_the_date_is_cleared()
     {
         await using var factory = new UpstanderFactory();
@@ -175,13 +203,20 @@ public sealed class AccountLifecycleTests
         await using var world = await CaseWorld.StartAsync();
         var report = await world.ReceiveAsync([], assignee: world.CaseManager);
         var api = await world.Factory.ApiClientAsync(world.Org, world.Org[Roles.Admin]);
+        // The coordinator is also a case manager, so someone is left to see the intake queue.
+        var coordinator = world.Org[Roles.Coordinator];
+        (await api.PutAsJsonAsync($"/api/v1/people/{coordinator.PersonId}/roles", new RolesRequest([Roles.Coordinator, Roles.CaseManager])))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
 
         (await api.PostAsync($"/api/v1/people/{world.CaseManager}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var record = await world.ReportAsync(report);
-        record.AssigneeId.ShouldBeNull("the only case manager is gone, so the case waits in the intake queue for the next one");
+        record.AssigneeId.ShouldBeNull("no routing rule picks another case manager, so the case waits in the intake queue");
         var events = await world.InScopeAsync((_, db) => db.Set<Upstander.Features.SpeakUp.Reports.ReportEvent>().Where(e => e.ReportId == report).ToListAsync());
-        events.ShouldContain(e => e.Kind == "unassigned");
+        events.ShouldContain(e => e.Kind == "unassigned" && e.Reason == "not-a-case-manager");
+        var other = await world.Factory.SignInAsync(coordinator);
+        (await other.GetStringAsync("/cases")).ShouldContain($"/cases/{report:D}");
+        (await other.GetStringAsync($"/cases/{report:D}")).ShouldContain("(The case manager&#x27;s account was deactivated or their role removed)");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Upstander.Features.Organisations;
+using Upstander.Features.People;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 
@@ -40,7 +41,7 @@ public static class EscrowEntriesEndpoint
             {
                 // A leave date is a calendar date where the organisation is (nothing cryptographic depends on it): compare with today there.
                 var today = time.Today;
-                var people = await db.People.Where(p => p.Id != actor.PersonId && (p.LeaveDate == null || p.LeaveDate > today))
+                var people = await db.People.Where(Person.StillHereOn(today)).Where(p => p.Id != actor.PersonId)
                     .OrderBy(p => p.Name).ThenBy(p => p.Id)
                     .Select(p => new DirectoryEntry(p.Id, p.Name, db.Departments.Where(d => d.Id == p.DepartmentId).Select(d => d.Name).FirstOrDefault()))
                     .ToListAsync(ct);
