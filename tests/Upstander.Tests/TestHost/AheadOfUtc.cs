@@ -26,13 +26,17 @@ public static class AheadOfUtc
     /// </summary>
     public static async Task EnterAsync(UpstanderFactory factory, Guid organisationId, DateTimeOffset? at = null)
     {
-        await factory.InScopeAsync(organisationId, async services =>
+        await PlaceAsync(factory, organisationId, Zone);
+        factory.Clock.Advance((at ?? Moment) - factory.Clock.GetUtcNow());
+    }
+
+    /// <summary>Sets the organisation's time zone, leaving the clock as it is.</summary>
+    public static Task PlaceAsync(UpstanderFactory factory, Guid organisationId, string zone) =>
+        factory.InScopeAsync(organisationId, async services =>
         {
             var db = services.GetRequiredService<AppDbContext>();
-            (await db.Organisations.SingleAsync(o => o.Id == organisationId)).SetTimeZone(Zone);
+            (await db.Organisations.SingleAsync(o => o.Id == organisationId)).SetTimeZone(zone);
             await db.SaveChangesAsync();
             services.GetRequiredService<OrganisationZones>().Forget(organisationId);
         });
-        factory.Clock.Advance((at ?? Moment) - factory.Clock.GetUtcNow());
-    }
 }

@@ -161,6 +161,19 @@ public sealed class AccountLifecycle(
 
     private Task<Account?> AccountOfAsync(Guid personId, CancellationToken ct) => AccountOfAsync(db, personId, ct);
 
+    /// <summary>The people in the current organisation holding a role on an active account, by person id.</summary>
+    public static Task<List<Guid>> ActivePeopleInRoleAsync(AppDbContext db, string role, CancellationToken ct)
+    {
+        var organisationId = db.CurrentOrganisationId;
+        return db.Users
+            .Where(a => a.OrganisationId == organisationId && a.PersonId != null && a.DeactivatedAt == null
+                && db.UserRoles.Any(ur => ur.UserId == a.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == role)))
+            .Select(a => a.PersonId!.Value)
+            .Distinct()
+            .OrderBy(id => id)
+            .ToListAsync(ct);
+    }
+
     /// <summary>The account of a person in the current organisation, if they have one (accounts are not filtered by organisation, so ask through the person).</summary>
     public static async Task<Account?> AccountOfAsync(AppDbContext db, Guid personId, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Security;
 using Upstander.Platform.Web;
@@ -12,7 +13,8 @@ public sealed record PasskeyRow(string Id, string Name, DateTimeOffset CreatedAt
 
 /// <summary>Your account: passkeys (add, rename, remove), two-factor status and your password.</summary>
 public sealed class IndexModel(
-    UserManager<Account> users, SignInManager<Account> signIn, AuditLog audit, CurrentActor actor, IStringLocalizer<SharedResource> t) : PageModel
+    UserManager<Account> users, SignInManager<Account> signIn, AuditLog audit, CurrentActor actor, OrganisationTime time,
+    IStringLocalizer<SharedResource> t) : PageModel
 {
     public const int PasswordMaxLength = 200;
 
@@ -133,7 +135,7 @@ public sealed class IndexModel(
         TwoFactorEnabled = account.TwoFactorEnabled;
         Passkeys = (await users.GetPasskeysAsync(account))
             .OrderBy(p => p.CreatedAt)
-            .Select(p => new PasskeyRow(PasskeyNames.Id(p.CredentialId), p.Name ?? PasskeyNames.Default(p.CreatedAt), p.CreatedAt))
+            .Select(p => new PasskeyRow(PasskeyNames.Id(p.CredentialId), p.Name ?? PasskeyNames.Default(OrganisationZones.DateIn(time.Zone, p.CreatedAt)), p.CreatedAt))
             .ToList();
         CurrentPassword = NewPassword = ConfirmPassword = null;
         if (Errors.Count > 0)

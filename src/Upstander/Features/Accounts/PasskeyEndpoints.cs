@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Security;
 using Upstander.Platform.Web;
@@ -57,7 +58,7 @@ public static class PasskeyEndpoints
 
         passkeys.MapPost("/", async Task<Results<Created<PasskeyAdded>, ProblemHttpResult, ForbidHttpResult>> (
                 AddPasskeyRequest body, HttpContext http, UserManager<Account> users, SignInManager<Account> signIn,
-                CurrentActor actor, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
+                CurrentActor actor, AuditLog audit, OrganisationTime time, CancellationToken ct) =>
             {
                 if (actor.Kind != "account" || await users.GetUserAsync(http.User) is not { } account)
                 {
@@ -69,7 +70,7 @@ public static class PasskeyEndpoints
                     return NotVerified();
                 }
                 var passkey = attestation.Passkey!;
-                passkey.Name = PasskeyNames.Clean(body.Name) ?? PasskeyNames.Default(clock.GetUtcNow());
+                passkey.Name = PasskeyNames.Clean(body.Name) ?? PasskeyNames.Default(time.Today);
                 var saved = await users.AddOrUpdatePasskeyAsync(account, passkey);
                 if (!saved.Succeeded)
                 {
@@ -167,7 +168,7 @@ public static class PasskeyEndpoints
 
         invitation.MapPost("/", async Task<Results<Ok<PasskeyNext>, ProblemHttpResult>> (
                 InvitationPasskeyRequest body, HttpContext http, InvitationAcceptance acceptance, SignInManager<Account> signIn,
-                TimeProvider clock, CancellationToken ct) =>
+                OrganisationZones zones, CancellationToken ct) =>
             {
                 if (http.User.Identity?.IsAuthenticated == true)
                 {
@@ -186,7 +187,7 @@ public static class PasskeyEndpoints
                 {
                     return NotVerified();
                 }
-                attestation.Passkey!.Name = PasskeyNames.Default(clock.GetUtcNow());
+                attestation.Passkey!.Name = PasskeyNames.Default(zones.Today(usable.Person.OrganisationId));
                 try
                 {
                     await acceptance.AcceptWithPasskeyAsync(usable, accountId, attestation.Passkey, ct);
@@ -238,8 +239,9 @@ public static class PasskeyNames
 {
     public const int MaxLength = 60;
 
-    public static string Default(DateTimeOffset now) =>
-        "Passkey added " + now.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The name a passkey gets when its owner gives none: the day it was added, on the organisation's calendar.</summary>
+    public static string Default(DateOnly added) =>
+        "Passkey added " + added.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string? Clean(string? name)
     {

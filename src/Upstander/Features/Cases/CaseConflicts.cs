@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Accounts;
 using Upstander.Features.People;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Data;
@@ -60,17 +61,5 @@ public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, Org
     }
 
     /// <summary>The people holding the case manager role in the current organisation (with an active account and a directory entry).</summary>
-    public async Task<List<Guid>> CaseManagersAsync(CancellationToken ct) => await PeopleInRoleAsync(Platform.Security.Roles.CaseManager, ct);
-
-    public async Task<List<Guid>> PeopleInRoleAsync(string role, CancellationToken ct)
-    {
-        var organisationId = db.CurrentOrganisationId;
-        var roleId = await db.Roles.Where(r => r.Name == role).Select(r => r.Id).SingleOrDefaultAsync(ct);
-        return await db.Users
-            .Where(a => a.OrganisationId == organisationId && a.PersonId != null && a.DeactivatedAt == null && db.UserRoles.Any(ur => ur.UserId == a.Id && ur.RoleId == roleId))
-            .Select(a => a.PersonId!.Value)
-            .Distinct()
-            .OrderBy(id => id)
-            .ToListAsync(ct);
-    }
+    public Task<List<Guid>> CaseManagersAsync(CancellationToken ct) => AccountLifecycle.ActivePeopleInRoleAsync(db, Platform.Security.Roles.CaseManager, ct);
 }

@@ -47,7 +47,7 @@ public sealed class ImportModel(PeopleImporter importer, PeopleImportJobs jobs, 
             FileError = t[read.Error!];
             return Page();
         }
-        var check = await importer.ValidateAsync(file, ct);
+        var check = await importer.ValidateAsync(file, ImportActor.Of(actor), ct);
         var upload = jobs.Keep(actor.OrganisationId!.Value, actor.Id, Path.GetFileName(Upload.FileName), file, check);
         return Redirect($"/admin/people/import/{upload.Id:D}");
     }

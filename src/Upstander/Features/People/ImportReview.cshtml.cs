@@ -57,7 +57,7 @@ public sealed class ImportReviewModel(PeopleImportJobs jobs, CurrentActor actor)
             Upload = upload;
             return Page();
         }
-        var job = jobs.Start(upload, importMode.Value, new ImportActor(actor.Kind, actor.Id));
+        var job = jobs.Start(upload, importMode.Value, ImportActor.Of(actor));
         return job is null ? NotFound() : Redirect($"/admin/people/import/jobs/{job.Id:D}");
     }
 

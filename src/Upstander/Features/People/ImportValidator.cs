@@ -22,6 +22,9 @@ public sealed record RowProblem(int Row, string Column, string Message, int? Dep
     public bool IsDependency => DependsOnRow is not null;
 }
 
+/// <summary>The person an import acts for, by employee id, and today's date in the organisation's zone.</summary>
+public sealed record ImportingPerson(string EmployeeId, DateOnly Today);
+
 /// <summary>Someone already in the directory, as much as the import checks need.</summary>
 public sealed record ExistingPerson(Guid Id, string EmployeeId, string NormalizedEmail, Guid? ManagerId);
 
@@ -81,7 +84,11 @@ public sealed class ImportCheck
 /// </summary>
 public static class ImportValidator
 {
-    public static ImportCheck Check(PeopleFile file, IReadOnlyCollection<ExistingPerson> directory)
+    /// <param name="importer">
+    /// The person importing, when they are in the directory: their own row may not carry a leave date that has come,
+    /// since importing it would end their own access (the same rule as the edit page).
+    /// </param>
+    public static ImportCheck Check(PeopleFile file, IReadOnlyCollection<ExistingPerson> directory, ImportingPerson? importer = null)
     {
         var rows = file.Rows;
         var errors = new Dictionary<int, List<RowProblem>>();
@@ -153,6 +160,16 @@ public static class ImportValidator
                 && !firstRow.ContainsKey(manager) && !existingByEmployeeId.ContainsKey(manager))
             {
                 Add(row, PeopleCsv.ManagerEmployeeId, $"is not the employee id of anyone in this file or in the directory ({manager}).");
+            }
+        }
+
+        // The importer's own leave date.
+        if (importer is not null && file.Has(PeopleCsv.LeaveDate))
+        {
+            foreach (var row in rows.Where(r => ImportCheck.Key(r.Details.EmployeeId) == importer.EmployeeId
+                && r.Details.LeaveDate is { } leaving && leaving <= importer.Today))
+            {
+                Add(row, PeopleCsv.LeaveDate, PersonEditor.OwnLeaveDateMessage);
             }
         }
 

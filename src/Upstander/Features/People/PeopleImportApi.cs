@@ -71,7 +71,7 @@ public static class PeopleImportApi
                 {
                     return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [read.Error!] });
                 }
-                var check = await importer.ValidateAsync(file, ct);
+                var check = await importer.ValidateAsync(file, ImportActor.Of(actor), ct);
                 if (importMode == ImportMode.Validate)
                 {
                     return TypedResults.Ok(ImportReportView.From(file, check, null));
@@ -82,7 +82,7 @@ public static class PeopleImportApi
                 }
 
                 // The same queue as the pages, so imports never run side by side; the caller waits for the result.
-                var job = jobs.Enqueue(actor.OrganisationId!.Value, new ImportActor(actor.Kind, actor.Id), upload.FileName, file, importMode,
+                var job = jobs.Enqueue(actor.OrganisationId!.Value, ImportActor.Of(actor), upload.FileName, file, importMode,
                     check.RowsToImport(importMode).Count);
                 await job.Completion.WaitAsync(ct);
                 if (job.Outcome is not { } outcome)

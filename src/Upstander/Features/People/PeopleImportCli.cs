@@ -56,7 +56,8 @@ internal static class PeopleImportCli
             }
 
             var importer = services.GetRequiredService<PeopleImporter>();
-            var check = await importer.ValidateAsync(people, ct);
+            var actor = ImportActor.Of(services.GetRequiredService<CurrentActor>());
+            var check = await importer.ValidateAsync(people, actor, ct);
             await PrintReportAsync(output, people, check);
             var mode = parse.GetValue(validOnly) ? ImportMode.ValidOnly : ImportMode.All;
             if (parse.GetValue(dryRun))
@@ -75,8 +76,7 @@ internal static class PeopleImportCli
                 return 1;
             }
 
-            var actor = services.GetRequiredService<CurrentActor>();
-            var outcome = await importer.ImportAsync(people, mode, new ImportActor(actor.Kind, actor.Id), null, ct);
+            var outcome = await importer.ImportAsync(people, mode, actor, null, ct);
             if (!outcome.Applied)
             {
                 await PrintReportAsync(output, people, outcome.Check);

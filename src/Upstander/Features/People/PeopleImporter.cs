@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Upstander.Features.Accounts;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
+using Upstander.Platform.Security;
 
 namespace Upstander.Features.People;
 
@@ -9,20 +11,24 @@ namespace Upstander.Features.People;
 public sealed record ImportOutcome(ImportCheck Check, ImportMode Mode, bool Applied, int Created, int Updated, int Skipped);
 
 /// <summary>Who an import acts for, captured when it was asked for: a background job has no signed-in request to ask.</summary>
-public sealed record ImportActor(string Kind, Guid? AccountId);
+public sealed record ImportActor(string Kind, Guid? AccountId)
+{
+    public static ImportActor Of(CurrentActor actor) => new(actor.Kind, actor.Id);
+}
 
 /// <summary>
 /// Checks an import file against the directory and writes it. Shared by the pages (through the background
 /// job), the API and the CLI verb, so all three check and write the same way. Scoped.
 /// </summary>
-public sealed class PeopleImporter(AppDbContext db, AuditLog audit, OrgChartCache charts, AccountLifecycle lifecycle, TimeProvider clock)
+public sealed class PeopleImporter(
+    AppDbContext db, AuditLog audit, OrgChartCache charts, AccountLifecycle lifecycle, OrganisationTime time, TimeProvider clock)
 {
     public const int BatchSize = 1000;
 
     /// <summary>Checks every row and records that a file was checked (counts only, never content).</summary>
-    public async Task<ImportCheck> ValidateAsync(PeopleFile file, CancellationToken ct)
+    public async Task<ImportCheck> ValidateAsync(PeopleFile file, ImportActor actor, CancellationToken ct)
     {
-        var check = ImportValidator.Check(file, await SnapshotAsync(ct));
+        var check = ImportValidator.Check(file, await SnapshotAsync(ct), await ImportingPersonAsync(actor, ct));
         audit.Record(AuditActions.ImportValidated, "people", (string?)null, check.IsValid ? "success" : "failure",
             $"rows={check.Rows} rows-with-errors={check.RowsWithErrors} valid-only-rows={check.ValidRows}");
         await db.SaveChangesAsync(ct);
@@ -38,7 +44,8 @@ public sealed class PeopleImporter(AppDbContext db, AuditLog audit, OrgChartCach
         var organisationId = db.CurrentOrganisationId ?? throw new InvalidOperationException("An import needs an organisation scope.");
         var stamp = await DirectoryStamp.ReadAsync(db, ct);
         var snapshot = await SnapshotAsync(ct);
-        var check = ImportValidator.Check(file, snapshot);
+        var importer = await ImportingPersonAsync(actor, ct);
+        var check = ImportValidator.Check(file, snapshot, importer);
         if (mode == ImportMode.Validate || check.RowsToImport(mode).Count == 0)
         {
             return Refused(check, mode);
@@ -50,7 +57,7 @@ public sealed class PeopleImporter(AppDbContext db, AuditLog audit, OrgChartCach
         if (await DirectoryStamp.ReadAsync(db, ct) != stamp)
         {
             snapshot = await SnapshotAsync(ct);
-            check = ImportValidator.Check(file, snapshot);
+            check = ImportValidator.Check(file, snapshot, importer);
             if (check.RowsToImport(mode).Count == 0)
             {
                 return Refused(check, mode);
@@ -144,6 +151,18 @@ public sealed class PeopleImporter(AppDbContext db, AuditLog audit, OrgChartCach
             await lifecycle.SweepAsync(ct);
         }
         return new ImportOutcome(check, mode, true, created, updated, skipped);
+    }
+
+    /// <summary>The person behind the account an import acts for; null for the command line, which acts as the system.</summary>
+    private async Task<ImportingPerson?> ImportingPersonAsync(ImportActor actor, CancellationToken ct)
+    {
+        if (actor.AccountId is not { } accountId)
+        {
+            return null;
+        }
+        var employeeId = await db.Users.Where(a => a.Id == accountId)
+            .Join(db.People, a => a.PersonId, p => p.Id, (_, p) => p.EmployeeId).SingleOrDefaultAsync(ct);
+        return employeeId is null ? null : new ImportingPerson(employeeId, time.Today);
     }
 
     public Task<List<ExistingPerson>> SnapshotAsync(CancellationToken ct) =>

@@ -28,6 +28,9 @@ public sealed class PersonEditor(
 
     public static readonly PersonEditResult NotFound = new(false, []);
 
+    /// <summary>Why an admin may not record, for themselves, a leave date that has come (the edit page, the API and an import say the same).</summary>
+    public const string OwnLeaveDateMessage = "has come, and this is you: it would end your own access now. Ask another administrator to record your leave.";
+
     public async Task<PersonEditResult> UpdateAsync(Guid id, PersonDetails details, CancellationToken ct)
     {
         var person = await db.People.SingleOrDefaultAsync(p => p.Id == id, ct);
@@ -66,6 +69,11 @@ public sealed class PersonEditor(
             {
                 errors.Add(new FieldError(PeopleCsv.ManagerEmployeeId, "reports to this person already, so this would make a management cycle."));
             }
+        }
+        if (id == actor.PersonId && details.LeaveDate is { } leaving && leaving <= time.Today && !errors.Any(e => e.Field == PeopleCsv.LeaveDate))
+        {
+            // The same rule as deactivating: nobody ends their own access, so an organisation is never left without an admin by accident.
+            errors.Add(new FieldError(PeopleCsv.LeaveDate, OwnLeaveDateMessage));
         }
         if (errors.Count > 0)
         {

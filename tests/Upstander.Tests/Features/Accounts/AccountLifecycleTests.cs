@@ -10,6 +10,7 @@ using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Tests.Features.PeerSupport.Conversations;
+using Upstander.Tests.Features.People;
 using Upstander.Tests.Features.SpeakUp.Cases;
 using Upstander.Tests.TestHost;
 
@@ -195,6 +196,83 @@ public sealed class AccountLifecycleTests
         (await api.PostAsync($"/api/v1/people/{Guid.NewGuid()}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         var noAccount = await factory.AddPersonAsync(org.Id, "Nora Noaccount", "nora@edit.example");
         (await api.GetAsync($"/api/v1/people/{noAccount}/account")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_admin_cannot_end_their_own_access_with_a_leave_date_by_edit_or_import_but_can_record_one_to_come()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Own Leave Org");
+        var admin = org[Roles.Admin];
+        var api = await factory.ApiClientAsync(org, admin);
+        var me = (await api.GetFromJsonAsync<PersonView>($"/api/v1/people/{admin.PersonId}"))!;
+        var other = (await api.GetFromJsonAsync<PersonView>($"/api/v1/people/{org[Roles.Leader].PersonId}"))!;
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        var updates = (await AuditAsync(factory, org)).Count(e => e.Action == AuditActions.PersonUpdated);
+
+        var refused = await api.PutAsJsonAsync($"/api/v1/people/{admin.PersonId}", Edit(me, today.AddDays(-1)));
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("Ask another administrator to record your leave.");
+        (await api.GetFromJsonAsync<PersonView>($"/api/v1/people/{admin.PersonId}"))!.LeaveDate.ShouldBeNull();
+        (await AuditAsync(factory, org)).Count(e => e.Action == AuditActions.PersonUpdated).ShouldBe(updates, "nothing was saved");
+        (await StateAsync(factory, org, admin.PersonId)).Active.ShouldBeTrue();
+
+        // A date still to come is recorded; the leavers pass stops the account when it comes.
+        (await api.PutAsJsonAsync($"/api/v1/people/{admin.PersonId}", Edit(me, today.AddDays(30)))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await StateAsync(factory, org, admin.PersonId)).Active.ShouldBeTrue();
+
+        // An import of the admin's own row with a date that has come is a row error; the other leaver in the file is imported and stopped.
+        static string Row(PersonView p, DateOnly leave) => $"{p.Name},{p.WorkEmail},{p.EmployeeId},{leave:yyyy-MM-dd}";
+        var csv = $"name,work_email,employee_id,leave_date\n{Row(me, today.AddDays(-1))}\n{Row(other, today.AddDays(-1))}\n";
+        var session = await factory.SignInAsync(admin);
+        var check = (await (await session.ApiImportAsync(csv, "validate")).Content.ReadFromJsonAsync<ImportReportView>())!;
+        check.Problems.Select(p => (p.Row, p.Column)).ShouldBe([(2, PeopleCsv.LeaveDate)]);
+        (await session.ApiImportAsync(csv, "all")).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var validOnly = await session.ApiImportAsync(csv, "valid-only");
+        validOnly.StatusCode.ShouldBe(HttpStatusCode.OK, await validOnly.Content.ReadAsStringAsync());
+        (await validOnly.Content.ReadFromJsonAsync<ImportReportView>())!.Result.ShouldBe(new ImportResultView("valid-only", true, 0, 1, 1));
+        (await StateAsync(factory, org, admin.PersonId)).Active.ShouldBeTrue();
+        (await api.GetFromJsonAsync<PersonView>($"/api/v1/people/{admin.PersonId}"))!.LeaveDate.ShouldBe(today.AddDays(30));
+        (await StateAsync(factory, org, other.Id)).Active.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task The_administration_page_warns_while_there_is_time_when_the_organisation_would_be_left_without_an_admin()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Cover Org");
+        var admin = org[Roles.Admin];
+        var leader = org[Roles.Leader];
+        var api = await factory.ApiClientAsync(org, admin);
+        var session = await factory.SignInAsync(admin);
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+
+        (await session.GetStringAsync("/admin")).ShouldContain("Only one administrator has no leave date.");
+
+        (await api.PutAsJsonAsync($"/api/v1/people/{leader.PersonId}/roles", new RolesRequest([Roles.Leader, Roles.Admin]))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var page = await session.GetStringAsync("/admin");
+        page.ShouldNotContain("Only one administrator");
+        page.ShouldNotContain("Every administrator is leaving");
+
+        foreach (var (who, leaves) in new[] { (admin, today.AddDays(40)), (leader, today.AddDays(20)) })
+        {
+            var person = (await api.GetFromJsonAsync<PersonView>($"/api/v1/people/{who.PersonId}"))!;
+            (await api.PutAsJsonAsync($"/api/v1/people/{who.PersonId}", Edit(person, leaves))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        page = await session.GetStringAsync("/admin");
+        page.ShouldContain("Every administrator is leaving");
+        page.ShouldContain($"After {today.AddDays(40):d MMMM yyyy}, nobody will be able to administer Upstander");
+        var adminName = (await api.GetFromJsonAsync<PersonView>($"/api/v1/people/{admin.PersonId}"))!.Name;
+        var leaderName = (await api.GetFromJsonAsync<PersonView>($"/api/v1/people/{leader.PersonId}"))!.Name;
+        page.ShouldContain($"{leaderName} leaves on {today.AddDays(20):d MMMM yyyy}.");
+        page.IndexOf(leaderName, StringComparison.Ordinal).ShouldBeLessThan(page.IndexOf(adminName, StringComparison.Ordinal), "soonest first");
+
+        // A deactivated admin does not count as cover.
+        var staying = (await api.GetFromJsonAsync<PersonView>($"/api/v1/people/{leader.PersonId}"))!;
+        (await api.PutAsJsonAsync($"/api/v1/people/{leader.PersonId}", Edit(staying, null))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await session.GetStringAsync("/admin")).ShouldContain("Only one administrator has no leave date.");
+        (await api.PostAsync($"/api/v1/people/{leader.PersonId}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await session.GetStringAsync("/admin")).ShouldContain("Every administrator is leaving");
     }
 
     [Fact]

@@ -132,6 +132,8 @@ public sealed class ReportingTests
         await using var factory = new UpstanderFactory(engine, ReportingKit.Settings());
         var org = await factory.CreateOrganisationAsync("Anonymous Org");
         var slug = await ReportingKit.SlugAsync(factory, org);
+        // The public pages belong to no signed-in organisation, yet show times where the organisation is.
+        await AheadOfUtc.PlaceAsync(factory, org.Id, "America/New_York");
         var (account, address, agent, passphrase) = (Canary.New("anonymous"), "203.0.113.187", "CanaryBrowser/" + Guid.NewGuid().ToString("N"), "blue kettle seven lanterns");
         var visitor = factory.Browser();
         visitor.DefaultRequestHeaders.Add("X-Forwarded-For", address);
@@ -147,6 +149,8 @@ public sealed class ReportingTests
         sent.StatusCode.ShouldBe(HttpStatusCode.OK, html);
         var receipt = ReportingKit.ReceiptFrom(html);
         html.ShouldContain("peer support needs you to sign in", Case.Insensitive);
+        html.ShouldContain("New York time");
+        html.ShouldNotContain(" UTC<");
         foreach (var response in new[] { form, sent })
         {
             (response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : []).ShouldAllBe(c => c.StartsWith("upstander.antiforgery", StringComparison.Ordinal));
@@ -177,6 +181,7 @@ public sealed class ReportingTests
         var caseUrl = $"/report/{slug}/follow-up/case";
         var casePage = await later.GetStringAsync(caseUrl);
         casePage.ShouldContain(account);
+        casePage.ShouldContain($"{TimeZoneInfo.ConvertTime(report.ReceivedAt, TimeZoneInfo.FindSystemTimeZoneById("America/New_York")):d MMMM yyyy, HH:mm} New York time");
         var link = ReportingKit.FileLinks(casePage).ShouldHaveSingleItem();
         (await later.GetByteArrayAsync(link)).ShouldBe("written on my phone"u8.ToArray(), "the anonymous reporter can download what they added");
         (await factory.Browser().GetAsync(link)).StatusCode.ShouldBe(HttpStatusCode.Redirect, "without the follow-up session, the file stays shut");
