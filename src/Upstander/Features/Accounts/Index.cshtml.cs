@@ -124,6 +124,28 @@ public sealed class IndexModel(
         return await ShowAsync(account);
     }
 
+    /// <summary>
+    /// Ends every other session of this account (another browser, a shared computer): a new security stamp, which each
+    /// session checks within <see cref="SecurityServices.StampInterval"/>; this one is signed in again with it.
+    /// </summary>
+    public async Task<IActionResult> OnPostEndOtherSessionsAsync()
+    {
+        if (await AccountAsync() is not { } account)
+        {
+            return Forbid();
+        }
+        // Recorded first, so the audit event is written by the same save as the new stamp.
+        audit.Record(AuditActions.OtherSessionsEnded, "account", account.Id);
+        var result = await users.UpdateSecurityStampAsync(account);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("The account's security stamp could not be changed: " + string.Join("; ", result.Errors.Select(e => e.Code)));
+        }
+        await signIn.RefreshSignInAsync(account);
+        Message = t["Your other sessions will be signed out within {0} minutes. This one stays signed in.", (int)SecurityServices.StampInterval.TotalMinutes];
+        return await ShowAsync(account);
+    }
+
     /// <summary>Only a person signed in through the browser manages their own account; a program's token cannot.</summary>
     private async Task<Account?> AccountAsync() =>
         actor.Kind == "account" ? await users.GetUserAsync(User) : null;

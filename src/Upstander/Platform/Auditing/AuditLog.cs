@@ -17,6 +17,7 @@ public static class AuditActions
     public const string PasskeyRemoved = "account.passkey-removed";
     public const string PasskeyRenamed = "account.passkey-renamed";
     public const string PasswordSet = "account.password-set";
+    public const string OtherSessionsEnded = "account.other-sessions-ended";
     public const string AccountDeactivated = "account.deactivated";
     public const string AccountReactivated = "account.reactivated";
     public const string InvitationCreated = "invitation.created";

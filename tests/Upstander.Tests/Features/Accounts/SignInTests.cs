@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Accounts;
 using Upstander.Platform.Security;
@@ -71,6 +72,27 @@ public sealed class SignInTests : IAsyncLifetime
         var response = await client.PostFormAsync("/account/sign-out", new(), tokenFrom: "/");
         response.Headers.GetValues("Clear-Site-Data").Single().ShouldContain("\"cookies\"");
         (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task Signing_out_everywhere_else_ends_the_other_sessions_and_keeps_this_one()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Elsewhere Org");
+        var employee = org[Roles.Employee];
+        var here = await factory.SignInAsync(employee);
+        var there = await factory.SignInAsync(employee);
+
+        var ended = await here.PostFormAsync("/account?handler=EndOtherSessions", new(), tokenFrom: "/account");
+        ended.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ended.Content.ReadAsStringAsync()).ShouldContain("Your other sessions will be signed out within 5 minutes.");
+        factory.Clock.Advance(SecurityServices.StampInterval + TimeSpan.FromMinutes(1));
+
+        (await there.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect, "the other session ends at its next check");
+        (await here.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK, "this session was signed in again with the new stamp");
+        var events = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<Upstander.Platform.Data.AppDbContext>().AuditEvents
+            .Where(e => e.Action == Upstander.Platform.Auditing.AuditActions.OtherSessionsEnded).ToListAsync());
+        events.ShouldHaveSingleItem().TargetId.ShouldBe(employee.AccountId.ToString("N"));
     }
 
     [Fact]
