@@ -126,7 +126,8 @@ public sealed class IndexModel(
 
     /// <summary>
     /// Ends every other session of this account (another browser, a shared computer): a new security stamp, which each
-    /// session checks within <see cref="SecurityServices.StampInterval"/>; this one is signed in again with it.
+    /// session checks on its next request (<see cref="AccountChangeNotices"/>; within <see cref="SecurityServices.StampInterval"/>
+    /// on another process); this one is signed in again with it.
     /// </summary>
     public async Task<IActionResult> OnPostEndOtherSessionsAsync()
     {
@@ -142,7 +143,7 @@ public sealed class IndexModel(
             throw new InvalidOperationException("The account's security stamp could not be changed: " + string.Join("; ", result.Errors.Select(e => e.Code)));
         }
         await signIn.RefreshSignInAsync(account);
-        Message = t["Your other sessions will be signed out within {0} minutes. This one stays signed in.", (int)SecurityServices.StampInterval.TotalMinutes];
+        Message = t["Your other sessions are signed out. This one stays signed in."];
         return await ShowAsync(account);
     }
 

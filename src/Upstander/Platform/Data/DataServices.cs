@@ -22,6 +22,8 @@ public static class DataServices
         services.AddPooledDbContextFactory<AppDbContext>((provider, db) =>
         {
             db.AddInterceptors(AfterCommitInterceptor.Instance);
+            // Features watch saves through interceptors they register (for example, accounts whose sessions must be checked again).
+            db.AddInterceptors(provider.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor>());
             switch (options.Provider)
             {
                 case DatabaseProvider.Postgres:

@@ -43,6 +43,8 @@ public static class SecurityServices
     {
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentActor>();
+        services.AddSingleton<AccountChangeNotices>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor, AccountChangeInterceptor>();
 
         services.AddIdentity<Account, IdentityRole<Guid>>(o =>
             {
@@ -78,12 +80,24 @@ public static class SecurityServices
             o.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
             // The stock validator builds SignInManager and UserManager on every request before it looks at
-            // the interval; look first, and only build them when a check is due (the same rule it applies).
+            // the interval; look first, and only build them when a check is due (the same rule it applies), or
+            // when this process changed the account since the session was issued (AccountChangeNotices).
             o.Events.OnValidatePrincipal = context =>
-                context.Properties.IssuedUtc is { } issued
-                && context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() - issued <= StampInterval
-                    ? Task.CompletedTask
-                    : SecurityStampValidator.ValidatePrincipalAsync(context);
+            {
+                var services = context.HttpContext.RequestServices;
+                if (context.Properties.IssuedUtc is not { } issued || services.GetRequiredService<TimeProvider>().GetUtcNow() - issued > StampInterval)
+                {
+                    return SecurityStampValidator.ValidatePrincipalAsync(context);
+                }
+                if (!services.GetRequiredService<AccountChangeNotices>().ChangedSince(context.Principal, issued))
+                {
+                    return Task.CompletedTask;
+                }
+                // The stock validator applies the interval itself and checks a session with no issue time at once; on
+                // success the session is issued again (with the account's roles as they are now), on failure it ends.
+                context.Properties.IssuedUtc = null;
+                return SecurityStampValidator.ValidatePrincipalAsync(context);
+            };
         });
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = StampInterval);
         services.ConfigureExternalCookie(o => o.Cookie.SameSite = SameSiteMode.Lax);

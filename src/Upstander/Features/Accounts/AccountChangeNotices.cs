@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+
+namespace Upstander.Features.Accounts;
+
+/// <summary>
+/// Which accounts changed in this process, and when: a new security stamp (password changed, signed out everywhere
+/// else, deactivated or reactivated, two-factor changed) or new roles. A session issued before its account's change
+/// is checked on its next request instead of waiting out <see cref="SecurityServices.StampInterval"/>, so in a
+/// single process a deactivation or a removed role takes effect at once. Another process on the same database learns
+/// of it at the interval. A notice is needed only for one interval: any session older than that is checked anyway.
+/// Singleton.
+/// </summary>
+public sealed class AccountChangeNotices(TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _changed = new();
+
+    public void Changed(IEnumerable<Guid> accountIds)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var id in accountIds)
+        {
+            _changed[id] = now;
+        }
+        foreach (var (id, at) in _changed)
+        {
+            if (now - at > SecurityServices.StampInterval)
+            {
+                _changed.TryRemove(KeyValuePair.Create(id, at));
+            }
+        }
+    }
+
+    /// <summary>Whether the principal's account changed at or after <paramref name="issued"/> (a session's issue time, to the second).</summary>
+    public bool ChangedSince(ClaimsPrincipal? principal, DateTimeOffset issued) =>
+        !_changed.IsEmpty
+        && Guid.TryParse(principal?.FindFirstValue(ClaimTypes.NameIdentifier), out var accountId)
+        && _changed.TryGetValue(accountId, out var at)
+        && at >= issued;
+}
+
+/// <summary>
+/// Notices, as a save is about to be written, an account whose security stamp, deactivation or roles change in it, and
+/// tells <see cref="AccountChangeNotices"/> once the save is committed (never for a save that fails or rolls back).
+/// </summary>
+public sealed class AccountChangeInterceptor(AccountChangeNotices notices) : SaveChangesInterceptor
+{
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Notice(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Notice(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private static bool Changed<T>(Microsoft.EntityFrameworkCore.ChangeTracking.PropertyEntry<Account, T> property) =>
+        property.IsModified && !EqualityComparer<T>.Default.Equals(property.OriginalValue, property.CurrentValue);
+
+    private void Notice(Microsoft.EntityFrameworkCore.DbContext? context)
+    {
+        if (context is not AppDbContext db)
+        {
+            return;
+        }
+        var changed = new HashSet<Guid>();
+        foreach (var entry in db.ChangeTracker.Entries<Account>())
+        {
+            // Identity marks every property of an account it updates as modified (a sign-in resets the failure count
+            // that way), so compare values: only a stamp or a deactivation that really changed is a notice.
+            if (entry.State == Microsoft.EntityFrameworkCore.EntityState.Modified
+                && (Changed(entry.Property(a => a.SecurityStamp)) || Changed(entry.Property(a => a.DeactivatedAt))))
+            {
+                changed.Add(entry.Entity.Id);
+            }
+        }
+        foreach (var entry in db.ChangeTracker.Entries<IdentityUserRole<Guid>>())
+        {
+            if (entry.State is Microsoft.EntityFrameworkCore.EntityState.Added or Microsoft.EntityFrameworkCore.EntityState.Deleted)
+            {
+                changed.Add(entry.Entity.UserId);
+            }
+        }
+        if (changed.Count > 0)
+        {
+            db.AfterCommit(() => notices.Changed(changed));
+        }
+    }
+}
