@@ -6,6 +6,7 @@ using Upstander.Features.Demo;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
 using Upstander.Platform.Security;
+using Upstander.Platform.Web;
 
 namespace Upstander.Platform;
 
@@ -38,6 +39,15 @@ public static class Startup
     /// <summary>Migrates, loads keys, ensures roles, seeds the demo when asked, and refuses unsafe binding.</summary>
     public static async Task PrepareUpstanderAsync(this WebApplication app, CancellationToken ct = default)
     {
+        if (PublicUrl.Problem(app.Configuration[PublicUrl.Setting]) is { } publicUrlProblem)
+        {
+            throw new InvalidOperationException(publicUrlProblem);
+        }
+        if (!string.IsNullOrEmpty(app.Configuration["Mail:Host"]) && string.IsNullOrEmpty(app.Configuration[PublicUrl.Setting]))
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Startup)).LogWarning(
+                "Mail is on but PublicUrl is not set: emailed invitation links use the address the administrator's browser used. Set PublicUrl to the address people open.");
+        }
         using (var scope = app.Services.CreateScope())
         {
             var services = scope.ServiceProvider;
@@ -53,7 +63,7 @@ public static class Startup
             if (app.Configuration.GetValue<bool>("Demo") && !anyOrganisation)
             {
                 var credentials = await services.GetRequiredService<DemoSeeder>().SeedAsync(ct);
-                DemoSeeder.Print(credentials, Console.Out, app.Configuration["PublicUrl"] ?? DefaultUrl);
+                DemoSeeder.Print(credentials, Console.Out, PublicUrl.Of(app.Configuration, DefaultUrl));
                 anyOrganisation = true;
             }
             if (!anyOrganisation)
@@ -61,7 +71,7 @@ public static class Startup
                 var code = app.Services.GetRequiredService<FirstRunCode>();
                 code.Issue();
                 // Straight to the console, never through logging: log sinks are not a place for secrets.
-                await Console.Out.WriteLineAsync($"No organisation yet. Open {app.Configuration["PublicUrl"] ?? DefaultUrl}/setup and enter the set-up code {code.Code}.");
+                await Console.Out.WriteLineAsync($"No organisation yet. Open {PublicUrl.Of(app.Configuration, DefaultUrl)}/setup and enter the set-up code {code.Code}.");
             }
 
             var hasDemo = app.Configuration.GetValue<bool>("Demo") || await db.Organisations.IgnoreQueryFilters().AnyAsync(o => o.IsDemo, ct);

@@ -159,7 +159,7 @@ public sealed class InvitationIssuer(
     /// <summary>The configured public address wins, so links are right behind a reverse proxy.</summary>
     public string LinkFor(string token, string fallbackBaseUrl)
     {
-        var baseUrl = (configuration["PublicUrl"] is { Length: > 0 } configured ? configured : fallbackBaseUrl).TrimEnd('/');
+        var baseUrl = PublicUrl.Of(configuration, fallbackBaseUrl);
         return $"{baseUrl}{AcceptPath}?token={Uri.EscapeDataString(token)}";
     }
 }

@@ -176,7 +176,7 @@ public static class CliVerbs
                 return 1;
             }
             var credentials = await services.GetRequiredService<DemoSeeder>().SeedAsync(ct);
-            DemoSeeder.Print(credentials, output, services.GetRequiredService<IConfiguration>()["PublicUrl"] ?? Startup.DefaultUrl);
+            DemoSeeder.Print(credentials, output, Web.PublicUrl.Of(services.GetRequiredService<IConfiguration>(), Startup.DefaultUrl));
             return 0;
         }));
         root.Subcommands.Add(seed);

@@ -258,6 +258,39 @@ public sealed partial class MailTests : IAsyncLifetime
         failure.Message.ShouldContain("Mail:UserName and Mail:Password go together");
     }
 
+    [Theory]
+    [InlineData("upstander.example.org", "with https://")]
+    [InlineData("ftp://upstander.example.org", "with https://")]
+    [InlineData("https://upstander.example.org/?next=1", "without a user name, query or fragment")]
+    public void A_public_url_that_links_cannot_be_built_from_stops_the_start_with_the_reason(string value, string reason)
+    {
+        using var factory = new UpstanderFactory(settings: new Dictionary<string, string?> { ["PublicUrl"] = value });
+        var failure = Should.Throw<InvalidOperationException>(() => factory.CreateClient());
+        failure.ToString().ShouldContain($"PublicUrl must be");
+        failure.ToString().ShouldContain(reason);
+        failure.ToString().ShouldContain($"not \"{value}\"");
+    }
+
+    [Fact]
+    public async Task Invitation_links_are_built_from_the_public_url_and_mail_without_one_is_warned_about_at_start()
+    {
+        await using (var configured = new UpstanderFactory(settings: new Dictionary<string, string?> { ["PublicUrl"] = "https://upstander.example.org/" }))
+        {
+            var org = await configured.CreateOrganisationAsync("Public Url Org");
+            var personId = await configured.AddPersonAsync(org.Id, "Lin Link", "lin@public-url.example");
+            var api = await configured.SignInForApiAsync(org[Roles.Admin]);
+            var created = await api.PostAsJsonAsync("/api/v1/invitations", new { personId, roles = Array.Empty<string>(), email = false });
+            (await created.Content.ReadFromJsonAsync<InvitationCreatedView>())!.Link
+                .ShouldStartWith("https://upstander.example.org" + InvitationIssuer.AcceptPath + "?token=");
+            configured.Logs.All.ShouldNotContain("PublicUrl is not set");
+        }
+        var settings = _sink.Settings();
+        settings["PublicUrl"] = "";
+        await using var unset = new UpstanderFactory(settings: settings);
+        _ = unset.Server;
+        unset.Logs.All.ShouldContain("Mail is on but PublicUrl is not set");
+    }
+
     [Fact]
     public void Waits_double_from_a_minute_to_four_hours_and_the_message_is_given_up_after_about_a_day()
     {

@@ -1,0 +1,34 @@
+namespace Upstander.Platform.Web;
+
+/// <summary>
+/// The <c>PublicUrl</c> setting: the address people use to reach Upstander, which emailed and printed links are built
+/// from. Checked at start, so that a value links cannot be built from stops the start with the reason instead of
+/// sending broken invitation links.
+/// </summary>
+public static class PublicUrl
+{
+    public const string Setting = "PublicUrl";
+
+    /// <summary>The configured address without a trailing slash, or <paramref name="fallback"/> when none is set.</summary>
+    public static string Of(IConfiguration configuration, string fallback) =>
+        (configuration[Setting] is { Length: > 0 } configured ? configured : fallback).TrimEnd('/');
+
+    /// <summary>What is wrong with a configured value; null when it is usable or not set.</summary>
+    public static string? Problem(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            || string.IsNullOrEmpty(uri.Host))
+        {
+            return $"PublicUrl must be the full address people open, with https:// (for example https://upstander.example.org), not \"{value}\".";
+        }
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+        {
+            return $"PublicUrl must be an address without a user name, query or fragment (for example https://upstander.example.org), not \"{value}\".";
+        }
+        return null;
+    }
+}
