@@ -20,7 +20,7 @@ public static class CliVerbs
 {
     public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
     {
-        "migrate", "create-organisation", "create-admin", "import-people", "audit", "seed-demo", "keys", "schema-script", "retention",
+        "migrate", "create-organisation", "create-admin", "import-people", "audit", "seed-demo", "keys", "schema-script", "retention", "backup",
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Names.Contains(args[0]);
@@ -215,6 +215,7 @@ public static class CliVerbs
 
         PeopleImportCli.Add(root, InScope, output, error);
         Retention.RetentionCli.Add(root, InScope, output);
+        BackupCli.Add(root, InScope, output, error);
 
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
