@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.People;
-using Upstander.Platform.Cli;
 using Upstander.Platform.Security;
 using Upstander.Tests.Features.People;
 using Upstander.Tests.TestHost;
@@ -49,7 +48,7 @@ public sealed class BackupTests
         organisations.ShouldBe(1);
 
         // The copy is a working database: its audit chain verifies with the same master key.
-        var verify = await RunAsync(factory.Database, "audit", "verify", "--connection", target);
+        var verify = await Cli.RunOnAsync(factory.Database, Engine.Sqlite, target, "audit", "verify");
         verify.Output.ShouldContain("Audit chain intact", customMessage: verify.Error);
 
         var again = await Cli.RunAsync(factory.Database, "backup", "--to", target);
@@ -71,13 +70,5 @@ public sealed class BackupTests
         refused.ExitCode.ShouldBe(2);
         refused.Error.ShouldContain("pg_dump");
         File.Exists(target).ShouldBeFalse();
-    }
-
-    private static async Task<Cli.Result> RunAsync(TestDatabase database, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await CliVerbs.RunAsync([.. args, "--master-key-file", Path.Combine(database.Folder, "keys", "master.key")], output, error);
-        return new Cli.Result(code, output.ToString(), error.ToString());
     }
 }
