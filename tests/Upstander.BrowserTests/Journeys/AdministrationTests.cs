@@ -181,5 +181,19 @@ public sealed class AdministrationTests(OrganisationSite site) : IClassFixture<O
         await page.ShouldBeAccessibleAsync();
         await page.GotoAsync("/admin/tokens");
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Nightly directory sync" })).ToContainTextAsync("London time");
+
+        // The administration page and its audit log: the organisation's events, filtered, and the chain checked.
+        await page.GotoAsync("/admin");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Administration", Level = 1 })).ToBeVisibleAsync();
+        await page.ShouldBeAccessibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Audit log", Level = 1 })).ToBeVisibleAsync();
+        await page.GetByLabel("Action").FillAsync("token.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "token.issued" })).ToContainTextAsync("Morgan Ellis");
+        await page.ShouldBeAccessibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check the log now" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "The log is intact" })).ToBeVisibleAsync();
+        await page.ShouldBeAccessibleAsync();
     }
 }

@@ -34,6 +34,14 @@ public static class SchemaSnapshot
         return db;
     }
 
+    /// <summary>Runs a statement straight on the database, beneath Upstander (as someone with the database would).</summary>
+    public static async Task ExecuteAsync(DbConnection db, string sql)
+    {
+        await using var command = db.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     public static async Task<List<string[]>> ReadAsync(DbConnection db, string sql)
     {
         await using var command = db.CreateCommand();

@@ -88,40 +88,77 @@ public static class AuditChain
     /// </summary>
     public static AuditVerification Verify(IEnumerable<AuditEvent> rowsInSequenceOrder, byte[] key, AuditAnchor? anchor = null)
     {
-        long expected = 1;
-        var previous = Genesis;
-        long count = 0;
+        var walk = new Walk(key, anchor);
         foreach (var e in rowsInSequenceOrder)
         {
-            count++;
-            if (e.Sequence != expected)
+            if (walk.Step(e) is { } broken)
             {
-                return new AuditVerification(false, count, e.Sequence, e.Sequence > expected
-                    ? $"rows {expected} to {e.Sequence - 1} are missing (deleted)"
+                return broken;
+            }
+        }
+        return walk.End();
+    }
+
+    /// <summary>
+    /// <see cref="Verify"/> over rows streamed from the database: one row in memory at a time, so a log of millions of
+    /// events is checked in constant memory.
+    /// </summary>
+    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditEvent> rowsInSequenceOrder, byte[] key, AuditAnchor? anchor, CancellationToken ct)
+    {
+        var walk = new Walk(key, anchor);
+        await foreach (var e in rowsInSequenceOrder.WithCancellation(ct))
+        {
+            if (walk.Step(e) is { } broken)
+            {
+                return broken;
+            }
+        }
+        return walk.End();
+    }
+
+    /// <summary>The whole log (every organisation's), oldest first, untracked: what <see cref="VerifyAsync"/> reads.</summary>
+    public static IAsyncEnumerable<AuditEvent> InOrder(IQueryable<AuditEvent> events) =>
+        events.IgnoreQueryFilters().AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable();
+
+    private sealed class Walk(byte[] key, AuditAnchor? anchor)
+    {
+        private long _expected = 1;
+        private string _previous = Genesis;
+        private long _count;
+
+        /// <summary>The break this row shows, or null when it follows the chain.</summary>
+        public AuditVerification? Step(AuditEvent e)
+        {
+            _count++;
+            if (e.Sequence != _expected)
+            {
+                return new AuditVerification(false, _count, e.Sequence, e.Sequence > _expected
+                    ? $"rows {_expected} to {e.Sequence - 1} are missing (deleted)"
                     : $"row {e.Sequence} appears out of order or twice");
             }
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(e.PreviousHash), Encoding.ASCII.GetBytes(previous)))
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(e.PreviousHash), Encoding.ASCII.GetBytes(_previous)))
             {
-                return new AuditVerification(false, count, e.Sequence, $"row {e.Sequence} does not follow the row before it (inserted, reordered or its predecessor was replaced)");
+                return new AuditVerification(false, _count, e.Sequence, $"row {e.Sequence} does not follow the row before it (inserted, reordered or its predecessor was replaced)");
             }
             if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Compute(e, key)), Encoding.ASCII.GetBytes(e.Hash)))
             {
-                return new AuditVerification(false, count, e.Sequence, $"row {e.Sequence} was changed after it was written");
+                return new AuditVerification(false, _count, e.Sequence, $"row {e.Sequence} was changed after it was written");
             }
             if (anchor is not null && e.Sequence == anchor.Sequence
                 && !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(e.Hash), Encoding.ASCII.GetBytes(anchor.Hash)))
             {
-                return new AuditVerification(false, count, e.Sequence,
+                return new AuditVerification(false, _count, e.Sequence,
                     $"row {e.Sequence} is not the one the anchor recorded (rows up to there were removed and others written in their place)");
             }
-            previous = e.Hash;
-            expected++;
+            _previous = e.Hash;
+            _expected++;
+            return null;
         }
-        if (anchor is not null && count < anchor.Sequence)
-        {
-            return new AuditVerification(false, count, count + 1,
-                $"the chain ends at row {count}, but the anchor recorded row {anchor.Sequence} (the newest rows were removed)");
-        }
-        return AuditVerification.Ok(count, count == 0 ? null : new AuditAnchor(count, previous));
+
+        public AuditVerification End() =>
+            anchor is not null && _count < anchor.Sequence
+                ? new AuditVerification(false, _count, _count + 1,
+                    $"the chain ends at row {_count}, but the anchor recorded row {anchor.Sequence} (the newest rows were removed)")
+                : AuditVerification.Ok(_count, _count == 0 ? null : new AuditAnchor(_count, _previous));
     }
 }

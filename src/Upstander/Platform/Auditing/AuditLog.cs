@@ -37,6 +37,8 @@ public static class AuditActions
     public const string TokenIssued = "token.issued";
     public const string TokenRevoked = "token.revoked";
     public const string KeysRotated = "keys.rotated";
+    public const string AuditViewed = "audit.viewed";
+    public const string AuditChecked = "audit.checked";
     public const string TrainingDraftStarted = "training.draft-started";
     public const string TrainingCoursePublished = "training.course-published";
     public const string TrainingDraftDiscarded = "training.draft-discarded";

@@ -154,8 +154,7 @@ public static class CliVerbs
             {
                 var db = services.GetRequiredService<AppDbContext>();
                 var key = services.GetRequiredService<KeyRing>().AuditKey();
-                var rows = db.AuditEvents.IgnoreQueryFilters().AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable();
-                var result = AuditChain.Verify(await rows.ToListAsync(ct), key, anchor);
+                var result = await AuditChain.VerifyAsync(AuditChain.InOrder(db.AuditEvents), key, anchor, ct);
                 await output.WriteLineAsync(result.Intact
                     ? $"Audit chain intact: {result.RowsChecked} events verified{(anchor is null ? "" : $", through the anchor at event {anchor.Sequence}")}."
                         + (result.Head is { } head ? $" Head: {head} (keep this outside the database and pass it as --anchor next time)." : "")

@@ -58,7 +58,7 @@ public sealed class AuditVerifyTests
     {
         await using var factory = await FactoryWithHistoryAsync(engine);
         await using var db = SchemaSnapshot.Open(engine, factory.Database.Connection);
-        await ExecuteAsync(db, engine == Engine.Sqlite
+        await SchemaSnapshot.ExecuteAsync(db, engine == Engine.Sqlite
             ? "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;"
             : "DROP TRIGGER audit_events_no_change ON audit_events;");
         var count = int.Parse((await SchemaSnapshot.ReadAsync(db, "SELECT COUNT(*) FROM audit_events"))[0][0], System.Globalization.CultureInfo.InvariantCulture);
@@ -69,32 +69,32 @@ public sealed class AuditVerifyTests
         {
             case Tampering.Edit:
                 // Make a failed sign-in look like a success, or the reverse.
-                await ExecuteAsync(db, $"UPDATE audit_events SET \"Outcome\" = 'tampered' WHERE \"Sequence\" = {target}");
+                await SchemaSnapshot.ExecuteAsync(db, $"UPDATE audit_events SET \"Outcome\" = 'tampered' WHERE \"Sequence\" = {target}");
                 break;
             case Tampering.Delete:
-                await ExecuteAsync(db, $"DELETE FROM audit_events WHERE \"Sequence\" = {target}");
+                await SchemaSnapshot.ExecuteAsync(db, $"DELETE FROM audit_events WHERE \"Sequence\" = {target}");
                 break;
             case Tampering.Insert:
                 // Shift later rows up and forge a row in the gap, copying the right previous hash.
-                await ExecuteAsync(db, $"UPDATE audit_events SET \"Sequence\" = \"Sequence\" + 1000 WHERE \"Sequence\" > {target}");
-                await ExecuteAsync(db, $"UPDATE audit_events SET \"Sequence\" = \"Sequence\" - 999 WHERE \"Sequence\" > 1000");
-                await ExecuteAsync(db, $"""
+                await SchemaSnapshot.ExecuteAsync(db, $"UPDATE audit_events SET \"Sequence\" = \"Sequence\" + 1000 WHERE \"Sequence\" > {target}");
+                await SchemaSnapshot.ExecuteAsync(db, $"UPDATE audit_events SET \"Sequence\" = \"Sequence\" - 999 WHERE \"Sequence\" > 1000");
+                await SchemaSnapshot.ExecuteAsync(db, $"""
                     INSERT INTO audit_events ("Sequence", "At", "OrganisationId", "ActorKind", "ActorId", "Action", "TargetType", "TargetId", "Detail", "Outcome", "PreviousHash", "Hash")
                     SELECT {target + 1}, "At", "OrganisationId", "ActorKind", "ActorId", 'account.sign-in', "TargetType", "TargetId", NULL, 'success', "Hash", '{new string('a', 64)}'
                     FROM audit_events WHERE "Sequence" = {target}
                     """);
                 break;
             case Tampering.Append:
-                await ExecuteAsync(db, $"""
+                await SchemaSnapshot.ExecuteAsync(db, $"""
                     INSERT INTO audit_events ("Sequence", "At", "OrganisationId", "ActorKind", "ActorId", "Action", "TargetType", "TargetId", "Detail", "Outcome", "PreviousHash", "Hash")
                     SELECT "Sequence" + 1, "At", "OrganisationId", "ActorKind", "ActorId", 'person.roles-changed', "TargetType", "TargetId", 'roles=Admin', 'success', "Hash", '{new string('b', 64)}'
                     FROM audit_events WHERE "Sequence" = {count}
                     """);
                 break;
             case Tampering.Reorder:
-                await ExecuteAsync(db, $"UPDATE audit_events SET \"Sequence\" = -1 WHERE \"Sequence\" = {target}");
-                await ExecuteAsync(db, $"UPDATE audit_events SET \"Sequence\" = {target} WHERE \"Sequence\" = {target + 1}");
-                await ExecuteAsync(db, $"UPDATE audit_events SET \"Sequence\" = {target + 1} WHERE \"Sequence\" = -1");
+                await SchemaSnapshot.ExecuteAsync(db, $"UPDATE audit_events SET \"Sequence\" = -1 WHERE \"Sequence\" = {target}");
+                await SchemaSnapshot.ExecuteAsync(db, $"UPDATE audit_events SET \"Sequence\" = {target} WHERE \"Sequence\" = {target + 1}");
+                await SchemaSnapshot.ExecuteAsync(db, $"UPDATE audit_events SET \"Sequence\" = {target + 1} WHERE \"Sequence\" = -1");
                 break;
         }
 
@@ -111,8 +111,8 @@ public sealed class AuditVerifyTests
     {
         await using var factory = await FactoryWithHistoryAsync(engine);
         await using var db = SchemaSnapshot.Open(engine, factory.Database.Connection);
-        (await Should.ThrowAsync<DbException>(() => ExecuteAsync(db, "UPDATE audit_events SET \"Outcome\" = 'x'"))).Message.ShouldContain("append-only");
-        (await Should.ThrowAsync<DbException>(() => ExecuteAsync(db, "DELETE FROM audit_events"))).Message.ShouldContain("append-only");
+        (await Should.ThrowAsync<DbException>(() => SchemaSnapshot.ExecuteAsync(db, "UPDATE audit_events SET \"Outcome\" = 'x'"))).Message.ShouldContain("append-only");
+        (await Should.ThrowAsync<DbException>(() => SchemaSnapshot.ExecuteAsync(db, "DELETE FROM audit_events"))).Message.ShouldContain("append-only");
     }
 
     [Theory]
@@ -141,8 +141,8 @@ public sealed class AuditVerifyTests
         var sequence = long.Parse(anchor.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
         await using (var db = SchemaSnapshot.Open(engine, factory.Database.Connection))
         {
-            await ExecuteAsync(db, engine == Engine.Sqlite ? "DROP TRIGGER audit_events_no_delete;" : "DROP TRIGGER audit_events_no_change ON audit_events;");
-            await ExecuteAsync(db, $"DELETE FROM audit_events WHERE \"Sequence\" >= {sequence - 1}");
+            await SchemaSnapshot.ExecuteAsync(db, engine == Engine.Sqlite ? "DROP TRIGGER audit_events_no_delete;" : "DROP TRIGGER audit_events_no_change ON audit_events;");
+            await SchemaSnapshot.ExecuteAsync(db, $"DELETE FROM audit_events WHERE \"Sequence\" >= {sequence - 1}");
         }
         (await Cli.RunAsync(factory.Database, "audit", "verify")).ExitCode.ShouldBe(0, "without an anchor, truncation cannot be seen");
         // ...but it no longer reaches the anchor,
@@ -197,10 +197,4 @@ public sealed class AuditVerifyTests
         everything.ShouldNotContain("nobody-typed-this");
     }
 
-    private static async Task ExecuteAsync(DbConnection db, string sql)
-    {
-        await using var command = db.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
 }
