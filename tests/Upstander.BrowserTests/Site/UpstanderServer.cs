@@ -57,7 +57,11 @@ public sealed partial class UpstanderServer : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), "upstander-browser", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var port = FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
+        // The browser opens the site by name, as people open a real installation: WebAuthn takes the host as the
+        // passkeys' relying-party id, and that must be a domain, never an IP address (localhost is one, and a secure
+        // context over plain HTTP). Kestrel still listens on the IPv4 loopback only, where the free port was found.
+        var address = new Uri($"http://localhost:{port}");
+        var listen = $"http://127.0.0.1:{port}";
         var database = Path.Combine(folder, "data", "up.db");
         var masterKeyFile = Path.Combine(folder, "keys", "master.key");
         if (prepare is not null)
@@ -84,7 +88,7 @@ public sealed partial class UpstanderServer : IAsyncDisposable
         [
             UpstanderAssembly(),
             "--contentRoot", UpstanderProjectDirectory(),
-            "--urls", address.ToString().TrimEnd('/'),
+            "--urls", listen,
             "--PublicUrl=" + address.ToString().TrimEnd('/'),
             "--Database:Provider=Sqlite",
             "--Database:Connection=" + database,
