@@ -109,7 +109,8 @@ public sealed class PasskeyJourneyTests(OrganisationSite site) : IClassFixture<O
         var admin = await site.SignedInAdministratorAsync("/admin");
         var link = await admin.InviteAsync("priya", "Priya Raman");
 
-        // A passkey stands in for the password and the authenticator code, so the device must check who is holding it.
+        // A passkey stands in for the password and the authenticator code, so the device must check who is holding
+        // it: a security key with no PIN is turned away by the browser, since Upstander requires user verification.
         var priya = await site.NewPageAsync();
         var device = await VirtualAuthenticator.AttachAsync(priya, verifiesUser: false);
         await priya.OpenInvitationAsync(link, "Priya Raman");

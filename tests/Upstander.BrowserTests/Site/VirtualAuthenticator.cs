@@ -22,9 +22,10 @@ public sealed class VirtualAuthenticator
     }
 
     /// <summary>
-    /// Gives the page's tab a platform authenticator with resident keys. It verifies the person unless
-    /// <paramref name="verifiesUser"/> is false: then it is a device whose fingerprint or PIN check fails,
-    /// which can still show that someone is present but not who.
+    /// Gives the page's tab a platform authenticator that keeps passkeys and verifies the person (as a
+    /// fingerprint or PIN would). With <paramref name="verifiesUser"/> false it is instead a plain USB security
+    /// key with no PIN that keeps nothing: touching it shows that someone is present, but not who. (Chromium
+    /// makes a credential on such a key when the site only prefers user verification, never when it requires it.)
     /// </summary>
     public static async Task<VirtualAuthenticator> AttachAsync(IPage page, bool verifiesUser = true)
     {
@@ -35,9 +36,9 @@ public sealed class VirtualAuthenticator
             ["options"] = new Dictionary<string, object>
             {
                 ["protocol"] = "ctap2",
-                ["transport"] = "internal",
-                ["hasResidentKey"] = true,
-                ["hasUserVerification"] = true,
+                ["transport"] = verifiesUser ? "internal" : "usb",
+                ["hasResidentKey"] = verifiesUser,
+                ["hasUserVerification"] = verifiesUser,
                 ["isUserVerified"] = verifiesUser,
                 ["automaticPresenceSimulation"] = true,
             },
