@@ -44,9 +44,7 @@ public sealed class AdministrationTests(OrganisationSite site) : IClassFixture<O
     [Fact]
     public async Task An_admin_imports_only_the_valid_rows_of_a_file_with_errors_then_the_corrected_file_which_updates_people_by_employee_id()
     {
-        var admin = await site.AdministratorAsync();
-        var page = await site.NewPageAsync();
-        await page.SignInWithTwoFactorAsync(admin.Email, admin.Password, admin.AuthenticatorKey, "/admin/people/import");
+        var page = await site.SignedInAdministratorAsync("/admin/people/import");
 
         await page.UploadAsync("reading-rooms.csv", ReadingRoomsWithErrors);
         await Expect(page.GetByText("reading-rooms.csv: 10 rows checked.")).ToBeVisibleAsync();
@@ -96,9 +94,7 @@ public sealed class AdministrationTests(OrganisationSite site) : IClassFixture<O
     [Fact]
     public async Task With_javascript_off_an_admin_uploads_a_file_reads_the_report_imports_the_valid_rows_and_sees_them_in_the_directory()
     {
-        var admin = await site.AdministratorAsync();
-        var page = await site.NewPageAsync(javaScript: false);
-        await page.SignInWithTwoFactorAsync(admin.Email, admin.Password, admin.AuthenticatorKey, "/admin/people/import");
+        var page = await site.SignedInAdministratorAsync("/admin/people/import", javaScript: false);
 
         const string mobileLibrary = Headings +
             "Kai Brennan,kai.brennan@riverside.example,ML-1,Mobile Library,North Route,,2020-02-03\n" +
@@ -124,9 +120,7 @@ public sealed class AdministrationTests(OrganisationSite site) : IClassFixture<O
     [Fact]
     public async Task The_admins_account_people_person_invitations_tokens_and_settings_pages_show_what_they_manage_and_pass_axe()
     {
-        var admin = await site.AdministratorAsync();
-        var page = await site.NewPageAsync();
-        await page.SignInWithTwoFactorAsync(admin.Email, admin.Password, admin.AuthenticatorKey, "/account");
+        var page = await site.SignedInAdministratorAsync("/account");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByText("Signed in as morgan.ellis@riverside.example.")).ToBeVisibleAsync();
         await Expect(page.GetByText("On. Signing in with a password also asks for a code from your authenticator app.")).ToBeVisibleAsync();

@@ -21,9 +21,7 @@ public sealed class TrainingJourneyTests(OrganisationSite site) : IClassFixture<
     [Fact]
     public async Task A_new_volunteer_goes_from_invitation_to_certified_supporter_and_a_coordinator_signs_them_off()
     {
-        var administrator = await site.AdministratorAsync();
-        var admin = await site.NewPageAsync();
-        await admin.SignInWithTwoFactorAsync(administrator.Email, administrator.Password, administrator.AuthenticatorKey);
+        var admin = await site.SignedInAdministratorAsync();
         var coordinatorLink = await admin.InviteAsync("priya", "Priya Raman", "Coordinator");
         var volunteerLink = await admin.InviteAsync("tomas", "Tomás Ortega");
 
@@ -110,9 +108,7 @@ public sealed class TrainingJourneyTests(OrganisationSite site) : IClassFixture<
     [Fact]
     public async Task A_coordinator_edits_a_lesson_of_the_core_course_previews_it_and_publishes_a_version_for_new_learners()
     {
-        var administrator = await site.AdministratorAsync();
-        var admin = await site.NewPageAsync();
-        await admin.SignInWithTwoFactorAsync(administrator.Email, administrator.Password, administrator.AuthenticatorKey);
+        var admin = await site.SignedInAdministratorAsync();
         var link = await admin.InviteAsync("grace", "Grace Liu", "Coordinator");
         var grace = await site.NewPageAsync();
         await grace.OpenInvitationAsync(link, "Grace Liu");

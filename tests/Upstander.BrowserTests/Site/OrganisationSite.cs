@@ -70,6 +70,15 @@ public sealed partial class OrganisationSite() : UpstanderSite(demo: false)
         }
     }
 
+    /// <summary>A new browser window in which the administrator has signed in (password and a code from the app), on <paramref name="path"/>.</summary>
+    public async Task<IPage> SignedInAdministratorAsync(string path = "/", bool javaScript = true)
+    {
+        var admin = await AdministratorAsync();
+        var page = await NewPageAsync(javaScript);
+        await page.SignInWithTwoFactorAsync(admin.Email, admin.Password, admin.AuthenticatorKey, path);
+        return page;
+    }
+
     private async Task<Administrator> OnboardAdministratorAsync()
     {
         var page = await NewPageAsync();

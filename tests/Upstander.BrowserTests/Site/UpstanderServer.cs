@@ -19,15 +19,20 @@ public sealed partial class UpstanderServer : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Lock _outputLock = new();
+
+    /// <summary>Where Kestrel listens: the same port on the IPv4 loopback, which the browser is told localhost is.</summary>
+    private readonly Uri _listening;
     private TaskCompletionSource _outputGrew = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private UpstanderServer(Process process, string folder, Uri address)
+    private UpstanderServer(Process process, string folder, Uri address, Uri listening)
     {
         _process = process;
         Folder = folder;
         Address = address;
+        _listening = listening;
     }
 
+    /// <summary>The site's address as people open it: http://localhost:PORT.</summary>
     public Uri Address { get; }
 
     public string Folder { get; }
@@ -57,7 +62,12 @@ public sealed partial class UpstanderServer : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), "upstander-browser", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var port = FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
+        // The browser opens the site by name, as people open a real installation: WebAuthn takes the host as the
+        // passkeys' relying-party id, and that must be a domain, never an IP address (localhost is one, and a secure
+        // context over plain HTTP). Kestrel listens on the IPv4 loopback only, where the free port was found, and
+        // the browser resolves localhost there alone (UpstanderSite), never trying [::1], where the port may not be ours.
+        var address = new Uri($"http://localhost:{port}");
+        var listening = new Uri($"http://127.0.0.1:{port}");
         var database = Path.Combine(folder, "data", "up.db");
         var masterKeyFile = Path.Combine(folder, "keys", "master.key");
         if (prepare is not null)
@@ -84,7 +94,7 @@ public sealed partial class UpstanderServer : IAsyncDisposable
         [
             UpstanderAssembly(),
             "--contentRoot", UpstanderProjectDirectory(),
-            "--urls", address.ToString().TrimEnd('/'),
+            "--urls", listening.ToString().TrimEnd('/'),
             "--PublicUrl=" + address.ToString().TrimEnd('/'),
             "--Database:Provider=Sqlite",
             "--Database:Connection=" + database,
@@ -109,7 +119,7 @@ public sealed partial class UpstanderServer : IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_URLS");
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var server = new UpstanderServer(process, folder, address);
+        var server = new UpstanderServer(process, folder, address, listening);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();
@@ -217,7 +227,7 @@ public sealed partial class UpstanderServer : IAsyncDisposable
 
     private async Task WaitUntilHealthyAsync()
     {
-        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient { BaseAddress = _listening, Timeout = TimeSpan.FromSeconds(10) };
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         var deadline = DateTime.UtcNow + StartTimeout;
         string last = "no answer";

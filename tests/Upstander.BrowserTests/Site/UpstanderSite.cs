@@ -45,6 +45,8 @@ public abstract class UpstanderSite(bool demo) : IAsyncLifetime
                 [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                    // Sites are opened as localhost (UpstanderServer.Address), where Kestrel listens on 127.0.0.1 only.
+                    "--host-resolver-rules=MAP localhost 127.0.0.1",
                 ],
             });
         }
