@@ -56,7 +56,7 @@ public sealed class AdminPeopleTests : IAsyncLifetime
     [Fact]
     public async Task The_directory_searches_by_name_email_or_employee_id_and_filters_by_department()
     {
-        PageText.Of(await _admin.GetStringAsync("/admin/people?q=quimby")).ShouldContain("1 people found.");
+        PageText.Of(await _admin.GetStringAsync("/admin/people?q=quimby")).ShouldContain("1 person found.");
         PageText.Of(await _admin.GetStringAsync("/admin/people?q=h3@example")).ShouldContain("Harriet Quimby");
         PageText.Of(await _admin.GetStringAsync("/admin/people?q=H4")).ShouldContain("Person H4");
         var other = PageText.Of(await _admin.GetStringAsync("/admin/people?q=Other"));
@@ -64,7 +64,7 @@ public sealed class AdminPeopleTests : IAsyncLifetime
 
         var board = await _factory.InScopeAsync(_org.Id, s => s.GetRequiredService<AppDbContext>().Departments.SingleAsync(d => d.Name == "Board"));
         var filtered = PageText.Of(await _admin.GetStringAsync($"/admin/people?department={board.Id}"));
-        filtered.ShouldContain("1 people found.");
+        filtered.ShouldContain("1 person found.");
         filtered.ShouldContain("Person H1");
     }
 
