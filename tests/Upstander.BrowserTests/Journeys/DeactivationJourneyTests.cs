@@ -35,7 +35,7 @@ public sealed partial class DeactivationJourneyTests(OrganisationSite site) : IC
         await Expect(grace.GetByRole(AriaRole.Table, new() { Name = "Your passkeys" }).Locator("tbody td").First).ToHaveTextAsync("Grace's phone");
         (await device.CredentialsAsync()).ShouldHaveSingleItem().RpId.ShouldBe("localhost");
         await grace.ShouldBeAccessibleAsync();
-        await grace.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await grace.SignOutAsync();
         await grace.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
 
         // The administrator finds her in the directory and opens her page; deactivating is folded away.
@@ -98,7 +98,7 @@ public sealed partial class DeactivationJourneyTests(OrganisationSite site) : IC
         await grace.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         await Expect(grace.GetByRole(AriaRole.Heading, new() { Name = "Hello, Grace", Level = 1 })).ToBeVisibleAsync();
         await grace.ShouldBeAccessibleAsync();
-        await grace.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await grace.SignOutAsync();
         await grace.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
         await grace.GotoAsync("/account/sign-in");
         await grace.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();

@@ -50,7 +50,7 @@ public sealed class DemoJourneyTests(DemoSite site) : IClassFixture<DemoSite>
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Administration", Level = 1 })).ToHaveCountAsync(0);
         await page.ShouldBeAccessibleAsync();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.SignOutAsync();
         await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You are signed out", Level = 1 })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();

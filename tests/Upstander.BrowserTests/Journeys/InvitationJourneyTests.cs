@@ -87,7 +87,7 @@ public sealed partial class InvitationJourneyTests(OrganisationSite site) : ICla
         await priya.ShouldBeAccessibleAsync();
 
         // Signing out and in again asks for the password and then a fresh code from the app.
-        await priya.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await priya.SignOutAsync();
         await priya.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
         await priya.ShouldBeAccessibleAsync();
         await priya.SignInWithTwoFactorAsync("priya.raman@riverside.example", CoordinatorPassword, key);

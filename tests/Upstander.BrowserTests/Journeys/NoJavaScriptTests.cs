@@ -20,7 +20,7 @@ public sealed class NoJavaScriptTests(DemoSite site) : IClassFixture<DemoSite>
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your support and reports" })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.SignOutAsync();
         await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You are signed out", Level = 1 })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();

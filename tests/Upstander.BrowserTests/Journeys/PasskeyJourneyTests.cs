@@ -45,7 +45,7 @@ public sealed class PasskeyJourneyTests(OrganisationSite site) : IClassFixture<O
         stored.IsResident.ShouldBeTrue("sign-in asks for no email, so the passkey must be one the device can offer by itself");
 
         // Signing out, then in again with the passkey alone, straight back to the page he asked for.
-        await tomas.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await tomas.SignOutAsync();
         await tomas.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
         await tomas.ShouldBeAccessibleAsync();
         await tomas.GotoAsync("/account");
@@ -90,7 +90,7 @@ public sealed class PasskeyJourneyTests(OrganisationSite site) : IClassFixture<O
         await tomas.ShouldBeAccessibleAsync();
 
         // The device still offers the passkey, but the site no longer accepts it; the password works.
-        await tomas.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await tomas.SignOutAsync();
         await tomas.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
         await tomas.GotoAsync("/account/sign-in");
         await tomas.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();

@@ -90,7 +90,7 @@ public sealed class TrainingJourneyTests(OrganisationSite site) : IClassFixture<
         await priya.ShouldBeAccessibleAsync();
 
         // Signed in again, the volunteer is a certified supporter.
-        await tomas.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await tomas.SignOutAsync();
         await tomas.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
         await tomas.SignInAsync("tomas.ortega@riverside.example", VolunteerPassword);
         await tomas.ShouldArriveAtAsync(url => url.AbsolutePath == "/");

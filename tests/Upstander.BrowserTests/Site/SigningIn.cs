@@ -16,6 +16,10 @@ public static class SigningIn
 
     public static Task SignInAsync(this IPage page, DemoSignIn who) => page.SignInAsync(who.Email, who.Password);
 
+    /// <summary>Presses the header's "Sign out" (not the account page's "Sign out everywhere else").</summary>
+    public static Task SignOutAsync(this IPage page) =>
+        page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
+
     /// <summary>The path and query of the page the browser is on now.</summary>
     public static string PathAndQuery(this IPage page) => new Uri(page.Url).PathAndQuery;
 }
