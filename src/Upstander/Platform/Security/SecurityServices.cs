@@ -82,21 +82,28 @@ public static class SecurityServices
             // The stock validator builds SignInManager and UserManager on every request before it looks at
             // the interval; look first, and only build them when a check is due (the same rule it applies), or
             // when this process changed the account since the session was issued (AccountChangeNotices).
-            o.Events.OnValidatePrincipal = context =>
+            o.Events.OnValidatePrincipal = async context =>
             {
                 var services = context.HttpContext.RequestServices;
                 if (context.Properties.IssuedUtc is not { } issued || services.GetRequiredService<TimeProvider>().GetUtcNow() - issued > StampInterval)
                 {
-                    return SecurityStampValidator.ValidatePrincipalAsync(context);
+                    await SecurityStampValidator.ValidatePrincipalAsync(context);
+                    return;
                 }
                 if (!services.GetRequiredService<AccountChangeNotices>().ChangedSince(context.Principal, issued))
                 {
-                    return Task.CompletedTask;
+                    return;
                 }
                 // The stock validator applies the interval itself and checks a session with no issue time at once; on
-                // success the session is issued again (with the account's roles as they are now), on failure it ends.
+                // failure the session ends. On success it asks for the session to be issued again (with the account's
+                // roles as they are now), which the cookie handler does only for a session with an issue time: put it
+                // back, so the new cookie is issued now (and not checked again) and keeps the session's length.
                 context.Properties.IssuedUtc = null;
-                return SecurityStampValidator.ValidatePrincipalAsync(context);
+                await SecurityStampValidator.ValidatePrincipalAsync(context);
+                if (context.Principal is not null)
+                {
+                    context.Properties.IssuedUtc = issued;
+                }
             };
         });
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = StampInterval);
