@@ -39,10 +39,8 @@ public static class Startup
     /// <summary>Migrates, loads keys, ensures roles, seeds the demo when asked, and refuses unsafe binding.</summary>
     public static async Task PrepareUpstanderAsync(this WebApplication app, CancellationToken ct = default)
     {
-        if (PublicUrl.Problem(app.Configuration[PublicUrl.Setting]) is { } publicUrlProblem)
-        {
-            throw new InvalidOperationException(publicUrlProblem);
-        }
+        // Fails the start with the reason for a PublicUrl links cannot be built from, before anything else runs.
+        var publicUrl = PublicUrl.Of(app.Configuration, DefaultUrl);
         if (!string.IsNullOrEmpty(app.Configuration["Mail:Host"]) && string.IsNullOrEmpty(app.Configuration[PublicUrl.Setting]))
         {
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Startup)).LogWarning(
@@ -63,7 +61,7 @@ public static class Startup
             if (app.Configuration.GetValue<bool>("Demo") && !anyOrganisation)
             {
                 var credentials = await services.GetRequiredService<DemoSeeder>().SeedAsync(ct);
-                DemoSeeder.Print(credentials, Console.Out, PublicUrl.Of(app.Configuration, DefaultUrl));
+                DemoSeeder.Print(credentials, Console.Out, publicUrl);
                 anyOrganisation = true;
             }
             if (!anyOrganisation)
@@ -71,7 +69,7 @@ public static class Startup
                 var code = app.Services.GetRequiredService<FirstRunCode>();
                 code.Issue();
                 // Straight to the console, never through logging: log sinks are not a place for secrets.
-                await Console.Out.WriteLineAsync($"No organisation yet. Open {PublicUrl.Of(app.Configuration, DefaultUrl)}/setup and enter the set-up code {code.Code}.");
+                await Console.Out.WriteLineAsync($"No organisation yet. Open {publicUrl}/setup and enter the set-up code {code.Code}.");
             }
 
             var hasDemo = app.Configuration.GetValue<bool>("Demo") || await db.Organisations.IgnoreQueryFilters().AnyAsync(o => o.IsDemo, ct);

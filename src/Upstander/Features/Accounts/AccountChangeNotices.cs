@@ -70,23 +70,40 @@ public sealed class AccountChangeInterceptor(AccountChangeNotices notices) : Sav
         {
             return;
         }
+        // Every save in Upstander passes here, and SaveChanges detects changes over everything tracked right after.
+        // Reading Entries with detection on would scan everything twice more; only accounts need their properties
+        // compared (roles are added and removed explicitly, so their state is already known).
+        var tracker = db.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
         var changed = new HashSet<Guid>();
-        foreach (var entry in db.ChangeTracker.Entries<Account>())
+        try
         {
-            // Identity marks every property of an account it updates as modified (a sign-in resets the failure count
-            // that way), so compare values: only a stamp or a deactivation that really changed is a notice.
-            if (entry.State == Microsoft.EntityFrameworkCore.EntityState.Modified
-                && (Changed(entry.Property(a => a.SecurityStamp)) || Changed(entry.Property(a => a.DeactivatedAt))))
+            foreach (var entry in tracker.Entries<Account>())
             {
-                changed.Add(entry.Entity.Id);
+                if (detect)
+                {
+                    entry.DetectChanges();
+                }
+                // Identity marks every property of an account it updates as modified (a sign-in resets the failure count
+                // that way), so compare values: only a stamp or a deactivation that really changed is a notice.
+                if (entry.State == Microsoft.EntityFrameworkCore.EntityState.Modified
+                    && (Changed(entry.Property(a => a.SecurityStamp)) || Changed(entry.Property(a => a.DeactivatedAt))))
+                {
+                    changed.Add(entry.Entity.Id);
+                }
+            }
+            foreach (var entry in tracker.Entries<IdentityUserRole<Guid>>())
+            {
+                if (entry.State is Microsoft.EntityFrameworkCore.EntityState.Added or Microsoft.EntityFrameworkCore.EntityState.Deleted)
+                {
+                    changed.Add(entry.Entity.UserId);
+                }
             }
         }
-        foreach (var entry in db.ChangeTracker.Entries<IdentityUserRole<Guid>>())
+        finally
         {
-            if (entry.State is Microsoft.EntityFrameworkCore.EntityState.Added or Microsoft.EntityFrameworkCore.EntityState.Deleted)
-            {
-                changed.Add(entry.Entity.UserId);
-            }
+            tracker.AutoDetectChangesEnabled = detect;
         }
         if (changed.Count > 0)
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Upstander.Features.Organisations;
 using Upstander.Platform.Auditing;
@@ -97,12 +98,14 @@ public sealed class AuditModel(AppDbContext db, AuditLog audit, OrganisationTime
             var asTarget = asGuid is { } g ? g.ToString("N") : id;
             query = query.Where(e => e.TargetId == asTarget || e.TargetId == id || (asGuid != null && e.ActorId == asGuid));
         }
-        if (From is { } from && time.Moment(from, TimeOnly.MinValue) is { } start)
+        if (From is { } from)
         {
+            var start = time.StartOf(from);
             query = query.Where(e => e.At >= start);
         }
-        if (To is { } to && time.Moment(to.AddDays(1), TimeOnly.MinValue) is { } end)
+        if (To is { } to)
         {
+            var end = time.StartOf(to.AddDays(1));
             query = query.Where(e => e.At < end);
         }
         if (Before is { } before)
@@ -139,21 +142,12 @@ public sealed class AuditModel(AppDbContext db, AuditLog audit, OrganisationTime
     }
 
     /// <summary>The address of the next, older page with the same filters.</summary>
-    public string OlderLink(long older)
+    public string OlderLink(long older) => QueryHelpers.AddQueryString("/admin/audit", new Dictionary<string, string?>
     {
-        var query = new List<string>();
-        void Add(string name, string? value)
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                query.Add($"{name}={Uri.EscapeDataString(value)}");
-            }
-        }
-        Add("action", ActionFilter);
-        Add("id", IdFilter);
-        Add("from", From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-        Add("to", To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-        Add("before", older.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return "/admin/audit?" + string.Join('&', query);
-    }
+        ["action"] = string.IsNullOrWhiteSpace(ActionFilter) ? null : ActionFilter,
+        ["id"] = string.IsNullOrWhiteSpace(IdFilter) ? null : IdFilter,
+        ["from"] = From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        ["to"] = To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        ["before"] = older.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
 }

@@ -76,6 +76,16 @@ public sealed class OrganisationTime(OrganisationScope scope, OrganisationZones 
     public static string Place(string zoneId) => zoneId[(zoneId.LastIndexOf('/') + 1)..].Replace('_', ' ');
 
     /// <summary>
+    /// The first moment of a day in the organisation's zone: its midnight, or, where the clocks go forward over midnight
+    /// (as in Santiago), the moment they jump, which is midnight at the offset of the day before.
+    /// </summary>
+    public DateTimeOffset StartOf(DateOnly day)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return Moment(day, TimeOnly.MinValue) ?? new DateTimeOffset(midnight, Zone.GetUtcOffset(midnight.AddTicks(-1)));
+    }
+
+    /// <summary>
     /// The moment a date and wall-clock time name in the organisation's zone. Null when the clocks skip that time (they
     /// go forward over it); a time that happens twice (the clocks go back) is its first occurrence.
     /// </summary>

@@ -76,7 +76,6 @@ internal static class BackupCli
             }
             catch (Exception ex) when (ex is IOException or SqliteException)
             {
-                SqliteConnection.ClearAllPools();
                 target.Refresh();
                 if (target.Exists)
                 {

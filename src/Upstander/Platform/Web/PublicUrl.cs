@@ -9,9 +9,20 @@ public static class PublicUrl
 {
     public const string Setting = "PublicUrl";
 
-    /// <summary>The configured address without a trailing slash, or <paramref name="fallback"/> when none is set.</summary>
-    public static string Of(IConfiguration configuration, string fallback) =>
-        (configuration[Setting] is { Length: > 0 } configured ? configured : fallback).TrimEnd('/');
+    /// <summary>
+    /// The configured address without a trailing slash, or <paramref name="fallback"/> when none is set. A value links
+    /// cannot be built from is refused here, where every link is built (the web start refuses it earlier, the command
+    /// line's verbs here), never turned into a broken link.
+    /// </summary>
+    public static string Of(IConfiguration configuration, string fallback)
+    {
+        var configured = configuration[Setting];
+        if (Problem(configured) is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+        return (string.IsNullOrEmpty(configured) ? fallback : configured).TrimEnd('/');
+    }
 
     /// <summary>What is wrong with a configured value; null when it is usable or not set.</summary>
     public static string? Problem(string? value)

@@ -130,4 +130,22 @@ public sealed class OrganisationSettingsTests
         var organisations = await factory.InScopeAsync(null, s => s.GetRequiredService<AppDbContext>().Organisations.IgnoreQueryFilters().AsNoTracking().ToListAsync());
         organisations.ShouldHaveSingleItem().TimeZone.ShouldBe("Europe/Paris");
     }
+
+    [Fact]
+    public async Task A_day_starts_at_its_midnight_or_where_the_clocks_skip_midnight_at_the_moment_they_jump()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Day Start Org");
+        // Santiago's clocks go from 00:00 to 01:00 on 7 September 2031: that day has no midnight.
+        await AheadOfUtc.PlaceAsync(factory, org.Id, "America/Santiago");
+        await factory.InScopeAsync(org.Id, services =>
+        {
+            var time = services.GetRequiredService<OrganisationTime>();
+            time.Moment(new DateOnly(2031, 9, 7), TimeOnly.MinValue).ShouldBeNull();
+            time.StartOf(new DateOnly(2031, 9, 7)).ShouldBe(new DateTimeOffset(2031, 9, 7, 4, 0, 0, TimeSpan.Zero));
+            time.StartOf(new DateOnly(2031, 9, 8)).ShouldBe(new DateTimeOffset(2031, 9, 8, 3, 0, 0, TimeSpan.Zero));
+            time.StartOf(new DateOnly(2031, 7, 1)).ShouldBe(new DateTimeOffset(2031, 7, 1, 4, 0, 0, TimeSpan.Zero));
+            return Task.CompletedTask;
+        });
+    }
 }
