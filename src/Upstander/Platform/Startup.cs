@@ -46,6 +46,10 @@ public static class Startup
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Startup)).LogWarning(
                 "Mail is on but PublicUrl is not set: emailed invitation links use the address the administrator's browser used. Set PublicUrl to the address people open.");
         }
+        if (TrustedProxies.UntrustedProxyWarning(app.Configuration, ListeningUrls(app.Configuration)) is { } warning)
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Startup)).LogWarning("{Warning}", warning);
+        }
         using (var scope = app.Services.CreateScope())
         {
             var services = scope.ServiceProvider;
@@ -57,8 +61,20 @@ public static class Startup
             await EnsureReadyAsync(services, app.Configuration.GetValue("Database:MigrateOnStart", true), ct);
 
             var db = services.GetRequiredService<AppDbContext>();
+            // Before anything is seeded: demo mode on a public address is refused without leaving demo data behind.
+            var demoFlag = app.Configuration.GetValue<bool>("Demo");
+            if (demoFlag || await db.Organisations.IgnoreQueryFilters().AnyAsync(o => o.IsDemo, ct))
+            {
+                var unsafeUrl = ListeningUrls(app.Configuration).FirstOrDefault(u => !IsLoopback(u));
+                if (unsafeUrl is not null)
+                {
+                    throw new StartupProblem(
+                        $"{(demoFlag ? "Demo mode is on" : "Demo data is present")}, and its credentials are published, so Upstander listens only on loopback. Refusing to listen on {unsafeUrl}.");
+                }
+            }
+
             var anyOrganisation = await db.Organisations.IgnoreQueryFilters().AnyAsync(ct);
-            if (app.Configuration.GetValue<bool>("Demo") && !anyOrganisation)
+            if (demoFlag && !anyOrganisation)
             {
                 var credentials = await services.GetRequiredService<DemoSeeder>().SeedAsync(ct);
                 DemoSeeder.Print(credentials, Console.Out, publicUrl);
@@ -70,17 +86,6 @@ public static class Startup
                 code.Issue();
                 // Straight to the console, never through logging: log sinks are not a place for secrets.
                 await Console.Out.WriteLineAsync($"No organisation yet. Open {publicUrl}/setup and enter the set-up code {code.Code}.");
-            }
-
-            var hasDemo = app.Configuration.GetValue<bool>("Demo") || await db.Organisations.IgnoreQueryFilters().AnyAsync(o => o.IsDemo, ct);
-            if (hasDemo)
-            {
-                var unsafeUrl = ListeningUrls(app.Configuration).FirstOrDefault(u => !IsLoopback(u));
-                if (unsafeUrl is not null)
-                {
-                    throw new InvalidOperationException(
-                        $"Demo data is present, and its credentials are published, so Upstander listens only on loopback. Refusing to listen on {unsafeUrl}.");
-                }
             }
         }
     }

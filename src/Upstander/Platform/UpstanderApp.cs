@@ -30,6 +30,44 @@ public static class UpstanderApp
         ["--master-key-file"] = "Protection:MasterKeyFile",
     };
 
+    /// <summary>
+    /// Starts the web application and runs it until it is stopped (or <paramref name="ct"/> is cancelled). A start that
+    /// fails for a reason the operator can put right (<see cref="StartupProblem.Explain"/>) prints that reason as one
+    /// line to <paramref name="error"/> and returns 1; any other failure is a fault and keeps its stack trace.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter error, CancellationToken ct = default)
+    {
+        IConfiguration? configuration = null;
+        try
+        {
+            var builder = WebApplication.CreateBuilder(NormaliseArgs(args));
+            builder.Configuration.AddCommandLine(NormaliseArgs(args), SwitchMappings);
+            configuration = builder.Configuration;
+            if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
+            {
+                builder.WebHost.UseUrls(Startup.DefaultUrl);
+            }
+            builder.AddUpstander();
+
+            var app = builder.Build();
+            app.MapUpstander();
+            await app.PrepareUpstanderAsync(ct);
+            await ((IHost)app).RunAsync(ct);
+            return 0;
+        }
+        catch (Exception ex) when (configuration?.GetValue(ExplainStartProblems, true) != false && StartupProblem.Explain(ex) is { } reason)
+        {
+            await error.WriteLineAsync($"Upstander cannot start: {reason}");
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// Set to false by a host that runs this entry point itself (the integration tests' WebApplicationFactory), so that
+    /// a failed start reaches it as the exception instead of ending the entry point with a line on the console.
+    /// </summary>
+    public const string ExplainStartProblems = "Start:ExplainProblems";
+
     public static WebApplicationBuilder AddUpstander(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -79,6 +117,10 @@ public static class UpstanderApp
 
     public static WebApplication MapUpstander(this WebApplication app)
     {
+        if (TrustedProxies.Options(app.Configuration) is { } forwarded)
+        {
+            app.UseForwardedHeaders(forwarded);
+        }
         app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<RequestSizeLimit>();
         app.UseExceptionHandler(new ExceptionHandlerOptions

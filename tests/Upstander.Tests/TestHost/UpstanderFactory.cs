@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
 using Upstander.Features.People;
+using Upstander.Platform;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Platform.Tenancy;
@@ -64,6 +65,7 @@ public sealed partial class UpstanderFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        builder.UseSetting(UpstanderApp.ExplainStartProblems, "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

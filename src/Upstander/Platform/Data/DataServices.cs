@@ -7,7 +7,7 @@ public static class DataServices
 {
     public static IServiceCollection AddUpstanderData(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
-        var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var options = DatabaseOptions.From(configuration);
         services.AddSingleton(options);
         if (options.Provider == DatabaseProvider.Sqlite)
         {
@@ -29,7 +29,7 @@ public static class DataServices
                 case DatabaseProvider.Postgres:
                     if (string.IsNullOrWhiteSpace(options.Connection))
                     {
-                        throw new InvalidOperationException("Database:Provider is Postgres but Database:Connection is empty. Give an Npgsql connection string, e.g. --Database:Connection \"Host=127.0.0.1;Database=upstander;Username=upstander\".");
+                        throw new StartupProblem("Database:Provider is Postgres but Database:Connection is empty. Give an Npgsql connection string, e.g. --Database:Connection \"Host=127.0.0.1;Database=upstander;Username=upstander\".");
                     }
                     db.UseNpgsql(options.Connection);
                     break;

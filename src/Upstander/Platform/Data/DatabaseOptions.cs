@@ -9,6 +9,18 @@ public enum DatabaseProvider
 /// <summary>Bound from the "Database" configuration section (or --database/--connection options).</summary>
 public sealed class DatabaseOptions
 {
+    /// <summary>The "Database" section; a provider Upstander does not know stops the start with the choices.</summary>
+    public static DatabaseOptions From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Database");
+        var provider = section[nameof(Provider)];
+        if (!string.IsNullOrEmpty(provider) && !Enum.GetNames<DatabaseProvider>().Contains(provider, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new StartupProblem($"Database:Provider must be Sqlite or Postgres, not \"{provider}\".");
+        }
+        return section.Get<DatabaseOptions>() ?? new DatabaseOptions();
+    }
+
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>For SQLite, a file path or a full connection string; for PostgreSQL, an Npgsql connection string.</summary>

@@ -108,10 +108,10 @@ public sealed class MigrationRunner(AppDbContext db, ILogger<MigrationRunner> lo
         foreach (var (version, checksum) in applied)
         {
             var file = migrations.FirstOrDefault(m => m.Version == version)
-                ?? throw new InvalidOperationException($"The database has migration {version:D4}, which this version of Upstander does not know. Is this an older build than the one that last ran?");
+                ?? throw new StartupProblem($"The database has migration {version:D4}, which this version of Upstander does not know. Is this an older build than the one that last ran?");
             if (file.Checksum != checksum)
             {
-                throw new InvalidOperationException($"Migration {version:D4}_{file.Name} was changed after it was applied. Add a new migration instead of editing an applied one.");
+                throw new StartupProblem($"Migration {version:D4}_{file.Name} was changed after it was applied. Add a new migration instead of editing an applied one.");
             }
         }
 

@@ -138,7 +138,7 @@ public sealed class KeyRing(IServiceScopeFactory scopes, MasterKey masterKey, Ti
     {
         if (key.MasterKeyFingerprint != masterKey.Fingerprint)
         {
-            throw new InvalidOperationException(
+            throw new StartupProblem(
                 $"Protection key {key.Id} was wrapped by a different master key (fingerprint {key.MasterKeyFingerprint}, this one is {masterKey.Fingerprint}). Restore the master key that belongs with this database; see docs/operations.md.");
         }
         return masterKey.Unwrap(key.Wrapped, key.Id, key.Purpose);

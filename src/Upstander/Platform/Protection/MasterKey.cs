@@ -38,22 +38,13 @@ public sealed class MasterKey
     {
         if (!string.IsNullOrWhiteSpace(options.MasterKey))
         {
-            byte[] bytes;
-            try
-            {
-                bytes = Convert.FromBase64String(options.MasterKey.Trim());
-            }
-            catch (FormatException)
-            {
-                throw new InvalidOperationException("Protection:MasterKey is not valid base64.");
-            }
-            return new MasterKey(bytes);
+            return FromBase64(options.MasterKey, "Protection:MasterKey");
         }
 
         var path = Path.GetFullPath(options.MasterKeyFile ?? Path.Combine("keys", "master.key"), contentRoot);
         if (dataDirectory is not null && IsInside(path, Path.GetFullPath(dataDirectory)))
         {
-            throw new InvalidOperationException(
+            throw new StartupProblem(
                 "The master key file must not be kept in the data directory: a copy of the data would then carry its own key. Set Protection:MasterKeyFile elsewhere.");
         }
         if (!File.Exists(path))
@@ -75,14 +66,21 @@ public sealed class MasterKey
             }
             return new MasterKey(fresh);
         }
+        return FromBase64(File.ReadAllText(path), $"The master key file {path}");
+    }
+
+    private static MasterKey FromBase64(string text, string source)
+    {
+        byte[] bytes;
         try
         {
-            return new MasterKey(Convert.FromBase64String(File.ReadAllText(path).Trim()));
+            bytes = Convert.FromBase64String(text.Trim());
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"The master key file {path} does not hold base64 of 32 bytes.");
+            bytes = [];
         }
+        return bytes.Length == 32 ? new MasterKey(bytes) : throw new StartupProblem($"{source} does not hold base64 of 32 bytes.");
     }
 
     public string Wrap(byte[] dataKey, int keyId, string purpose)

@@ -19,7 +19,7 @@ public static class PublicUrl
         var configured = configuration[Setting];
         if (Problem(configured) is { } problem)
         {
-            throw new InvalidOperationException(problem);
+            throw new StartupProblem(problem);
         }
         return (string.IsNullOrEmpty(configured) ? fallback : configured).TrimEnd('/');
     }

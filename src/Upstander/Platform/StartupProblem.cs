@@ -1,0 +1,33 @@
+using System.Data.Common;
+
+namespace Upstander.Platform;
+
+/// <summary>
+/// A setting or a state of the machine that an operator must put right before Upstander can run: a master key file
+/// inside the data directory, a PublicUrl links cannot be built from, demo data on a public address, a database
+/// migrated by a newer build. The start prints its message as one line and exits 1, without a stack trace, because
+/// the message is the whole answer. The command-line verbs print it too (it is an <see cref="InvalidOperationException"/>).
+/// </summary>
+public sealed class StartupProblem(string message) : InvalidOperationException(message)
+{
+    /// <summary>
+    /// The one line an operator reads when the start fails for a reason they can put right, or null for a failure
+    /// that is a fault in Upstander (whose stack trace is then the useful part).
+    /// </summary>
+    public static string? Explain(Exception failure)
+    {
+        for (var ex = failure; ex is not null; ex = ex.InnerException)
+        {
+            switch (ex)
+            {
+                case StartupProblem problem:
+                    return problem.Message;
+                case IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException }:
+                    return $"{ex.Message} Another program (perhaps Upstander already) is listening there. Stop it, or choose another address with --urls.";
+                case DbException db:
+                    return $"The database could not be opened or reached: {db.Message.TrimEnd('.')}. Check Database:Provider and Database:Connection, and that the database server is running.";
+            }
+        }
+        return null;
+    }
+}
