@@ -8,7 +8,8 @@ namespace Upstander.BrowserTests.Journeys;
 /// <summary>
 /// An administrator stops someone's account for a while and then lets it work again, from the person's
 /// page: the page and the people directory show the state, and the person, signing in with the right
-/// password, is told their account is no longer active, until it is reactivated.
+/// password, is told their account is no longer active, until it is reactivated. Locked after too many wrong
+/// passwords, the person's passkey is told so too.
 /// </summary>
 public sealed partial class DeactivationJourneyTests(OrganisationSite site) : IClassFixture<OrganisationSite>
 {
@@ -16,6 +17,7 @@ public sealed partial class DeactivationJourneyTests(OrganisationSite site) : IC
     private const string Password = "meadow quartz beacon thistle";
     private const string NoLongerActive =
         "This account is no longer active, so it cannot sign in. If you think that is a mistake, ask your administrator. Reports you made anonymously can still be followed with their receipt.";
+    private const string Locked = "This account is locked for a while after too many attempts. Try again in 15 minutes, or ask your administrator.";
 
     [Fact]
     public async Task An_admin_deactivates_an_account_which_then_cannot_sign_in_and_reactivates_it_which_then_can()
@@ -104,6 +106,23 @@ public sealed partial class DeactivationJourneyTests(OrganisationSite site) : IC
         await grace.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
         await grace.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
         await Expect(grace.GetByRole(AriaRole.Heading, new() { Name = "Hello, Grace", Level = 1 })).ToBeVisibleAsync();
+
+        // Five wrong passwords lock the account for a while. Her passkey proves who she is, so it is told why it
+        // cannot sign her in (before, it was given the same answer as an unknown passkey).
+        await grace.SignOutAsync();
+        await grace.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/signed-out");
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            await grace.SignInAsync(Email, "a wrong guess " + attempt);
+            await Expect(grace.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That email and password do not match. Check them and try again.");
+        }
+        await grace.SignInAsync(Email, "a wrong guess 5");
+        await Expect(grace.GetByRole(AriaRole.Alert)).ToHaveTextAsync(Locked);
+        await grace.GotoAsync("/account/sign-in");
+        await grace.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await Expect(grace.GetByRole(AriaRole.Status)).ToHaveTextAsync(Locked);
+        grace.PathAndQuery().ShouldBe("/account/sign-in");
+        await grace.ShouldBeAccessibleAsync();
     }
 
     [GeneratedRegex(@"^This account was deactivated by an administrator on \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} UTC\. It cannot sign in\.$")]

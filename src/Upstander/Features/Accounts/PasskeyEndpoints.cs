@@ -125,8 +125,9 @@ public static class PasskeyEndpoints
                     }
                     audit.RecordFor(account.OrganisationId, account.Id, AuditActions.LockedOut, "account", account.Id.ToString("N"), "denied");
                     await audit.SaveAsync(ct);
-                    return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account locked",
-                        detail: "This account is locked for a while after too many attempts. Try again in 15 minutes, or ask your administrator.");
+                    // As above: the passkey proved whose account this is, so it is told why (403, which the page shows).
+                    return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account locked",
+                        detail: SignInModel.LockedOut(t));
                 }
                 // The assertion moved the passkey's signature counter on; keep it, so a cloned authenticator shows up.
                 await users.AddOrUpdatePasskeyAsync(account, assertion.Passkey);

@@ -80,12 +80,16 @@ public sealed class SignInModel(IStringLocalizer<SharedResource> t) : PageModel
         {
             audit.RecordFor(account.OrganisationId, account.Id, AuditActions.LockedOut, "account", account.Id.ToString("N"), "denied");
             await audit.SaveAsync(ct);
-            return Refuse(t["This account is locked for a while after too many attempts. Try again in 15 minutes, or ask your administrator."]);
+            return Refuse(LockedOut(t));
         }
         audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), "failure");
         await audit.SaveAsync(ct);
         return Refuse(t["That email and password do not match. Check them and try again."]);
     }
+
+    /// <summary>What a person reads when their account is locked after too many attempts (by any route).</summary>
+    public static string LockedOut(IStringLocalizer<SharedResource> t) =>
+        t["This account is locked for a while after too many attempts. Try again in 15 minutes, or ask your administrator."];
 
     /// <summary>What a person whose account was deactivated reads when they sign in (by any route).</summary>
     public static string Deactivated(IStringLocalizer<SharedResource> t) =>

@@ -79,7 +79,7 @@ public sealed class TwoFactorSignInModel(SignInManager<Account> signIn, AuditLog
             "account", account.Id.ToString("N"), result.IsLockedOut ? "denied" : "failure");
         await audit.SaveAsync(ct);
         return Refuse(result.IsLockedOut
-            ? t["This account is locked for a while after too many attempts. Try again in 15 minutes, or ask your administrator."]
+            ? SignInModel.LockedOut(t)
             : t["That code did not work. Codes change every 30 seconds; enter the one showing now."]);
     }
 }
