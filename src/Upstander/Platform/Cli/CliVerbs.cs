@@ -23,7 +23,29 @@ public static class CliVerbs
         "migrate", "create-organisation", "create-admin", "import-people", "audit", "seed-demo", "keys", "schema-script", "retention", "backup",
     };
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && Names.Contains(args[0]);
+    private static readonly string[] HelpTokens = ["--help", "-h", "-?", "help"];
+
+    /// <summary>
+    /// Whether the arguments are for the command line rather than the web start: a verb, or a request for help or the
+    /// version anywhere in them (so that <c>--help</c> explains instead of starting a server and creating a database).
+    /// </summary>
+    public static bool IsVerb(string[] args) =>
+        args.Length > 0 && (Names.Contains(args[0]) || args[0] == "--version" || args.Any(a => HelpTokens.Contains(a, StringComparer.Ordinal)));
+
+    private const string StartHelp = """
+        Upstander. With no verb, starts the web application and serves it until stopped; with a verb, runs that
+        administrative task on the same database and keys, and exits.
+
+        Starting (see docs/operations.md for every setting):
+          --urls URL                 where to listen (default http://localhost:5080)
+          --demo                     on first start, create a demo organisation and print its sign-ins (loopback only)
+          --database sqlite|postgres the database engine (default sqlite, in data/ under the content root)
+          --connection VALUE         the SQLite file or the PostgreSQL connection string
+          --master-key-file PATH     the master key (default keys/master.key, created on first start)
+          --Section:Key=value        any other setting, for example --PublicUrl=https://upstander.example.org
+
+        A start that cannot go ahead prints one line beginning "Upstander cannot start:" and exits 1.
+        """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
@@ -33,7 +55,11 @@ public static class CliVerbs
         var connection = new Option<string?>("--connection") { Description = "SQLite file or PostgreSQL connection string", Recursive = true };
         var masterKeyFile = new Option<string?>("--master-key-file") { Description = "Path of the master key file", Recursive = true };
 
-        var root = new RootCommand("Upstander administrative verbs") { database, connection, masterKeyFile };
+        var root = new RootCommand(StartHelp) { database, connection, masterKeyFile };
+        if (args.Length > 0 && !Names.Contains(args[0]) && args[0] != "--version")
+        {
+            args = ["--help"];
+        }
 
         WebApplication Host(ParseResult parse)
         {
