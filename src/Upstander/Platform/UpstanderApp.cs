@@ -80,6 +80,8 @@ public static class UpstanderApp
             o.Limits.MaxRequestBodySize = RequestSizeLimit.DefaultMaxBytes;
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.None);
+        // Its debug lines name client and proxy addresses; logs hold none.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.HttpOverrides", LogLevel.Warning);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FirstRunCode>();

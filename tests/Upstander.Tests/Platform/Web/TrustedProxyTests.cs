@@ -91,6 +91,8 @@ public sealed class TrustedProxyTests
         (await WrongPasswordsAsync(From(factory, connection, "203.0.113.1"), account, 4)).Last().ShouldBe(HttpStatusCode.TooManyRequests);
         (await WrongPasswordsAsync(From(factory, connection, "203.0.113.2"), account, 1))
             .ShouldBe([HttpStatusCode.TooManyRequests], "a claimed address does not buy a fresh limit");
+        factory.Logs.All.ShouldNotContain(connection, customMessage: "logs hold no client address");
+        factory.Logs.All.ShouldNotContain("203.0.113.");
     }
 
     [Theory]
@@ -105,6 +107,8 @@ public sealed class TrustedProxyTests
         response.Headers.Contains("Strict-Transport-Security").ShouldBe(https);
         var antiforgery = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("upstander.antiforgery=", StringComparison.Ordinal));
         antiforgery.Contains("secure", StringComparison.OrdinalIgnoreCase).ShouldBe(https);
+        factory.Logs.All.ShouldNotContain(connection, customMessage: "logs hold no client address");
+        factory.Logs.All.ShouldNotContain("203.0.113.");
     }
 
     [Theory]
