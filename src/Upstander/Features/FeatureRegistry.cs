@@ -31,7 +31,7 @@ public static class FeatureRegistry
         services.AddScoped<Demo.DemoSpeakUp>();
         services.AddScoped<Platform.Auditing.AuditLog>();
         services.AddHostedService<Platform.Auditing.AuditHeadJob>();
-        services.AddAccounts();
+        services.AddAccounts(Platform.Data.DatabaseOptions.From(configuration));
         services.AddPeople();
         services.AddTraining();
         services.AddPeerSupportSafety();

@@ -20,12 +20,17 @@ public sealed class CapturedLogs : ILoggerProvider
     /// Completes when a line containing <paramref name="text"/> has been written (already, or when it is), woken by
     /// the write itself; fails after <paramref name="timeout"/> if none is.
     /// </summary>
-    public async Task WaitForAsync(string text, TimeSpan timeout)
+    public Task WaitForAsync(string text, TimeSpan timeout) => WaitAsync(text, timeout, alreadyWritten: true);
+
+    /// <summary>As <see cref="WaitForAsync"/>, but only a line written after this call counts.</summary>
+    public Task WaitForNextAsync(string text, TimeSpan timeout) => WaitAsync(text, timeout, alreadyWritten: false);
+
+    private async Task WaitAsync(string text, TimeSpan timeout, bool alreadyWritten)
     {
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            if (_lines.Any(line => line.Contains(text, StringComparison.Ordinal)))
+            if (alreadyWritten && _lines.Any(line => line.Contains(text, StringComparison.Ordinal)))
             {
                 return;
             }

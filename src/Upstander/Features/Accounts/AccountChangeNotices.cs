@@ -11,15 +11,29 @@ namespace Upstander.Features.Accounts;
 /// Which accounts changed in this process, and when: a new security stamp (password changed, signed out everywhere
 /// else, deactivated or reactivated, two-factor changed) or new roles. A session issued before its account's change
 /// is checked on its next request instead of waiting out <see cref="SecurityServices.StampInterval"/>, so in a
-/// single process a deactivation or a removed role takes effect at once. Another process on the same database learns
-/// of it at the interval. A notice is needed only for one interval: any session older than that is checked anyway.
+/// process a deactivation or a removed role takes effect at once. On PostgreSQL, other processes on the same database
+/// are told through <see cref="AccountChangeChannel"/>; without it (or while it is down) they learn of it at the
+/// interval. A notice is needed only for one interval: any session older than that is checked anyway.
 /// Singleton.
 /// </summary>
 public sealed class AccountChangeNotices(TimeProvider clock)
 {
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _changed = new();
 
-    public void Changed(IEnumerable<Guid> accountIds)
+    /// <summary>Accounts changed by a save this process committed; passed on to other processes where there are any.</summary>
+    public event Action<IReadOnlyCollection<Guid>>? ChangedHere;
+
+    /// <summary>Accounts changed by a save this process committed.</summary>
+    public void Changed(IReadOnlyCollection<Guid> accountIds)
+    {
+        Record(accountIds);
+        ChangedHere?.Invoke(accountIds);
+    }
+
+    /// <summary>Accounts another process on the same database changed (<see cref="AccountChangeChannel"/>).</summary>
+    public void ChangedElsewhere(IEnumerable<Guid> accountIds) => Record(accountIds);
+
+    private void Record(IEnumerable<Guid> accountIds)
     {
         var now = clock.GetUtcNow();
         foreach (var id in accountIds)

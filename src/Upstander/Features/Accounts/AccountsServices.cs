@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Upstander.Platform.Data;
 
 namespace Upstander.Features.Accounts;
 
 public static class AccountsServices
 {
-    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    public static IServiceCollection AddAccounts(this IServiceCollection services, DatabaseOptions database)
     {
         // In place of Identity's default store, so authenticator keys and recovery codes are sealed at rest.
         services.Replace(ServiceDescriptor.Scoped<IUserStore<Account>, AccountStore>());
@@ -14,6 +15,11 @@ public static class AccountsServices
         services.AddScoped<TokenIssuer>();
         services.AddScoped<AccountLifecycle>();
         services.AddHostedService<LeaversJob>();
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            // Several processes may share a PostgreSQL database; SQLite is one process per file.
+            services.AddHostedService<AccountChangeChannel>();
+        }
         return services;
     }
 }
