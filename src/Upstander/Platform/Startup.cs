@@ -133,6 +133,13 @@ public static class Startup
         {
             await services.GetRequiredService<MigrationRunner>().MigrateAsync(ct);
         }
+        else if (await services.GetRequiredService<MigrationRunner>().PendingAsync(ct) is { Count: > 0 } pending)
+        {
+            // Not migrating at start is a choice to migrate first with the verb; a schema behind the code would fail
+            // request by request instead.
+            throw new StartupProblem(
+                $"The database lacks {pending.Count} migration(s) this build needs ({string.Join(", ", pending.Select(m => $"{m.Version:D4}_{m.Name}"))}), and Database:MigrateOnStart is false. Run the migrate verb first.");
+        }
         services.GetRequiredService<KeyRing>().Reload();
         await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
     }

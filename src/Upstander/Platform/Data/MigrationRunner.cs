@@ -87,12 +87,45 @@ public sealed class MigrationRunner(AppDbContext db, ILogger<MigrationRunner> lo
         }
     }
 
-    private async Task<IReadOnlyList<int>> ApplyAsync(DbConnection connection, DbTransaction? outer, IReadOnlyList<Migration> migrations, CancellationToken ct)
+    /// <summary>
+    /// The migrations this build has that the database has not applied, without changing anything; for a start that
+    /// does not migrate (<c>Database:MigrateOnStart=false</c>). Refuses, as migrating does, a database with a migration
+    /// this build does not know or one edited after it was applied.
+    /// </summary>
+    public async Task<IReadOnlyList<Migration>> PendingAsync(CancellationToken ct)
     {
-        await ExecuteAsync(connection, outer, Provider == DatabaseProvider.Postgres
-            ? "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL)"
-            : "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)", ct);
+        var migrations = Load(Provider);
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != ConnectionState.Open;
+        if (opened)
+        {
+            await connection.OpenAsync(ct);
+        }
+        try
+        {
+            await using var exists = connection.CreateCommand();
+            exists.CommandText = Provider == DatabaseProvider.Postgres
+                ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+                : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return migrations;
+            }
+            var applied = await AppliedAsync(connection, null, migrations, ct);
+            return migrations.Where(m => !applied.Contains(m.Version)).ToList();
+        }
+        finally
+        {
+            if (opened)
+            {
+                await connection.CloseAsync();
+            }
+        }
+    }
 
+    /// <summary>The versions the database has applied, each checked against this build's files.</summary>
+    private static async Task<HashSet<int>> AppliedAsync(DbConnection connection, DbTransaction? outer, IReadOnlyList<Migration> migrations, CancellationToken ct)
+    {
         var applied = new Dictionary<int, string>();
         await using (var read = connection.CreateCommand())
         {
@@ -114,9 +147,18 @@ public sealed class MigrationRunner(AppDbContext db, ILogger<MigrationRunner> lo
                 throw new StartupProblem($"Migration {version:D4}_{file.Name} was changed after it was applied. Add a new migration instead of editing an applied one.");
             }
         }
+        return [.. applied.Keys];
+    }
+
+    private async Task<IReadOnlyList<int>> ApplyAsync(DbConnection connection, DbTransaction? outer, IReadOnlyList<Migration> migrations, CancellationToken ct)
+    {
+        await ExecuteAsync(connection, outer, Provider == DatabaseProvider.Postgres
+            ? "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL)"
+            : "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)", ct);
+        var applied = await AppliedAsync(connection, outer, migrations, ct);
 
         var done = new List<int>();
-        foreach (var migration in migrations.Where(m => !applied.ContainsKey(m.Version)))
+        foreach (var migration in migrations.Where(m => !applied.Contains(m.Version)))
         {
             var own = outer is null ? await connection.BeginTransactionAsync(ct) : null;
             var transaction = outer ?? own!;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Upstander.Platform;
+using Upstander.Platform.Data;
 using Upstander.Tests.TestHost;
 
 namespace Upstander.Tests.Platform.Hosting;
@@ -17,6 +18,7 @@ public sealed class StartFailureTests
         string[] args =
         [
             "--urls", "http://127.0.0.1:0",
+            "--Database:Provider=" + database.Engine,
             "--Database:Connection=" + database.Connection,
             "--Protection:MasterKeyFile=" + Path.Combine(database.Folder, "keys", "master.key"),
             "--Logging:LogLevel:Default=Warning",
@@ -65,6 +67,42 @@ public sealed class StartFailureTests
         await using var count = connection.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM organisations";
         ((long)(await count.ExecuteScalarAsync())!).ShouldBe(0, "no demo organisation was seeded");
+    }
+
+    [Fact]
+    public async Task Without_migrations_at_start_an_empty_database_is_refused_and_left_empty()
+    {
+        await using var database = TestDatabase.Create(Engine.Sqlite);
+        var (code, error) = await StartAsync(database, "--Database:MigrateOnStart=false");
+
+        code.ShouldBe(1);
+        var all = MigrationRunner.Load(DatabaseProvider.Sqlite);
+        ShouldBeOneLine(error, $"The database lacks {all.Count} migration(s) this build needs (0001_{all[0].Name}, ");
+        error.ShouldContain("Database:MigrateOnStart is false. Run the migrate verb first.");
+        (await SchemaSnapshot.TablesAsync(Engine.Sqlite, database.Connection)).ShouldBeEmpty("nothing was created");
+        await using (var connection = SchemaSnapshot.Open(Engine.Sqlite, database.Connection))
+        {
+            (await SchemaSnapshot.ReadAsync(connection, "SELECT name FROM sqlite_master WHERE name = 'schema_migrations'")).ShouldBeEmpty();
+        }
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Without_migrations_at_start_a_database_behind_the_build_names_what_it_lacks(Engine engine)
+    {
+        await using var database = TestDatabase.Create(engine);
+        (await Cli.RunAsync(database, "migrate")).ExitCode.ShouldBe(0);
+        var newest = MigrationRunner.Load(engine == Engine.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite)[^1];
+        await using (var connection = SchemaSnapshot.Open(engine, database.Connection))
+        {
+            await SchemaSnapshot.ExecuteAsync(connection, $"DELETE FROM schema_migrations WHERE version = {newest.Version}");
+        }
+
+        var (code, error) = await StartAsync(database, "--Database:MigrateOnStart=false");
+
+        code.ShouldBe(1);
+        ShouldBeOneLine(error, $"The database lacks 1 migration(s) this build needs ({newest.Version:D4}_{newest.Name}), and Database:MigrateOnStart is false.");
     }
 
     [Fact]
