@@ -60,8 +60,9 @@ public sealed class AccountChangeChannel : BackgroundService
                     }
                     _logger.LogDebug("Announced account changes to other processes: {Count} account(s).", ids.Count);
                 }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
+                catch (Exception ex) when (!ct.IsCancellationRequested)
                 {
+                    // Whatever went wrong, never let it stop the host: announcing is an acceleration, not a duty.
                     _logger.LogWarning("Could not announce an account change to other processes ({Reason}); their sessions learn of it at the five-minute check.", ex.Message);
                 }
             }
@@ -98,8 +99,9 @@ public sealed class AccountChangeChannel : BackgroundService
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
+                // A broken connection surfaces as several exception types; none may stop the host.
                 if (!lost)
                 {
                     _logger.LogWarning("Not listening for account changes made by other processes ({Reason}); until it is back, sessions here learn of those at the five-minute check.", ex.Message);
