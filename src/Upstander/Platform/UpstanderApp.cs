@@ -38,6 +38,7 @@ public static class UpstanderApp
     public static async Task<int> RunAsync(string[] args, TextWriter error, CancellationToken ct = default)
     {
         IConfiguration? configuration = null;
+        WebApplication? app = null;
         try
         {
             var builder = WebApplication.CreateBuilder(NormaliseArgs(args));
@@ -49,7 +50,7 @@ public static class UpstanderApp
             }
             builder.AddUpstander();
 
-            var app = builder.Build();
+            app = builder.Build();
             app.MapUpstander();
             await app.PrepareUpstanderAsync(ct);
             await ((IHost)app).RunAsync(ct);
@@ -58,6 +59,11 @@ public static class UpstanderApp
         catch (Exception ex) when (configuration?.GetValue(ExplainStartProblems, true) != false && StartupProblem.Explain(ex) is { } reason)
         {
             await error.WriteLineAsync($"Upstander cannot start: {reason}");
+            if (app is not null)
+            {
+                // Close what the attempt opened (database connections, files); a host that ran is already disposed.
+                await app.DisposeAsync();
+            }
             return 1;
         }
     }
