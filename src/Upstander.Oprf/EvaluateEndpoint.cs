@@ -20,14 +20,15 @@ public sealed class EvaluationLimits(OprfServiceOptions options, TimeProvider cl
 
 /// <summary>
 /// POST /evaluate {caller, blinded} → {evaluated}: 401 unless signed by Upstander within the replay
-/// window, 429 over a limit, 400 for anything that is not a P-256 x-coordinate. Nothing about the
+/// window, 429 over a limit, 400 for anything that is not a P-256 x-coordinate. A request seen before (the same
+/// signature) gets the same answer without counting again (<see cref="SeenRequests"/>). Nothing about the
 /// caller or the point is logged.
 /// </summary>
 public static class EvaluateEndpoint
 {
     public static void MapEvaluate(this IEndpointRouteBuilder app) =>
         app.MapPost("/evaluate", async Task<Results<Ok<EvaluateAnswer>, ProblemHttpResult>> (HttpRequest http, ClientSecret secret, TimeProvider time,
-            EvaluationLimits limits, OprfKeyHolder holder, ILoggerFactory loggers) =>
+            EvaluationLimits limits, SeenRequests seen, OprfKeyHolder holder, ILoggerFactory loggers) =>
         {
             OprfServiceRequest? body;
             try
@@ -51,13 +52,22 @@ public static class EvaluateEndpoint
             {
                 return BadRequest("caller must be an account id.");
             }
+            // Verified above, so both headers are present and the timestamp parses.
+            var signature = http.Headers[OprfSignature.SignatureHeader].ToString();
+            if (seen.TryGetAnswer(signature, out var answered))
+            {
+                return TypedResults.Ok(new EvaluateAnswer(answered));
+            }
             if (!limits.TryAcquire(callerId))
             {
                 return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
             }
             try
             {
-                return TypedResults.Ok(new EvaluateAnswer(Base64Url.Encode(holder.Evaluate(Base64Url.Decode(blinded)))));
+                var evaluated = Base64Url.Encode(holder.Evaluate(Base64Url.Decode(blinded)));
+                var signedAt = DateTimeOffset.FromUnixTimeSeconds(long.Parse(http.Headers[OprfSignature.TimestampHeader].ToString(), System.Globalization.CultureInfo.InvariantCulture));
+                seen.Remember(signature, signedAt, evaluated);
+                return TypedResults.Ok(new EvaluateAnswer(evaluated));
             }
             catch (FormatException)
             {

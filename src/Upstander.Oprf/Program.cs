@@ -28,6 +28,7 @@ public sealed partial class Program
         builder.Services.AddSingleton(provider => new OprfKeyHolder(EscrowKeyFile.LoadOrCreate(provider.GetRequiredService<OprfServiceOptions>().KeyFile, null)));
         builder.Services.AddSingleton(provider => new ClientSecret(OprfSignature.ReadSecret(provider.GetRequiredService<OprfServiceOptions>().ClientSecretFile)));
         builder.Services.AddSingleton<EvaluationLimits>();
+        builder.Services.AddSingleton<SeenRequests>();
         var app = builder.Build();
         // Fail at start, not at the first request, when the key or the secret cannot be had.
         app.Services.GetRequiredService<OprfKeyHolder>();

@@ -117,18 +117,51 @@ public sealed class RemoteOprfTests : IAsyncDisposable
         }
 
         // The service's bucket for this caller holds 3 (Upstander's own allows 10): the fourth is 429 there and here.
-        (await PostAsync(client, token, blinded)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await PostAsync(client, token, blinded)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await PostAsync(client, token, blinded)).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        // Each evaluation blinds afresh, as the browser does (the same signed request again would be a replay).
+        string Fresh() => Base64Url.Encode(Oprf.Blind(input, Oprf.RandomScalar()));
+        (await PostAsync(client, token, Fresh())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(client, token, Fresh())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(client, token, Fresh())).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
 
         // The shared bucket holds 5: another account gets two more, then 429, and so does a caller never seen before.
         var other = await upstander.SignInAsync(org[Roles.PeerSupporter]);
         var otherToken = await other.AntiforgeryTokenAsync("/");
-        (await PostAsync(other, otherToken, blinded)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await PostAsync(other, otherToken, blinded)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await PostAsync(other, otherToken, blinded)).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
-        (await EvaluateAsync(service.CreateClient(), SharedSecret, upstander.Clock.GetUtcNow(), Guid.NewGuid().ToString("D"), blinded))
+        (await PostAsync(other, otherToken, Fresh())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(other, otherToken, Fresh())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(other, otherToken, Fresh())).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await EvaluateAsync(service.CreateClient(), SharedSecret, upstander.Clock.GetUtcNow(), Guid.NewGuid().ToString("D"), Fresh()))
             .StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task A_replayed_request_gets_the_same_answer_and_uses_up_nobodys_evaluations()
+    {
+        var (service, upstander) = Start(Secret("upstander.secret", SharedSecret), new() { ["caller-burst"] = "2", ["caller-per-minute"] = "1", ["global-burst"] = "100", ["global-per-minute"] = "100" });
+        var http = service.CreateClient();
+        var caller = Guid.NewGuid().ToString("D");
+        var input = Oprf.Input(Guid.NewGuid(), Guid.NewGuid());
+        var signedAt = upstander.Clock.GetUtcNow();
+        var captured = Base64Url.Encode(Oprf.Blind(input, Oprf.RandomScalar()));
+
+        var first = await EvaluateAsync(http, SharedSecret, signedAt, caller, captured);
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var answer = (await first.Content.ReadFromJsonAsync<OprfAnswer>())!.Evaluated;
+
+        // Someone who captured that signed request sends it again and again within its window.
+        for (var replay = 0; replay < 5; replay++)
+        {
+            var again = await EvaluateAsync(http, SharedSecret, signedAt, caller, captured);
+            again.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await again.Content.ReadFromJsonAsync<OprfAnswer>())!.Evaluated.ShouldBe(answer);
+        }
+
+        // The caller's bucket (2) has lost only the one real evaluation: one more is allowed, then 429.
+        (await EvaluateAsync(http, SharedSecret, signedAt, caller, Base64Url.Encode(Oprf.Blind(input, Oprf.RandomScalar())))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await EvaluateAsync(http, SharedSecret, signedAt, caller, Base64Url.Encode(Oprf.Blind(input, Oprf.RandomScalar())))).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+
+        // Once the signature can no longer verify, the replay is refused like any stale request.
+        upstander.Clock.Advance(OprfSignature.Window + TimeSpan.FromSeconds(1));
+        (await EvaluateAsync(http, SharedSecret, signedAt, caller, captured)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
