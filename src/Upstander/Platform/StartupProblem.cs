@@ -25,9 +25,14 @@ public sealed class StartupProblem(string message) : InvalidOperationException(m
                 case IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException }:
                     return $"{ex.Message} Another program (perhaps Upstander already) is listening there. Stop it, or choose another address with --urls.";
                 case DbException db:
-                    return $"The database could not be opened or reached: {db.Message.TrimEnd('.')}. Check Database:Provider and Database:Connection, and that the database server is running.";
+                    // Unreachable, refused sign-in, or a statement the database refused (on PostgreSQL 15 and later, often
+                    // an account without CREATE on the schema, so migrations cannot run): the driver's words say which.
+                    return $"The database could not be opened, reached or used: {FirstLine(db.Message)}. Check Database:Provider and Database:Connection, that the database server is running, and that Upstander's database account may create tables.";
             }
         }
         return null;
     }
+
+    // Drivers add detail on further lines (PostgreSQL: the statement's position); the first line is the reason.
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim().TrimEnd('.');
 }

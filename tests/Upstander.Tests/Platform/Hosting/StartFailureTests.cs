@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Npgsql;
 using Upstander.Platform;
 using Upstander.Platform.Data;
 using Upstander.Tests.TestHost;
@@ -150,8 +151,39 @@ public sealed class StartFailureTests
             $"--Database:Connection=Host=127.0.0.1;Port={closedPort};Database=upstander;Username=upstander;Timeout=5");
 
         code.ShouldBe(1);
-        ShouldBeOneLine(error, "The database could not be opened or reached:");
+        ShouldBeOneLine(error, "The database could not be opened, reached or used:");
         error.ShouldContain("Check Database:Provider and Database:Connection");
+    }
+
+    [Fact]
+    public async Task A_PostgreSQL_account_that_may_not_create_tables_is_named_as_the_reason()
+    {
+        // Since PostgreSQL 15 an account may not create tables in the public schema unless granted: a common first
+        // deployment mistake, which makes the first migration fail.
+        var role = "upstander_limited_" + Guid.NewGuid().ToString("N")[..8];
+        var database = TestDatabase.Create(Engine.Postgres);
+        try
+        {
+            await using (var admin = SchemaSnapshot.Open(Engine.Postgres, database.Connection))
+            {
+                await SchemaSnapshot.ExecuteAsync(admin, $"CREATE ROLE {role} LOGIN");
+            }
+            var limited = new NpgsqlConnectionStringBuilder(database.Connection) { Username = role, Pooling = false }.ConnectionString;
+
+            var (code, error) = await StartAsync(database, "--Database:Connection=" + limited);
+
+            code.ShouldBe(1);
+            ShouldBeOneLine(error, "permission denied for schema public");
+            error.ShouldContain("that Upstander's database account may create tables");
+        }
+        finally
+        {
+            await database.DisposeAsync();
+            await using var server = new NpgsqlConnection(TestDatabase.PostgresServer);
+            await server.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {role}", server);
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 
     [Fact]
