@@ -8,7 +8,7 @@ namespace Upstander.Platform;
 /// migrated by a newer build. The start prints its message as one line and exits 1, without a stack trace, because
 /// the message is the whole answer. The command-line verbs print it too (it is an <see cref="InvalidOperationException"/>).
 /// </summary>
-public sealed class StartupProblem(string message) : InvalidOperationException(message)
+public sealed class StartupProblem(string message) : InvalidOperationException(message), IStartupProblem
 {
     /// <summary>
     /// The one line an operator reads when the start fails for a reason they can put right, or null for a failure
@@ -20,8 +20,8 @@ public sealed class StartupProblem(string message) : InvalidOperationException(m
         {
             switch (ex)
             {
-                case StartupProblem problem:
-                    return problem.Message;
+                case IStartupProblem:
+                    return ex.Message;
                 case IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException }:
                     return $"{ex.Message} Another program (perhaps Upstander already) is listening there. Stop it, or choose another address with --urls.";
                 case DbException db:
@@ -36,3 +36,10 @@ public sealed class StartupProblem(string message) : InvalidOperationException(m
     // Drivers add detail on further lines (PostgreSQL: the statement's position); the first line is the reason.
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim().TrimEnd('.');
 }
+
+/// <summary>
+/// Marks an exception whose message is the whole answer for an operator at start: a setting, or content shipped beside
+/// the app (the safety screen's lexicons, the instruments, the courses) that they can put right. Its message may list
+/// several problems, one per line.
+/// </summary>
+public interface IStartupProblem;

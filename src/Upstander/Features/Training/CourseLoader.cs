@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Upstander.Features.Training;
 
 /// <summary>A course folder that cannot be used; the message names each file and what is wrong with it.</summary>
-public sealed class TrainingContentException(string message) : Exception(message);
+public sealed class TrainingContentException(string message) : Exception(message), Platform.IStartupProblem;
 
 /// <summary>
 /// Reads course folders (docs/training-content.md) into <see cref="Course"/> and checks every rule,

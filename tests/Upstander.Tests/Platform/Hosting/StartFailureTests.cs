@@ -187,6 +187,25 @@ public sealed class StartFailureTests
     }
 
     [Fact]
+    public async Task Safety_content_that_is_missing_or_broken_stops_the_start_with_what_is_wrong()
+    {
+        await using var database = TestDatabase.Create(Engine.Sqlite);
+        var missing = Path.Combine(database.Folder, "no-such-folder");
+        var (code, error) = await StartAsync(database, "--Safety:ContentPath=" + missing);
+        code.ShouldBe(1);
+        ShouldBeOneLine(error, $"Safety:ContentPath \"{missing}\" does not exist");
+
+        // An empty folder: the list of what is wrong, one problem per line, and still no stack trace.
+        var empty = Directory.CreateDirectory(Path.Combine(database.Folder, "empty-safety")).FullName;
+        (code, error) = await StartAsync(database, "--Safety:ContentPath=" + empty);
+        code.ShouldBe(1);
+        error.ShouldStartWith("Upstander cannot start: ");
+        error.ShouldContain("  - ");
+        error.ShouldNotContain(" at Upstander.");
+        error.ShouldNotContain("Unhandled exception");
+    }
+
+    [Fact]
     public void A_fault_in_Upstander_is_not_explained_away()
     {
         StartupProblem.Explain(new ArithmeticException()).ShouldBeNull();

@@ -5,7 +5,7 @@ using Upstander.Platform;
 namespace Upstander.Features.PeerSupport.Care;
 
 /// <summary>The instrument file cannot be used; the message names the file and each problem.</summary>
-public sealed class InstrumentContentException(string message) : Exception(message);
+public sealed class InstrumentContentException(string message) : Exception(message), Platform.IStartupProblem;
 
 public enum ProqolBand
 {

@@ -3,7 +3,7 @@ using Upstander.Platform;
 namespace Upstander.Features.PeerSupport.Safety;
 
 /// <summary>Safety content that cannot be used; the message names each file and what is wrong with it.</summary>
-public sealed class SafetyContentException(string message) : Exception(message)
+public sealed class SafetyContentException(string message) : Exception(message), IStartupProblem
 {
     internal static SafetyContentException Listing(IEnumerable<string> errors) =>
         new("Safety content is not valid:\n" + string.Join('\n', errors.Select(e => "  - " + e)));
