@@ -27,7 +27,8 @@ public sealed record CaseView(
     ReportRecord Report, string Who, bool NameShown, string? Assignee, bool Mine,
     IReadOnlyList<(string Key, string Text)> Account, IReadOnlyList<string> NamedPeople, IReadOnlyList<(string Key, string Text)> Involved,
     IReadOnlyList<CaseMessageView> Messages, IReadOnlyList<CaseNoteView> Notes, IReadOnlyList<string> Labels, IReadOnlyList<CasePlanView> Plan,
-    CaseOutcome? Outcome, string? Actions, IReadOnlyList<CaseEventView> Events, RevealRequest? LatestReveal, IReadOnlyList<(Guid Id, string Name)> HandoverTo);
+    CaseOutcome? Outcome, string? Actions, IReadOnlyList<CaseEventView> Events, RevealRequest? LatestReveal, IReadOnlyList<(Guid Id, string Name)> HandoverTo,
+    bool ReporterCannotRead = false);
 
 /// <summary>
 /// Case handling for case managers in the current organisation. Every query goes through <see cref="CaseConflicts"/>:
@@ -112,6 +113,10 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             .Concat(report.AssigneeId is { } a ? [a] : [])
             .Concat(ShowsName(report) ? [report.ReporterId!.Value] : []), ct);
         string Open(string? value, string purpose, Guid id) => value is null ? "" : protector.Open(value, purpose, id);
+        // A named reporter who has left (or was stopped) cannot sign in to read messages sent here. Said only where the
+        // case manager already sees who the reporter is: for a held identity it would narrow the reporter down to leavers.
+        var reporterCannotRead = ShowsName(report)
+            && !await db.Users.AnyAsync(a => a.PersonId == report.ReporterId && a.DeactivatedAt == null, ct);
 
         return new CaseView(report, Who(report, names), ShowsName(report), report.AssigneeId is { } assignee ? names.GetValueOrDefault(assignee) : null,
             report.AssigneeId == me,
@@ -126,7 +131,8 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             outcome, outcome?.ActionsSealed is { } actions ? Open(actions, CaseOutcome.ActionsPurpose, report.Id) : null,
             [.. events.Select(e => new CaseEventView(e.At, e.Kind, e.ToStatus, e.Reason, e.ActorId is { } actor ? names.GetValueOrDefault(actor) : null))],
             reveal,
-            [.. handover.Select(h => (h, names.GetValueOrDefault(h) ?? "?")).OrderBy(h => h.Item2, StringComparer.CurrentCulture)]);
+            [.. handover.Select(h => (h, names.GetValueOrDefault(h) ?? "?")).OrderBy(h => h.Item2, StringComparer.CurrentCulture)],
+            reporterCannotRead);
     }
 
     public async Task MoveAsync(ReportRecord report, ReportStatus to, string reason, Guid me, CancellationToken ct)

@@ -298,6 +298,27 @@ public sealed class AccountLifecycleTests
     }
 
     [Fact]
+    public async Task A_case_manager_is_told_when_a_named_reporter_can_no_longer_read_the_case_messages_but_never_for_a_held_identity()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var reporter = world.Org[Roles.Employee];
+        var named = await world.ReceiveAsync([], reporter: reporter.PersonId, assignee: world.CaseManager);
+        var held = await world.ReceiveAsync([], reporter: reporter.PersonId, held: true, assignee: world.CaseManager);
+        var caseManager = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        const string Notice = "The reporter no longer has an active account here, so they cannot read what is sent on this page.";
+        (await caseManager.GetStringAsync($"/cases/{named:D}")).ShouldNotContain(Notice);
+
+        var api = await world.Factory.ApiClientAsync(world.Org, world.Org[Roles.Admin]);
+        (await api.PostAsync($"/api/v1/people/{reporter.PersonId}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await caseManager.GetStringAsync($"/cases/{named:D}")).ShouldContain(Notice);
+        (await caseManager.GetStringAsync($"/cases/{held:D}")).ShouldNotContain(Notice, customMessage: "a held identity is not narrowed down to the people who left");
+
+        (await api.PostAsync($"/api/v1/people/{reporter.PersonId}/account/reactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await caseManager.GetStringAsync($"/cases/{named:D}")).ShouldNotContain(Notice);
+    }
+
+    [Fact]
     public async Task A_deactivated_supporters_conversation_goes_back_to_the_queue()
     {
         await using var world = await ConversationWorld.StartAsync();
