@@ -45,56 +45,55 @@ public sealed class MigrationRunner(AppDbContext db, ILogger<MigrationRunner> lo
     public DatabaseProvider Provider => db.Database.IsNpgsql() ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
 
     /// <summary>Applies pending migrations. Returns the versions applied now.</summary>
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct)
+    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct) => OnConnectionAsync<IReadOnlyList<int>>(async connection =>
     {
         var migrations = Load(Provider);
-        var connection = db.Database.GetDbConnection();
-        var opened = connection.State != ConnectionState.Open;
-        if (opened)
+        if (Provider == DatabaseProvider.Postgres)
         {
-            await connection.OpenAsync(ct);
-        }
-        try
-        {
-            if (Provider == DatabaseProvider.Postgres)
+            // A session-level advisory lock: a second process waits here until the first has finished.
+            await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({PostgresLockKey})", ct);
+            try
             {
-                // A session-level advisory lock: a second process waits here until the first has finished.
-                await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({PostgresLockKey})", ct);
-                try
-                {
-                    return await ApplyAsync(connection, null, migrations, ct);
-                }
-                finally
-                {
-                    await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({PostgresLockKey})", CancellationToken.None);
-                }
+                return await ApplyAsync(connection, null, migrations, ct);
             }
+            finally
+            {
+                await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({PostgresLockKey})", CancellationToken.None);
+            }
+        }
 
-            // SQLite: WAL is a property of the file and cannot change inside a transaction. Then one
-            // BEGIN IMMEDIATE transaction holds the write lock across check-and-apply (DDL is transactional).
-            await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var done = await ApplyAsync(connection, transaction, migrations, ct);
-            await transaction.CommitAsync(ct);
-            return done;
-        }
-        finally
-        {
-            if (opened)
-            {
-                await connection.CloseAsync();
-            }
-        }
-    }
+        // SQLite: WAL is a property of the file and cannot change inside a transaction. Then one
+        // BEGIN IMMEDIATE transaction holds the write lock across check-and-apply (DDL is transactional).
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var done = await ApplyAsync(connection, transaction, migrations, ct);
+        await transaction.CommitAsync(ct);
+        return done;
+    }, ct);
 
     /// <summary>
     /// The migrations this build has that the database has not applied, without changing anything; for a start that
     /// does not migrate (<c>Database:MigrateOnStart=false</c>). Refuses, as migrating does, a database with a migration
     /// this build does not know or one edited after it was applied.
     /// </summary>
-    public async Task<IReadOnlyList<Migration>> PendingAsync(CancellationToken ct)
+    public Task<IReadOnlyList<Migration>> PendingAsync(CancellationToken ct) => OnConnectionAsync<IReadOnlyList<Migration>>(async connection =>
     {
         var migrations = Load(Provider);
+        await using var exists = connection.CreateCommand();
+        exists.CommandText = Provider == DatabaseProvider.Postgres
+            ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+            : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+        if (Convert.ToInt64(await exists.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return migrations;
+        }
+        var applied = await AppliedAsync(connection, null, migrations, ct);
+        return migrations.Where(m => !applied.Contains(m.Version)).ToList();
+    }, ct);
+
+    /// <summary>Runs <paramref name="work"/> on the context's connection, opening it for the work if it was closed.</summary>
+    private async Task<T> OnConnectionAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct)
+    {
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != ConnectionState.Open;
         if (opened)
@@ -103,16 +102,7 @@ public sealed class MigrationRunner(AppDbContext db, ILogger<MigrationRunner> lo
         }
         try
         {
-            await using var exists = connection.CreateCommand();
-            exists.CommandText = Provider == DatabaseProvider.Postgres
-                ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
-                : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
-            if (Convert.ToInt64(await exists.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0)
-            {
-                return migrations;
-            }
-            var applied = await AppliedAsync(connection, null, migrations, ct);
-            return migrations.Where(m => !applied.Contains(m.Version)).ToList();
+            return await work(connection);
         }
         finally
         {
