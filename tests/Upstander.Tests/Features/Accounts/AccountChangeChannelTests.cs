@@ -25,6 +25,7 @@ public sealed class AccountChangeChannelTests
         var leader = org[Roles.Leader];
         var session = await second.SignInAsync(leader);
         (await session.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await first.Logs.WaitForAsync("Listening for account changes made by other processes.", Bound);
         await second.Logs.WaitForAsync("Listening for account changes made by other processes.", Bound);
 
         var page = $"/admin/people/{leader.PersonId:D}";
