@@ -115,7 +115,8 @@ public sealed class PasskeyJourneyTests(OrganisationSite site) : IClassFixture<O
         var device = await VirtualAuthenticator.AttachAsync(priya, verifiesUser: false);
         await priya.OpenInvitationAsync(link, "Priya Raman");
         await priya.GetByRole(AriaRole.Button, new() { Name = "Create my account with a passkey" }).ClickAsync();
-        await Expect(priya.GetByRole(AriaRole.Status)).ToHaveTextAsync("The passkey prompt was closed. You can try again.");
+        await Expect(priya.GetByRole(AriaRole.Status)).ToHaveTextAsync(
+            "No passkey was made: the prompt was closed, or this device cannot check that it is you (it needs a PIN, fingerprint or face). You can try again, or use another way.");
         await Expect(priya.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Priya Raman", Level = 1 })).ToBeVisibleAsync();
         (await device.CredentialsAsync()).ShouldBeEmpty();
         await priya.ShouldBeAccessibleAsync();
