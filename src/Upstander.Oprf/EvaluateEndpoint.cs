@@ -41,8 +41,8 @@ public static class EvaluateEndpoint
             }
             var caller = body?.Caller ?? "";
             var blinded = body?.Blinded ?? "";
-            if (!OprfSignature.Verify(secret.Value, http.Headers[OprfSignature.TimestampHeader], http.Headers[OprfSignature.SignatureHeader],
-                caller, blinded, time.GetUtcNow()))
+            var signature = http.Headers[OprfSignature.SignatureHeader].ToString();
+            if (OprfSignature.Verify(secret.Value, http.Headers[OprfSignature.TimestampHeader], signature, caller, blinded, time.GetUtcNow()) is not { } signedAt)
             {
                 loggers.CreateLogger("Upstander.Oprf").LogWarning("Refused a request without a valid signature and timestamp.");
                 return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not signed",
@@ -52,8 +52,6 @@ public static class EvaluateEndpoint
             {
                 return BadRequest("caller must be an account id.");
             }
-            // Verified above, so both headers are present and the timestamp parses.
-            var signature = http.Headers[OprfSignature.SignatureHeader].ToString();
             if (seen.TryGetAnswer(signature, out var answered))
             {
                 return TypedResults.Ok(new EvaluateAnswer(answered));
@@ -65,7 +63,6 @@ public static class EvaluateEndpoint
             try
             {
                 var evaluated = Base64Url.Encode(holder.Evaluate(Base64Url.Decode(blinded)));
-                var signedAt = DateTimeOffset.FromUnixTimeSeconds(long.Parse(http.Headers[OprfSignature.TimestampHeader].ToString(), System.Globalization.CultureInfo.InvariantCulture));
                 seen.Remember(signature, signedAt, evaluated);
                 return TypedResults.Ok(new EvaluateAnswer(evaluated));
             }

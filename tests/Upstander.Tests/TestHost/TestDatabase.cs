@@ -27,6 +27,17 @@ public sealed class TestDatabase : IAsyncDisposable
     public string? PostgresName { get; }
     public string SqliteFile => Path.Combine(Folder, "data", "upstander.db");
 
+    /// <summary>The engine as Upstander's configuration names it (which migration files apply, for example).</summary>
+    public Upstander.Platform.Data.DatabaseProvider Provider =>
+        Engine == Engine.Postgres ? Upstander.Platform.Data.DatabaseProvider.Postgres : Upstander.Platform.Data.DatabaseProvider.Sqlite;
+
+    /// <summary>Runs a statement straight on this database, beneath Upstander, on a connection of its own.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = SchemaSnapshot.Open(Engine, Connection);
+        await SchemaSnapshot.ExecuteAsync(connection, sql);
+    }
+
     public static string PostgresServer =>
         Environment.GetEnvironmentVariable(PostgresVariable)
         ?? throw new InvalidOperationException(

@@ -12,8 +12,9 @@ namespace Upstander.Features.Accounts;
 /// not at the five-minute stamp check. The announcement carries account ids only.
 /// <para>
 /// When the channel is down (the listening connection lost, or a pooler in transaction mode that cannot hold a
-/// <c>LISTEN</c>), nothing is wrong, only slower: sessions fall back to the five-minute check. The loss is logged once
-/// and the connection is tried again.
+/// <c>LISTEN</c>), nothing is wrong, only slower: sessions fall back to the five-minute check. The loss is logged once.
+/// A connection that had been listening for a while is opened again at once (a failover, a terminated backend); an
+/// attempt that fails waits <see cref="Retry"/> on the injected clock before the next.
 /// </para>
 /// </summary>
 public sealed class AccountChangeChannel : BackgroundService
@@ -22,17 +23,19 @@ public sealed class AccountChangeChannel : BackgroundService
 
     // pg_notify payloads must stay under 8000 bytes: 32 hex digits and a comma per account.
     private const int AccountsPerNotice = 200;
-    private static readonly TimeSpan Retry = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Retry = TimeSpan.FromSeconds(5);
 
     private readonly Guid _process = Guid.NewGuid();
     private readonly Channel<IReadOnlyCollection<Guid>> _outgoing = Channel.CreateUnbounded<IReadOnlyCollection<Guid>>(new() { SingleReader = true });
     private readonly AccountChangeNotices _notices;
     private readonly string _connection;
+    private readonly TimeProvider _clock;
     private readonly ILogger<AccountChangeChannel> _logger;
 
-    public AccountChangeChannel(AccountChangeNotices notices, DatabaseOptions database, ILogger<AccountChangeChannel> logger)
+    public AccountChangeChannel(AccountChangeNotices notices, DatabaseOptions database, TimeProvider clock, ILogger<AccountChangeChannel> logger)
     {
         _notices = notices;
+        _clock = clock;
         _connection = database.Connection ?? throw new InvalidOperationException("The account-change channel needs PostgreSQL.");
         _logger = logger;
         notices.ChangedHere += ids => _outgoing.Writer.TryWrite(ids);
@@ -79,6 +82,7 @@ public sealed class AccountChangeChannel : BackgroundService
         var lost = false;
         while (!ct.IsCancellationRequested)
         {
+            DateTimeOffset? listeningSince = null;
             try
             {
                 await using var connection = new NpgsqlConnection(listening);
@@ -88,6 +92,7 @@ public sealed class AccountChangeChannel : BackgroundService
                 {
                     await listen.ExecuteNonQueryAsync(ct);
                 }
+                listeningSince = _clock.GetUtcNow();
                 _logger.LogInformation("Listening for account changes made by other processes.");
                 lost = false;
                 while (true)
@@ -108,9 +113,15 @@ public sealed class AccountChangeChannel : BackgroundService
                     lost = true;
                 }
             }
+            // Lost after listening for a while: open again at once. A failed attempt, or a connection dropped as soon as
+            // it listened, waits on the clock first, so that a database that is down is not called in a tight loop.
+            if (listeningSince is { } since && _clock.GetUtcNow() - since >= Retry)
+            {
+                continue;
+            }
             try
             {
-                await Task.Delay(Retry, ct);
+                await Task.Delay(Retry, _clock, ct);
             }
             catch (OperationCanceledException)
             {

@@ -39,6 +39,22 @@ public static class SecurityServices
     /// <summary>How often a session re-checks its account (password changed, signed out everywhere, roles changed).</summary>
     public static readonly TimeSpan StampInterval = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Checks a session whose account changed after it was issued. The stock validator applies the interval itself and
+    /// checks a session with no issue time at once; on failure the session ends. On success it asks for the session to be
+    /// issued again (with the account's roles as they are now), which the cookie handler does only for a session with an
+    /// issue time: put it back, so the new cookie is issued now (and not checked again) and keeps the session's length.
+    /// </summary>
+    private static async Task ValidateChangedAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context, DateTimeOffset issued)
+    {
+        context.Properties.IssuedUtc = null;
+        await SecurityStampValidator.ValidatePrincipalAsync(context);
+        if (context.Principal is not null)
+        {
+            context.Properties.IssuedUtc = issued;
+        }
+    }
+
     public static IServiceCollection AddUpstanderSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHttpContextAccessor();
@@ -82,28 +98,17 @@ public static class SecurityServices
             // The stock validator builds SignInManager and UserManager on every request before it looks at
             // the interval; look first, and only build them when a check is due (the same rule it applies), or
             // when this process changed the account since the session was issued (AccountChangeNotices).
-            o.Events.OnValidatePrincipal = async context =>
+            o.Events.OnValidatePrincipal = context =>
             {
                 var services = context.HttpContext.RequestServices;
                 if (context.Properties.IssuedUtc is not { } issued || services.GetRequiredService<TimeProvider>().GetUtcNow() - issued > StampInterval)
                 {
-                    await SecurityStampValidator.ValidatePrincipalAsync(context);
-                    return;
+                    return SecurityStampValidator.ValidatePrincipalAsync(context);
                 }
-                if (!services.GetRequiredService<AccountChangeNotices>().ChangedSince(context.Principal, issued))
-                {
-                    return;
-                }
-                // The stock validator applies the interval itself and checks a session with no issue time at once; on
-                // failure the session ends. On success it asks for the session to be issued again (with the account's
-                // roles as they are now), which the cookie handler does only for a session with an issue time: put it
-                // back, so the new cookie is issued now (and not checked again) and keeps the session's length.
-                context.Properties.IssuedUtc = null;
-                await SecurityStampValidator.ValidatePrincipalAsync(context);
-                if (context.Principal is not null)
-                {
-                    context.Properties.IssuedUtc = issued;
-                }
+                // Every signed-in request passes here: the common answer (nothing changed) completes without awaiting.
+                return services.GetRequiredService<AccountChangeNotices>().ChangedSince(context.Principal, issued)
+                    ? ValidateChangedAsync(context, issued)
+                    : Task.CompletedTask;
             };
         });
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = StampInterval);

@@ -108,7 +108,7 @@ const explain = (error) => {
   if (error?.name === "NotAllowedError" || error?.name === "AbortError") return texts.cancelled ?? "";
   // The authenticator already holds a passkey for this account (WebAuthn's excludeCredentials at work).
   if (error?.name === "InvalidStateError") return texts.exists ?? texts.failed ?? "";
-  // Sign-in answers 403 only once the passkey has proved whose account it is and that account is deactivated. The
+  // Sign-in answers 403 only once the passkey has proved whose account it is and that account is deactivated or locked. The
   // server's reason (localized there) is for that person alone, as for the right password, so the page does not carry it.
   if (error?.status === 403 && error.detail) return error.detail;
   return (error?.fromServer ? texts.refused : texts.failed) ?? "";

@@ -39,8 +39,10 @@ public sealed class AccountChangeChannelTests
         home.Headers.Location!.AbsolutePath.ShouldBe("/account/sign-in");
         first.Logs.All.ShouldNotContain("Account changes from another process", customMessage: "a process ignores its own announcements");
 
-        // The database drops the listening connection (a restart, a failover): the loss is logged, the process listens
-        // again, and the next change arrives as before.
+        // The database drops the listening connections (a restart, a failover): the loss is logged, each process listens
+        // again at once (their connections had been listening longer than the retry wait), and the next change arrives.
+        first.Clock.Advance(AccountChangeChannel.Retry);
+        second.Clock.Advance(AccountChangeChannel.Retry);
         var reconnected = second.Logs.WaitForNextAsync("Listening for account changes made by other processes.", Bound);
         var firstReconnected = first.Logs.WaitForNextAsync("Listening for account changes made by other processes.", Bound);
         await using (var connection = new NpgsqlConnection(database.Connection))

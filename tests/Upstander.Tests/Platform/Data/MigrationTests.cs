@@ -17,12 +17,7 @@ public sealed class MigrationTests
         var script = await factory.InScopeAsync(null, services => Task.FromResult(services.GetRequiredService<AppDbContext>().Database.GenerateCreateScript()));
 
         await using var fromModel = TestDatabase.Create(engine);
-        await using (var connection = SchemaSnapshot.Open(engine, fromModel.Connection))
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = script;
-            await command.ExecuteNonQueryAsync();
-        }
+        await fromModel.ExecuteAsync(script);
 
         var migrated = await SchemaSnapshot.DescribeAsync(engine, factory.Database.Connection);
         var expected = await SchemaSnapshot.DescribeAsync(engine, fromModel.Connection);
@@ -45,7 +40,7 @@ public sealed class MigrationTests
         runs.Count(r => r.Output.Contains("Applied migrations", StringComparison.Ordinal)).ShouldBe(1);
         await using var connection = SchemaSnapshot.Open(engine, database.Connection);
         var versions = await SchemaSnapshot.ReadAsync(connection, "SELECT version FROM schema_migrations");
-        versions.Select(v => v[0]).ShouldBe(MigrationRunner.Load(engine == Engine.Sqlite ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres).Select(m => m.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)), ignoreOrder: true);
+        versions.Select(v => v[0]).ShouldBe(MigrationRunner.Load(database.Provider).Select(m => m.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)), ignoreOrder: true);
         (await Cli.RunAsync(database, "migrate")).Output.ShouldContain("up to date");
     }
 
@@ -56,12 +51,7 @@ public sealed class MigrationTests
     {
         await using var database = TestDatabase.Create(engine);
         (await Cli.RunAsync(database, "migrate")).ExitCode.ShouldBe(0);
-        await using (var connection = SchemaSnapshot.Open(engine, database.Connection))
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1";
-            await command.ExecuteNonQueryAsync();
-        }
+        await database.ExecuteAsync("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1");
         var result = await Cli.RunAsync(database, "migrate");
         result.ExitCode.ShouldBe(1);
         result.Error.ShouldContain("was changed after it was applied");

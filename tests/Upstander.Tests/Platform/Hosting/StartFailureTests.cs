@@ -94,11 +94,8 @@ public sealed class StartFailureTests
     {
         await using var database = TestDatabase.Create(engine);
         (await Cli.RunAsync(database, "migrate")).ExitCode.ShouldBe(0);
-        var newest = MigrationRunner.Load(engine == Engine.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite)[^1];
-        await using (var connection = SchemaSnapshot.Open(engine, database.Connection))
-        {
-            await SchemaSnapshot.ExecuteAsync(connection, $"DELETE FROM schema_migrations WHERE version = {newest.Version}");
-        }
+        var newest = MigrationRunner.Load(database.Provider)[^1];
+        await database.ExecuteAsync($"DELETE FROM schema_migrations WHERE version = {newest.Version}");
 
         var (code, error) = await StartAsync(database, "--Database:MigrateOnStart=false");
 
@@ -164,10 +161,7 @@ public sealed class StartFailureTests
         var database = TestDatabase.Create(Engine.Postgres);
         try
         {
-            await using (var admin = SchemaSnapshot.Open(Engine.Postgres, database.Connection))
-            {
-                await SchemaSnapshot.ExecuteAsync(admin, $"CREATE ROLE {role} LOGIN");
-            }
+            await database.ExecuteAsync($"CREATE ROLE {role} LOGIN");
             var limited = new NpgsqlConnectionStringBuilder(database.Connection) { Username = role, Pooling = false }.ConnectionString;
 
             var (code, error) = await StartAsync(database, "--Database:Connection=" + limited);

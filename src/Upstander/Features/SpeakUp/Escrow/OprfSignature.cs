@@ -32,20 +32,24 @@ public static class OprfSignature
     public static string Sign(byte[] secret, string timestamp, string caller, string blinded) =>
         Base64Url.Encode(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes($"{timestamp}\n{caller}\n{blinded}")));
 
-    /// <summary>True when the signature is right (compared in constant time) and the timestamp within the window of now.</summary>
-    public static bool Verify(byte[] secret, string? timestamp, string? signature, string caller, string blinded, DateTimeOffset now)
+    /// <summary>
+    /// When the signature is right (compared in constant time) and the timestamp within the window of now, the moment it
+    /// was signed; otherwise null.
+    /// </summary>
+    public static DateTimeOffset? Verify(byte[] secret, string? timestamp, string? signature, string caller, string blinded, DateTimeOffset now)
     {
         if (timestamp is null || signature is null
             || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
         {
-            return false;
+            return null;
         }
-        if ((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > Window)
+        var signedAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        if ((now - signedAt).Duration() > Window)
         {
-            return false;
+            return null;
         }
         var expected = Encoding.ASCII.GetBytes(Sign(secret, timestamp, caller, blinded));
-        return CryptographicOperations.FixedTimeEquals(expected, Encoding.UTF8.GetBytes(signature));
+        return CryptographicOperations.FixedTimeEquals(expected, Encoding.UTF8.GetBytes(signature)) ? signedAt : null;
     }
 }
