@@ -16,7 +16,7 @@ public sealed partial class DeactivationJourneyTests(OrganisationSite site) : IC
     private const string Email = "grace.liu@riverside.example";
     private const string Password = "meadow quartz beacon thistle";
     private const string NoLongerActive =
-        "This account is no longer active, so it cannot sign in. If you think that is a mistake, ask your administrator. Reports you made anonymously can still be followed with their receipt.";
+        "This account is no longer active, so it cannot sign in. If you think that is a mistake, ask your administrator. Reports you made anonymously, or set up a receipt for, can still be followed with that receipt.";
     private const string Locked = "This account is locked for a while after too many attempts. Try again in 15 minutes, or ask your administrator.";
 
     [Fact]

@@ -49,6 +49,14 @@ public sealed partial class SpeakUpJourneyTests(DemoSite site) : IClassFixture<D
         await Expect(ruth.Locator("main")).ToContainTextAsync("Held back: case managers see a made-up name.");
         await ruth.ShouldBeAccessibleAsync();
 
+        // A receipt of her own, so that she can follow the report if she leaves.
+        await ruth.GetByLabel("Choose a passphrase").FillAsync("lanterns on the quay at dusk");
+        await ruth.GetByLabel("The same passphrase again").FillAsync("lanterns on the quay at dusk");
+        await ruth.GetByRole(AriaRole.Button, new() { Name = "Set up a receipt" }).ClickAsync();
+        await Expect(ruth.GetByRole(AriaRole.Heading, new() { Name = "Your receipt" })).ToBeVisibleAsync();
+        await Expect(ruth.Locator("#receipt")).ToHaveTextAsync(ReceiptDigits());
+        await ruth.ShouldBeAccessibleAsync();
+
         await ruth.GotoAsync("/speak-up/reports");
         await Expect(ruth.GetByRole(AriaRole.Table)).ToContainTextAsync("Received: waiting for a case manager to acknowledge it.");
         await ruth.ShouldBeAccessibleAsync();
@@ -87,7 +95,7 @@ public sealed partial class SpeakUpJourneyTests(DemoSite site) : IClassFixture<D
         await visitor.ShouldBeAccessibleAsync();
         (await visitor.Context.CookiesAsync()).Select(c => c.Name).ShouldAllBe(name => name.StartsWith("upstander.antiforgery", StringComparison.Ordinal));
 
-        await visitor.GetByRole(AriaRole.Link, new() { Name = "Follow up on an anonymous report" }).ClickAsync();
+        await visitor.GetByRole(AriaRole.Link, new() { Name = "Follow up on a report" }).ClickAsync();
         await visitor.ShouldArriveAtAsync(url => url.AbsolutePath.EndsWith("/follow-up", StringComparison.Ordinal));
         await visitor.ShouldBeAccessibleAsync();
         await visitor.GetByLabel("Receipt").FillAsync(receipt);
@@ -105,4 +113,7 @@ public sealed partial class SpeakUpJourneyTests(DemoSite site) : IClassFixture<D
         await visitor.GetByRole(AriaRole.Button, new() { Name = "Leave my report" }).ClickAsync();
         await visitor.ShouldArriveAtAsync(url => url.PathAndQuery.EndsWith("/follow-up?done=ended", StringComparison.Ordinal));
     }
+
+    [GeneratedRegex(@"^\s*\d{4} \d{4} \d{4} \d{4}\s*$")]
+    private static partial Regex ReceiptDigits();
 }

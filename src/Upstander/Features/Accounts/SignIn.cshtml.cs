@@ -93,7 +93,7 @@ public sealed class SignInModel(IStringLocalizer<SharedResource> t) : PageModel
 
     /// <summary>What a person whose account was deactivated reads when they sign in (by any route).</summary>
     public static string Deactivated(IStringLocalizer<SharedResource> t) =>
-        t["This account is no longer active, so it cannot sign in. If you think that is a mistake, ask your administrator. Reports you made anonymously can still be followed with their receipt."];
+        t["This account is no longer active, so it cannot sign in. If you think that is a mistake, ask your administrator. Reports you made anonymously, or set up a receipt for, can still be followed with that receipt."];
 
     public static string SafeReturnUrl(string? returnUrl) =>
         !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)

@@ -28,7 +28,8 @@ public sealed record CaseView(
     IReadOnlyList<(string Key, string Text)> Account, IReadOnlyList<string> NamedPeople, IReadOnlyList<(string Key, string Text)> Involved,
     IReadOnlyList<CaseMessageView> Messages, IReadOnlyList<CaseNoteView> Notes, IReadOnlyList<string> Labels, IReadOnlyList<CasePlanView> Plan,
     CaseOutcome? Outcome, string? Actions, IReadOnlyList<CaseEventView> Events, RevealRequest? LatestReveal, IReadOnlyList<(Guid Id, string Name)> HandoverTo,
-    bool ReporterCannotRead = false);
+    bool ReporterCannotRead = false,
+    bool ReporterReadsByReceipt = false);
 
 /// <summary>
 /// Case handling for case managers in the current organisation. Every query goes through <see cref="CaseConflicts"/>:
@@ -115,7 +116,8 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         string Open(string? value, string purpose, Guid id) => value is null ? "" : protector.Open(value, purpose, id);
         // A named reporter who has left (or was stopped) cannot sign in to read messages sent here. Said only where the
         // case manager already sees who the reporter is: for a held identity it would narrow the reporter down to leavers.
-        var reporterCannotRead = ShowsName(report)
+        // A receipt the reporter set up still opens the report, so the notice then says that messages do reach them.
+        var reporterInactive = ShowsName(report)
             && !await db.Users.AnyAsync(a => a.PersonId == report.ReporterId && a.DeactivatedAt == null, ct);
 
         return new CaseView(report, Who(report, names), ShowsName(report), report.AssigneeId is { } assignee ? names.GetValueOrDefault(assignee) : null,
@@ -132,7 +134,8 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             [.. events.Select(e => new CaseEventView(e.At, e.Kind, e.ToStatus, e.Reason, e.ActorId is { } actor ? names.GetValueOrDefault(actor) : null))],
             reveal,
             [.. handover.Select(h => (h, names.GetValueOrDefault(h) ?? "?")).OrderBy(h => h.Item2, StringComparer.CurrentCulture)],
-            reporterCannotRead);
+            reporterInactive && !report.HasReceipt,
+            reporterInactive && report.HasReceipt);
     }
 
     public async Task MoveAsync(ReportRecord report, ReportStatus to, string reason, Guid me, CancellationToken ct)

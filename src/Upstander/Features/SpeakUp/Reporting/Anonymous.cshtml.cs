@@ -19,7 +19,7 @@ namespace Upstander.Features.SpeakUp.Reporting;
 [RequestFormLimits(MultipartBodyLengthLimit = RequestSizeLimit.DefaultMaxBytes)]
 public sealed class AnonymousModel(
     ReportSubmission submission, ReportFiles files, ReportLinks links, OrganisationScope scope, AppDbContext db,
-    ReportingOptions options, IStringLocalizer<SharedResource> t) : PageModel
+    ReportingOptions options, IConfiguration configuration, IStringLocalizer<SharedResource> t) : PageModel
 {
     [FromRoute] public string Slug { get; set; } = "";
     [BindProperty] public ReportForm Input { get; set; } = new();
@@ -28,8 +28,8 @@ public sealed class AnonymousModel(
     public string OrganisationName { get; private set; } = "";
     public ReportFieldsModel Fields { get; private set; } = null!;
 
-    /// <summary>Set only in the answer to a successful post: the receipt, grouped, shown this once.</summary>
-    public string? Receipt { get; private set; }
+    /// <summary>Set only in the answer to a successful post: the receipt, grouped, shown this once, and where to use it.</summary>
+    public ReceiptShown? Receipt { get; private set; }
     public ReportRecord? Sent { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -75,7 +75,7 @@ public sealed class AnonymousModel(
         }
         var (report, receipt) = await submission.SubmitAnonymousAsync(content, Input.Passphrase!, prepared, ct);
         Sent = report;
-        Receipt = Receipts.Format(receipt);
+        Receipt = new ReceiptShown(Receipts.Format(receipt), PublicUrl.Of(configuration, $"{Request.Scheme}://{Request.Host}") + FollowUpSession.PathFor(Slug));
         OrganisationName = organisation.Name;
         return Page();
     }

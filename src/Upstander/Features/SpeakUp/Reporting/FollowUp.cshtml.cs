@@ -60,7 +60,7 @@ public sealed class FollowUpModel(
         }
         audit.Record(ReportingAudit.FollowUpOpened, ReportingAudit.TargetReport, report.Id);
         await audit.SaveAsync(ct);
-        session.Start(HttpContext, Slug, organisation.Id, report.Id);
+        session.Start(HttpContext, Slug, organisation.Id, report);
         return Redirect($"/report/{Slug}/follow-up/case");
     }
 }

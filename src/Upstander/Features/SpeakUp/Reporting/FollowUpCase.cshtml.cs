@@ -7,7 +7,7 @@ using Upstander.Platform.Web;
 
 namespace Upstander.Features.SpeakUp.Reporting;
 
-/// <summary>An anonymous reporter's report, while their follow-up session lasts: the same view as a named reporter's.</summary>
+/// <summary>A report opened by its receipt, while the follow-up session lasts: the same view as the named reporter's page.</summary>
 [AllowAnonymous]
 public sealed class FollowUpCaseModel(
     ReporterFollowUp followUp, ReportLinks links, OrganisationScope scope, FollowUpSession session, IStringLocalizer<SharedResource> t)
@@ -29,7 +29,7 @@ public sealed class FollowUpCaseModel(
             return null;
         }
         _organisationFound = true;
-        return session.ReportId(HttpContext, organisation.Id) is { } id ? await _followUp.AnonymousAsync(id, ct) : null;
+        return session.Opened(HttpContext, organisation.Id) is { } opened ? await _followUp.ByFollowUpSessionAsync(opened.ReportId, opened.ReceiptLookup, ct) : null;
     }
 
     protected override IActionResult Missing() => _organisationFound ? Redirect($"/report/{Slug}/follow-up") : NotFound();

@@ -47,8 +47,14 @@ public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocaliz
         {
             return Missing();
         }
+        Showing(report);
         Part = new FollowUpPartModel(await followUp.ViewAsync(report, ct), Action, sent, Anonymous, Reply);
         return Page();
+    }
+
+    /// <summary>Called with the report about to be shown, for what a page adds to the shared view.</summary>
+    protected virtual void Showing(ReportRecord report)
+    {
     }
 
     /// <summary>Downloads one of the files the reporter added, as it was stored (cleaned of hidden details); 404 for any other file.</summary>

@@ -21,6 +21,8 @@ public static class ReportingAudit
     public const string CheckIn = "speak-up.retaliation-check-in";
     public const string FollowUpOpened = "speak-up.follow-up-opened";
     public const string FollowUpRefused = "speak-up.follow-up-refused";
+    public const string ReceiptIssued = "speak-up.receipt-issued";
+    public const string ReceiptWithdrawn = "speak-up.receipt-withdrawn";
     public const string TargetReport = "report";
     public const string TargetDraft = "report-draft";
     public const string TargetJournal = "journal-entry";

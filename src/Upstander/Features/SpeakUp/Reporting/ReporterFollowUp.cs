@@ -31,17 +31,51 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     public Task<ReportRecord?> OwnAsync(Guid personId, Guid id, CancellationToken ct) =>
         db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.Id == id && r.ReporterId == personId, ct);
 
-    /// <summary>An anonymous report of the current organisation, by id (from the follow-up session).</summary>
-    public Task<ReportRecord?> AnonymousAsync(Guid id, CancellationToken ct) =>
-        db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.Id == id && r.Way == ReportWay.Anonymous, ct);
+    /// <summary>
+    /// A report of the current organisation that a follow-up session opened, by id and the receipt's keyed hash; null
+    /// once that receipt no longer opens it (its named reporter withdrew or replaced it, or retention erased it), which
+    /// ends the session.
+    /// </summary>
+    public Task<ReportRecord?> ByFollowUpSessionAsync(Guid id, string receiptLookup, CancellationToken ct) =>
+        db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.Id == id && r.ReceiptLookup == receiptLookup && r.PassphraseHash != null, ct);
 
-    /// <summary>The anonymous report a receipt and passphrase open, or null; always costs one passphrase derivation.</summary>
+    /// <summary>
+    /// The report a receipt and passphrase open (anonymous, or named with a receipt its reporter set up), or null;
+    /// always costs one passphrase derivation.
+    /// </summary>
     public async Task<ReportRecord?> ByReceiptAsync(string receipt, string passphrase, CancellationToken ct)
     {
         var lookup = receipts.Lookup(receipt);
-        var report = await db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.ReceiptLookup == lookup && r.Way == ReportWay.Anonymous, ct);
+        var report = await db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.ReceiptLookup == lookup, ct);
         var ok = receipts.VerifyPassphrase(passphrase, report?.PassphraseHash);
         return ok ? report : null;
+    }
+
+    /// <summary>
+    /// Gives a named reporter a receipt for their own report, with the passphrase they chose, so that they can follow it
+    /// without their account (after leaving, or when they cannot sign in). A new receipt replaces the one before, and
+    /// follow-up sessions the old one opened end. Returns the receipt's 16 digits, which are shown once and not kept.
+    /// </summary>
+    public async Task<string> IssueReceiptAsync(ReportRecord report, string passphrase, CancellationToken ct)
+    {
+        if (report.Way == ReportWay.Anonymous)
+        {
+            throw new InvalidOperationException("An anonymous report's receipt is given when it is sent.");
+        }
+        var receipt = Receipts.New();
+        var replaced = report.HasReceipt;
+        report.SetReceipt(receipts.Lookup(receipt), receipts.HashPassphrase(passphrase));
+        audit.Record(ReportingAudit.ReceiptIssued, ReportingAudit.TargetReport, report.Id, detail: replaced ? "replaced" : null);
+        await db.SaveChangesAsync(ct);
+        return receipt;
+    }
+
+    /// <summary>Withdraws a named reporter's receipt: only their account opens the report again.</summary>
+    public async Task WithdrawReceiptAsync(ReportRecord report, CancellationToken ct)
+    {
+        report.WithdrawReceipt();
+        audit.Record(ReportingAudit.ReceiptWithdrawn, ReportingAudit.TargetReport, report.Id);
+        await db.SaveChangesAsync(ct);
     }
 
     public async Task<FollowUpView> ViewAsync(ReportRecord report, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Data;
 
 namespace Upstander.Features.SpeakUp.Reporting;
@@ -29,24 +30,25 @@ public static class ReportingServices
 }
 
 /// <summary>
-/// An anonymous reporter's follow-up session: after the receipt and passphrase are accepted, a short-lived HttpOnly
-/// cookie, encrypted and signed with Data Protection and scoped to that organisation's follow-up pages, holds the
-/// report id. Nothing about the visitor is in it or kept on the server. Singleton.
+/// A follow-up session: after a receipt and passphrase are accepted, a short-lived HttpOnly cookie, encrypted and signed
+/// with Data Protection and scoped to that organisation's follow-up pages, holds the report's id and the receipt's
+/// keyed hash, so that a receipt replaced or withdrawn by its named reporter ends the sessions it opened. Nothing about
+/// the visitor is in it or kept on the server. Singleton.
 /// </summary>
 public sealed class FollowUpSession(IDataProtectionProvider protection, ReportingOptions options)
 {
     public const string CookieName = "upstander.follow-up";
-    private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Upstander.SpeakUp.FollowUp").ToTimeLimitedDataProtector();
+    private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Upstander.SpeakUp.FollowUp.v2").ToTimeLimitedDataProtector();
 
     public static string PathFor(string slug) => $"/report/{slug}/follow-up";
 
-    public void Start(HttpContext context, string slug, Guid organisationId, Guid reportId) =>
+    public void Start(HttpContext context, string slug, Guid organisationId, ReportRecord report) =>
         context.Response.Cookies.Append(CookieName,
-            _protector.Protect($"{organisationId:N}|{reportId:N}", TimeSpan.FromMinutes(options.FollowUpSessionMinutes)),
+            _protector.Protect($"{organisationId:N}|{report.Id:N}|{report.ReceiptLookup}", TimeSpan.FromMinutes(options.FollowUpSessionMinutes)),
             new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = context.Request.IsHttps, Path = PathFor(slug), IsEssential = true });
 
-    /// <summary>The report id the session opens for this organisation; null when there is no valid session.</summary>
-    public Guid? ReportId(HttpContext context, Guid organisationId)
+    /// <summary>The report and receipt the session opens for this organisation; null when there is no valid session.</summary>
+    public (Guid ReportId, string ReceiptLookup)? Opened(HttpContext context, Guid organisationId)
     {
         if (!context.Request.Cookies.TryGetValue(CookieName, out var value) || value is null)
         {
@@ -55,8 +57,9 @@ public sealed class FollowUpSession(IDataProtectionProvider protection, Reportin
         try
         {
             var parts = _protector.Unprotect(value).Split('|');
-            return parts.Length == 2 && Guid.TryParse(parts[0], out var organisation) && organisation == organisationId && Guid.TryParse(parts[1], out var report)
-                ? report
+            return parts.Length == 3 && Guid.TryParse(parts[0], out var organisation) && organisation == organisationId
+                && Guid.TryParse(parts[1], out var report) && parts[2].Length > 0
+                ? (report, parts[2])
                 : null;
         }
         catch (System.Security.Cryptography.CryptographicException)

@@ -83,9 +83,15 @@ public sealed class ReportRecord : IOrganisationOwned
     /// <summary>Who was involved: named people's ids, descriptions of others, witnesses (sealed JSON).</summary>
     public string? InvolvedSealed { get; private set; }
 
-    /// <summary>For anonymous follow-up: a keyed hash of the 16-digit receipt (unique), and the passphrase's slow hash.</summary>
+    /// <summary>
+    /// For following up without an account: a keyed hash of the 16-digit receipt (unique), and the passphrase's slow
+    /// hash. Every anonymous report has them; a named or escrow report has them when its reporter set up a receipt.
+    /// </summary>
     public string? ReceiptLookup { get; private set; }
     public string? PassphraseHash { get; private set; }
+
+    /// <summary>Whether a receipt and passphrase open this report (until retention erases the passphrase's hash).</summary>
+    public bool HasReceipt => PassphraseHash is not null;
 
     /// <summary>The reporter said, at a retaliation check-in, that they have been treated worse since reporting.</summary>
     public DateTimeOffset? RetaliationFlaggedAt { get; private set; }
@@ -127,6 +133,16 @@ public sealed class ReportRecord : IOrganisationOwned
     public void Seal(string? account, string? involved) => (AccountSealed, InvolvedSealed) = (account, involved);
 
     public void SetReceipt(string lookup, string passphraseHash) => (ReceiptLookup, PassphraseHash) = (lookup, passphraseHash);
+
+    /// <summary>A named reporter withdraws their receipt: only their account opens the report again.</summary>
+    public void WithdrawReceipt()
+    {
+        if (Way == ReportWay.Anonymous)
+        {
+            throw new InvalidOperationException("An anonymous report is opened only by its receipt.");
+        }
+        (ReceiptLookup, PassphraseHash) = (null, null);
+    }
 
     /// <summary>Moves the case to <paramref name="to"/>; the caller records the <see cref="ReportEvent"/> with its reason.</summary>
     public void MoveTo(ReportStatus to, DateTimeOffset now)
