@@ -172,6 +172,35 @@ public sealed class NamedReceiptTests
         (await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<ReportRecord>().SingleAsync())).HasReceipt.ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task Someone_with_a_leave_date_is_reminded_until_their_open_reports_have_receipts()
+    {
+        await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
+        var org = await factory.CreateOrganisationAsync("Leaving Org");
+        var me = await factory.SignInAsync(org[Roles.Employee]);
+        var page = (await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report("What happened"))).Headers.Location!.OriginalString.Split('?')[0];
+        const string Reminder = "To keep following an open report after you leave, open it and set up a receipt.";
+        (await me.GetStringAsync("/speak-up/reports")).ShouldNotContain(Reminder, customMessage: "no leave date, no reminder");
+
+        var leave = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime).AddDays(20);
+        await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var person = await db.People.SingleAsync(p => p.Id == org[Roles.Employee].PersonId);
+            person.Apply(new(person.Name, person.WorkEmail, person.EmployeeId, null, person.Team, null, person.Location,
+                person.PreferredLanguage, person.StartDate, leave), factory.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        });
+        var list = await me.GetStringAsync("/speak-up/reports");
+        list.ShouldContain(Reminder);
+        list.ShouldContain($"Your leave date is {leave:d MMMM yyyy}.");
+
+        await IssueAsync(me, page, "a passphrase for later");
+        list = await me.GetStringAsync("/speak-up/reports");
+        list.ShouldNotContain(Reminder, customMessage: "every open report has a receipt now");
+        list.ShouldContain("<td>Set up</td>");
+    }
+
     private static async Task<string> IssueAsync(HttpClient client, string page, string passphrase)
     {
         var issued = await client.PostFormAsync(page + "?handler=Receipt", new() { ["ReceiptPassphrase"] = passphrase, ["ReceiptPassphraseConfirmation"] = passphrase }, tokenFrom: page);
