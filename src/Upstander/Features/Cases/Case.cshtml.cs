@@ -28,6 +28,9 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
     [BindProperty] public string? To { get; set; }
     [BindProperty] public string? Reason { get; set; }
     [BindProperty] public string? Body { get; set; }
+
+    /// <summary>A message to the reporter sent with a status change (needed when resolving or closing, see <see cref="CaseWork.MustTellReporterAsync"/>).</summary>
+    [BindProperty] public string? ToReporter { get; set; }
     [BindProperty] public string? Label { get; set; }
     [BindProperty] public string? Item { get; set; }
     [BindProperty] public Guid? ItemId { get; set; }
@@ -75,7 +78,17 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
             ModelState.AddModelError(nameof(Reason), t["Choose a reason for this status from the list."]);
             return false;
         }
-        await work.MoveAsync(report, to, Reason!, me, ct);
+        if (ToReporter is { Length: > ReportMessage.BodyMaxLength })
+        {
+            ModelState.AddModelError(nameof(ToReporter), t["Write a message of up to {0} characters.", ReportMessage.BodyMaxLength]);
+            return false;
+        }
+        if (string.IsNullOrWhiteSpace(ToReporter) && await work.MustTellReporterAsync(report, to, ct))
+        {
+            ModelState.AddModelError(nameof(ToReporter), t["Tell the reporter how the case ended: write them a message with this change. Nobody from the case side has written to them since its last change."]);
+            return false;
+        }
+        await work.MoveAsync(report, to, Reason!, me, ToReporter, ct);
         return true;
     }, "status", ct);
 

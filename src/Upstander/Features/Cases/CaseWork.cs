@@ -117,8 +117,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         // A named reporter who has left (or was stopped) cannot sign in to read messages sent here. Said only where the
         // case manager already sees who the reporter is: for a held identity it would narrow the reporter down to leavers.
         // A receipt the reporter set up still opens the report, so the notice then says that messages do reach them.
-        var reporterInactive = ShowsName(report)
-            && !await db.Users.AnyAsync(a => a.PersonId == report.ReporterId && a.DeactivatedAt == null, ct);
+        var reporterInactive = await ReporterKnownToHaveLeftAsync(report, ct);
 
         return new CaseView(report, Who(report, names), ShowsName(report), report.AssigneeId is { } assignee ? names.GetValueOrDefault(assignee) : null,
             report.AssigneeId == me,
@@ -138,24 +137,56 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             reporterInactive && report.HasReceipt);
     }
 
-    public async Task MoveAsync(ReportRecord report, ReportStatus to, string reason, Guid me, CancellationToken ct)
+    /// <summary>
+    /// Moves the case with a reason from the list, and with <paramref name="toReporter"/> (when given) sends the
+    /// reporter a message in the same unit of work. The caller has checked <see cref="MustTellReporterAsync"/>.
+    /// </summary>
+    public async Task MoveAsync(ReportRecord report, ReportStatus to, string reason, Guid me, string? toReporter, CancellationToken ct)
     {
         if (!CaseReasons.Next(report.Status).Contains(to) || !CaseReasons.IsKnown(to, reason))
         {
             throw new ArgumentException("Not a status this case can move to, or not a reason for it.", nameof(reason));
         }
         var from = report.Status;
-        report.MoveTo(to, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        report.MoveTo(to, now);
         report.Assign(report.AssigneeId ?? me);
-        db.Add(ReportEvent.Record(report, "status", from, to, reason, me, clock.GetUtcNow()));
+        db.Add(ReportEvent.Record(report, "status", from, to, reason, me, now));
         audit.Record(CaseAudit.StatusChanged, CaseAudit.Target, report.Id, detail: $"from={from};to={to};reason={reason}");
+        if (!string.IsNullOrWhiteSpace(toReporter))
+        {
+            await AddMessageAsync(report, toReporter, me, now, ct);
+        }
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Whether moving the case to <paramref name="to"/> must carry a message to the reporter: resolving or closing a
+    /// case tells the reporter how it ended, unless a case manager has written to them since the case last changed
+    /// status, or the reporter is known to have no way to read it (a named reporter, shown by name, who left without
+    /// a receipt). For a held identity it is always asked, so the rule does not reveal who has left.
+    /// </summary>
+    public async Task<bool> MustTellReporterAsync(ReportRecord report, ReportStatus to, CancellationToken ct)
+    {
+        if (to is not (ReportStatus.Resolved or ReportStatus.Closed) || (!report.HasReceipt && await ReporterKnownToHaveLeftAsync(report, ct)))
+        {
+            return false;
+        }
+        var lastWritten = await db.Set<ReportMessage>()
+            .Where(m => m.ReportId == report.Id && !m.FromReporter && m.AuthorId != null)
+            .OrderByDescending(m => m.Number).Select(m => (DateTimeOffset?)m.SentAt).FirstOrDefaultAsync(ct);
+        return lastWritten is not { } written || written < report.StatusChangedAt;
     }
 
     /// <summary>A message to the reporter from the case side; the first one counts as feedback (the 3-month deadline).</summary>
     public async Task SendAsync(ReportRecord report, string body, Guid? me, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        await AddMessageAsync(report, body, me, clock.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task AddMessageAsync(ReportRecord report, string body, Guid? me, DateTimeOffset now, CancellationToken ct)
+    {
         var number = (await db.Set<ReportMessage>().Where(m => m.ReportId == report.Id).MaxAsync(m => (int?)m.Number, ct) ?? 0) + 1;
         var message = ReportMessage.Write(report, number, false, me, now);
         message.SealBody(protector.Seal(body.Trim(), ReportMessage.BodyPurpose, message.Id));
@@ -166,8 +197,11 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             report.Assign(report.AssigneeId ?? me);
         }
         audit.Record(CaseAudit.MessageSent, CaseAudit.Target, report.Id);
-        await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>A named reporter the case manager sees by name whose account is no longer active (never said for a held identity).</summary>
+    private async Task<bool> ReporterKnownToHaveLeftAsync(ReportRecord report, CancellationToken ct) =>
+        ShowsName(report) && !await db.Users.AnyAsync(a => a.PersonId == report.ReporterId && a.DeactivatedAt == null, ct);
 
     public async Task NoteAsync(ReportRecord report, string body, Guid me, CancellationToken ct)
     {

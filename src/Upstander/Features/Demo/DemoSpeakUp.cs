@@ -60,10 +60,12 @@ public sealed class DemoSpeakUp(AppDbContext db, FieldProtector protector, TimeP
                 db.Add(ReportEvent.Record(report, "assigned", null, null, "routing-rule", null, received.AddMinutes(5)));
             }
             var at = received.AddDays(2);
+            var resolvedAt = at;
             foreach (var status in Enum.GetValues<ReportStatus>().Where(s => s > ReportStatus.Received && s <= demo.State))
             {
                 var from = report.Status;
                 report.MoveTo(status, at);
+                resolvedAt = status == ReportStatus.Resolved ? at : resolvedAt;
                 db.Add(ReportEvent.Record(report, "status", from, status, CaseReasons.For(status)[0].Key, manager, at));
                 at = at.AddDays(Math.Max(1, (demo.DaysAgo - 3) / 5));
             }
@@ -80,6 +82,9 @@ public sealed class DemoSpeakUp(AppDbContext db, FieldProtector protector, TimeP
             }
             if (demo.State >= ReportStatus.Resolved)
             {
+                // Resolving tells the reporter how it ended, as the case page requires.
+                Message(report, ++number, false, manager, resolvedAt,
+                    "We have finished looking into this. The behaviour you reported was confirmed: a formal warning was given and the team had a facilitated session.");
                 var outcome = CaseOutcome.For(report);
                 outcome.Record("substantiated", protector.Seal("Formal warning; the team had a facilitated session.", CaseOutcome.ActionsPurpose, report.Id), manager, at);
                 db.Add(outcome);

@@ -54,7 +54,7 @@ public sealed class CaseEvidenceTests
         (await world.InScopeAsync((_, db) => db.AuditEvents.CountAsync(e => e.TargetType == ReportFile.AuditTarget && e.TargetId == fileId.ToString("N")))).ShouldBe(1);
 
         // Closed and past retention: the file's row and bytes go with the rest of the content.
-        Location(await PostAsync(manager, $"/cases/{id}?handler=Move", ("To", "Closed"), ("Reason", "outcome-shared")));
+        Location(await PostAsync(manager, $"/cases/{id}?handler=Move", ("To", "Closed"), ("Reason", "outcome-shared"), ("ToReporter", "We have finished looking into this.")));
         world.Factory.Clock.Advance(TimeSpan.FromDays(31));
         var counts = await world.InScopeAsync((s, _) => s.GetRequiredService<CaseRetention>().RunAsync(CancellationToken.None));
         counts.Files.ShouldBe(1);
