@@ -122,17 +122,11 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>The latest check-in day (30, 90, 180) that has come and has no answer yet, if no later one was answered.</summary>
+    /// <summary>The check-in day (30, 90, 180) waiting for an answer, if any (<see cref="RetaliationCheckIn.Due"/>).</summary>
     public async Task<int?> DueCheckInAsync(ReportRecord report, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var due = RetaliationCheckIn.Days.Where(d => report.ReceivedAt.AddDays(d) <= now).Cast<int?>().LastOrDefault();
-        if (due is null || !report.IsOpen && report.ClosedAt is { } closed && closed.AddDays(RetaliationCheckIn.Days[^1]) < now)
-        {
-            return null;
-        }
-        var answered = await db.Set<RetaliationCheckIn>().Where(c => c.ReportId == report.Id).Select(c => c.Day).ToListAsync(ct);
-        return answered.Any(a => a >= due) ? null : due;
+        var answered = await db.Set<RetaliationCheckIn>().Where(c => c.ReportId == report.Id).MaxAsync(c => (int?)c.Day, ct);
+        return RetaliationCheckIn.Due(report.ReceivedAt, report.IsOpen, report.ClosedAt, answered, clock.GetUtcNow());
     }
 
     /// <summary>Records the answer to the due check-in; a yes flags the case and records a "retaliation-flagged" event. False when none is due or the answer is not one of the three.</summary>

@@ -111,6 +111,20 @@ public sealed class RetaliationCheckIn : IOrganisationOwned
 
     private RetaliationCheckIn() { }
 
+    /// <summary>
+    /// The check-in day (30, 90, 180) a report is waiting for an answer to: the latest that has come, unless it or a
+    /// later one was answered (<paramref name="latestAnswered"/>), or the case closed more than 180 days ago. Null when none.
+    /// </summary>
+    public static int? Due(DateTimeOffset receivedAt, bool open, DateTimeOffset? closedAt, int? latestAnswered, DateTimeOffset now)
+    {
+        var due = Days.Where(d => receivedAt.AddDays(d) <= now).Cast<int?>().LastOrDefault();
+        if (due is null || !open && closedAt is { } closed && closed.AddDays(Days[^1]) < now)
+        {
+            return null;
+        }
+        return latestAnswered >= due ? null : due;
+    }
+
     public static RetaliationCheckIn Answer(ReportRecord report, int day, string answer, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(),
