@@ -37,7 +37,8 @@ public sealed class AuditModel(AppDbContext db, AuditLog audit, OrganisationTime
     /// <summary>The sequence to continue from for older events, or null on the last page.</summary>
     public long? Older { get; private set; }
 
-    public List<string> Errors { get; } = [];
+    /// <summary>What is wrong with the filters: localisation keys with their arguments, formatted by the page.</summary>
+    public List<(string Key, object[] Arguments)> Errors { get; } = [];
 
     /// <summary>After a check: whether the chain holds, and how many of this organisation's events it covered.</summary>
     public (bool Intact, long OwnEvents, long? BrokenAt, string? Problem)? Check { get; private set; }
@@ -46,11 +47,11 @@ public sealed class AuditModel(AppDbContext db, AuditLog audit, OrganisationTime
     {
         if (ActionFilter is { Length: > FilterMaxLength } || IdFilter is { Length: > FilterMaxLength })
         {
-            Errors.Add($"Filters are at most {FilterMaxLength} characters.");
+            Errors.Add(("Filters are at most {0} characters.", [FilterMaxLength]));
         }
         if (From is { } from && To is { } to && to < from)
         {
-            Errors.Add("The end date is before the start date.");
+            Errors.Add(("The end date is before the start date.", []));
         }
         if (Errors.Count > 0)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Admin;
 using Upstander.Features.People;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
@@ -47,6 +48,9 @@ public sealed partial class AuditPageTests
         var backwards = await admin.GetAsync("/admin/audit?from=2031-03-02&to=2031-03-01");
         backwards.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await backwards.Content.ReadAsStringAsync()).ShouldContain("The end date is before the start date.");
+        var tooLong = await admin.GetAsync("/admin/audit?action=" + new string('a', AuditModel.FilterMaxLength + 1));
+        tooLong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await tooLong.Content.ReadAsStringAsync()).ShouldContain($"Filters are at most {AuditModel.FilterMaxLength} characters.");
 
         var viewed = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
             .Where(e => e.Action == AuditActions.AuditViewed).Select(e => e.Detail).ToListAsync());
