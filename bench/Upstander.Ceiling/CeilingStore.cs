@@ -35,8 +35,9 @@ public sealed class CeilingStore(DbDataSource source, bool sqlite)
     }
 
     /// <summary>
-    /// The home page's reads: the signed-in person's name, by id, within their organisation, and the escrow notices
-    /// waiting for them (the home page shows one when someone else named the same person). One connection for both.
+    /// The home page's reads: the signed-in person's name, by id, within their organisation, the escrow notices
+    /// waiting for them (the home page shows one when someone else named the same person), and their own reports with
+    /// whether a reply waits unread and the latest check-in answered. One connection for all three.
     /// </summary>
     public async Task<(string? Name, int Notices)> HomeAsync(Guid organisationId, Guid personId, CancellationToken ct)
     {
@@ -60,6 +61,25 @@ public sealed class CeilingStore(DbDataSource source, bool sqlite)
             while (await row.ReadAsync(ct))
             {
                 notices++;
+            }
+        }
+        // The person's own reports, for the notice of an unread reply or a due check-in.
+        await using (var command = Command(connection,
+            """
+            SELECT "r"."Id", "r"."ReceivedAt", "r"."Status", "r"."ClosedAt", EXISTS (
+                SELECT 1 FROM report_messages AS "m"
+                WHERE "m"."OrganisationId" = @org AND "m"."ReportId" = "r"."Id" AND NOT ("m"."FromReporter") AND "m"."ReadAt" IS NULL), (
+                SELECT max("c"."Day") FROM report_check_ins AS "c"
+                WHERE "c"."OrganisationId" = @org AND "c"."ReportId" = "r"."Id")
+            FROM reports AS "r"
+            WHERE "r"."OrganisationId" = @org AND "r"."ReporterId" = @id AND "r"."ContentErasedAt" IS NULL
+            ORDER BY "r"."ReceivedAt" DESC
+            """, ("org", organisationId), ("id", personId)))
+        await using (var row = await command.ExecuteReaderAsync(ct))
+        {
+            while (await row.ReadAsync(ct))
+            {
+                notices += row.GetBoolean(4) ? 1 : 0;
             }
         }
         return (name, notices);
