@@ -142,6 +142,7 @@ public static class UpstanderApp
         app.UseRequestLocalization();
         app.UseRouting();
         app.UseAuthentication();
+        app.UseMiddleware<AnonymousVisitor>();
         app.UseMiddleware<OrganisationScopeMiddleware>();
         app.UseMiddleware<TwoFactorRequirement>();
         app.UseMiddleware<ApiAntiforgery>();

@@ -63,6 +63,18 @@ public sealed class AuditLog(AppDbContext db, CurrentActor actor, OrganisationSc
     public void Record(string action, string? targetType, Guid targetId, string outcome = "success", string? detail = null) =>
         Record(action, targetType, targetId.ToString("N"), outcome, detail);
 
+    /// <summary>The actor kind of an event a report's author caused while who they are is held back (no actor id).</summary>
+    public const string HiddenReporter = "reporter";
+
+    /// <summary>
+    /// Records what the author of a report did when who they are is held back (an anonymous or escrow report, or a
+    /// named one whose identity is held): the actor is <see cref="HiddenReporter"/>, with no id. Administrators read
+    /// the audit log, and an account beside a report's id would give away the identity only a custodian may reveal.
+    /// </summary>
+    public void RecordAsHiddenReporter(string action, string targetType, Guid targetId, string? detail = null) =>
+        Add(new AuditEvent(clock.GetUtcNow(), scope.OrganisationId, HiddenReporter, null, action, targetType, targetId.ToString("N"), "success",
+            detail is { Length: > DetailMaxLength } ? detail[..DetailMaxLength] : detail));
+
     /// <summary>Records an event for a named actor when nobody is signed in yet (sign-in attempts, invitation acceptance).</summary>
     public void RecordFor(Guid? organisationId, Guid? accountId, string action, string? targetType, string? targetId, string outcome) =>
         Add(new AuditEvent(clock.GetUtcNow(), organisationId, accountId is null ? "anonymous" : "account", accountId, action, targetType, targetId, outcome));

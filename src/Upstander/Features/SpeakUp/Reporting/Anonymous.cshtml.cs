@@ -15,6 +15,7 @@ namespace Upstander.Features.SpeakUp.Reporting;
 /// once, in the answer to the post itself, so it is never stored or sent again.
 /// </summary>
 [AllowAnonymous]
+[Platform.Security.AnonymousVisitor]
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Platform.Security.RateLimitPolicies.AnonymousReports)]
 [RequestFormLimits(MultipartBodyLengthLimit = RequestSizeLimit.DefaultMaxBytes)]
 public sealed class AnonymousModel(

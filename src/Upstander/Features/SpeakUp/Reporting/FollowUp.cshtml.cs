@@ -13,6 +13,7 @@ namespace Upstander.Features.SpeakUp.Reporting;
 /// installation (429 when limited); a match starts a short follow-up session and redirects to the case (PRG).
 /// </summary>
 [AllowAnonymous]
+[Platform.Security.AnonymousVisitor]
 public sealed class FollowUpModel(
     ReportLinks links, OrganisationScope scope, ReporterFollowUp followUp, FollowUpThrottle throttle, FollowUpSession session,
     AuditLog audit, IStringLocalizer<SharedResource> t) : PageModel

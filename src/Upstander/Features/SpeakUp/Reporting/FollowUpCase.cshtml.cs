@@ -9,6 +9,7 @@ namespace Upstander.Features.SpeakUp.Reporting;
 
 /// <summary>A report opened by its receipt, while the follow-up session lasts: the same view as the named reporter's page.</summary>
 [AllowAnonymous]
+[Platform.Security.AnonymousVisitor]
 public sealed class FollowUpCaseModel(
     ReporterFollowUp followUp, ReportLinks links, OrganisationScope scope, FollowUpSession session, IStringLocalizer<SharedResource> t)
     : FollowUpPageBase(followUp, t)

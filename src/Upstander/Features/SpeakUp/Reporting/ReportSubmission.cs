@@ -26,6 +26,23 @@ public static class ReportingAudit
     public const string TargetReport = "report";
     public const string TargetDraft = "report-draft";
     public const string TargetJournal = "journal-entry";
+
+    /// <summary>
+    /// Records what a report's author did about <paramref name="report"/>: with their account when the case side may
+    /// know who they are, and without any actor while who they are is held back (anonymous, escrow, or a named report
+    /// with the identity held), so that the audit log cannot reveal it.
+    /// </summary>
+    public static void RecordByReporter(this AuditLog audit, ReportRecord report, string action, string targetType, Guid targetId, string? detail = null)
+    {
+        if (report.IdentityHeld)
+        {
+            audit.RecordAsHiddenReporter(action, targetType, targetId, detail);
+        }
+        else
+        {
+            audit.Record(action, targetType, targetId, detail: detail);
+        }
+    }
 }
 
 /// <summary>
@@ -114,7 +131,7 @@ public sealed class ReportSubmission(
             db.Remove(draft);
         }
         var written = files.Store(report, evidence);
-        audit.Record(ReportingAudit.Sent, ReportingAudit.TargetReport, report.Id,
+        audit.RecordByReporter(report, ReportingAudit.Sent, ReportingAudit.TargetReport, report.Id,
             detail: $"way={report.Way};held={report.IdentityHeld};files={evidence.Count};journal={journal.Count}");
         try
         {

@@ -65,7 +65,7 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         var receipt = Receipts.New();
         var replaced = report.HasReceipt;
         report.SetReceipt(receipts.Lookup(receipt), receipts.HashPassphrase(passphrase));
-        audit.Record(ReportingAudit.ReceiptIssued, ReportingAudit.TargetReport, report.Id, detail: replaced ? "replaced" : null);
+        audit.RecordByReporter(report, ReportingAudit.ReceiptIssued, ReportingAudit.TargetReport, report.Id, detail: replaced ? "replaced" : null);
         await db.SaveChangesAsync(ct);
         return receipt;
     }
@@ -74,7 +74,7 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     public async Task WithdrawReceiptAsync(ReportRecord report, CancellationToken ct)
     {
         report.WithdrawReceipt();
-        audit.Record(ReportingAudit.ReceiptWithdrawn, ReportingAudit.TargetReport, report.Id);
+        audit.RecordByReporter(report, ReportingAudit.ReceiptWithdrawn, ReportingAudit.TargetReport, report.Id);
         await db.SaveChangesAsync(ct);
     }
 
@@ -108,7 +108,8 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         {
             return null;
         }
-        await audit.RecordReadAsync(ReportFile.AuditTarget, fileId, ct);
+        audit.RecordByReporter(report, AuditActions.ProtectedRead, ReportFile.AuditTarget, fileId);
+        await audit.SaveAsync(ct);
         return opened;
     }
 
@@ -118,7 +119,7 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         var message = ReportMessage.Write(report, number, fromReporter: true, authorId: null, clock.GetUtcNow());
         message.SealBody(protector.Seal(body.Trim(), ReportMessage.BodyPurpose, message.Id));
         db.Add(message);
-        audit.Record(ReportingAudit.ReporterMessage, ReportingAudit.TargetReport, report.Id, detail: $"number={number}");
+        audit.RecordByReporter(report, ReportingAudit.ReporterMessage, ReportingAudit.TargetReport, report.Id, detail: $"number={number}");
         await db.SaveChangesAsync(ct);
     }
 
@@ -143,7 +144,7 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
             report.FlagRetaliation(now);
             db.Add(ReportEvent.Record(report, "retaliation-flagged", null, null, "check-in-" + day.ToString(System.Globalization.CultureInfo.InvariantCulture), null, now));
         }
-        audit.Record(ReportingAudit.CheckIn, ReportingAudit.TargetReport, report.Id, detail: $"day={day}");
+        audit.RecordByReporter(report, ReportingAudit.CheckIn, ReportingAudit.TargetReport, report.Id, detail: $"day={day}");
         await db.SaveChangesAsync(ct);
         return true;
     }
