@@ -69,6 +69,17 @@ public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocaliz
             : NotFound();
     }
 
+    /// <summary>The reporter's own copy of the report and its messages, as a text file; audited as a read of the report.</summary>
+    public async Task<IActionResult> OnGetCopyAsync([FromServices] Organisations.OrganisationTime time, [FromServices] TimeProvider clock, CancellationToken ct)
+    {
+        if (await ReportAsync(ct) is not { } report)
+        {
+            return Missing();
+        }
+        var view = await followUp.CopyAsync(report, ct);
+        return File(ReportCopy.Write(view, t, time, clock.GetUtcNow()), "text/plain; charset=utf-8", ReportCopy.FileName(view));
+    }
+
     public async Task<IActionResult> OnPostReplyAsync(CancellationToken ct)
     {
         if (await ReportAsync(ct) is not { } report)

@@ -98,6 +98,13 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
             await DueCheckInAsync(report, ct), names);
     }
 
+    /// <summary>Everything the page shows, for the reporter's own copy; audited as a read of the report (by the reporter, held back when their identity is).</summary>
+    public async Task<FollowUpView> CopyAsync(ReportRecord report, CancellationToken ct)
+    {
+        audit.RecordByReporter(report, AuditActions.ProtectedRead, ReportingAudit.TargetReport, report.Id, detail: "copy");
+        return await ViewAsync(report, ct);
+    }
+
     /// <summary>
     /// One of the files the reporter added to <paramref name="report"/>, decrypted for them to download again; null
     /// when the file is not one of this report's. The read is audited as any read of evidence is.
