@@ -91,6 +91,7 @@ public static class UpstanderApp
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FirstRunCode>();
+        services.AddSingleton(QuickExit.From(configuration));
         services.AddUpstanderData(configuration, contentRoot);
         services.AddUpstanderProtection(configuration, contentRoot);
         services.AddUpstanderSecurity(configuration);

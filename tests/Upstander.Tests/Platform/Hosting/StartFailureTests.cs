@@ -45,6 +45,7 @@ public sealed class StartFailureTests
     [InlineData("--Database:Provider=mysql", "Database:Provider must be Sqlite or Postgres, not \"mysql\"")]
     [InlineData("--Protection:MasterKey=c2hvcnQ=", "Protection:MasterKey does not hold base64 of 32 bytes")]
     [InlineData("--Proxy:TrustedAddresses=10.0.0.5,10.0.0.300", "Proxy:TrustedAddresses has \"10.0.0.300\", which is neither an IP address nor a network")]
+    [InlineData("--Privacy:QuickExitUrl=javascript:alert(1)", "Privacy:QuickExitUrl must be the full address of a neutral page")]
     public async Task A_setting_the_operator_must_put_right_stops_the_start_with_one_line(string setting, string expected)
     {
         await using var database = TestDatabase.Create(Engine.Sqlite);
