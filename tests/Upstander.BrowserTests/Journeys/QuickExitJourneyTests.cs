@@ -31,14 +31,14 @@ public sealed class QuickExitJourneyTests(DemoSite site) : IClassFixture<DemoSit
         await Expect(page.GetByText("or press Esc twice")).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Leave this page quickly" }).ClickAsync();
-        await page.WaitForURLAsync(Neutral);
+        await page.ShouldArriveAtAsync(url => url.AbsoluteUri == Neutral);
         await page.GoBackAsync();
         await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
 
         await page.GotoAsync("/support");
         await page.Keyboard.PressAsync("Escape");
         await page.Keyboard.PressAsync("Escape");
-        await page.WaitForURLAsync(Neutral);
+        await page.ShouldArriveAtAsync(url => url.AbsoluteUri == Neutral);
     }
 
     [Fact]
@@ -55,6 +55,6 @@ public sealed class QuickExitJourneyTests(DemoSite site) : IClassFixture<DemoSit
         await visitor.GotoAsync(link);
         await Expect(visitor.GetByText("or press Esc twice")).ToBeHiddenAsync();
         await visitor.GetByRole(AriaRole.Link, new() { Name = "Leave this page quickly" }).ClickAsync();
-        await visitor.WaitForURLAsync(Neutral);
+        await visitor.ShouldArriveAtAsync(url => url.AbsoluteUri == Neutral);
     }
 }

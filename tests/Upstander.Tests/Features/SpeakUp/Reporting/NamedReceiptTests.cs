@@ -27,15 +27,9 @@ public sealed class NamedReceiptTests
         var org = await factory.CreateOrganisationAsync("Receipt Org");
         var me = await factory.SignInAsync(org[Roles.Employee]);
         var account = Canary.New("account");
-        var sent = await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report(account));
-        var page = sent.Headers.Location!.OriginalString.Split('?')[0];
-        var id = Guid.Parse(page.Split('/')[^1]);
-        await factory.InScopeAsync(org.Id, async s =>
-        {
-            var db = s.GetRequiredService<AppDbContext>();
-            (await db.Set<ReportRecord>().SingleAsync()).Assign(org[Roles.CaseManager].PersonId);
-            await db.SaveChangesAsync();
-        });
+        var page = await ReportingKit.SendNamedAsync(me, ReportingKit.Report(account));
+        var id = ReportingKit.IdOf(page);
+        await ReportingKit.AssignToCaseManagerAsync(factory, org);
         var slug = await ReportingKit.SlugAsync(factory, org);
         (await me.GetStringAsync(page)).ShouldContain("Follow this report without signing in");
 
@@ -87,7 +81,7 @@ public sealed class NamedReceiptTests
         await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
         var org = await factory.CreateOrganisationAsync("Replace Org");
         var me = await factory.SignInAsync(org[Roles.Employee]);
-        var page = (await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report("What happened"))).Headers.Location!.OriginalString.Split('?')[0];
+        var page = await ReportingKit.SendNamedAsync(me, ReportingKit.Report("What happened"));
         var slug = await ReportingKit.SlugAsync(factory, org);
         const string First = "first passphrase here", Second = "second passphrase here";
 
@@ -122,7 +116,7 @@ public sealed class NamedReceiptTests
         await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
         var org = await factory.CreateOrganisationAsync("Refuse Org");
         var me = await factory.SignInAsync(org[Roles.Employee]);
-        var page = (await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report("What happened"))).Headers.Location!.OriginalString.Split('?')[0];
+        var page = await ReportingKit.SendNamedAsync(me, ReportingKit.Report("What happened"));
 
         foreach (var (passphrase, confirmation, message) in new[]
         {
@@ -157,7 +151,7 @@ public sealed class NamedReceiptTests
         Should.Throw<InvalidOperationException>(anonymous.WithdrawReceipt);
 
         var me = await factory.SignInAsync(org[Roles.Employee]);
-        var page = (await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report("What happened"))).Headers.Location!.OriginalString.Split('?')[0];
+        var page = await ReportingKit.SendNamedAsync(me, ReportingKit.Report("What happened"));
         await factory.InScopeAsync(org.Id, async s =>
         {
             var db = s.GetRequiredService<AppDbContext>();
@@ -178,7 +172,7 @@ public sealed class NamedReceiptTests
         await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
         var org = await factory.CreateOrganisationAsync("Leaving Org");
         var me = await factory.SignInAsync(org[Roles.Employee]);
-        var page = (await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report("What happened"))).Headers.Location!.OriginalString.Split('?')[0];
+        var page = await ReportingKit.SendNamedAsync(me, ReportingKit.Report("What happened"));
         const string Reminder = "To keep following an open report after you leave, open it and set up a receipt.";
         (await me.GetStringAsync("/speak-up/reports")).ShouldNotContain(Reminder, customMessage: "no leave date, no reminder");
 

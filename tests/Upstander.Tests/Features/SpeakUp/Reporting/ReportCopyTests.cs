@@ -18,16 +18,10 @@ public sealed class ReportCopyTests
         await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
         var org = await factory.CreateOrganisationAsync("Copy Org");
         var me = await factory.SignInAsync(org[Roles.Employee]);
-        var page = (await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report("They mocked my work in the meeting", "verbal-abuse",
-            ("Input.When", "Every Monday"), ("Input.Named", org[Roles.Coordinator].PersonId.ToString())), [("minutes.txt", "notes"u8.ToArray())]))
-            .Headers.Location!.OriginalString.Split('?')[0];
-        var id = Guid.Parse(page.Split('/')[^1]);
-        await factory.InScopeAsync(org.Id, async s =>
-        {
-            var db = s.GetRequiredService<AppDbContext>();
-            (await db.Set<ReportRecord>().SingleAsync()).Assign(org[Roles.CaseManager].PersonId);
-            await db.SaveChangesAsync();
-        });
+        var page = await ReportingKit.SendNamedAsync(me, ReportingKit.Report("They mocked my work in the meeting", "verbal-abuse",
+            ("Input.When", "Every Monday"), ("Input.Named", org[Roles.Coordinator].PersonId.ToString())), [("minutes.txt", "notes"u8.ToArray())]);
+        var id = ReportingKit.IdOf(page);
+        await ReportingKit.AssignToCaseManagerAsync(factory, org);
         var caseManager = await factory.SignInAsync(org[Roles.CaseManager]);
         (await caseManager.PostFormAsync($"/cases/{id:D}?handler=Send", new() { ["Body"] = "Who else was in the meeting?" }, tokenFrom: $"/cases/{id:D}"))
             .StatusCode.ShouldBe(HttpStatusCode.Redirect);

@@ -64,7 +64,7 @@ public sealed class ReporterAuditTests
         {
             fields.Add(("Input.HoldIdentity", "true"));
         }
-        var page = (await me.PostMultipartAsync("/speak-up/report", fields, [("note.txt", "a file"u8.ToArray())])).Headers.Location!.OriginalString.Split('?')[0];
+        var page = await ReportingKit.SendNamedAsync(me, fields, [("note.txt", "a file"u8.ToArray())]);
         var html = await me.GetStringAsync(page);
         (await me.GetAsync(ReportingKit.FileLinks(html).ShouldHaveSingleItem())).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await me.PostFormAsync(page + "?handler=Reply", new() { ["Reply"] = "More detail" }, tokenFrom: page)).StatusCode.ShouldBe(HttpStatusCode.Redirect);

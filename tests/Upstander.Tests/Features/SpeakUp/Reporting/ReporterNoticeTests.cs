@@ -1,8 +1,4 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Upstander.Features.SpeakUp.Reports;
-using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
 
@@ -23,17 +19,12 @@ public sealed class ReporterNoticeTests
         await using var factory = new UpstanderFactory(engine, ReportingKit.Settings());
         var org = await factory.CreateOrganisationAsync("Notice Org");
         var me = await factory.SignInAsync(org[Roles.Employee]);
-        var page = (await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report("What happened"))).Headers.Location!.OriginalString.Split('?')[0];
+        var page = await ReportingKit.SendNamedAsync(me, ReportingKit.Report("What happened"));
         (await me.GetStringAsync("/")).ShouldNotContain(Notice, customMessage: "nothing is waiting yet");
 
-        await factory.InScopeAsync(org.Id, async s =>
-        {
-            var db = s.GetRequiredService<AppDbContext>();
-            (await db.Set<ReportRecord>().SingleAsync()).Assign(org[Roles.CaseManager].PersonId);
-            await db.SaveChangesAsync();
-        });
+        await ReportingKit.AssignToCaseManagerAsync(factory, org);
         var caseManager = await factory.SignInAsync(org[Roles.CaseManager]);
-        var casePath = $"/cases/{page.Split('/')[^1]}";
+        var casePath = $"/cases/{ReportingKit.IdOf(page):D}";
         (await caseManager.PostFormAsync(casePath + "?handler=Send", new() { ["Body"] = "Could you tell us who else was there?" }, tokenFrom: casePath))
             .StatusCode.ShouldBe(HttpStatusCode.Redirect);
 

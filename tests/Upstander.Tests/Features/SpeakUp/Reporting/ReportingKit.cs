@@ -38,6 +38,26 @@ public static partial class ReportingKit
         return await client.PostAsync(url, content);
     }
 
+    /// <summary>Sends a named report through the form, as the signed-in <paramref name="client"/>; returns its page, "/speak-up/reports/{id}".</summary>
+    public static async Task<string> SendNamedAsync(HttpClient client, List<(string, string)> fields, IEnumerable<(string FileName, byte[] Bytes)>? files = null)
+    {
+        var sent = await client.PostMultipartAsync("/speak-up/report", fields, files);
+        sent.StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect, await sent.Content.ReadAsStringAsync());
+        return sent.Headers.Location!.OriginalString.Split('?')[0];
+    }
+
+    /// <summary>The report id at the end of a report's page address.</summary>
+    public static Guid IdOf(string page) => Guid.Parse(page.Split('/')[^1]);
+
+    /// <summary>Gives the organisation's only report to the demo case manager, as routing would.</summary>
+    public static Task AssignToCaseManagerAsync(UpstanderFactory factory, TestOrganisation org) => factory.InScopeAsync(org.Id, async s =>
+    {
+        var db = s.GetRequiredService<Upstander.Platform.Data.AppDbContext>();
+        (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Set<Upstander.Features.SpeakUp.Reports.ReportRecord>()))
+            .Assign(org[Upstander.Platform.Security.Roles.CaseManager].PersonId);
+        await db.SaveChangesAsync();
+    });
+
     public static List<(string, string)> Report(string account, string category = "intimidation", params (string, string)[] more) =>
         [("Input.Account", account), ("Input.Category", category), .. more];
 
