@@ -61,7 +61,7 @@ public sealed class AdministrationTests(OrganisationSite site) : IClassFixture<O
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Import all" })).ToHaveCountAsync(0);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Import only the 4 valid rows" }).ClickAsync();
-        await page.FollowImportAsync(javaScript: true);
+        await page.FollowImportAsync(javaScript: true, site.Server);
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("reading-rooms.csv was imported.");
         (await page.SummaryAsync()).ShouldBe(new Dictionary<string, string> { ["People added"] = "4", ["People updated"] = "0", ["Rows skipped"] = "6" });
 
@@ -80,7 +80,7 @@ public sealed class AdministrationTests(OrganisationSite site) : IClassFixture<O
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Problems found in the file, by row" })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Import only" })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Button, new() { Name = "Import all" }).ClickAsync();
-        await page.FollowImportAsync(javaScript: true);
+        await page.FollowImportAsync(javaScript: true, site.Server);
         (await page.SummaryAsync()).ShouldBe(new Dictionary<string, string> { ["People added"] = "6", ["People updated"] = "4", ["Rows skipped"] = "0" });
 
         (await page.PeopleInDepartmentAsync("Reading Rooms")).ShouldBe(

@@ -57,7 +57,7 @@ public static class PeopleImport
     /// With JavaScript the page keeps itself up to date; without it, the admin asks for the latest
     /// progress with the page's own link, as often as it takes. Every page shown is checked with axe.
     /// </summary>
-    public static async Task FollowImportAsync(this IPage page, bool javaScript)
+    public static async Task FollowImportAsync(this IPage page, bool javaScript, UpstanderServer? server = null)
     {
         await page.ShouldArriveAtAsync(url => url.AbsolutePath.StartsWith("/admin/people/import/jobs/", StringComparison.Ordinal));
         var finished = page.GetByRole(AriaRole.Heading, new() { Name = "Import finished", Level = 1 });
@@ -70,6 +70,11 @@ public static class PeopleImport
             try
             {
                 await Expect(finished).ToBeVisibleAsync(new() { Timeout = (float)ImportTimeout.TotalMilliseconds });
+            }
+            catch (PlaywrightException stalled)
+            {
+                // Rare under load: say whether the import itself is stuck or only the page stopped updating.
+                throw new ShouldAssertException(await StalledImportAsync(page, server, stalled.Message), stalled);
             }
             finally
             {
@@ -114,5 +119,31 @@ public static class PeopleImport
         await page.ShouldBeAccessibleAsync();
         var table = page.GetByRole(AriaRole.Table);
         return (await table.Locator("tbody th").AllInnerTextsAsync()).Select(n => n.Trim()).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// What a stalled progress page leaves to go on: the progress page asked for afresh with the page's own cookies
+    /// (its status and first heading: "Import finished" there means the import finished and the page's script stopped
+    /// asking), and the end of the server's console.
+    /// </summary>
+    private static async Task<string> StalledImportAsync(IPage page, UpstanderServer? server, string expectation)
+    {
+        string fresh;
+        try
+        {
+            var response = await page.Context.APIRequest.GetAsync(page.Url, new() { MaxRedirects = 0 });
+            var body = await response.TextAsync();
+            var heading = System.Text.RegularExpressions.Regex.Match(body, "<h1[^>]*>(.*?)</h1>", System.Text.RegularExpressions.RegexOptions.Singleline);
+            fresh = $"{response.Status}, first heading \"{(heading.Success ? heading.Groups[1].Value.Trim() : "(none)")}\"";
+        }
+        catch (PlaywrightException ex)
+        {
+            fresh = "could not be fetched: " + ex.Message;
+        }
+        var console = server?.Output ?? "";
+        return $"The import progress page did not show \"Import finished\" within {ImportTimeout.TotalSeconds} s.\n"
+            + $"Asked for again now, the progress page answers {fresh}.\n"
+            + $"Playwright: {expectation}\n"
+            + $"The end of the server's console:\n{(console.Length > 6000 ? console[^6000..] : console)}";
     }
 }

@@ -63,7 +63,10 @@ public sealed class AuditLog(AppDbContext db, CurrentActor actor, OrganisationSc
     public void Record(string action, string? targetType, Guid targetId, string outcome = "success", string? detail = null) =>
         Record(action, targetType, targetId.ToString("N"), outcome, detail);
 
-    /// <summary>The actor kind of an event a report's author caused while who they are is held back (no actor id).</summary>
+    /// <summary>
+    /// The actor kind of an event a person caused about their own speaking up while who they are is kept out of the log
+    /// (no actor id): a held-back report's author, and anyone writing their private journal or a report draft.
+    /// </summary>
     public const string HiddenReporter = "reporter";
 
     /// <summary>

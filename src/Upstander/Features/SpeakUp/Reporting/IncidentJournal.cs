@@ -29,7 +29,7 @@ public sealed class IncidentJournal(AppDbContext db, TimeProvider clock, AuditLo
         var entry = JournalEntry.Write(db.CurrentOrganisationId!.Value, Me, clock.GetUtcNow());
         entry.Seal(protector.Seal(text.Trim(), JournalEntry.TextPurpose, entry.Id));
         db.Add(entry);
-        audit.Record(ReportingAudit.JournalWritten, ReportingAudit.TargetJournal, entry.Id);
+        audit.RecordAsHiddenReporter(ReportingAudit.JournalWritten, ReportingAudit.TargetJournal, entry.Id);
         await db.SaveChangesAsync(ct);
         return entry;
     }
@@ -37,14 +37,14 @@ public sealed class IncidentJournal(AppDbContext db, TimeProvider clock, AuditLo
     public async Task EditAsync(JournalEntry entry, string text, CancellationToken ct)
     {
         entry.Edit(protector.Seal(text.Trim(), JournalEntry.TextPurpose, entry.Id), clock.GetUtcNow());
-        audit.Record(ReportingAudit.JournalEdited, ReportingAudit.TargetJournal, entry.Id);
+        audit.RecordAsHiddenReporter(ReportingAudit.JournalEdited, ReportingAudit.TargetJournal, entry.Id);
         await db.SaveChangesAsync(ct);
     }
 
     public async Task DeleteAsync(JournalEntry entry, CancellationToken ct)
     {
         db.Remove(entry);
-        audit.Record(ReportingAudit.JournalDeleted, ReportingAudit.TargetJournal, entry.Id);
+        audit.RecordAsHiddenReporter(ReportingAudit.JournalDeleted, ReportingAudit.TargetJournal, entry.Id);
         await db.SaveChangesAsync(ct);
     }
 

@@ -161,7 +161,7 @@ public sealed class ReportSubmission(
             db.Add(draft);
         }
         draft.Save(protector.Seal(content.ToJson(), ReportDraft.ContentPurpose, draft.Id), clock.GetUtcNow());
-        audit.Record(ReportingAudit.DraftSaved, ReportingAudit.TargetDraft, draft.Id);
+        audit.RecordAsHiddenReporter(ReportingAudit.DraftSaved, ReportingAudit.TargetDraft, draft.Id);
         await db.SaveChangesAsync(ct);
     }
 
@@ -172,7 +172,7 @@ public sealed class ReportSubmission(
             return false;
         }
         db.Remove(draft);
-        audit.Record(ReportingAudit.DraftDiscarded, ReportingAudit.TargetDraft, draft.Id);
+        audit.RecordAsHiddenReporter(ReportingAudit.DraftDiscarded, ReportingAudit.TargetDraft, draft.Id);
         await db.SaveChangesAsync(ct);
         return true;
     }

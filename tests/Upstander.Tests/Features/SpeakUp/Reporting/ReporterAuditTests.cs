@@ -83,12 +83,27 @@ public sealed class ReporterAuditTests
         {
             events.ShouldAllBe(e => e.ActorId == null && e.ActorKind == AuditLog.HiddenReporter);
             var admin = await factory.SignInAsync(org[Roles.Admin]);
-            (await admin.GetStringAsync("/admin/audit?action=speak-up.report-sent")).ShouldContain("The reporter (who they are is held back)");
+            (await admin.GetStringAsync("/admin/audit?action=speak-up.report-sent")).ShouldContain("Someone speaking up (not named in this log)");
         }
         else
         {
             events.ShouldAllBe(e => e.ActorId == employee.AccountId, "case managers see who sent it, so the log may too");
         }
+    }
+
+    [Fact]
+    public async Task Keeping_a_journal_and_drafting_a_report_are_audited_without_the_account()
+    {
+        await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
+        var org = await factory.CreateOrganisationAsync("Journal Org");
+        var me = await factory.SignInAsync(org[Roles.Employee]);
+        (await me.PostFormAsync("/speak-up/journal", new() { ["Text"] = "He shouted at me again" })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await me.PostMultipartAsync("/speak-up/report?handler=SaveDraft", ReportingKit.Report("Not ready yet"), tokenFrom: "/speak-up/report")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await me.PostFormAsync("/speak-up/report?handler=DiscardDraft", [], tokenFrom: "/speak-up/report")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var events = (await EventsAsync(factory, org)).Where(e => e.Action.StartsWith("speak-up.", StringComparison.Ordinal)).ToList();
+        events.Select(e => e.Action).ShouldBe(["speak-up.journal-written", "speak-up.draft-saved", "speak-up.draft-discarded"]);
+        events.ShouldAllBe(e => e.ActorId == null && e.ActorKind == AuditLog.HiddenReporter, "an administrator has no need to know who keeps a journal or drafts a report");
     }
 
     private static Task<List<AuditEvent>> EventsAsync(UpstanderFactory factory, TestOrganisation org) => factory.InScopeAsync(org.Id, s =>
