@@ -131,7 +131,7 @@ public static class PeopleImport
         string fresh;
         try
         {
-            var response = await page.Context.APIRequest.GetAsync(page.Url, new() { MaxRedirects = 0 });
+            var response = await page.Context.APIRequest.GetAsync(page.Url, new() { MaxRedirects = 0, Timeout = 10_000 });
             var body = await response.TextAsync();
             var heading = System.Text.RegularExpressions.Regex.Match(body, "<h1[^>]*>(.*?)</h1>", System.Text.RegularExpressions.RegexOptions.Singleline);
             fresh = $"{response.Status}, first heading \"{(heading.Success ? heading.Groups[1].Value.Trim() : "(none)")}\"";
