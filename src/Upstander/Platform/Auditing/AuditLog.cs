@@ -75,7 +75,28 @@ public sealed class AuditLog(AppDbContext db, CurrentActor actor, OrganisationSc
     /// the audit log, and an account beside a report's id would give away the identity only a custodian may reveal.
     /// </summary>
     public void RecordAsHiddenReporter(string action, string targetType, Guid targetId, string? detail = null) =>
-        Add(new AuditEvent(clock.GetUtcNow(), scope.OrganisationId, HiddenReporter, null, action, targetType, targetId.ToString("N"), "success",
+        RecordWithoutActor(HiddenReporter, action, targetType, targetId, detail);
+
+    /// <summary>
+    /// The actor kind of an event a person caused about their own request for peer support (no actor id): asking,
+    /// withdrawing, blocking a supporter, and what they do and read in their own conversation. Coordinators see a
+    /// requester's name only when the requester allows it; the audit log must not show administrators who asked.
+    /// </summary>
+    public const string HiddenRequester = "requester";
+
+    public void RecordAsHiddenRequester(string action, string targetType, Guid targetId, string? detail = null) =>
+        RecordWithoutActor(HiddenRequester, action, targetType, targetId, detail);
+
+    /// <summary>
+    /// Records what Upstander decided by itself (matching, an offer expiring, a request going back to the queue), as
+    /// "system", whoever's request happened to set it running: a requester's request runs matching at once, and the
+    /// log must not attribute its results to them.
+    /// </summary>
+    public void RecordAsSystem(string action, string targetType, Guid targetId, string? detail = null) =>
+        RecordWithoutActor("system", action, targetType, targetId, detail);
+
+    private void RecordWithoutActor(string kind, string action, string targetType, Guid targetId, string? detail) =>
+        Add(new AuditEvent(clock.GetUtcNow(), scope.OrganisationId, kind, null, action, targetType, targetId.ToString("N"), "success",
             detail is { Length: > DetailMaxLength } ? detail[..DetailMaxLength] : detail));
 
     /// <summary>Records an event for a named actor when nobody is signed in yet (sign-in attempts, invitation acceptance).</summary>

@@ -170,7 +170,8 @@ public sealed class Conversations(
         if (opened)
         {
             // One audit event per page view or poll that returned content, whoever reads it.
-            await audit.RecordReadAsync(ConversationAudit.Target, c.Id, ct);
+            RecordByParticipant(c, AuditActions.ProtectedRead);
+            await audit.SaveAsync(ct);
         }
         else
         {
@@ -281,13 +282,29 @@ public sealed class Conversations(
             .GroupBy(m => m.RequestId).ToDictionary(g => g.Key, g => g.Count());
     }
 
+    /// <summary>
+    /// Audits what a participant did in the conversation: the supporter with their account, the requester without
+    /// theirs (<see cref="AuditLog.HiddenRequester"/>), so that the log does not show administrators who asked for support.
+    /// </summary>
+    private void RecordByParticipant(Conversation c, string action, string? detail = null)
+    {
+        if (c.IsRequester)
+        {
+            audit.RecordAsHiddenRequester(action, ConversationAudit.Target, c.Id, detail);
+        }
+        else
+        {
+            audit.Record(action, ConversationAudit.Target, c.Id, detail: detail);
+        }
+    }
+
     // ---- Closing, feedback, reopening ----
 
     public async Task CloseAsync(Conversation c, CancellationToken ct)
     {
         var by = c.IsRequester ? ClosedBy.Requester : ClosedBy.Supporter;
         c.Request.Close(by, clock.GetUtcNow());
-        audit.Record(ConversationAudit.Closed, ConversationAudit.Target, c.Id, detail: "by=" + by);
+        RecordByParticipant(c, ConversationAudit.Closed, "by=" + by);
         await db.SaveChangesAsync(ct);
     }
 
@@ -301,7 +318,7 @@ public sealed class Conversations(
     public async Task ReopenAsync(Conversation c, CancellationToken ct)
     {
         c.Request.Reopen();
-        audit.Record(ConversationAudit.Reopened, ConversationAudit.Target, c.Id);
+        RecordByParticipant(c, ConversationAudit.Reopened);
         await db.SaveChangesAsync(ct);
     }
 
@@ -315,7 +332,7 @@ public sealed class Conversations(
         var feedback = SupportFeedbackRecord.Answer(c.Request.OrganisationId, c.Id, c.Request.SupporterId!.Value, feltHeard, nextSteps, wouldRecommend, clock.GetUtcNow());
         feedback.SealComment(string.IsNullOrWhiteSpace(comment) ? null : protector.Seal(comment.Trim(), SupportFeedbackRecord.CommentPurpose, feedback.Id));
         db.Add(feedback);
-        audit.Record(ConversationAudit.FeedbackGiven, ConversationAudit.Target, c.Id, detail: "comment=" + (feedback.CommentSealed is null ? "none" : "written"));
+        RecordByParticipant(c, ConversationAudit.FeedbackGiven, "comment=" + (feedback.CommentSealed is null ? "none" : "written"));
         await db.SaveChangesAsync(ct);
     }
 
@@ -355,7 +372,7 @@ public sealed class Conversations(
         var meeting = ConversationMeeting.Propose(c.Request.OrganisationId, c.Id, c.Side, times, duration, mode, clock.GetUtcNow());
         meeting.SealPlace(string.IsNullOrWhiteSpace(place) ? null : protector.Seal(place.Trim(), ConversationMeeting.PlacePurpose, meeting.Id));
         db.Add(meeting);
-        audit.Record(ConversationAudit.MeetingProposed, ConversationAudit.Target, c.Id, detail: $"times={times.Count};mode={mode}");
+        RecordByParticipant(c, ConversationAudit.MeetingProposed, $"times={times.Count};mode={mode}");
         await db.SaveChangesAsync(ct);
         return meeting;
     }
@@ -375,7 +392,7 @@ public sealed class Conversations(
         {
             meeting.Decline(clock.GetUtcNow());
         }
-        audit.Record(ConversationAudit.MeetingAnswered, ConversationAudit.Target, c.Id, detail: "answer=" + (option is null ? "declined" : "accepted"));
+        RecordByParticipant(c, ConversationAudit.MeetingAnswered, "answer=" + (option is null ? "declined" : "accepted"));
         await db.SaveChangesAsync(ct);
     }
 
@@ -386,7 +403,8 @@ public sealed class Conversations(
         {
             return null;
         }
-        await audit.RecordReadAsync(ConversationAudit.Target, c.Id, ct);
+        RecordByParticipant(c, AuditActions.ProtectedRead);
+        await audit.SaveAsync(ct);
         return protector.Open(meeting.PlaceSealed, ConversationMeeting.PlacePurpose, meeting.Id);
     }
 
@@ -412,7 +430,7 @@ public sealed class Conversations(
     public async Task AnswerHandoverAsync(Conversation c, ConversationMessage handover, string consent, CancellationToken ct)
     {
         handover.Answer(consent, clock.GetUtcNow());
-        audit.Record(ConversationAudit.HandoverAnswered, ConversationAudit.Target, c.Id, detail: $"message={handover.Number};consent={consent}");
+        RecordByParticipant(c, ConversationAudit.HandoverAnswered, $"message={handover.Number};consent={consent}");
         await db.SaveChangesAsync(ct);
     }
 }

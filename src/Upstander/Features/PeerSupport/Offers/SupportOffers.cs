@@ -126,7 +126,7 @@ public sealed class SupportOffers(
         {
             offer.Expire(now);
             await ReturnIfHeldAsync(offer.RequestId, offer.SupporterId, ct);
-            audit.Record(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id);
+            audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id);
         }
         if (due.Count > 0)
         {
@@ -255,7 +255,7 @@ public sealed class SupportOffers(
             }
             var block = SupporterBlock.Make(OrganisationId, me, personId, clock.GetUtcNow());
             db.Add(block);
-            audit.Record(OfferAudit.Blocked, OfferAudit.TargetBlock, block.Id);
+            audit.RecordAsHiddenRequester(OfferAudit.Blocked, OfferAudit.TargetBlock, block.Id);
         }
         await ReturnToQueueAsync(r => r.PersonId == me && r.SupporterId == personId, "blocked", ct);
         await db.SaveChangesAsync(ct);
@@ -296,7 +296,7 @@ public sealed class SupportOffers(
                 pending.Withdraw(now);
             }
             request.ReturnToQueue();
-            audit.Record(OfferAudit.ReturnedToQueue, RequestAudit.Target, request.Id, detail: "reason=" + reason);
+            audit.RecordAsSystem(OfferAudit.ReturnedToQueue, RequestAudit.Target, request.Id, detail: "reason=" + reason);
         }
         return held.Count;
     }
@@ -309,7 +309,7 @@ public sealed class SupportOffers(
             return false;
         }
         db.Remove(block);
-        audit.Record(OfferAudit.Unblocked, OfferAudit.TargetBlock, block.Id);
+        audit.RecordAsHiddenRequester(OfferAudit.Unblocked, OfferAudit.TargetBlock, block.Id);
         await db.SaveChangesAsync(ct);
         return true;
     }
@@ -489,7 +489,19 @@ public sealed class SupportOffers(
         request.Offer(supporterId);
         var offer = SupportOffer.Make(request, supporterId, how, match, now, settings.AnswerTime(request.Priority != QueuePriority.Routine));
         db.Add(offer);
-        audit.Record(OfferAudit.Offered, OfferAudit.TargetOffer, offer.Id, detail: $"how={how};priority={request.Priority}");
+        var detail = $"how={how};priority={request.Priority}";
+        switch (how)
+        {
+            case OfferHow.RequesterChose:
+                audit.RecordAsHiddenRequester(OfferAudit.Offered, OfferAudit.TargetOffer, offer.Id, detail);
+                break;
+            case OfferHow.Coordinator:
+                audit.Record(OfferAudit.Offered, OfferAudit.TargetOffer, offer.Id, detail: detail);
+                break;
+            default:
+                audit.RecordAsSystem(OfferAudit.Offered, OfferAudit.TargetOffer, offer.Id, detail);
+                break;
+        }
     }
 
     private async Task ReturnIfHeldAsync(Guid requestId, Guid supporterId, CancellationToken ct)

@@ -141,7 +141,7 @@ public sealed partial class SupportRequests(
         var record = SupportRequestRecord.Open(db.CurrentOrganisationId!.Value, actor.PersonId!.Value, request, result, Pseudonyms.Next(), clock.GetUtcNow());
         record.SealDetails(request.Details is null ? null : protector.Seal(request.Details, SupportRequestRecord.DetailsPurpose, record.Id));
         db.Add(record);
-        audit.Record(RequestAudit.Made, RequestAudit.Target, record.Id,
+        audit.RecordAsHiddenRequester(RequestAudit.Made, RequestAudit.Target, record.Id,
             detail: $"priority={record.Priority};level={record.RiskLevel};details={(record.DetailsSealed is null ? "none" : "written")}");
         await db.SaveChangesAsync(ct);
         return record;
@@ -172,10 +172,10 @@ public sealed partial class SupportRequests(
             && await db.Set<Offers.SupportOffer>().SingleOrDefaultAsync(o => o.RequestId == record.Id && o.Outcome == Offers.OfferOutcome.Pending, ct) is { } pending)
         {
             pending.Withdraw(clock.GetUtcNow());
-            audit.Record(Offers.OfferAudit.Withdrawn, Offers.OfferAudit.TargetOffer, pending.Id);
+            audit.RecordAsHiddenRequester(Offers.OfferAudit.Withdrawn, Offers.OfferAudit.TargetOffer, pending.Id);
         }
         record.Withdraw(clock.GetUtcNow());
-        audit.Record(RequestAudit.Withdrawn, RequestAudit.Target, record.Id);
+        audit.RecordAsHiddenRequester(RequestAudit.Withdrawn, RequestAudit.Target, record.Id);
         await db.SaveChangesAsync(ct);
     }
 
