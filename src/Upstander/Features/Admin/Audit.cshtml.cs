@@ -127,7 +127,7 @@ public sealed class AuditModel(AppDbContext db, AuditLog audit, OrganisationTime
 
     private static string Who(AuditEvent e, Dictionary<Guid, string> names) => e.ActorKind switch
     {
-        "system" => "Upstander",
+        CurrentActor.SystemKind => "Upstander",
         "anonymous" => "Someone not signed in",
         AuditLog.HiddenReporter => "Someone speaking up (not named in this log)",
         AuditLog.HiddenRequester => "Someone asking for support (not named in this log)",

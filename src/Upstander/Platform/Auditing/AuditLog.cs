@@ -93,7 +93,7 @@ public sealed class AuditLog(AppDbContext db, CurrentActor actor, OrganisationSc
     /// log must not attribute its results to them.
     /// </summary>
     public void RecordAsSystem(string action, string targetType, Guid targetId, string? detail = null) =>
-        RecordWithoutActor("system", action, targetType, targetId, detail);
+        RecordWithoutActor(CurrentActor.SystemKind, action, targetType, targetId, detail);
 
     private void RecordWithoutActor(string kind, string action, string targetType, Guid targetId, string? detail) =>
         Add(new AuditEvent(clock.GetUtcNow(), scope.OrganisationId, kind, null, action, targetType, targetId.ToString("N"), "success",

@@ -8,6 +8,9 @@ namespace Upstander.Platform.Security;
 /// </summary>
 public sealed class CurrentActor(IHttpContextAccessor http)
 {
+    /// <summary>The actor kind of what Upstander does by itself (CLI verbs, background work, matching's own decisions).</summary>
+    public const string SystemKind = "system";
+
     private string? _systemKind;
 
     private ClaimsPrincipal? User => http.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user : null;
@@ -26,5 +29,5 @@ public sealed class CurrentActor(IHttpContextAccessor http)
     public IReadOnlyList<string> Roles => Security.Roles.All.Where(IsInRole).ToList();
 
     /// <summary>Marks this scope as the system acting on its own (CLI verbs, jobs).</summary>
-    public void ActAsSystem() => _systemKind = "system";
+    public void ActAsSystem() => _systemKind = SystemKind;
 }

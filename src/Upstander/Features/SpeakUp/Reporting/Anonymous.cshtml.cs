@@ -76,7 +76,7 @@ public sealed class AnonymousModel(
         }
         var (report, receipt) = await submission.SubmitAnonymousAsync(content, Input.Passphrase!, prepared, ct);
         Sent = report;
-        Receipt = new ReceiptShown(Receipts.Format(receipt), PublicUrl.Of(configuration, $"{Request.Scheme}://{Request.Host}") + FollowUpSession.PathFor(Slug));
+        Receipt = ReceiptShown.Of(receipt, Slug, configuration, Request);
         OrganisationName = organisation.Name;
         return Page();
     }

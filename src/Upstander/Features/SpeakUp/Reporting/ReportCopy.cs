@@ -56,17 +56,26 @@ public static class ReportCopy
             if (view.InvolvedNames.Count > 0)
             {
                 Heading(t["People you named"]);
-                view.InvolvedNames.ToList().ForEach(name => Line("- " + name));
+                foreach (var name in view.InvolvedNames)
+                {
+                    Line("- " + name);
+                }
             }
             if (account.Journal.Count > 0)
             {
                 Heading(t["Journal entries you attached"]);
-                account.Journal.ToList().ForEach(entry => Line($"- {time.When(entry.WrittenAt)}: {entry.Text}"));
+                foreach (var entry in account.Journal)
+                {
+                    Line($"- {time.When(entry.WrittenAt)}: {entry.Text}");
+                }
             }
             if (view.Files.Count > 0)
             {
                 Heading(t["Files you added"]);
-                view.Files.ToList().ForEach(file => Line("- " + file.Name));
+                foreach (var file in view.Files)
+                {
+                    Line("- " + file.Name);
+                }
             }
         }
         Heading(t["Messages"]);

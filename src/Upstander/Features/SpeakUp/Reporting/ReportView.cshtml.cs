@@ -51,8 +51,7 @@ public sealed class ReportViewModel(
             return await ShowAsync(false, ct);
         }
         var receipt = await _followUp.IssueReceiptAsync(report, ReceiptPassphrase!, ct);
-        Issued = new ReceiptShown(Receipts.Format(receipt),
-            PublicUrl.Of(configuration, $"{Request.Scheme}://{Request.Host}") + FollowUpSession.PathFor(await links.SlugAsync(ct)));
+        Issued = ReceiptShown.Of(receipt, await links.SlugAsync(ct), configuration, Request);
         ReceiptPassphrase = ReceiptPassphraseConfirmation = null;
         return await ShowAsync(false, ct);
     }
@@ -76,4 +75,9 @@ public sealed class ReportViewModel(
 }
 
 /// <summary>A receipt as the page shows it once: its digits, grouped, and the full address of the follow-up page.</summary>
-public sealed record ReceiptShown(string Receipt, string FollowUpAddress);
+public sealed record ReceiptShown(string Receipt, string FollowUpAddress)
+{
+    /// <summary>The receipt's 16 digits, grouped, with the organisation's follow-up address (from <c>PublicUrl</c>, else the address the request came to).</summary>
+    public static ReceiptShown Of(string receipt, string slug, IConfiguration configuration, HttpRequest request) =>
+        new(Receipts.Format(receipt), PublicUrl.Of(configuration, $"{request.Scheme}://{request.Host}") + FollowUpSession.PathFor(slug));
+}
