@@ -131,6 +131,7 @@ public sealed class AuditModel(AppDbContext db, AuditLog audit, OrganisationTime
         "anonymous" => "Someone not signed in",
         AuditLog.HiddenReporter => "Someone speaking up (not named in this log)",
         AuditLog.HiddenRequester => "Someone asking for support (not named in this log)",
+        AuditLog.HiddenSupporter => "A peer supporter asking for a debrief (not named in this log)",
         "token" when e.ActorId is { } id => names.TryGetValue(id, out var name) ? $"{name} (access token)" : "An access token",
         _ when e.ActorId is { } id => names.TryGetValue(id, out var name) ? name : "An account no longer in the directory",
         _ => e.ActorKind,

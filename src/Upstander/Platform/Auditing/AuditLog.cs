@@ -88,6 +88,16 @@ public sealed class AuditLog(AppDbContext db, CurrentActor actor, OrganisationSc
         RecordWithoutActor(HiddenRequester, action, targetType, targetId, detail);
 
     /// <summary>
+    /// The actor kind of a peer supporter asking for help for themselves (a debrief), with no id. Coordinators see the
+    /// request by name because they arrange the debrief; nobody else needs to learn from the log which supporter is
+    /// struggling, and administrators read the log.
+    /// </summary>
+    public const string HiddenSupporter = "supporter";
+
+    public void RecordAsHiddenSupporter(string action, string targetType, Guid targetId, string? detail = null) =>
+        RecordWithoutActor(HiddenSupporter, action, targetType, targetId, detail);
+
+    /// <summary>
     /// Records what Upstander decided by itself (matching, an offer expiring, a request going back to the queue), as
     /// "system", whoever's request happened to set it running: a requester's request runs matching at once, and the
     /// log must not attribute its results to them.

@@ -167,7 +167,7 @@ public sealed partial class SupporterCare(
         var request = DebriefRequest.Open(db.CurrentOrganisationId!.Value, personId, urgency, clock.GetUtcNow());
         request.SealNote(string.IsNullOrWhiteSpace(note) ? null : protector.Seal(note.Trim(), DebriefRequest.NotePurpose, request.Id));
         db.Add(request);
-        audit.Record(CareAudit.DebriefRequested, CareAudit.TargetDebrief, request.Id, detail: $"urgency={urgency};note={(request.NoteSealed is null ? "none" : "written")}");
+        audit.RecordAsHiddenSupporter(CareAudit.DebriefRequested, CareAudit.TargetDebrief, request.Id, $"urgency={urgency};note={(request.NoteSealed is null ? "none" : "written")}");
         await db.SaveChangesAsync(ct);
         return request;
     }

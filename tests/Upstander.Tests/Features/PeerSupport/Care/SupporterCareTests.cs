@@ -190,6 +190,12 @@ public sealed class SupporterCareTests
             Canary.Contains(Canary.SqliteBytes(factory.Database), note).ShouldBeFalse("the note is sealed");
         }
 
+        // Asking for help is the supporter's own business: the log, which administrators read, does not name them.
+        var asked = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
+            .SingleAsync(e => e.Action == CareAudit.DebriefRequested));
+        asked.ActorKind.ShouldBe(AuditLog.HiddenSupporter);
+        asked.ActorId.ShouldBeNull();
+
         var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
         var list = await PageAsync(coordinator, "/coordinate/wellbeing");
         list.ShouldContain("PeerSupporter of Care Org");
