@@ -92,6 +92,41 @@ public sealed class AdministrationTests(OrganisationSite site) : IClassFixture<O
     }
 
     [Fact]
+    public async Task An_admin_who_forgot_their_password_asks_for_a_link_by_email_sets_a_new_password_and_signs_in_with_two_factor()
+    {
+        var admin = await site.AdministratorAsync();
+        var page = await site.NewPageAsync();
+        await page.GotoAsync("/account/sign-in");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Forgot your password?" }).ClickAsync();
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/forgot-password");
+        await page.ShouldBeAccessibleAsync();
+        await page.GetByLabel("Work email").FillAsync(admin.Email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Email me a link" }).ClickAsync();
+        await page.ShouldArriveAtAsync(url => url.Query == "?sent=true");
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("a link to set a new password is on its way");
+        await page.ShouldBeAccessibleAsync();
+
+        var mail = await site.Mail.WaitForAsync(m => m.Subject?.EndsWith("set a new password for Upstander", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(30));
+        var link = System.Text.RegularExpressions.Regex.Match(mail.TextBody ?? "", @"https?://\S+/account/reset-password\?token=\S+").Value;
+        link.ShouldNotBeEmpty();
+        await page.GotoAsync(new Uri(link).PathAndQuery);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Set a new password", Level = 1 })).ToBeVisibleAsync();
+        await page.ShouldBeAccessibleAsync();
+        // The same password again, so the other journeys on this site still sign in with it.
+        await page.GetByLabel("New password").FillAsync(admin.Password);
+        await page.GetByLabel("Type it again").FillAsync(admin.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set my new password" }).ClickAsync();
+        await page.ShouldArriveAtAsync(url => url.Query == "?done=true");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your new password is set", Level = 1 })).ToBeVisibleAsync();
+        await page.ShouldBeAccessibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Go to sign in" }).ClickAsync();
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/sign-in");
+        await page.SignInWithTwoFactorAsync(admin.Email, admin.Password, admin.AuthenticatorKey);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Morgan", Level = 1 })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task With_javascript_off_an_admin_uploads_a_file_reads_the_report_imports_the_valid_rows_and_sees_them_in_the_directory()
     {
         var page = await site.SignedInAdministratorAsync("/admin/people/import", javaScript: false);

@@ -16,8 +16,6 @@ namespace Upstander.Features.Accounts;
 [EnableRateLimiting(RateLimitPolicies.SignIn)]
 public sealed class AcceptInvitationModel(InvitationAcceptance acceptance, IStringLocalizer<SharedResource> t) : PageModel
 {
-    public const int PasswordMaxLength = 200;
-
     [BindProperty(SupportsGet = true)]
     public string? Token { get; set; }
 
@@ -41,17 +39,9 @@ public sealed class AcceptInvitationModel(InvitationAcceptance acceptance, IStri
             return Refused();
         }
         var password = Password ?? "";
-        if (password.Length == 0)
+        if (PasswordMessages.FirstProblem(password, ConfirmPassword, t) is { } problem)
         {
-            Errors.Add(t["Choose a password."]);
-        }
-        else if (password.Length > PasswordMaxLength)
-        {
-            Errors.Add(t["Use at most {0} characters.", PasswordMaxLength]);
-        }
-        else if (!string.Equals(password, ConfirmPassword, StringComparison.Ordinal))
-        {
-            Errors.Add(t["The two passwords are not the same. Type the same password in both fields."]);
+            Errors.Add(problem);
         }
         else
         {

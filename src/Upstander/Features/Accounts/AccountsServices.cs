@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Upstander.Platform.Data;
+using Upstander.Platform.Retention;
 
 namespace Upstander.Features.Accounts;
 
@@ -14,6 +15,10 @@ public static class AccountsServices
         services.AddScoped<InvitationAcceptance>();
         services.AddScoped<TokenIssuer>();
         services.AddScoped<AccountLifecycle>();
+        services.AddScoped<AccountRecovery>();
+        services.AddSingleton<PasswordLinkRequests>();
+        services.AddHostedService(sp => sp.GetRequiredService<PasswordLinkRequests>());
+        services.AddRetentionPass("password links", _ => TimeSpan.FromHours(1), AccountRecovery.RemoveOldAsync);
         services.AddHostedService<LeaversJob>();
         if (database.Provider == DatabaseProvider.Postgres)
         {

@@ -17,4 +17,17 @@ public static class PasswordMessages
             t["Your current password is not right. Check it and try again."],
         _ => t["This password cannot be used: {0}", error.Description],
     };
+
+    /// <summary>The longest password any form takes.</summary>
+    public const int MaxLength = 200;
+
+    /// <summary>
+    /// What every "choose a password" form checks before Identity's own rules: that one was typed, is not over-long, and
+    /// was typed the same twice. Null when it passes.
+    /// </summary>
+    public static string? FirstProblem(string password, string? confirm, IStringLocalizer<SharedResource> t) =>
+        password.Length == 0 ? t["Choose a password."].Value
+        : password.Length > MaxLength ? t["Use at most {0} characters.", MaxLength].Value
+        : !string.Equals(password, confirm, StringComparison.Ordinal) ? t["The two passwords are not the same. Type the same password in both fields."].Value
+        : null;
 }

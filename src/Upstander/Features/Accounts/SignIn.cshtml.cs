@@ -50,7 +50,9 @@ public sealed class SignInModel(IStringLocalizer<SharedResource> t) : PageModel
         var account = await users.FindByEmailAsync(Email.Trim());
         if (account is null)
         {
-            // Same answer as a wrong password: nobody learns who has an account.
+            // Same answer as a wrong password, after the same work: checking a password costs a deliberate amount of
+            // time, and skipping it for unknown addresses would let anyone time which addresses have accounts.
+            users.PasswordHasher.VerifyHashedPassword(NoAccount, _noAccountHash ??= users.PasswordHasher.HashPassword(NoAccount, Guid.NewGuid().ToString("N")), Password);
             audit.RecordFor(null, null, AuditActions.SignInFailed, "account", null, "failure");
             await audit.SaveAsync(ct);
             return Refuse(t["That email and password do not match. Check them and try again."]);
@@ -86,6 +88,11 @@ public sealed class SignInModel(IStringLocalizer<SharedResource> t) : PageModel
         await audit.SaveAsync(ct);
         return Refuse(t["That email and password do not match. Check them and try again."]);
     }
+
+    private static readonly Account NoAccount = new();
+
+    // A hash, by the accounts' own hasher (same algorithm and work), of a password nobody knows; made once per process.
+    private static string? _noAccountHash;
 
     /// <summary>What a person reads when their account is locked after too many attempts (by any route).</summary>
     public static string LockedOut(IStringLocalizer<SharedResource> t) =>

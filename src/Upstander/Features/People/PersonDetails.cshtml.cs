@@ -53,6 +53,12 @@ public sealed class PersonDetailsModel(
 
     /// <summary>Why deactivating or reactivating was refused (nothing changed then).</summary>
     public string? AccountMessage { get; private set; }
+
+    /// <summary>The password link just made, on the answer to making it only.</summary>
+    public GivenPasswordLink? GivenLink { get; private set; }
+
+    /// <summary>Whether the person's account has two-factor sign-in on.</summary>
+    public bool TwoFactorOn { get; private set; }
     public bool HasNote { get; private set; }
     public IReadOnlyList<string> CurrentRoles { get; private set; } = [];
     public IReadOnlyList<PersonView> Managers { get; private set; } = [];
@@ -162,6 +168,40 @@ public sealed class PersonDetailsModel(
         return Page();
     }
 
+    /// <summary>A one-time link for the person to set a new password, shown here once and emailed to them when mail is on.</summary>
+    public async Task<IActionResult> OnPostPasswordLinkAsync(Guid id, [FromServices] AccountRecovery recovery, CancellationToken ct)
+    {
+        var (given, refusal) = await recovery.GiveLinkAsync(id, $"{Request.Scheme}://{Request.Host}", ct);
+        if (refusal == RecoveryRefusal.None)
+        {
+            GivenLink = given;
+        }
+        return await RecoveryAnswerAsync(id, refusal, "password", ct);
+    }
+
+    /// <summary>Two-factor off for someone who lost their authenticator and recovery codes; every session of theirs ends.</summary>
+    public async Task<IActionResult> OnPostTwoFactorOffAsync(Guid id, [FromServices] AccountRecovery recovery, CancellationToken ct) =>
+        await RecoveryAnswerAsync(id, await recovery.TurnOffTwoFactorAsync(id, ct), "two-factor-off", ct);
+
+    private async Task<IActionResult> RecoveryAnswerAsync(Guid id, RecoveryRefusal refusal, string saved, CancellationToken ct)
+    {
+        if (refusal == RecoveryRefusal.NoAccount || !await LoadAsync(id, fillInput: true, ct))
+        {
+            return NotFound();
+        }
+        if (refusal == RecoveryRefusal.None)
+        {
+            // The link is shown on this answer only, never after a redirect: it is a key to the account.
+            Saved = saved;
+            return Page();
+        }
+        AccountMessage = refusal == RecoveryRefusal.OwnAccount
+            ? t["For your own account, use your account page."]
+            : t["The account is deactivated. Reactivate it first."];
+        ModelState.AddModelError("", AccountMessage);
+        return Page();
+    }
+
     /// <summary>A post, not a link: showing the note is an action that is recorded, and must not be prefetched or bookmarked.</summary>
     public async Task<IActionResult> OnPostShowNoteAsync(Guid id, CancellationToken ct)
     {
@@ -188,6 +228,7 @@ public sealed class PersonDetailsModel(
         HasNote = await db.People.Where(p => p.Id == id).Select(p => p.ConfidentialNoteSealed != null).SingleAsync(ct);
         var account = await editor.AccountOfAsync(id, ct);
         AccountState = account is null ? null : AccountLifecycle.State(account);
+        TwoFactorOn = account?.TwoFactorEnabled ?? false;
         IsSelf = actor.PersonId == id;
         CurrentRoles = account is null ? [] : await editor.RolesOfAsync(account);
         var chart = await charts.ForAsync(db, ct);

@@ -17,6 +17,10 @@ public static class AuditActions
     public const string PasskeyRemoved = "account.passkey-removed";
     public const string PasskeyRenamed = "account.passkey-renamed";
     public const string PasswordSet = "account.password-set";
+    public const string PasswordLinkRequested = "account.password-link-requested";
+    public const string PasswordLinkGiven = "account.password-link-given";
+    public const string PasswordReset = "account.password-reset";
+    public const string TwoFactorTurnedOffByAdministrator = "account.two-factor-turned-off-by-administrator";
     public const string OtherSessionsEnded = "account.other-sessions-ended";
     public const string AccountDeactivated = "account.deactivated";
     public const string AccountReactivated = "account.reactivated";

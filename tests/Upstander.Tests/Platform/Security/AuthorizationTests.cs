@@ -16,6 +16,8 @@ public sealed class AuthorizationTests : IAsyncLifetime
         "/account/sign-in/two-factor",
         "/account/signed-out",
         "/account/access-denied",
+        "/account/forgot-password",
+        "/account/reset-password",
         "/account/invitation",
         "/account/invitation/passkey",
         "/account/invitation/passkey/creation-options",

@@ -1,0 +1,335 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
+using Upstander.Features.People;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Jobs;
+using Upstander.Platform.Mail;
+using Upstander.Platform.Retention;
+using Upstander.Platform.Security;
+using Upstander.Platform.Tenancy;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Accounts;
+
+/// <summary>Why a password link cannot be used, so the page can explain it calmly.</summary>
+public enum PasswordResetProblem
+{
+    None,
+    NotFound,
+    AlreadyUsed,
+    Expired,
+    Withdrawn,
+    AccountStopped,
+}
+
+/// <summary>Why an administrator's recovery action was not taken (nothing changed then).</summary>
+public enum RecoveryRefusal
+{
+    None,
+    /// <summary>No such person in this organisation, or they have no account.</summary>
+    NoAccount,
+    /// <summary>The account is deactivated: reactivate it first.</summary>
+    NotActive,
+    /// <summary>Administrators use their own account page for their own account.</summary>
+    OwnAccount,
+}
+
+/// <summary>A link an administrator made: shown once on their page, and emailed too when mail is on.</summary>
+public sealed record GivenPasswordLink(string Link, DateTimeOffset ExpiresAt, bool Emailed, string WorkEmail);
+
+/// <summary>A password link that can be used now, with the account it is for.</summary>
+public sealed record UsablePasswordReset(PasswordReset Reset, Account Account);
+
+/// <summary>One "forgot your password" request, waiting to be looked at away from the request that made it.</summary>
+public sealed record PasswordLinkRequest(string Email, string FallbackBaseUrl, string Culture);
+
+/// <summary>
+/// Getting back into an account: a person who forgot their password asks for a link by email; an administrator makes a
+/// link for someone who cannot receive it, or turns two-factor off for someone who lost their authenticator and recovery
+/// codes. Setting a password with a link ends the account's sessions and clears a lockout; two-factor, where it is on,
+/// is still asked for at the next sign-in.
+/// </summary>
+public sealed class AccountRecovery(
+    AppDbContext db, OrganisationScope scope, UserManager<Account> users, AuditLog audit, MailOutbox outbox,
+    OrganisationZones zones, OrganisationTime time, CurrentActor actor, TimeProvider clock, IConfiguration configuration,
+    IStringLocalizer<SharedResource> t)
+{
+    public const string ResetPath = "/account/reset-password";
+    public const string MailPurpose = "password-reset";
+
+    /// <summary>At most one emailed link per account in this time, however often it is asked for: no mailbox is flooded.</summary>
+    public static readonly TimeSpan EmailInterval = TimeSpan.FromMinutes(15);
+
+    public bool CanEmail => outbox.Enabled;
+
+    /// <summary>
+    /// Emails a link to set a new password to <paramref name="request"/>'s address, if it is the work email of an active
+    /// account whose person has not left, and no link went to it in the last <see cref="EmailInterval"/>. Otherwise
+    /// nothing happens, and nobody is told which: the page that asked answered before this ran.
+    /// </summary>
+    public async Task SendAsync(PasswordLinkRequest request, CancellationToken ct)
+    {
+        if (!outbox.Enabled)
+        {
+            return;
+        }
+        var normalized = users.NormalizeEmail(request.Email);
+        var account = await db.Users.SingleOrDefaultAsync(a => a.NormalizedEmail == normalized, ct);
+        if (account is not { IsActive: true, PersonId: { } personId })
+        {
+            return;
+        }
+        var person = await db.People.IgnoreQueryFilters()
+            .SingleOrDefaultAsync(p => p.Id == personId && p.OrganisationId == account.OrganisationId, ct);
+        if (person is null || person.HasLeft(zones.Today(account.OrganisationId)))
+        {
+            return;
+        }
+        scope.Enter(account.OrganisationId);
+        var now = clock.GetUtcNow();
+        if (await db.Set<PasswordReset>().AnyAsync(r => r.AccountId == account.Id && r.IssuedBy == null && r.CreatedAt > now - EmailInterval, ct))
+        {
+            return;
+        }
+        var culture = CultureInfo.GetCultureInfo(request.Culture);
+        (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, culture);
+        var (reset, link) = await IssueAsync(account, issuedBy: null, request.FallbackBaseUrl, now, ct);
+        audit.RecordFor(account.OrganisationId, null, AuditActions.PasswordLinkRequested, "account", account.Id.ToString("N"), "success");
+        QueueEmail(reset, person, link, await OrganisationNameAsync(account.OrganisationId, ct));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// An administrator's link for a person in their organisation, valid for <see cref="PasswordReset.GivenLifetime"/>;
+    /// earlier unused links for the account stop working. Emailed to the person too when mail is on.
+    /// </summary>
+    public async Task<(GivenPasswordLink? Given, RecoveryRefusal Refusal)> GiveLinkAsync(Guid personId, string fallbackBaseUrl, CancellationToken ct)
+    {
+        var (account, person, refusal) = await AccountForAdministratorAsync(personId, ct);
+        if (refusal != RecoveryRefusal.None)
+        {
+            return (null, refusal);
+        }
+        var now = clock.GetUtcNow();
+        var (reset, link) = await IssueAsync(account!, actor.Id, fallbackBaseUrl, now, ct);
+        audit.Record(AuditActions.PasswordLinkGiven, "account", account!.Id);
+        if (outbox.Enabled)
+        {
+            QueueEmail(reset, person!, link, await OrganisationNameAsync(account.OrganisationId, ct));
+        }
+        await db.SaveChangesAsync(ct);
+        return (new GivenPasswordLink(link, reset.ExpiresAt, outbox.Enabled, person!.WorkEmail), RecoveryRefusal.None);
+    }
+
+    /// <summary>
+    /// Turns two-factor off for someone who lost their authenticator and their recovery codes: a new authenticator key,
+    /// no recovery codes, and every session ended. Roles that require two-factor send them to set it up again.
+    /// </summary>
+    public async Task<RecoveryRefusal> TurnOffTwoFactorAsync(Guid personId, CancellationToken ct)
+    {
+        var (account, _, refusal) = await AccountForAdministratorAsync(personId, ct);
+        if (refusal != RecoveryRefusal.None)
+        {
+            return refusal;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await Succeeded(users.SetTwoFactorEnabledAsync(account!, false));
+        await Succeeded(users.ResetAuthenticatorKeyAsync(account!));
+        await users.GenerateNewTwoFactorRecoveryCodesAsync(account!, 0);
+        await Succeeded(users.UpdateSecurityStampAsync(account!));
+        audit.Record(AuditActions.TwoFactorTurnedOffByAdministrator, "account", account!.Id);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return RecoveryRefusal.None;
+    }
+
+    public async Task<(UsablePasswordReset? Usable, PasswordResetProblem Problem)> FindAsync(string? token, CancellationToken ct)
+    {
+        if (!SecretToken.LooksLike(token, PasswordReset.TokenPrefix))
+        {
+            return (null, PasswordResetProblem.NotFound);
+        }
+        var hash = SecretToken.Hash(token!);
+        var reset = await db.Set<PasswordReset>().IgnoreQueryFilters().SingleOrDefaultAsync(r => r.TokenHash == hash, ct);
+        if (reset is null)
+        {
+            return (null, PasswordResetProblem.NotFound);
+        }
+        var now = clock.GetUtcNow();
+        if (reset.UsedAt is not null)
+        {
+            return (null, PasswordResetProblem.AlreadyUsed);
+        }
+        if (reset.WithdrawnAt is not null)
+        {
+            return (null, PasswordResetProblem.Withdrawn);
+        }
+        if (now >= reset.ExpiresAt)
+        {
+            return (null, PasswordResetProblem.Expired);
+        }
+        var account = await db.Users.SingleOrDefaultAsync(a => a.Id == reset.AccountId && a.OrganisationId == reset.OrganisationId, ct);
+        if (account is not { IsActive: true })
+        {
+            return (null, PasswordResetProblem.AccountStopped);
+        }
+        // From here on the request acts for the link's organisation, as a sign-in would.
+        scope.Enter(reset.OrganisationId);
+        return (new UsablePasswordReset(reset, account), PasswordResetProblem.None);
+    }
+
+    /// <summary>Identity's password rules for this account, checked before anything changes.</summary>
+    public async Task<IReadOnlyList<IdentityError>> CheckPasswordAsync(UsablePasswordReset usable, string password)
+    {
+        var errors = new List<IdentityError>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            errors.AddRange((await validator.ValidateAsync(users, usable.Account, password)).Errors);
+        }
+        return errors;
+    }
+
+    /// <summary>
+    /// Sets the new password, uses the link and withdraws every other link for the account, clears a lockout, and gives
+    /// the account a new security stamp so that every session ends: in one transaction.
+    /// </summary>
+    public async Task SetPasswordAsync(UsablePasswordReset usable, string password, CancellationToken ct)
+    {
+        var (reset, account) = usable;
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await users.HasPasswordAsync(account))
+        {
+            await Succeeded(users.RemovePasswordAsync(account));
+        }
+        await Succeeded(users.AddPasswordAsync(account, password));
+        if (await users.IsLockedOutAsync(account))
+        {
+            await Succeeded(users.SetLockoutEndDateAsync(account, null));
+        }
+        await Succeeded(users.ResetAccessFailedCountAsync(account));
+        reset.Use(now);
+        foreach (var other in await db.Set<PasswordReset>().Where(r => r.AccountId == account.Id && r.Id != reset.Id && r.UsedAt == null && r.WithdrawnAt == null).ToListAsync(ct))
+        {
+            other.Withdraw(now);
+        }
+        audit.RecordFor(account.OrganisationId, account.Id, AuditActions.PasswordReset, "account", account.Id.ToString("N"), "success");
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    private async Task<(PasswordReset Reset, string Link)> IssueAsync(Account account, Guid? issuedBy, string fallbackBaseUrl, DateTimeOffset now, CancellationToken ct)
+    {
+        // One working link at a time: a newer one ends the ones before it.
+        foreach (var earlier in await db.Set<PasswordReset>().Where(r => r.AccountId == account.Id && r.UsedAt == null && r.WithdrawnAt == null).ToListAsync(ct))
+        {
+            earlier.Withdraw(now);
+        }
+        var (reset, token) = PasswordReset.Create(account.OrganisationId, account.Id, issuedBy, now);
+        db.Add(reset);
+        return (reset, $"{PublicUrl.Of(configuration, fallbackBaseUrl)}{ResetPath}?token={Uri.EscapeDataString(token)}");
+    }
+
+    private async Task<(Account? Account, Person? Person, RecoveryRefusal Refusal)> AccountForAdministratorAsync(Guid personId, CancellationToken ct)
+    {
+        // People carry the organisation filter, accounts do not: the person id, found within the organisation, is the guard.
+        var person = await db.People.SingleOrDefaultAsync(p => p.Id == personId, ct);
+        var account = person is null ? null : await db.Users.SingleOrDefaultAsync(a => a.PersonId == person.Id, ct);
+        if (account is null)
+        {
+            return (null, null, RecoveryRefusal.NoAccount);
+        }
+        if (actor.PersonId == personId)
+        {
+            return (null, null, RecoveryRefusal.OwnAccount);
+        }
+        return account.IsActive ? (account, person, RecoveryRefusal.None) : (null, null, RecoveryRefusal.NotActive);
+    }
+
+    /// <summary>The email: who asked or made it, the link and until when it works, and what to do if it was not them; plain text.</summary>
+    private void QueueEmail(PasswordReset reset, Person person, string link, string organisationName) =>
+        outbox.Queue(reset.OrganisationId, MailPurpose, reset.Id, new MailMessage(
+            person.WorkEmail,
+            person.Name,
+            t["{0}: set a new password for Upstander", organisationName],
+            string.Join("\n\n",
+                t["Hello {0},", person.Name],
+                reset.IssuedBy is null
+                    ? t["Someone asked for a link to set a new password for your Upstander account at {0}. If it was you, use this link. It works once, until {1}:", organisationName, time.When(reset.ExpiresAt)]
+                    : t["An administrator at {0} made a link for you to set a new password for your Upstander account. It works once, until {1}:", organisationName, time.When(reset.ExpiresAt)],
+                link,
+                t["If you did not ask for this, you can ignore this email: your password stays as it is. Setting a new password signs your account out everywhere, and if you use two-factor sign-in it is still asked for."]) + "\n"));
+
+    /// <summary>How long the record of a link (its hash and dates, for the audit trail) is kept after it stopped working.</summary>
+    public static readonly TimeSpan KeepEnded = TimeSpan.FromDays(30);
+
+    /// <summary>Removes links that expired more than <see cref="KeepEnded"/> ago, used or not (a retention pass, hourly).</summary>
+    public static async Task<RetentionOutcome> RemoveOldAsync(IServiceScopeFactory scopes, CancellationToken ct)
+    {
+        var removed = await EveryOrganisation.SumAsync(scopes, async services =>
+        {
+            var cutoff = services.GetRequiredService<TimeProvider>().GetUtcNow() - KeepEnded;
+            return await services.GetRequiredService<AppDbContext>().Set<PasswordReset>().Where(r => r.ExpiresAt < cutoff).ExecuteDeleteAsync(ct);
+        }, (a, b) => a + b, 0, ct);
+        return new RetentionOutcome(removed > 0, $"Removed {removed} password links that ended more than {KeepEnded.TotalDays} days ago.");
+    }
+
+    private Task<string> OrganisationNameAsync(Guid organisationId, CancellationToken ct) =>
+        db.Organisations.IgnoreQueryFilters().Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
+
+    private static async Task Succeeded(Task<IdentityResult> change)
+    {
+        var result = await change;
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("Identity refused the change: " + string.Join(", ", result.Errors.Select(e => e.Code)));
+        }
+    }
+}
+
+/// <summary>
+/// "Forgot your password" requests, looked at one by one in the background: the page answers at once, in the same time
+/// whether or not the address has an account, and the work that differs (finding the account, writing the link,
+/// queueing the email) happens here, where nobody can time it. A request lost to a restart is asked for again.
+/// </summary>
+public sealed class PasswordLinkRequests(IServiceScopeFactory scopes, ILogger<PasswordLinkRequests> logger) : BackgroundService
+{
+    // Far above what the per-client rate limit lets through; beyond it, requests are dropped rather than held in memory.
+    private readonly Channel<PasswordLinkRequest> _queue = Channel.CreateBounded<PasswordLinkRequest>(
+        new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    public void Ask(PasswordLinkRequest request) => _queue.Writer.TryWrite(request);
+
+    /// <summary>Raised after each request has been looked at, whatever came of it (tests wait on it).</summary>
+    public event Action? Handled;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var request in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                using var scope = scopes.CreateScope();
+                scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAsSystem();
+                await scope.ServiceProvider.GetRequiredService<AccountRecovery>().SendAsync(request, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The type only: a database message could quote the address.
+                logger.LogError("A request for a password link could not be handled ({ExceptionType}).", ex.GetType().Name);
+            }
+            Handled?.Invoke();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+}

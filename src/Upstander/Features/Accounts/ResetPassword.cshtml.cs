@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
+using Upstander.Platform.Security;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Accounts;
+
+/// <summary>
+/// Where a password link lands. Anyone holding the link may use it once, so the page is anonymous and rate limited
+/// like sign-in; it says nothing about a link it cannot use beyond why. It does not sign the person in: they sign in
+/// with the new password, and with two-factor where it is on.
+/// </summary>
+[AllowAnonymous]
+[EnableRateLimiting(RateLimitPolicies.SignIn)]
+public sealed class ResetPasswordModel(AccountRecovery recovery, IStringLocalizer<SharedResource> t) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Token { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public bool Done { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    [BindProperty]
+    public string? ConfirmPassword { get; set; }
+
+    public UsablePasswordReset? Reset { get; private set; }
+    public PasswordResetProblem Problem { get; private set; }
+    public bool SignedInAlready { get; private set; }
+    public List<string> Errors { get; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => Done || await LoadAsync(ct) ? Page() : Refused();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        Done = false;
+        if (!await LoadAsync(ct))
+        {
+            return Refused();
+        }
+        var password = Password ?? "";
+        if (PasswordMessages.FirstProblem(password, ConfirmPassword, t) is { } problem)
+        {
+            Errors.Add(problem);
+        }
+        else
+        {
+            Errors.AddRange((await recovery.CheckPasswordAsync(Reset!, password)).Select(e => PasswordMessages.Describe(e, t)));
+        }
+        if (Errors.Count > 0)
+        {
+            ModelState.AddModelError(nameof(Password), Errors[0]);
+            return Page();
+        }
+        await recovery.SetPasswordAsync(Reset!, password, ct);
+        return Redirect(AccountRecovery.ResetPath + "?done=true");
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken ct)
+    {
+        if (User.Identity?.IsAuthenticated == true)
+        {
+            // Someone else's link opened in a signed-in browser (a shared computer): ask them to sign out first.
+            SignedInAlready = true;
+            return false;
+        }
+        (Reset, Problem) = await recovery.FindAsync(Token, ct);
+        return Reset is not null;
+    }
+
+    private PageResult Refused()
+    {
+        Response.StatusCode = SignedInAlready ? StatusCodes.Status409Conflict
+            : Problem == PasswordResetProblem.NotFound ? StatusCodes.Status404NotFound
+            : StatusCodes.Status410Gone;
+        return Page();
+    }
+}
