@@ -23,7 +23,9 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         var to = await AssignByRulesAsync(report, await RulesAsync(ct), await conflicts.CaseManagersAsync(ct), clock.GetUtcNow(), ct);
         if (to is not null)
         {
-            audit.Record(CaseAudit.Routed, CaseAudit.Target, report.Id);
+            // Routing is Upstander's decision, made inside whoever's request received the report: for a new report that is
+            // its author's, and an account beside a held-back report's id would tell administrators who sent it.
+            audit.RecordAsSystem(CaseAudit.Routed, CaseAudit.Target, report.Id);
         }
         await db.SaveChangesAsync(ct);
         return to;
@@ -72,7 +74,7 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         {
             Unassign(report, CaseReasons.NotACaseManager, now);
             await AssignByRulesAsync(report, rules, managers, now, ct);
-            audit.Record(CaseAudit.Routed, CaseAudit.Target, report.Id, detail: "reason=assignee-not-a-case-manager");
+            audit.RecordAsSystem(CaseAudit.Routed, CaseAudit.Target, report.Id, detail: "reason=assignee-not-a-case-manager");
         }
         await db.SaveChangesAsync(ct);
         return orphaned.Count;

@@ -104,13 +104,15 @@ public sealed class AuditLog(AppDbContext db, CurrentActor actor, OrganisationSc
     /// <summary>
     /// Records what Upstander decided by itself (matching, an offer expiring, a request going back to the queue), as
     /// "system", whoever's request happened to set it running: a requester's request runs matching at once, and the
-    /// log must not attribute its results to them.
+    /// log must not attribute its results to them. Case intake routing a report, and an escrow group's release, are
+    /// recorded this way too: both run inside the reporter's own request. A decision about no single row (an escrow
+    /// group) has no target id.
     /// </summary>
-    public void RecordAsSystem(string action, string targetType, Guid targetId, string? detail = null) =>
+    public void RecordAsSystem(string action, string targetType, Guid? targetId, string? detail = null) =>
         RecordWithoutActor(CurrentActor.SystemKind, action, targetType, targetId, detail);
 
-    private void RecordWithoutActor(string kind, string action, string targetType, Guid targetId, string? detail) =>
-        Add(new AuditEvent(clock.GetUtcNow(), scope.OrganisationId, kind, null, action, targetType, targetId.ToString("N"), "success",
+    private void RecordWithoutActor(string kind, string action, string targetType, Guid? targetId, string? detail) =>
+        Add(new AuditEvent(clock.GetUtcNow(), scope.OrganisationId, kind, null, action, targetType, targetId?.ToString("N"), "success",
             detail is { Length: > DetailMaxLength } ? detail[..DetailMaxLength] : detail));
 
     /// <summary>Records an event for a named actor when nobody is signed in yet (sign-in attempts, invitation acceptance).</summary>

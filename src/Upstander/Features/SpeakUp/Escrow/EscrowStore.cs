@@ -14,7 +14,7 @@ namespace Upstander.Features.SpeakUp.Escrow;
 
 public static class EscrowAudit
 {
-    /// <summary>A group reached its threshold and its entries became reports. Counts only; no actor.</summary>
+    /// <summary>A group reached its threshold and its entries became reports. Recorded as the system, counts in the detail.</summary>
     public const string Released = "speak-up.escrow-released";
 
     /// <summary>A held entry was withdrawn with its code. No actor: the server must not learn whose it was.</summary>
@@ -171,7 +171,8 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
             released++;
             reports.Add(report);
         }
-        audit.RecordFor(Organisation, null, EscrowAudit.Released, "escrow-group", $"entries={released};threshold={threshold};group={group.Count}", "success");
+        // Upstander's decision, made inside the last uploader's request: recorded as the system, never as them.
+        audit.RecordAsSystem(EscrowAudit.Released, "escrow-group", null, detail: $"entries={released};threshold={threshold};group={group.Count}");
         await db.SaveChangesAsync(ct);
         // Released reports enter case intake like any other: routing rules apply, conflicts of interest always win.
         foreach (var report in reports)

@@ -150,6 +150,39 @@ public sealed class EscrowFlowTests
     }
 
     [Fact]
+    public async Task A_release_that_a_routing_rule_sends_to_a_case_manager_is_audited_as_the_system_never_as_the_last_uploader()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Escrow Routed");
+        var caseManager = org[Roles.CaseManager].PersonId;
+        await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            db.Add(Upstander.Features.Cases.RoutingRule.Create(org.Id, 1, EscrowStore.Category, null, null, caseManager, factory.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+        });
+        var named = org[Roles.Coordinator].PersonId;
+        var first = await SignInAsync(factory, org[Roles.Employee]);
+        var second = await SignInAsync(factory, org[Roles.PeerSupporter]);
+        (await SubmitAsync(factory, org.Id, first, named, 2, "first")).ShouldBe("held");
+        (await SubmitAsync(factory, org.Id, second, named, 2, "second")).ShouldBe("released");
+
+        var reports = await ReportsAsync(factory, org.Id);
+        reports.Count.ShouldBe(2);
+        reports.ShouldAllBe(r => r.AssigneeId == caseManager, "the rule matched and routed both inside the last uploader's request");
+        var ids = reports.Select(r => r.Id.ToString("N")).ToList();
+        var events = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents.OrderBy(e => e.Sequence).ToListAsync());
+        var about = events.Where(e => (e.TargetId != null && ids.Contains(e.TargetId)) || e.Action == EscrowAudit.Released).ToList();
+        about.Select(e => e.Action).ShouldBe([EscrowAudit.Released, "speak-up.case-routed", "speak-up.case-routed"], ignoreOrder: true);
+        about.ShouldAllBe(e => e.ActorId == null && e.ActorKind == CurrentActor.SystemKind);
+        var release = about.Single(e => e.Action == EscrowAudit.Released);
+        release.TargetId.ShouldBeNull();
+        release.Detail.ShouldBe("entries=2;threshold=2;group=2");
+        var accounts = new Guid?[] { first.Account.AccountId, second.Account.AccountId };
+        events.ShouldNotContain(e => accounts.Contains(e.ActorId) && e.Action.StartsWith("speak-up.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Three_wait_for_three_and_other_people_or_organisations_never_combine()
     {
         await using var factory = new UpstanderFactory();

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Cases;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
@@ -89,6 +90,32 @@ public sealed class ReporterAuditTests
         {
             events.ShouldAllBe(e => e.ActorId == employee.AccountId, "case managers see who sent it, so the log may too");
         }
+    }
+
+    [Fact]
+    public async Task A_held_named_report_that_a_routing_rule_sends_to_a_case_manager_is_routed_by_the_system_not_by_its_author()
+    {
+        await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
+        var org = await factory.CreateOrganisationAsync("Routed Held Org");
+        var employee = org[Roles.Employee];
+        var caseManager = org[Roles.CaseManager].PersonId;
+        await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            db.Add(RoutingRule.Create(org.Id, 1, "intimidation", null, null, caseManager, factory.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+        });
+        var me = await factory.SignInAsync(employee);
+        await ReportingKit.SendNamedAsync(me, ReportingKit.Report("Sent with my name held back", "intimidation", ("Input.HoldIdentity", "true")));
+
+        var report = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<ReportRecord>().SingleAsync());
+        report.IdentityHeld.ShouldBeTrue();
+        report.AssigneeId.ShouldBe(caseManager, "the rule matched and routed it inside the author's request");
+        var events = (await EventsAsync(factory, org)).Where(e => e.TargetId == report.Id.ToString("N")).ToList();
+        events.Select(e => e.Action).ShouldBe(["speak-up.report-sent", CaseAudit.Routed], ignoreOrder: true);
+        events.ShouldAllBe(e => e.ActorId == null, "no account beside a held-back report, not even for what its sending set running");
+        events.Single(e => e.Action == CaseAudit.Routed).ActorKind.ShouldBe(CurrentActor.SystemKind);
+        (await EventsAsync(factory, org)).ShouldNotContain(e => e.ActorId == employee.AccountId && e.Action.StartsWith("speak-up.", StringComparison.Ordinal));
     }
 
     [Fact]
