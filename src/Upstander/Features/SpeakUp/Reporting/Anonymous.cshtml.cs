@@ -63,7 +63,7 @@ public sealed class AnonymousModel(
             problems.Add((nameof(Input.Passphrase), passphraseProblem));
         }
         ReportPages.AddProblems(ModelState, t, problems);
-        var (prepared, fileProblems) = await files.PrepareAsync(Files, anonymous: true, ct);
+        var (prepared, fileProblems) = await files.PrepareAsync(Files, identityHeld: true, ct);
         foreach (var (message, arguments) in fileProblems)
         {
             ModelState.AddModelError(nameof(Files), t[message, arguments]);

@@ -49,7 +49,7 @@ public sealed class ReportModel(
             problems = await submission.CheckAsync(content, Me, toSend: true, ct);
         }
         ReportPages.AddProblems(ModelState, t, problems);
-        var (prepared, fileProblems) = await files.PrepareAsync(Files, anonymous: false, ct);
+        var (prepared, fileProblems) = await files.PrepareAsync(Files, identityHeld: Input.HoldIdentity, ct);
         foreach (var (message, arguments) in fileProblems)
         {
             ModelState.AddModelError(nameof(Files), t[message, arguments]);

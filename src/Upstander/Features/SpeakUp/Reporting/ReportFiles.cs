@@ -23,10 +23,11 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
 
     /// <summary>
     /// Checks and cleans uploaded files; the problems are English messages (localization keys) with their arguments.
-    /// For an <paramref name="anonymous"/> report, a PDF that keeps details about who made it where they cannot be
-    /// removed (inside compressed parts) is refused, with a way to send it safely.
+    /// For a report whose author is held back (<paramref name="identityHeld"/>: anonymous, or named with the identity
+    /// held), a PDF that keeps details about who made it where they cannot be removed (inside compressed parts) is
+    /// refused, with a way to send it safely: the case team would otherwise read the name the report holds back.
     /// </summary>
-    public async Task<(List<PreparedFile> Files, List<(string Message, object[] Arguments)> Problems)> PrepareAsync(IReadOnlyList<IFormFile> uploads, bool anonymous, CancellationToken ct)
+    public async Task<(List<PreparedFile> Files, List<(string Message, object[] Arguments)> Problems)> PrepareAsync(IReadOnlyList<IFormFile> uploads, bool identityHeld, CancellationToken ct)
     {
         var files = new List<PreparedFile>();
         var problems = new List<(string, object[])>();
@@ -57,7 +58,7 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
             var bytes = memory.ToArray();
             var type = bytes.Length > options.MaxFileBytes ? null : EvidenceFormats.Sniff(name, bytes);
             var pdf = type == EvidenceFormats.Pdf ? PdfMetadata.Scrub(bytes) : null;
-            if (anonymous && pdf is { IsClean: false })
+            if (identityHeld && pdf is { IsClean: false })
             {
                 problems.Add(("{0} keeps details about who made it in a part of the file that cannot be cleaned. To stay anonymous, save it again with \"Print to PDF\" or attach a screenshot instead.", [name]));
                 continue;

@@ -363,6 +363,42 @@ public sealed class ReportingTests
     }
 
     [Fact]
+    public async Task A_named_report_with_the_identity_held_refuses_a_pdf_whose_author_cannot_be_removed_as_an_anonymous_one_does()
+    {
+        await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
+        var org = await factory.CreateOrganisationAsync("Held Pdf Org");
+        var me = await factory.SignInAsync(org[Roles.Employee]);
+        var canary = Canary.New("held-pdf-author");
+        var before = await RowCounts.TakeAsync(factory.Database);
+
+        var refused = await me.PostMultipartAsync("/speak-up/report", ReportingKit.Report("Held back, with the letter.", "other", ("Input.HoldIdentity", "true")),
+            [("letter.pdf", PdfSamples.WithCompressedInformation(canary))]);
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var page = await refused.Content.ReadAsStringAsync();
+        page.ShouldContain("letter.pdf keeps details about who made it in a part of the file that cannot be cleaned.");
+        page.ShouldContain("Nothing was saved.");
+        RowCounts.Differences(before, await RowCounts.TakeAsync(factory.Database)).ShouldBeEmpty();
+        ReportingKit.UploadedFileCount(factory).ShouldBe(0);
+        Canary.Contains(await ReportingKit.StoredAsync(factory), canary).ShouldBeFalse();
+
+        // A PDF whose details can be removed goes, cleaned, with the held report.
+        await ReportingKit.SendNamedAsync(me, ReportingKit.Report("Held back, with a cleanable letter.", "other", ("Input.HoldIdentity", "true")),
+            [("letter.pdf", PdfSamples.WithMetadata(canary))]);
+        var stored = await factory.InScopeAsync(org.Id, async s =>
+        {
+            var report = await s.GetRequiredService<AppDbContext>().Set<ReportRecord>().SingleAsync();
+            report.IdentityHeld.ShouldBeTrue();
+            var reportFiles = s.GetRequiredService<ReportFiles>();
+            var row = (await reportFiles.ListAsync(report.Id, CancellationToken.None)).Single();
+            var file = (await reportFiles.OpenAsync(row.ReportId, row.Id, CancellationToken.None)).ShouldNotBeNull();
+            using var memory = new MemoryStream();
+            await file.Content.CopyToAsync(memory);
+            return memory.ToArray();
+        });
+        Canary.Contains(stored, canary).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Journal_entries_and_reports_are_their_authors_alone()
     {
         await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
