@@ -22,6 +22,10 @@ public sealed class HeldEntry : IOrganisationOwned
 
     private HeldEntry() { }
 
+    /// <summary>
+    /// Random (version 4), never version 7: a version 7 id carries its creation time to the millisecond, which would
+    /// undo rounding <see cref="CreatedAt"/> to the hour (and its order would tell the order of arrival).
+    /// </summary>
     public Guid Id { get; private set; }
     public Guid OrganisationId { get; private set; }
 
@@ -48,7 +52,7 @@ public sealed class HeldEntry : IOrganisationOwned
 
     public static HeldEntry Hold(Guid organisationId, byte[] index, int threshold, byte[] sealedBytes, string withdrawalHash, DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(),
+        Id = Guid.NewGuid(),
         OrganisationId = organisationId,
         MatchIndex = index,
         Threshold = threshold,

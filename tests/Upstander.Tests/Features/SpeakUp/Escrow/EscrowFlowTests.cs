@@ -183,6 +183,22 @@ public sealed class EscrowFlowTests
     }
 
     [Fact]
+    public async Task A_held_entry_keeps_only_the_hour_of_its_arrival_and_its_id_carries_no_time()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Escrow Hour");
+        var reporter = await SignInAsync(factory, org[Roles.Employee]);
+        var before = factory.Clock.GetUtcNow();
+        (await SubmitAsync(factory, org.Id, reporter, org[Roles.Coordinator].PersonId, 2, "when")).ShouldBe("held");
+        var after = factory.Clock.GetUtcNow();
+
+        var entry = (await EntriesAsync(factory, org.Id)).ShouldHaveSingleItem();
+        (entry.CreatedAt.UtcTicks % TimeSpan.TicksPerHour).ShouldBe(0);
+        entry.CreatedAt.ShouldBeInRange(before.AddHours(-1), after);
+        entry.Id.Version.ShouldBe(4, "a version 7 id would keep the millisecond the hour was rounded to hide");
+    }
+
+    [Fact]
     public async Task Three_wait_for_three_and_other_people_or_organisations_never_combine()
     {
         await using var factory = new UpstanderFactory();
