@@ -82,7 +82,11 @@ public sealed class SupportOffers(
 
     private Guid OrganisationId => db.CurrentOrganisationId!.Value;
 
-    private Task<IAsyncDisposable> EnterMatchingAsync(CancellationToken ct) => locks.EnterAsync(db, MatchingSection, OrganisationId, ct);
+    /// <summary>
+    /// Enters the organisation's <see cref="MatchingSection"/>; disposing the holder leaves it. Not re-entrant: what
+    /// holds it must not call a method of this class that enters it again (<see cref="RunAsync"/> among them).
+    /// </summary>
+    public Task<IAsyncDisposable> EnterMatchingAsync(CancellationToken ct) => locks.EnterAsync(db, MatchingSection, OrganisationId, ct);
 
     // ---- Settings ----
 
@@ -219,6 +223,35 @@ public sealed class SupportOffers(
         return ChooseResult.Offered;
     }
 
+    /// <summary>
+    /// The requester withdraws their waiting or offered request: an offered one's pending offer ends as withdrawn, in the
+    /// same save, and the queue is matched again (the supporter's slot is free). Holds the matching section. False (nothing
+    /// changes) when the request is neither waiting nor offered once the section is entered.
+    /// </summary>
+    public async Task<bool> WithdrawAsync(SupportRequestRecord request, CancellationToken ct)
+    {
+        await using var _ = await EnterMatchingAsync(ct);
+        await db.Entry(request).ReloadAsync(ct);
+        if (request.Status is not (RequestStatus.Waiting or RequestStatus.Offered))
+        {
+            return false;
+        }
+        var now = clock.GetUtcNow();
+        var wasOffered = request.Status == RequestStatus.Offered;
+        if (wasOffered && await EndPendingOfferAsync(request.Id, OfferOutcome.Withdrawn, now, ct) is { } pending)
+        {
+            audit.RecordAsHiddenRequester(OfferAudit.Withdrawn, OfferAudit.TargetOffer, pending.Id);
+        }
+        request.Withdraw(now);
+        audit.RecordAsHiddenRequester(RequestAudit.Withdrawn, RequestAudit.Target, request.Id);
+        await db.SaveChangesAsync(ct);
+        if (wasOffered)
+        {
+            await RunLockedAsync(ct);
+        }
+        return true;
+    }
+
     /// <summary>Blocks the supporter who last took this request on ("don't match me with this supporter again").</summary>
     public async Task<bool> BlockSupporterOfAsync(SupportRequestRecord request, CancellationToken ct) =>
         await LastSupporterAsync(request.Id, ct) is { } supporterId && await BlockAsync(supporterId, ct);
@@ -290,15 +323,42 @@ public sealed class SupportOffers(
             .ToListAsync(ct);
         foreach (var request in held)
         {
-            if (request.Status == RequestStatus.Offered
-                && await db.Set<SupportOffer>().SingleOrDefaultAsync(o => o.RequestId == request.Id && o.Outcome == OfferOutcome.Pending, ct) is { } pending)
+            if (request.Status == RequestStatus.Offered)
             {
-                pending.Withdraw(now);
+                await EndPendingOfferAsync(request.Id, OfferOutcome.Withdrawn, now, ct);
             }
             request.ReturnToQueue();
             audit.RecordAsSystem(OfferAudit.ReturnedToQueue, RequestAudit.Target, request.Id, detail: "reason=" + reason);
         }
         return held.Count;
+    }
+
+    /// <summary>
+    /// Ends the request's pending offer, if it has one (the unique index allows one): <see cref="OfferOutcome.Withdrawn"/>
+    /// when the request is withdrawn or taken back for the requester, <see cref="OfferOutcome.Reassigned"/> when a coordinator
+    /// moves the supporter off it (they are then never offered it again). The one way an offered request's pending offer ends
+    /// other than by its supporter's answer or expiry, so that it never stays pending beside a new one. The caller holds
+    /// the matching section (<see cref="EnterMatchingAsync"/>) and saves; null when there was no pending offer.
+    /// </summary>
+    public async Task<SupportOffer?> EndPendingOfferAsync(Guid requestId, OfferOutcome outcome, DateTimeOffset now, CancellationToken ct)
+    {
+        if (outcome is not (OfferOutcome.Withdrawn or OfferOutcome.Reassigned))
+        {
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A pending offer is ended here only as withdrawn or reassigned.");
+        }
+        if (await db.Set<SupportOffer>().SingleOrDefaultAsync(o => o.RequestId == requestId && o.Outcome == OfferOutcome.Pending, ct) is not { } pending)
+        {
+            return null;
+        }
+        if (outcome == OfferOutcome.Withdrawn)
+        {
+            pending.Withdraw(now);
+        }
+        else
+        {
+            pending.Reassign(now);
+        }
+        return pending;
     }
 
     /// <summary>Takes someone off the signed-in person's list; false when they were not on it.</summary>

@@ -43,12 +43,15 @@ public sealed class IndexModel(SupportQueue queue, IStringLocalizer<SharedResour
         {
             ModelState.AddModelError(nameof(Reason), t["Choose a reason for closing from the list."]);
         }
+        if (ModelState.IsValid && !await queue.CloseAsync(record, Reason!, ct))
+        {
+            ModelState.AddModelError(nameof(RequestId), t["Only an open conversation can be closed."]);
+        }
         if (!ModelState.IsValid)
         {
             await LoadAsync(period, ct);
             return Page();
         }
-        await queue.CloseAsync(record, Reason!, ct);
         return Redirect($"/coordinate/support?period={QueuePeriods.Normalise(period)}&done=closed");
     }
 
@@ -58,13 +61,12 @@ public sealed class IndexModel(SupportQueue queue, IStringLocalizer<SharedResour
         {
             return NotFound();
         }
-        if (record.Status != RequestStatus.Offered)
+        if (record.Status != RequestStatus.Offered || !await queue.ReturnToQueueAsync(record, ct))
         {
             ModelState.AddModelError(nameof(RequestId), t["Only a request offered to a supporter can be returned to the queue."]);
             await LoadAsync(period, ct);
             return Page();
         }
-        await queue.ReturnToQueueAsync(record, ct);
         return Redirect($"/coordinate/support?period={QueuePeriods.Normalise(period)}&done=returned");
     }
 

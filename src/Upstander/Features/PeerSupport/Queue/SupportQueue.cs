@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Matching;
+using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Platform.Auditing;
@@ -83,7 +84,7 @@ public sealed record QueueView(QueueNow Now, QueuePeriod Period, IReadOnlyList<Q
 /// the queue itself, open conversations, each supporter's load; and the two coordinator actions (closing a
 /// conversation administratively, returning a stuck offer to the queue), both audited. Scoped.
 /// </summary>
-public sealed class SupportQueue(AppDbContext db, TimeProvider clock, AuditLog audit, MatchingPoolSource pools, SupporterWellbeing wellbeing)
+public sealed class SupportQueue(AppDbContext db, TimeProvider clock, AuditLog audit, MatchingPoolSource pools, SupporterWellbeing wellbeing, SupportOffers offers)
 {
     private static readonly SupportMatcher Matcher = new(MatchingOptions.Default);
 
@@ -196,28 +197,47 @@ public sealed class SupportQueue(AppDbContext db, TimeProvider clock, AuditLog a
     /// <summary>A request in the current organisation; null for an unknown id (the page answers 404).</summary>
     public Task<SupportRequestRecord?> FindAsync(Guid id, CancellationToken ct) => Requests.SingleOrDefaultAsync(r => r.Id == id, ct);
 
-    /// <summary>Closes an open conversation on a coordinator's decision (for example when the supporter has left); audited with the reason key.</summary>
-    public async Task CloseAsync(SupportRequestRecord record, string reason, CancellationToken ct)
+    /// <summary>
+    /// Closes an open conversation on a coordinator's decision (for example when the supporter has left); audited with the
+    /// reason key. Holds the matching section, as it frees the supporter's slot; false (nothing changes) when the request is
+    /// no longer active by the time the section is entered.
+    /// </summary>
+    public async Task<bool> CloseAsync(SupportRequestRecord record, string reason, CancellationToken ct)
     {
         if (!CoordinatorCloseReasons.IsKnown(reason))
         {
             throw new ArgumentException($"\"{reason}\" is not a reason for closing.", nameof(reason));
         }
+        await using var _ = await offers.EnterMatchingAsync(ct);
+        await db.Entry(record).ReloadAsync(ct);
+        if (record.Status != RequestStatus.Active)
+        {
+            return false;
+        }
         record.Close(ClosedBy.Coordinator, clock.GetUtcNow());
         audit.Record(QueueAudit.CoordinatorClosed, RequestAudit.Target, record.Id, detail: "reason=" + reason);
         await db.SaveChangesAsync(ct);
+        return true;
     }
 
-    /// <summary>Takes a stuck offer back from its supporter: the request waits in the queue again; audited.</summary>
-    public async Task ReturnToQueueAsync(SupportRequestRecord record, CancellationToken ct)
+    /// <summary>
+    /// Takes a stuck offer back from its supporter: the pending offer ends as reassigned (that supporter is not offered the
+    /// request again) and the request waits in the queue for the next matching run; audited. Holds the matching section;
+    /// false (nothing changes) when the request is no longer offered by the time the section is entered.
+    /// </summary>
+    public async Task<bool> ReturnToQueueAsync(SupportRequestRecord record, CancellationToken ct)
     {
+        await using var _ = await offers.EnterMatchingAsync(ct);
+        await db.Entry(record).ReloadAsync(ct);
         if (record.Status != RequestStatus.Offered)
         {
-            throw new InvalidOperationException("Only an offered request can be returned to the queue.");
+            return false;
         }
+        await offers.EndPendingOfferAsync(record.Id, OfferOutcome.Reassigned, clock.GetUtcNow(), ct);
         record.ReturnToQueue();
         audit.Record(QueueAudit.ReturnedToQueue, RequestAudit.Target, record.Id);
         await db.SaveChangesAsync(ct);
+        return true;
     }
 }
 

@@ -43,15 +43,14 @@ public sealed class RequestModel(SupportRequests requests, SupportOffers offers,
         {
             ModelState.AddModelError(nameof(Confirm), t["Tick the box to confirm that you want to withdraw the request."]);
         }
+        if (ModelState.IsValid && !await offers.WithdrawAsync(Record, ct))
+        {
+            ModelState.AddModelError(nameof(Confirm), t["This request can no longer be withdrawn."]);
+        }
         if (!ModelState.IsValid)
         {
+            await LoadAsync(id, ct);
             return Page();
-        }
-        var wasOffered = Record.Status == RequestStatus.Offered;
-        await requests.WithdrawAsync(Record, ct);
-        if (wasOffered)
-        {
-            await offers.RunAsync(ct);
         }
         return Redirect($"/support/requests/{id}");
     }

@@ -38,7 +38,7 @@ public sealed record CoordinatorRequestRow(Guid Id, DateTimeOffset CreatedAt, Qu
 
 /// <summary>
 /// Requests to talk to someone in the current organisation: validation, the safety screen, sealing,
-/// the requester's own view and withdrawal, and the coordinators' list of raised and urgent requests. Scoped.
+/// the requester's own view, and the coordinators' list of raised and urgent requests. Scoped.
 /// </summary>
 public sealed partial class SupportRequests(
     AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, CurrentActor actor,
@@ -160,24 +160,6 @@ public sealed partial class SupportRequests(
         record.PersonId != actor.PersonId || record.DetailsSealed is null
             ? null
             : protector.Open(record.DetailsSealed, SupportRequestRecord.DetailsPurpose, record.Id);
-
-    /// <summary>Withdraws a waiting or offered request; an offered one's pending offer ends as withdrawn.</summary>
-    public async Task WithdrawAsync(SupportRequestRecord record, CancellationToken ct)
-    {
-        if (record.Status is not (RequestStatus.Waiting or RequestStatus.Offered))
-        {
-            throw new InvalidOperationException("Only a waiting or offered request can be withdrawn.");
-        }
-        if (record.Status == RequestStatus.Offered
-            && await db.Set<Offers.SupportOffer>().SingleOrDefaultAsync(o => o.RequestId == record.Id && o.Outcome == Offers.OfferOutcome.Pending, ct) is { } pending)
-        {
-            pending.Withdraw(clock.GetUtcNow());
-            audit.RecordAsHiddenRequester(Offers.OfferAudit.Withdrawn, Offers.OfferAudit.TargetOffer, pending.Id);
-        }
-        record.Withdraw(clock.GetUtcNow());
-        audit.RecordAsHiddenRequester(RequestAudit.Withdrawn, RequestAudit.Target, record.Id);
-        await db.SaveChangesAsync(ct);
-    }
 
     /// <summary>Crisis resources for the signed-in person's country (every one when it is unknown).</summary>
     public async Task<IReadOnlyList<SupportResource>> CrisisResourcesAsync(CancellationToken ct)

@@ -358,4 +358,46 @@ public sealed class SupportOfferTests
         (await w.AuditCountAsync(OfferAudit.Reassigned)).ShouldBe(1);
         (await PageAsync(await w.Factory.SignInAsync(w.Org[Roles.Employee]), $"/support/requests/{id}")).ShouldContain("We have asked a supporter");
     }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_coordinator_returning_an_offered_request_ends_its_offer_and_the_next_run_offers_it_and_the_rest_of_the_queue(Engine engine)
+    {
+        await using var w = await OfferWorld.StartAsync(engine);
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var ben = await w.SupporterAsync("Ben Supporter");
+        await w.SetModeAsync("Automatic");
+        var returned = await OfferWorld.AskAsync(await w.Factory.SignInAsync(w.Org[Roles.Employee]), OfferWorld.Form());
+        var stuck = await w.PendingAsync(returned);
+        var (holder, other) = stuck.SupporterId == ada.PersonId ? (ada, ben) : (ben, ada);
+
+        // Another request waits for the same run: asked while requesters choose, then the mode is switched without a run.
+        await w.SetModeAsync("RequesterChooses");
+        var waiting = await OfferWorld.AskAsync(await w.Factory.SignInAsync(w.Org[Roles.Leader]), OfferWorld.Form());
+        (await w.RequestAsync(waiting)).Status.ShouldBe(RequestStatus.Waiting);
+        await w.Factory.InScopeAsync(w.Org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var settings = await db.Set<MatchingSettings>().SingleAsync();
+            settings.Apply(settings.Options with { Mode = MatchingMode.Automatic }, 24, 2, w.Factory.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        });
+
+        var coordinator = await w.Factory.SignInAsync(w.Org[Roles.Coordinator]);
+        Location(await PostAsync(coordinator, "/coordinate/support?handler=Return", ("RequestId", returned.ToString())))
+            .ShouldBe("/coordinate/support?period=30&done=returned");
+        (await w.RequestAsync(returned)).Status.ShouldBe(RequestStatus.Waiting);
+        (await w.OffersAsync(returned)).ShouldHaveSingleItem().Outcome.ShouldBe(OfferOutcome.Reassigned);
+        var holderClient = await w.Factory.SignInAsync(holder);
+        (await PageAsync(holderClient, "/supporter/offers")).ShouldNotContain(stuck.Id.ToString());
+        (await PostAsync(holderClient, "/supporter/offers?handler=Accept", ("OfferId", stuck.Id.ToString()))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // The next run offers both: the returned request to someone other than the supporter it was taken from.
+        (await w.RunAsync()).ShouldBe(2);
+        (await w.PendingAsync(returned)).SupporterId.ShouldBe(other.PersonId);
+        (await w.RequestAsync(returned)).Status.ShouldBe(RequestStatus.Offered);
+        (await w.PendingAsync(waiting)).SupporterId.ShouldBeOneOf(ada.PersonId, ben.PersonId);
+        (await PageAsync(holderClient, "/supporter/offers")).ShouldNotContain(stuck.Id.ToString());
+    }
 }
