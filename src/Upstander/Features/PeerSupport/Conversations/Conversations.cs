@@ -231,18 +231,23 @@ public sealed class Conversations(
 
     // ---- Lists ----
 
-    /// <summary>The signed-in person's own conversations (requests a supporter has accepted), newest first.</summary>
+    /// <summary>
+    /// The signed-in person's own conversations (requests a supporter has accepted), newest first. The supporter is named
+    /// only while they hold the conversation (active, or closed with them); a request back in the queue or offered to
+    /// someone else who has not accepted yet shows as waiting, so a supporter is never revealed before they accept.
+    /// </summary>
     public async Task<IReadOnlyList<ConversationRow>> RequesterListAsync(CancellationToken ct)
     {
         var me = actor.PersonId!.Value;
         var requests = await db.Set<SupportRequestRecord>().AsNoTracking()
             .Where(r => r.PersonId == me && r.FirstAcceptedAt != null && r.Status != RequestStatus.Withdrawn)
             .OrderByDescending(r => r.CreatedAt).ToListAsync(ct);
-        var supporters = requests.Where(r => r.SupporterId is not null).Select(r => r.SupporterId!.Value).Distinct().ToList();
+        static Guid? Holder(SupportRequestRecord r) => r.Status is RequestStatus.Active or RequestStatus.Closed ? r.SupporterId : null;
+        var supporters = requests.Select(Holder).OfType<Guid>().Distinct().ToList();
         var names = await db.People.Where(p => supporters.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var unread = await UnreadAsync(requests, me, ConversationSide.Supporter, ct);
         return [.. requests.Select(r => new ConversationRow(r.Id,
-            r.SupporterId is { } s && names.TryGetValue(s, out var name) ? name : t["Waiting for a supporter"],
+            Holder(r) is { } s && names.TryGetValue(s, out var name) ? name : t["Waiting for a supporter"],
             r.Status, r.FirstAcceptedAt!.Value, r.ClosedAt, unread.GetValueOrDefault(r.Id)))];
     }
 

@@ -346,4 +346,33 @@ public sealed class ConversationTests
         (await world.DbAsync(db => db.AuditEvents.Where(e => e.Action == ConversationAudit.HandoverAnswered).Select(e => e.Detail).SingleAsync())).ShouldBe("message=2;consent=given");
         (await PostAsync(world.Requester, world.Path + "?handler=Consent", ("MessageId", message.Id.ToString()), ("Consent", "declined"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "answered once");
     }
+
+    [Fact]
+    public async Task The_requesters_list_names_a_supporter_only_once_they_have_accepted_never_one_who_is_only_offered_it()
+    {
+        await using var w = await Offers.OfferWorld.StartAsync();
+        var ada = await w.SupporterAsync("Ada Kowalski");
+        var ben = await w.SupporterAsync("Ben Okafor");
+        await w.SetModeAsync("Automatic");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var id = await Offers.OfferWorld.AskAsync(requester, Offers.OfferWorld.Form());
+        var first = await w.PendingAsync(id);
+        var (holder, holderName, next, nextName) = first.SupporterId == ada.PersonId
+            ? (ada, "Ada Kowalski", ben, "Ben Okafor") : (ben, "Ben Okafor", ada, "Ada Kowalski");
+        Location(await PostAsync(await w.Factory.SignInAsync(holder), "/supporter/offers?handler=Accept", ("OfferId", first.Id.ToString())));
+        (await PageAsync(requester, "/support/conversations")).ShouldContain(holderName);
+
+        // "Don't match me with this supporter again": the request is offered to the other supporter, who has not accepted.
+        Location(await PostAsync(requester, $"/support/requests/{id}?handler=BlockSupporter", ("Confirm", "true")));
+        var second = await w.PendingAsync(id);
+        second.SupporterId.ShouldBe(next.PersonId);
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Offered);
+        var list = await PageAsync(requester, "/support/conversations");
+        list.ShouldContain("Waiting for a supporter");
+        PageText.ShouldNotName(list, nextName);
+        PageText.ShouldNotName(list, holderName);
+
+        Location(await PostAsync(await w.Factory.SignInAsync(next), "/supporter/offers?handler=Accept", ("OfferId", second.Id.ToString())));
+        (await PageAsync(requester, "/support/conversations")).ShouldContain(nextName);
+    }
 }
