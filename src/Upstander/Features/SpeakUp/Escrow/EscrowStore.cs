@@ -137,10 +137,16 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
             return false;
         }
         var reporters = await ReportersAsync(opened, ct);
-        var valid = opened.Where(o => reporters.Contains(o.Payload.Reporter)).ToList();
+        // The person a group is about never counts towards it. Every honest entry names the person whose index the group
+        // has, so whoever any entry of the group names may not be one of its reporters: the named person naming
+        // themselves (or making an entry under their own index that claims to name someone else) neither completes a
+        // group nor becomes a report, and so is never told, by a release or a notice, that others named them.
+        // The server cannot tell this at upload: π is made with the OPRF key, and c opens only with the whole group.
+        var named = opened.Select(o => o.Payload.Named).ToHashSet();
+        var valid = opened.Where(o => reporters.Contains(o.Payload.Reporter) && !named.Contains(o.Payload.Reporter)).ToList();
         if (valid.Select(o => o.Payload.Reporter).Distinct().Count() < threshold)
         {
-            logger.LogWarning("An escrow group reached {Count} entries but fewer than {Threshold} distinct attested reporters; it stays held.", group.Count, threshold);
+            logger.LogWarning("An escrow group reached {Count} entries but fewer than {Threshold} distinct attested reporters who are not named in it; it stays held.", group.Count, threshold);
             return false;
         }
         var now = clock.GetUtcNow();
@@ -170,6 +176,12 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
             entry.Release(report.Id, now);
             released++;
             reports.Add(report);
+        }
+        if (released == 0)
+        {
+            // Released before, and this arrival adds no report (an entry by someone the group names stays held): the
+            // answer is "held", as it is for any entry that completes nothing.
+            return false;
         }
         // Upstander's decision, made inside the last uploader's request: recorded as the system, never as them.
         audit.RecordAsSystem(EscrowAudit.Released, "escrow-group", null, detail: $"entries={released};threshold={threshold};group={group.Count}");

@@ -31,7 +31,8 @@ public sealed class EscrowFlowTests
     }
 
     /// <summary>What escrow-page.js does, in C#: OPRF (against the key holder directly), payload, entry, withdrawal code.</summary>
-    private static (object Body, string Code) MakeEntry(UpstanderFactory factory, Guid organisationId, Guid reporterId, Guid named, int threshold, string text)
+    private static (object Body, string Code) MakeEntry(UpstanderFactory factory, Guid organisationId, Guid reporterId, Guid named, int threshold, string text,
+        Guid? claimedNamed = null)
     {
         var services = factory.Services;
         var holder = services.GetRequiredService<OprfKeyHolder>();
@@ -43,7 +44,7 @@ public sealed class EscrowFlowTests
             v = 1,
             reporter = reporterId,
             attestation,
-            named,
+            named = claimedNamed ?? named,
             account = new { whatHappened = text, when = "Last Tuesday", where = "Ward 3", impact = "I dread going in", outcome = "It stops" },
         });
         var entry = EscrowEnvelope.Create(oprf, organisationId, reporterId, threshold, payload, reviewers.PublicKey);
@@ -196,6 +197,45 @@ public sealed class EscrowFlowTests
         (entry.CreatedAt.UtcTicks % TimeSpan.TicksPerHour).ShouldBe(0);
         entry.CreatedAt.ShouldBeInRange(before.AddHours(-1), after);
         entry.Id.Version.ShouldBe(4, "a version 7 id would keep the millisecond the hour was rounded to hide");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_person_named_cannot_complete_a_group_about_themselves_and_is_answered_as_for_any_held_entry(bool claimsToNameSomeoneElse)
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Escrow Self");
+        var accused = await SignInAsync(factory, org[Roles.Coordinator]);
+        var named = accused.Account.PersonId;
+        var first = await SignInAsync(factory, org[Roles.Employee]);
+        var second = await SignInAsync(factory, org[Roles.PeerSupporter]);
+        Guid? claimed = claimsToNameSomeoneElse ? org[Roles.Leader].PersonId : null;
+        async Task<HttpResponseMessage> SelfAsync(string text) =>
+            await PostAsync(accused, MakeEntry(factory, org.Id, named, named, 2, text, claimed).Body);
+
+        (await SubmitAsync(factory, org.Id, first, named, 2, "first")).ShouldBe("held");
+        var ordinary = await PostAsync(first, MakeEntry(factory, org.Id, first.Account.PersonId, org[Roles.Researcher].PersonId, 2, "about someone else").Body);
+        var self = await SelfAsync("I name myself");
+        self.StatusCode.ShouldBe(ordinary.StatusCode);
+        (await self.Content.ReadAsStringAsync()).ShouldBe(await ordinary.Content.ReadAsStringAsync(), "the same answer as any entry that completes nothing");
+        (await ReportsAsync(factory, org.Id)).ShouldBeEmpty();
+        (await EntriesAsync(factory, org.Id)).ShouldAllBe(e => !e.IsReleased);
+        var released = () => factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents.CountAsync(e => e.Action == EscrowAudit.Released));
+        (await released()).ShouldBe(0);
+
+        // A second real reporter completes the group; the entry by the person it names stays held, is no report, and
+        // brings them no notice. Naming themselves again afterwards still answers "held".
+        (await SubmitAsync(factory, org.Id, second, named, 2, "second")).ShouldBe("released");
+        var reports = await ReportsAsync(factory, org.Id);
+        reports.Select(r => r.ReporterId).ShouldBe([first.Account.PersonId, second.Account.PersonId], ignoreOrder: true);
+        (await EntriesAsync(factory, org.Id)).Count(e => !e.IsReleased).ShouldBe(2, "the entry about someone else and the one by the person named");
+        (await accused.Client.GetStringAsync("/")).ShouldNotContain("Someone else has named the same person");
+        var again = await SelfAsync("I name myself again");
+        again.StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await again.Content.ReadFromJsonAsync<EntryAnswer>())!.Status.ShouldBe("held");
+        (await ReportsAsync(factory, org.Id)).Count.ShouldBe(2);
+        (await released()).ShouldBe(1);
     }
 
     [Fact]
