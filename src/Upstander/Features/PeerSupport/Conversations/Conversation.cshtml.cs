@@ -89,7 +89,7 @@ public sealed class ConversationModel(Conversations conversations, TimeProvider 
 
     public Task<IActionResult> OnPostReopenAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
     {
-        if (!conversations.CanReopen(c))
+        if (!await conversations.CanReopenAsync(c, ct))
         {
             ModelState.AddModelError(nameof(Confirm), t["This conversation can no longer be reopened."]);
             return false;
@@ -316,7 +316,7 @@ public sealed class ConversationModel(Conversations conversations, TimeProvider 
         var c = Conversation;
         Thread = await conversations.ThreadAsync(c, ct);
         AwaitsFeedback = await conversations.AwaitsFeedbackAsync(c, ct);
-        CanReopen = conversations.CanReopen(c);
+        CanReopen = await conversations.CanReopenAsync(c, ct);
         if (c.IsSupporter && c.IsOpen)
         {
             Directory = await conversations.DirectoryAsync(ct);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
+using Upstander.Features.Training;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
@@ -69,7 +70,7 @@ public sealed record ConversationRow(Guid Id, string Who, RequestStatus Status, 
 /// </summary>
 public sealed class Conversations(
     AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, CurrentActor actor,
-    SupportResources resources, IOptions<ConversationOptions> options, IStringLocalizer<SharedResource> t)
+    SupportResources resources, IOptions<ConversationOptions> options, IStringLocalizer<SharedResource> t, SupporterCertification certification)
 {
     private ConversationOptions Settings => options.Value;
 
@@ -313,10 +314,14 @@ public sealed class Conversations(
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>The requester may reopen a closed conversation within the reopen window (and before retention removed it).</summary>
-    public bool CanReopen(Conversation c) =>
-        c.IsRequester && c.Request.Status == RequestStatus.Closed && c.Request.ContentErasedAt is null && c.Request.SupporterId is not null
-        && c.Request.ClosedAt is { } closed && clock.GetUtcNow() < closed.AddDays(Settings.ReopenDays);
+    /// <summary>
+    /// The requester may reopen a closed conversation within the reopen window (and before retention removed it), and only
+    /// while its supporter is still current (certified, PeerSupporter, account active): never back to someone who stopped.
+    /// </summary>
+    public async Task<bool> CanReopenAsync(Conversation c, CancellationToken ct) =>
+        c.IsRequester && c.Request.Status == RequestStatus.Closed && c.Request.ContentErasedAt is null && c.Request.SupporterId is { } supporter
+        && c.Request.ClosedAt is { } closed && clock.GetUtcNow() < closed.AddDays(Settings.ReopenDays)
+        && await certification.IsCurrentAsync(supporter, ct);
 
     public int ReopenDays => Settings.ReopenDays;
 

@@ -5,6 +5,7 @@ using Upstander.Features.PeerSupport.Matching;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.People;
+using Upstander.Features.Training;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
@@ -56,6 +57,15 @@ public sealed record ReassignView(
 /// <summary>An open match for the coordinators' list: who asked (name only if allowed), the supporter, where it stands.</summary>
 public sealed record OpenMatchRow(Guid RequestId, QueuePriority Priority, RequestStatus Status, string Who, bool NameShown, string Supporter);
 
+public enum AcceptResult
+{
+    Accepted,
+    NotFound,
+
+    /// <summary>The supporter is no longer current (certificate lapsed, role or account gone): the offer expired back to matching.</summary>
+    NoLongerCurrent,
+}
+
 public enum ChooseResult
 {
     Offered,
@@ -70,7 +80,7 @@ public enum ChooseResult
 /// </summary>
 public sealed class SupportOffers(
     AppDbContext db, TimeProvider clock, AuditLog audit, CurrentActor actor, FieldProtector protector,
-    MatchingPoolSource pools, ExclusiveLocks locks) : Accounts.IHandOverSweep
+    MatchingPoolSource pools, ExclusiveLocks locks, SupporterCertification certification) : Accounts.IHandOverSweep
 {
     public const string SuggestionPurpose = "peer-support.suggestion";
 
@@ -395,20 +405,34 @@ public sealed class SupportOffers(
         })];
     }
 
-    /// <summary>Accepts the signed-in supporter's own open offer; null when there is no such offer (the page answers 404). Returns the request id.</summary>
-    public async Task<Guid?> AcceptAsync(Guid offerId, CancellationToken ct)
+    /// <summary>
+    /// Accepts the signed-in supporter's own open offer and returns the request id; <see cref="AcceptResult.NotFound"/> when
+    /// there is no such offer (the page answers 404). A supporter who is no longer current (certificate lapsed, PeerSupporter
+    /// role or account gone since the offer was made) cannot take it on: the offer expires, as if its time had passed, and
+    /// the request is matched again without them (<see cref="AcceptResult.NoLongerCurrent"/>).
+    /// </summary>
+    public async Task<(AcceptResult Result, Guid RequestId)> AcceptAsync(Guid offerId, CancellationToken ct)
     {
         await using var _ = await EnterMatchingAsync(ct);
         if (await OwnOpenAsync(offerId, ct) is not var (offer, request))
         {
-            return null;
+            return (AcceptResult.NotFound, Guid.Empty);
         }
         var now = clock.GetUtcNow();
+        if (!await certification.IsCurrentAsync(offer.SupporterId, ct))
+        {
+            offer.Expire(now);
+            request.ReturnToQueue();
+            audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id, "reason=supporter-not-current");
+            await db.SaveChangesAsync(ct);
+            await RunLockedAsync(ct);
+            return (AcceptResult.NoLongerCurrent, request.Id);
+        }
         offer.Accept(now);
         request.Accept(now);
         audit.Record(OfferAudit.Accepted, OfferAudit.TargetOffer, offer.Id);
         await db.SaveChangesAsync(ct);
-        return request.Id;
+        return (AcceptResult.Accepted, request.Id);
     }
 
     /// <summary>Declines the signed-in supporter's own open offer (reason: a key or none); the request is matched again without them.</summary>

@@ -27,8 +27,22 @@ public sealed class SupporterOffersModel(SupportOffers offers, TimeProvider cloc
         Offers = await offers.PendingForSupporterAsync(ct);
     }
 
-    public async Task<IActionResult> OnPostAcceptAsync(CancellationToken ct) =>
-        await offers.AcceptAsync(OfferId, ct) is { } requestId ? Redirect($"/support/conversations/{requestId}") : NotFound();
+    public async Task<IActionResult> OnPostAcceptAsync(CancellationToken ct)
+    {
+        var (result, requestId) = await offers.AcceptAsync(OfferId, ct);
+        switch (result)
+        {
+            case AcceptResult.Accepted:
+                return Redirect($"/support/conversations/{requestId}");
+            case AcceptResult.NoLongerCurrent:
+                // Not accepted (400): the request has gone back to be offered to someone else.
+                ModelState.AddModelError(nameof(OfferId), t["Your peer supporter certification is no longer current, so you cannot take on this request. It will be offered to someone else."]);
+                Offers = await offers.PendingForSupporterAsync(ct);
+                return Page();
+            default:
+                return NotFound();
+        }
+    }
 
     public async Task<IActionResult> OnPostDeclineAsync(CancellationToken ct)
     {

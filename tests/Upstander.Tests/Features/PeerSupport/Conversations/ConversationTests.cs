@@ -375,4 +375,19 @@ public sealed class ConversationTests
         Location(await PostAsync(await w.Factory.SignInAsync(next), "/supporter/offers?handler=Accept", ("OfferId", second.Id.ToString())));
         (await PageAsync(requester, "/support/conversations")).ShouldContain(nextName);
     }
+
+    [Fact]
+    public async Task The_requester_cannot_reopen_a_conversation_to_a_supporter_who_is_no_longer_current()
+    {
+        await using var world = await StartAsync();
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Close", ("Confirm", "true"))).ShouldContain("done=closed");
+        (await PageAsync(world.Requester, world.Path)).ShouldContain("Reopen the conversation");
+
+        await Offers.OfferWorld.LapseCertificateAsync(world.Factory, world.Org.Id, world.Org[Roles.PeerSupporter].PersonId);
+        (await PageAsync(world.Requester, world.Path)).ShouldNotContain("Reopen the conversation");
+        var refused = await PostAsync(world.Requester, world.Path + "?handler=Reopen");
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await BodyAsync(refused)).ShouldContain("can no longer be reopened");
+        (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Closed);
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.People;
+using Upstander.Features.Training;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
@@ -29,6 +30,7 @@ public sealed class ConversationWorld : IAsyncDisposable
         var world = new ConversationWorld(factory, await factory.CreateOrganisationAsync("Talk Org"));
         world.Requester = await factory.SignInAsync(world.Org[Roles.Employee]);
         world.Supporter = await factory.SignInAsync(world.Org[Roles.PeerSupporter]);
+        await world.CertifyAsync(world.Org[Roles.PeerSupporter].PersonId);
         world.Id = await world.AskAsync(world.Requester, details, showName);
         await world.AcceptAsync(world.Id, world.Org[Roles.PeerSupporter].PersonId);
         return world;
@@ -41,6 +43,18 @@ public sealed class ConversationWorld : IAsyncDisposable
             ("answer-safe-now", "yes"), ("answer-self-harm", "no"), ("answer-harm-others", "no")));
         return Guid.Parse(location["/support/requests/".Length..].Split('?')[0]);
     }
+
+    /// <summary>Signs the person off as a peer supporter now (a certificate for 12 months), as a coordinator would.</summary>
+    public Task CertifyAsync(Guid personId) => Factory.InScopeAsync(Org.Id, async s =>
+    {
+        var db = s.GetRequiredService<AppDbContext>();
+        var now = Factory.Clock.GetUtcNow();
+        var request = SignOffRequest.Open(Org.Id, personId, now);
+        request.SignOff(Org[Roles.Coordinator].PersonId, DateOnly.FromDateTime(now.UtcDateTime), null, now);
+        db.Add(request);
+        db.Add(Certificate.Issue(request, now, 12));
+        await db.SaveChangesAsync();
+    });
 
     /// <summary>Offers the request to the supporter and accepts it, as the matching pages would.</summary>
     public Task AcceptAsync(Guid id, Guid supporterId) => ChangeAsync(id, r =>

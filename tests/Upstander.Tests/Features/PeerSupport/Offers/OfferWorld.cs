@@ -56,6 +56,11 @@ public sealed partial class OfferWorld(UpstanderFactory factory, TestOrganisatio
             return new TestAccount(Roles.PeerSupporter, email, account.Id, person.Id, null);
         });
 
+    /// <summary>The person's certificate runs out a minute ago: they keep the role and account but are no longer a current supporter.</summary>
+    public static Task LapseCertificateAsync(UpstanderFactory factory, Guid organisationId, Guid personId) =>
+        factory.InScopeAsync(organisationId, s => s.GetRequiredService<AppDbContext>().Set<Certificate>().Where(c => c.PersonId == personId)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.ExpiresAt, factory.Clock.GetUtcNow().AddMinutes(-1))));
+
     public async Task SetModeAsync(string mode, string offerHours = "24", string urgentHours = "2")
     {
         var coordinator = await Factory.SignInAsync(Org[Roles.Coordinator]);

@@ -400,4 +400,30 @@ public sealed class SupportOfferTests
         (await w.PendingAsync(waiting)).SupporterId.ShouldBeOneOf(ada.PersonId, ben.PersonId);
         (await PageAsync(holderClient, "/supporter/offers")).ShouldNotContain(stuck.Id.ToString());
     }
+
+    [Fact]
+    public async Task A_supporter_whose_certificate_lapsed_after_the_offer_cannot_accept_and_the_request_is_matched_again()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var ben = await w.SupporterAsync("Ben Supporter");
+        await w.SetModeAsync("Automatic");
+        var id = await OfferWorld.AskAsync(await w.Factory.SignInAsync(w.Org[Roles.Employee]), OfferWorld.Form());
+        var offer = await w.PendingAsync(id);
+        var (holder, other) = offer.SupporterId == ada.PersonId ? (ada, ben) : (ben, ada);
+        var holderClient = await w.Factory.SignInAsync(holder);
+
+        await OfferWorld.LapseCertificateAsync(w.Factory, w.Org.Id, holder.PersonId);
+        var refused = await PostAsync(holderClient, "/supporter/offers?handler=Accept", ("OfferId", offer.Id.ToString()));
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()).ShouldContain("certification is no longer current");
+
+        // The offer lapsed as if its time had passed; the request went to the other supporter, never back to the holder.
+        var offers = await w.OffersAsync(id);
+        offers.Select(o => (o.SupporterId, o.Outcome)).ShouldBe([(holder.PersonId, OfferOutcome.Expired), (other.PersonId, OfferOutcome.Pending)]);
+        (await w.RequestAsync(id)).SupporterId.ShouldBe(other.PersonId);
+        (await PostAsync(holderClient, "/supporter/offers?handler=Accept", ("OfferId", offer.Id.ToString()))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        Location(await PostAsync(await w.Factory.SignInAsync(other), "/supporter/offers?handler=Accept", ("OfferId", offers[1].Id.ToString())))
+            .ShouldBe($"/support/conversations/{id}");
+    }
 }
