@@ -39,14 +39,7 @@ public sealed class AcceptInvitationModel(InvitationAcceptance acceptance, IStri
             return Refused();
         }
         var password = Password ?? "";
-        if (PasswordMessages.FirstProblem(password, ConfirmPassword, t) is { } problem)
-        {
-            Errors.Add(problem);
-        }
-        else
-        {
-            Errors.AddRange((await acceptance.CheckPasswordAsync(Invitation!, password)).Select(e => PasswordMessages.Describe(e, t)));
-        }
+        Errors.AddRange(await PasswordMessages.ProblemsAsync(password, ConfirmPassword, p => acceptance.CheckPasswordAsync(Invitation!, p), t));
         if (Errors.Count > 0)
         {
             return Page();
@@ -78,9 +71,7 @@ public sealed class AcceptInvitationModel(InvitationAcceptance acceptance, IStri
 
     private PageResult Refused()
     {
-        Response.StatusCode = SignedInAlready ? StatusCodes.Status409Conflict
-            : Problem == InvitationProblem.NotFound ? StatusCodes.Status404NotFound
-            : StatusCodes.Status410Gone;
+        Response.StatusCode = PasswordMessages.RefusedLinkStatus(SignedInAlready, Problem == InvitationProblem.NotFound);
         return Page();
     }
 }

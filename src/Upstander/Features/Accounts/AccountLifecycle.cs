@@ -19,10 +19,12 @@ public enum AccountChangeRefusal
     None,
     /// <summary>No such person in this organisation, or they have no account.</summary>
     NoAccount,
-    /// <summary>Administrators cannot deactivate their own account (so one always remains who can undo it).</summary>
+    /// <summary>Administrators cannot deactivate their own account (so one always remains who can undo it), and manage their own sign-in on their account page.</summary>
     OwnAccount,
     /// <summary>The person's leave date has come: it must be cleared or moved before the account can work again.</summary>
     PersonHasLeft,
+    /// <summary>The account is deactivated: help signing in again (<see cref="AccountRecovery"/>) waits until it is reactivated.</summary>
+    NotActive,
 }
 
 /// <summary>

@@ -27,18 +27,6 @@ public enum PasswordResetProblem
     AccountStopped,
 }
 
-/// <summary>Why an administrator's recovery action was not taken (nothing changed then).</summary>
-public enum RecoveryRefusal
-{
-    None,
-    /// <summary>No such person in this organisation, or they have no account.</summary>
-    NoAccount,
-    /// <summary>The account is deactivated: reactivate it first.</summary>
-    NotActive,
-    /// <summary>Administrators use their own account page for their own account.</summary>
-    OwnAccount,
-}
-
 /// <summary>A link an administrator made: shown once on their page, and emailed too when mail is on.</summary>
 public sealed record GivenPasswordLink(string Link, DateTimeOffset ExpiresAt, bool Emailed, string WorkEmail);
 
@@ -65,8 +53,6 @@ public sealed class AccountRecovery(
     /// <summary>At most one emailed link per account in this time, however often it is asked for: no mailbox is flooded.</summary>
     public static readonly TimeSpan EmailInterval = TimeSpan.FromMinutes(15);
 
-    public bool CanEmail => outbox.Enabled;
-
     /// <summary>
     /// Emails a link to set a new password to <paramref name="request"/>'s address, if it is the work email of an active
     /// account whose person has not left, and no link went to it in the last <see cref="EmailInterval"/>. Otherwise
@@ -78,9 +64,7 @@ public sealed class AccountRecovery(
         {
             return;
         }
-        var normalized = users.NormalizeEmail(request.Email);
-        var account = await db.Users.SingleOrDefaultAsync(a => a.NormalizedEmail == normalized, ct);
-        if (account is not { IsActive: true, PersonId: { } personId })
+        if (await users.FindByEmailAsync(request.Email) is not { IsActive: true, PersonId: { } personId } account)
         {
             return;
         }
@@ -100,7 +84,7 @@ public sealed class AccountRecovery(
         (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, culture);
         var (reset, link) = await IssueAsync(account, issuedBy: null, request.FallbackBaseUrl, now, ct);
         audit.RecordFor(account.OrganisationId, null, AuditActions.PasswordLinkRequested, "account", account.Id.ToString("N"), "success");
-        QueueEmail(reset, person, link, await OrganisationNameAsync(account.OrganisationId, ct));
+        QueueEmail(reset, person, link, await Organisation.NameAsync(db, account.OrganisationId, ct));
         await db.SaveChangesAsync(ct);
     }
 
@@ -108,44 +92,45 @@ public sealed class AccountRecovery(
     /// An administrator's link for a person in their organisation, valid for <see cref="PasswordReset.GivenLifetime"/>;
     /// earlier unused links for the account stop working. Emailed to the person too when mail is on.
     /// </summary>
-    public async Task<(GivenPasswordLink? Given, RecoveryRefusal Refusal)> GiveLinkAsync(Guid personId, string fallbackBaseUrl, CancellationToken ct)
+    public async Task<(GivenPasswordLink? Given, AccountChangeRefusal Refusal)> GiveLinkAsync(Guid personId, string fallbackBaseUrl, CancellationToken ct)
     {
-        var (account, person, refusal) = await AccountForAdministratorAsync(personId, ct);
-        if (refusal != RecoveryRefusal.None)
+        var (account, refusal) = await AccountForAdministratorAsync(personId, ct);
+        if (refusal != AccountChangeRefusal.None)
         {
             return (null, refusal);
         }
+        var person = await db.People.SingleAsync(p => p.Id == personId, ct);
         var now = clock.GetUtcNow();
         var (reset, link) = await IssueAsync(account!, actor.Id, fallbackBaseUrl, now, ct);
         audit.Record(AuditActions.PasswordLinkGiven, "account", account!.Id);
         if (outbox.Enabled)
         {
-            QueueEmail(reset, person!, link, await OrganisationNameAsync(account.OrganisationId, ct));
+            QueueEmail(reset, person, link, await Organisation.NameAsync(db, account.OrganisationId, ct));
         }
         await db.SaveChangesAsync(ct);
-        return (new GivenPasswordLink(link, reset.ExpiresAt, outbox.Enabled, person!.WorkEmail), RecoveryRefusal.None);
+        return (new GivenPasswordLink(link, reset.ExpiresAt, outbox.Enabled, person.WorkEmail), AccountChangeRefusal.None);
     }
 
     /// <summary>
     /// Turns two-factor off for someone who lost their authenticator and their recovery codes: a new authenticator key,
     /// no recovery codes, and every session ended. Roles that require two-factor send them to set it up again.
     /// </summary>
-    public async Task<RecoveryRefusal> TurnOffTwoFactorAsync(Guid personId, CancellationToken ct)
+    public async Task<AccountChangeRefusal> TurnOffTwoFactorAsync(Guid personId, CancellationToken ct)
     {
-        var (account, _, refusal) = await AccountForAdministratorAsync(personId, ct);
-        if (refusal != RecoveryRefusal.None)
+        var (account, refusal) = await AccountForAdministratorAsync(personId, ct);
+        if (refusal != AccountChangeRefusal.None)
         {
             return refusal;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Turning two-factor off and resetting the key each give the account a new security stamp: every session ends.
         await Succeeded(users.SetTwoFactorEnabledAsync(account!, false));
         await Succeeded(users.ResetAuthenticatorKeyAsync(account!));
         await users.GenerateNewTwoFactorRecoveryCodesAsync(account!, 0);
-        await Succeeded(users.UpdateSecurityStampAsync(account!));
         audit.Record(AuditActions.TwoFactorTurnedOffByAdministrator, "account", account!.Id);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return RecoveryRefusal.None;
+        return AccountChangeRefusal.None;
     }
 
     public async Task<(UsablePasswordReset? Usable, PasswordResetProblem Problem)> FindAsync(string? token, CancellationToken ct)
@@ -184,15 +169,8 @@ public sealed class AccountRecovery(
     }
 
     /// <summary>Identity's password rules for this account, checked before anything changes.</summary>
-    public async Task<IReadOnlyList<IdentityError>> CheckPasswordAsync(UsablePasswordReset usable, string password)
-    {
-        var errors = new List<IdentityError>();
-        foreach (var validator in users.PasswordValidators)
-        {
-            errors.AddRange((await validator.ValidateAsync(users, usable.Account, password)).Errors);
-        }
-        return errors;
-    }
+    public Task<IReadOnlyList<IdentityError>> CheckPasswordAsync(UsablePasswordReset usable, string password) =>
+        PasswordMessages.RuleBreachesAsync(users, usable.Account, password);
 
     /// <summary>
     /// Sets the new password, uses the link and withdraws every other link for the account, clears a lockout, and gives
@@ -232,24 +210,18 @@ public sealed class AccountRecovery(
         }
         var (reset, token) = PasswordReset.Create(account.OrganisationId, account.Id, issuedBy, now);
         db.Add(reset);
-        return (reset, $"{PublicUrl.Of(configuration, fallbackBaseUrl)}{ResetPath}?token={Uri.EscapeDataString(token)}");
+        return (reset, PublicUrl.Link(configuration, fallbackBaseUrl, ResetPath, token));
     }
 
-    private async Task<(Account? Account, Person? Person, RecoveryRefusal Refusal)> AccountForAdministratorAsync(Guid personId, CancellationToken ct)
-    {
-        // People carry the organisation filter, accounts do not: the person id, found within the organisation, is the guard.
-        var person = await db.People.SingleOrDefaultAsync(p => p.Id == personId, ct);
-        var account = person is null ? null : await db.Users.SingleOrDefaultAsync(a => a.PersonId == person.Id, ct);
-        if (account is null)
+    /// <summary>The account of a person in the current organisation that an administrator may help: active, and not their own.</summary>
+    private async Task<(Account? Account, AccountChangeRefusal Refusal)> AccountForAdministratorAsync(Guid personId, CancellationToken ct) =>
+        await AccountLifecycle.AccountOfAsync(db, personId, ct) switch
         {
-            return (null, null, RecoveryRefusal.NoAccount);
-        }
-        if (actor.PersonId == personId)
-        {
-            return (null, null, RecoveryRefusal.OwnAccount);
-        }
-        return account.IsActive ? (account, person, RecoveryRefusal.None) : (null, null, RecoveryRefusal.NotActive);
-    }
+            null => (null, AccountChangeRefusal.NoAccount),
+            { } own when own.Id == actor.Id => (null, AccountChangeRefusal.OwnAccount),
+            { IsActive: false } => (null, AccountChangeRefusal.NotActive),
+            { } account => (account, AccountChangeRefusal.None),
+        };
 
     /// <summary>The email: who asked or made it, the link and until when it works, and what to do if it was not them; plain text.</summary>
     private void QueueEmail(PasswordReset reset, Person person, string link, string organisationName) =>
@@ -278,9 +250,6 @@ public sealed class AccountRecovery(
         }, (a, b) => a + b, 0, ct);
         return new RetentionOutcome(removed > 0, $"Removed {removed} password links that ended more than {KeepEnded.TotalDays} days ago.");
     }
-
-    private Task<string> OrganisationNameAsync(Guid organisationId, CancellationToken ct) =>
-        db.Organisations.IgnoreQueryFilters().Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
 
     private static async Task Succeeded(Task<IdentityResult> change)
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
+using Upstander.Platform.Mail;
 using Upstander.Platform.Security;
 using Upstander.Platform.Web;
 
@@ -17,7 +18,7 @@ namespace Upstander.Features.Accounts;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimitPolicies.SignIn)]
-public sealed class ForgotPasswordModel(AccountRecovery recovery, PasswordLinkRequests requests, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class ForgotPasswordModel(MailOutbox outbox, PasswordLinkRequests requests, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty, Required, EmailAddress, StringLength(254)]
     public string Email { get; set; } = "";
@@ -25,7 +26,7 @@ public sealed class ForgotPasswordModel(AccountRecovery recovery, PasswordLinkRe
     [BindProperty(SupportsGet = true)]
     public bool Sent { get; set; }
 
-    public bool CanEmail => recovery.CanEmail;
+    public bool CanEmail => outbox.Enabled;
 
     public string? Message { get; private set; }
 

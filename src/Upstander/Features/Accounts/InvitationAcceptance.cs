@@ -75,17 +75,8 @@ public sealed class InvitationAcceptance(
     }
 
     /// <summary>Identity's password rules for this person, checked before anything is created.</summary>
-    public async Task<IReadOnlyList<IdentityError>> CheckPasswordAsync(UsableInvitation usable, string password)
-    {
-        var candidate = new Account { UserName = usable.Person.WorkEmail, Email = usable.Person.WorkEmail };
-        var errors = new List<IdentityError>();
-        foreach (var validator in users.PasswordValidators)
-        {
-            var result = await validator.ValidateAsync(users, candidate, password);
-            errors.AddRange(result.Errors);
-        }
-        return errors;
-    }
+    public Task<IReadOnlyList<IdentityError>> CheckPasswordAsync(UsableInvitation usable, string password) =>
+        PasswordMessages.RuleBreachesAsync(users, new Account { UserName = usable.Person.WorkEmail, Email = usable.Person.WorkEmail }, password);
 
     public Task<Account> AcceptWithPasswordAsync(UsableInvitation usable, string password, CancellationToken ct) =>
         AcceptAsync(usable, password, Guid.CreateVersion7(), null, ct);

@@ -76,7 +76,7 @@ public sealed class InvitationIssuer(
         var issued = new IssuedInvitation(invitation, person.Name, person.WorkEmail, LinkFor(token, fallbackBaseUrl), email && outbox.Enabled);
         if (issued.Emailed)
         {
-            QueueEmail(issued, await OrganisationNameAsync(person.OrganisationId, ct));
+            QueueEmail(issued, await Organisation.NameAsync(db, person.OrganisationId, ct));
         }
         await db.SaveChangesAsync(ct);
         return (issued, InvitationRefusal.None);
@@ -103,7 +103,7 @@ public sealed class InvitationIssuer(
             var one = new IssuedInvitation(invitation, person.Name, person.WorkEmail, LinkFor(token, fallbackBaseUrl), outbox.Enabled);
             if (one.Emailed)
             {
-                QueueEmail(one, organisationName ??= await OrganisationNameAsync(person.OrganisationId, ct));
+                QueueEmail(one, organisationName ??= await Organisation.NameAsync(db, person.OrganisationId, ct));
             }
             issued.Add(one);
         }
@@ -153,13 +153,10 @@ public sealed class InvitationIssuer(
     private void QueueEmail(IssuedInvitation issued, string organisationName) =>
         outbox.Queue(issued.Invitation.OrganisationId, MailPurpose, issued.Invitation.Id, EmailFor(issued, organisationName));
 
-    private Task<string> OrganisationNameAsync(Guid organisationId, CancellationToken ct) =>
-        db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
 
     /// <summary>The configured public address wins, so links are right behind a reverse proxy.</summary>
     public string LinkFor(string token, string fallbackBaseUrl)
     {
-        var baseUrl = PublicUrl.Of(configuration, fallbackBaseUrl);
-        return $"{baseUrl}{AcceptPath}?token={Uri.EscapeDataString(token)}";
+        return PublicUrl.Link(configuration, fallbackBaseUrl, AcceptPath, token);
     }
 }

@@ -44,14 +44,7 @@ public sealed class ResetPasswordModel(AccountRecovery recovery, IStringLocalize
             return Refused();
         }
         var password = Password ?? "";
-        if (PasswordMessages.FirstProblem(password, ConfirmPassword, t) is { } problem)
-        {
-            Errors.Add(problem);
-        }
-        else
-        {
-            Errors.AddRange((await recovery.CheckPasswordAsync(Reset!, password)).Select(e => PasswordMessages.Describe(e, t)));
-        }
+        Errors.AddRange(await PasswordMessages.ProblemsAsync(password, ConfirmPassword, p => recovery.CheckPasswordAsync(Reset!, p), t));
         if (Errors.Count > 0)
         {
             ModelState.AddModelError(nameof(Password), Errors[0]);
@@ -75,9 +68,7 @@ public sealed class ResetPasswordModel(AccountRecovery recovery, IStringLocalize
 
     private PageResult Refused()
     {
-        Response.StatusCode = SignedInAlready ? StatusCodes.Status409Conflict
-            : Problem == PasswordResetProblem.NotFound ? StatusCodes.Status404NotFound
-            : StatusCodes.Status410Gone;
+        Response.StatusCode = PasswordMessages.RefusedLinkStatus(SignedInAlready, Problem == PasswordResetProblem.NotFound);
         return Page();
     }
 }

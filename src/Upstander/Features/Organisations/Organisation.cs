@@ -8,6 +8,10 @@ public sealed class Organisation
 {
     public const int NameMaxLength = 200;
 
+    /// <summary>An organisation's name, for emails and public pages (the organisation filter lets through only the current one).</summary>
+    public static Task<string> NameAsync(Platform.Data.AppDbContext db, Guid organisationId, CancellationToken ct) =>
+        db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
+
     /// <summary>No aggregate is ever shown for a group smaller than this; never below <see cref="MinimumGroupSizeFloor"/>.</summary>
     public const int DefaultMinimumGroupSize = 5;
     public const int MinimumGroupSizeFloor = 3;

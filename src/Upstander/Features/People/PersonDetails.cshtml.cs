@@ -150,54 +150,44 @@ public sealed class PersonDetailsModel(
     /// <summary>Lets a deactivated account sign in again; refused while the person's leave date has passed.</summary>
     public Task<IActionResult> OnPostReactivateAsync(Guid id, CancellationToken ct) => ChangeAccountAsync(id, lifecycle.ReactivateAsync, "reactivated", ct);
 
-    private async Task<IActionResult> ChangeAccountAsync(Guid id, Func<Guid, CancellationToken, Task<AccountChangeRefusal>> change, string saved, CancellationToken ct)
-    {
-        var refusal = await change(id, ct);
-        if (refusal == AccountChangeRefusal.None)
-        {
-            return Redirect($"/admin/people/{id:D}?saved={saved}");
-        }
-        if (!await LoadAsync(id, fillInput: true, ct) || refusal == AccountChangeRefusal.NoAccount)
-        {
-            return NotFound();
-        }
-        AccountMessage = refusal == AccountChangeRefusal.OwnAccount
-            ? t["You cannot deactivate your own account. Ask another administrator."]
-            : t["Their leave date has passed, so the account cannot work again. Clear or move the leave date first."];
-        ModelState.AddModelError("", AccountMessage);
-        return Page();
-    }
+    private async Task<IActionResult> ChangeAccountAsync(Guid id, Func<Guid, CancellationToken, Task<AccountChangeRefusal>> change, string saved, CancellationToken ct) =>
+        await change(id, ct) is var refusal && refusal == AccountChangeRefusal.None
+            ? Redirect($"/admin/people/{id:D}?saved={saved}")
+            : await AccountAnswerAsync(id, refusal, saved, ct);
 
     /// <summary>A one-time link for the person to set a new password, shown here once and emailed to them when mail is on.</summary>
     public async Task<IActionResult> OnPostPasswordLinkAsync(Guid id, [FromServices] AccountRecovery recovery, CancellationToken ct)
     {
-        var (given, refusal) = await recovery.GiveLinkAsync(id, $"{Request.Scheme}://{Request.Host}", ct);
-        if (refusal == RecoveryRefusal.None)
-        {
-            GivenLink = given;
-        }
-        return await RecoveryAnswerAsync(id, refusal, "password", ct);
+        (GivenLink, var refusal) = await recovery.GiveLinkAsync(id, $"{Request.Scheme}://{Request.Host}", ct);
+        return await AccountAnswerAsync(id, refusal, "password", ct);
     }
 
     /// <summary>Two-factor off for someone who lost their authenticator and recovery codes; every session of theirs ends.</summary>
     public async Task<IActionResult> OnPostTwoFactorOffAsync(Guid id, [FromServices] AccountRecovery recovery, CancellationToken ct) =>
-        await RecoveryAnswerAsync(id, await recovery.TurnOffTwoFactorAsync(id, ct), "two-factor-off", ct);
+        await AccountAnswerAsync(id, await recovery.TurnOffTwoFactorAsync(id, ct), "two-factor-off", ct);
 
-    private async Task<IActionResult> RecoveryAnswerAsync(Guid id, RecoveryRefusal refusal, string saved, CancellationToken ct)
+    /// <summary>
+    /// The page after a change to the person's account, on this answer (never after a redirect, so that a password link is
+    /// shown once): what was done, or why it was refused with nothing changed (400).
+    /// </summary>
+    private async Task<IActionResult> AccountAnswerAsync(Guid id, AccountChangeRefusal refusal, string saved, CancellationToken ct)
     {
-        if (refusal == RecoveryRefusal.NoAccount || !await LoadAsync(id, fillInput: true, ct))
+        if (refusal == AccountChangeRefusal.NoAccount || !await LoadAsync(id, fillInput: true, ct))
         {
             return NotFound();
         }
-        if (refusal == RecoveryRefusal.None)
+        if (refusal == AccountChangeRefusal.None)
         {
-            // The link is shown on this answer only, never after a redirect: it is a key to the account.
             Saved = saved;
             return Page();
         }
-        AccountMessage = refusal == RecoveryRefusal.OwnAccount
-            ? t["For your own account, use your account page."]
-            : t["The account is deactivated. Reactivate it first."];
+        AccountMessage = refusal switch
+        {
+            AccountChangeRefusal.OwnAccount when saved == "deactivated" => t["You cannot deactivate your own account. Ask another administrator."],
+            AccountChangeRefusal.OwnAccount => t["For your own account, use your account page."],
+            AccountChangeRefusal.NotActive => t["The account is deactivated. Reactivate it first."],
+            _ => t["Their leave date has passed, so the account cannot work again. Clear or move the leave date first."],
+        };
         ModelState.AddModelError("", AccountMessage);
         return Page();
     }

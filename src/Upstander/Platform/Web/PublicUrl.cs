@@ -24,6 +24,10 @@ public static class PublicUrl
         return (string.IsNullOrEmpty(configured) ? fallback : configured).TrimEnd('/');
     }
 
+    /// <summary>A one-time link (an invitation, a password link): <paramref name="path"/> at the public address, carrying <paramref name="token"/>.</summary>
+    public static string Link(IConfiguration configuration, string fallback, string path, string token) =>
+        $"{Of(configuration, fallback)}{path}?token={Uri.EscapeDataString(token)}";
+
     /// <summary>What is wrong with a configured value; null when it is usable or not set.</summary>
     public static string? Problem(string? value)
     {

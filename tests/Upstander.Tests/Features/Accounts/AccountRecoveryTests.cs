@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Accounts;
@@ -202,6 +203,37 @@ public sealed partial class AccountRecoveryTests : IAsyncLifetime
         var actions = await DbAsync(db => db.AuditEvents.Where(e => e.ActorId == _org[Roles.Admin].AccountId).Select(e => e.Action).ToListAsync());
         actions.Count(a => a == AuditActions.PasswordLinkGiven).ShouldBe(2);
         actions.ShouldContain(AuditActions.TwoFactorTurnedOffByAdministrator);
+    }
+
+    [Fact]
+    public async Task Signing_in_with_an_address_that_has_no_account_checks_a_password_as_one_that_has_does()
+    {
+        var hasher = new CountingHasher();
+        _factory = new UpstanderFactory { TestServices = services => services.AddSingleton<IPasswordHasher<Account>>(hasher) };
+        _org = await _factory.CreateOrganisationAsync("Recovery Org");
+        var checks = hasher.Checks;
+        (await SignInAsync("nobody-here@recovery.example", "a guess at a password")).ShouldBe(HttpStatusCode.BadRequest);
+        (hasher.Checks - checks).ShouldBe(1, "an unknown address costs the same password check as a known one, so its timing says nothing");
+        checks = hasher.Checks;
+        (await SignInAsync(_org[Roles.Employee].Email, "a guess at a password")).ShouldBe(HttpStatusCode.BadRequest);
+        (hasher.Checks - checks).ShouldBe(1);
+    }
+
+    /// <summary>Identity's own hasher, counting how often a password is checked against a hash.</summary>
+    private sealed class CountingHasher : IPasswordHasher<Account>
+    {
+        private readonly PasswordHasher<Account> _inner = new();
+        private int _checks;
+
+        public int Checks => Volatile.Read(ref _checks);
+
+        public string HashPassword(Account user, string password) => _inner.HashPassword(user, password);
+
+        public PasswordVerificationResult VerifyHashedPassword(Account user, string hashedPassword, string providedPassword)
+        {
+            Interlocked.Increment(ref _checks);
+            return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
     }
 
     /// <summary>Asks for a link and waits until the request has been looked at in the background; returns where the page sent the visitor.</summary>

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Auditing;
@@ -191,7 +192,7 @@ public sealed partial class ReportLinks(AppDbContext db, TimeProvider clock)
         {
             return link.Slug;
         }
-        var name = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
+        var name = await Organisation.NameAsync(db, organisationId, ct);
         var stem = NotSlug().Replace(name.ToLowerInvariant(), "-").Trim('-');
         stem = stem.Length == 0 ? "organisation" : stem[..Math.Min(stem.Length, 60)].Trim('-');
         var slug = stem;
@@ -221,7 +222,7 @@ public sealed partial class ReportLinks(AppDbContext db, TimeProvider clock)
             return null;
         }
         scope.Enter(organisationId);
-        return (organisationId, await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct));
+        return (organisationId, await Organisation.NameAsync(db, organisationId, ct));
     }
 
     [GeneratedRegex("[^a-z0-9]+")]
