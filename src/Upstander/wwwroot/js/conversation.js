@@ -24,6 +24,12 @@ const render = (message) => {
   const body = document.createElement("p");
   body.className = "message-body";
   body.textContent = message.text;
+  if (message.risk) {
+    const risk = document.createElement("p");
+    risk.className = "message-risk";
+    risk.textContent = message.risk;
+    item.append(risk);
+  }
   item.append(meta, body);
   return item;
 };

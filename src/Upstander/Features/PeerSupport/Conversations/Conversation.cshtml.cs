@@ -6,6 +6,7 @@ using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
+using Upstander.Features.PeerSupport.Safety;
 using Upstander.Platform.Web;
 
 namespace Upstander.Features.PeerSupport.Conversations;
@@ -15,7 +16,8 @@ namespace Upstander.Features.PeerSupport.Conversations;
 /// calls and meetings, referrals and handovers, the supporter's private notes, closing, feedback and reopening.
 /// Every form posts and redirects; invalid input answers 400 and stores nothing.
 /// </summary>
-public sealed class ConversationModel(Conversations conversations, TimeProvider clock, OrganisationTime organisationTime, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class ConversationModel(
+    Conversations conversations, SafetyConcerns concerns, SupportRequests requests, TimeProvider clock, OrganisationTime organisationTime, IStringLocalizer<SharedResource> t) : PageModel
 {
     /// <summary>When this page was made: the "Check for new messages" link carries it so that it always reloads.</summary>
     public DateTimeOffset RenderedAt { get; } = clock.GetUtcNow();
@@ -27,6 +29,12 @@ public sealed class ConversationModel(Conversations conversations, TimeProvider 
     public IReadOnlyList<SupportResource> Directory { get; private set; } = [];
     public string Title { get; private set; } = "";
     public string? Done { get; private set; }
+
+    /// <summary>The conversation's open safety concern: the requester sees crisis resources first, the supporter the safety steps.</summary>
+    public SafetyConcern? Concern { get; private set; }
+
+    /// <summary>Crisis services for the requester's country, while a concern is open.</summary>
+    public IReadOnlyList<SupportResource> Crisis { get; private set; } = [];
 
     [BindProperty] public string? Body { get; set; }
     [BindProperty] public bool Confirm { get; set; }
@@ -61,16 +69,17 @@ public sealed class ConversationModel(Conversations conversations, TimeProvider 
         return await ShowAsync(ct);
     }
 
-    public Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    public Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct) => ActAsync(id, async Task<string?> (c) =>
     {
         if (Conversations.CheckMessage(c, Body) is { } problem)
         {
             ModelState.AddModelError(nameof(Body), t[problem]);
-            return false;
+            return null;
         }
-        await conversations.SendAsync(c, Body!, ct);
-        return true;
-    }, "#new", ct);
+        var sent = await conversations.SendAsync(c, Body!, ct);
+        // Risk in what the requester wrote: the page opens at the crisis section.
+        return sent.Risk > RiskLevel.None ? "#help-now" : "#new";
+    }, ct);
 
     public Task<IActionResult> OnPostCloseAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
     {
@@ -98,12 +107,12 @@ public sealed class ConversationModel(Conversations conversations, TimeProvider 
         return true;
     }, "?done=reopened", ct);
 
-    public Task<IActionResult> OnPostFeedbackAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    public Task<IActionResult> OnPostFeedbackAsync(Guid id, CancellationToken ct) => ActAsync(id, async Task<string?> (c) =>
     {
         if (!await conversations.AwaitsFeedbackAsync(c, ct))
         {
             ModelState.AddModelError(nameof(FeltHeard), t["There is nothing to answer for this conversation."]);
-            return false;
+            return null;
         }
         foreach (var (name, value) in new[] { (nameof(FeltHeard), FeltHeard), (nameof(NextSteps), NextSteps), (nameof(WouldRecommend), WouldRecommend) })
         {
@@ -118,11 +127,44 @@ public sealed class ConversationModel(Conversations conversations, TimeProvider 
         }
         if (!ModelState.IsValid)
         {
+            return null;
+        }
+        var risk = await conversations.GiveFeedbackAsync(c, FeltHeard!.Value, NextSteps!.Value, WouldRecommend!.Value, Comment, ct);
+        return risk > RiskLevel.None ? "?done=feedback#help-now" : "?done=feedback";
+    }, ct);
+
+    public Task<IActionResult> OnPostConcernAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    {
+        if (!c.IsSupporter)
+        {
+            ModelState.AddModelError(nameof(Confirm), t["Only the supporter can raise a safety concern here."]);
             return false;
         }
-        await conversations.GiveFeedbackAsync(c, FeltHeard!.Value, NextSteps!.Value, WouldRecommend!.Value, Comment, ct);
+        if (!Confirm)
+        {
+            ModelState.AddModelError(nameof(Confirm), t["Tick the box to confirm that you are worried about their safety."]);
+            return false;
+        }
+        await concerns.RaiseAsync(c.Request, ConcernSource.Supporter, RiskLevel.High, [], ct);
         return true;
-    }, "?done=feedback", ct);
+    }, "?done=concern#safety", ct);
+
+    public Task<IActionResult> OnPostFollowUpAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
+    {
+        var concern = c.IsSupporter ? await concerns.OpenAsync(c.Id, ct) : null;
+        if (concern is null)
+        {
+            ModelState.AddModelError(nameof(Confirm), t["There is no safety concern to follow up here."]);
+            return false;
+        }
+        if (!Confirm)
+        {
+            ModelState.AddModelError(nameof(Confirm), t["Tick the box to confirm that you have checked in with them."]);
+            return false;
+        }
+        await concerns.FollowUpAsync(concern, ConcernFollowedUpBy.Supporter, ct);
+        return true;
+    }, "?done=followed-up#safety", ct);
 
     public Task<IActionResult> OnPostNoteAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
     {
@@ -288,13 +330,17 @@ public sealed class ConversationModel(Conversations conversations, TimeProvider 
     }
 
     /// <summary>Loads the conversation (404 when it is not the caller's), runs the action, then redirects (done) or re-shows the page (400).</summary>
-    private async Task<IActionResult> ActAsync(Guid id, Func<Conversation, Task<bool>> action, string then, CancellationToken ct)
+    private Task<IActionResult> ActAsync(Guid id, Func<Conversation, Task<bool>> action, string then, CancellationToken ct) =>
+        ActAsync(id, async c => await action(c) ? then : null, ct);
+
+    /// <summary>As above, for an action that decides where the page goes next (null: not done).</summary>
+    private async Task<IActionResult> ActAsync(Guid id, Func<Conversation, Task<string?>> action, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
         {
             return NotFound();
         }
-        if (ModelState.IsValid && await action(Conversation))
+        if (ModelState.IsValid && await action(Conversation) is { } then)
         {
             return Redirect(Path(id) + then);
         }
@@ -316,6 +362,11 @@ public sealed class ConversationModel(Conversations conversations, TimeProvider 
         var c = Conversation;
         Thread = await conversations.ThreadAsync(c, ct);
         AwaitsFeedback = await conversations.AwaitsFeedbackAsync(c, ct);
+        Concern = await concerns.OpenAsync(c.Id, ct);
+        if (Concern is not null && c.IsRequester)
+        {
+            Crisis = await requests.CrisisResourcesAsync(ct);
+        }
         CanReopen = await conversations.CanReopenAsync(c, ct);
         if (c.IsSupporter && c.IsOpen)
         {

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
+using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.People;
 using Upstander.Platform.Tenancy;
 
@@ -70,6 +71,9 @@ public sealed class ConversationMessage : IOrganisationOwned
     public string? Consent { get; private set; }
     public DateTimeOffset? ConsentAt { get; private set; }
 
+    /// <summary>What the safety screen found in a message the requester wrote (<see cref="RiskLevel.None"/> for everything else); never the words.</summary>
+    public RiskLevel Risk { get; private set; }
+
     public static ConversationMessage Write(Guid organisationId, Guid requestId, int number, Guid authorId, string side, string kind, Guid? resourceId, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(),
@@ -84,6 +88,8 @@ public sealed class ConversationMessage : IOrganisationOwned
     };
 
     public void SealBody(string? sealedBody) => BodySealed = sealedBody;
+
+    public void MarkRisk(RiskLevel risk) => Risk = risk;
 
     public void Answer(string consent, DateTimeOffset now)
     {

@@ -23,7 +23,7 @@ public sealed record RetentionCounts(int Conversations, int Messages, int Notes,
 /// <summary>
 /// Removes a conversation's content <see cref="ConversationOptions.RetentionDays"/> after it closed (and a withdrawn
 /// request's words the same time after withdrawal): the messages (with referral notes), the supporter's notes, the
-/// calls and meetings (with their places), read state, the feedback comment, and the request's own words and named
+/// calls and meetings (with their places), read state, safety concerns, the feedback comment, and the request's own words and named
 /// people. Timings, status and the feedback numbers stay for figures. A reopened conversation has no close date, so
 /// it is not removed until it closes again and that date passes. Scoped; acts on the current organisation.
 /// </summary>
@@ -46,6 +46,8 @@ public sealed class ConversationRetention(AppDbContext db, TimeProvider clock, A
         var notes = await db.Set<SupporterNote>().Where(n => ids.Contains(n.RequestId)).ExecuteDeleteAsync(ct);
         var meetings = await db.Set<ConversationMeeting>().Where(m => ids.Contains(m.RequestId)).ExecuteDeleteAsync(ct);
         await db.Set<ConversationRead>().Where(r => ids.Contains(r.RequestId)).ExecuteDeleteAsync(ct);
+        // Safety concerns say when someone may have been at risk and of what kind: they go with what was written.
+        await db.Set<SafetyConcern>().Where(c => ids.Contains(c.RequestId)).ExecuteDeleteAsync(ct);
         var comments = 0;
         foreach (var feedback in await db.Set<SupportFeedbackRecord>().Where(f => ids.Contains(f.RequestId) && f.CommentSealed != null).ToListAsync(ct))
         {

@@ -13,6 +13,7 @@ public static class ConversationServices
                 "PeerSupport:ReopenDays must be 0 or more, RetentionDays and RetentionIntervalMinutes 1 or more.")
             .ValidateOnStart();
         services.AddScoped<Conversations>();
+        services.AddScoped<SafetyConcerns>();
         services.AddScoped<ConversationRetention>();
         services.AddRetentionPass("conversations and requests",
             provider => TimeSpan.FromMinutes(provider.GetRequiredService<IOptions<ConversationOptions>>().Value.RetentionIntervalMinutes),

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
+using Upstander.Features.PeerSupport.Safety;
 using Upstander.Features.Training;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
@@ -53,7 +54,7 @@ public sealed record Conversation(SupportRequestRecord Request, string Side, Gui
 
 public sealed record MessageView(
     Guid Id, int Number, DateTimeOffset SentAt, string Author, bool Mine, string Kind, string? Body,
-    SupportResource? Resource, string? Consent, DateTimeOffset? ConsentAt);
+    SupportResource? Resource, string? Consent, DateTimeOffset? ConsentAt, RiskLevel Risk);
 
 public sealed record MeetingView(ConversationMeeting Meeting, string? Place, bool Mine);
 
@@ -61,7 +62,8 @@ public sealed record MeetingView(ConversationMeeting Meeting, string? Place, boo
 public sealed record ConversationThread(IReadOnlyList<MessageView> Messages, IReadOnlyList<MeetingView> Meetings, string? Note);
 
 /// <summary>One row of a list of conversations: who, where it stands, and how many messages from the other side are unread.</summary>
-public sealed record ConversationRow(Guid Id, string Who, RequestStatus Status, DateTimeOffset Since, DateTimeOffset? ClosedAt, int Unread);
+/// <param name="Concern">A safety concern is open on it (shown on the supporter's list only).</param>
+public sealed record ConversationRow(Guid Id, string Who, RequestStatus Status, DateTimeOffset Since, DateTimeOffset? ClosedAt, int Unread, bool Concern = false);
 
 /// <summary>
 /// Private conversations between a requester and their supporter, for the two participants only: access,
@@ -70,7 +72,8 @@ public sealed record ConversationRow(Guid Id, string Who, RequestStatus Status, 
 /// </summary>
 public sealed class Conversations(
     AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, CurrentActor actor,
-    SupportResources resources, IOptions<ConversationOptions> options, IStringLocalizer<SharedResource> t, SupporterCertification certification)
+    SupportResources resources, IOptions<ConversationOptions> options, IStringLocalizer<SharedResource> t, SupporterCertification certification,
+    SafetyConcerns concerns)
 {
     private ConversationOptions Settings => options.Value;
 
@@ -144,7 +147,8 @@ public sealed class Conversations(
         var views = rows.Select(m => new MessageView(
             m.Id, m.Number, m.SentAt, AuthorLabel(c, m, names), m.AuthorId == c.Me, m.Kind,
             m.BodySealed is null ? null : protector.Open(m.BodySealed, ConversationMessage.BodyPurpose, m.Id),
-            m.ResourceId is { } r ? cards.GetValueOrDefault(r) : null, m.Consent, m.ConsentAt)).ToList();
+            m.ResourceId is { } r ? cards.GetValueOrDefault(r) : null, m.Consent, m.ConsentAt,
+            c.IsSupporter ? m.Risk : RiskLevel.None)).ToList();
         return (views, true);
     }
 
@@ -197,10 +201,24 @@ public sealed class Conversations(
         string.IsNullOrWhiteSpace(body) ? "Write a message first." :
         body.Length > ConversationMessage.BodyMaxLength ? "The message is too long." : null;
 
-    public async Task<ConversationMessage> SendAsync(Conversation c, string body, CancellationToken ct) =>
-        await AddMessageAsync(c, MessageKind.Text, body.Trim(), null, ct);
+    /// <summary>
+    /// Sends a message. What the requester writes goes through the safety screen's text check first: risk found opens (or
+    /// adds to) the conversation's safety concern before the message is stored, so a failure later can only mean an alert
+    /// too many, never one missed. The supporter's messages are not checked (asking someone directly whether they are
+    /// thinking of ending their life is what supporters are trained to do); the supporter raises a concern themselves.
+    /// </summary>
+    public async Task<ConversationMessage> SendAsync(Conversation c, string body, CancellationToken ct)
+    {
+        var text = body.Trim();
+        var risk = c.IsRequester ? concerns.Check(text) : TextRiskResult.Empty;
+        if (risk.Level > RiskLevel.None)
+        {
+            await concerns.RaiseAsync(c.Request, ConcernSource.Message, risk.Level, risk.Categories, ct);
+        }
+        return await AddMessageAsync(c, MessageKind.Text, text, null, ct, risk.Level);
+    }
 
-    private async Task<ConversationMessage> AddMessageAsync(Conversation c, string kind, string? body, Guid? resourceId, CancellationToken ct)
+    private async Task<ConversationMessage> AddMessageAsync(Conversation c, string kind, string? body, Guid? resourceId, CancellationToken ct, RiskLevel risk = RiskLevel.None)
     {
         // Both sides may post at the same moment: the unique (conversation, number) index refuses the second
         // number, and the post takes the next one instead of failing.
@@ -210,6 +228,7 @@ public sealed class Conversations(
             var number = 1 + (await db.Set<ConversationMessage>().Where(m => m.RequestId == c.Id).MaxAsync(m => (int?)m.Number, ct) ?? 0);
             var message = ConversationMessage.Write(c.Request.OrganisationId, c.Id, number, c.Me, c.Side, kind, resourceId, now);
             message.SealBody(body is null ? null : protector.Seal(body, ConversationMessage.BodyPurpose, message.Id));
+            message.MarkRisk(risk);
             db.Add(message);
             if (c.IsSupporter)
             {
@@ -263,10 +282,11 @@ public sealed class Conversations(
         var shown = requests.Where(r => r.ShowName).Select(r => r.PersonId).Distinct().ToList();
         var names = await db.People.Where(p => shown.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var unread = await UnreadAsync(requests, me, ConversationSide.Requester, ct);
+        var concerned = await concerns.OpenAmongAsync([.. requests.Select(r => r.Id)], ct);
         return [.. requests
-            .OrderBy(r => r.Status == RequestStatus.Active ? 0 : 1).ThenByDescending(r => r.SupporterSince)
+            .OrderBy(r => concerned.Contains(r.Id) ? 0 : 1).ThenBy(r => r.Status == RequestStatus.Active ? 0 : 1).ThenByDescending(r => r.SupporterSince)
             .Select(r => new ConversationRow(r.Id, r.ShowName && names.TryGetValue(r.PersonId, out var name) ? name : r.Pseudonym,
-                r.Status, r.SupporterSince!.Value, r.ClosedAt, unread.GetValueOrDefault(r.Id)))];
+                r.Status, r.SupporterSince!.Value, r.ClosedAt, unread.GetValueOrDefault(r.Id), concerned.Contains(r.Id)))];
     }
 
     /// <summary>Messages from the other side after the person's last read (for a supporter, only since they accepted).</summary>
@@ -337,13 +357,20 @@ public sealed class Conversations(
         c.IsRequester && c.Request.Status == RequestStatus.Closed && c.Request.SupporterId is not null && c.Request.ClosedAt is { } closed
         && !await db.Set<SupportFeedbackRecord>().AnyAsync(f => f.RequestId == c.Id && f.AnsweredAt >= closed, ct);
 
-    public async Task GiveFeedbackAsync(Conversation c, int feltHeard, int nextSteps, int wouldRecommend, string? comment, CancellationToken ct)
+    /// <summary>Stores the requester's answers; a comment goes through the safety screen's text check like a message. Returns what the check found.</summary>
+    public async Task<RiskLevel> GiveFeedbackAsync(Conversation c, int feltHeard, int nextSteps, int wouldRecommend, string? comment, CancellationToken ct)
     {
         var feedback = SupportFeedbackRecord.Answer(c.Request.OrganisationId, c.Id, c.Request.SupporterId!.Value, feltHeard, nextSteps, wouldRecommend, clock.GetUtcNow());
         feedback.SealComment(string.IsNullOrWhiteSpace(comment) ? null : protector.Seal(comment.Trim(), SupportFeedbackRecord.CommentPurpose, feedback.Id));
         db.Add(feedback);
         RecordByParticipant(c, ConversationAudit.FeedbackGiven, "comment=" + (feedback.CommentSealed is null ? "none" : "written"));
         await db.SaveChangesAsync(ct);
+        var risk = concerns.Check(comment);
+        if (risk.Level > RiskLevel.None)
+        {
+            await concerns.RaiseAsync(c.Request, ConcernSource.Feedback, risk.Level, risk.Categories, ct);
+        }
+        return risk.Level;
     }
 
     // ---- Notes ----

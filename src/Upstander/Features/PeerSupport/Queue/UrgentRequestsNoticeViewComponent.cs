@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.PeerSupport.Conversations;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Safety;
 using Upstander.Platform.Data;
@@ -7,9 +8,13 @@ using Upstander.Platform.Security;
 
 namespace Upstander.Features.PeerSupport.Queue;
 
+/// <summary>What the coordinators' alert counts: raised requests without a supporter, and safety concerns nobody has followed up.</summary>
+public sealed record UrgentCounts(int Waiting, int Concerns);
+
 /// <summary>
 /// The coordinators' alert: how many requests the safety screen raised are still without a supporter who
-/// accepted them (waiting or offered), on the coordinator's home page and programme page. Counts only.
+/// accepted them (waiting or offered), and how many safety concerns raised in conversations nobody has followed
+/// up yet, on the coordinator's home page and programme page. Counts only.
 /// </summary>
 public sealed class UrgentRequestsNoticeViewComponent(CurrentActor actor, AppDbContext db) : ViewComponent
 {
@@ -19,8 +24,9 @@ public sealed class UrgentRequestsNoticeViewComponent(CurrentActor actor, AppDbC
         {
             return Content("");
         }
-        var count = await db.Set<SupportRequestRecord>()
+        var waiting = await db.Set<SupportRequestRecord>()
             .CountAsync(r => r.Priority != QueuePriority.Routine && (r.Status == RequestStatus.Waiting || r.Status == RequestStatus.Offered), HttpContext.RequestAborted);
-        return count == 0 ? Content("") : View("/Features/PeerSupport/Queue/_UrgentRequestsNotice.cshtml", count);
+        var concerns = await db.Set<SafetyConcern>().CountAsync(c => c.FollowedUpAt == null, HttpContext.RequestAborted);
+        return waiting == 0 && concerns == 0 ? Content("") : View("/Features/PeerSupport/Queue/_UrgentRequestsNotice.cshtml", new UrgentCounts(waiting, concerns));
     }
 }

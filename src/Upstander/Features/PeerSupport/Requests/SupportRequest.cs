@@ -222,6 +222,18 @@ public sealed class SupportRequestRecord : IOrganisationOwned
         SupporterSince = null;
     }
 
+    /// <summary>
+    /// Risk showed again after the request was made (in the conversation): the level, the queue priority and the categories
+    /// rise to include it and never fall, so that if the request goes back to the queue it goes ahead as its risk requires.
+    /// </summary>
+    public void RaiseRisk(RiskLevel level, IEnumerable<RiskCategory> categories)
+    {
+        RiskLevel = level > RiskLevel ? level : RiskLevel;
+        var priority = SafetyScreenResult.PriorityOf(level);
+        Priority = priority > Priority ? priority : Priority;
+        RiskCategories = Safety.RiskCategories.Merge(RiskCategories, categories);
+    }
+
     /// <summary>Records the first time a supporter wrote; later replies change nothing.</summary>
     public void SupporterReplied(DateTimeOffset now) => FirstReplyAt ??= now;
 

@@ -211,3 +211,13 @@ public static class Pseudonyms
     public static string Next() =>
         Colours[RandomNumberGenerator.GetInt32(Colours.Length)] + " " + Birds[RandomNumberGenerator.GetInt32(Birds.Length)];
 }
+
+/// <summary>What the crisis section shows: the crisis services for the person's country, the opening sentence (a localization key) and its heading level.</summary>
+public sealed record HelpNow(IReadOnlyList<Resources.SupportResource> Crisis, string Lead, int Heading)
+{
+    public const string RequestLead =
+        "Thank you for telling us. Your request is at the front of the queue and a coordinator has been told, so someone will be in touch as soon as they can.";
+
+    public const string ConversationLead =
+        "If things feel too much right now, you do not have to wait for a reply. Your supporter and a coordinator know that you may need support soon, and someone will check in with you.";
+}

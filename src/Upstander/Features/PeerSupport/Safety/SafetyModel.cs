@@ -60,6 +60,14 @@ public static class RiskCategories
     };
 
     public static string NameOf(RiskCategory category) => ByName.First(p => p.Value == category).Key;
+
+    /// <summary>Categories stored by name, comma-separated (as requests and concerns keep them).</summary>
+    public static IReadOnlyList<RiskCategory> Parse(string names) =>
+        [.. names.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => ByName[n])];
+
+    /// <summary>The stored names with <paramref name="more"/> added: each once, in a fixed order.</summary>
+    public static string Merge(string names, IEnumerable<RiskCategory> more) =>
+        string.Join(',', Parse(names).Concat(more).Distinct().Order().Select(NameOf));
 }
 
 /// <summary>
@@ -97,7 +105,10 @@ public sealed record SafetyScreenResult(
     public bool AlertCoordinator => Level >= RiskLevel.Possible;
 
     /// <summary>Where the request goes in the queue: high risk to the front, possible risk ahead of routine.</summary>
-    public QueuePriority Priority => Level switch
+    public QueuePriority Priority => PriorityOf(Level);
+
+    /// <summary>High risk to the front of the queue, possible risk ahead of routine.</summary>
+    public static QueuePriority PriorityOf(RiskLevel level) => level switch
     {
         RiskLevel.High => QueuePriority.Urgent,
         RiskLevel.Possible => QueuePriority.Raised,

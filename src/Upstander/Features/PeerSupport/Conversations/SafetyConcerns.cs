@@ -1,0 +1,191 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.PeerSupport.Safety;
+using Upstander.Features.People;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Mail;
+using Upstander.Platform.Security;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.PeerSupport.Conversations;
+
+/// <summary>A safety concern as coordinators see it: when, how strongly, what raised it, who supports, and whether anyone followed it up. Never the words.</summary>
+public sealed record ConcernRow(
+    Guid Id, Guid RequestId, DateTimeOffset RaisedAt, DateTimeOffset LastSignAt, int Signs, RiskLevel Level, string Source,
+    RequestStatus Status, string Who, bool NameShown, string? Supporter, DateTimeOffset? FollowedUpAt, string? FollowedUpBy);
+
+/// <summary>
+/// Safety escalation inside conversations. The safety screen's text check runs on what the requester writes after the
+/// request (each message, and the comment with their feedback); risk found there, or the supporter's own worry, opens a
+/// <see cref="SafetyConcern"/>: the requester sees crisis resources at once, the request's risk and queue priority rise,
+/// the supporter sees the safety steps on the conversation, and coordinators are alerted on their pages and, when a mail
+/// server is set, by email to each coordinator and the supporter. Nothing the person wrote ever leaves the conversation:
+/// alerts carry no names, no words and no categories. A concern stays open until the supporter or a coordinator records
+/// that someone followed it up. Scoped.
+/// </summary>
+public sealed class SafetyConcerns(
+    AppDbContext db, TimeProvider clock, AuditLog audit, SafetyScreen screen, MailOutbox outbox, OrganisationTime time,
+    IStringLocalizer<SharedResource> t, IConfiguration configuration, IHttpContextAccessor http)
+{
+    public const string Raised = "peer-support.safety-concern-raised";
+    public const string FollowedUp = "peer-support.safety-concern-followed-up";
+    public const string MailPurpose = "peer-support.safety-concern";
+    public const string CoordinatorPath = "/coordinate/requests";
+
+    /// <summary>How long a followed-up concern stays on the coordinators' list.</summary>
+    public static readonly TimeSpan FollowedUpListed = TimeSpan.FromDays(30);
+
+    /// <summary>The safety screen's text check (offsets and levels only; the text is not kept).</summary>
+    public TextRiskResult Check(string? text) => screen.Check(text);
+
+    /// <summary>The conversation's open concern, if any.</summary>
+    public Task<SafetyConcern?> OpenAsync(Guid requestId, CancellationToken ct) =>
+        db.Set<SafetyConcern>().SingleOrDefaultAsync(c => c.RequestId == requestId && c.FollowedUpAt == null, ct);
+
+    /// <summary>
+    /// Adds a sign of risk to the conversation's open concern, or opens one, raises the request's risk and priority,
+    /// audits it (the requester without their account, the supporter with theirs) and saves; a newly opened concern is
+    /// emailed to coordinators and the supporter. Two signs at the same moment cannot open two concerns: the unique index
+    /// refuses the second, which then adds to the first.
+    /// </summary>
+    public async Task<SafetyConcern> RaiseAsync(SupportRequestRecord request, string source, RiskLevel level, IReadOnlyList<RiskCategory> categories, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        request.RaiseRisk(level, categories);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await OpenAsync(request.Id, ct) is { } open)
+            {
+                open.AddSign(level, categories, now);
+                Audit(request, source, level, open.Signs);
+                await db.SaveChangesAsync(ct);
+                return open;
+            }
+            var concern = SafetyConcern.Raise(request, source, level, categories, now);
+            db.Add(concern);
+            try
+            {
+                Audit(request, source, level, concern.Signs);
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another sign opened one first: add to that one instead. The audit event stays tracked for the retry.
+                db.Entry(concern).State = EntityState.Detached;
+                foreach (var pending in db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added && e.Entity.Action == Raised).ToList())
+                {
+                    pending.State = EntityState.Detached;
+                }
+                continue;
+            }
+            await AlertAsync(request, concern, ct);
+            return concern;
+        }
+    }
+
+    private void Audit(SupportRequestRecord request, string source, RiskLevel level, int sign)
+    {
+        var detail = $"source={source};level={level};sign={sign}";
+        if (source == ConcernSource.Supporter)
+        {
+            audit.Record(Raised, ConversationAudit.Target, request.Id, detail: detail);
+        }
+        else
+        {
+            audit.RecordAsHiddenRequester(Raised, ConversationAudit.Target, request.Id, detail);
+        }
+    }
+
+    /// <summary>Records that someone followed the concern up: its requester's crisis section and the alerts end.</summary>
+    public async Task FollowUpAsync(SafetyConcern concern, string by, CancellationToken ct)
+    {
+        concern.FollowUp(by, clock.GetUtcNow());
+        audit.Record(FollowedUp, ConversationAudit.Target, concern.RequestId, detail: "by=" + by);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>How many concerns nobody has followed up yet (the coordinators' notice).</summary>
+    public Task<int> OpenCountAsync(CancellationToken ct) => db.Set<SafetyConcern>().CountAsync(c => c.FollowedUpAt == null, ct);
+
+    /// <summary>The conversations among <paramref name="requestIds"/> with an open concern (the supporter's list).</summary>
+    public async Task<HashSet<Guid>> OpenAmongAsync(IReadOnlyCollection<Guid> requestIds, CancellationToken ct) =>
+        [.. await db.Set<SafetyConcern>().Where(c => c.FollowedUpAt == null && requestIds.Contains(c.RequestId)).Select(c => c.RequestId).ToListAsync(ct)];
+
+    /// <summary>A concern by id, for a coordinator to record a follow-up; null when there is none in this organisation.</summary>
+    public Task<SafetyConcern?> FindAsync(Guid id, CancellationToken ct) => db.Set<SafetyConcern>().SingleOrDefaultAsync(c => c.Id == id, ct);
+
+    /// <summary>
+    /// Open concerns (highest level first, then oldest) and those followed up in the last <see cref="FollowedUpListed"/>,
+    /// for coordinators: the requester's name only when they allowed it, the supporter's name so the coordinator can reach
+    /// them. Never the words or the categories.
+    /// </summary>
+    public async Task<IReadOnlyList<ConcernRow>> ForCoordinatorsAsync(CancellationToken ct)
+    {
+        var since = clock.GetUtcNow() - FollowedUpListed;
+        var rows = await (from c in db.Set<SafetyConcern>()
+                          join r in db.Set<SupportRequestRecord>() on c.RequestId equals r.Id
+                          where c.FollowedUpAt == null || c.FollowedUpAt >= since
+                          select new { Concern = c, r.Status, r.ShowName, r.Pseudonym, r.PersonId, r.SupporterId })
+            .AsNoTracking().ToListAsync(ct);
+        var people = rows.Where(r => r.ShowName).Select(r => r.PersonId)
+            .Concat(rows.Where(r => r.Status is RequestStatus.Active or RequestStatus.Closed).Select(r => r.SupporterId).OfType<Guid>())
+            .Distinct().ToList();
+        var names = await db.People.Where(p => people.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        return [.. rows
+            .OrderBy(r => r.Concern.FollowedUpAt is null ? 0 : 1).ThenByDescending(r => r.Concern.Level).ThenBy(r => r.Concern.RaisedAt)
+            .Select(r =>
+            {
+                var shown = r.ShowName && names.ContainsKey(r.PersonId);
+                var supporter = r.Status is RequestStatus.Active or RequestStatus.Closed && r.SupporterId is { } s ? names.GetValueOrDefault(s) : null;
+                var c = r.Concern;
+                return new ConcernRow(c.Id, c.RequestId, c.RaisedAt, c.LastSignAt, c.Signs, c.Level, c.Source, r.Status,
+                    shown ? names[r.PersonId] : r.Pseudonym, shown, supporter, c.FollowedUpAt, c.FollowedUpBy);
+            })];
+    }
+
+    /// <summary>
+    /// Emails each active coordinator and, when the concern came from what the requester wrote, the supporter holding the
+    /// conversation: that a concern needs someone, and where to look. No names, words, level or categories: an email can be
+    /// read over a shoulder or forwarded, and the pages say the rest to those allowed to see it.
+    /// </summary>
+    private async Task AlertAsync(SupportRequestRecord request, SafetyConcern concern, CancellationToken ct)
+    {
+        if (!outbox.Enabled)
+        {
+            return;
+        }
+        var coordinatorRole = await db.Roles.Where(r => r.Name == Roles.Coordinator).Select(r => r.Id).SingleAsync(ct);
+        var today = OrganisationZones.DateIn(time.Zone, clock.GetUtcNow());
+        var coordinators = await db.People.Where(Person.StillHereOn(today))
+            .Where(p => db.Users.Any(a => a.OrganisationId == request.OrganisationId && a.PersonId == p.Id && a.DeactivatedAt == null && db.UserRoles.Any(ur => ur.UserId == a.Id && ur.RoleId == coordinatorRole)))
+            .Select(p => new { p.Id, p.Name, p.WorkEmail }).ToListAsync(ct);
+        var organisation = await Organisation.NameAsync(db, request.OrganisationId, ct);
+        var origin = http.HttpContext is { } context ? $"{context.Request.Scheme}://{context.Request.Host}" : Platform.Startup.DefaultUrl;
+        var baseUrl = PublicUrl.Of(configuration, origin);
+        foreach (var coordinator in coordinators.Where(c => c.Id != request.PersonId))
+        {
+            outbox.Queue(request.OrganisationId, MailPurpose, concern.Id, new MailMessage(coordinator.WorkEmail, coordinator.Name,
+                t["{0}: someone in peer support may be at risk", organisation],
+                string.Join("\n\n",
+                    t["Hello {0},", coordinator.Name],
+                    t["A safety concern was raised in a peer support conversation at {0} on {1}. Please make sure someone follows it up today: the list shows how urgent it is and who the supporter is.", organisation, time.When(concern.RaisedAt)],
+                    baseUrl + CoordinatorPath,
+                    t["This email says nothing about who it is or what was written, on purpose. Do not forward it."]) + "\n"));
+        }
+        if (concern.Source != ConcernSource.Supporter && request.Status is RequestStatus.Active or RequestStatus.Closed && request.SupporterId is { } supporterId
+            && await db.People.Where(p => p.Id == supporterId).Select(p => new { p.Name, p.WorkEmail }).SingleOrDefaultAsync(ct) is { } supporter)
+        {
+            outbox.Queue(request.OrganisationId, MailPurpose, concern.Id, new MailMessage(supporter.WorkEmail, supporter.Name,
+                t["{0}: please check in with someone you support", organisation],
+                string.Join("\n\n",
+                    t["Hello {0},", supporter.Name],
+                    t["Something written in one of your peer support conversations may mean the person is at risk. Please open the conversation, follow the safety steps shown there, and check in with them. A coordinator has been told too."],
+                    baseUrl + ConversationModel.Path(request.Id),
+                    t["This email says nothing about who it is or what was written, on purpose. Do not forward it."]) + "\n"));
+        }
+        await db.SaveChangesAsync(ct);
+    }
+}
