@@ -12,6 +12,10 @@ public sealed class Organisation
     public static Task<string> NameAsync(Platform.Data.AppDbContext db, Guid organisationId, CancellationToken ct) =>
         db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
 
+    /// <summary>The current organisation's <see cref="MinimumGroupSize"/>.</summary>
+    public static Task<int> MinimumGroupSizeAsync(Platform.Data.AppDbContext db, CancellationToken ct) =>
+        db.Organisations.Where(o => o.Id == db.CurrentOrganisationId).Select(o => o.MinimumGroupSize).SingleAsync(ct);
+
     /// <summary>No aggregate is ever shown for a group smaller than this; never below <see cref="MinimumGroupSizeFloor"/>.</summary>
     public const int DefaultMinimumGroupSize = 5;
     public const int MinimumGroupSizeFloor = 3;

@@ -50,8 +50,7 @@ public sealed class SupporterWellbeing(AppDbContext db, TimeProvider clock, Inst
     public Task<List<ProqolResponse>> OwnResultsAsync(Guid personId, CancellationToken ct) =>
         db.Set<ProqolResponse>().Where(r => r.PersonId == personId).OrderByDescending(r => r.CompletedAt).Take(12).ToListAsync(ct);
 
-    public Task<int> MinimumGroupSizeAsync(CancellationToken ct) =>
-        db.Organisations.Where(o => o.Id == db.CurrentOrganisationId).Select(o => o.MinimumGroupSize).SingleAsync(ct);
+    public Task<int> MinimumGroupSizeAsync(CancellationToken ct) => Organisations.Organisation.MinimumGroupSizeAsync(db, ct);
 
     /// <summary>Each supporter's latest ProQOL in the last quarter, in aggregate; hidden below the minimum group size.</summary>
     public async Task<Suppressed<ProqolAggregate>> ProqolAggregateAsync(CancellationToken ct)

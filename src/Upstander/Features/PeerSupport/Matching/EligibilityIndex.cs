@@ -241,11 +241,15 @@ internal sealed class EligibilityIndex
 
     /// <summary>
     /// For a request nobody can take: how many offered supporters are left after each hard rule in turn, so that
-    /// the explanation can name the rule that left none.
+    /// the explanation can name the rule that left none. With <paramref name="blockedLeftOut"/>, the requester's
+    /// blocked supporters are left out from the start (as if they were not offered at all), so the counts do not
+    /// depend on whether the people they blocked are available.
     /// </summary>
-    public EligibilityFunnel Funnel(SupportRequest request)
+    public EligibilityFunnel Funnel(SupportRequest request, bool blockedLeftOut = false)
     {
-        var byLanguage = Candidates(request).Where(s => Supporters[s].PersonId != request.RequesterId).ToArray();
+        var blocked = request.BlockedSupporters.ToHashSet();
+        var offered = blockedLeftOut ? _everyone.Where(s => !blocked.Contains(Supporters[s].PersonId)).ToArray() : _everyone;
+        var byLanguage = Candidates(request).Where(s => Supporters[s].PersonId != request.RequesterId && !(blockedLeftOut && blocked.Contains(Supporters[s].PersonId))).ToArray();
         var mark = _marks.Mark;
         var stamp = ++_marks.Stamp;
         MarkLine(request.RequesterId, mark, stamp);
@@ -255,9 +259,8 @@ internal sealed class EligibilityIndex
             MarkLine(harm, mark, stamp);
         }
         var awayFromHarm = outsideChain.Where(s => mark[s] != stamp).ToArray();
-        var blocked = request.BlockedSupporters.ToHashSet();
         var notBlocked = awayFromHarm.Count(s => !blocked.Contains(Supporters[s].PersonId));
-        return new EligibilityFunnel(Count, byLanguage.Length, outsideChain.Length, awayFromHarm.Length, notBlocked);
+        return new EligibilityFunnel(offered.Length, byLanguage.Length, outsideChain.Length, awayFromHarm.Length, notBlocked);
     }
 }
 

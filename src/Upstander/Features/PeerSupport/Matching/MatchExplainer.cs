@@ -14,6 +14,13 @@ internal static class MatchExplainer
     public const string LoadBalanceTerm = "Spare capacity";
     public const string FeedbackTerm = "Past feedback";
 
+    /// <summary>
+    /// The feedback term's value in a coordinator's summary when the supporter has no ratings that count: the source
+    /// (<c>SupporterFeedback</c>) passes none below the minimum group size, so the term is neutral and nothing of a
+    /// requester's rating can be read back from the summary.
+    /// </summary>
+    public const string TooFewRatings = "too few ratings to show (neutral)";
+
     public static MatchExplanation Explain(EligibilityIndex index, SupportRequest request, int s, int slot)
     {
         var scoring = index.Scoring;
@@ -41,7 +48,8 @@ internal static class MatchExplainer
         {
             rules.Add(HardRule.SpeaksRequestedLanguage);
         }
-        var breakdown = string.Join("; ", terms.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Value:0.###} × weight {t.Weight:0.###} = {t.Contribution:0.###}")));
+        var breakdown = string.Join("; ", terms.Select(t => string.Create(CultureInfo.InvariantCulture,
+            $"{t.Name} {(t.Name == FeedbackTerm && supporter.Feedback.Count == 0 ? TooFewRatings : t.Value.ToString("0.###", CultureInfo.InvariantCulture))} × weight {t.Weight:0.###} = {t.Contribution:0.###}")));
         var who = supporter.Name ?? supporter.PersonId.ToString();
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"{who}: score {MatchScoring.ToScore(points):0.###} ({breakdown}). Hard rules checked: {string.Join(", ", rules)}.");
@@ -94,12 +102,30 @@ internal static class MatchExplainer
         }
     }
 
+    /// <summary>
+    /// Why nobody can take the request. Coordinators get the precise reason and the funnel's counts. The requester's
+    /// words come from the funnel with their blocked supporters left out from the start: they read the same whether the
+    /// people they blocked are available or not, so changing the block list cannot be used to find out who is available
+    /// ("all blocked" reads as whichever earlier rule leaves nobody, at the latest "no peer supporter is available").
+    /// </summary>
     public static UnmatchedExplanation Unmatched(EligibilityIndex index, SupportRequest request)
     {
         var funnel = index.Funnel(request);
         var language = string.IsNullOrWhiteSpace(request.Language) ? null : LanguageName(request.Language);
+        var (reason, _) = Reason(funnel, language);
+        var (_, text) = Reason(index.Funnel(request, blockedLeftOut: true), language);
+        var spoken = language is null ? "other than the requester" : $"speak {language}";
+        var busy = reason == UnmatchedReason.AllBusy ? " Their capacity went to requests ranked ahead (urgent first, then more matches, then higher scores)." : "";
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"Unmatched ({reason}): {funnel.Offered} supporters offered; {funnel.SpeakLanguage} {spoken}; {funnel.OutsideManagementChain} outside the requester's chain; {funnel.AwayFromNamedPeople} away from the named people's chains; {funnel.NotBlocked} not blocked.{busy}");
+        return new UnmatchedExplanation(reason, funnel, funnel.NotBlocked, summary, text);
+    }
+
+    /// <summary>The first hard rule that left nobody in <paramref name="funnel"/>, and the requester's words for it.</summary>
+    private static (UnmatchedReason Reason, string Text) Reason(EligibilityFunnel funnel, string? language)
+    {
         var speaks = language is null ? "" : $" speaks {language}";
-        var (reason, text) = funnel switch
+        return funnel switch
         {
             { Offered: 0 } => (UnmatchedReason.NoSupporterAvailable, "No peer supporter is available right now."),
             { SpeakLanguage: 0 } => (UnmatchedReason.NoneSpeaksLanguage, $"No available supporter{speaks} right now."),
@@ -107,14 +133,9 @@ internal static class MatchExplainer
                 language is null ? "No supporter outside your management chain is available right now." : $"No supporter outside your management chain{speaks} right now."),
             { AwayFromNamedPeople: 0 } => (UnmatchedReason.AllConnectedToNamedPeople,
                 $"No supporter{(language is null ? "" : $" who{speaks}")} is outside both your management chain and that of the people you named right now."),
-            { NotBlocked: 0 } => (UnmatchedReason.AllBlocked, "The only supporters who could help right now are ones you asked not to be matched with."),
+            { NotBlocked: 0 } => (UnmatchedReason.AllBlocked, "No peer supporter is available right now."),
             _ => (UnmatchedReason.AllBusy, BusyText),
         };
-        var spoken = language is null ? "other than the requester" : $"speak {language}";
-        var busy = reason == UnmatchedReason.AllBusy ? " Their capacity went to requests ranked ahead (urgent first, then more matches, then higher scores)." : "";
-        var summary = string.Create(CultureInfo.InvariantCulture,
-            $"Unmatched ({reason}): {funnel.Offered} supporters offered; {funnel.SpeakLanguage} {spoken}; {funnel.OutsideManagementChain} outside the requester's chain; {funnel.AwayFromNamedPeople} away from the named people's chains; {funnel.NotBlocked} not blocked.{busy}");
-        return new UnmatchedExplanation(reason, funnel, funnel.NotBlocked, summary, text);
     }
 
     /// <summary>Everyone who could help is taken by requests ranked ahead; the count is of supporters every hard rule allowed.</summary>

@@ -82,13 +82,26 @@ public sealed class SupportFeedbackRecordConfiguration : IEntityTypeConfiguratio
     }
 }
 
-/// <summary>Past requester feedback per supporter, as matching weighs it (count and mean rating, 1 to 5).</summary>
+/// <summary>
+/// Past requester feedback per supporter, as matching weighs it (count and mean rating, 1 to 5). A coordinator sees the
+/// feedback term in a match's summary, and any score difference between two otherwise equal supporters reveals it too,
+/// so it is an aggregate over whole groups of the organisation's minimum group size: each supporter's oldest
+/// ⌊n / minimum⌋ · minimum ratings. Fewer ratings than the minimum count as none (the neutral prior); a later rating
+/// counts only once a whole further group has arrived, so no two values a coordinator can see differ by fewer ratings
+/// than the minimum.
+/// </summary>
 public sealed class SupporterFeedback(AppDbContext db)
 {
-    public async Task<IReadOnlyDictionary<Guid, FeedbackStats>> StatsAsync(IReadOnlyCollection<Guid> supporterIds, CancellationToken ct) =>
-        await db.Set<SupportFeedbackRecord>()
+    public async Task<IReadOnlyDictionary<Guid, FeedbackStats>> StatsAsync(IReadOnlyCollection<Guid> supporterIds, CancellationToken ct)
+    {
+        var minimum = await Organisations.Organisation.MinimumGroupSizeAsync(db, ct);
+        var ratings = await db.Set<SupportFeedbackRecord>()
             .Where(f => supporterIds.Contains(f.SupporterId))
-            .GroupBy(f => f.SupporterId)
-            .Select(g => new { g.Key, Count = g.Count(), Sum = g.Sum(f => f.FeltHeard + f.NextSteps + f.WouldRecommend) })
-            .ToDictionaryAsync(g => g.Key, g => new FeedbackStats(g.Count, g.Sum / (3.0 * g.Count)), ct);
+            .Select(f => new { f.SupporterId, f.AnsweredAt, f.Id, Sum = f.FeltHeard + f.NextSteps + f.WouldRecommend })
+            .ToListAsync(ct);
+        return ratings.GroupBy(f => f.SupporterId)
+            .Select(g => (Supporter: g.Key, Counted: g.OrderBy(f => f.AnsweredAt).ThenBy(f => f.Id).Take(g.Count() / minimum * minimum).ToList()))
+            .Where(g => g.Counted.Count > 0)
+            .ToDictionary(g => g.Supporter, g => new FeedbackStats(g.Counted.Count, g.Counted.Sum(f => f.Sum) / (3.0 * g.Counted.Count)));
+    }
 }

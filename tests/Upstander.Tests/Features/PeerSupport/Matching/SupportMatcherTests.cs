@@ -259,6 +259,42 @@ public sealed class SupportMatcherTests
     }
 
     [Fact]
+    public void The_requesters_words_read_the_same_whether_the_people_they_blocked_are_available_or_not()
+    {
+        var (chart, a, b) = TwoSupporterChart();
+        var both = new MatchingPool(chart, [a, b], new HashSet<Guid> { a.PersonId, b.PersonId });
+
+        // Everyone blocked: coordinators see why; the requester reads what they would if nobody were available at all.
+        var everyone = Request(1, null) with { BlockedSupporters = [a.PersonId, b.PersonId] };
+        var none = Matcher.Suggest(everyone, both).None!;
+        none.Reason.ShouldBe(UnmatchedReason.AllBlocked);
+        none.CoordinatorSummary.ShouldContain("0 not blocked");
+        none.RequesterText.ShouldBe("No peer supporter is available right now.");
+        none.RequesterText.ShouldBe(Matcher.Suggest(everyone, new MatchingPool(chart, [], new HashSet<Guid>())).None!.RequesterText);
+
+        // Id(3) manages B. Blocking A leaves only B, in the requester's chain: it reads as it would with A paused.
+        var fromManager = Request(3, null) with { BlockedSupporters = [a.PersonId] };
+        var chain = Matcher.Suggest(fromManager, both).None!;
+        chain.Reason.ShouldBe(UnmatchedReason.AllBlocked);
+        chain.RequesterText.ShouldBe("No supporter outside your management chain is available right now.");
+        chain.RequesterText.ShouldBe(Matcher.Suggest(fromManager, both with { Supporters = [a with { Paused = true }, b] }).None!.RequesterText);
+    }
+
+    [Fact]
+    public void A_supporter_without_ratings_that_count_is_neutral_and_their_summary_shows_no_feedback_value()
+    {
+        var (chart, a, b) = TwoSupporterChart();
+        var pool = new MatchingPool(chart, [a with { Cap = 2 }, b with { Cap = 2, Feedback = new FeedbackStats(5, 4.2) }], new HashSet<Guid> { a.PersonId, b.PersonId });
+        var suggestions = Matcher.Suggest(Request(1, null), pool).Suggestions;
+
+        var ada = suggestions.Single(s => s.SupporterId == a.PersonId).Explanation;
+        ada.CoordinatorSummary.ShouldContain("Past feedback too few ratings to show (neutral) × weight 0.5 = 0.25");
+        ada.Terms.Single(t => t.Name == "Past feedback").Points.ShouldBe(Scoring.FeedbackPoints(FeedbackStats.None));
+        // Five ratings are an aggregate the minimum group size allows: (5·4.2 + 3·3) / 8 = 3.75, or 0.688 of the range.
+        suggestions.Single(s => s.SupporterId == b.PersonId).Explanation.CoordinatorSummary.ShouldContain("Past feedback 0.688 × weight 0.5");
+    }
+
+    [Fact]
     public void Bad_input_is_refused_with_a_clear_message()
     {
         var (chart, a, b) = TwoSupporterChart();

@@ -426,4 +426,37 @@ public sealed class SupportOfferTests
         Location(await PostAsync(await w.Factory.SignInAsync(other), "/supporter/offers?handler=Accept", ("OfferId", offers[1].Id.ToString())))
             .ShouldBe($"/support/conversations/{id}");
     }
+
+    [Fact]
+    public async Task Fewer_ratings_than_the_minimum_group_size_count_as_none_so_a_coordinator_cannot_read_one_back()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var earlier = await OfferWorld.AskAsync(await w.Factory.SignInAsync(w.Org[Roles.Employee]), OfferWorld.Form());
+
+        Task RateAsync(int count, int rating) => w.Factory.InScopeAsync(w.Org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            for (var i = 0; i < count; i++)
+            {
+                w.Factory.Clock.Advance(TimeSpan.FromMinutes(1));
+                db.Add(SupportFeedbackRecord.Answer(w.Org.Id, earlier, ada.PersonId, rating, rating, rating, w.Factory.Clock.GetUtcNow()));
+            }
+            await db.SaveChangesAsync();
+        });
+        Task<FeedbackStats> FeedbackAsync() => w.Factory.InScopeAsync(w.Org.Id, async s =>
+            (await s.GetRequiredService<MatchingPoolSource>().PoolAsync(CancellationToken.None)).Supporters.Single(p => p.PersonId == ada.PersonId).Feedback);
+
+        await RateAsync(1, 1);
+        (await FeedbackAsync()).ShouldBe(FeedbackStats.None, "one rating is fewer than the minimum group size of five");
+        await w.SetModeAsync("Automatic");
+        var summary = (await w.PendingAsync(earlier)).CoordinatorSummary;
+        summary.ShouldContain("Past feedback too few ratings to show (neutral) × weight 0.5 = 0.25");
+
+        // Four more make a group of five: its mean counts. A sixth waits for a whole second group.
+        await RateAsync(4, 5);
+        (await FeedbackAsync()).ShouldBe(new FeedbackStats(5, 4.2));
+        await RateAsync(1, 1);
+        (await FeedbackAsync()).ShouldBe(new FeedbackStats(5, 4.2), "a mean of six beside the mean of five would give the sixth rating");
+    }
 }
