@@ -36,6 +36,29 @@ public static class QueuePeriods
     public const int Default = 30;
 
     public static int Normalise(int? days) => days is { } d && Days.Contains(d) ? d : Default;
+
+    /// <summary>
+    /// Which of nested periods (<paramref name="counts"/>: how many contributed to each, narrowest first) may show an
+    /// aggregate. Each needs at least <paramref name="minimum"/> contributions, and a wider period only shows when it adds
+    /// none or at least <paramref name="minimum"/> to the widest narrower one shown: otherwise the two figures together
+    /// would single out the few in between (a 30-day mean of 5 responses and a 90-day mean of 6 give the sixth exactly).
+    /// Any two periods shown then differ by none or at least the minimum.
+    /// </summary>
+    public static bool[] Shown(IReadOnlyList<int> counts, int minimum)
+    {
+        var shown = new bool[counts.Count];
+        int? previous = null;
+        for (var i = 0; i < counts.Count; i++)
+        {
+            var added = counts[i] - (previous ?? 0);
+            shown[i] = counts[i] >= minimum && (previous is null || added == 0 || added >= minimum);
+            if (shown[i])
+            {
+                previous = counts[i];
+            }
+        }
+        return shown;
+    }
 }
 
 /// <summary>How many of something, the median and the 90th percentile (nearest rank); null durations when there are none.</summary>
@@ -62,9 +85,14 @@ public sealed record QueueNow(
     int Waiting, int WaitingUrgent, int WaitingRaised, int Offered, int Active, TimeSpan? LongestWait, int UrgentOpen,
     int Unmatched, IReadOnlyList<(UnmatchedReason Reason, int Count)> UnmatchedByReason);
 
-/// <summary>What happened over the last <see cref="Days"/> days. Feedback means are hidden below the minimum group size.</summary>
+/// <summary>
+/// What happened over the last <see cref="Days"/> days. Feedback means are hidden below the minimum group size, and
+/// (<see cref="FeedbackHiddenBesideShorter"/>) when they would differ from a shorter period's by fewer responses than that
+/// (<see cref="QueuePeriods.Shown"/>).
+/// </summary>
 public sealed record QueuePeriod(
-    int Days, int Made, Durations TimeToMatch, Durations TimeToFirstReply, int Closed, int Withdrawn, Suppressed<FeedbackMeans> Feedback);
+    int Days, int Made, Durations TimeToMatch, Durations TimeToFirstReply, int Closed, int Withdrawn, Suppressed<FeedbackMeans> Feedback,
+    bool FeedbackHiddenBesideShorter);
 
 /// <summary>A waiting or offered request: never the topic, the words or the people named; the name only when the requester allowed it.</summary>
 public sealed record QueueRow(
@@ -138,13 +166,14 @@ public sealed class SupportQueue(AppDbContext db, TimeProvider clock, AuditLog a
             UnmatchedByReason: [.. unmatched.Values.GroupBy(u => u.Reason).OrderBy(g => g.Key).Select(g => (g.Key, g.Count()))]);
 
         var since = now.AddDays(-QueuePeriods.Normalise(periodDays));
-        var period = await PeriodAsync(QueuePeriods.Normalise(periodDays), since, ct);
+        var period = await PeriodAsync(QueuePeriods.Normalise(periodDays), now, ct);
         var supporters = await SupportersAsync(pool, since, ct);
         return new QueueView(figures, period, queue, conversations, supporters);
     }
 
-    private async Task<QueuePeriod> PeriodAsync(int days, DateTimeOffset since, CancellationToken ct)
+    private async Task<QueuePeriod> PeriodAsync(int days, DateTimeOffset now, CancellationToken ct)
     {
+        var since = now.AddDays(-days);
         var rows = await Requests
             .Where(r => r.CreatedAt >= since || r.FirstAcceptedAt >= since || r.FirstReplyAt >= since || r.ClosedAt >= since || r.WithdrawnAt >= since)
             .Select(r => new { r.CreatedAt, r.FirstAcceptedAt, r.FirstReplyAt, r.ClosedAt, r.WithdrawnAt, r.Status })
@@ -152,11 +181,15 @@ public sealed class SupportQueue(AppDbContext db, TimeProvider clock, AuditLog a
         var matched = rows.Where(r => r.FirstAcceptedAt >= since).Select(r => r.FirstAcceptedAt!.Value - r.CreatedAt);
         var replied = rows.Where(r => r.FirstReplyAt >= since && r.FirstAcceptedAt is not null).Select(r => r.FirstReplyAt!.Value - r.FirstAcceptedAt!.Value);
 
+        // Every period a coordinator can choose is weighed together, so that no two shown means single out a few responses.
         var minimum = await wellbeing.MinimumGroupSizeAsync(ct);
-        var answers = await db.Set<SupportFeedbackRecord>().Where(f => f.AnsweredAt >= since)
-            .Select(f => new { f.FeltHeard, f.NextSteps, f.WouldRecommend })
+        var widest = now.AddDays(-QueuePeriods.Days.Max());
+        var all = await db.Set<SupportFeedbackRecord>().Where(f => f.AnsweredAt >= widest)
+            .Select(f => new { f.AnsweredAt, f.FeltHeard, f.NextSteps, f.WouldRecommend })
             .ToListAsync(ct);
-        var feedback = answers.Count < minimum
+        var shown = QueuePeriods.Shown([.. QueuePeriods.Days.Select(d => all.Count(a => a.AnsweredAt >= now.AddDays(-d)))], minimum)[QueuePeriods.Days.ToList().IndexOf(days)];
+        var answers = all.Where(a => a.AnsweredAt >= since).ToList();
+        var feedback = !shown
             ? new Suppressed<FeedbackMeans>(minimum, null)
             : new Suppressed<FeedbackMeans>(minimum, new FeedbackMeans(answers.Count,
                 answers.Average(a => a.FeltHeard), answers.Average(a => a.NextSteps), answers.Average(a => a.WouldRecommend)));
@@ -167,7 +200,8 @@ public sealed class SupportQueue(AppDbContext db, TimeProvider clock, AuditLog a
             TimeToFirstReply: Durations.Of(replied),
             Closed: rows.Count(r => r.Status == RequestStatus.Closed && r.ClosedAt >= since),
             Withdrawn: rows.Count(r => r.Status == RequestStatus.Withdrawn && r.WithdrawnAt >= since),
-            Feedback: feedback);
+            Feedback: feedback,
+            FeedbackHiddenBesideShorter: !shown && answers.Count >= minimum);
     }
 
     private async Task<IReadOnlyList<SupporterLoadRow>> SupportersAsync(MatchingPool pool, DateTimeOffset since, CancellationToken ct)

@@ -162,6 +162,45 @@ public sealed class SupportQueueTests
         foreign.ShouldNotContain("Queue Org");
     }
 
+    [Fact]
+    public void A_wider_period_shows_only_when_it_adds_none_or_at_least_the_minimum_to_the_narrower_one_shown()
+    {
+        QueuePeriods.Shown([5, 6, 11], 5).ShouldBe([true, false, true], "the 90 days would give the one rating between 30 and 90 days");
+        QueuePeriods.Shown([5, 5, 10], 5).ShouldBe([true, true, true]);
+        QueuePeriods.Shown([3, 5, 6], 5).ShouldBe([false, true, false], "a hidden period is no baseline");
+        QueuePeriods.Shown([0, 4, 9], 5).ShouldBe([false, false, true]);
+        QueuePeriods.Shown([5, 9, 10], 5).ShouldBe([true, false, true], "compared with the 7 days shown, not the 30 hidden");
+    }
+
+    [Fact]
+    public async Task Feedback_means_over_a_longer_period_are_hidden_when_they_would_single_out_fewer_than_the_minimum()
+    {
+        // Five responses in the last 30 days; then one from 40 days ago, so the 90 days hold six.
+        var f = await StartAsync(Engine.Sqlite, feedbackResponses: 5);
+        await using var _ = f.Factory;
+        Task AnswerAsync(int count) => f.Factory.InScopeAsync(f.Org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            for (var i = 0; i < count; i++)
+            {
+                db.Add(SupportFeedbackRecord.Answer(f.Org.Id, f.Active, f.Org[Roles.PeerSupporter].PersonId, 1, 1, 1, f.Factory.Clock.GetUtcNow().AddDays(-40)));
+            }
+            await db.SaveChangesAsync();
+        });
+        await AnswerAsync(1);
+
+        (await ViewAsync(f, 30)).Period.Feedback.Value.ShouldNotBeNull().Responses.ShouldBe(5);
+        var ninety = (await ViewAsync(f, 90)).Period;
+        ninety.Feedback.Hidden.ShouldBeTrue("beside the 30 days' mean it would give the one answer from 40 days ago");
+        ninety.FeedbackHiddenBesideShorter.ShouldBeTrue();
+        var coordinator = await f.Factory.SignInAsync(f.Org[Roles.Coordinator]);
+        (await PageAsync(coordinator, Page + "?period=90")).ShouldContain("this period adds fewer than 5 responses to a shorter period");
+
+        // Four more between 30 and 90 days ago: the 90 days add five, and show.
+        await AnswerAsync(4);
+        (await ViewAsync(f, 90)).Period.Feedback.Value.ShouldNotBeNull().Responses.ShouldBe(10);
+    }
+
     [Theory]
     [InlineData(Engine.Sqlite)]
     [InlineData(Engine.Postgres)]
