@@ -142,7 +142,7 @@ public sealed class SupportOffers(
             await ReturnIfHeldAsync(offer.RequestId, offer.SupporterId, ct);
             audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id);
         }
-        if (due.Count > 0)
+        if (due.Count + await ExpireNotCurrentAsync(now, ct) > 0)
         {
             await db.SaveChangesAsync(ct);
         }
@@ -308,13 +308,16 @@ public sealed class SupportOffers(
 
     /// <summary>
     /// Requests offered to or held by a supporter whose account has been deactivated (they left, or an administrator
-    /// stopped it) go back to the queue and are matched again at once.
+    /// stopped it) go back to the queue; pending offers to anyone else who is no longer a current supporter (the
+    /// PeerSupporter role taken away, or the certificate lapsed) expire (<see cref="ExpireNotCurrentAsync"/>). Either way
+    /// the requests are matched again at once.
     /// </summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         await using var _ = await EnterMatchingAsync(ct);
         var stopped = db.Users.Where(a => a.DeactivatedAt != null && a.PersonId != null).Select(a => a.PersonId!.Value);
         var moved = await ReturnToQueueAsync(r => r.SupporterId != null && stopped.Contains(r.SupporterId.Value), "supporter-deactivated", ct);
+        moved += await ExpireNotCurrentAsync(clock.GetUtcNow(), ct);
         if (moved > 0)
         {
             await db.SaveChangesAsync(ct);
@@ -322,6 +325,40 @@ public sealed class SupportOffers(
         }
         return moved;
     }
+
+    /// <summary>
+    /// Expires every pending offer whose supporter is no longer current (certificate lapsed, PeerSupporter role or account
+    /// gone), so that the request goes back to the queue at once instead of waiting out the answer time; audited as the
+    /// system (<c>reason=supporter-not-current</c>). Run by the runner and the hand-over sweep. The caller holds the
+    /// matching section and saves; returns how many expired.
+    /// </summary>
+    private async Task<int> ExpireNotCurrentAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        // Offers the caller has just ended in this unit of work are still pending in the database: the second check skips them.
+        var pending = (await db.Set<SupportOffer>().Where(o => o.Outcome == OfferOutcome.Pending).ToListAsync(ct))
+            .Where(o => o.Outcome == OfferOutcome.Pending).ToList();
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+        var current = (await certification.CurrentSupporterIdsAsync(ct)).ToHashSet();
+        var lapsed = pending.Where(o => !current.Contains(o.SupporterId)).ToList();
+        foreach (var offer in lapsed)
+        {
+            await ExpireAsNotCurrentAsync(offer, now, ct);
+        }
+        return lapsed.Count;
+    }
+
+    /// <summary>The offer's supporter is no longer current: it expires (never their decline) and its request goes back to the queue.</summary>
+    private async Task ExpireAsNotCurrentAsync(SupportOffer offer, DateTimeOffset now, CancellationToken ct)
+    {
+        offer.Expire(now);
+        await ReturnIfHeldAsync(offer.RequestId, offer.SupporterId, ct);
+        audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id, NotCurrentDetail);
+    }
+
+    private const string NotCurrentDetail = "reason=supporter-not-current";
 
     /// <summary>Puts the offered or active requests that match back in the queue (a pending offer is withdrawn); the caller saves.</summary>
     private async Task<int> ReturnToQueueAsync(System.Linq.Expressions.Expression<Func<SupportRequestRecord, bool>> which, string reason, CancellationToken ct)
@@ -419,13 +456,8 @@ public sealed class SupportOffers(
             return (AcceptResult.NotFound, Guid.Empty);
         }
         var now = clock.GetUtcNow();
-        if (!await certification.IsCurrentAsync(offer.SupporterId, ct))
+        if (await ExpiredAsNotCurrentAsync(offer, now, ct))
         {
-            offer.Expire(now);
-            request.ReturnToQueue();
-            audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id, "reason=supporter-not-current");
-            await db.SaveChangesAsync(ct);
-            await RunLockedAsync(ct);
             return (AcceptResult.NoLongerCurrent, request.Id);
         }
         offer.Accept(now);
@@ -435,7 +467,11 @@ public sealed class SupportOffers(
         return (AcceptResult.Accepted, request.Id);
     }
 
-    /// <summary>Declines the signed-in supporter's own open offer (reason: a key or none); the request is matched again without them.</summary>
+    /// <summary>
+    /// Declines the signed-in supporter's own open offer (reason: a key or none); the request is matched again without them.
+    /// A supporter who is no longer current does not decline: their offer expires as in <see cref="AcceptAsync"/> (no
+    /// decline or reason is recorded against them) and the request is matched again all the same.
+    /// </summary>
     public async Task<bool> DeclineAsync(Guid offerId, string? reason, CancellationToken ct)
     {
         if (reason is not null && !DeclineReasons.IsKnown(reason))
@@ -447,9 +483,29 @@ public sealed class SupportOffers(
         {
             return false;
         }
+        if (await ExpiredAsNotCurrentAsync(offer, clock.GetUtcNow(), ct))
+        {
+            return true;
+        }
         offer.Decline(reason, clock.GetUtcNow());
         request.ReturnToQueue();
         audit.Record(OfferAudit.Declined, OfferAudit.TargetOffer, offer.Id, detail: "reason=" + (reason ?? "none"));
+        await db.SaveChangesAsync(ct);
+        await RunLockedAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// When the offer's supporter is no longer current (<see cref="SupporterCertification.IsCurrentAsync"/>), expires it,
+    /// saves and matches the queue again, and answers true; otherwise changes nothing. The caller holds the matching section.
+    /// </summary>
+    private async Task<bool> ExpiredAsNotCurrentAsync(SupportOffer offer, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await certification.IsCurrentAsync(offer.SupporterId, ct))
+        {
+            return false;
+        }
+        await ExpireAsNotCurrentAsync(offer, now, ct);
         await db.SaveChangesAsync(ct);
         await RunLockedAsync(ct);
         return true;

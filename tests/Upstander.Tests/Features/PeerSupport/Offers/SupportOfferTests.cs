@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.PeerSupport.Matching;
 using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.People;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
@@ -428,6 +430,58 @@ public sealed class SupportOfferTests
     }
 
     [Fact]
+    public async Task A_supporter_whose_certificate_lapses_loses_every_pending_offer_at_the_next_run_not_when_each_runs_out()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var ada = await w.SupporterAsync("Ada Supporter", cap: 3);
+        await w.SetModeAsync("Automatic");
+        var first = await OfferWorld.AskAsync(await w.Factory.SignInAsync(w.Org[Roles.Employee]), OfferWorld.Form());
+        var second = await OfferWorld.AskAsync(await w.Factory.SignInAsync(w.Org[Roles.Researcher]), OfferWorld.Form());
+        (await w.PendingAsync(first)).SupporterId.ShouldBe(ada.PersonId);
+        (await w.PendingAsync(second)).SupporterId.ShouldBe(ada.PersonId);
+        var ben = await w.SupporterAsync("Ben Supporter", cap: 3);
+
+        await OfferWorld.LapseCertificateAsync(w.Factory, w.Org.Id, ada.PersonId);
+        (await w.RunAsync()).ShouldBe(2, "both requests are offered again at once, long before the answer time");
+        foreach (var id in new[] { first, second })
+        {
+            (await w.OffersAsync(id)).Select(o => (o.SupporterId, o.Outcome)).ShouldBe([(ada.PersonId, OfferOutcome.Expired), (ben.PersonId, OfferOutcome.Pending)]);
+        }
+        (await ExpiredDetailsAsync(w)).ShouldBe(["reason=supporter-not-current", "reason=supporter-not-current"]);
+    }
+
+    [Fact]
+    public async Task Taking_away_the_supporter_role_expires_their_pending_offer_at_once_and_a_lapsed_supporters_decline_is_no_decline()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var cy = await w.SupporterAsync("Cy Supporter");
+        await w.SetModeAsync("Automatic");
+        var first = await OfferWorld.AskAsync(await w.Factory.SignInAsync(w.Org[Roles.Employee]), OfferWorld.Form());
+        var second = await OfferWorld.AskAsync(await w.Factory.SignInAsync(w.Org[Roles.Researcher]), OfferWorld.Form());
+        var offers = new[] { await w.PendingAsync(first), await w.PendingAsync(second) };
+        offers.Select(o => o.SupporterId).ShouldBe([ada.PersonId, cy.PersonId], ignoreOrder: true, "the load is spread");
+        var adas = offers.Single(o => o.SupporterId == ada.PersonId);
+        var cys = offers.Single(o => o.SupporterId == cy.PersonId);
+        var ben = await w.SupporterAsync("Ben Supporter");
+
+        // An administrator takes away Ada's PeerSupporter role: her offer expires in the same request, and goes to Ben.
+        var api = await w.Factory.ApiClientAsync(w.Org, w.Org[Roles.Admin]);
+        (await api.PutAsJsonAsync($"/api/v1/people/{ada.PersonId}/roles", new RolesRequest([Roles.Employee]))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await w.OffersAsync(adas.RequestId)).Select(o => (o.SupporterId, o.Outcome)).ShouldBe([(ada.PersonId, OfferOutcome.Expired), (ben.PersonId, OfferOutcome.Pending)]);
+
+        // Cy's certificate lapses; before the next run she declines with a reason. It is not recorded as her decline.
+        await OfferWorld.LapseCertificateAsync(w.Factory, w.Org.Id, cy.PersonId);
+        var cyClient = await w.Factory.SignInAsync(cy);
+        Location(await PostAsync(cyClient, "/supporter/offers?handler=Decline", ("OfferId", cys.Id.ToString()), ("Reason", "no-capacity")))
+            .ShouldBe("/supporter/offers?declined=true");
+        var after = await w.OffersAsync(cys.RequestId);
+        after.Select(o => (o.SupporterId, o.Outcome, o.DeclineReason)).ShouldBe([(cy.PersonId, OfferOutcome.Expired, (string?)null), (ben.PersonId, OfferOutcome.Pending, null)]);
+        (await w.AuditCountAsync(OfferAudit.Declined)).ShouldBe(0);
+        (await ExpiredDetailsAsync(w)).ShouldBe(["reason=supporter-not-current", "reason=supporter-not-current"]);
+    }
+
+    [Fact]
     public async Task Fewer_ratings_than_the_minimum_group_size_count_as_none_so_a_coordinator_cannot_read_one_back()
     {
         await using var w = await OfferWorld.StartAsync();
@@ -459,4 +513,8 @@ public sealed class SupportOfferTests
         await RateAsync(1, 1);
         (await FeedbackAsync()).ShouldBe(new FeedbackStats(5, 4.2), "a mean of six beside the mean of five would give the sixth rating");
     }
+
+    private static Task<List<string?>> ExpiredDetailsAsync(OfferWorld w) =>
+        w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
+            .Where(e => e.Action == OfferAudit.Expired).Select(e => e.Detail).ToListAsync());
 }
