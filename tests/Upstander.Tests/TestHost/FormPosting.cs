@@ -19,6 +19,10 @@ public static partial class FormPosting
         return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
     }
 
+    /// <summary>Posts the fields with a token fetched before (for posts that must start together, with no page load first).</summary>
+    public static Task<HttpResponseMessage> PostWithTokenAsync(this HttpClient client, string url, string token, params (string Name, string Value)[] fields) =>
+        client.PostAsync(url, new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).Append(new("__RequestVerificationToken", token))));
+
     /// <summary>Gets the page at <paramref name="url"/> (or <paramref name="tokenFrom"/>) for its token, then posts the fields to <paramref name="url"/>.</summary>
     public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string url, Dictionary<string, string> fields, string? tokenFrom = null)
     {

@@ -48,6 +48,8 @@ public sealed partial class UpstanderFactory : WebApplicationFactory<Program>
             ["RateLimits:InvitationsPerHour"] = "10000",
             ["PublicUrl"] = "http://localhost",
             ["SpeakUp:UploadsDirectory"] = Path.Combine(Database.Folder, "uploads"),
+            // HeldInProcess knows that a request waits for a section from this debug line.
+            ["Logging:LogLevel:Upstander.Platform.Data.ExclusiveLocks"] = "Debug",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

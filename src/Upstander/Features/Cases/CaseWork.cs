@@ -155,9 +155,12 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         audit.Record(CaseAudit.StatusChanged, CaseAudit.Target, report.Id, detail: $"from={from};to={to};reason={reason}");
         if (!string.IsNullOrWhiteSpace(toReporter))
         {
-            await AddMessageAsync(report, toReporter, me, now, ct);
+            await SaveMessageAsync(report, toReporter, me, now, ct);
         }
-        await db.SaveChangesAsync(ct);
+        else
+        {
+            await db.SaveChangesAsync(ct);
+        }
     }
 
     /// <summary>
@@ -179,25 +182,19 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
     }
 
     /// <summary>A message to the reporter from the case side; the first one counts as feedback (the 3-month deadline).</summary>
-    public async Task SendAsync(ReportRecord report, string body, Guid? me, CancellationToken ct)
-    {
-        await AddMessageAsync(report, body, me, clock.GetUtcNow(), ct);
-        await db.SaveChangesAsync(ct);
-    }
+    public Task SendAsync(ReportRecord report, string body, Guid? me, CancellationToken ct) =>
+        SaveMessageAsync(report, body, me, clock.GetUtcNow(), ct);
 
-    private async Task AddMessageAsync(ReportRecord report, string body, Guid? me, DateTimeOffset now, CancellationToken ct)
-    {
-        var number = (await db.Set<ReportMessage>().Where(m => m.ReportId == report.Id).MaxAsync(m => (int?)m.Number, ct) ?? 0) + 1;
-        var message = ReportMessage.Write(report, number, false, me, now);
-        message.SealBody(protector.Seal(body.Trim(), ReportMessage.BodyPurpose, message.Id));
-        db.Add(message);
-        if (me is not null)
+    private Task<ReportMessage> SaveMessageAsync(ReportRecord report, string body, Guid? me, DateTimeOffset now, CancellationToken ct) =>
+        ReportThread.SaveNextAsync(db, protector, report, fromReporter: false, me, body, now, _ =>
         {
-            report.FeedbackGiven(now);
-            report.Assign(report.AssigneeId ?? me);
-        }
-        audit.Record(CaseAudit.MessageSent, CaseAudit.Target, report.Id);
-    }
+            if (me is not null)
+            {
+                report.FeedbackGiven(now);
+                report.Assign(report.AssigneeId ?? me);
+            }
+            audit.Record(CaseAudit.MessageSent, CaseAudit.Target, report.Id);
+        }, ct);
 
     /// <summary>A named reporter the case manager sees by name whose account is no longer active (never said for a held identity).</summary>
     private async Task<bool> ReporterKnownToHaveLeftAsync(ReportRecord report, CancellationToken ct) =>

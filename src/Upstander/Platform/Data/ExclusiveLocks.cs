@@ -17,7 +17,7 @@ namespace Upstander.Platform.Data;
 /// the database with one connection at most. On PostgreSQL the holder then takes a session advisory lock
 /// (<c>pg_advisory_lock(section, organisation)</c>) on its context's connection, which stays open until the
 /// section ends; when another process holds it, a line is logged before waiting, so contention between
-/// processes shows in the log; the work inside may open and commit its own transactions. If the process dies, PostgreSQL
+/// processes shows in the log (and a debug line when another caller in the same process holds it); the work inside may open and commit its own transactions. If the process dies, PostgreSQL
 /// ends the session and the lock with it. SQLite needs no more than the semaphore: one process per file
 /// (docs/operations.md).
 /// </remarks>
@@ -29,7 +29,11 @@ public sealed class ExclusiveLocks(ILogger<ExclusiveLocks> logger)
     public async Task<IAsyncDisposable> EnterAsync(AppDbContext db, string section, Guid organisationId, CancellationToken ct)
     {
         var gate = _gates.GetOrAdd((section, organisationId), _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
+        if (!gate.Wait(0, CancellationToken.None))
+        {
+            logger.LogDebug("Section {Section} of organisation {OrganisationId} is held in this process; waiting for it.", section, organisationId);
+            await gate.WaitAsync(ct);
+        }
         if (!db.Database.IsNpgsql())
         {
             return new Held(gate, null, default);

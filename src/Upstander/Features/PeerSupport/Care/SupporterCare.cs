@@ -54,6 +54,15 @@ public sealed partial class SupporterCare(
     public Task<SupporterSettings?> SettingsAsync(Guid personId, CancellationToken ct) =>
         db.Set<SupporterSettings>().SingleOrDefaultAsync(s => s.PersonId == personId, ct);
 
+    /// <summary>
+    /// Whether the supporter already holds as many open cases (offered or active) as their cap allows: matching offers
+    /// them nothing more then, and a requester cannot reopen a conversation with them. The caller holds the matching section.
+    /// </summary>
+    public async Task<bool> AtCapAsync(Guid personId, CancellationToken ct) =>
+        (await openCases.OpenCasesAsync([personId], ct)).GetValueOrDefault(personId) >= CapOf(await SettingsAsync(personId, ct));
+
+    private static int CapOf(SupporterSettings? settings) => settings?.Cap ?? SupporterSettings.DefaultCap;
+
     /// <summary>Checks the submitted settings; the errors are English localization keys with their arguments.</summary>
     public ValidSettings? ValidateSettings(SettingsInput input, List<(string Field, string Message, object[] Args)> errors)
     {
@@ -131,7 +140,7 @@ public sealed partial class SupporterCare(
                 DepartmentId = p.DepartmentId,
                 Languages = s?.LanguageList ?? [],
                 SharedTags = s?.TagList ?? [],
-                Cap = s?.Cap ?? SupporterSettings.DefaultCap,
+                Cap = CapOf(s),
                 OpenCases = cases.GetValueOrDefault(p.Id),
                 Available = s?.Available ?? false,
                 Paused = s?.IsPaused(today) ?? false,

@@ -92,19 +92,27 @@ public sealed class ConversationModel(
             ModelState.AddModelError(nameof(Confirm), t["Tick the box to confirm that you want to close the conversation."]);
             return false;
         }
-        await conversations.CloseAsync(c, ct);
+        if (!await conversations.CloseAsync(c, ct))
+        {
+            ModelState.AddModelError(nameof(Confirm), t["This conversation was closed in the meantime."]);
+            return false;
+        }
         return true;
     }, "?done=closed", ct);
 
     public Task<IActionResult> OnPostReopenAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
     {
-        if (!await conversations.CanReopenAsync(c, ct))
+        switch (await conversations.ReopenAsync(c, ct))
         {
-            ModelState.AddModelError(nameof(Confirm), t["This conversation can no longer be reopened."]);
-            return false;
+            case ReopenOutcome.Reopened:
+                return true;
+            case ReopenOutcome.SupporterFull:
+                ModelState.AddModelError(nameof(Confirm), t["Your supporter is already supporting as many people as they can, so this conversation cannot be reopened just now. Try again later, or ask for support again to talk to another supporter."]);
+                return false;
+            default:
+                ModelState.AddModelError(nameof(Confirm), t["This conversation can no longer be reopened."]);
+                return false;
         }
-        await conversations.ReopenAsync(c, ct);
-        return true;
     }, "?done=reopened", ct);
 
     public Task<IActionResult> OnPostFeedbackAsync(Guid id, CancellationToken ct) => ActAsync(id, async Task<string?> (c) =>
@@ -344,7 +352,9 @@ public sealed class ConversationModel(
         {
             return Redirect(Path(id) + then);
         }
-        return await ShowAsync(ct);
+        // The action may have found the conversation changed by someone else in the meantime (closed, or moved to
+        // another supporter): the page is shown again only to someone who may still open it.
+        return await LoadAsync(id, ct) ? await ShowAsync(ct) : NotFound();
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
+using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
 using Upstander.Features.PeerSupport.Safety;
@@ -61,6 +63,14 @@ public sealed record MeetingView(ConversationMeeting Meeting, string? Place, boo
 /// <summary>What the conversation page shows: the thread, the calls and meetings, and (for the supporter only) their note.</summary>
 public sealed record ConversationThread(IReadOnlyList<MessageView> Messages, IReadOnlyList<MeetingView> Meetings, string? Note);
 
+/// <summary>What came of the requester's reopening: reopened, no longer possible (window, retention, supporter not current), or the supporter is at their cap.</summary>
+public enum ReopenOutcome
+{
+    Reopened,
+    NotPossible,
+    SupporterFull,
+}
+
 /// <summary>One row of a list of conversations: who, where it stands, and how many messages from the other side are unread.</summary>
 /// <param name="Concern">A safety concern is open on it (shown on the supporter's list only).</param>
 public sealed record ConversationRow(Guid Id, string Who, RequestStatus Status, DateTimeOffset Since, DateTimeOffset? ClosedAt, int Unread, bool Concern = false);
@@ -73,7 +83,7 @@ public sealed record ConversationRow(Guid Id, string Who, RequestStatus Status, 
 public sealed class Conversations(
     AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, CurrentActor actor,
     SupportResources resources, IOptions<ConversationOptions> options, IStringLocalizer<SharedResource> t, SupporterCertification certification,
-    SafetyConcerns concerns)
+    SupportOffers offers, SupporterCare care, SafetyConcerns concerns)
 {
     private ConversationOptions Settings => options.Value;
 
@@ -218,11 +228,10 @@ public sealed class Conversations(
         return await AddMessageAsync(c, MessageKind.Text, text, null, ct, risk.Level);
     }
 
-    private async Task<ConversationMessage> AddMessageAsync(Conversation c, string kind, string? body, Guid? resourceId, CancellationToken ct, RiskLevel risk = RiskLevel.None)
-    {
-        // Both sides may post at the same moment: the unique (conversation, number) index refuses the second
-        // number, and the post takes the next one instead of failing.
-        for (var attempt = 1; ; attempt++)
+    private Task<ConversationMessage> AddMessageAsync(Conversation c, string kind, string? body, Guid? resourceId, CancellationToken ct, RiskLevel risk = RiskLevel.None) =>
+        // Both sides may post at the same moment: the unique (conversation, number) index refuses the second number, and
+        // the post takes the next one instead of failing (a first post's new read-state row is made again with it).
+        ChangeMark.SaveNumberedAsync(db, async () =>
         {
             var now = clock.GetUtcNow();
             var number = 1 + (await db.Set<ConversationMessage>().Where(m => m.RequestId == c.Id).MaxAsync(m => (int?)m.Number, ct) ?? 0);
@@ -235,19 +244,8 @@ public sealed class Conversations(
                 c.Request.SupporterReplied(now);
             }
             (await ReadStateAsync(c, ct)).ReadUpTo(number, now);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return message;
-            }
-            catch (DbUpdateException) when (attempt < MaxNumberAttempts)
-            {
-                db.Entry(message).State = EntityState.Detached;
-            }
-        }
-    }
-
-    private const int MaxNumberAttempts = 5;
+            return message;
+        }, ct);
 
     // ---- Lists ----
 
@@ -326,12 +324,25 @@ public sealed class Conversations(
 
     // ---- Closing, feedback, reopening ----
 
-    public async Task CloseAsync(Conversation c, CancellationToken ct)
+    /// <summary>
+    /// Closes the conversation for the side <paramref name="c"/> speaks for. Closing frees a place in the supporter's
+    /// caseload, so it holds the matching section (<see cref="SupportOffers.EnterMatchingAsync"/>) as everything else that
+    /// fills or frees one does, and decides on the request as it stands once inside: false, and nothing changes, when
+    /// it is no longer open for this side (the other side closed it first, or it moved to another supporter).
+    /// </summary>
+    public async Task<bool> CloseAsync(Conversation c, CancellationToken ct)
     {
+        await using var _ = await offers.EnterMatchingAsync(ct);
+        await db.Entry(c.Request).ReloadAsync(ct);
+        if (!c.IsOpen || (c.IsSupporter && c.Request.SupporterId != c.Me))
+        {
+            return false;
+        }
         var by = c.IsRequester ? ClosedBy.Requester : ClosedBy.Supporter;
         c.Request.Close(by, clock.GetUtcNow());
         RecordByParticipant(c, ConversationAudit.Closed, "by=" + by);
         await db.SaveChangesAsync(ct);
+        return true;
     }
 
     /// <summary>
@@ -345,11 +356,32 @@ public sealed class Conversations(
 
     public int ReopenDays => Settings.ReopenDays;
 
-    public async Task ReopenAsync(Conversation c, CancellationToken ct)
+    /// <summary>
+    /// Reopens the conversation with the same supporter. A reopened conversation is an open case of theirs again, so this
+    /// holds the matching section and checks, inside it, everything <see cref="CanReopenAsync"/> checks and the supporter's
+    /// caseload cap, which matching keeps to: <see cref="ReopenOutcome.SupporterFull"/> while they already hold as many
+    /// open cases (offered or active) as their cap. A conversation already reopened (a second click) counts as reopened.
+    /// </summary>
+    public async Task<ReopenOutcome> ReopenAsync(Conversation c, CancellationToken ct)
     {
+        await using var _ = await offers.EnterMatchingAsync(ct);
+        await db.Entry(c.Request).ReloadAsync(ct);
+        if (c.IsRequester && c.Request.Status == RequestStatus.Active)
+        {
+            return ReopenOutcome.Reopened;
+        }
+        if (!await CanReopenAsync(c, ct))
+        {
+            return ReopenOutcome.NotPossible;
+        }
+        if (await care.AtCapAsync(c.Request.SupporterId!.Value, ct))
+        {
+            return ReopenOutcome.SupporterFull;
+        }
         c.Request.Reopen();
         RecordByParticipant(c, ConversationAudit.Reopened);
         await db.SaveChangesAsync(ct);
+        return ReopenOutcome.Reopened;
     }
 
     /// <summary>The requester has not yet answered the questions for this closing.</summary>

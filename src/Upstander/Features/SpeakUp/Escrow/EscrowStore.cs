@@ -54,7 +54,10 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     /// <summary>The escrow page asks no category; case managers set the case's category as they assess it.</summary>
     public const string Category = "other";
 
-    /// <summary>One release at a time per organisation in every process, so two arrivals in the same group cannot both release it.</summary>
+    /// <summary>
+    /// One release or withdrawal at a time per organisation in every process, so two arrivals in the same group cannot both
+    /// release it, and an entry cannot be withdrawn while its group is being released.
+    /// </summary>
     public const string ReleaseSection = "speak-up.escrow-release";
 
     private Guid Organisation => scope.OrganisationId ?? throw new InvalidOperationException("Escrow works within an organisation.");
@@ -194,10 +197,16 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
         return true;
     }
 
-    /// <summary>Deletes a held entry given its withdrawal code. Released entries are reports now and stay.</summary>
+    /// <summary>
+    /// Deletes a held entry given its withdrawal code. Released entries are reports now and stay. Holds the release section,
+    /// as a release does, and reads the entry once inside it: a withdrawal and a release of the same entry happen one after
+    /// the other (the entry is either withdrawn and left out of the group, or released and then <see cref="WithdrawOutcome.AlreadyReleased"/>),
+    /// and of two withdrawals with the same code the second finds nothing (<see cref="WithdrawOutcome.Unknown"/>).
+    /// </summary>
     public async Task<WithdrawOutcome> WithdrawAsync(string code, CancellationToken ct)
     {
         var hash = WithdrawalHashOf(code);
+        await using var section = await locks.EnterAsync(db, ReleaseSection, Organisation, ct);
         var entry = await db.Set<HeldEntry>().SingleOrDefaultAsync(e => e.WithdrawalHash == hash, ct);
         if (entry is null)
         {

@@ -33,7 +33,7 @@ public sealed class WithdrawModel(EscrowStore store, IStringLocalizer<SharedReso
                 ModelState.AddModelError(nameof(Code), t["This report was already released to the case team, so it can no longer be withdrawn. You can still write to the case team about it."]);
                 return Page();
             default:
-                ModelState.AddModelError(nameof(Code), t["No held report has this withdrawal code. Check it and try again."]);
+                ModelState.AddModelError(nameof(Code), t["No held report has this withdrawal code. Check it and try again. A report that was withdrawn is gone, and its code no longer works."]);
                 return Page();
         }
     }

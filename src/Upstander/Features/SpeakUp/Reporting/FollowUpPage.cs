@@ -101,11 +101,16 @@ public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocaliz
         {
             return Missing();
         }
-        if (!await followUp.AnswerCheckInAsync(report, Day, Answer, ct))
+        switch (await followUp.AnswerCheckInAsync(report, Day, Answer, ct))
         {
-            ModelState.AddModelError(nameof(Answer), t["Choose one of the answers."]);
-            return await ShowAsync(false, ct);
+            case CheckInOutcome.Recorded:
+                return Redirect(Action + "?done=check-in");
+            case CheckInOutcome.AlreadyAnswered:
+                ModelState.AddModelError(nameof(Answer), t["This check-in was already answered, so this answer was not recorded. If something has changed, write to the case team below."]);
+                return await ShowAsync(false, ct);
+            default:
+                ModelState.AddModelError(nameof(Answer), t["Choose one of the answers."]);
+                return await ShowAsync(false, ct);
         }
-        return Redirect(Action + "?done=check-in");
     }
 }

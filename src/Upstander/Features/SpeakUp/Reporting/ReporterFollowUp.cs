@@ -120,15 +120,9 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         return opened;
     }
 
-    public async Task ReplyAsync(ReportRecord report, string body, CancellationToken ct)
-    {
-        var number = (await db.Set<ReportMessage>().Where(m => m.ReportId == report.Id).MaxAsync(m => (int?)m.Number, ct) ?? 0) + 1;
-        var message = ReportMessage.Write(report, number, fromReporter: true, authorId: null, clock.GetUtcNow());
-        message.SealBody(protector.Seal(body.Trim(), ReportMessage.BodyPurpose, message.Id));
-        db.Add(message);
-        audit.RecordByReporter(report, ReportingAudit.ReporterMessage, ReportingAudit.TargetReport, report.Id, detail: $"number={number}");
-        await db.SaveChangesAsync(ct);
-    }
+    public Task ReplyAsync(ReportRecord report, string body, CancellationToken ct) =>
+        ReportThread.SaveNextAsync(db, protector, report, fromReporter: true, authorId: null, body, clock.GetUtcNow(), message =>
+            audit.RecordByReporter(report, ReportingAudit.ReporterMessage, ReportingAudit.TargetReport, report.Id, detail: $"number={message.Number}"), ct);
 
     /// <summary>The check-in day (30, 90, 180) waiting for an answer, if any (<see cref="RetaliationCheckIn.Due"/>).</summary>
     public async Task<int?> DueCheckInAsync(ReportRecord report, CancellationToken ct)
@@ -137,13 +131,23 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         return RetaliationCheckIn.Due(report.ReceivedAt, report.IsOpen, report.ClosedAt, answered, clock.GetUtcNow());
     }
 
-    /// <summary>Records the answer to the due check-in; a yes flags the case and records a "retaliation-flagged" event. False when none is due or the answer is not one of the three.</summary>
-    public async Task<bool> AnswerCheckInAsync(ReportRecord report, int day, string? answer, CancellationToken ct)
+    /// <summary>
+    /// Records the answer to the due check-in; a yes flags the case and records a "retaliation-flagged" event.
+    /// <see cref="CheckInOutcome.Invalid"/> when none is due or the answer is not one of the three, and
+    /// <see cref="CheckInOutcome.AlreadyAnswered"/> when the same check-in was answered at the same moment (another tab,
+    /// a second click): the unique (report, day) index keeps the first answer, and nothing of this one is stored.
+    /// </summary>
+    public async Task<CheckInOutcome> AnswerCheckInAsync(ReportRecord report, int day, string? answer, CancellationToken ct)
     {
-        if (answer is null || !RetaliationCheckIn.Answers.Contains(answer) || await DueCheckInAsync(report, ct) != day)
+        if (answer is null || !RetaliationCheckIn.Answers.Contains(answer))
         {
-            return false;
+            return CheckInOutcome.Invalid;
         }
+        if (await DueCheckInAsync(report, ct) != day)
+        {
+            return await AnsweredAsync(report, day, ct) ? CheckInOutcome.AlreadyAnswered : CheckInOutcome.Invalid;
+        }
+        var mark = ChangeMark.Take(db);
         var now = clock.GetUtcNow();
         db.Add(RetaliationCheckIn.Answer(report, day, answer, now));
         if (answer == RetaliationCheckIn.Yes)
@@ -152,7 +156,29 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
             db.Add(ReportEvent.Record(report, "retaliation-flagged", null, null, "check-in-" + day.ToString(System.Globalization.CultureInfo.InvariantCulture), null, now));
         }
         audit.RecordByReporter(report, ReportingAudit.CheckIn, ReportingAudit.TargetReport, report.Id, detail: $"day={day}");
-        await db.SaveChangesAsync(ct);
-        return true;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return CheckInOutcome.Recorded;
+        }
+        catch (DbUpdateException)
+        {
+            await mark.UndoAsync(ct);
+            if (await AnsweredAsync(report, day, ct))
+            {
+                return CheckInOutcome.AlreadyAnswered;
+            }
+            throw;
+        }
     }
+
+    private Task<bool> AnsweredAsync(ReportRecord report, int day, CancellationToken ct) =>
+        db.Set<RetaliationCheckIn>().AnyAsync(c => c.ReportId == report.Id && c.Day == day, ct);
+}
+
+public enum CheckInOutcome
+{
+    Recorded,
+    Invalid,
+    AlreadyAnswered,
 }

@@ -24,9 +24,11 @@ public sealed class ConversationWorld : IAsyncDisposable
     public HttpClient Supporter { get; private set; } = null!;
     public string Path => $"/support/conversations/{Id}";
 
-    public static async Task<ConversationWorld> StartAsync(Engine engine = Engine.Sqlite, string details = "", string showName = "pseudonym", IDictionary<string, string?>? settings = null)
+    public static async Task<ConversationWorld> StartAsync(
+        Engine engine = Engine.Sqlite, string details = "", string showName = "pseudonym", IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
-        var factory = new UpstanderFactory(engine, settings);
+        var factory = new UpstanderFactory(engine, settings) { TestServices = services };
         var world = new ConversationWorld(factory, await factory.CreateOrganisationAsync("Talk Org"));
         world.Requester = await factory.SignInAsync(world.Org[Roles.Employee]);
         world.Supporter = await factory.SignInAsync(world.Org[Roles.PeerSupporter]);

@@ -393,4 +393,72 @@ public sealed class EscrowFlowTests
         (await reporter.Client.PostFormAsync("/speak-up/escrow/withdraw", new() { ["Code"] = first.Code })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await EntriesAsync(factory, org.Id)).Count.ShouldBe(2);
     }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Two_withdrawals_with_one_code_at_once_withdraw_it_once_and_the_second_is_told_the_code_no_longer_works(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine);
+        var org = await factory.CreateOrganisationAsync("Escrow Twice");
+        var reporter = await SignInAsync(factory, org[Roles.Employee]);
+        var (body, code) = MakeEntry(factory, org.Id, reporter.Account.PersonId, org[Roles.Coordinator].PersonId, 2, "withdraw me twice");
+        (await PostAsync(reporter, body)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var token = await reporter.Client.AntiforgeryTokenAsync("/speak-up/escrow/withdraw");
+        Task<HttpResponseMessage> Withdraw() => reporter.Client.PostWithTokenAsync("/speak-up/escrow/withdraw", token, ("Code", code));
+
+        // Both wait for the release section, which a release of the group would hold; once it is free they go one at a time.
+        await using var held = await HeldInProcess.TakeAsync(factory, EscrowStore.ReleaseSection, org.Id);
+        var first = await held.StartWaitingAsync(Withdraw);
+        var second = await held.StartWaitingAsync(Withdraw);
+        await held.ReleaseAsync();
+        var answers = await Task.WhenAll(first, second);
+
+        answers.Select(a => a.StatusCode).ShouldBe([HttpStatusCode.Redirect, HttpStatusCode.BadRequest], ignoreOrder: true);
+        var refused = answers.Single(a => a.StatusCode == HttpStatusCode.BadRequest);
+        System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()).ShouldContain("A report that was withdrawn is gone, and its code no longer works.");
+        (await EntriesAsync(factory, org.Id)).ShouldBeEmpty();
+        (await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents.CountAsync(e => e.Action == EscrowAudit.Withdrawn))).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_withdrawal_racing_the_release_of_its_group_either_withdraws_the_entry_or_finds_it_released_never_both(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine);
+        var org = await factory.CreateOrganisationAsync("Escrow Race");
+        var named = org[Roles.Coordinator].PersonId;
+        var reporter = await SignInAsync(factory, org[Roles.Employee]);
+        var (body, code) = MakeEntry(factory, org.Id, reporter.Account.PersonId, named, 2, "first of two");
+        (await PostAsync(reporter, body)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var token = await reporter.Client.AntiforgeryTokenAsync("/speak-up/escrow/withdraw");
+        var other = await SignInAsync(factory, org[Roles.Leader]);
+
+        await using var held = await HeldInProcess.TakeAsync(factory, EscrowStore.ReleaseSection, org.Id);
+        var withdrawal = await held.StartWaitingAsync(() => reporter.Client.PostWithTokenAsync("/speak-up/escrow/withdraw", token, ("Code", code)));
+        var completing = await held.StartWaitingAsync(() => SubmitAsync(factory, org.Id, other, named, 2, "second of two"));
+        await held.ReleaseAsync();
+        var (withdrawn, arrival) = (await withdrawal, await completing);
+
+        var entries = await EntriesAsync(factory, org.Id);
+        var reports = await ReportsAsync(factory, org.Id);
+        if (withdrawn.StatusCode == HttpStatusCode.Redirect)
+        {
+            // Withdrawn first: the group lost its entry and the second arrival completes nothing.
+            arrival.ShouldBe("held");
+            entries.ShouldHaveSingleItem().IsReleased.ShouldBeFalse();
+            reports.ShouldBeEmpty();
+        }
+        else
+        {
+            // Released first: the entry is a report now, and the withdrawal says so.
+            withdrawn.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            System.Net.WebUtility.HtmlDecode(await withdrawn.Content.ReadAsStringAsync()).ShouldContain("already released to the case team");
+            arrival.ShouldBe("released");
+            entries.Count.ShouldBe(2);
+            entries.ShouldAllBe(e => e.IsReleased);
+            reports.Count.ShouldBe(2);
+        }
+    }
 }

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Upstander.Platform.Data;
+
+/// <summary>
+/// What a context tracked at one moment, so that a save the database refused can be undone in memory: after a
+/// <see cref="DbUpdateException"/> the context still holds everything the refused save tried to write, and the next save
+/// (a retry, or the page shown again) would try it all again. <see cref="UndoAsync"/> forgets what was added since the
+/// mark and reads again from the database what was changed or removed since; what was already pending at the mark stays.
+/// </summary>
+public sealed class ChangeMark
+{
+    private readonly DbContext _db;
+    private readonly Dictionary<object, EntityState> _states;
+
+    private ChangeMark(DbContext db)
+    {
+        _db = db;
+        _states = db.ChangeTracker.Entries().ToDictionary(e => e.Entity, e => e.State, ReferenceEqualityComparer.Instance);
+    }
+
+    public static ChangeMark Take(DbContext db) => new(db);
+
+    public async Task UndoAsync(CancellationToken ct)
+    {
+        foreach (var entry in _db.ChangeTracker.Entries().ToList())
+        {
+            var was = _states.TryGetValue(entry.Entity, out var state) ? state : EntityState.Detached;
+            if (entry.State == was)
+            {
+                continue;
+            }
+            if (entry.State == EntityState.Added)
+            {
+                entry.State = EntityState.Detached;
+            }
+            else if (entry.State is EntityState.Modified or EntityState.Deleted && was is EntityState.Unchanged or EntityState.Detached)
+            {
+                await entry.ReloadAsync(ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Saves a row that takes the next number of a sequence a unique index guards (a message in a thread): two writers
+    /// that read the same highest number at once both try it, the index refuses the later, and that one undoes its
+    /// attempt (<see cref="UndoAsync"/>) and makes it again with the next number, instead of failing. Returns what the
+    /// successful attempt returned.
+    /// </summary>
+    public static async Task<T> SaveNumberedAsync<T>(DbContext db, Func<Task<T>> attempt, CancellationToken ct)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            var mark = Take(db);
+            var result = await attempt();
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return result;
+            }
+            catch (DbUpdateException) when (tries < MaxNumberedAttempts)
+            {
+                await mark.UndoAsync(ct);
+            }
+        }
+    }
+
+    /// <summary>How many writers may take a number at the same moment before one of them gives up.</summary>
+    public const int MaxNumberedAttempts = 5;
+}

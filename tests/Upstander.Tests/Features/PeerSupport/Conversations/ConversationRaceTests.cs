@@ -1,0 +1,148 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.PeerSupport.Conversations;
+using Upstander.Features.PeerSupport.Matching;
+using Upstander.Features.PeerSupport.Offers;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.PeerSupport.Conversations.ConversationWorld;
+using static Upstander.Tests.Features.Training.TrainingPages;
+
+namespace Upstander.Tests.Features.PeerSupport.Conversations;
+
+/// <summary>What happens when two people act on one conversation at the same moment: numbering, closing, reopening against matching.</summary>
+public sealed class ConversationRaceTests
+{
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Both_sides_first_messages_sent_at_the_same_moment_both_land_with_their_own_numbers(Engine engine)
+    {
+        // Both posts read the highest number (none yet) before either saves, so both try number 1.
+        var barrier = new ReadBarrier("support_messages");
+        await using var world = await StartAsync(engine, services: barrier.Register);
+        var requesterToken = await world.Requester.AntiforgeryTokenAsync(world.Path);
+        var supporterToken = await world.Supporter.AntiforgeryTokenAsync(world.Path);
+        barrier.Arm();
+
+        var answers = await Task.WhenAll(
+            world.Requester.PostWithTokenAsync(world.Path, requesterToken, ("Body", "From the requester")),
+            world.Supporter.PostWithTokenAsync(world.Path, supporterToken, ("Body", "From the supporter")));
+
+        answers.ShouldAllBe(a => a.StatusCode == HttpStatusCode.Redirect);
+        var (numbers, reads) = await world.DbAsync(async db => (
+            await db.Set<ConversationMessage>().Where(m => m.RequestId == world.Id).OrderBy(m => m.Number).Select(m => m.Number).ToListAsync(),
+            await db.Set<ConversationRead>().Where(r => r.RequestId == world.Id).ToListAsync()));
+        numbers.ShouldBe([1, 2]);
+        reads.Select(r => r.PersonId).ShouldBe([world.Org[Roles.Employee].PersonId, world.Org[Roles.PeerSupporter].PersonId], ignoreOrder: true);
+        reads.ShouldAllBe(r => r.LastReadNumber >= 1);
+        (await world.RecordAsync()).FirstReplyAt.ShouldNotBeNull();
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task When_both_sides_close_at_once_one_closes_it_and_the_other_is_told_it_was_closed_in_the_meantime(Engine engine)
+    {
+        await using var world = await StartAsync(engine);
+        await using var held = await HeldInProcess.TakeAsync(world.Factory, SupportOffers.MatchingSection, world.Org.Id);
+        var byRequester = await held.StartWaitingAsync(() => PostAsync(world.Requester, world.Path + "?handler=Close", ("Confirm", "true")));
+        var bySupporter = await held.StartWaitingAsync(() => PostAsync(world.Supporter, world.Path + "?handler=Close", ("Confirm", "true")));
+        await held.ReleaseAsync();
+        var answers = await Task.WhenAll(byRequester, bySupporter);
+
+        answers.Select(a => a.StatusCode).ShouldBe([HttpStatusCode.Redirect, HttpStatusCode.BadRequest], ignoreOrder: true);
+        (await BodyAsync(answers.Single(a => a.StatusCode == HttpStatusCode.BadRequest))).ShouldContain("This conversation was closed in the meantime.");
+        var record = await world.RecordAsync();
+        record.Status.ShouldBe(RequestStatus.Closed);
+        record.ClosedBy.ShouldBe(answers[0].StatusCode == HttpStatusCode.Redirect ? ClosedBy.Requester : ClosedBy.Supporter);
+        (await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == ConversationAudit.Closed))).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_conversation_is_not_reopened_while_its_supporter_is_at_their_cap_and_the_requester_is_told_why(Engine engine)
+    {
+        await using var world = await StartAsync(engine);
+        var supporter = world.Org[Roles.PeerSupporter].PersonId;
+        await SetCapAsync(world, 1);
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Close", ("Confirm", "true"))).ShouldContain("done=closed");
+        // Meanwhile the supporter took on someone else: their one place is taken.
+        var other = await world.AskAsync(world.Requester);
+        await world.AcceptAsync(other, supporter);
+
+        var refused = await PostAsync(world.Requester, world.Path + "?handler=Reopen");
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await BodyAsync(refused)).ShouldContain("Your supporter is already supporting as many people as they can");
+        (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Closed);
+        (await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == ConversationAudit.Reopened))).ShouldBe(0);
+
+        // Once that conversation closes, the place is free again.
+        await world.ChangeAsync(other, r => r.Close(ClosedBy.Supporter, world.Factory.Clock.GetUtcNow()));
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Reopen")).ShouldContain("done=reopened");
+        (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Active);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_reopening_and_a_matching_run_at_once_never_take_the_supporter_beyond_their_cap(Engine engine)
+    {
+        await using var world = await StartAsync(engine);
+        var supporter = world.Org[Roles.PeerSupporter].PersonId;
+        await SetCapAsync(world, 1);
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Close", ("Confirm", "true"))).ShouldContain("done=closed");
+        // A routine request waits for the requester's choice; then matching turns automatic without running yet.
+        var waiting = await world.AskAsync(world.Requester);
+        (await world.RecordAsync(waiting)).Status.ShouldBe(RequestStatus.Waiting);
+        await world.DbAsync(async db =>
+        {
+            var settings = await db.Set<MatchingSettings>().SingleOrDefaultAsync();
+            if (settings is null)
+            {
+                settings = MatchingSettings.Defaults(world.Org.Id);
+                db.Add(settings);
+            }
+            settings.Apply(settings.Options with { Mode = MatchingMode.Automatic }, 24, 2, world.Factory.Clock.GetUtcNow());
+            return await db.SaveChangesAsync();
+        });
+
+        await using var held = await HeldInProcess.TakeAsync(world.Factory, SupportOffers.MatchingSection, world.Org.Id);
+        var run = await held.StartWaitingAsync(() => world.Factory.InScopeAsync(world.Org.Id, s => s.GetRequiredService<SupportOffers>().RunAsync(CancellationToken.None)));
+        var reopen = await held.StartWaitingAsync(() => PostAsync(world.Requester, world.Path + "?handler=Reopen"));
+        await held.ReleaseAsync();
+        var (offered, answer) = (await run, await reopen);
+
+        if (answer.StatusCode == HttpStatusCode.Redirect)
+        {
+            // Reopened first: the supporter's one place is the conversation again, and matching offers them nothing.
+            offered.ShouldBe(0);
+            (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Active);
+            (await world.RecordAsync(waiting)).Status.ShouldBe(RequestStatus.Waiting);
+        }
+        else
+        {
+            // Matched first: the waiting request took the place, and the reopening is refused with the reason.
+            answer.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await BodyAsync(answer)).ShouldContain("Your supporter is already supporting as many people as they can");
+            offered.ShouldBe(1);
+            (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Closed);
+            (await world.RecordAsync(waiting)).SupporterId.ShouldBe(supporter);
+        }
+        (await world.DbAsync(db => db.Set<SupportRequestRecord>()
+            .CountAsync(r => r.SupporterId == supporter && (r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active)))).ShouldBe(1);
+    }
+
+    private static Task<int> SetCapAsync(ConversationWorld world, int cap) => world.DbAsync(async db =>
+    {
+        var settings = SupporterSettings.For(world.Org.Id, world.Org[Roles.PeerSupporter].PersonId);
+        settings.Apply(true, null, cap, ["en"], [], world.Factory.Clock.GetUtcNow());
+        db.Add(settings);
+        return await db.SaveChangesAsync();
+    });
+}
