@@ -1,4 +1,4 @@
--- 0023 safety concerns: signs, during a conversation, that the person who asked for support may be at risk (a message or feedback comment in which the safety screen found risk, or the supporter's worry). Levels, categories and times only, never the words; at most one open concern per conversation. Each message keeps the level the screen found in it.
+-- 0022 safety concerns: signs, during a conversation, that the person who asked for support may be at risk (a message or feedback comment in which the safety screen found risk, or the supporter's worry). Levels, categories and times only, never the words; at most one open concern per conversation. Each message keeps the level the screen found in it.
 ALTER TABLE support_messages ADD "Risk" integer NOT NULL DEFAULT 0;
 ALTER TABLE support_messages ALTER COLUMN "Risk" DROP DEFAULT;
 CREATE TABLE support_safety_concerns (
