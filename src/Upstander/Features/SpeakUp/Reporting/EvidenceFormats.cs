@@ -156,13 +156,14 @@ public static class EvidenceFormats
     /// <summary>
     /// Overwrites with zeros, in place and without changing the length, the payload of every JPEG segment before the
     /// image data that <see cref="KeepsJpegSegment"/> would drop: for images inside another file (a PDF) whose byte
-    /// offsets must not move. Returns false when the bytes do not start as a JPEG.
+    /// offsets must not move. Returns how many bytes the walk went through (0 when the bytes do not start as a JPEG),
+    /// which is what it cost.
     /// </summary>
-    internal static bool BlankJpegSegments(Span<byte> jpeg)
+    internal static int BlankJpegSegments(Span<byte> jpeg)
     {
         if (jpeg.Length < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8)
         {
-            return false;
+            return 0;
         }
         var i = 2;
         while (i + 4 <= jpeg.Length && jpeg[i] == 0xFF)
@@ -170,12 +171,12 @@ public static class EvidenceFormats
             var marker = jpeg[i + 1];
             if (marker is 0xDA or 0xD9)
             {
-                return true; // the image data starts; nothing identifying follows in a well-formed file
+                return i; // the image data starts; nothing identifying follows in a well-formed file
             }
             var length = BinaryPrimitives.ReadUInt16BigEndian(jpeg.Slice(i + 2, 2));
             if (length < 2 || i + 2 + length > jpeg.Length)
             {
-                return false;
+                return i;
             }
             var payload = jpeg.Slice(i + 4, length - 2);
             if (!KeepsJpegSegment(marker, payload))
@@ -184,7 +185,7 @@ public static class EvidenceFormats
             }
             i += 2 + length;
         }
-        return true;
+        return i;
     }
 
     public static byte[]? StripPng(byte[] input)

@@ -19,7 +19,9 @@ public sealed record PdfScrub(byte[] Bytes, IReadOnlyList<string> Left)
 /// time of each comment (markup annotation), who signed a digital signature and where, and the document id.
 /// What sits inside compressed streams cannot be changed in place; it is looked at (inflated, within a bound) and
 /// reported in <see cref="PdfScrub.Left"/>, as are attached files, so the caller can refuse the file where
-/// anonymity depends on it. Pure.
+/// anonymity depends on it. The work grows with the file's length and no faster, whatever the file holds (an upload
+/// is the one thing anyone, signed in or not, can make the server read); what a bound stops it from checking is
+/// reported in <see cref="PdfScrub.Left"/> too. Pure.
 /// </summary>
 public static partial class PdfMetadata
 {
@@ -38,6 +40,7 @@ public static partial class PdfMetadata
     private const string CommentAuthors = "the names of people who commented on it";
     private const string Signer = "a digital signature naming who signed it";
     private const string TooDeep = "a part nested too deeply to check";
+    private const string TooTangled = "a part too tangled to check";
 
     /// <summary>How deeply dictionaries and arrays may nest before the walk gives up; real files stay in single figures.</summary>
     public const int MaxDepth = 64;
@@ -62,107 +65,410 @@ public static partial class PdfMetadata
     /// <summary>At most this many bytes are inflated in all, so a small file cannot make the server inflate gigabytes.</summary>
     public const int MaxInflatedBytes = 64 * 1024 * 1024;
 
-    public static PdfScrub Scrub(byte[] input)
+    /// <summary>
+    /// How many different document information dictionaries the trailers may name before the file is reported as too
+    /// tangled to check: a real file names one, or a few after incremental updates.
+    /// </summary>
+    public const int MaxInformationReferences = 1000;
+
+    public static PdfScrub Scrub(byte[] input) => Scrub(input, out _);
+
+    /// <summary>
+    /// As <see cref="Scrub(byte[])"/>; <paramref name="scanned"/> counts the characters looked at (each pass of a
+    /// pattern over the whole file counting as its length), so that tests can show the work grows with the file's
+    /// length and no faster, whatever its shape.
+    /// </summary>
+    internal static PdfScrub Scrub(byte[] input, out long scanned)
     {
-        var bytes = (byte[])input.Clone();
-        // Latin-1 maps each byte to one char, so string positions are byte positions.
-        var text = Encoding.Latin1.GetString(bytes);
-        var left = new SortedSet<string>(StringComparer.Ordinal);
+        var scrub = new Scrubbing(input);
+        scrub.Run();
+        scanned = scrub.Scanned;
+        return new PdfScrub(scrub.Bytes, [.. scrub.Left]);
+    }
 
-        foreach (Match info in InfoReference().Matches(text))
+    /// <summary>
+    /// One file being cleaned. Every part of it reads the file a bounded number of times, whatever the file holds:
+    /// strings that open inside one just blanked are not read again, searches for what closes something ("&gt;",
+    /// endobj, endstream, the end of an XMP packet) remember their last answer, and stream data is looked at, in all,
+    /// at most the file's length plus <see cref="MaxInflatedBytes"/> (streams of a real file do not overlap; streams
+    /// that each lack their end run on into the next, and would otherwise have the same bytes looked at for each).
+    /// </summary>
+    private sealed class Scrubbing
+    {
+        private readonly NextOccurrence _hexEnd, _objectEnd, _streamEnd;
+        private readonly byte[] _buffer = new byte[81920];
+
+        public Scrubbing(byte[] input)
         {
-            var objects = Regex.Matches(text, $@"(?<![0-9]){info.Groups[1].Value}\s+{info.Groups[2].Value}\s+obj\b");
-            if (objects.Count == 0)
-            {
-                left.Add("document information inside a compressed object stream");
-            }
-            foreach (Match found in objects)
-            {
-                var end = text.IndexOf("endobj", found.Index, StringComparison.Ordinal);
-                BlankStrings(bytes, text, found.Index + found.Length, end < 0 ? text.Length : end);
-            }
-        }
-        foreach (Match key in InformationKey().Matches(text))
-        {
-            BlankStringAt(bytes, text, key.Index + key.Length);
-        }
-        foreach (Match packet in XmpPacket().Matches(text))
-        {
-            bytes.AsSpan(packet.Index, packet.Length).Fill((byte)' ');
-        }
-        var identifying = Dictionaries(text, out var tooDeep);
-        foreach (var dictionary in identifying)
-        {
-            foreach (var (_, start) in Identifying(dictionary))
-            {
-                BlankStringAt(bytes, text, start);
-            }
-        }
-        if (tooDeep)
-        {
-            left.Add(TooDeep);
-        }
-        if (HasAttachment(text))
-        {
-            left.Add(Attachment);
+            Bytes = (byte[])input.Clone();
+            // Latin-1 maps each byte to one char, so string positions are byte positions.
+            Text = Encoding.Latin1.GetString(Bytes);
+            _hexEnd = new NextOccurrence(this, ">");
+            _objectEnd = new NextOccurrence(this, "endobj");
+            _streamEnd = new NextOccurrence(this, "endstream");
         }
 
-        if (EncryptReference().IsMatch(text))
+        public byte[] Bytes { get; }
+
+        public string Text { get; }
+
+        public SortedSet<string> Left { get; } = new(StringComparer.Ordinal);
+
+        public long Scanned { get; private set; }
+
+        /// <summary>The text, for one pass of a pattern or search over all of it (counted as its length).</summary>
+        private string Pass()
         {
-            left.Add("encryption, which hides what the file says about who made it");
+            Scanned += Text.Length;
+            return Text;
         }
 
-        var inflatedSoFar = 0L;
-        foreach (Match stream in StreamStart().Matches(text))
+        public void Run()
         {
-            var dictionary = stream.Groups["dict"].Value;
-            var start = stream.Index + stream.Length;
-            var end = text.IndexOf("endstream", start, StringComparison.Ordinal);
-            var data = bytes.AsSpan(start, (end < 0 ? bytes.Length : end) - start);
-            if (dictionary.Contains("/DCTDecode", StringComparison.Ordinal) && !dictionary.Contains("/FlateDecode", StringComparison.Ordinal))
+            BlankInformationDictionaries();
+            BlankInformationKeys();
+            BlankXmpPackets();
+            var identifying = Dictionaries(Pass(), out var tooDeep);
+            foreach (var dictionary in identifying)
             {
-                EvidenceFormats.BlankJpegSegments(data);
+                foreach (var (_, start) in Identifying(dictionary))
+                {
+                    BlankStringAt(start);
+                }
             }
-            else if (dictionary.Contains("/FlateDecode", StringComparison.Ordinal))
+            if (tooDeep)
             {
+                Left.Add(TooDeep);
+            }
+            if (HasAttachment(Pass()))
+            {
+                Left.Add(Attachment);
+            }
+            if (EncryptReference().IsMatch(Pass()))
+            {
+                Left.Add("encryption, which hides what the file says about who made it");
+            }
+            LookIntoStreams();
+        }
+
+        /// <summary>
+        /// Blanks every string of each information dictionary a trailer names (by its object number), found in one
+        /// pass over the objects. Objects are taken in order, and one that starts before the last one's blanking
+        /// reached (a file that repeats an object without ending it) is taken up where that blanking stopped.
+        /// </summary>
+        private void BlankInformationDictionaries()
+        {
+            // Each reference ("N G", as written) and whether its object was found.
+            var wanted = new Dictionary<string, bool>(StringComparer.Ordinal);
+            foreach (Match info in InfoReference().Matches(Pass()))
+            {
+                var reference = info.Groups[1].Value + " " + info.Groups[2].Value;
+                if (!wanted.ContainsKey(reference) && wanted.Count == MaxInformationReferences)
+                {
+                    Left.Add(TooTangled);
+                    break;
+                }
+                wanted.TryAdd(reference, false);
+            }
+            if (wanted.Count == 0)
+            {
+                return;
+            }
+            var reached = 0;
+            foreach (Match found in ObjectHeader().Matches(Pass()))
+            {
+                var reference = found.Groups[1].Value + " " + found.Groups[2].Value;
+                if (!wanted.ContainsKey(reference))
+                {
+                    continue;
+                }
+                wanted[reference] = true;
+                var end = _objectEnd.At(found.Index);
+                reached = Math.Max(reached, BlankStrings(Math.Max(found.Index + found.Length, reached), end < 0 ? Text.Length : end));
+            }
+            if (wanted.ContainsValue(false))
+            {
+                Left.Add("document information inside a compressed object stream");
+            }
+        }
+
+        /// <summary>
+        /// Blanks the value of each document information key wherever it appears uncompressed. A string that opens
+        /// inside the literal string blanked just before is part of it (a literal string nests), so it is blank
+        /// already; one that opens inside the hexadecimal string blanked just before ends where that one ends.
+        /// </summary>
+        private void BlankInformationKeys()
+        {
+            var (literalTo, hexTo) = (0, 0);
+            foreach (Match key in InformationKey().Matches(Pass()))
+            {
+                var at = SkipSpace(key.Index + key.Length);
+                if (at >= Text.Length || at < literalTo || (Text[at] == '<' && at < hexTo))
+                {
+                    continue;
+                }
+                var end = BlankStringAt(at);
+                if (Text[at] == '(')
+                {
+                    literalTo = end;
+                }
+                else if (end > at)
+                {
+                    hexTo = end;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Blanks every XMP packet (from &lt;?xpacket begin to the end of &lt;?xpacket end…&gt;) and every x:xmpmeta
+        /// element outside one, in one pass. One that opens and never closes is reported, as what it says stays.
+        /// </summary>
+        private void BlankXmpPackets()
+        {
+            const string PacketBegin = "<?xpacket begin", PacketEnd = "<?xpacket end", MetaBegin = "<x:xmpmeta", MetaEnd = "</x:xmpmeta>";
+            var (packets, packetEnds, closes) = (new NextOccurrence(this, PacketBegin), new NextOccurrence(this, PacketEnd), new NextOccurrence(this, ">"));
+            var (metas, metaEnds) = (new NextOccurrence(this, MetaBegin), new NextOccurrence(this, MetaEnd));
+            var (packetsClose, metasClose) = (true, true);
+            var at = 0;
+            while (true)
+            {
+                var packet = packetsClose ? packets.At(at) : -1;
+                var meta = metasClose ? metas.At(at) : -1;
+                if (packet < 0 && meta < 0)
+                {
+                    return;
+                }
+                var isPacket = packet >= 0 && (meta < 0 || packet < meta);
+                var start = isPacket ? packet : meta;
+                var end = isPacket ? PacketClose(packet) : MetaClose(meta);
+                if (end < 0)
+                {
+                    // It never closes, so no later one of its kind does either; what it says stays.
+                    Left.Add("XMP metadata");
+                    packetsClose &= !isPacket;
+                    metasClose &= isPacket;
+                    continue;
+                }
+                Bytes.AsSpan(start, end - start).Fill((byte)' ');
+                Scanned += end - start;
+                at = end;
+            }
+
+            int PacketClose(int packet)
+            {
+                var last = packetEnds.At(packet + PacketBegin.Length);
+                var close = last < 0 ? -1 : closes.At(last + PacketEnd.Length);
+                return close < 0 ? -1 : close + 1;
+            }
+
+            int MetaClose(int meta)
+            {
+                var last = metaEnds.At(meta + MetaBegin.Length);
+                return last < 0 ? -1 : last + MetaEnd.Length;
+            }
+        }
+
+        /// <summary>Looks into each stream: blanks the camera and location segments of a JPEG image, and inflates a compressed stream to see what it keeps.</summary>
+        private void LookIntoStreams()
+        {
+            var inflatedSoFar = 0L;
+            var budget = (long)Bytes.Length + MaxInflatedBytes;
+            foreach (Match stream in StreamStart().Matches(Pass()))
+            {
+                var dictionary = stream.Groups["dict"].Value;
+                var start = stream.Index + stream.Length;
+                var end = _streamEnd.At(start);
+                var length = (end < 0 ? Bytes.Length : end) - start;
+                var jpeg = dictionary.Contains("/DCTDecode", StringComparison.Ordinal) && !dictionary.Contains("/FlateDecode", StringComparison.Ordinal);
+                var compressed = dictionary.Contains("/FlateDecode", StringComparison.Ordinal);
+                if (!jpeg && !compressed)
+                {
+                    continue;
+                }
+                if (budget <= 0)
+                {
+                    Left.Add(TooTangled);
+                    return;
+                }
+                if (jpeg)
+                {
+                    var walked = EvidenceFormats.BlankJpegSegments(Bytes.AsSpan(start, length));
+                    (budget, Scanned) = (budget - walked, Scanned + walked);
+                    continue;
+                }
                 if (dictionary.Contains("/Metadata", StringComparison.Ordinal))
                 {
-                    left.Add("XMP metadata");
+                    Left.Add("XMP metadata");
                 }
-                var inflated = Inflate(data, MaxInflatedBytes - inflatedSoFar);
+                var inflated = Inflate(start, length, MaxInflatedBytes - inflatedSoFar, out var read);
+                (budget, Scanned) = (budget - read, Scanned + read);
                 if (inflated is null)
                 {
-                    left.Add("a compressed part too large to check");
+                    Left.Add("a compressed part too large to check");
                     continue;
                 }
                 inflatedSoFar += inflated.Length;
                 var inside = Encoding.Latin1.GetString(inflated);
+                Scanned += (CompressedMarkers.Length + 4L) * inside.Length;
                 foreach (var (marker, meaning) in CompressedMarkers)
                 {
                     if (inside.Contains(marker, StringComparison.Ordinal))
                     {
-                        left.Add(meaning);
+                        Left.Add(meaning);
                     }
                 }
                 if (HasAttachment(inside))
                 {
-                    left.Add(Attachment);
+                    Left.Add(Attachment);
                 }
-                var walked = Dictionaries(inside, out var compressedTooDeep);
+                var walkedInside = Dictionaries(inside, out var compressedTooDeep);
                 if (compressedTooDeep)
                 {
-                    left.Add(TooDeep);
+                    Left.Add(TooDeep);
                 }
-                foreach (var compressed in walked)
+                foreach (var found in walkedInside)
                 {
-                    if (Identifying(compressed).Any(s => s.Key != "ID" && !IsBlank(inside, s.Start)))
+                    if (Identifying(found).Any(s => s.Key != "ID" && !IsBlank(inside, s.Start)))
                     {
-                        left.Add(compressed.IsSignature ? Signer : CommentAuthors);
+                        Left.Add(found.IsSignature ? Signer : CommentAuthors);
                     }
                 }
             }
         }
-        return new PdfScrub(bytes, [.. left]);
+
+        /// <summary>
+        /// The bytes that the <paramref name="length"/> bytes at <paramref name="start"/> inflate to, or null when they
+        /// would pass <paramref name="budget"/>; <paramref name="read"/> is how many of them the inflater read. Data that
+        /// is not zlib yields what inflated before the error.
+        /// </summary>
+        private byte[]? Inflate(int start, int length, long budget, out long read)
+        {
+            using var compressed = new MemoryStream(Bytes, start, length, writable: false);
+            using var output = new MemoryStream();
+            try
+            {
+                using var inflater = new ZLibStream(compressed, CompressionMode.Decompress, leaveOpen: true);
+                int count;
+                while ((count = inflater.Read(_buffer)) > 0)
+                {
+                    if (output.Length + count > budget)
+                    {
+                        read = compressed.Position;
+                        return null;
+                    }
+                    output.Write(_buffer, 0, count);
+                }
+            }
+            catch (InvalidDataException)
+            {
+                // Damaged or not zlib after all: what inflated so far is still looked at.
+            }
+            read = compressed.Position;
+            return output.ToArray();
+        }
+
+        private int SkipSpace(int at)
+        {
+            var i = at;
+            while (i < Text.Length && Text[i] is ' ' or '\r' or '\n' or '\t' or '\f' or '\0')
+            {
+                i++;
+            }
+            Scanned += i - at;
+            return i;
+        }
+
+        /// <summary>Blanks every string (literal or hexadecimal) from <paramref name="from"/> to <paramref name="to"/>; returns where it stopped (the end of the last string, which may pass <paramref name="to"/>).</summary>
+        private int BlankStrings(int from, int to)
+        {
+            var i = from;
+            while (i < to)
+            {
+                if (Text[i] == '(' || (Text[i] == '<' && i + 1 < to && Text[i + 1] != '<'))
+                {
+                    i = BlankStringAt(i);
+                }
+                else if (Text[i] == '<')
+                {
+                    i += 2; // a nested dictionary opens; its strings are blanked as they come
+                }
+                else
+                {
+                    i++;
+                }
+            }
+            Scanned += Math.Max(0, i - from);
+            return i;
+        }
+
+        /// <summary>Blanks the string starting at <paramref name="at"/> (after any white space); returns the position after it.</summary>
+        private int BlankStringAt(int at)
+        {
+            var i = SkipSpace(at);
+            if (i >= Text.Length)
+            {
+                return i;
+            }
+            if (Text[i] == '(')
+            {
+                // A literal string: everything inside its parentheses becomes spaces.
+                var end = LiteralEnd(Text, i, out var closed);
+                Bytes.AsSpan(i + 1, (closed ? end - 1 : end) - (i + 1)).Fill((byte)' ');
+                Scanned += end - i;
+                return end;
+            }
+            if (Text[i] == '<' && i + 1 < Text.Length && Text[i + 1] != '<')
+            {
+                // A hexadecimal string: its digits become "20" pairs (spaces); an odd one out becomes 0.
+                var close = _hexEnd.At(i + 1);
+                if (close < 0)
+                {
+                    return Text.Length;
+                }
+                var (digits, last) = (0, -1);
+                for (var j = i + 1; j < close; j++)
+                {
+                    if (Uri.IsHexDigit(Text[j]))
+                    {
+                        Bytes[j] = (byte)(digits++ % 2 == 0 ? '2' : '0');
+                        last = j;
+                    }
+                }
+                if (digits % 2 == 1)
+                {
+                    Bytes[last] = (byte)'0';
+                }
+                Scanned += close - i;
+                return close + 1;
+            }
+            return i;
+        }
+
+        /// <summary>
+        /// Where a string next occurs in the file at or after a position. It remembers its last answer, and asked for a
+        /// position between its last question and that answer, answers without looking again; so asked about
+        /// positions in increasing order (as each pass over the file does), it reads the file at most once in all,
+        /// even for a file that opens a million things and never closes them.
+        /// </summary>
+        private sealed class NextOccurrence(Scrubbing scrubbing, string value)
+        {
+            private int _from = int.MaxValue;
+            private int _found = -1;
+
+            /// <summary>The position of the next occurrence at or after <paramref name="from"/>, or -1 when there is none.</summary>
+            public int At(int from)
+            {
+                if (from >= _from && (_found < 0 || from <= _found))
+                {
+                    return _found;
+                }
+                var text = scrubbing.Text;
+                _found = from >= text.Length ? -1 : text.IndexOf(value, from, StringComparison.Ordinal);
+                _from = from;
+                scrubbing.Scanned += (_found < 0 ? text.Length : _found + value.Length) - Math.Min(from, text.Length);
+                return _found;
+            }
+        }
     }
 
     /// <summary>A dictionary as the walk saw it: its /Type and /Subtype, whether it has a /ByteRange, and where each string value starts, by key.</summary>
@@ -366,97 +672,6 @@ public static partial class PdfMetadata
         return Convert.FromHexString(digits.Length % 2 == 0 ? digits : digits + "0").All(b => b == (byte)' ');
     }
 
-    /// <summary>Blanks every string (literal or hexadecimal) between two positions.</summary>
-    private static void BlankStrings(byte[] bytes, string text, int from, int to)
-    {
-        var i = from;
-        while (i < to)
-        {
-            if (text[i] == '(' || (text[i] == '<' && i + 1 < to && text[i + 1] != '<'))
-            {
-                i = BlankStringAt(bytes, text, i);
-            }
-            else if (text[i] == '<')
-            {
-                i += 2; // a nested dictionary opens; its strings are blanked as they come
-            }
-            else
-            {
-                i++;
-            }
-        }
-    }
-
-    /// <summary>Blanks the string starting at <paramref name="at"/> (after any white space); returns the position after it.</summary>
-    private static int BlankStringAt(byte[] bytes, string text, int at)
-    {
-        var i = at;
-        while (i < text.Length && text[i] is ' ' or '\r' or '\n' or '\t' or '\f' or '\0')
-        {
-            i++;
-        }
-        if (i >= text.Length)
-        {
-            return i;
-        }
-        if (text[i] == '(')
-        {
-            // A literal string: everything inside its parentheses becomes spaces.
-            var end = LiteralEnd(text, i, out var closed);
-            bytes.AsSpan(i + 1, (closed ? end - 1 : end) - (i + 1)).Fill((byte)' ');
-            return end;
-        }
-        if (text[i] == '<' && i + 1 < text.Length && text[i + 1] != '<')
-        {
-            // A hexadecimal string: its digits become "20" pairs (spaces); an odd one out becomes 0.
-            var end = HexEnd(text, i, out var closed);
-            if (!closed)
-            {
-                return end;
-            }
-            var (digits, last) = (0, -1);
-            for (var j = i + 1; j < end - 1; j++)
-            {
-                if (Uri.IsHexDigit(text[j]))
-                {
-                    bytes[j] = (byte)(digits++ % 2 == 0 ? '2' : '0');
-                    last = j;
-                }
-            }
-            if (digits % 2 == 1)
-            {
-                bytes[last] = (byte)'0';
-            }
-            return end;
-        }
-        return i;
-    }
-
-    /// <summary>The inflated bytes, or null when they would pass <paramref name="budget"/>. Data that is not zlib yields what inflated before the error.</summary>
-    private static byte[]? Inflate(ReadOnlySpan<byte> data, long budget)
-    {
-        using var output = new MemoryStream();
-        try
-        {
-            using var inflater = new ZLibStream(new MemoryStream(data.ToArray()), CompressionMode.Decompress);
-            var buffer = new byte[81920];
-            int read;
-            while ((read = inflater.Read(buffer)) > 0)
-            {
-                if (output.Length + read > budget)
-                {
-                    return null;
-                }
-                output.Write(buffer, 0, read);
-            }
-        }
-        catch (InvalidDataException)
-        {
-            // Damaged or not zlib after all: what inflated so far is still looked at.
-        }
-        return output.ToArray();
-    }
-
     [GeneratedRegex(@"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)")]
     private static partial Regex EncryptReference();
 
@@ -470,8 +685,9 @@ public static partial class PdfMetadata
     [GeneratedRegex(@"/(?:Author|Creator|Producer|Keywords|CreationDate|ModDate|Company|Manager|SourceModified|LastModifiedBy)(?=[\s(<])")]
     private static partial Regex InformationKey();
 
-    [GeneratedRegex(@"<\?xpacket begin.*?<\?xpacket end[^>]*>|<x:xmpmeta.*?</x:xmpmeta>", RegexOptions.Singleline)]
-    private static partial Regex XmpPacket();
+    /// <summary>The start of an object, "N G obj".</summary>
+    [GeneratedRegex(@"(?<![0-9])(\d+)\s+(\d+)\s+obj\b")]
+    private static partial Regex ObjectHeader();
 
     /// <summary>An object's stream dictionary and the start of its data (the dictionary may hold nested ones).</summary>
     [GeneratedRegex(@"\sobj\s*<<(?<dict>(?:(?!endobj|\sobj\b|>>\s*stream).)*?)>>\s*stream\r?\n", RegexOptions.Singleline)]
