@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using static Upstander.Tests.Features.SpeakUp.Reporting.PdfBuilder;
 
 namespace Upstander.Tests.Features.SpeakUp.Reporting;
 
@@ -101,7 +102,7 @@ public static class EvidenceSamples
     }
 }
 
-/// <summary>Small but well-formed PDFs: numbered objects, a cross-reference table with the right offsets, and a trailer.</summary>
+/// <summary>Small but well-formed PDFs, written by <see cref="PdfBuilder"/>.</summary>
 public static class PdfSamples
 {
     /// <summary>
@@ -217,42 +218,4 @@ public static class PdfSamples
         var startxref = int.Parse(text[(text.LastIndexOf("startxref\n", StringComparison.Ordinal) + 10)..].Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture);
         return text.AsSpan(startxref).StartsWith("xref", StringComparison.Ordinal) && text.EndsWith("%%EOF\n", StringComparison.Ordinal);
     }
-
-    private static byte[] Build(byte[][] objects, string trailer)
-    {
-        using var pdf = new MemoryStream();
-        pdf.Write(Latin1("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n"));
-        var offsets = new List<long>();
-        for (var i = 0; i < objects.Length; i++)
-        {
-            offsets.Add(pdf.Position);
-            pdf.Write(Latin1($"{i + 1} 0 obj\n"));
-            pdf.Write(objects[i]);
-            pdf.Write(Latin1("\nendobj\n"));
-        }
-        var xref = pdf.Position;
-        var table = new StringBuilder($"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
-        foreach (var offset in offsets)
-        {
-            table.Append(System.Globalization.CultureInfo.InvariantCulture, $"{offset:D10} 00000 n \n");
-        }
-        table.Append(System.Globalization.CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R {trailer} >>\nstartxref\n{xref}\n%%EOF\n");
-        pdf.Write(Latin1(table.ToString()));
-        return pdf.ToArray();
-    }
-
-    private static byte[] Stream(string dictionary, byte[] data) =>
-        [.. Latin1($"<< {dictionary} /Length {data.Length} >>\nstream\n"), .. data, .. Latin1("\nendstream")];
-
-    private static byte[] Deflate(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var deflater = new ZLibStream(output, CompressionLevel.Optimal))
-        {
-            deflater.Write(data);
-        }
-        return output.ToArray();
-    }
-
-    private static byte[] Latin1(string text) => Encoding.Latin1.GetBytes(text);
 }
