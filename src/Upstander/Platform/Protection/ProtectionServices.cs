@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
+using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
 using Upstander.Platform.Data;
 
 namespace Upstander.Platform.Protection;
@@ -18,9 +21,22 @@ public static class ProtectionServices
         var masterKeyDirectory = Path.GetDirectoryName(Path.GetFullPath(options.MasterKeyFile ?? Path.Combine("keys", "master.key"), contentRoot))!;
         var keyDirectory = Path.GetFullPath(configuration["Protection:DataProtectionKeys"] ?? Path.Combine(masterKeyDirectory, "data-protection"), contentRoot);
         Directory.CreateDirectory(keyDirectory);
-        services.AddDataProtection()
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("Upstander")
             .PersistKeysToFileSystem(new DirectoryInfo(keyDirectory));
+        if (AesGcm.IsSupported)
+        {
+            // Keys made from now on use AES-256-GCM: one authenticated cipher in place of the default AES-256-CBC with
+            // HMAC-SHA256, and a third to a half less CPU per cookie or antiforgery token (every page a visitor opens
+            // makes one, every signed-in request opens the session cookie). Existing keys keep their algorithm and go on
+            // opening what they protected; the next key made (near the current one's expiry) is the first of the new kind.
+            // (The validation algorithm is not used with GCM, whose tag authenticates.)
+            dataProtection.UseCryptographicAlgorithms(new AuthenticatedEncryptorConfiguration
+            {
+                EncryptionAlgorithm = EncryptionAlgorithm.AES_256_GCM,
+                ValidationAlgorithm = ValidationAlgorithm.HMACSHA256,
+            });
+        }
         services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
             .Configure<IServiceProvider>((o, provider) => o.XmlEncryptor = new MasterKeyXmlEncryptor(provider.GetRequiredService<MasterKey>()));
         return services;

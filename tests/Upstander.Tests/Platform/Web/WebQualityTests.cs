@@ -64,6 +64,20 @@ public sealed class WebQualityTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// No script reads client validation's data-val-* attributes (the server checks every post), so forms do not carry
+    /// them: they were a tenth of the sign-in page's work. The limits a browser itself applies stay.
+    /// </summary>
+    [Fact]
+    public async Task Form_fields_keep_their_browser_limits_without_client_validation_attributes()
+    {
+        var html = await _factory.Browser().GetStringAsync("/account/sign-in");
+        html.ShouldNotContain("data-val");
+        html.ShouldContain("maxlength=\"254\"");
+        html.ShouldContain("type=\"email\"");
+        html.ShouldContain("required");
+    }
+
     [Fact]
     public async Task A_form_post_without_its_antiforgery_token_is_refused_and_changes_nothing()
     {
