@@ -9,13 +9,15 @@ namespace Upstander.BrowserTests.Journeys;
 /// From "I need to talk" to a closed conversation with feedback, entirely in the browser, on the demo organisation:
 /// the employee asks for a supporter who speaks French (in the demo only Kwame does), chooses the one suggestion,
 /// which names nobody; Kwame accepts the offer and writes; the reply appears on the employee's open page without a
-/// reload; they agree a call and the employee downloads its calendar file; the employee closes the conversation and
+/// reload; she writes that she may be at risk, sees crisis services at once, Kwame sees the safety steps and a coordinator
+/// the concern without its words, and Kwame records the follow-up; they agree a call and the employee downloads its calendar file; the employee closes the conversation and
 /// answers the three questions; Kwame sees it closed and is offered the check-in. Its own demo server.
 /// </summary>
 public sealed class PeerSupportJourneyTests(DemoSite site) : IClassFixture<DemoSite>
 {
     private const string KwameWrites = "Bonjour Ruth, je suis Kwame. Merci de nous avoir écrit : qu'est-ce qui se passe en ce moment ?";
     private const string RuthWrites = "Merci Kwame. C'est surtout en réunion d'équipe, je voudrais en parler au téléphone.";
+    private const string RuthAtRisk = "Some nights I think I want to kill myself.";
 
     [Fact]
     public async Task An_employee_asks_for_support_a_supporter_accepts_they_talk_arrange_a_call_and_close_with_feedback()
@@ -77,6 +79,39 @@ public sealed class PeerSupportJourneyTests(DemoSite site) : IClassFixture<DemoS
         await ruth.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
         await Expect(kwame.Locator("ol.thread")).ToContainTextAsync(RuthWrites, new() { Timeout = 20_000 });
         await ruth.ShouldBeAccessibleAsync();
+
+        // Ruth writes something that means she may be at risk: her page opens at crisis services; Kwame's open page marks
+        // the message, and on reload shows the safety steps; a coordinator sees the concern without its words.
+        await ruth.GetByLabel("Your message").FillAsync(RuthAtRisk);
+        await ruth.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await ruth.ShouldArriveAtAsync(url => url.AbsolutePath == conversation && url.Fragment == "#help-now");
+        var help = ruth.GetByRole(AriaRole.Region, new() { Name = "You do not have to wait: help is here now" });
+        await Expect(help).ToBeVisibleAsync();
+        await Expect(help).ToContainTextAsync("Samaritans");
+        await ruth.ShouldBeAccessibleAsync();
+        await Expect(kwame.Locator("ol.thread .message-risk")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await kwame.ReloadAsync();
+        var safety = kwame.GetByRole(AriaRole.Region, new() { Name = "Safety concern: they may be at risk" });
+        await Expect(safety).ToContainTextAsync("thoughts of harming themselves");
+        await kwame.ShouldBeAccessibleAsync();
+
+        var coordinator = await site.NewPageAsync();
+        await coordinator.SignInAsync(signIns["Coordinator"]);
+        await coordinator.TurnOnTwoFactorAsync();
+        await coordinator.GotoAsync("/coordinate/requests");
+        var concerns = coordinator.GetByRole(AriaRole.Region, new() { Name = "Safety concerns in conversations" });
+        await Expect(concerns).ToContainTextAsync("A message they wrote");
+        await Expect(concerns).ToContainTextAsync("Kwame");
+        await Expect(coordinator.GetByRole(AriaRole.Main)).Not.ToContainTextAsync(RuthAtRisk);
+        await coordinator.ShouldBeAccessibleAsync();
+
+        // Kwame checks in with her and records it: the concern ends for everyone.
+        await safety.GetByLabel("I have checked in with them").CheckAsync();
+        await safety.GetByRole(AriaRole.Button, new() { Name = "Record the follow-up" }).ClickAsync();
+        await Expect(kwame.GetByRole(AriaRole.Status).Filter(new() { HasText = "Thank you: the follow-up is recorded." })).ToBeVisibleAsync();
+        await Expect(kwame.GetByRole(AriaRole.Region, new() { Name = "Safety concern: they may be at risk" })).ToHaveCountAsync(0);
+        await ruth.ReloadAsync();
+        await Expect(ruth.GetByRole(AriaRole.Region, new() { Name = "You do not have to wait: help is here now" })).ToHaveCountAsync(0);
 
         // Kwame suggests two times for a call, in the demo organisation's zone; Ruth takes the second and downloads the calendar file.
         var day = DateTime.UtcNow.Date.AddDays(3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
