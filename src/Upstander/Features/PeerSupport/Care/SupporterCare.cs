@@ -58,6 +58,9 @@ public sealed partial class SupporterCare(
     /// Whether the supporter already holds as many open cases (offered or active) as their cap allows: matching offers
     /// them nothing more then, and a requester cannot reopen a conversation with them. The caller holds the matching section.
     /// </summary>
+    /// <summary>Whether the supporter has paused (until today or later): matching offers them nothing, and nothing is reopened with them.</summary>
+    public async Task<bool> IsPausedAsync(Guid personId, CancellationToken ct) => (await SettingsAsync(personId, ct))?.IsPaused(Today) == true;
+
     public async Task<bool> AtCapAsync(Guid personId, CancellationToken ct) =>
         (await openCases.OpenCasesAsync([personId], ct)).GetValueOrDefault(personId) >= CapOf(await SettingsAsync(personId, ct));
 

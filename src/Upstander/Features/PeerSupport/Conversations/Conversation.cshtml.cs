@@ -109,6 +109,10 @@ public sealed class ConversationModel(
             case ReopenOutcome.SupporterFull:
                 ModelState.AddModelError(nameof(Confirm), t["Your supporter is already supporting as many people as they can, so this conversation cannot be reopened just now. Try again later, or ask for support again to talk to another supporter."]);
                 return false;
+            case ReopenOutcome.SupporterPaused:
+                // Not why: a supporter's pause may be for their own well-being, which is theirs.
+                ModelState.AddModelError(nameof(Confirm), t["Your supporter is not taking conversations on just now, so this one cannot be reopened. Ask for support again to talk to another supporter."]);
+                return false;
             default:
                 ModelState.AddModelError(nameof(Confirm), t["This conversation can no longer be reopened."]);
                 return false;

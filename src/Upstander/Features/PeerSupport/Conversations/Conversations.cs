@@ -63,12 +63,15 @@ public sealed record MeetingView(ConversationMeeting Meeting, string? Place, boo
 /// <summary>What the conversation page shows: the thread, the calls and meetings, and (for the supporter only) their note.</summary>
 public sealed record ConversationThread(IReadOnlyList<MessageView> Messages, IReadOnlyList<MeetingView> Meetings, string? Note);
 
-/// <summary>What came of the requester's reopening: reopened, no longer possible (window, retention, supporter not current), or the supporter is at their cap.</summary>
+/// <summary>What came of the requester's reopening: reopened, no longer possible (window, retention, supporter not current), the supporter is at their cap, or paused.</summary>
 public enum ReopenOutcome
 {
     Reopened,
     NotPossible,
     SupporterFull,
+
+    /// <summary>The supporter has paused taking anyone on (their own setting, for a break or their well-being).</summary>
+    SupporterPaused,
 }
 
 /// <summary>One row of a list of conversations: who, where it stands, and how many messages from the other side are unread.</summary>
@@ -360,7 +363,9 @@ public sealed class Conversations(
     /// Reopens the conversation with the same supporter. A reopened conversation is an open case of theirs again, so this
     /// holds the matching section and checks, inside it, everything <see cref="CanReopenAsync"/> checks and the supporter's
     /// caseload cap, which matching keeps to: <see cref="ReopenOutcome.SupporterFull"/> while they already hold as many
-    /// open cases (offered or active) as their cap. A conversation already reopened (a second click) counts as reopened.
+    /// open cases (offered or active) as their cap, and <see cref="ReopenOutcome.SupporterPaused"/> while they have paused
+    /// (a pause means nobody new is put on them, and a conversation coming back is someone put on them again). A
+    /// conversation already reopened (a second click) counts as reopened.
     /// </summary>
     public async Task<ReopenOutcome> ReopenAsync(Conversation c, CancellationToken ct)
     {
@@ -373,6 +378,10 @@ public sealed class Conversations(
         if (!await CanReopenAsync(c, ct))
         {
             return ReopenOutcome.NotPossible;
+        }
+        if (await care.IsPausedAsync(c.Request.SupporterId!.Value, ct))
+        {
+            return ReopenOutcome.SupporterPaused;
         }
         if (await care.AtCapAsync(c.Request.SupporterId!.Value, ct))
         {

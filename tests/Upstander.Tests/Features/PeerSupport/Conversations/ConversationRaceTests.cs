@@ -88,6 +88,31 @@ public sealed class ConversationRaceTests
         (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Active);
     }
 
+    [Fact]
+    public async Task A_conversation_is_not_reopened_with_a_supporter_who_has_paused_and_the_requester_is_not_told_why()
+    {
+        await using var world = await StartAsync();
+        await SetCapAsync(world, 3, pausedUntil: DateOnly.FromDateTime(world.Factory.Clock.GetUtcNow().UtcDateTime).AddDays(7));
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Close", ("Confirm", "true"))).ShouldContain("done=closed");
+
+        var refused = await PostAsync(world.Requester, world.Path + "?handler=Reopen");
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var body = await BodyAsync(refused);
+        body.ShouldContain("Your supporter is not taking conversations on just now");
+        body.ShouldNotContain("break");
+        body.ShouldNotContain("paused");
+        (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Closed);
+
+        // When the supporter resumes, the conversation can come back.
+        await world.DbAsync(async db =>
+        {
+            (await db.Set<SupporterSettings>().SingleAsync(s => s.PersonId == world.Org[Roles.PeerSupporter].PersonId)).Resume(world.Factory.Clock.GetUtcNow());
+            return await db.SaveChangesAsync();
+        });
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Reopen")).ShouldContain("done=reopened");
+        (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Active);
+    }
+
     [Theory]
     [InlineData(Engine.Sqlite)]
     [InlineData(Engine.Postgres)]
@@ -138,10 +163,10 @@ public sealed class ConversationRaceTests
             .CountAsync(r => r.SupporterId == supporter && (r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active)))).ShouldBe(1);
     }
 
-    private static Task<int> SetCapAsync(ConversationWorld world, int cap) => world.DbAsync(async db =>
+    private static Task<int> SetCapAsync(ConversationWorld world, int cap, DateOnly? pausedUntil = null) => world.DbAsync(async db =>
     {
         var settings = SupporterSettings.For(world.Org.Id, world.Org[Roles.PeerSupporter].PersonId);
-        settings.Apply(true, null, cap, ["en"], [], world.Factory.Clock.GetUtcNow());
+        settings.Apply(true, pausedUntil, cap, ["en"], [], world.Factory.Clock.GetUtcNow());
         db.Add(settings);
         return await db.SaveChangesAsync();
     });
