@@ -6,12 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Upstander.Tests.TestHost;
 
 /// <summary>
-/// Once armed, holds the first <c>parties</c> queries that read the highest value (<c>MAX</c>) of a table until all of them
-/// have read it, so that that many writers read the same highest number before any of them saves: the interleaving that
-/// makes them race for one number or one row. Later queries pass. Registered as a save interceptor (the one kind the
+/// Once armed, holds the first <c>parties</c> queries that read the highest value (<c>MAX</c>) of a table (or, with another
+/// <c>marker</c>, any query of it whose text holds the marker) until all of them have read it, so that that many writers
+/// read the same highest number, or find the same row missing, before any of them saves: the interleaving that makes
+/// them race for one number or one row. Later queries pass. Registered as a save interceptor (the one kind the
 /// application takes from its services), which, being also a command interceptor, sees every query.
 /// </summary>
-public sealed class ReadBarrier(string table, int parties = 2) : DbCommandInterceptor, ISaveChangesInterceptor
+public sealed class ReadBarrier(string table, int parties = 2, string marker = "max(") : DbCommandInterceptor, ISaveChangesInterceptor
 {
     private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _arrived;
@@ -24,7 +25,7 @@ public sealed class ReadBarrier(string table, int parties = 2) : DbCommandInterc
 
     public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
     {
-        if (_armed && command.CommandText.Contains("max(", StringComparison.OrdinalIgnoreCase) && Regex.IsMatch(command.CommandText, $@"\b{Regex.Escape(table)}\b"))
+        if (_armed && command.CommandText.Contains(marker, StringComparison.OrdinalIgnoreCase) && Regex.IsMatch(command.CommandText, $@"\b{Regex.Escape(table)}\b"))
         {
             var arrived = Interlocked.Increment(ref _arrived);
             if (arrived <= parties)

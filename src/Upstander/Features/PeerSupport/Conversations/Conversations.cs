@@ -178,24 +178,25 @@ public sealed class Conversations(
         return m.AuthorId is { } id && names.TryGetValue(id, out var supporter) ? supporter : t["A former supporter"];
     }
 
-    private async Task FinishReadAsync(Conversation c, List<MessageView> messages, bool opened, CancellationToken ct)
-    {
-        if (messages.Count > 0)
+    /// <summary>
+    /// Moves the reader's read state on and audits the read, in one save. Two views at once by someone with no read-state
+    /// row yet (two tabs) both add one; the unique index refuses the later, which then undoes its attempt and finds the
+    /// earlier's row (<see cref="ChangeMark.SaveNumberedAsync{T}"/>), so both views are shown and both reads audited.
+    /// </summary>
+    private Task<bool> FinishReadAsync(Conversation c, List<MessageView> messages, bool opened, CancellationToken ct) =>
+        ChangeMark.SaveNumberedAsync(db, async () =>
         {
-            var read = await ReadStateAsync(c, ct);
-            read.ReadUpTo(messages[^1].Number, clock.GetUtcNow());
-        }
-        if (opened)
-        {
-            // One audit event per page view or poll that returned content, whoever reads it.
-            RecordByParticipant(c, AuditActions.ProtectedRead);
-            await audit.SaveAsync(ct);
-        }
-        else
-        {
-            await db.SaveChangesAsync(ct);
-        }
-    }
+            if (messages.Count > 0)
+            {
+                (await ReadStateAsync(c, ct)).ReadUpTo(messages[^1].Number, clock.GetUtcNow());
+            }
+            if (opened)
+            {
+                // One audit event per page view or poll that returned content, whoever reads it.
+                RecordByParticipant(c, AuditActions.ProtectedRead);
+            }
+            return true;
+        }, ct);
 
     private async Task<ConversationRead> ReadStateAsync(Conversation c, CancellationToken ct)
     {

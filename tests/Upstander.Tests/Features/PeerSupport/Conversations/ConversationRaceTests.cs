@@ -6,6 +6,7 @@ using Upstander.Features.PeerSupport.Conversations;
 using Upstander.Features.PeerSupport.Matching;
 using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Requests;
+using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
@@ -41,6 +42,26 @@ public sealed class ConversationRaceTests
         reads.Select(r => r.PersonId).ShouldBe([world.Org[Roles.Employee].PersonId, world.Org[Roles.PeerSupporter].PersonId], ignoreOrder: true);
         reads.ShouldAllBe(r => r.LastReadNumber >= 1);
         (await world.RecordAsync()).FirstReplyAt.ShouldNotBeNull();
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Two_views_of_a_conversation_at_once_by_someone_with_no_read_state_yet_both_show_it_and_are_both_audited(Engine engine)
+    {
+        // Two tabs opened at once: both find no read-state row for the requester before either saves, so both add one.
+        var barrier = new ReadBarrier("support_conversation_reads", marker: "LIMIT");
+        await using var world = await StartAsync(engine, services: barrier.Register);
+        await world.SendAsync(world.Supporter, "Hello, I am here to listen.");
+        var readsBefore = await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProtectedRead));
+        barrier.Arm();
+
+        var views = await Task.WhenAll(world.Requester.GetAsync(world.Path), world.Requester.GetAsync(world.Path));
+
+        views.ShouldAllBe(v => v.StatusCode == HttpStatusCode.OK);
+        var read = (await world.DbAsync(db => db.Set<ConversationRead>().Where(r => r.RequestId == world.Id && r.PersonId == world.Org[Roles.Employee].PersonId).ToListAsync())).ShouldHaveSingleItem();
+        read.LastReadNumber.ShouldBe(1);
+        (await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProtectedRead))).ShouldBe(readsBefore + 2, "each view that showed content is audited");
     }
 
     [Theory]
