@@ -332,7 +332,8 @@ public sealed class Conversations(
     /// Closes the conversation for the side <paramref name="c"/> speaks for. Closing frees a place in the supporter's
     /// caseload, so it holds the matching section (<see cref="SupportOffers.EnterMatchingAsync"/>) as everything else that
     /// fills or frees one does, and decides on the request as it stands once inside: false, and nothing changes, when
-    /// it is no longer open for this side (the other side closed it first, or it moved to another supporter).
+    /// it is no longer open for this side (the other side closed it first, or it moved to another supporter). The queue is
+    /// matched again at once, as after a withdrawal or a decline.
     /// </summary>
     public async Task<bool> CloseAsync(Conversation c, CancellationToken ct)
     {
@@ -346,6 +347,8 @@ public sealed class Conversations(
         c.Request.Close(by, clock.GetUtcNow());
         RecordByParticipant(c, ConversationAudit.Closed, "by=" + by);
         await db.SaveChangesAsync(ct);
+        // The supporter's place is free: someone waiting may be offered it now rather than at the next background run.
+        await offers.RunWhileHeldAsync(ct);
         return true;
     }
 

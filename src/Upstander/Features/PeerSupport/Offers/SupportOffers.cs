@@ -132,6 +132,9 @@ public sealed class SupportOffers(
         return await RunLockedAsync(ct);
     }
 
+    /// <summary>The same run, for a caller that already holds the matching section (closing a conversation frees a place).</summary>
+    public Task<int> RunWhileHeldAsync(CancellationToken ct) => RunLockedAsync(ct);
+
     private async Task<int> RunLockedAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();

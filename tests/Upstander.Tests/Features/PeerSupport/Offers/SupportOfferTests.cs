@@ -517,4 +517,25 @@ public sealed class SupportOfferTests
     private static Task<List<string?>> ExpiredDetailsAsync(OfferWorld w) =>
         w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
             .Where(e => e.Action == OfferAudit.Expired).Select(e => e.Detail).ToListAsync());
+
+    [Fact]
+    public async Task Closing_a_conversation_frees_the_supporters_place_and_the_waiting_request_is_offered_at_once()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        await w.SetModeAsync("Automatic");
+        var solo = await w.SupporterAsync("Solo Supporter", cap: 1);
+        var soloClient = await w.Factory.SignInAsync(solo);
+        var first = await OfferWorld.AskAsync(await w.Factory.SignInAsync(w.Org[Roles.Employee]), OfferWorld.Form());
+        var offer = await w.PendingAsync(first);
+        Location(await PostAsync(soloClient, "/supporter/offers?handler=Accept", ("OfferId", offer.Id.ToString()))).ShouldBe($"/support/conversations/{first}");
+
+        // Their one place is taken: the next request waits.
+        var second = await OfferWorld.AskAsync(await w.Factory.SignInAsync(w.Org[Roles.Leader]), OfferWorld.Form());
+        (await w.RequestAsync(second)).Status.ShouldBe(RequestStatus.Waiting);
+
+        // Closing frees it, and the waiting request is offered in the same request, not at the next background run.
+        Location(await PostAsync(soloClient, $"/support/conversations/{first}?handler=Close", ("Confirm", "true"))).ShouldContain("done=closed");
+        (await w.RequestAsync(second)).Status.ShouldBe(RequestStatus.Offered);
+        (await w.PendingAsync(second)).SupporterId.ShouldBe(solo.PersonId);
+    }
 }
