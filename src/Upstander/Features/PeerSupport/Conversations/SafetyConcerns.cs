@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Safety;
@@ -55,35 +56,24 @@ public sealed class SafetyConcerns(
     {
         var now = clock.GetUtcNow();
         request.RaiseRisk(level, categories);
-        for (var attempt = 1; ; attempt++)
+        // The same retry as a numbered message: a refused attempt is undone and made again, and then finds the other's concern.
+        var (concern, opened) = await ChangeMark.SaveNumberedAsync(db, async () =>
         {
-            if (await OpenAsync(request.Id, ct) is { } open)
+            var open = await OpenAsync(request.Id, ct);
+            open?.AddSign(level, categories, now);
+            var concern = open ?? SafetyConcern.Raise(request, source, level, categories, now);
+            if (open is null)
             {
-                open.AddSign(level, categories, now);
-                Audit(request, source, level, open.Signs);
-                await db.SaveChangesAsync(ct);
-                return open;
+                db.Add(concern);
             }
-            var concern = SafetyConcern.Raise(request, source, level, categories, now);
-            db.Add(concern);
-            try
-            {
-                Audit(request, source, level, concern.Signs);
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException) when (attempt < 3)
-            {
-                // Another sign opened one first: add to that one instead. The audit event stays tracked for the retry.
-                db.Entry(concern).State = EntityState.Detached;
-                foreach (var pending in db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added && e.Entity.Action == Raised).ToList())
-                {
-                    pending.State = EntityState.Detached;
-                }
-                continue;
-            }
+            Audit(request, source, level, concern.Signs);
+            return (concern, open is null);
+        }, ct);
+        if (opened)
+        {
             await AlertAsync(request, concern, ct);
-            return concern;
         }
+        return concern;
     }
 
     private void Audit(SupportRequestRecord request, string source, RiskLevel level, int sign)
@@ -157,10 +147,9 @@ public sealed class SafetyConcerns(
         {
             return;
         }
-        var coordinatorRole = await db.Roles.Where(r => r.Name == Roles.Coordinator).Select(r => r.Id).SingleAsync(ct);
+        var coordinatorIds = await AccountLifecycle.ActivePeopleInRoleAsync(db, Roles.Coordinator, ct);
         var today = OrganisationZones.DateIn(time.Zone, clock.GetUtcNow());
-        var coordinators = await db.People.Where(Person.StillHereOn(today))
-            .Where(p => db.Users.Any(a => a.OrganisationId == request.OrganisationId && a.PersonId == p.Id && a.DeactivatedAt == null && db.UserRoles.Any(ur => ur.UserId == a.Id && ur.RoleId == coordinatorRole)))
+        var coordinators = await db.People.Where(Person.StillHereOn(today)).Where(p => coordinatorIds.Contains(p.Id))
             .Select(p => new { p.Id, p.Name, p.WorkEmail }).ToListAsync(ct);
         var organisation = await Organisation.NameAsync(db, request.OrganisationId, ct);
         var origin = http.HttpContext is { } context ? $"{context.Request.Scheme}://{context.Request.Host}" : Platform.Startup.DefaultUrl;

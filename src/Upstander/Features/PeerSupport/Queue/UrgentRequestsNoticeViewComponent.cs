@@ -16,7 +16,7 @@ public sealed record UrgentCounts(int Waiting, int Concerns);
 /// accepted them (waiting or offered), and how many safety concerns raised in conversations nobody has followed
 /// up yet, on the coordinator's home page and programme page. Counts only.
 /// </summary>
-public sealed class UrgentRequestsNoticeViewComponent(CurrentActor actor, AppDbContext db) : ViewComponent
+public sealed class UrgentRequestsNoticeViewComponent(CurrentActor actor, AppDbContext db, SafetyConcerns safetyConcerns) : ViewComponent
 {
     public async Task<IViewComponentResult> InvokeAsync()
     {
@@ -26,7 +26,7 @@ public sealed class UrgentRequestsNoticeViewComponent(CurrentActor actor, AppDbC
         }
         var waiting = await db.Set<SupportRequestRecord>()
             .CountAsync(r => r.Priority != QueuePriority.Routine && (r.Status == RequestStatus.Waiting || r.Status == RequestStatus.Offered), HttpContext.RequestAborted);
-        var concerns = await db.Set<SafetyConcern>().CountAsync(c => c.FollowedUpAt == null, HttpContext.RequestAborted);
+        var concerns = await safetyConcerns.OpenCountAsync(HttpContext.RequestAborted);
         return waiting == 0 && concerns == 0 ? Content("") : View("/Features/PeerSupport/Queue/_UrgentRequestsNotice.cshtml", new UrgentCounts(waiting, concerns));
     }
 }

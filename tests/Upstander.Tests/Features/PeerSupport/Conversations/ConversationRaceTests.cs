@@ -67,6 +67,29 @@ public sealed class ConversationRaceTests
     [Theory]
     [InlineData(Engine.Sqlite)]
     [InlineData(Engine.Postgres)]
+    public async Task Two_risky_messages_at_once_open_one_safety_concern_with_both_signs(Engine engine)
+    {
+        // Both posts look for an open concern (none yet) before either saves, so both try to open one.
+        var barrier = new ReadBarrier("support_safety_concerns", marker: "LIMIT");
+        await using var world = await StartAsync(engine, services: barrier.Register);
+        var first = await world.Requester.AntiforgeryTokenAsync(world.Path);
+        var second = await world.Requester.AntiforgeryTokenAsync(world.Path);
+        barrier.Arm();
+
+        var answers = await Task.WhenAll(
+            world.Requester.PostWithTokenAsync(world.Path, first, ("Body", "I want to kill myself")),
+            world.Requester.PostWithTokenAsync(world.Path, second, ("Body", "I have the pills here and I want to die")));
+
+        answers.ShouldAllBe(a => a.StatusCode == HttpStatusCode.Redirect);
+        var concern = (await world.DbAsync(db => db.Set<SafetyConcern>().Where(c => c.RequestId == world.Id).ToListAsync())).ShouldHaveSingleItem();
+        concern.Signs.ShouldBe(2);
+        (await world.DbAsync(db => db.Set<ConversationMessage>().CountAsync(m => m.RequestId == world.Id))).ShouldBe(2);
+        (await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == SafetyConcerns.Raised))).ShouldBe(2, "one event per sign, none left from the refused attempt");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
     public async Task When_both_sides_close_at_once_one_closes_it_and_the_other_is_told_it_was_closed_in_the_meantime(Engine engine)
     {
         await using var world = await StartAsync(engine);
