@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Sqlite;
@@ -9,6 +10,9 @@ namespace Upstander.Ceiling;
 public sealed record PersonView(
     Guid Id, string EmployeeId, string Name, string WorkEmail, string? Department, string? Team, Guid? ManagerId,
     string? Location, string? PreferredLanguage, DateOnly? StartDate, DateOnly? LeaveDate);
+
+/// <summary>What the home page shows: the first name, how many notices, and the person's open support.</summary>
+public sealed record HomeData(string? Name, int Notices, int Waiting, IReadOnlyList<(string Supporter, int Unread)> Conversations);
 
 public sealed record TokenHolder(Guid AccountId, Guid OrganisationId, bool TwoFactorEnabled, IReadOnlyList<string> Roles);
 
@@ -37,9 +41,10 @@ public sealed class CeilingStore(DbDataSource source, bool sqlite)
     /// <summary>
     /// The home page's reads: the signed-in person's name, by id, within their organisation, the escrow notices
     /// waiting for them (the home page shows one when someone else named the same person), and their own reports with
-    /// whether a reply waits unread and the latest check-in answered. One connection for all three.
+    /// whether a reply waits unread and the latest check-in answered, and their open support requests with the unread
+    /// messages of each open conversation. One connection for all of them.
     /// </summary>
-    public async Task<(string? Name, int Notices)> HomeAsync(Guid organisationId, Guid personId, CancellationToken ct)
+    public async Task<HomeData> HomeAsync(Guid organisationId, Guid personId, CancellationToken ct)
     {
         await using var connection = await source.OpenConnectionAsync(ct);
         string? name;
@@ -82,7 +87,66 @@ public sealed class CeilingStore(DbDataSource source, bool sqlite)
                 notices += row.GetBoolean(4) ? 1 : 0;
             }
         }
-        return (name, notices);
+        // "Your support and reports": the person's open requests, and for their open conversations the supporter's name,
+        // their read state and the supporter's messages (to count the unread ones).
+        var active = new List<(Guid Request, Guid? Supporter)>();
+        var waiting = 0;
+        await using (var command = Command(connection,
+            """
+            SELECT "s".* FROM support_requests AS "s"
+            WHERE "s"."OrganisationId" = @org AND "s"."PersonId" = @id AND "s"."Status" IN ('Waiting', 'Offered', 'Active')
+            ORDER BY "s"."CreatedAt" DESC
+            """, ("org", organisationId), ("id", personId)))
+        await using (var row = await command.ExecuteReaderAsync(ct))
+        {
+            var id = row.GetOrdinal("Id");
+            var status = row.GetOrdinal("Status");
+            var supporter = row.GetOrdinal("SupporterId");
+            while (await row.ReadAsync(ct))
+            {
+                if (row.GetString(status) != "Active")
+                {
+                    waiting++;
+                    continue;
+                }
+                active.Add((Guid.Parse(row.GetValue(id).ToString()!), row.IsDBNull(supporter) ? null : Guid.Parse(row.GetValue(supporter).ToString()!)));
+            }
+        }
+        var conversations = new List<(string Supporter, int Unread)>();
+        foreach (var (request, supporter) in active)
+        {
+            string? supporterName;
+            await using (var command = Command(connection,
+                """SELECT "p"."Name" FROM people AS "p" WHERE "p"."OrganisationId" = @org AND "p"."Id" = @supporter""",
+                ("org", organisationId), ("supporter", supporter ?? Guid.Empty)))
+            {
+                supporterName = await command.ExecuteScalarAsync(ct) as string;
+            }
+            var lastRead = 0L;
+            await using (var command = Command(connection,
+                """
+                SELECT "c"."LastReadNumber" FROM support_conversation_reads AS "c"
+                WHERE "c"."OrganisationId" = @org AND "c"."RequestId" = @request AND "c"."PersonId" = @id
+                """, ("org", organisationId), ("request", request), ("id", personId)))
+            {
+                lastRead = await command.ExecuteScalarAsync(ct) is { } read and not DBNull ? Convert.ToInt64(read, CultureInfo.InvariantCulture) : 0;
+            }
+            var unread = 0;
+            await using (var command = Command(connection,
+                """
+                SELECT "m"."RequestId", "m"."Number", "m"."SentAt" FROM support_messages AS "m"
+                WHERE "m"."OrganisationId" = @org AND "m"."RequestId" = @request AND "m"."AuthorSide" = 'supporter'
+                """, ("org", organisationId), ("request", request)))
+            await using (var row = await command.ExecuteReaderAsync(ct))
+            {
+                while (await row.ReadAsync(ct))
+                {
+                    unread += Convert.ToInt64(row.GetValue(1), CultureInfo.InvariantCulture) > lastRead ? 1 : 0;
+                }
+            }
+            conversations.Add((supporterName ?? "Waiting for a supporter", unread));
+        }
+        return new HomeData(name, notices, waiting, conversations);
     }
 
     /// <summary>The token handler's reads: the token by hash, its account, and the account's roles.</summary>

@@ -58,7 +58,8 @@ internal static class Pages
             </main>
         """ + Foot;
 
-    public static string Home(string encodedFirstName) => Head("Home") +
+    /// <summary>The home page; <paramref name="support"/> is the "Your support and reports" list, already encoded.</summary>
+    public static string Home(string encodedFirstName, string support) => Head("Home") +
         $$"""
             <header class="site-header">
                 <div class="bar">
@@ -77,9 +78,14 @@ internal static class Pages
             <main id="main" class="page" tabindex="-1">
         <h1>Hello, {{encodedFirstName}}</h1>
         <p class="lead">This is your Upstander home. What you see here depends on the roles you hold: Employee.</p>
-        <section class="card empty-state" aria-labelledby="employee">
+        <section class="card" aria-labelledby="employee">
             <h2 id="employee">Your support and reports</h2>
-            <p>When you ask a peer supporter for help or speak up about something that happened, your conversations and reports will appear here. Only you and the people you choose can see them.</p>
+            <ul class="summary-list">{{support}}</ul>
+            <ul class="link-list">
+                <li><a href="/support/requests">Your requests and where they stand</a></li>
+                <li><a href="/speak-up/reports">Your reports</a></li>
+                <li><a href="/support/resources">Support services and helplines</a></li>
+            </ul>
         </section>
             </main>
         """ + Foot;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -29,10 +30,19 @@ app.MapGet("/account/sign-in", (HttpContext context) =>
 
 app.MapGet("/", async (HttpContext context) =>
 {
-    var (name, _) = await store.HomeAsync(homeOrganisation, homePerson, context.RequestAborted);
-    var firstName = name?.Split(' ', 2)[0] ?? "there";
+    var home = await store.HomeAsync(homeOrganisation, homePerson, context.RequestAborted);
+    var firstName = home.Name?.Split(' ', 2)[0] ?? "there";
+    var support = new StringBuilder();
+    if (home.Waiting > 0)
+    {
+        support.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/support/requests\">{home.Waiting} requests waiting for a supporter</a></li>");
+    }
+    foreach (var (supporter, unread) in home.Conversations)
+    {
+        support.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/support/conversations\">Your conversation with {HtmlEncoder.Default.Encode(supporter)}</a>: {unread} new messages</li>");
+    }
     context.Response.ContentType = "text/html; charset=utf-8";
-    await context.Response.WriteAsync(Pages.Home(HtmlEncoder.Default.Encode(firstName)), context.RequestAborted);
+    await context.Response.WriteAsync(Pages.Home(HtmlEncoder.Default.Encode(firstName), support.ToString()), context.RequestAborted);
 });
 
 app.MapGet("/api/v1/people/{id:guid}", async (Guid id, HttpContext context) =>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Security;
 
 namespace Upstander.Features.Cases;
@@ -50,5 +51,23 @@ public sealed class CaseDeadlinesNoticeViewComponent(CurrentActor actor, CaseWor
         }
         var counts = await work.DeadlinesAsync(me, HttpContext.RequestAborted);
         return counts.DueSoon == 0 && counts.Overdue == 0 ? Content("") : View("/Features/Cases/_DeadlinesNotice.cshtml", counts);
+    }
+}
+
+/// <summary>A case manager's section of the home page: how many reports wait for a case manager and how many of their own cases are open.</summary>
+public sealed record CaseSummary(int Waiting, int Mine);
+
+/// <summary>"Cases" on a case manager's home page: counts only, through the same conflict rules as the intake queue (<see cref="CaseWork.QueueAsync"/>).</summary>
+public sealed class CaseSummaryViewComponent(CurrentActor actor, CaseWork work) : ViewComponent
+{
+    public async Task<IViewComponentResult> InvokeAsync()
+    {
+        if (!actor.IsInRole(Roles.CaseManager) || actor.PersonId is not { } me)
+        {
+            return Content("");
+        }
+        var queue = await work.QueueAsync(me, HttpContext.RequestAborted);
+        return View("/Features/Cases/_CaseSummary.cshtml",
+            new CaseSummary(queue.Unassigned.Count, queue.Mine.Count(r => r.Status != ReportStatus.Closed)));
     }
 }

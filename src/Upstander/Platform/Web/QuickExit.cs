@@ -4,7 +4,9 @@ namespace Upstander.Platform.Web;
 /// "Leave this page quickly" on the pages where someone writes or reads about what happened to them (speaking up,
 /// asking for and giving support): one press takes the browser to a neutral page (<c>Privacy:QuickExitUrl</c>) and,
 /// with JavaScript, replaces this page in the history so that Back does not return to it; pressing Escape twice does
-/// the same. Pages ask for it with <see cref="ViewDataKey"/> (set by the folders' <c>_ViewStart</c>). Singleton.
+/// the same. Pages ask for it with <see cref="ViewDataKey"/> (set by the folders' <c>_ViewStart</c>); a part of a page
+/// that shows someone's own support on another page (the home page's open conversations) asks with <see cref="OfferOn"/>.
+/// Singleton.
 /// </summary>
 public sealed class QuickExit
 {
@@ -13,6 +15,13 @@ public sealed class QuickExit
     public const string ViewDataKey = "QuickExit";
 
     private QuickExit(string url) => Url = url;
+
+    /// <summary>Asks for the button on this response from inside the page's body (a view component), before the layout renders.</summary>
+    public static void OfferOn(HttpContext http) => http.Items[ViewDataKey] = true;
+
+    /// <summary>Whether this response shows the button: its folder asked for it, or a part of the page did.</summary>
+    public static bool IsOffered(Microsoft.AspNetCore.Mvc.ViewFeatures.ViewDataDictionary viewData, HttpContext http) =>
+        viewData[ViewDataKey] is true || http.Items[ViewDataKey] is true;
 
     /// <summary>Where the button goes: an absolute http or https address outside Upstander.</summary>
     public string Url { get; }

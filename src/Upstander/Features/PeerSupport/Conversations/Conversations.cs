@@ -78,6 +78,12 @@ public enum ReopenOutcome
 /// <param name="Concern">A safety concern is open on it (shown on the supporter's list only).</param>
 public sealed record ConversationRow(Guid Id, string Who, RequestStatus Status, DateTimeOffset Since, DateTimeOffset? ClosedAt, int Unread, bool Concern = false);
 
+/// <summary>A requester's open support: requests still waiting for a supporter, and open conversations.</summary>
+public sealed record RequesterOverview(int Waiting, IReadOnlyList<ConversationRow> Conversations)
+{
+    public bool IsEmpty => Waiting == 0 && Conversations.Count == 0;
+}
+
 /// <summary>
 /// Private conversations between a requester and their supporter, for the two participants only: access,
 /// the thread (sealed at rest, every read of content audited), read state, closing, feedback, reopening,
@@ -264,6 +270,26 @@ public sealed class Conversations(
         var requests = await db.Set<SupportRequestRecord>().AsNoTracking()
             .Where(r => r.PersonId == me && r.FirstAcceptedAt != null && r.Status != RequestStatus.Withdrawn)
             .OrderByDescending(r => r.CreatedAt).ToListAsync(ct);
+        return await RequesterRowsAsync(requests, me, ct);
+    }
+
+    /// <summary>
+    /// What the signed-in person has open as a requester, for their home page: how many requests still wait for a supporter
+    /// (waiting, or offered to someone who has not accepted: to the requester both are waiting), and their open
+    /// conversations with unread counts, named as on <see cref="RequesterListAsync"/>.
+    /// </summary>
+    public async Task<RequesterOverview> RequesterOverviewAsync(CancellationToken ct)
+    {
+        var me = actor.PersonId!.Value;
+        var open = await db.Set<SupportRequestRecord>().AsNoTracking()
+            .Where(r => r.PersonId == me && (r.Status == RequestStatus.Waiting || r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active))
+            .OrderByDescending(r => r.CreatedAt).ToListAsync(ct);
+        var active = open.Where(r => r.Status == RequestStatus.Active).ToList();
+        return new RequesterOverview(open.Count - active.Count, active.Count == 0 ? [] : await RequesterRowsAsync(active, me, ct));
+    }
+
+    private async Task<IReadOnlyList<ConversationRow>> RequesterRowsAsync(IReadOnlyList<SupportRequestRecord> requests, Guid me, CancellationToken ct)
+    {
         static Guid? Holder(SupportRequestRecord r) => r.Status is RequestStatus.Active or RequestStatus.Closed ? r.SupporterId : null;
         var supporters = requests.Select(Holder).OfType<Guid>().Distinct().ToList();
         var names = await db.People.Where(p => supporters.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);

@@ -30,3 +30,24 @@ public sealed class UrgentRequestsNoticeViewComponent(CurrentActor actor, AppDbC
         return waiting == 0 && concerns == 0 ? Content("") : View("/Features/PeerSupport/Queue/_UrgentRequestsNotice.cshtml", new UrgentCounts(waiting, concerns));
     }
 }
+
+/// <summary>Where the support queue stands now, for a coordinator's home page.</summary>
+public sealed record ProgrammeSummary(int Waiting, int Offered, int Active);
+
+/// <summary>"The programme" on a coordinator's home page: requests waiting for a supporter, offered, and open conversations. Counts only.</summary>
+public sealed class ProgrammeSummaryViewComponent(CurrentActor actor, AppDbContext db) : ViewComponent
+{
+    public async Task<IViewComponentResult> InvokeAsync()
+    {
+        if (!actor.IsInRole(Roles.Coordinator))
+        {
+            return Content("");
+        }
+        var counts = await db.Set<SupportRequestRecord>()
+            .Where(r => r.Status == RequestStatus.Waiting || r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active)
+            .GroupBy(r => r.Status).Select(g => new { Status = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Status, g => g.Count, HttpContext.RequestAborted);
+        return View("/Features/PeerSupport/Queue/_ProgrammeSummary.cshtml", new ProgrammeSummary(
+            counts.GetValueOrDefault(RequestStatus.Waiting), counts.GetValueOrDefault(RequestStatus.Offered), counts.GetValueOrDefault(RequestStatus.Active)));
+    }
+}
