@@ -35,7 +35,10 @@ public static class EscrowServices
         }
         services.AddSingleton(provider => new EscrowReviewerKey(LoadKey(provider, options.ReviewerKeyFile, "escrow-reviewers.key")));
         services.AddSingleton<EscrowEntryLimiter>();
+        services.AddSingleton<EscrowSubject>();
+        services.AddSingleton<EscrowReleaseRetries>();
         services.AddScoped<EscrowStore>();
+        services.AddHostedService<EscrowReleaseJob>();
         return services;
     }
 

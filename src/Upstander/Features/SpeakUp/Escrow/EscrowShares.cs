@@ -44,7 +44,7 @@ public static class EscrowShares
         {
             throw new ArgumentException("The OPRF output is 32 bytes.", nameof(oprfOutput));
         }
-        var index = Expand(oprfOutput, $"upstander escrow v1 index|t={threshold}");
+        var index = Index(oprfOutput, threshold);
         var key = FieldElement(oprfOutput, $"upstander escrow v1 record key|t={threshold}");
         var coefficients = new List<BigInteger>(threshold - 1);
         for (var i = 1; i < threshold; i++)
@@ -53,6 +53,12 @@ public static class EscrowShares
         }
         return new EscrowSecrets(index, key, coefficients, threshold);
     }
+
+    /// <summary>
+    /// The matching index π for an OPRF output and threshold: what the browser uploads, and what the server recomputes
+    /// at release for the person a record names (<see cref="EscrowSubject"/>). The threshold's range is checked by the caller.
+    /// </summary>
+    public static byte[] Index(ReadOnlySpan<byte> oprfOutput, int threshold) => Expand(oprfOutput, $"upstander escrow v1 index|t={threshold}");
 
     /// <summary>
     /// The reporter's x-coordinate U: the same for the same reporter, organisation and named person, so

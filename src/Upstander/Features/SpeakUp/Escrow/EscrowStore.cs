@@ -48,7 +48,8 @@ public enum HoldOutcome
 /// <see cref="EscrowOpener"/>, and turns every entry into an escrow <see cref="ReportRecord"/> for its reporter.
 /// </summary>
 public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldProtector protector, EscrowReviewerKey reviewers,
-    AuditLog audit, TimeProvider clock, ILogger<EscrowStore> logger, Cases.CaseIntake intake, ExclusiveLocks locks)
+    AuditLog audit, TimeProvider clock, ILogger<EscrowStore> logger, Cases.CaseIntake intake, ExclusiveLocks locks, EscrowSubject subjects,
+    EscrowReleaseRetries retries)
 {
     public const string AttestationPurpose = "speak-up.escrow-reporter";
     /// <summary>The escrow page asks no category; case managers set the case's category as they assess it.</summary>
@@ -121,36 +122,75 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
         return await ReleaseAsync(index, threshold, ct) ? HoldOutcome.Released : HoldOutcome.Held;
     }
 
+    /// <summary>Tries again to release a group the OPRF key holder could not check before (<see cref="EscrowReleaseJob"/>).</summary>
+    public Task<bool> RetryAsync(byte[] index, int threshold, CancellationToken ct) => ReleaseAsync(index, threshold, ct);
+
+    private enum Judgement
+    {
+        Held,
+        Released,
+        /// <summary>The key holder could not check whom the group is about: nothing is released, and it is tried again.</summary>
+        Unchecked,
+    }
+
     /// <summary>
     /// Tries to open the group (π, t). Attempted only when it has at least t entries; if fewer than t distinct
-    /// reporters are among them (the server cannot tell before opening), everything stays held.
+    /// reporters are among them (the server cannot tell before opening), everything stays held. A group the key holder
+    /// could not check stays held and is tried again (<see cref="EscrowReleaseRetries"/>), as is one whose judgement was
+    /// cut short (the uploader went away while the key holder was asked, the database failed).
     /// </summary>
     private async Task<bool> ReleaseAsync(byte[] index, int threshold, CancellationToken ct)
     {
+        retries.Add(Organisation, index, threshold);
         await using var section = await locks.EnterAsync(db, ReleaseSection, Organisation, ct);
+        var judgement = await JudgeAsync(index, threshold, ct);
+        if (judgement != Judgement.Unchecked)
+        {
+            retries.Remove(Organisation, index, threshold);
+        }
+        return judgement == Judgement.Released;
+    }
+
+    private async Task<Judgement> JudgeAsync(byte[] index, int threshold, CancellationToken ct)
+    {
         var group = await db.Set<HeldEntry>().Where(e => e.MatchIndex == index && e.Threshold == threshold)
             .OrderBy(e => e.Id).ToListAsync(ct);
         if (group.Count < threshold || group.All(e => e.IsReleased))
         {
-            return false;
+            return Judgement.Held;
         }
         var opened = Open(group, threshold);
         if (opened is null)
         {
-            return false;
+            return Judgement.Held;
         }
         var reporters = await ReportersAsync(opened, ct);
-        // The person a group is about never counts towards it. Every honest entry names the person whose index the group
-        // has, so whoever any entry of the group names may not be one of its reporters: the named person naming
-        // themselves (or making an entry under their own index that claims to name someone else) neither completes a
-        // group nor becomes a report, and so is never told, by a release or a notice, that others named them.
-        // The server cannot tell this at upload: π is made with the OPRF key, and c opens only with the whole group.
-        var named = opened.Select(o => o.Payload.Named).ToHashSet();
-        var valid = opened.Where(o => reporters.Contains(o.Payload.Reporter) && !named.Contains(o.Payload.Reporter)).ToList();
+        var attested = opened.Where(o => reporters.Contains(o.Payload.Reporter)).ToList();
+        if (attested.Select(o => o.Payload.Reporter).Distinct().Count() < threshold)
+        {
+            logger.LogWarning("An escrow group reached {Count} entries but fewer than {Threshold} distinct attested reporters; it stays held.", group.Count, threshold);
+            return Judgement.Held;
+        }
+        // Whom the group is about: the person whose index it has, recomputed here from the ids its records name. A record
+        // that names anyone else was made under someone's index by a reporter who had that person's π (their own OPRF
+        // evaluations give it) but names another: it never counts and never becomes a report (it would be a report about
+        // someone nobody else named, carried by a genuine group), and the group is judged without it. If the key holder
+        // cannot be asked, nothing is decided: the group stays held and is tried again.
+        var subject = await subjects.FindAsync(Organisation, index, threshold, attested.Select(o => o.Payload.Named), ct);
+        if (!subject.Checked)
+        {
+            return Judgement.Unchecked;
+        }
+        var namingSomeoneElse = attested.Count(o => o.Payload.Named != subject.Person);
+        // The person a group is about never counts towards it either: naming themselves (a record that does name the
+        // person of the index), they neither complete a group nor become a report, and so are never told, by a release or
+        // a notice, that others named them. The server cannot tell either at upload: π is made with the OPRF key, and c
+        // opens only with the whole group.
+        var valid = attested.Where(o => o.Payload.Named == subject.Person && o.Payload.Reporter != subject.Person).ToList();
         if (valid.Select(o => o.Payload.Reporter).Distinct().Count() < threshold)
         {
-            logger.LogWarning("An escrow group reached {Count} entries but fewer than {Threshold} distinct attested reporters who are not named in it; it stays held.", group.Count, threshold);
-            return false;
+            logger.LogWarning("An escrow group reached {Count} entries but fewer than {Threshold} distinct attested reporters who name the person it is about and are not that person; it stays held.", group.Count, threshold);
+            return Judgement.Held;
         }
         var now = clock.GetUtcNow();
         var released = 0;
@@ -182,19 +222,20 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
         }
         if (released == 0)
         {
-            // Released before, and this arrival adds no report (an entry by someone the group names stays held): the
-            // answer is "held", as it is for any entry that completes nothing.
-            return false;
+            // Released before, and this arrival adds no report (an entry by the person the group is about, or one naming
+            // someone else, stays held): the answer is "held", as it is for any entry that completes nothing.
+            return Judgement.Held;
         }
-        // Upstander's decision, made inside the last uploader's request: recorded as the system, never as them.
-        audit.RecordAsSystem(EscrowAudit.Released, "escrow-group", null, detail: $"entries={released};threshold={threshold};group={group.Count}");
+        // Upstander's decision, made inside the last uploader's request: recorded as the system, never as them. Counts only.
+        audit.RecordAsSystem(EscrowAudit.Released, "escrow-group", null,
+            detail: $"entries={released};threshold={threshold};group={group.Count};naming-someone-else={namingSomeoneElse}");
         await db.SaveChangesAsync(ct);
         // Released reports enter case intake like any other: routing rules apply, conflicts of interest always win.
         foreach (var report in reports)
         {
             await intake.RouteAsync(report, ct);
         }
-        return true;
+        return Judgement.Released;
     }
 
     /// <summary>

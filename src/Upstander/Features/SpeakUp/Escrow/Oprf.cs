@@ -47,13 +47,21 @@ public static class Oprf
             (byte)(unblindedX.Length >> 8), (byte)unblindedX.Length, .. unblindedX]);
     }
 
-    /// <summary>Blind, evaluate and finalize in one go, given a way to reach the key holder.</summary>
-    public static byte[] Run(Guid organisationId, Guid personId, Func<byte[], byte[]> evaluate)
+    /// <summary>
+    /// Blind with a fresh r, evaluate and finalize in one go, given a way to reach the key holder: what the browser does
+    /// for the person it names, and what the server does at release for the person a record names. Null when the key
+    /// holder gave no answer (<paramref name="evaluate"/> returned null).
+    /// </summary>
+    public static async Task<byte[]?> RunAsync(Guid organisationId, Guid personId, Func<byte[], Task<byte[]?>> evaluate)
     {
         var input = Input(organisationId, personId);
         var r = RandomScalar();
-        return Finalize(input, r, evaluate(Blind(input, r)));
+        return await evaluate(Blind(input, r)) is { } evaluated ? Finalize(input, r, evaluated) : null;
     }
+
+    /// <summary><see cref="RunAsync"/> with a key holder that answers at once (tests, and the key in hand).</summary>
+    public static byte[] Run(Guid organisationId, Guid personId, Func<byte[], byte[]> evaluate) =>
+        RunAsync(organisationId, personId, blinded => Task.FromResult<byte[]?>(evaluate(blinded))).GetAwaiter().GetResult()!;
 }
 
 /// <summary>Base64url without padding, as the browser side writes it.</summary>

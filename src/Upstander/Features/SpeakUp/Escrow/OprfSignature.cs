@@ -4,7 +4,10 @@ using System.Text;
 
 namespace Upstander.Features.SpeakUp.Escrow;
 
-/// <summary>The body Upstander sends to the separate key holder's POST /evaluate: the caller's account id and the blinded point.</summary>
+/// <summary>
+/// The body Upstander sends to the separate key holder's POST /evaluate: the caller's account id (or, for release checks,
+/// <c>EscrowSubject.ReleaseCaller</c>) and the blinded point.
+/// </summary>
 public sealed record OprfServiceRequest(string? Caller, string? Blinded);
 
 /// <summary>

@@ -22,20 +22,24 @@ public sealed class EscrowFlowTests
 {
     private const string EntriesUrl = "/api/v1/escrow/entries";
 
-    private sealed record Reporter(TestAccount Account, HttpClient Client, string Token);
+    internal sealed record Reporter(TestAccount Account, HttpClient Client, string Token);
 
-    private static async Task<Reporter> SignInAsync(UpstanderFactory factory, TestAccount account)
+    internal static async Task<Reporter> SignInAsync(UpstanderFactory factory, TestAccount account)
     {
         var client = await factory.SignInAsync(account);
         return new(account, client, await client.AntiforgeryTokenAsync("/speak-up/escrow"));
     }
 
-    /// <summary>What escrow-page.js does, in C#: OPRF (against the key holder directly), payload, entry, withdrawal code.</summary>
-    private static (object Body, string Code) MakeEntry(UpstanderFactory factory, Guid organisationId, Guid reporterId, Guid named, int threshold, string text,
-        Guid? claimedNamed = null)
+    /// <summary>
+    /// What escrow-page.js does, in C#: OPRF (against the key holder directly: Upstander's own, or <paramref name="holder"/>
+    /// when it runs as its own process), payload, entry, withdrawal code. <paramref name="claimedNamed"/> is whom the record
+    /// says it names, when that is not the person whose index it is made under.
+    /// </summary>
+    internal static (object Body, string Code) MakeEntry(UpstanderFactory factory, Guid organisationId, Guid reporterId, Guid named, int threshold, string text,
+        Guid? claimedNamed = null, OprfKeyHolder? holder = null)
     {
         var services = factory.Services;
-        var holder = services.GetRequiredService<OprfKeyHolder>();
+        holder ??= services.GetRequiredService<OprfKeyHolder>();
         var reviewers = services.GetRequiredService<EscrowReviewerKey>();
         var attestation = services.GetRequiredService<FieldProtector>().Seal(reporterId.ToString("D"), EscrowStore.AttestationPurpose, organisationId);
         var oprf = Oprf.Run(organisationId, named, blinded => holder.Evaluate(blinded));
@@ -58,25 +62,27 @@ public sealed class EscrowFlowTests
         }, code);
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(Reporter reporter, object body)
+    internal static async Task<HttpResponseMessage> PostAsync(Reporter reporter, object body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, EntriesUrl) { Content = JsonContent.Create(body) };
         request.Headers.Add("RequestVerificationToken", reporter.Token);
         return await reporter.Client.SendAsync(request);
     }
 
-    private static async Task<string> SubmitAsync(UpstanderFactory factory, Guid organisationId, Reporter reporter, Guid named, int threshold, string text)
+    internal static async Task<string> SubmitAsync(UpstanderFactory factory, Guid organisationId, Reporter reporter, Guid named, int threshold, string text,
+        Guid? claimedNamed = null, OprfKeyHolder? holder = null) =>
+        await StatusOfAsync(await PostAsync(reporter, MakeEntry(factory, organisationId, reporter.Account.PersonId, named, threshold, text, claimedNamed, holder).Body));
+
+    internal static async Task<string> StatusOfAsync(HttpResponseMessage response)
     {
-        var (body, _) = MakeEntry(factory, organisationId, reporter.Account.PersonId, named, threshold, text);
-        var response = await PostAsync(reporter, body);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<EntryAnswer>())!.Status;
     }
 
-    private static Task<List<ReportRecord>> ReportsAsync(UpstanderFactory factory, Guid organisationId) =>
+    internal static Task<List<ReportRecord>> ReportsAsync(UpstanderFactory factory, Guid organisationId) =>
         factory.InScopeAsync(organisationId, s => s.GetRequiredService<AppDbContext>().Set<ReportRecord>().ToListAsync());
 
-    private static Task<List<HeldEntry>> EntriesAsync(UpstanderFactory factory, Guid organisationId) =>
+    internal static Task<List<HeldEntry>> EntriesAsync(UpstanderFactory factory, Guid organisationId) =>
         factory.InScopeAsync(organisationId, s => s.GetRequiredService<AppDbContext>().Set<HeldEntry>().ToListAsync());
 
     [Theory]
@@ -178,7 +184,7 @@ public sealed class EscrowFlowTests
         about.ShouldAllBe(e => e.ActorId == null && e.ActorKind == CurrentActor.SystemKind);
         var release = about.Single(e => e.Action == EscrowAudit.Released);
         release.TargetId.ShouldBeNull();
-        release.Detail.ShouldBe("entries=2;threshold=2;group=2");
+        release.Detail.ShouldBe("entries=2;threshold=2;group=2;naming-someone-else=0");
         var accounts = new Guid?[] { first.Account.AccountId, second.Account.AccountId };
         events.ShouldNotContain(e => accounts.Contains(e.ActorId) && e.Action.StartsWith("speak-up.", StringComparison.Ordinal));
     }
@@ -236,6 +242,69 @@ public sealed class EscrowFlowTests
         (await again.Content.ReadFromJsonAsync<EntryAnswer>())!.Status.ShouldBe("held");
         (await ReportsAsync(factory, org.Id)).Count.ShouldBe(2);
         (await released()).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite, 2)]
+    [InlineData(Engine.Sqlite, 3)]
+    [InlineData(Engine.Postgres, 2)]
+    [InlineData(Engine.Postgres, 3)]
+    public async Task A_record_made_under_one_persons_index_that_names_someone_else_never_counts_and_never_becomes_a_report(Engine engine, int threshold)
+    {
+        await using var factory = new UpstanderFactory(engine);
+        var org = await factory.CreateOrganisationAsync("Escrow Misnamed");
+        await ARecordNamingSomeoneElseIsLeftOutAsync(factory, org, threshold, holder: null);
+    }
+
+    /// <summary>
+    /// Honest reporters name one person; another reporter, who had that person's index from their own OPRF evaluations,
+    /// makes an entry under it whose record names someone else. That entry never counts, never becomes a report, brings no
+    /// notice, stays held (withdrawable) and is answered "held", before the release and after it.
+    /// </summary>
+    internal static async Task ARecordNamingSomeoneElseIsLeftOutAsync(UpstanderFactory factory, TestOrganisation org, int threshold, OprfKeyHolder? holder)
+    {
+        var about = org[Roles.Custodian].PersonId;
+        var falselyNamed = org[Roles.Leader].PersonId;
+        var liar = await SignInAsync(factory, org[Roles.Researcher]);
+        var honest = new List<Reporter>();
+        foreach (var role in new[] { Roles.Employee, Roles.PeerSupporter, Roles.Coordinator }.Take(threshold))
+        {
+            honest.Add(await SignInAsync(factory, org[role]));
+        }
+
+        var (lie, lieCode) = MakeEntry(factory, org.Id, liar.Account.PersonId, about, threshold, "a false report", falselyNamed, holder);
+        (await StatusOfAsync(await PostAsync(liar, lie))).ShouldBe("held");
+        // With t − 1 honest entries and the false one, the group has t entries from t distinct attested reporters: still held.
+        foreach (var reporter in honest.SkipLast(1))
+        {
+            (await SubmitAsync(factory, org.Id, reporter, about, threshold, "what happened", holder: holder)).ShouldBe("held");
+        }
+        (await ReportsAsync(factory, org.Id)).ShouldBeEmpty();
+        (await EntriesAsync(factory, org.Id)).ShouldAllBe(e => !e.IsReleased);
+
+        // The t-th honest reporter completes the group without it.
+        (await SubmitAsync(factory, org.Id, honest[^1], about, threshold, "what happened", holder: holder)).ShouldBe("released");
+        var reports = await ReportsAsync(factory, org.Id);
+        reports.Select(r => r.ReporterId).ShouldBe(honest.Select(h => (Guid?)h.Account.PersonId), ignoreOrder: true);
+        await factory.InScopeAsync(org.Id, async s =>
+        {
+            var protector = s.GetRequiredService<FieldProtector>();
+            foreach (var report in reports)
+            {
+                using var involved = JsonDocument.Parse(protector.Open(report.InvolvedSealed!, ReportRecord.InvolvedPurpose, report.Id));
+                involved.RootElement.GetProperty("named").EnumerateArray().Select(n => n.GetGuid()).ShouldBe([about]);
+            }
+            var release = await s.GetRequiredService<AppDbContext>().AuditEvents.SingleAsync(e => e.Action == EscrowAudit.Released);
+            release.Detail.ShouldBe($"entries={threshold};threshold={threshold};group={threshold + 1};naming-someone-else=1");
+        });
+        (await EntriesAsync(factory, org.Id)).Count(e => !e.IsReleased).ShouldBe(1, "the entry naming someone else stays held");
+        (await liar.Client.GetStringAsync("/")).ShouldNotContain("Someone else has named the same person");
+
+        // Another such entry after the release is answered "held" as well and becomes nothing; the held one is withdrawn with its code.
+        (await SubmitAsync(factory, org.Id, liar, about, threshold, "again", falselyNamed, holder)).ShouldBe("held");
+        (await ReportsAsync(factory, org.Id)).Count.ShouldBe(threshold);
+        (await liar.Client.PostFormAsync("/speak-up/escrow/withdraw", new() { ["Code"] = lieCode })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await EntriesAsync(factory, org.Id)).Count(e => !e.IsReleased).ShouldBe(1, "only the later one");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 extern alias oprf;
 
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Upstander.Features.SpeakUp.Escrow;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
@@ -21,6 +23,7 @@ public sealed class RemoteOprfTests : IAsyncDisposable
 
     private readonly string _folder = Directory.CreateTempSubdirectory("upstander-oprf-").FullName;
     private readonly List<IAsyncDisposable> _hosts = [];
+    private readonly KeyHolderGate _gate = new();
 
     private string KeyFile => Path.Combine(_folder, "oprf", "keys", "oprf.key");
 
@@ -34,10 +37,11 @@ public sealed class RemoteOprfTests : IAsyncDisposable
     private static readonly string SharedSecret = new('s', 40);
 
     /// <summary>The service, sharing Upstander's clock, and Upstander in remote mode with the given secret file.</summary>
-    private (OprfService Service, UpstanderFactory Upstander) Start(string upstanderSecretFile, Dictionary<string, string?> limits)
+    private (OprfService Service, UpstanderFactory Upstander) Start(string upstanderSecretFile, Dictionary<string, string?> limits,
+        Engine engine = Engine.Sqlite, TestDatabase? database = null, OprfService? running = null)
     {
-        OprfService? service = null;
-        var upstander = new UpstanderFactory(settings: new Dictionary<string, string?>
+        var service = running;
+        var upstander = new UpstanderFactory(engine, database: database, settings: new Dictionary<string, string?>
         {
             ["Escrow:OprfUrl"] = "http://oprf.test",
             ["Escrow:OprfClientSecretFile"] = upstanderSecretFile,
@@ -45,11 +49,14 @@ public sealed class RemoteOprfTests : IAsyncDisposable
         })
         {
             TestServices = services => services.AddHttpClient(RemoteOprfEvaluator.ClientName)
-                .ConfigurePrimaryHttpMessageHandler(() => service!.Server.CreateHandler()),
+                .ConfigurePrimaryHttpMessageHandler(() => new GateHandler(_gate, service!.Server.CreateHandler())),
         };
-        service = new OprfService(KeyFile, Secret("client.secret", SharedSecret), upstander.Clock, limits);
         _hosts.Add(upstander);
-        _hosts.Add(service);
+        if (service is null)
+        {
+            service = new OprfService(KeyFile, Secret("client.secret", SharedSecret), upstander.Clock, limits);
+            _hosts.Add(service);
+        }
         return (service, upstander);
     }
 
@@ -194,9 +201,98 @@ public sealed class RemoteOprfTests : IAsyncDisposable
         Directory.EnumerateFiles(upstander.Database.Folder, "escrow-oprf.key", SearchOption.AllDirectories).ShouldBeEmpty();
     }
 
+    /// <summary>The service's key, as a reporter's browser reaches it through Upstander (tests make entries with it directly).</summary>
+    private OprfKeyHolder ServiceKey(OprfService service)
+    {
+        _ = service.Server; // started: it has made its key file
+        return new OprfKeyHolder(EscrowKeyFile.LoadOrCreate(KeyFile, null));
+    }
+
+    [Fact]
+    public async Task At_release_a_record_naming_someone_else_is_found_through_the_key_holder_asked_as_the_release_and_never_as_a_person()
+    {
+        var (service, upstander) = Start(Secret("upstander.secret", SharedSecret), []);
+        var org = await upstander.CreateOrganisationAsync("Remote Misnamed");
+        using var holder = ServiceKey(service);
+
+        await EscrowFlowTests.ARecordNamingSomeoneElseIsLeftOutAsync(upstander, org, 2, holder);
+
+        // Upstander holds no key, so every check went to the key holder, and always as the release's own caller.
+        upstander.Services.GetService<OprfKeyHolder>().ShouldBeNull();
+        _gate.Callers.ShouldNotBeEmpty();
+        _gate.Callers.ShouldAllBe(caller => caller == EscrowSubject.ReleaseCaller.ToString("D"));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable, false)]
+    [InlineData(HttpStatusCode.TooManyRequests, true)]
+    [InlineData(HttpStatusCode.BadGateway, false)] // the key holder cannot be reached at all
+    public async Task When_the_key_holder_cannot_check_a_complete_group_nothing_is_released_until_it_answers_again(HttpStatusCode failure, bool retriedByAnUpload)
+    {
+        var (service, upstander) = Start(Secret("upstander.secret", SharedSecret), []);
+        var org = await upstander.CreateOrganisationAsync("Remote Unchecked");
+        using var holder = ServiceKey(service);
+        var named = org[Roles.Coordinator].PersonId;
+        var first = await EscrowFlowTests.SignInAsync(upstander, org[Roles.Employee]);
+        var second = await EscrowFlowTests.SignInAsync(upstander, org[Roles.PeerSupporter]);
+        var job = upstander.Services.GetServices<IHostedService>().OfType<EscrowReleaseJob>().Single();
+        (await EscrowFlowTests.SubmitAsync(upstander, org.Id, first, named, 2, "first", holder: holder)).ShouldBe("held");
+
+        // The group is complete, but whom it is about cannot be checked: it stays held, and the retry while still down does nothing.
+        _gate.Failure = failure;
+        (await EscrowFlowTests.SubmitAsync(upstander, org.Id, second, named, 2, "second", holder: holder)).ShouldBe("held");
+        await job.RunOnceAsync(CancellationToken.None);
+        (await EscrowFlowTests.ReportsAsync(upstander, org.Id)).ShouldBeEmpty();
+        (await EscrowFlowTests.EntriesAsync(upstander, org.Id)).ShouldAllBe(e => !e.IsReleased);
+        _gate.Callers.ShouldNotBeEmpty();
+
+        // Once it answers, the next upload to the group or the job's next pass releases it.
+        _gate.Failure = null;
+        List<EscrowFlowTests.Reporter> reporters = [first, second];
+        if (retriedByAnUpload)
+        {
+            reporters.Add(await EscrowFlowTests.SignInAsync(upstander, org[Roles.Leader]));
+            (await EscrowFlowTests.SubmitAsync(upstander, org.Id, reporters[^1], named, 2, "third", holder: holder)).ShouldBe("released");
+        }
+        else
+        {
+            await job.RunOnceAsync(CancellationToken.None);
+        }
+        var reports = await EscrowFlowTests.ReportsAsync(upstander, org.Id);
+        reports.Select(r => r.ReporterId).ShouldBe(reporters.Select(r => (Guid?)r.Account.PersonId), ignoreOrder: true);
+        (await EscrowFlowTests.EntriesAsync(upstander, org.Id)).ShouldAllBe(e => e.IsReleased);
+        (await second.Client.GetStringAsync("/")).ShouldContain("Someone else has named the same person. Your report is now with the case team.");
+        _gate.Callers.ShouldAllBe(caller => caller == EscrowSubject.ReleaseCaller.ToString("D"));
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_group_left_unchecked_before_a_restart_is_released_by_the_first_pass_after_it(Engine engine)
+    {
+        var (service, before) = Start(Secret("upstander.secret", SharedSecret), [], engine);
+        var org = await before.CreateOrganisationAsync("Remote Restart");
+        using var holder = ServiceKey(service);
+        var named = org[Roles.Coordinator].PersonId;
+        var first = await EscrowFlowTests.SignInAsync(before, org[Roles.Employee]);
+        var second = await EscrowFlowTests.SignInAsync(before, org[Roles.PeerSupporter]);
+        (await EscrowFlowTests.SubmitAsync(before, org.Id, first, named, 2, "first", holder: holder)).ShouldBe("held");
+        _gate.Failure = HttpStatusCode.ServiceUnavailable;
+        (await EscrowFlowTests.SubmitAsync(before, org.Id, second, named, 2, "second", holder: holder)).ShouldBe("held");
+        _gate.Failure = null;
+
+        // A new process on the same database remembers no retry; its first pass looks at every group that could be complete.
+        var (_, after) = Start(Secret("upstander.secret", SharedSecret), [], engine, before.Database, service);
+        await after.Services.GetServices<IHostedService>().OfType<EscrowReleaseJob>().Single().RunOnceAsync(CancellationToken.None);
+        var reports = await EscrowFlowTests.ReportsAsync(after, org.Id);
+        reports.Select(r => r.ReporterId).ShouldBe([first.Account.PersonId, second.Account.PersonId], ignoreOrder: true);
+        (await EscrowFlowTests.EntriesAsync(after, org.Id)).ShouldAllBe(e => e.IsReleased);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        foreach (var host in _hosts)
+        // The last started first: a second Upstander on a database the first one owns stops before the database goes.
+        foreach (var host in Enumerable.Reverse(_hosts))
         {
             await host.DisposeAsync();
         }
@@ -220,6 +316,30 @@ public sealed class RemoteOprfTests : IAsyncDisposable
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton(clock);
             });
+        }
+    }
+
+    /// <summary>What the tests make of the way to the key holder: whether it fails (and how), and the callers it was asked for.</summary>
+    private sealed class KeyHolderGate
+    {
+        /// <summary>Null: requests pass. Bad Gateway stands for a key holder that cannot be reached at all.</summary>
+        public HttpStatusCode? Failure { get; set; }
+
+        public ConcurrentQueue<string> Callers { get; } = new();
+    }
+
+    private sealed class GateHandler(KeyHolderGate gate, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = await request.Content!.ReadFromJsonAsync<OprfServiceRequest>(cancellationToken);
+            gate.Callers.Enqueue(body!.Caller!);
+            return gate.Failure switch
+            {
+                null => await base.SendAsync(request, cancellationToken),
+                HttpStatusCode.BadGateway => throw new HttpRequestException("Connection refused."),
+                var status => new HttpResponseMessage(status.Value),
+            };
         }
     }
 }
