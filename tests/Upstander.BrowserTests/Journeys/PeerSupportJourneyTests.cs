@@ -47,8 +47,12 @@ public sealed class PeerSupportJourneyTests(DemoSite site) : IClassFixture<DemoS
         var kwame = await site.NewPageAsync();
         await kwame.SignInAsync(signIns["PeerSupporter"]);
         await kwame.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
+        var peerSupport = kwame.GetByRole(AriaRole.Region, new() { Name = "Your peer support" });
+        await Expect(peerSupport.GetByRole(AriaRole.Link, new() { Name = "2 requests offered to you" })).ToBeVisibleAsync();
+        await Expect(peerSupport).ToContainTextAsync("please answer by");
+        await kwame.ShouldBeAccessibleAsync();
         await kwame.GotoAsync("/supporter");
-        await kwame.GetByRole(AriaRole.Link, new() { Name = "Requests offered to you" }).ClickAsync();
+        await kwame.GetByRole(AriaRole.Link, new() { Name = "Requests offered to you", Exact = true }).ClickAsync();
         await kwame.ShouldArriveAtAsync(url => url.AbsolutePath == "/supporter/offers");
         var offer = kwame.GetByRole(AriaRole.Region, new() { Name = "Ruth Abebe" });
         await Expect(offer).ToContainTextAsync("French");
