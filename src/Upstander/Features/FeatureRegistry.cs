@@ -24,6 +24,7 @@ public static class FeatureRegistry
         services.AddScoped<OrganisationSetup>();
         services.AddSingleton<OrganisationZones>();
         services.AddScoped<OrganisationTime>();
+        services.AddScoped<CompletedPeriods>();
         services.AddScoped<Demo.DemoSeeder>();
         services.AddScoped<Demo.DemoTraining>();
         services.AddScoped<Demo.DemoResources>();

@@ -26,7 +26,7 @@ public sealed record DemoRequest(
 /// <see cref="SupportRequestRecord.Close"/>, ...), at fixed times relative to now so the demo is the same every time:
 /// four waiting (one urgent from the screen, one raised, one asking for a language no supporter speaks), one offered
 /// to the demo peer supporter, one open conversation between the demo employee and the demo peer supporter, closed
-/// ones with feedback over the past weeks (more than the minimum group size), and one withdrawn.
+/// ones with feedback over the past two months (more than the minimum group size in any calendar month), and one withdrawn.
 /// </summary>
 public sealed class DemoSupport(
     AppDbContext db, SafetyScreen screen, FieldProtector protector, IConfiguration configuration, IHostEnvironment environment, TimeProvider clock)
@@ -40,6 +40,18 @@ public sealed class DemoSupport(
     /// <summary>What the demo employee wrote in her request (sealed like any other).</summary>
     public const string EmployeeWords = "Someone on my shift keeps making comments about my accent in front of customers. I'd like to talk it through before I decide what to do.";
 
+    /// <summary>Closed conversations of the last four weeks that the requester gave feedback on.</summary>
+    private static readonly IReadOnlyList<DemoRequest> ClosedWithFeedback =
+    [
+        new("Liam Chen", 24 * 4, "none", RequestStatus.Closed, "Yusuf Demir", Pseudonym: "Amber Finch", Feedback: (5, 4, 5)),
+        new("Priya Nair", 24 * 8, "raised", RequestStatus.Closed, "Ana Silva", ShowName: true, Feedback: (4, 4, 5)),
+        new("Chloé Martin", 24 * 11, "none", RequestStatus.Closed, "Ethan Clarke", Pseudonym: "Olive Lark", Feedback: (5, 5, 5)),
+        new("Lucas Dubois", 24 * 15, "none", RequestStatus.Closed, "Nadia Kowalski", ShowName: true, Feedback: (3, 4, 4)),
+        new("Samuel Adeyemi", 24 * 19, "none", RequestStatus.Closed, "Mateo García", Pseudonym: "Sage Plover", Feedback: (4, 3, 4)),
+        new("Ava Murphy", 24 * 24, "none", RequestStatus.Closed, Supporter, ShowName: true, Feedback: (5, 4, 4)),
+        new("Ben Cohen", 24 * 28, "none", RequestStatus.Closed, "Omar Farouk", Pseudonym: "Russet Tern", Feedback: (4, 5, 5)),
+    ];
+
     public static readonly IReadOnlyList<DemoRequest> Requests =
     [
         new("Leila Karimi", 0.7, "urgent", RequestStatus.Waiting, Pseudonym: "Coral Wren"),
@@ -48,14 +60,11 @@ public sealed class DemoSupport(
         new("Mei Tanaka", 30, "none", RequestStatus.Waiting, Language: "cy", Pseudonym: "Jade Curlew"),
         new("Tom O'Neill", 2, "none", RequestStatus.Offered, Supporter, ShowName: true),
         new(Employee, 72, "none", RequestStatus.Active, Supporter, ShowName: true),
-        new("Liam Chen", 24 * 4, "none", RequestStatus.Closed, "Yusuf Demir", Pseudonym: "Amber Finch", Feedback: (5, 4, 5)),
-        new("Priya Nair", 24 * 8, "raised", RequestStatus.Closed, "Ana Silva", ShowName: true, Feedback: (4, 4, 5)),
-        new("Chloé Martin", 24 * 11, "none", RequestStatus.Closed, "Ethan Clarke", Pseudonym: "Olive Lark", Feedback: (5, 5, 5)),
-        new("Lucas Dubois", 24 * 15, "none", RequestStatus.Closed, "Nadia Kowalski", ShowName: true, Feedback: (3, 4, 4)),
-        new("Samuel Adeyemi", 24 * 19, "none", RequestStatus.Closed, "Mateo García", Pseudonym: "Sage Plover", Feedback: (4, 3, 4)),
-        new("Ava Murphy", 24 * 24, "none", RequestStatus.Closed, Supporter, ShowName: true, Feedback: (5, 4, 4)),
-        new("Ben Cohen", 24 * 28, "none", RequestStatus.Closed, "Omar Farouk", Pseudonym: "Russet Tern", Feedback: (4, 5, 5)),
+        .. ClosedWithFeedback,
         new("Sofia Rossi", 24 * 45, "none", RequestStatus.Closed, "Yusuf Demir", Pseudonym: "Ivory Grebe"),
+        // Earlier conversations with the same people, one about every four days back to two months, so the last complete
+        // month always holds enough feedback to show (people's answers are shown only for completed months and quarters).
+        .. Enumerable.Range(0, 9).Select(i => ClosedWithFeedback[i % ClosedWithFeedback.Count] with { HoursAgo = 24 * (32 + 4 * i), Screen = "none" }),
         new("Grace Kim", 24 * 6, "none", RequestStatus.Withdrawn, Pseudonym: "Silver Dipper"),
     ];
 

@@ -97,7 +97,7 @@ public sealed class DemoTests
         requests.Count(r => r.Status == RequestStatus.Withdrawn).ShouldBe(1);
         requests.Where(r => r.SupporterId is not null)
             .ShouldAllBe(r => r.SupporterId != r.PersonId && !chart.InSameLine(r.PersonId, r.SupporterId!.Value), "no supporter is in the requester's management chain");
-        queue.Period.Feedback.Hidden.ShouldBeFalse("enough feedback over the last 30 days to pass the minimum group size");
+        queue.Feedback[0].Means.Hidden.ShouldBeFalse("enough feedback in the last complete month to pass the minimum group size");
         queue.Now.Unmatched.ShouldBeGreaterThanOrEqualTo(1);
         queue.Now.UrgentOpen.ShouldBe(2);
         WebUtility.HtmlDecode(await client.GetStringAsync("/support/requests/" + active.Id)).ShouldContain(DemoSupport.EmployeeWords);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Data;
 
 namespace Upstander.Features.PeerSupport.Care;
@@ -21,13 +22,17 @@ public sealed record DebriefAlert(Guid Id, string Name, DateTimeOffset Requested
 /// The ProQOL 5 every three months, the supporter's own results, and what coordinators may see: aggregates
 /// above the organisation's minimum group size, and the individual debrief alerts. Scoped.
 /// </summary>
-public sealed class SupporterWellbeing(AppDbContext db, TimeProvider clock, Instruments instruments)
+public sealed class SupporterWellbeing(AppDbContext db, TimeProvider clock, Instruments instruments, CompletedPeriods periods)
 {
     /// <summary>The questionnaire is due when none was completed or the last is this many days old.</summary>
     public const int DueAfterDays = 90;
 
-    /// <summary>The window for coordinators' aggregates: the last quarter.</summary>
-    public const int QuarterDays = 90;
+    /// <summary>
+    /// The period of coordinators' aggregates: the last completed calendar quarter where the organisation is. A window
+    /// moving with the clock would change with each supporter's answer, and a coordinator who knows who just answered
+    /// would read that person's scores in the change; a completed quarter's figures never change.
+    /// </summary>
+    public CalendarPeriod Quarter => periods.Last(PeriodKind.Quarter).Single();
 
     public ProqolInstrument Instrument => instruments.Proqol;
 
@@ -52,12 +57,12 @@ public sealed class SupporterWellbeing(AppDbContext db, TimeProvider clock, Inst
 
     public Task<int> MinimumGroupSizeAsync(CancellationToken ct) => Organisations.Organisation.MinimumGroupSizeAsync(db, ct);
 
-    /// <summary>Each supporter's latest ProQOL in the last quarter, in aggregate; hidden below the minimum group size.</summary>
+    /// <summary>Each supporter's latest ProQOL in the last completed quarter, in aggregate; hidden below the minimum group size.</summary>
     public async Task<Suppressed<ProqolAggregate>> ProqolAggregateAsync(CancellationToken ct)
     {
         var minimum = await MinimumGroupSizeAsync(ct);
-        var since = clock.GetUtcNow().AddDays(-QuarterDays);
-        var rows = await db.Set<ProqolResponse>().Where(r => r.CompletedAt >= since)
+        var quarter = Quarter;
+        var rows = await db.Set<ProqolResponse>().Where(r => r.CompletedAt >= quarter.Start && r.CompletedAt < quarter.End)
             .Select(r => new { r.PersonId, r.CompletedAt, r.CompassionSatisfaction, r.Burnout, r.SecondaryTraumaticStress }).ToListAsync(ct);
         var latest = rows.GroupBy(r => r.PersonId).Select(g => g.MaxBy(r => r.CompletedAt)!).ToList();
         if (latest.Count < minimum)
@@ -74,12 +79,12 @@ public sealed class SupporterWellbeing(AppDbContext db, TimeProvider clock, Inst
         ]));
     }
 
-    /// <summary>Check-ins in the last quarter by answer; hidden when fewer than the minimum group size of supporters checked in.</summary>
+    /// <summary>Check-ins in the last completed quarter by answer; hidden when fewer than the minimum group size of supporters checked in.</summary>
     public async Task<Suppressed<CheckInAggregate>> CheckInAggregateAsync(CancellationToken ct)
     {
         var minimum = await MinimumGroupSizeAsync(ct);
-        var since = clock.GetUtcNow().AddDays(-QuarterDays);
-        var rows = await db.Set<SupporterCheckIn>().Where(c => c.At >= since).Select(c => new { c.PersonId, c.Feeling }).ToListAsync(ct);
+        var quarter = Quarter;
+        var rows = await db.Set<SupporterCheckIn>().Where(c => c.At >= quarter.Start && c.At < quarter.End).Select(c => new { c.PersonId, c.Feeling }).ToListAsync(ct);
         var people = rows.Select(r => r.PersonId).Distinct().Count();
         if (people < minimum)
         {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Matching;
 using Upstander.Features.PeerSupport.Offers;
@@ -29,36 +30,16 @@ public static class CoordinatorCloseReasons
     public static bool IsKnown(string? key) => All.Any(r => r.Key == key);
 }
 
-/// <summary>The periods the figures can cover, in days.</summary>
+/// <summary>
+/// The periods the counts and durations can cover, in days, moving with the clock. Feedback means never follow these:
+/// they are over completed calendar periods (<see cref="PeriodFeedback"/>).
+/// </summary>
 public static class QueuePeriods
 {
     public static readonly IReadOnlyList<int> Days = [7, 30, 90];
     public const int Default = 30;
 
     public static int Normalise(int? days) => days is { } d && Days.Contains(d) ? d : Default;
-
-    /// <summary>
-    /// Which of nested periods (<paramref name="counts"/>: how many contributed to each, narrowest first) may show an
-    /// aggregate. Each needs at least <paramref name="minimum"/> contributions, and a wider period only shows when it adds
-    /// none or at least <paramref name="minimum"/> to the widest narrower one shown: otherwise the two figures together
-    /// would single out the few in between (a 30-day mean of 5 responses and a 90-day mean of 6 give the sixth exactly).
-    /// Any two periods shown then differ by none or at least the minimum.
-    /// </summary>
-    public static bool[] Shown(IReadOnlyList<int> counts, int minimum)
-    {
-        var shown = new bool[counts.Count];
-        int? previous = null;
-        for (var i = 0; i < counts.Count; i++)
-        {
-            var added = counts[i] - (previous ?? 0);
-            shown[i] = counts[i] >= minimum && (previous is null || added == 0 || added >= minimum);
-            if (shown[i])
-            {
-                previous = counts[i];
-            }
-        }
-        return shown;
-    }
 }
 
 /// <summary>How many of something, the median and the 90th percentile (nearest rank); null durations when there are none.</summary>
@@ -85,14 +66,15 @@ public sealed record QueueNow(
     int Waiting, int WaitingUrgent, int WaitingRaised, int Offered, int Active, TimeSpan? LongestWait, int UrgentOpen,
     int Unmatched, IReadOnlyList<(UnmatchedReason Reason, int Count)> UnmatchedByReason);
 
+/// <summary>What happened over the last <see cref="Days"/> days: counts and durations of requests, never anyone's answers.</summary>
+public sealed record QueuePeriod(int Days, int Made, Durations TimeToMatch, Durations TimeToFirstReply, int Closed, int Withdrawn);
+
 /// <summary>
-/// What happened over the last <see cref="Days"/> days. Feedback means are hidden below the minimum group size, and
-/// (<see cref="FeedbackHiddenBesideShorter"/>) when they would differ from a shorter period's by fewer responses than that
-/// (<see cref="QueuePeriods.Shown"/>).
+/// Requesters' feedback over a completed calendar period: hidden below the minimum group size, and, for a quarter
+/// (<see cref="HiddenBesideMonths"/>), when it holds fewer than that beyond its months that show
+/// (<see cref="CompletedPeriods.WholeShown"/>).
 /// </summary>
-public sealed record QueuePeriod(
-    int Days, int Made, Durations TimeToMatch, Durations TimeToFirstReply, int Closed, int Withdrawn, Suppressed<FeedbackMeans> Feedback,
-    bool FeedbackHiddenBesideShorter);
+public sealed record PeriodFeedback(CalendarPeriod Period, Suppressed<FeedbackMeans> Means, bool HiddenBesideMonths);
 
 /// <summary>A waiting or offered request: never the topic, the words or the people named; the name only when the requester allowed it.</summary>
 public sealed record QueueRow(
@@ -105,14 +87,15 @@ public sealed record ConversationRow(Guid Id, DateTimeOffset? Since, QueuePriori
 /// <summary>One current supporter's load. Never well-being scores.</summary>
 public sealed record SupporterLoadRow(Guid PersonId, string Name, bool Available, DateOnly? PausedUntil, int OpenCases, int Cap, int ClosedInPeriod, bool DebriefOpen);
 
-public sealed record QueueView(QueueNow Now, QueuePeriod Period, IReadOnlyList<QueueRow> Queue, IReadOnlyList<ConversationRow> Conversations, IReadOnlyList<SupporterLoadRow> Supporters);
+public sealed record QueueView(QueueNow Now, QueuePeriod Period, IReadOnlyList<PeriodFeedback> Feedback, IReadOnlyList<QueueRow> Queue, IReadOnlyList<ConversationRow> Conversations, IReadOnlyList<SupporterLoadRow> Supporters);
 
 /// <summary>
 /// What coordinators see of the support queue in the current organisation: figures now and over a period,
 /// the queue itself, open conversations, each supporter's load; and the two coordinator actions (closing a
 /// conversation administratively, returning a stuck offer to the queue), both audited. Scoped.
 /// </summary>
-public sealed class SupportQueue(AppDbContext db, TimeProvider clock, AuditLog audit, MatchingPoolSource pools, SupporterWellbeing wellbeing, SupportOffers offers)
+public sealed class SupportQueue(
+    AppDbContext db, TimeProvider clock, AuditLog audit, MatchingPoolSource pools, SupporterWellbeing wellbeing, SupportOffers offers, CompletedPeriods periods)
 {
     private static readonly SupportMatcher Matcher = new(MatchingOptions.Default);
 
@@ -167,8 +150,9 @@ public sealed class SupportQueue(AppDbContext db, TimeProvider clock, AuditLog a
 
         var since = now.AddDays(-QueuePeriods.Normalise(periodDays));
         var period = await PeriodAsync(QueuePeriods.Normalise(periodDays), now, ct);
+        var feedback = await FeedbackAsync(ct);
         var supporters = await SupportersAsync(pool, since, ct);
-        return new QueueView(figures, period, queue, conversations, supporters);
+        return new QueueView(figures, period, feedback, queue, conversations, supporters);
     }
 
     private async Task<QueuePeriod> PeriodAsync(int days, DateTimeOffset now, CancellationToken ct)
@@ -181,27 +165,41 @@ public sealed class SupportQueue(AppDbContext db, TimeProvider clock, AuditLog a
         var matched = rows.Where(r => r.FirstAcceptedAt >= since).Select(r => r.FirstAcceptedAt!.Value - r.CreatedAt);
         var replied = rows.Where(r => r.FirstReplyAt >= since && r.FirstAcceptedAt is not null).Select(r => r.FirstReplyAt!.Value - r.FirstAcceptedAt!.Value);
 
-        // Every period a coordinator can choose is weighed together, so that no two shown means single out a few responses.
-        var minimum = await wellbeing.MinimumGroupSizeAsync(ct);
-        var widest = now.AddDays(-QueuePeriods.Days.Max());
-        var all = await db.Set<SupportFeedbackRecord>().Where(f => f.AnsweredAt >= widest)
-            .Select(f => new { f.AnsweredAt, f.FeltHeard, f.NextSteps, f.WouldRecommend })
-            .ToListAsync(ct);
-        var shown = QueuePeriods.Shown([.. QueuePeriods.Days.Select(d => all.Count(a => a.AnsweredAt >= now.AddDays(-d)))], minimum)[QueuePeriods.Days.ToList().IndexOf(days)];
-        var answers = all.Where(a => a.AnsweredAt >= since).ToList();
-        var feedback = !shown
-            ? new Suppressed<FeedbackMeans>(minimum, null)
-            : new Suppressed<FeedbackMeans>(minimum, new FeedbackMeans(answers.Count,
-                answers.Average(a => a.FeltHeard), answers.Average(a => a.NextSteps), answers.Average(a => a.WouldRecommend)));
-
         return new QueuePeriod(days,
             Made: rows.Count(r => r.CreatedAt >= since),
             TimeToMatch: Durations.Of(matched),
             TimeToFirstReply: Durations.Of(replied),
             Closed: rows.Count(r => r.Status == RequestStatus.Closed && r.ClosedAt >= since),
-            Withdrawn: rows.Count(r => r.Status == RequestStatus.Withdrawn && r.WithdrawnAt >= since),
-            Feedback: feedback,
-            FeedbackHiddenBesideShorter: !shown && answers.Count >= minimum);
+            Withdrawn: rows.Count(r => r.Status == RequestStatus.Withdrawn && r.WithdrawnAt >= since));
+    }
+
+    /// <summary>
+    /// Feedback means over the last completed month and the last completed quarter (which need not hold that month). A
+    /// period in progress is never shown and a completed one never changes, so a coordinator who loads the page before and
+    /// after a requester answers sees the same figures. A quarter shows only when it holds none or at least the minimum
+    /// beyond its months that show: its months were each shown while they were the last completed month.
+    /// </summary>
+    private async Task<IReadOnlyList<PeriodFeedback>> FeedbackAsync(CancellationToken ct)
+    {
+        var minimum = await wellbeing.MinimumGroupSizeAsync(ct);
+        var month = periods.Last(PeriodKind.Month).Single();
+        var quarter = periods.Last(PeriodKind.Quarter).Single();
+        var all = await db.Set<SupportFeedbackRecord>().Where(f => f.AnsweredAt >= quarter.Start && f.AnsweredAt < month.End)
+            .Select(f => new { f.AnsweredAt, f.FeltHeard, f.NextSteps, f.WouldRecommend })
+            .ToListAsync(ct);
+        int CountIn(CalendarPeriod p) => all.Count(a => p.Contains(a.AnsweredAt));
+        PeriodFeedback Of(CalendarPeriod p, bool shown)
+        {
+            var answers = all.Where(a => p.Contains(a.AnsweredAt)).ToList();
+            return new PeriodFeedback(p, new Suppressed<FeedbackMeans>(minimum, shown
+                ? new FeedbackMeans(answers.Count, answers.Average(a => a.FeltHeard), answers.Average(a => a.NextSteps), answers.Average(a => a.WouldRecommend))
+                : null), HiddenBesideMonths: !shown && answers.Count >= minimum);
+        }
+        return
+        [
+            Of(month, CountIn(month) >= minimum),
+            Of(quarter, CompletedPeriods.WholeShown(CountIn(quarter), periods.MonthsOf(quarter).Select(CountIn), minimum)),
+        ];
     }
 
     private async Task<IReadOnlyList<SupporterLoadRow>> SupportersAsync(MatchingPool pool, DateTimeOffset since, CancellationToken ct)

@@ -254,34 +254,62 @@ public sealed class SupporterCareTests
     [Theory]
     [InlineData(Engine.Sqlite)]
     [InlineData(Engine.Postgres)]
-    public async Task Coordinators_see_aggregates_only_from_the_minimum_group_size(Engine engine)
+    public async Task Coordinators_see_aggregates_only_from_the_minimum_group_size_and_only_for_a_completed_quarter(Engine engine)
     {
         var (factory, org) = await StartAsync(engine);
         await using var _ = factory;
+        void MoveTo(int year, int month, int day) => factory.Clock.Advance(new DateTimeOffset(year, month, day, 12, 0, 0, TimeSpan.Zero) - factory.Clock.GetUtcNow());
         var people = org.Accounts.Values.Select(a => a.PersonId).ToList();
         async Task ContributeAsync(Guid person, int value) => await factory.InScopeAsync(org.Id, async s =>
         {
             await s.GetRequiredService<SupporterWellbeing>().RecordAsync(person, [.. Enumerable.Repeat(value, 30)], CancellationToken.None);
             await s.GetRequiredService<SupporterCare>().RecordCheckInAsync(person, CheckInFeeling.Shaken, null, CancellationToken.None);
         });
+        // The aggregates' part of the page (signing in afresh after each move of the clock).
+        async Task<string> PageNowAsync()
+        {
+            var html = await PageAsync(await factory.SignInAsync(org[Roles.Coordinator]), "/coordinate/wellbeing");
+            var start = html.IndexOf("id=\"proqol-heading\"", StringComparison.Ordinal);
+            return html[start..html.LastIndexOf("</section>", StringComparison.Ordinal)];
+        }
+
+        // Four people in the second quarter: once it is over, still fewer than five.
+        MoveTo(2031, 5, 10);
         for (var i = 0; i < 4; i++)
         {
             await ContributeAsync(people[i], 3);
         }
-        // One person answering twice still counts once.
-        await ContributeAsync(people[0], 3);
-        var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
-        var hidden = await PageAsync(coordinator, "/coordinate/wellbeing");
-        hidden.ShouldContain("Fewer than 5 people have answered");
-        hidden.ShouldContain("Fewer than 5 people have checked in");
+        MoveTo(2031, 7, 2);
+        var hidden = await PageNowAsync();
+        hidden.ShouldContain("last complete quarter: 1 April–30 June 2031");
+        hidden.ShouldContain("Fewer than 5 people answered in this quarter");
+        hidden.ShouldContain("Fewer than 5 people checked in in this quarter");
         PageText.Of(hidden).ShouldNotContain("Mean", Case.Sensitive);
 
+        // Five in the third (one answering twice counts once): while the quarter goes on, the page a moment before the
+        // fifth person answers and a moment after is the same, or the change would give that person's scores.
+        MoveTo(2031, 7, 10);
+        for (var i = 0; i < 4; i++)
+        {
+            await ContributeAsync(people[i], 3);
+        }
+        await ContributeAsync(people[0], 3);
+        var before = await PageNowAsync();
         await ContributeAsync(people[4], 5);
-        var shown = await PageAsync(coordinator, "/coordinate/wellbeing");
+        (await PageNowAsync()).ShouldBe(before);
+
+        MoveTo(2031, 10, 2);
+        var shown = await PageNowAsync();
+        shown.ShouldContain("last complete quarter: 1 July–30 September 2031");
         shown.ShouldNotContain("Fewer than");
         shown.ShouldContain("5 supporters answered");
         shown.ShouldContain("6 check-ins from 5 supporters");
         shown.ShouldContain("34.0", customMessage: "mean compassion satisfaction of 30, 30, 30, 30 and 50");
         shown.ShouldNotContain(org[Roles.Employee].Email);
+
+        // A completed quarter's figures do not change as the next one goes on.
+        MoveTo(2031, 11, 20);
+        await ContributeAsync(people[5], 1);
+        (await PageNowAsync()).ShouldBe(shown);
     }
 }

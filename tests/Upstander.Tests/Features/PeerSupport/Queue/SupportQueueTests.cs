@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Matching;
 using Upstander.Features.PeerSupport.Queue;
@@ -20,13 +21,16 @@ public sealed class SupportQueueTests
 {
     private const string Page = "/coordinate/support";
 
+    /// <summary>When every fixture starts: a Sunday in April 2031, noon in UTC.</summary>
+    private static readonly DateTimeOffset Moment = new(2031, 4, 20, 12, 0, 0, TimeSpan.Zero);
+
     /// <summary>The requests of the fixture, by role in it.</summary>
     private sealed record Fixture(
         UpstanderFactory Factory, TestOrganisation Org, string DetailsCanary, string CommentCanary,
         Guid WelshWaiting, Guid UrgentWaiting, Guid RaisedWaiting, Guid Offered, Guid Active, Guid Unknown);
 
     /// <summary>
-    /// One certified, available supporter (cap 3, English) and, relative to now: a routine request asking for Welsh
+    /// At <see cref="Moment"/>: one certified, available supporter (cap 3, English) and, relative to now: a routine request asking for Welsh
     /// (90 minutes, unmatched: nobody speaks it), an urgent one (30 minutes, matchable), a raised one naming the supporter
     /// (200 minutes, unmatched: the named person), one offered (60 minutes), one active (matched after 60 minutes, first
     /// reply 30 minutes later), three closed in the last 30 days (matched after 20, 40 and 120 minutes; replies after 10,
@@ -35,6 +39,7 @@ public sealed class SupportQueueTests
     private static async Task<Fixture> StartAsync(Engine engine, int feedbackResponses)
     {
         var factory = new UpstanderFactory(engine);
+        factory.Clock.Advance(Moment - factory.Clock.GetUtcNow());
         var org = await factory.CreateOrganisationAsync("Queue Org");
         var details = Canary.New("details");
         var comment = Canary.New("comment");
@@ -128,7 +133,7 @@ public sealed class SupportQueueTests
         // Matches in the period: 20, 40, 60 (active), 120 minutes. Replies: 10, 10, 30, 50.
         (period.TimeToMatch.Count, period.TimeToMatch.Median, period.TimeToMatch.Percentile90).ShouldBe((4, TimeSpan.FromMinutes(50), TimeSpan.FromMinutes(120)));
         (period.TimeToFirstReply.Median, period.TimeToFirstReply.Percentile90).ShouldBe((TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(50)));
-        period.Feedback.Hidden.ShouldBeTrue("four responses are fewer than the minimum group size of five");
+        view.Feedback.ShouldAllBe(p => p.Means.Hidden, "four responses, and in April, which is not over");
         (await ViewAsync(f, 90)).Period.TimeToMatch.Count.ShouldBe(5);
 
         var load = view.Supporters.ShouldHaveSingleItem();
@@ -163,42 +168,89 @@ public sealed class SupportQueueTests
     }
 
     [Fact]
-    public void A_wider_period_shows_only_when_it_adds_none_or_at_least_the_minimum_to_the_narrower_one_shown()
+    public void A_quarter_shows_only_when_it_holds_none_or_at_least_the_minimum_beyond_its_months_shown()
     {
-        QueuePeriods.Shown([5, 6, 11], 5).ShouldBe([true, false, true], "the 90 days would give the one rating between 30 and 90 days");
-        QueuePeriods.Shown([5, 5, 10], 5).ShouldBe([true, true, true]);
-        QueuePeriods.Shown([3, 5, 6], 5).ShouldBe([false, true, false], "a hidden period is no baseline");
-        QueuePeriods.Shown([0, 4, 9], 5).ShouldBe([false, false, true]);
-        QueuePeriods.Shown([5, 9, 10], 5).ShouldBe([true, false, true], "compared with the 7 days shown, not the 30 hidden");
+        CompletedPeriods.WholeShown(11, [6, 5, 0], 5).ShouldBeTrue("nothing beyond the two months shown");
+        CompletedPeriods.WholeShown(12, [6, 5, 1], 5).ShouldBeFalse("beside April and May it would give June's one answer");
+        CompletedPeriods.WholeShown(9, [3, 4, 2], 5).ShouldBeTrue("no month shows, so the quarter is the only figure");
+        CompletedPeriods.WholeShown(10, [5, 3, 2], 5).ShouldBeTrue("the two hidden months hold five together");
+        CompletedPeriods.WholeShown(4, [4, 0, 0], 5).ShouldBeFalse("fewer than the minimum");
     }
 
-    [Fact]
-    public async Task Feedback_means_over_a_longer_period_are_hidden_when_they_would_single_out_fewer_than_the_minimum()
+    /// <summary>The feedback part of the queue page: from its heading to the end of its section.</summary>
+    private static async Task<string> FeedbackShownAsync(HttpClient coordinator)
     {
-        // Five responses in the last 30 days; then one from 40 days ago, so the 90 days hold six.
-        var f = await StartAsync(Engine.Sqlite, feedbackResponses: 5);
+        var html = await PageAsync(coordinator, Page);
+        var start = html.IndexOf("Feedback from requesters", StringComparison.Ordinal);
+        start.ShouldBeGreaterThan(0);
+        return html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Feedback_means_cover_only_completed_calendar_periods_so_one_more_answer_or_a_later_day_changes_nothing_shown(Engine engine)
+    {
+        var f = await StartAsync(engine, feedbackResponses: 0);
         await using var _ = f.Factory;
-        Task AnswerAsync(int count) => f.Factory.InScopeAsync(f.Org.Id, async s =>
+        // Auckland: 1 April starts at 11:00 UTC on 31 March (daylight time); from 6 April it is UTC+12.
+        await AheadOfUtc.PlaceAsync(f.Factory, f.Org.Id, AheadOfUtc.Zone);
+        Task RateAsync(DateTimeOffset at, int heard, int next = 3, int recommend = 4) => f.Factory.InScopeAsync(f.Org.Id, async s =>
         {
             var db = s.GetRequiredService<AppDbContext>();
-            for (var i = 0; i < count; i++)
-            {
-                db.Add(SupportFeedbackRecord.Answer(f.Org.Id, f.Active, f.Org[Roles.PeerSupporter].PersonId, 1, 1, 1, f.Factory.Clock.GetUtcNow().AddDays(-40)));
-            }
+            db.Add(SupportFeedbackRecord.Answer(f.Org.Id, f.Active, f.Org[Roles.PeerSupporter].PersonId, heard, next, recommend, at));
             await db.SaveChangesAsync();
         });
-        await AnswerAsync(1);
+        void MoveTo(DateTimeOffset at) => f.Factory.Clock.Advance(at - f.Factory.Clock.GetUtcNow());
+        // The feedback part of the page at midnight UTC on a day of 2031 (signing in afresh, as the clock has moved).
+        async Task<string> ShownOnAsync(int month, int day)
+        {
+            MoveTo(new DateTimeOffset(2031, month, day, 0, 0, 0, TimeSpan.Zero));
+            return await FeedbackShownAsync(await f.Factory.SignInAsync(f.Org[Roles.Coordinator]));
+        }
 
-        (await ViewAsync(f, 30)).Period.Feedback.Value.ShouldNotBeNull().Responses.ShouldBe(5);
-        var ninety = (await ViewAsync(f, 90)).Period;
-        ninety.Feedback.Hidden.ShouldBeTrue("beside the 30 days' mean it would give the one answer from 40 days ago");
-        ninety.FeedbackHiddenBesideShorter.ShouldBeTrue();
+        // Five answers in April where the organisation is (the first at 01:00 on 1 April there, still March in UTC).
+        await RateAsync(new DateTimeOffset(2031, 3, 31, 12, 0, 0, TimeSpan.Zero), 5);
+        foreach (var day in new[] { 15, 16, 17, 18 })
+        {
+            await RateAsync(new DateTimeOffset(2031, 4, day, 9, 0, 0, TimeSpan.Zero), 4);
+        }
         var coordinator = await f.Factory.SignInAsync(f.Org[Roles.Coordinator]);
-        (await PageAsync(coordinator, Page + "?period=90")).ShouldContain("this period adds fewer than 5 responses to a shorter period");
+        var before = await FeedbackShownAsync(coordinator);
 
-        // Four more between 30 and 90 days ago: the 90 days add five, and show.
-        await AnswerAsync(4);
-        (await ViewAsync(f, 90)).Period.Feedback.Value.ShouldNotBeNull().Responses.ShouldBe(10);
+        // A sixth answer a minute later: the page a minute before and a minute after is the same.
+        f.Factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        await RateAsync(f.Factory.Clock.GetUtcNow(), 1, 1, 1);
+        f.Factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        (await FeedbackShownAsync(coordinator)).ShouldBe(before, "a change would give the sixth answer exactly");
+        before.ShouldContain("Last complete month: 1–31 March 2031");
+        before.ShouldContain("Last complete quarter: 1 January–31 March 2031");
+        before.ShouldNotContain("Mean answer", customMessage: "April is not over, so its answers are not shown");
+
+        // April is over: its six answers show, and no others.
+        // Felt heard 5, 4, 4, 4, 4, 1; next steps 3 ×5 and 1; would recommend 4 ×5 and 1.
+        var april = await ShownOnAsync(5, 2);
+        april.ShouldSatisfyAllConditions([.. new[] { "Last complete month: 1–30 April 2031", "6 responses", "3.7", "2.7", "3.5" }
+            .Select(text => (Action)(() => april.ShouldContain(text)))]);
+
+        // May brings five more answers, and the days go by: April's figures stay as they were.
+        for (var i = 0; i < 5; i++)
+        {
+            await RateAsync(f.Factory.Clock.GetUtcNow().AddHours(i), 2, 2, 2);
+        }
+        (await ShownOnAsync(5, 25)).ShouldBe(april);
+
+        // One answer in June. When the quarter is over, May (5) shows and June (1) does not; the quarter's 12 would give
+        // June's one beside April and May, so it is not shown either.
+        MoveTo(new DateTimeOffset(2031, 6, 10, 0, 0, 0, TimeSpan.Zero));
+        await RateAsync(f.Factory.Clock.GetUtcNow(), 5, 5, 5);
+        var quarter = await ShownOnAsync(7, 2);
+        quarter.ShouldSatisfyAllConditions([.. new[]
+        {
+            "Last complete month: 1–30 June 2031", "Last complete quarter: 1 April–30 June 2031", "Fewer than 5 responses in this period",
+            "the months of this quarter that are shown leave fewer than 5 responses",
+        }.Select(text => (Action)(() => quarter.ShouldContain(text)))]);
+        quarter.ShouldNotContain("Mean answer");
     }
 
     [Theory]
@@ -208,7 +260,13 @@ public sealed class SupportQueueTests
     {
         var f = await StartAsync(engine, feedbackResponses: 5);
         await using var _ = f.Factory;
-        var feedback = (await ViewAsync(f)).Period.Feedback.Value.ShouldNotBeNull();
+        // The five answers are from April; in May, April is the last complete month.
+        f.Factory.Clock.Advance(new DateTimeOffset(2031, 5, 2, 0, 0, 0, TimeSpan.Zero) - f.Factory.Clock.GetUtcNow());
+        var view = await ViewAsync(f);
+        var month = view.Feedback[0];
+        (month.Period.Kind, month.Period.First, month.Period.Last).ShouldBe((PeriodKind.Month, new DateOnly(2031, 4, 1), new DateOnly(2031, 4, 30)));
+        var feedback = month.Means.Value.ShouldNotBeNull();
+        view.Feedback[1].Means.Hidden.ShouldBeTrue("nothing in the first quarter");
         // Felt heard 3, 4, 3, 4, 5; next steps 2 each; would recommend 4, 5, 4, 5, 5.
         (feedback.Responses, feedback.FeltHeard, feedback.NextSteps, feedback.WouldRecommend).ShouldBe((5, 3.8, 2.0, 4.6));
 
