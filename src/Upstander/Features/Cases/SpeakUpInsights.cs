@@ -18,12 +18,13 @@ public sealed record SpeakUpInsight(int Minimum, IReadOnlyList<string> Periods, 
     double? AnonymousShare, CountTable Outcomes);
 
 /// <summary>
-/// Aggregate insight on speaking up for leaders and researchers: volumes by category and quarter, median time to
+/// Aggregate insight on speaking up for leaders and researchers over the last four completed calendar quarters
+/// (never the one in progress): volumes by category and quarter, median time to
 /// acknowledge and to close, the share of anonymous reports, and outcomes. Never a figure below the organisation's
 /// minimum group size: a cell below it is hidden, and so is every total that covers a hidden cell (complementary
 /// suppression), so no hidden figure can be worked out by subtraction. Scoped.
 /// </summary>
-public sealed class SpeakUpInsights(AppDbContext db, OrganisationTime time)
+public sealed class SpeakUpInsights(AppDbContext db, CompletedPeriods periods)
 {
     public const int Quarters = 4;
 
@@ -31,23 +32,20 @@ public sealed class SpeakUpInsights(AppDbContext db, OrganisationTime time)
     {
         var organisationId = db.CurrentOrganisationId;
         var minimum = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.MinimumGroupSize).SingleAsync(ct);
-        // Calendar quarters where the organisation is: a report received on 1 April there is in Q2, whatever the date in UTC.
-        var today = time.Today;
-        var quarterStart = new DateOnly(today.Year, ((today.Month - 1) / 3 * 3) + 1, 1);
-        var starts = Enumerable.Range(0, Quarters).Select(i => quarterStart.AddMonths(-3 * (Quarters - 1 - i))).ToList();
-        // A day early covers any zone's offset; each report's date in the zone then decides.
-        var since = new DateTimeOffset(starts[0].ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(-1);
-        DateOnly DayOf(DateTimeOffset at) => OrganisationZones.DateIn(time.Zone, at);
-        var reports = (await db.Set<ReportRecord>().Where(r => r.ReceivedAt >= since)
+        // The last four completed calendar quarters where the organisation is (a report received on 1 April there is in
+        // Q2, whatever the date in UTC). Not the quarter in progress: its figures would change with each report, and a
+        // reader who knew someone had just reported would read that report's category, and whether it was anonymous, in
+        // the change. A completed quarter's figures never change.
+        var quarters = periods.Last(PeriodKind.Quarter, Quarters);
+        var (since, until) = (quarters[0].Start, quarters[^1].End);
+        var reports = await db.Set<ReportRecord>().Where(r => r.ReceivedAt >= since && r.ReceivedAt < until)
             .Select(r => new { r.Id, r.Category, r.Way, r.ReceivedAt, r.AcknowledgedAt, r.ClosedAt, r.Status })
-            .ToListAsync(ct))
-            .Where(r => DayOf(r.ReceivedAt) >= starts[0])
-            .ToList();
-        var periods = starts.Select(s => $"{s.Year} Q{((s.Month - 1) / 3) + 1}").ToList();
-        int PeriodOf(DateTimeOffset at) => starts.FindLastIndex(s => DayOf(at) >= s);
+            .ToListAsync(ct);
+        var periodLabels = quarters.Select(q => $"{q.First.Year} Q{((q.First.Month - 1) / 3) + 1}").ToList();
+        int PeriodOf(DateTimeOffset at) => quarters.Count(q => q.End <= at);
 
         var categories = reports.Select(r => r.Category).Distinct().Order(StringComparer.Ordinal).ToList();
-        var volumes = Suppress(categories, periods, categories.Select(c => periods.Select((_, p) => reports.Count(r => r.Category == c && PeriodOf(r.ReceivedAt) == p)).ToArray()).ToArray(), minimum);
+        var volumes = Suppress(categories, periodLabels, categories.Select(c => periodLabels.Select((_, p) => reports.Count(r => r.Category == c && PeriodOf(r.ReceivedAt) == p)).ToArray()).ToArray(), minimum);
 
         var acknowledged = reports.Where(r => r.AcknowledgedAt is not null).Select(r => r.AcknowledgedAt!.Value - r.ReceivedAt).ToList();
         var closed = reports.Where(r => r.Status == ReportStatus.Closed && r.ClosedAt is not null).Select(r => r.ClosedAt!.Value - r.ReceivedAt).ToList();
@@ -60,7 +58,7 @@ public sealed class SpeakUpInsights(AppDbContext db, OrganisationTime time)
         var outcomeKeys = CaseReasons.Outcomes.Select(o => o.Key).Where(k => outcomeRows.Contains(k)).ToList();
         var outcomes = Suppress(outcomeKeys, ["count"], outcomeKeys.Select(k => new[] { outcomeRows.Count(o => o == k) }).ToArray(), minimum);
 
-        return new SpeakUpInsight(minimum, periods, volumes,
+        return new SpeakUpInsight(minimum, periodLabels, volumes,
             acknowledged.Count >= minimum ? Median(acknowledged) : null,
             closed.Count >= minimum ? Median(closed) : null,
             share, outcomes);

@@ -77,9 +77,21 @@ public sealed class DeadlinesAndInsightTests
         {
             await world.ReceiveAsync([], category: "verbal-abuse");
         }
-        var insight = await world.Factory.InScopeAsync(world.Org.Id, s => s.GetRequiredService<SpeakUpInsights>().BuildAsync(CancellationToken.None));
+        Task<SpeakUpInsight> InsightAsync() => world.Factory.InScopeAsync(world.Org.Id, s => s.GetRequiredService<SpeakUpInsights>().BuildAsync(CancellationToken.None));
+
+        // While the second quarter goes on it is not shown, so a report changes nothing a reader sees.
+        var during = await InsightAsync();
+        during.Periods.ShouldBe(["2030 Q2", "2030 Q3", "2030 Q4", "2031 Q1"]);
+        during.Volumes.Rows.ShouldBeEmpty();
+
+        // Once it is over it is the last of the four, and so it stays through the third quarter.
+        world.Factory.Clock.Advance(new DateTimeOffset(2031, 7, 2, 0, 0, 0, TimeSpan.Zero) - world.Factory.Clock.GetUtcNow());
+        var insight = await InsightAsync();
         insight.Periods.ShouldBe(["2030 Q3", "2030 Q4", "2031 Q1", "2031 Q2"]);
         insight.Volumes.Cells.ShouldHaveSingleItem().Select(c => c.Value).ShouldBe([null, null, null, 5]);
+        await world.ReceiveAsync([], category: "verbal-abuse");
+        world.Factory.Clock.Advance(TimeSpan.FromDays(60));
+        (await InsightAsync()).Volumes.Cells.ShouldHaveSingleItem().Select(c => c.Value).ShouldBe([null, null, null, 5]);
     }
 
     [Fact]
@@ -100,6 +112,7 @@ public sealed class DeadlinesAndInsightTests
     public async Task Insight_shows_nothing_below_the_minimum_group_size_and_only_to_leaders_and_researchers()
     {
         await using var world = await CaseWorld.StartAsync();
+        world.Factory.Clock.Advance(new DateTimeOffset(2031, 5, 10, 12, 0, 0, TimeSpan.Zero) - world.Factory.Clock.GetUtcNow());
         for (var i = 0; i < 6; i++)
         {
             await world.ReceiveAsync([], category: "verbal-abuse");
@@ -108,6 +121,8 @@ public sealed class DeadlinesAndInsightTests
         {
             await world.ReceiveAsync([], category: "intimidation", way: ReportWay.Anonymous);
         }
+        // The second quarter, once it is over.
+        world.Factory.Clock.Advance(new DateTimeOffset(2031, 7, 2, 12, 0, 0, TimeSpan.Zero) - world.Factory.Clock.GetUtcNow());
         var insight = await world.Factory.InScopeAsync(world.Org.Id, s => s.GetRequiredService<SpeakUpInsights>().BuildAsync(CancellationToken.None));
         var bullying = insight.Volumes.Rows.ToList().IndexOf("verbal-abuse");
         var harassment = insight.Volumes.Rows.ToList().IndexOf("intimidation");
