@@ -17,7 +17,7 @@ public sealed class HeldInProcess : IAsyncDisposable
     private bool _released;
 
     private HeldInProcess(UpstanderFactory host, AsyncServiceScope scope, IAsyncDisposable held, string section, Guid organisationId) =>
-        (_host, _scope, _held, _line) = (host, scope, held, $"Section {section} of organisation {organisationId} is held in this process");
+        (_host, _scope, _held, _line) = (host, scope, held, Line(section, organisationId));
 
     public static async Task<HeldInProcess> TakeAsync(UpstanderFactory host, string section, Guid organisationId)
     {
@@ -28,9 +28,18 @@ public sealed class HeldInProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="work"/> and returns it once it waits for the section.</summary>
-    public async Task<Task<T>> StartWaitingAsync<T>(Func<Task<T>> work)
+    public Task<Task<T>> StartWaitingAsync<T>(Func<Task<T>> work) => StartWaitingAsync(_host, _line, work);
+
+    /// <summary>
+    /// Starts <paramref name="work"/> and returns it once it waits for the section, held by other work of the same host
+    /// (paused by the test inside it); fails at once if the work finishes without waiting.
+    /// </summary>
+    public static Task<Task<T>> StartWaitingAsync<T>(UpstanderFactory host, string section, Guid organisationId, Func<Task<T>> work) =>
+        StartWaitingAsync(host, Line(section, organisationId), work);
+
+    private static async Task<Task<T>> StartWaitingAsync<T>(UpstanderFactory host, string line, Func<Task<T>> work)
     {
-        var waiting = _host.Logs.WaitForNextAsync(_line, TimeSpan.FromMinutes(1));
+        var waiting = host.Logs.WaitForNextAsync(line, TimeSpan.FromMinutes(1));
         var running = Task.Run(work);
         if (await Task.WhenAny(waiting, running) == running)
         {
@@ -40,6 +49,8 @@ public sealed class HeldInProcess : IAsyncDisposable
         await waiting;
         return running;
     }
+
+    private static string Line(string section, Guid organisationId) => $"Section {section} of organisation {organisationId} is held in this process";
 
     /// <summary>Ends the section: the waiters go on, one at a time.</summary>
     public async Task ReleaseAsync()

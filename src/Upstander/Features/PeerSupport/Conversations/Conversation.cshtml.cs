@@ -113,6 +113,9 @@ public sealed class ConversationModel(
                 // Not why: a supporter's pause may be for their own well-being, which is theirs.
                 ModelState.AddModelError(nameof(Confirm), t["Your supporter is not taking conversations on just now, so this one cannot be reopened. Ask for support again to talk to another supporter."]);
                 return false;
+            case ReopenOutcome.ContentRemoved:
+                ModelState.AddModelError(nameof(Confirm), t["The messages of this conversation have been removed, as they are some time after a conversation closes, so it cannot be reopened. You can ask for support again at any time."]);
+                return false;
             default:
                 ModelState.AddModelError(nameof(Confirm), t["This conversation can no longer be reopened."]);
                 return false;

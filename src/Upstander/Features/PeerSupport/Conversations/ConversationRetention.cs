@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
@@ -27,9 +28,29 @@ public sealed record RetentionCounts(int Conversations, int Messages, int Notes,
 /// people. Timings, status and the feedback numbers stay for figures. A reopened conversation has no close date, so
 /// it is not removed until it closes again and that date passes. Scoped; acts on the current organisation.
 /// </summary>
-public sealed class ConversationRetention(AppDbContext db, TimeProvider clock, AuditLog audit, IOptions<ConversationOptions> options)
+/// <remarks>
+/// Reopening a conversation holds the matching section (<see cref="Conversations.ReopenAsync"/>), so the pass decides and
+/// removes inside it too: a conversation reopened before the pass reads is open again and kept, and one the pass has
+/// chosen is removed, and marked so, before a reopening can look at it (it is then refused). The removal and the mark
+/// are one transaction, so content is never gone from a conversation that could still be reopened.
+/// </remarks>
+public sealed class ConversationRetention(AppDbContext db, TimeProvider clock, AuditLog audit, IOptions<ConversationOptions> options, SupportOffers offers)
 {
     public async Task<RetentionCounts> RunAsync(CancellationToken ct)
+    {
+        RetentionCounts counts;
+        await using (await offers.EnterMatchingAsync(ct))
+        {
+            counts = await RemoveDueAsync(ct);
+        }
+        if (counts.Conversations > 0)
+        {
+            await RetentionStorage.ReclaimAsync(db, ct);
+        }
+        return counts;
+    }
+
+    private async Task<RetentionCounts> RemoveDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var cutoff = now.AddDays(-options.Value.RetentionDays);
@@ -42,6 +63,7 @@ public sealed class ConversationRetention(AppDbContext db, TimeProvider clock, A
             return RetentionCounts.None;
         }
         var ids = due.Select(r => r.Id).ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var messages = await db.Set<ConversationMessage>().Where(m => ids.Contains(m.RequestId)).ExecuteDeleteAsync(ct);
         var notes = await db.Set<SupporterNote>().Where(n => ids.Contains(n.RequestId)).ExecuteDeleteAsync(ct);
         var meetings = await db.Set<ConversationMeeting>().Where(m => ids.Contains(m.RequestId)).ExecuteDeleteAsync(ct);
@@ -61,7 +83,7 @@ public sealed class ConversationRetention(AppDbContext db, TimeProvider clock, A
         var counts = new RetentionCounts(due.Count, messages, notes, meetings, comments);
         audit.Record(ConversationAudit.RetentionRun, ConversationAudit.Target, detail: counts.ToString());
         await db.SaveChangesAsync(ct);
-        await RetentionStorage.ReclaimAsync(db, ct);
+        await transaction.CommitAsync(ct);
         return counts;
     }
 

@@ -72,6 +72,9 @@ public enum ReopenOutcome
 
     /// <summary>The supporter has paused taking anyone on (their own setting, for a break or their well-being).</summary>
     SupporterPaused,
+
+    /// <summary>Retention has removed what was written in it (perhaps while the requester was deciding): there is nothing to go back to.</summary>
+    ContentRemoved,
 }
 
 /// <summary>One row of a list of conversations: who, where it stands, and how many messages from the other side are unread.</summary>
@@ -395,7 +398,9 @@ public sealed class Conversations(
     /// caseload cap, which matching keeps to: <see cref="ReopenOutcome.SupporterFull"/> while they already hold as many
     /// open cases (offered or active) as their cap, and <see cref="ReopenOutcome.SupporterPaused"/> while they have paused
     /// (a pause means nobody new is put on them, and a conversation coming back is someone put on them again). A
-    /// conversation already reopened (a second click) counts as reopened.
+    /// conversation already reopened (a second click) counts as reopened. Retention removes content inside the same section
+    /// (<see cref="ConversationRetention"/>), so a conversation it has emptied is refused here as
+    /// <see cref="ReopenOutcome.ContentRemoved"/>, and one reopened here is never emptied while open.
     /// </summary>
     public async Task<ReopenOutcome> ReopenAsync(Conversation c, CancellationToken ct)
     {
@@ -404,6 +409,10 @@ public sealed class Conversations(
         if (c.IsRequester && c.Request.Status == RequestStatus.Active)
         {
             return ReopenOutcome.Reopened;
+        }
+        if (c.IsRequester && c.Request.Status == RequestStatus.Closed && c.Request.ContentErasedAt is not null)
+        {
+            return ReopenOutcome.ContentRemoved;
         }
         if (!await CanReopenAsync(c, ct))
         {

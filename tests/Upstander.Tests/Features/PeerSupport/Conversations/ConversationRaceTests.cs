@@ -207,6 +207,81 @@ public sealed class ConversationRaceTests
             .CountAsync(r => r.SupporterId == supporter && (r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active)))).ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_reopening_that_arrives_while_retention_removes_the_conversation_waits_and_is_refused_with_the_reason(Engine engine)
+    {
+        // Retention has read which conversations are due (this one among them) and is held there.
+        var gate = new QueryGate("support_requests", "\"ContentErasedAt\" IS NULL");
+        var (world, requester, token) = await DueForRetentionAsync(engine, gate);
+        await using var _ = world;
+        var (counts, answer) = await SecondWaitsForFirstAsync(world, gate,
+            () => RetainAsync(world), () => requester.PostWithTokenAsync(world.Path + "?handler=Reopen", token));
+
+        counts.Conversations.ShouldBe(1);
+        answer.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await BodyAsync(answer)).ShouldContain("The messages of this conversation have been removed");
+        var record = await world.RecordAsync();
+        record.Status.ShouldBe(RequestStatus.Closed);
+        record.ContentErasedAt.ShouldNotBeNull();
+        (await world.DbAsync(db => db.Set<ConversationMessage>().CountAsync(m => m.RequestId == world.Id))).ShouldBe(0);
+        (await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == ConversationAudit.Reopened))).ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Retention_that_arrives_while_a_conversation_is_reopened_waits_and_leaves_the_open_conversation_whole(Engine engine)
+    {
+        // The reopening has read the conversation (closed, and due for retention) and is held inside the section, checking the supporter.
+        var gate = new QueryGate("supporter_settings", "SELECT");
+        var (world, requester, token) = await DueForRetentionAsync(engine, gate);
+        await using var _ = world;
+        var (answer, counts) = await SecondWaitsForFirstAsync(world, gate,
+            () => requester.PostWithTokenAsync(world.Path + "?handler=Reopen", token), () => RetainAsync(world));
+
+        Location(answer).ShouldContain("done=reopened");
+        counts.ShouldBe(RetentionCounts.None, "an open conversation has no close date");
+        var record = await world.RecordAsync();
+        record.Status.ShouldBe(RequestStatus.Active);
+        record.ContentErasedAt.ShouldBeNull();
+        (await world.DbAsync(db => db.Set<ConversationMessage>().CountAsync(m => m.RequestId == world.Id))).ShouldBe(1);
+    }
+
+    /// <summary>
+    /// A conversation with one message, closed and past its retention time (10 days) but still within the reopen window (30
+    /// days), and the requester signed in again (the earlier session has run out in those days) with a token to post.
+    /// </summary>
+    private static async Task<(ConversationWorld World, HttpClient Requester, string Token)> DueForRetentionAsync(Engine engine, QueryGate gate)
+    {
+        var world = await StartAsync(engine, settings: new Dictionary<string, string?> { ["PeerSupport:ReopenDays"] = "30", ["PeerSupport:RetentionDays"] = "10" },
+            services: gate.Register);
+        await world.SendAsync(world.Requester, "Something I said");
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Close", ("Confirm", "true"))).ShouldContain("done=closed");
+        world.Factory.Clock.Advance(TimeSpan.FromDays(11));
+        var requester = await world.Factory.SignInAsync(world.Org[Roles.Employee]);
+        return (world, requester, await requester.AntiforgeryTokenAsync(world.Path));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="first"/> and holds it at the gate (inside the matching section), starts <paramref name="second"/>
+    /// and sees it wait for the section, then lets both go on: the second goes only once the first has finished.
+    /// </summary>
+    private static async Task<(TFirst, TSecond)> SecondWaitsForFirstAsync<TFirst, TSecond>(
+        ConversationWorld world, QueryGate gate, Func<Task<TFirst>> first, Func<Task<TSecond>> second)
+    {
+        gate.Arm();
+        var running = Task.Run(first);
+        await gate.ReachedAsync();
+        var waiting = await HeldInProcess.StartWaitingAsync(world.Factory, SupportOffers.MatchingSection, world.Org.Id, second);
+        gate.Open();
+        return (await running, await waiting);
+    }
+
+    private static Task<RetentionCounts> RetainAsync(ConversationWorld world) =>
+        world.Factory.InScopeAsync(world.Org.Id, s => s.GetRequiredService<ConversationRetention>().RunAsync(CancellationToken.None));
+
     private static Task<int> SetCapAsync(ConversationWorld world, int cap, DateOnly? pausedUntil = null) => world.DbAsync(async db =>
     {
         var settings = SupporterSettings.For(world.Org.Id, world.Org[Roles.PeerSupporter].PersonId);
