@@ -310,17 +310,18 @@ public sealed class SupportOffers(
     }
 
     /// <summary>
-    /// Requests offered to or held by a supporter whose account has been deactivated (they left, or an administrator
-    /// stopped it) go back to the queue; pending offers to anyone else who is no longer a current supporter (the
-    /// PeerSupporter role taken away, or the certificate lapsed) expire (<see cref="ExpireNotCurrentAsync"/>). Either way
-    /// the requests are matched again at once.
+    /// Pending offers to anyone who is no longer a current supporter (the account deactivated, the PeerSupporter role taken
+    /// away, the certificate lapsed) expire (<see cref="ExpireNotCurrentAsync"/>), as they would at the next run; active
+    /// conversations held by a supporter whose account has been deactivated (they left, or an administrator stopped it) go
+    /// back to the queue. Either way the requests are matched again at once.
     /// </summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         await using var _ = await EnterMatchingAsync(ct);
+        var moved = await ExpireNotCurrentAsync(clock.GetUtcNow(), ct);
         var stopped = db.Users.Where(a => a.DeactivatedAt != null && a.PersonId != null).Select(a => a.PersonId!.Value);
-        var moved = await ReturnToQueueAsync(r => r.SupporterId != null && stopped.Contains(r.SupporterId.Value), "supporter-deactivated", ct);
-        moved += await ExpireNotCurrentAsync(clock.GetUtcNow(), ct);
+        // Active only: an offered request of theirs has just gone back to the queue with its offer (still offered in the database).
+        moved += await ReturnToQueueAsync(r => r.Status == RequestStatus.Active && r.SupporterId != null && stopped.Contains(r.SupporterId.Value), "supporter-deactivated", ct);
         if (moved > 0)
         {
             await db.SaveChangesAsync(ct);
@@ -332,8 +333,9 @@ public sealed class SupportOffers(
     /// <summary>
     /// Expires every pending offer whose supporter is no longer current (certificate lapsed, PeerSupporter role or account
     /// gone), so that the request goes back to the queue at once instead of waiting out the answer time; audited as the
-    /// system (<c>reason=supporter-not-current</c>). Run by the runner and the hand-over sweep. The caller holds the
-    /// matching section and saves; returns how many expired.
+    /// system (<c>reason=supporter-not-current</c>). An expiry, not a withdrawal: that supporter is not offered the request
+    /// again, even if they come back. Run by the runner and the hand-over sweep. The caller holds the matching section and
+    /// saves; returns how many expired.
     /// </summary>
     private async Task<int> ExpireNotCurrentAsync(DateTimeOffset now, CancellationToken ct)
     {

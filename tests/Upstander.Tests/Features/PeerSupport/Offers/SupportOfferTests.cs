@@ -482,6 +482,32 @@ public sealed class SupportOfferTests
     }
 
     [Fact]
+    public async Task A_supporter_whose_account_is_deactivated_has_their_pending_offer_expire_and_is_not_offered_that_request_again_when_reactivated()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var ada = await w.SupporterAsync("Ada Supporter");
+        await w.SetModeAsync("Automatic");
+        var id = await OfferWorld.AskAsync(await w.Factory.SignInAsync(w.Org[Roles.Employee]), OfferWorld.Form());
+        (await w.PendingAsync(id)).SupporterId.ShouldBe(ada.PersonId);
+
+        // Ada's account is stopped: her offer ends as any supporter's who stops being current, an expiry and no decline.
+        var api = await w.Factory.ApiClientAsync(w.Org, w.Org[Roles.Admin]);
+        (await api.PostAsync($"/api/v1/people/{ada.PersonId}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await w.OffersAsync(id)).Select(o => (o.SupporterId, o.Outcome)).ShouldBe([(ada.PersonId, OfferOutcome.Expired)]);
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Waiting, "nobody else can take it yet");
+        (await ExpiredDetailsAsync(w)).ShouldBe(["reason=supporter-not-current"]);
+
+        // Back again, she is a current supporter, but that request is not offered to her again: it waits for someone else.
+        (await api.PostAsync($"/api/v1/people/{ada.PersonId}/account/reactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<Upstander.Features.Training.SupporterCertification>().IsCurrentAsync(ada.PersonId, CancellationToken.None)))
+            .ShouldBeTrue();
+        (await w.RunAsync()).ShouldBe(0);
+        var ben = await w.SupporterAsync("Ben Supporter");
+        (await w.RunAsync()).ShouldBe(1);
+        (await w.PendingAsync(id)).SupporterId.ShouldBe(ben.PersonId);
+    }
+
+    [Fact]
     public async Task Fewer_ratings_than_the_minimum_group_size_count_as_none_so_a_coordinator_cannot_read_one_back()
     {
         await using var w = await OfferWorld.StartAsync();
