@@ -70,26 +70,29 @@ public sealed class SupporterCertification(
     /// certificate has not expired, and they have not left. A lapsed supporter keeps the role but is not here.
     /// </summary>
     public async Task<IReadOnlyList<Guid>> CurrentSupporterIdsAsync(CancellationToken ct) =>
-        await CurrentQuery(await PeerSupporterRoleIdAsync(ct)).Distinct().ToListAsync(ct);
+        await CurrentSupporters.Distinct().ToListAsync(ct);
 
     /// <summary>Whether one person is a current supporter (see <see cref="CurrentSupporterIdsAsync"/>).</summary>
-    public async Task<bool> IsCurrentAsync(Guid personId, CancellationToken ct) =>
-        await CurrentQuery(await PeerSupporterRoleIdAsync(ct)).AnyAsync(id => id == personId, ct);
+    public Task<bool> IsCurrentAsync(Guid personId, CancellationToken ct) => CurrentSupporters.AnyAsync(id => id == personId, ct);
 
-    private Task<Guid> PeerSupporterRoleIdAsync(CancellationToken ct) =>
-        db.Roles.Where(r => r.Name == Roles.PeerSupporter).Select(r => r.Id).SingleAsync(ct);
-
-    private IQueryable<Guid> CurrentQuery(Guid roleId)
+    /// <summary>
+    /// The current supporters (see <see cref="CurrentSupporterIdsAsync"/>) as a query for a caller to compose into its own,
+    /// so that a filter by them runs in the database in one query (the pending offers of anyone who is not current).
+    /// </summary>
+    public IQueryable<Guid> CurrentSupporters
     {
-        var now = clock.GetUtcNow();
-        var today = OrganisationZones.DateIn(time.Zone, now);
-        var organisationId = db.CurrentOrganisationId;
-        return db.Set<Certificate>()
-            .Where(c => c.ExpiresAt > now)
-            .Where(c => db.People.Where(Person.StillHereOn(today)).Any(p => p.Id == c.PersonId))
-            .Where(c => db.Users.Any(a => a.OrganisationId == organisationId && a.PersonId == c.PersonId && a.DeactivatedAt == null
-                && db.UserRoles.Any(r => r.UserId == a.Id && r.RoleId == roleId)))
-            .Select(c => c.PersonId);
+        get
+        {
+            var now = clock.GetUtcNow();
+            var today = OrganisationZones.DateIn(time.Zone, now);
+            var organisationId = db.CurrentOrganisationId;
+            return db.Set<Certificate>()
+                .Where(c => c.ExpiresAt > now)
+                .Where(c => db.People.Where(Person.StillHereOn(today)).Any(p => p.Id == c.PersonId))
+                .Where(c => db.Users.Any(a => a.OrganisationId == organisationId && a.PersonId == c.PersonId && a.DeactivatedAt == null
+                    && db.UserRoles.Any(r => r.UserId == a.Id && db.Roles.Any(role => role.Id == r.RoleId && role.Name == Roles.PeerSupporter))))
+                .Select(c => c.PersonId);
+        }
     }
 
     // ---- One person's certification ----

@@ -339,15 +339,10 @@ public sealed class SupportOffers(
     /// </summary>
     private async Task<int> ExpireNotCurrentAsync(DateTimeOffset now, CancellationToken ct)
     {
+        var current = certification.CurrentSupporters;
         // Offers the caller has just ended in this unit of work are still pending in the database: the second check skips them.
-        var pending = (await db.Set<SupportOffer>().Where(o => o.Outcome == OfferOutcome.Pending).ToListAsync(ct))
+        var lapsed = (await db.Set<SupportOffer>().Where(o => o.Outcome == OfferOutcome.Pending && !current.Contains(o.SupporterId)).ToListAsync(ct))
             .Where(o => o.Outcome == OfferOutcome.Pending).ToList();
-        if (pending.Count == 0)
-        {
-            return 0;
-        }
-        var current = (await certification.CurrentSupporterIdsAsync(ct)).ToHashSet();
-        var lapsed = pending.Where(o => !current.Contains(o.SupporterId)).ToList();
         foreach (var offer in lapsed)
         {
             await ExpireAsNotCurrentAsync(offer, now, ct);
