@@ -152,6 +152,23 @@ public sealed class HomeSummaryTests
         (await PageAsync(await factory.SignInAsync(org[Roles.Leader]), "/")).ShouldNotContain("open cases of yours");
     }
 
+    [Theory]
+    [InlineData(Roles.Leader, "/insights", new[] { "/insights/speak-up" })]
+    [InlineData(Roles.Researcher, "/research", new[] { "/coordinate/training/evaluation", "/insights/speak-up" })]
+    public async Task Leaders_and_researchers_find_every_aggregate_page_their_role_opens_from_their_area(string role, string area, string[] pages)
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Insight Area Org");
+        var client = await factory.SignInAsync(org[role]);
+        var page = await PageAsync(client, area);
+        page.ShouldNotContain("Nothing here yet");
+        foreach (var path in pages)
+        {
+            page.ShouldContain($"href=\"{path}\"");
+            await PageAsync(client, path);
+        }
+    }
+
     private static Task SettingsAsync(OfferWorld world, Guid personId, Action<SupporterSettings> change) => world.Factory.InScopeAsync(world.Org.Id, async s =>
     {
         var db = s.GetRequiredService<AppDbContext>();
