@@ -71,3 +71,17 @@ public sealed class CaseSummaryViewComponent(CurrentActor actor, CaseWork work) 
             new CaseSummary(queue.Unassigned.Count, queue.Mine.Count(r => r.Status != ReportStatus.Closed)));
     }
 }
+
+/// <summary>"Identity custodian" on a custodian's home page: how many reveal requests they may decide are waiting. A count only.</summary>
+public sealed class RevealSummaryViewComponent(CurrentActor actor, CustodianDesk desk) : ViewComponent
+{
+    public async Task<IViewComponentResult> InvokeAsync()
+    {
+        if (!actor.IsInRole(Roles.Custodian) || actor.PersonId is not { } me)
+        {
+            return Content("");
+        }
+        var pending = await desk.PendingAsync(me, HttpContext.RequestAborted);
+        return View("/Features/Cases/_RevealSummary.cshtml", pending.Count);
+    }
+}

@@ -85,9 +85,16 @@ public sealed class CaseFlowTests
 
         (await PageAsync(manager, path)).ShouldNotContain(reporterName);
         (await PageAsync(manager, "/cases")).ShouldNotContain(reporterName);
+        (await PageAsync(custodian, "/")).ShouldContain("No request to see a reporter's name is waiting.");
         (await PostAsync(manager, path + "?handler=Reveal", ("Reason", "because"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         Location(await PostAsync(manager, path + "?handler=Reveal", ("Reason", "needed-for-investigation")));
         (await PostAsync(manager, path + "?handler=Reveal", ("Reason", "needed-for-investigation"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "one pending request at a time");
+
+        // The custodian's home page says a request waits (a count, nothing else) and the menu leads to the desk.
+        var home = await PageAsync(custodian, "/");
+        home.ShouldContain("1 request to see a reporter's name is waiting for your decision.");
+        home.ShouldContain("<a href=\"/custodian\">Identity custodian</a>");
+        home.ShouldNotContain("Blue Heron");
 
         // The custodian sees the request without any content, and refuses: the name stays hidden.
         var desk = await PageAsync(custodian, "/custodian");
@@ -130,6 +137,7 @@ public sealed class CaseFlowTests
         Location(await PostAsync(manager, $"/cases/{id}?handler=Reveal", ("Reason", "needed-for-investigation")));
         var custodian = await world.Factory.SignInAsync(world.Org[Roles.Custodian]);
         (await PageAsync(custodian, "/custodian")).ShouldContain("No request is waiting.");
+        (await PageAsync(custodian, "/")).ShouldContain("No request to see a reporter's name is waiting.", customMessage: "the home page counts through the same conflict rule");
         var request = await world.InScopeAsync((_, db) => db.Set<RevealRequest>().SingleAsync());
         (await PostAsync(custodian, "/custodian", ("RequestId", request.Id.ToString()), ("Decision", "approve"))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await world.ReportAsync(id)).IdentityHeld.ShouldBeTrue();
