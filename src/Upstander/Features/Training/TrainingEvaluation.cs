@@ -1,3 +1,5 @@
+using Upstander.Features.Organisations;
+
 namespace Upstander.Features.Training;
 
 public sealed record EvaluationModule(string Key, string Title, bool HasCheck);
@@ -10,7 +12,8 @@ public sealed record EvaluationLearner(
 /// <summary>One submitted knowledge-check attempt; <paramref name="Score"/> is the fraction right, 0 to 1.</summary>
 public sealed record EvaluationAttempt(Guid PersonId, string Module, DateTimeOffset SubmittedAt, double Score, bool Passed);
 
-public sealed record EvaluationReaction(Guid PersonId, string Module, int Useful, int Relevant, int Clear);
+/// <summary>One reaction survey response; <paramref name="Commented"/> when it has a free comment.</summary>
+public sealed record EvaluationReaction(Guid PersonId, string Module, int Useful, int Relevant, int Clear, bool Commented = false);
 
 public sealed record EvaluationInput(
     string Slug, string Title, IReadOnlyList<EvaluationModule> Modules, IReadOnlyList<EvaluationLearner> Learners,
@@ -34,10 +37,13 @@ public sealed record Figure(int Group, double? Value, bool Suppressed)
 public sealed record ModuleEvaluation(
     string Key, string Title, Figure Started, Figure CompletionRate, Figure FirstAttemptPassRate, Figure EventualPassRate,
     Figure MeanAttemptsToPass, Figure FirstScore, Figure BestScore, Figure KnowledgeGain,
-    Figure Responses, Figure Useful, Figure Relevant, Figure Clear)
+    Figure Responses, Figure Useful, Figure Relevant, Figure Clear, int Comments)
 {
-    /// <summary>Free comments may be read only when at least the minimum group of learners responded.</summary>
-    public bool CommentsReadable => !Responses.Suppressed && Responses.Value is > 0;
+    /// <summary>
+    /// Free comments may be read only in whole groups of the minimum size (<see cref="Comments"/> is how many are
+    /// released), and so only once at least that many learners responded.
+    /// </summary>
+    public bool CommentsReadable => !Responses.Suppressed && Comments > 0;
 }
 
 public sealed record SkillGrowth(string Skill, Figure Pairs, Figure Before, Figure After, Figure Change);
@@ -49,7 +55,8 @@ public sealed record CourseEvaluation(string Slug, string Title, int MinimumGrou
 
 /// <summary>
 /// The training evaluation, computed from plain records with suppression applied (docs/training-evaluation.md).
-/// Pure: no database, no clock.
+/// Pure: no database, no clock. The caller passes only the answers that may be counted (those given before the end
+/// of the last completed quarter, see <see cref="TrainingEvaluationData"/>).
 /// </summary>
 public static class TrainingEvaluation
 {
@@ -88,7 +95,8 @@ public static class TrainingEvaluation
             Checked(() => tried.Average(list => list.Max(a => a.Score))),
             Checked(() => tried.Average(list => list.Max(a => a.Score) - list[0].Score)),
             Figure.Of(reactions.Count, reactions.Count, min),
-            Reacted(r => r.Useful), Reacted(r => r.Relevant), Reacted(r => r.Clear));
+            Reacted(r => r.Useful), Reacted(r => r.Relevant), Reacted(r => r.Clear),
+            WholeGroups.Released(reactions.Count(r => r.Commented), min));
     }
 
     private static CohortEvaluation EvaluateGroup(EvaluationInput input, string label, bool isTotal, IReadOnlyList<EvaluationLearner> learners, int min)

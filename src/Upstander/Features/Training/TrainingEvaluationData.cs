@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Upstander.Features.Organisations;
@@ -10,9 +9,20 @@ using Upstander.Platform.Web;
 
 namespace Upstander.Features.Training;
 
-/// <summary>Reads the organisation's training records into <see cref="TrainingEvaluation"/>'s plain inputs. Scoped.</summary>
-public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope scope, TrainingLibrary library, FieldProtector protector, AuditLog audit, OrganisationTime time, IStringLocalizer<SharedResource> t)
+/// <summary>
+/// Reads the organisation's training records into <see cref="TrainingEvaluation"/>'s plain inputs, as they stood at the end
+/// of the last completed calendar quarter in the organisation's time zone (<see cref="CompletedPeriods"/>): learners who
+/// started before then, and only the answers (check attempts, reactions, self-assessments) they gave before then. The
+/// quarter in progress is never counted, so the figures change only when a quarter closes, never with one learner's
+/// answer; free comments are released in whole groups of the minimum size on top of that (<see cref="WholeGroups"/>). Scoped.
+/// </summary>
+public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope scope, TrainingLibrary library, FieldProtector protector, AuditLog audit, OrganisationTime time, CompletedPeriods periods, IStringLocalizer<SharedResource> t)
 {
+    private CalendarPeriod? _quarter;
+
+    /// <summary>The last completed quarter: the figures count what learners did up to its end.</summary>
+    public CalendarPeriod Quarter => _quarter ??= periods.Last(PeriodKind.Quarter).Single();
+
     /// <summary>The organisation's current version of a course (its own published version, else the shipped one).</summary>
     public Task<PublishedCourse?> CurrentCourseAsync(string slug, CancellationToken ct) => library.CurrentAsync(db, slug, ct);
 
@@ -32,44 +42,63 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
     }
 
     /// <summary>
-    /// The free comments on a module, opened, without names and in random order; null when fewer than the
-    /// minimum group responded. One audit event records the reading.
+    /// The free comments on a module given up to the end of the last completed quarter, opened, without names, in whole
+    /// groups of the minimum size in the order they were given (a comment never shows on its own), sorted by their text
+    /// so the order tells nothing of when each was given; null while not one whole group has been given. One audit event
+    /// records the reading.
     /// </summary>
     public async Task<IReadOnlyList<string>?> CommentsAsync(string slug, string moduleKey, CancellationToken ct)
     {
         var minimum = await MinimumGroupSizeAsync(ct);
-        var reactions = await db.Set<ModuleReaction>().AsNoTracking()
-            .Where(r => r.ModuleKey == moduleKey && db.Set<CourseProgress>().Any(p => p.Id == r.CourseProgressId && p.CourseSlug == slug && p.Run == CourseProgress.CourseRun))
-            .Select(r => new { r.Id, r.CommentSealed })
-            .ToListAsync(ct);
-        if (reactions.Count < minimum)
+        var reactions = await ReactionsAsync([.. (await ProgressAsync(slug, ct)).Select(p => p.Id)], moduleKey, ct);
+        var released = WholeGroups.Of([.. reactions.Where(r => r.CommentSealed is not null)], minimum);
+        if (released.Count == 0)
         {
             return null;
         }
-        var comments = reactions.Where(r => r.CommentSealed is not null)
-            .Select(r => protector.Open(r.CommentSealed!, ModuleReaction.CommentPurpose, r.Id))
-            .ToArray();
-        RandomNumberGenerator.Shuffle(comments.AsSpan());
-        audit.Record(AuditActions.ProtectedRead, "training-reaction-comments", $"{slug}/{moduleKey}", detail: $"comments={comments.Length}");
+        var comments = released.Select(r => protector.Open(r.CommentSealed!, ModuleReaction.CommentPurpose, r.Id))
+            .Order(StringComparer.CurrentCulture)
+            .ToList();
+        audit.Record(AuditActions.ProtectedRead, "training-reaction-comments", $"{slug}/{moduleKey}", detail: $"comments={comments.Count}");
         await db.SaveChangesAsync(ct);
         return comments;
     }
 
+    /// <summary>Learners of the course (as first taken: refresher runs are renewals, not new learners) who started it before the end of the last completed quarter.</summary>
+    private async Task<List<CourseProgress>> ProgressAsync(string slug, CancellationToken ct)
+    {
+        var until = Quarter.End;
+        var rows = await db.Set<CourseProgress>().AsNoTracking().Where(p => p.CourseSlug == slug && p.Run == CourseProgress.CourseRun).ToListAsync(ct);
+        return [.. rows.Where(p => p.StartedAt < until)];
+    }
+
+    private sealed record GivenReaction(Guid Id, Guid CourseProgressId, string ModuleKey, int Useful, int Relevant, int Clear, string? CommentSealed, DateTimeOffset AnsweredAt);
+
+    /// <summary>Reactions (of one module, or all) given before the end of the last completed quarter, in the order they were given.</summary>
+    private async Task<List<GivenReaction>> ReactionsAsync(List<Guid> progressIds, string? moduleKey, CancellationToken ct)
+    {
+        var until = Quarter.End;
+        var rows = await db.Set<ModuleReaction>().AsNoTracking()
+            .Where(r => progressIds.Contains(r.CourseProgressId) && (moduleKey == null || r.ModuleKey == moduleKey))
+            .Select(r => new GivenReaction(r.Id, r.CourseProgressId, r.ModuleKey, r.Useful, r.Relevant, r.Clear, r.CommentSealed, r.AnsweredAt))
+            .ToListAsync(ct);
+        return [.. rows.Where(r => r.AnsweredAt < until).OrderBy(r => r.AnsweredAt).ThenBy(r => r.Id)];
+    }
+
     public async Task<EvaluationInput> InputAsync(Course course, CancellationToken ct)
     {
-        // The course as first taken; refresher runs are renewals, not new learners.
-        var progress = await db.Set<CourseProgress>().AsNoTracking().Where(p => p.CourseSlug == course.Slug && p.Run == CourseProgress.CourseRun).ToListAsync(ct);
+        var until = Quarter.End;
+        var progress = await ProgressAsync(course.Slug, ct);
         var ids = progress.Select(p => p.Id).ToList();
         var cohorts = await db.Set<CourseEnrolment>().AsNoTracking().Where(e => e.CourseSlug == course.Slug && e.Cohort != null)
             .ToDictionaryAsync(e => e.PersonId, e => e.Cohort!, ct);
-        var attempts = await db.Set<CheckAttempt>().AsNoTracking()
+        var attempts = (await db.Set<CheckAttempt>().AsNoTracking()
             .Where(a => ids.Contains(a.CourseProgressId) && a.SubmittedAt != null)
             .Select(a => new { a.CourseProgressId, a.ModuleKey, a.SubmittedAt, a.CorrectCount, a.QuestionCount, a.Passed })
-            .ToListAsync(ct);
-        var reactions = await db.Set<ModuleReaction>().AsNoTracking().Where(r => ids.Contains(r.CourseProgressId))
-            .Select(r => new { r.CourseProgressId, r.ModuleKey, r.Useful, r.Relevant, r.Clear })
-            .ToListAsync(ct);
-        var assessments = await db.Set<SelfAssessmentResponse>().AsNoTracking().Where(r => ids.Contains(r.CourseProgressId)).ToListAsync(ct);
+            .ToListAsync(ct)).Where(a => a.SubmittedAt < until).ToList();
+        var reactions = await ReactionsAsync(ids, null, ct);
+        var assessments = (await db.Set<SelfAssessmentResponse>().AsNoTracking().Where(r => ids.Contains(r.CourseProgressId)).ToListAsync(ct))
+            .Where(r => r.AnsweredAt < until).ToList();
 
         var person = progress.ToDictionary(p => p.Id, p => p.PersonId);
         var learners = new List<EvaluationLearner>();
@@ -84,14 +113,14 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
                     ? SelfAssessmentResponse.SkillMeans(sa, answer.Answers)
                     : null;
             learners.Add(new EvaluationLearner(row.PersonId, cohorts.GetValueOrDefault(row.PersonId) ?? StartedLabel(row.StartedAt),
-                row.CompletedAt is not null, started, completed, Skills(SelfAssessmentPhase.Before), Skills(SelfAssessmentPhase.After)));
+                row.CompletedAt < until, started, completed, Skills(SelfAssessmentPhase.Before), Skills(SelfAssessmentPhase.After)));
         }
         return new EvaluationInput(course.Slug, course.Title,
             course.Modules.Select(m => new EvaluationModule(m.Key, m.Title, m.Check is not null)).ToList(),
             learners,
             attempts.Select(a => new EvaluationAttempt(person[a.CourseProgressId], a.ModuleKey, a.SubmittedAt!.Value,
                 a.QuestionCount == 0 ? 0 : (double)(a.CorrectCount ?? 0) / a.QuestionCount, a.Passed)).ToList(),
-            reactions.Select(r => new EvaluationReaction(person[r.CourseProgressId], r.ModuleKey, r.Useful, r.Relevant, r.Clear)).ToList(),
+            reactions.Select(r => new EvaluationReaction(person[r.CourseProgressId], r.ModuleKey, r.Useful, r.Relevant, r.Clear, r.CommentSealed is not null)).ToList(),
             course.SelfAssessment is not null);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.People;
@@ -101,6 +102,8 @@ public sealed class TrainingEvaluationPageTests
         // 20:00 UTC on 31 March 2031 is 09:00 on 1 April in Auckland: the second quarter there, the first in UTC.
         var started = new DateTimeOffset(2031, 3, 31, 20, 0, 0, TimeSpan.Zero);
         await AheadOfUtc.EnterAsync(factory, org.Id, started);
+        // The evaluation counts learners once the quarter they started in is over.
+        factory.Clock.Advance(TimeSpan.FromDays(92));
         var group = await factory.InScopeAsync(org.Id, async services =>
         {
             var db = services.GetRequiredService<AppDbContext>();
@@ -113,13 +116,147 @@ public sealed class TrainingEvaluationPageTests
         group.ShouldBe("Started 2031 Q2");
     }
 
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Answers_in_the_quarter_in_progress_change_nothing_and_a_closed_quarter_shows_once_then_stays(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Stable Evaluation Org");
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+        var before = await ViewAsync(coordinator);
+
+        // A new learner finishes everything, and learner 6 (who started last quarter) answers too, in the quarter in progress.
+        await FinishAsync(factory, org.Id, 7, factory.Clock.GetUtcNow(), "Learner seven's remark");
+        await AnswerAsync(factory, org.Id, "learner6@evaluation.example", factory.Clock.GetUtcNow(), "Learner six's remark");
+        (await ViewAsync(coordinator)).ShouldBe(before, "nothing of the quarter in progress is shown");
+
+        // Once the quarter is over, its learners and answers count, and the figures stay as they are.
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var closed = await ViewAsync(coordinator);
+        closed.ShouldNotBe(before);
+        string Value(string row, string figure) => closed.Csv.Split("\r\n").Single(l => l.StartsWith("Sample supporter course,", StringComparison.Ordinal) && l.Contains($",{row},{figure},", StringComparison.Ordinal)).Split(',')[^1];
+        Value("All learners", "learners").ShouldBe("7");
+        Value("Listening first", "reaction_responses").ShouldBe("7");
+        closed.Comments.Contains("Learner seven", StringComparison.Ordinal).ShouldBeFalse("two new comments are fewer than a whole group");
+
+        await FinishAsync(factory, org.Id, 8, factory.Clock.GetUtcNow(), "Learner eight's remark");
+        (await ViewAsync(coordinator)).ShouldBe(closed, "a closed quarter's figures do not change");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Comments_are_released_in_whole_groups_sorted_by_text_never_one_on_its_own(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Comment Batches Org");
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+        var first = (await ViewAsync(coordinator)).Comments;
+        first.ShouldContain(Comment);
+
+        // One more comment, and its quarter closes: it is still fewer than a whole group, so it does not show.
+        await FinishAsync(factory, org.Id, 7, factory.Clock.GetUtcNow(), "A lone remark");
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var alone = (await ViewAsync(coordinator)).Comments;
+        alone.ShouldBe(first, "a comment never shows on its own");
+
+        // Four more make a whole group of five: the five show together, in order of their text.
+        for (var n = 8; n <= 11; n++)
+        {
+            await FinishAsync(factory, org.Id, n, factory.Clock.GetUtcNow(), $"Remark {(char)('A' + 11 - n)}");
+        }
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 4, 5, 9, 0, 0, TimeSpan.Zero));
+        var page = (await ViewAsync(coordinator)).Comments;
+        string[] released = ["A lone remark", "Remark A", "Remark B", "Remark C", "Remark D"];
+        released.ShouldAllBe(c => page.Contains(c));
+        var shown = Regex.Matches(page, "<p class=\"confidential\">(.*?)</p>").Select(m => m.Groups[1].Value).ToList();
+        shown.Count.ShouldBe(10);
+        shown.ShouldBe(shown.Order(StringComparer.CurrentCulture).ToList(), "sorted by text, so the order does not tell when each came");
+    }
+
+    /// <summary>On 16 November 2026 (the fourth quarter), the known dataset (all of it from earlier quarters), and the coordinator signed in.</summary>
+    private static async Task<HttpClient> SeededInQuarterFourAsync(UpstanderFactory factory, TestOrganisation org)
+    {
+        var coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2026, 11, 16, 9, 0, 0, TimeSpan.Zero));
+        await SeedAsync(factory, org.Id);
+        return coordinator;
+    }
+
+    /// <summary>Moves the clock to <paramref name="at"/> and signs the coordinator in afresh (a session from before would be months old).</summary>
+    private static async Task<HttpClient> CoordinatorOnAsync(UpstanderFactory factory, TestOrganisation org, DateTimeOffset at)
+    {
+        factory.Clock.Advance(at - factory.Clock.GetUtcNow());
+        return await factory.SignInAsync(org[Roles.Coordinator]);
+    }
+
+    private sealed record View(string Page, string Csv, string Comments);
+
+    /// <summary>The evaluation page (its main content, without the per-request token and nonce), its CSV and the first module's comments page.</summary>
+    private static async Task<View> ViewAsync(HttpClient client)
+    {
+        static string Main(string html)
+        {
+            var main = WebUtility.HtmlDecode(html[html.IndexOf("<main", StringComparison.Ordinal)..(html.IndexOf("</main>", StringComparison.Ordinal) + 7)]);
+            return Regex.Replace(Regex.Replace(main, "name=\"__RequestVerificationToken\"[^>]*", ""), "nonce=\"[^\"]*\"", "");
+        }
+        var comments = await client.GetAsync(Comments);
+        return new View(Main(await client.GetStringAsync(Page)), await client.GetStringAsync(Page + "?handler=Csv"),
+            comments.StatusCode == HttpStatusCode.OK ? Main(await comments.Content.ReadAsStringAsync()) : comments.StatusCode.ToString());
+    }
+
+    /// <summary>A new learner, started <paramref name="at"/>, who does every step of the first module, passes its check first time, reacts with a comment and rates their skills before and after.</summary>
+    private static async Task FinishAsync(UpstanderFactory factory, Guid organisationId, int n, DateTimeOffset at, string comment)
+    {
+        await factory.InScopeAsync(organisationId, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            var published = (await services.GetRequiredService<TrainingLibrary>().CurrentAsync(db, "sample-course", CancellationToken.None))!;
+            var person = new Person(organisationId, new PersonDetails($"Learner {n}", $"learner{n}@evaluation.example", $"EV{n}", null, null, null, null, "en", null, null), at);
+            db.People.Add(person);
+            var progress = CourseProgress.Start(organisationId, person.Id, published.Course.Slug, published.VersionId, at);
+            db.Set<CourseProgress>().Add(progress);
+            foreach (var step in published.Course.Modules[0].Steps)
+            {
+                progress.Complete(step, published.Course, at);
+            }
+            await db.SaveChangesAsync();
+        });
+        await AnswerAsync(factory, organisationId, $"learner{n}@evaluation.example", at, comment);
+    }
+
+    /// <summary>A learner's answers, given <paramref name="at"/>: a passing check attempt, a reaction to the first module with a comment, and self-assessments before and after.</summary>
+    private static Task AnswerAsync(UpstanderFactory factory, Guid organisationId, string email, DateTimeOffset at, string comment) => factory.InScopeAsync(organisationId, async services =>
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        var published = (await services.GetRequiredService<TrainingLibrary>().CurrentAsync(db, "sample-course", CancellationToken.None))!;
+        var module = published.Course.Modules[0];
+        var personId = await db.People.Where(p => p.WorkEmail == email).Select(p => p.Id).SingleAsync();
+        var progress = await db.Set<CourseProgress>().SingleAsync(p => p.PersonId == personId);
+        var attempt = CheckAttempt.Begin(progress, module, at);
+        attempt.Submit(module.Check!, new Dictionary<string, IReadOnlySet<string>> { ["q1"] = new HashSet<string> { "a" }, ["q2"] = new HashSet<string> { "a", "c" } }, at);
+        db.Set<CheckAttempt>().Add(attempt);
+        var reaction = ModuleReaction.Begin(progress, module);
+        reaction.Answer(1, 1, 1, services.GetRequiredService<FieldProtector>().Seal(comment, ModuleReaction.CommentPurpose, reaction.Id), at);
+        db.Set<ModuleReaction>().Add(reaction);
+        foreach (var (phase, rating) in new[] { (SelfAssessmentPhase.Before, 1), (SelfAssessmentPhase.After, 5) })
+        {
+            var response = SelfAssessmentResponse.Begin(progress, phase);
+            response.Answer(new Dictionary<string, int> { ["sa1"] = rating, ["sa2"] = rating }, at);
+            db.Set<SelfAssessmentResponse>().Add(response);
+        }
+        await db.SaveChangesAsync();
+    });
+
     private static Task<int> ReadsAsync(UpstanderFactory factory, Guid organisationId) => factory.InScopeAsync(organisationId, services =>
         services.GetRequiredService<AppDbContext>().AuditEvents.CountAsync(e => e.Action == AuditActions.ProtectedRead && e.TargetType == "training-reaction-comments"));
 
     /// <summary>
     /// Six learners of the sample course. 1-5 are in cohort "Spring 2026"; 6 has no cohort and started in
     /// 2026 Q3. 1-4 complete it; 5 and 6 read the first lesson only. Check attempts (score): 1: 1; 2: 0.5, 1;
-    /// 3: 0, 0.5, 1; 4: 1; 5: 0.5; 6: none. Reactions from 1-5; self-assessments (before 2/3, after 4/3) from 1-5.
+    /// 3: 0, 0.5, 1; 4: 1; 5: 0.5; 6: none. Reactions, each with a comment, from 1-5; self-assessments (before 2/3, after 4/3) from 1-5.
     /// </summary>
     private static Task SeedAsync(UpstanderFactory factory, Guid organisationId) => factory.InScopeAsync(organisationId, async services =>
     {
@@ -161,7 +298,7 @@ public sealed class TrainingEvaluationPageTests
             {
                 var reaction = ModuleReaction.Begin(progress, module);
                 reaction.Answer(reactions[n - 1][0], reactions[n - 1][1], reactions[n - 1][2],
-                    n == 1 ? protector.Seal(Comment, ModuleReaction.CommentPurpose, reaction.Id) : null, t0);
+                    protector.Seal(n == 1 ? Comment : $"Seeded comment {n}", ModuleReaction.CommentPurpose, reaction.Id), t0);
                 db.Set<ModuleReaction>().Add(reaction);
                 foreach (var (phase, first) in new[] { (SelfAssessmentPhase.Before, 2), (SelfAssessmentPhase.After, 4) })
                 {

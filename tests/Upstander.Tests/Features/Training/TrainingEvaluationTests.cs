@@ -34,8 +34,8 @@ public sealed class TrainingEvaluationTests
             Attempt(4, 0, 1.0),
             Attempt(5, 0, 0.5),
         ];
-        EvaluationReaction[] reactions = [new(Person(1), "listening", 5, 5, 3), new(Person(2), "listening", 4, 5, 3), new(Person(3), "listening", 4, 4, 3),
-            new(Person(4), "listening", 3, 4, 3), new(Person(5), "listening", 4, 2, 3)];
+        EvaluationReaction[] reactions = [new(Person(1), "listening", 5, 5, 3, true), new(Person(2), "listening", 4, 5, 3, true), new(Person(3), "listening", 4, 4, 3, true),
+            new(Person(4), "listening", 3, 4, 3, true), new(Person(5), "listening", 4, 2, 3)];
 
         var module = Evaluate(learners, attempts, reactions).Modules[0];
 
@@ -49,7 +49,8 @@ public sealed class TrainingEvaluationTests
         module.KnowledgeGain.Value!.Value.ShouldBe(0.3, 1e-9);
         module.Responses.Value.ShouldBe(5);
         (module.Useful.Value, module.Relevant.Value, module.Clear.Value).ShouldBe((4.0, 4.0, 3.0));
-        module.CommentsReadable.ShouldBeTrue();
+        module.CommentsReadable.ShouldBeFalse("four comments are fewer than a whole group of five");
+        Evaluate(learners, attempts, reactions, minimum: 4).Modules[0].Comments.ShouldBe(4);
 
         // With a minimum of four, the four passers are enough: (1 + 2 + 3 + 1) / 4 attempts.
         Evaluate(learners, attempts, reactions, minimum: 4).Modules[0].MeanAttemptsToPass.Value.ShouldBe(1.75);

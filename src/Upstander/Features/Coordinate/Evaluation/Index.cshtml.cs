@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Features.Training;
 using Upstander.Platform.Security;
 using Upstander.Platform.Web;
@@ -12,7 +13,8 @@ namespace Upstander.Features.Coordinate.Evaluation;
 
 /// <summary>
 /// The training evaluation: per course, by module and by cohort, aggregates only, every figure for a
-/// group under the organisation's minimum size replaced by "fewer than N" (docs/training-evaluation.md).
+/// group under the organisation's minimum size replaced by "fewer than N" (docs/training-evaluation.md), counting
+/// what learners did up to the end of the last completed quarter, so the page and its CSV change only when a quarter closes.
 /// Coordinators run the programme; researchers evaluate it. Neither sees a person's answers here.
 /// </summary>
 [Authorize(Roles = Roles.Coordinator + "," + Roles.Researcher)]
@@ -22,6 +24,7 @@ public sealed class IndexModel(TrainingEvaluationData data, IStringLocalizer<Sha
     public EvaluationFormat Format { get; private set; } = null!;
     public int MinimumGroupSize { get; private set; }
     public bool MayReadComments { get; private set; }
+    public CalendarPeriod Quarter => data.Quarter;
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -58,7 +61,8 @@ public sealed class IndexModel(TrainingEvaluationData data, IStringLocalizer<Sha
                 }
             }
         }
-        return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "training-evaluation.csv");
+        return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8",
+            $"training-evaluation-to-{Quarter.Last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv");
     }
 
     public static IEnumerable<(string Name, Figure Value)> ModuleFigures(ModuleEvaluation m) =>

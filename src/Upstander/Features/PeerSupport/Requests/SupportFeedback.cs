@@ -100,7 +100,7 @@ public sealed class SupporterFeedback(AppDbContext db)
             .Select(f => new { f.SupporterId, f.AnsweredAt, f.Id, Sum = f.FeltHeard + f.NextSteps + f.WouldRecommend })
             .ToListAsync(ct);
         return ratings.GroupBy(f => f.SupporterId)
-            .Select(g => (Supporter: g.Key, Counted: g.OrderBy(f => f.AnsweredAt).ThenBy(f => f.Id).Take(g.Count() / minimum * minimum).ToList()))
+            .Select(g => (Supporter: g.Key, Counted: Organisations.WholeGroups.Of([.. g.OrderBy(f => f.AnsweredAt).ThenBy(f => f.Id)], minimum)))
             .Where(g => g.Counted.Count > 0)
             .ToDictionary(g => g.Supporter, g => new FeedbackStats(g.Counted.Count, g.Counted.Sum(f => f.Sum) / (3.0 * g.Counted.Count)));
     }
