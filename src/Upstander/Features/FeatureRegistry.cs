@@ -25,6 +25,7 @@ public static class FeatureRegistry
         services.AddSingleton<OrganisationZones>();
         services.AddScoped<OrganisationTime>();
         services.AddScoped<CompletedPeriods>();
+        services.AddScoped<WorkMail>();
         services.AddScoped<Demo.DemoSeeder>();
         services.AddScoped<Demo.DemoTraining>();
         services.AddScoped<Demo.DemoResources>();

@@ -11,7 +11,7 @@ namespace Upstander.Features.Cases;
 /// the pool). A conflict always wins over a rule: with nobody eligible, the report waits unassigned in the intake
 /// queue, which only non-conflicted case managers see. Scoped.
 /// </summary>
-public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLog audit, TimeProvider clock) : Accounts.IHandOverSweep
+public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLog audit, TimeProvider clock, CaseNotices notices) : Accounts.IHandOverSweep
 {
     /// <summary>
     /// Routes one newly received (or newly released) report. Call it with a report added to, or loaded by, this
@@ -97,6 +97,7 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         {
             report.Assign(chosen);
             db.Add(ReportEvent.Record(report, "assigned", null, null, "routing-rule", null, now));
+            await notices.AssignedAsync(report, chosen.Value, ct);
         }
         return chosen;
     }

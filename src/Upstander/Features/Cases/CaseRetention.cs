@@ -107,6 +107,7 @@ public static class CaseServices
         services.AddScoped<CaseIntake>();
         services.AddScoped<Accounts.IHandOverSweep>(provider => provider.GetRequiredService<CaseIntake>());
         services.AddScoped<CaseWork>();
+        services.AddScoped<CaseNotices>();
         services.AddScoped<CustodianDesk>();
         services.AddScoped<SpeakUpInsights>();
         services.AddScoped<CaseRetention>();

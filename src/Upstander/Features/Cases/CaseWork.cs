@@ -37,7 +37,7 @@ public sealed record CaseView(
 /// A case manager sees cases waiting unassigned and their own. Every change records a <see cref="ReportEvent"/> where it
 /// matters and an audit event; reading a case's content records a protected read first. Scoped.
 /// </summary>
-public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProtector protector, AuditLog audit, TimeProvider clock)
+public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProtector protector, AuditLog audit, TimeProvider clock, CaseNotices notices)
 {
     public const string RevealNotice = "A custodian approved showing your name to the case managers handling your report, as the process allows. You can reply here if you have concerns.";
 
@@ -272,6 +272,10 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         report.Assign(to);
         db.Add(ReportEvent.Record(report, kind, null, null, reason, me, clock.GetUtcNow()));
         audit.Record(CaseAudit.Assigned, CaseAudit.Target, report.Id, detail: $"kind={kind};reason={reason}");
+        if (to != me)
+        {
+            await notices.AssignedAsync(report, to, ct);
+        }
         await db.SaveChangesAsync(ct);
         return true;
     }
@@ -281,6 +285,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         db.Add(RevealRequest.Ask(report, me, reason, clock.GetUtcNow()));
         db.Add(ReportEvent.Record(report, "reveal-requested", null, null, reason, me, clock.GetUtcNow()));
         audit.Record(CaseAudit.RevealRequested, CaseAudit.Target, report.Id, detail: "reason=" + reason);
+        await notices.RevealRequestedAsync(report, ct);
         await db.SaveChangesAsync(ct);
     }
 

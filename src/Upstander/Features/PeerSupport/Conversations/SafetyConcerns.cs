@@ -28,8 +28,7 @@ public sealed record ConcernRow(
 /// that someone followed it up. Scoped.
 /// </summary>
 public sealed class SafetyConcerns(
-    AppDbContext db, TimeProvider clock, AuditLog audit, SafetyScreen screen, MailOutbox outbox, OrganisationTime time,
-    IStringLocalizer<SharedResource> t, IConfiguration configuration, IHttpContextAccessor http)
+    AppDbContext db, TimeProvider clock, AuditLog audit, SafetyScreen screen, WorkMail mail, IStringLocalizer<SharedResource> t)
 {
     public const string Raised = "peer-support.safety-concern-raised";
     public const string FollowedUp = "peer-support.safety-concern-followed-up";
@@ -143,37 +142,27 @@ public sealed class SafetyConcerns(
     /// </summary>
     private async Task AlertAsync(SupportRequestRecord request, SafetyConcern concern, CancellationToken ct)
     {
-        if (!outbox.Enabled)
+        if (!mail.Enabled)
         {
             return;
         }
-        var coordinatorIds = await AccountLifecycle.ActivePeopleInRoleAsync(db, Roles.Coordinator, ct);
-        var today = OrganisationZones.DateIn(time.Zone, clock.GetUtcNow());
-        var coordinators = await db.People.Where(Person.StillHereOn(today)).Where(p => coordinatorIds.Contains(p.Id))
-            .Select(p => new { p.Id, p.Name, p.WorkEmail }).ToListAsync(ct);
-        var organisation = await Organisation.NameAsync(db, request.OrganisationId, ct);
-        var origin = http.HttpContext is { } context ? $"{context.Request.Scheme}://{context.Request.Host}" : Platform.Startup.DefaultUrl;
-        var baseUrl = PublicUrl.Of(configuration, origin);
-        foreach (var coordinator in coordinators.Where(c => c.Id != request.PersonId))
+        var organisation = await mail.OrganisationAsync(ct);
+        foreach (var coordinator in (await mail.InRoleAsync(Roles.Coordinator, ct)).Where(c => c.PersonId != request.PersonId))
         {
-            outbox.Queue(request.OrganisationId, MailPurpose, concern.Id, new MailMessage(coordinator.WorkEmail, coordinator.Name,
-                t["{0}: someone in peer support may be at risk", organisation],
-                string.Join("\n\n",
-                    t["Hello {0},", coordinator.Name],
-                    t["A safety concern was raised in a peer support conversation at {0} on {1}. Please make sure someone follows it up today: the list shows how urgent it is and who the supporter is.", organisation, time.When(concern.RaisedAt)],
-                    baseUrl + CoordinatorPath,
-                    t["This email says nothing about who it is or what was written, on purpose. Do not forward it."]) + "\n"));
+            mail.Queue(MailPurpose, concern.Id, coordinator, t["{0}: someone in peer support may be at risk", organisation],
+                t["A safety concern was raised in a peer support conversation at {0} on {1}. Please make sure someone follows it up today: the list shows how urgent it is and who the supporter is.", organisation, mail.When(concern.RaisedAt)],
+                mail.Link(CoordinatorPath),
+                t["This email says nothing about who it is or what was written, on purpose. Do not forward it."]);
         }
-        if (concern.Source != ConcernSource.Supporter && request.Status is RequestStatus.Active or RequestStatus.Closed && request.SupporterId is { } supporterId
-            && await db.People.Where(p => p.Id == supporterId).Select(p => new { p.Name, p.WorkEmail }).SingleOrDefaultAsync(ct) is { } supporter)
+        if (concern.Source != ConcernSource.Supporter && request.Status is RequestStatus.Active or RequestStatus.Closed && request.SupporterId is { } supporterId)
         {
-            outbox.Queue(request.OrganisationId, MailPurpose, concern.Id, new MailMessage(supporter.WorkEmail, supporter.Name,
-                t["{0}: please check in with someone you support", organisation],
-                string.Join("\n\n",
-                    t["Hello {0},", supporter.Name],
+            foreach (var supporter in await mail.RecipientsAsync([supporterId], ct))
+            {
+                mail.Queue(MailPurpose, concern.Id, supporter, t["{0}: please check in with someone you support", organisation],
                     t["Something written in one of your peer support conversations may mean the person is at risk. Please open the conversation, follow the safety steps shown there, and check in with them. A coordinator has been told too."],
-                    baseUrl + ConversationModel.Path(request.Id),
-                    t["This email says nothing about who it is or what was written, on purpose. Do not forward it."]) + "\n"));
+                    mail.Link(ConversationModel.Path(request.Id)),
+                    t["This email says nothing about who it is or what was written, on purpose. Do not forward it."]);
+            }
         }
         await db.SaveChangesAsync(ct);
     }

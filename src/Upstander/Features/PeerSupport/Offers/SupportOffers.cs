@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Matching;
 using Upstander.Features.PeerSupport.Requests;
@@ -10,6 +12,7 @@ using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
 using Upstander.Platform.Security;
+using Upstander.Platform.Web;
 
 namespace Upstander.Features.PeerSupport.Offers;
 
@@ -80,9 +83,13 @@ public enum ChooseResult
 /// </summary>
 public sealed class SupportOffers(
     AppDbContext db, TimeProvider clock, AuditLog audit, CurrentActor actor, FieldProtector protector,
-    MatchingPoolSource pools, ExclusiveLocks locks, SupporterCertification certification) : Accounts.IHandOverSweep
+    MatchingPoolSource pools, ExclusiveLocks locks, SupporterCertification certification, WorkMail mail,
+    IStringLocalizer<SharedResource> t) : Accounts.IHandOverSweep
 {
     public const string SuggestionPurpose = "peer-support.suggestion";
+
+    /// <summary>The outbox purpose of the email telling a supporter a request is offered to them.</summary>
+    public const string OfferMailPurpose = "peer-support.offer";
 
     /// <summary>
     /// Held by everything that offers a request or frees a supporter's slot, in every process: two offers made at
@@ -168,7 +175,7 @@ public sealed class SupportOffers(
         {
             if (outcome.SupporterId is { } supporterId)
             {
-                MakeOffer(queue.Single(r => r.Id == outcome.RequestId), supporterId, OfferHow.Automatic, outcome.Match, settings, now);
+                await MakeOfferAsync(queue.Single(r => r.Id == outcome.RequestId), supporterId, OfferHow.Automatic, outcome.Match, settings, now, ct);
                 offered++;
             }
         }
@@ -231,7 +238,7 @@ public sealed class SupportOffers(
         {
             return ChooseResult.NoLongerPossible;
         }
-        MakeOffer(request, supporterId, OfferHow.RequesterChose, match, settings, clock.GetUtcNow());
+        await MakeOfferAsync(request, supporterId, OfferHow.RequesterChose, match, settings, clock.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct);
         return ChooseResult.Offered;
     }
@@ -598,7 +605,7 @@ public sealed class SupportOffers(
         request.ReturnToQueue();
         audit.Record(OfferAudit.Reassigned, RequestAudit.Target, request.Id, detail: "was=" + was);
         await db.SaveChangesAsync(ct);
-        MakeOffer(request, supporterId, OfferHow.Coordinator, match, settings, now);
+        await MakeOfferAsync(request, supporterId, OfferHow.Coordinator, match, settings, now, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return true;
@@ -624,7 +631,11 @@ public sealed class SupportOffers(
         return result.Suggestions.SingleOrDefault(s => s.SupporterId == supporterId)?.Explanation;
     }
 
-    private void MakeOffer(SupportRequestRecord request, Guid supporterId, string how, MatchExplanation? match, MatchingSettings settings, DateTimeOffset now)
+    /// <summary>
+    /// Offers the request to the supporter, audited by who decided, and (when mail is on) emails the supporter that a request
+    /// waits for their answer and until when, with nothing about who asked or why. Saved with the caller's next save.
+    /// </summary>
+    private async Task MakeOfferAsync(SupportRequestRecord request, Guid supporterId, string how, MatchExplanation? match, MatchingSettings settings, DateTimeOffset now, CancellationToken ct)
     {
         request.Offer(supporterId);
         var offer = SupportOffer.Make(request, supporterId, how, match, now, settings.AnswerTime(request.Priority != QueuePriority.Routine));
@@ -641,6 +652,17 @@ public sealed class SupportOffers(
             default:
                 audit.RecordAsSystem(OfferAudit.Offered, OfferAudit.TargetOffer, offer.Id, detail);
                 break;
+        }
+        if (mail.Enabled)
+        {
+            var organisation = await mail.OrganisationAsync(ct);
+            foreach (var supporter in await mail.RecipientsAsync([supporterId], ct))
+            {
+                mail.Queue(OfferMailPurpose, offer.Id, supporter, t["{0}: a request for peer support is waiting for your answer", organisation],
+                    t["Someone has asked for peer support, and their request is offered to you. Please accept or decline it by {0}; without an answer by then it goes to another supporter.", mail.When(offer.AnswerBy)],
+                    mail.Link("/supporter/offers"),
+                    t["This email says nothing about who asked or why, on purpose: you see that once you sign in."]);
+            }
         }
     }
 

@@ -20,9 +20,9 @@ public sealed partial class OfferWorld(UpstanderFactory factory, TestOrganisatio
     public UpstanderFactory Factory { get; } = factory;
     public TestOrganisation Org { get; } = org;
 
-    public static async Task<OfferWorld> StartAsync(Engine engine = Engine.Sqlite)
+    public static async Task<OfferWorld> StartAsync(Engine engine = Engine.Sqlite, IDictionary<string, string?>? settings = null)
     {
-        var factory = new UpstanderFactory(engine);
+        var factory = new UpstanderFactory(engine, settings);
         return new OfferWorld(factory, await factory.CreateOrganisationAsync("Offer Org"));
     }
 

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Security;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Cases;
+
+/// <summary>
+/// Emails that tell case managers and custodians that work waits for them (a case given to them; a reveal request to
+/// decide), when mail is on: the kind of work and the link, never the report's content, category, reporter or anyone
+/// named (<see cref="WorkMail"/>). Queued with the caller's next save. Scoped.
+/// </summary>
+public sealed class CaseNotices(WorkMail mail, CaseConflicts conflicts, IStringLocalizer<SharedResource> t)
+{
+    public const string AssignedPurpose = "speak-up.case-assigned";
+    public const string RevealPurpose = "speak-up.reveal-requested";
+
+    /// <summary>Tells the case manager a case is now theirs (routed to them by a rule, or handed over by a colleague).</summary>
+    public async Task AssignedAsync(ReportRecord report, Guid caseManager, CancellationToken ct)
+    {
+        if (!mail.Enabled)
+        {
+            return;
+        }
+        var organisation = await mail.OrganisationAsync(ct);
+        foreach (var to in await mail.RecipientsAsync([caseManager], ct))
+        {
+            mail.Queue(AssignedPurpose, report.Id, to, t["{0}: a case is waiting for you", organisation],
+                t["A report of bullying has been given to you to handle. Its next deadline is on your list of cases."],
+                mail.Link("/cases"),
+                t["This email says nothing about the report, on purpose: you see it once you sign in."]);
+        }
+    }
+
+    /// <summary>Tells every custodian who may decide it (not conflicted on the report) that a reveal request waits.</summary>
+    public async Task RevealRequestedAsync(ReportRecord report, CancellationToken ct)
+    {
+        if (!mail.Enabled)
+        {
+            return;
+        }
+        var organisation = await mail.OrganisationAsync(ct);
+        foreach (var custodian in await mail.InRoleAsync(Roles.Custodian, ct))
+        {
+            if (!await conflicts.MaySeeAsync(report, custodian.PersonId, ct))
+            {
+                continue;
+            }
+            mail.Queue(RevealPurpose, report.Id, custodian, t["{0}: a decision is waiting for you as identity custodian", organisation],
+                t["A case manager has asked to see the name of a reporter who asked for it to be held back. Please approve or refuse on the page below."],
+                mail.Link("/custodian"),
+                t["This email says nothing about the report or who it is, on purpose: you see only what you need once you sign in."]);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.Accounts;
+using Upstander.Features.People;
+using Upstander.Platform.Data;
+using Upstander.Platform.Mail;
+using Upstander.Platform.Web;
+
+namespace Upstander.Features.Organisations;
+
+/// <summary>Someone an email about waiting work goes to: still here today, with an account that is not stopped.</summary>
+public sealed record WorkRecipient(Guid PersonId, string Name, string Email);
+
+/// <summary>
+/// Emails that tell people in the current organisation that something waits for them in Upstander, and where: a greeting,
+/// what kind of thing waits (and by when), the link, and nothing else. Never who asked, about whom or what, or a word
+/// anyone wrote: a work mailbox may be read by others, and the fact of asking for help or reporting is itself private
+/// (docs/mail.md). Nothing is queued while mail is off; the pages show the same work either way. Scoped.
+/// </summary>
+public sealed class WorkMail(
+    AppDbContext db, MailOutbox outbox, OrganisationTime time, TimeProvider clock, IStringLocalizer<SharedResource> t,
+    IConfiguration configuration, IHttpContextAccessor http)
+{
+    public bool Enabled => outbox.Enabled;
+
+    /// <summary>Of <paramref name="personIds"/>, those still here today whose account is active, in id order.</summary>
+    public async Task<IReadOnlyList<WorkRecipient>> RecipientsAsync(IReadOnlyCollection<Guid> personIds, CancellationToken ct)
+    {
+        var organisationId = db.CurrentOrganisationId;
+        var today = OrganisationZones.DateIn(time.Zone, clock.GetUtcNow());
+        var people = await db.People.Where(Person.StillHereOn(today)).Where(p => personIds.Contains(p.Id))
+            .Where(p => db.Users.Any(a => a.PersonId == p.Id && a.OrganisationId == organisationId && a.DeactivatedAt == null))
+            .OrderBy(p => p.Id)
+            .Select(p => new { p.Id, p.Name, p.WorkEmail }).ToListAsync(ct);
+        return [.. people.Select(p => new WorkRecipient(p.Id, p.Name, p.WorkEmail))];
+    }
+
+    /// <summary>Everyone in the current organisation who holds <paramref name="role"/> on an active account and is still here.</summary>
+    public async Task<IReadOnlyList<WorkRecipient>> InRoleAsync(string role, CancellationToken ct) =>
+        await RecipientsAsync(await AccountLifecycle.ActivePeopleInRoleAsync(db, role, ct), ct);
+
+    /// <summary>The organisation's name, for subjects ("Riverside Council: …").</summary>
+    public Task<string> OrganisationAsync(CancellationToken ct) => Organisation.NameAsync(db, db.CurrentOrganisationId!.Value, ct);
+
+    /// <summary>A full link to a page: the configured public address, or this request's, or the default.</summary>
+    public string Link(string path)
+    {
+        var origin = http.HttpContext is { } context ? $"{context.Request.Scheme}://{context.Request.Host}" : Platform.Startup.DefaultUrl;
+        return PublicUrl.Of(configuration, origin) + path;
+    }
+
+    /// <summary>"Monday 3 March 2031, 14:00 London time": a moment as the organisation reads it.</summary>
+    public string When(DateTimeOffset at) => time.When(at);
+
+    /// <summary>Queues one plain-text email: "Hello {name}," then the paragraphs. Saved with the caller's next save.</summary>
+    public void Queue(string purpose, Guid about, WorkRecipient to, string subject, params string[] paragraphs) =>
+        outbox.Queue(db.CurrentOrganisationId!.Value, purpose, about, new MailMessage(to.Email, to.Name, subject,
+            string.Join("\n\n", [t["Hello {0},", to.Name].Value, .. paragraphs]) + "\n"));
+}
