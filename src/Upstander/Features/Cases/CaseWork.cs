@@ -151,7 +151,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         var now = clock.GetUtcNow();
         report.MoveTo(to, now);
         report.Assign(report.AssigneeId ?? me);
-        db.Add(ReportEvent.Record(report, "status", from, to, reason, me, now));
+        db.Add(ReportEvent.Record(report, ReportEvent.StatusKind, from, to, reason, me, now));
         audit.Record(CaseAudit.StatusChanged, CaseAudit.Target, report.Id, detail: $"from={from};to={to};reason={reason}");
         if (!string.IsNullOrWhiteSpace(toReporter))
         {
@@ -256,7 +256,9 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             record = CaseOutcome.For(report);
             db.Add(record);
         }
-        record.Record(outcome, string.IsNullOrWhiteSpace(actions) ? null : protector.Seal(actions.Trim(), CaseOutcome.ActionsPurpose, report.Id), me, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        record.Record(outcome, string.IsNullOrWhiteSpace(actions) ? null : protector.Seal(actions.Trim(), CaseOutcome.ActionsPurpose, report.Id), me, now);
+        db.Add(ReportEvent.Record(report, ReportEvent.OutcomeKind, null, null, outcome, me, now));
         audit.Record(CaseAudit.OutcomeRecorded, CaseAudit.Target, report.Id, detail: "outcome=" + outcome);
         await db.SaveChangesAsync(ct);
     }

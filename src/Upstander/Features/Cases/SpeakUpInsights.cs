@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Upstander.Features.Organisations;
+using Upstander.Features.PeerSupport.Queue;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Data;
 
@@ -14,15 +15,23 @@ public sealed record Cell(int? Value)
 /// <summary>A table of counts with its row totals, column totals and grand total, after suppression.</summary>
 public sealed record CountTable(IReadOnlyList<string> Rows, IReadOnlyList<string> Columns, Cell[][] Cells, Cell[] RowTotals, Cell[] ColumnTotals, Cell Total);
 
-public sealed record SpeakUpInsight(int Minimum, IReadOnlyList<string> Periods, CountTable Volumes, TimeSpan? MedianToAcknowledge, TimeSpan? MedianToClose,
+/// <summary>
+/// A median duration over the cases whose step (acknowledging, closing) fell in each quarter, and over all the quarters;
+/// null where it is hidden.
+/// </summary>
+public sealed record StepMedians(IReadOnlyList<TimeSpan?> ByQuarter, TimeSpan? Overall);
+
+public sealed record SpeakUpInsight(int Minimum, IReadOnlyList<string> Periods, CountTable Volumes, StepMedians ToAcknowledge, StepMedians ToClose,
     double? AnonymousShare, CountTable Outcomes);
 
 /// <summary>
 /// Aggregate insight on speaking up for leaders and researchers over the last four completed calendar quarters
-/// (never the one in progress): volumes by category and quarter, median time to
-/// acknowledge and to close, the share of anonymous reports, and outcomes. Never a figure below the organisation's
-/// minimum group size: a cell below it is hidden, and so is every total that covers a hidden cell (complementary
-/// suppression), so no hidden figure can be worked out by subtraction. Scoped.
+/// (never the one in progress): reports received by category and quarter and the share of them that were anonymous;
+/// the median time to acknowledge by the quarter reports were acknowledged in; the median time to close and the
+/// outcomes by the quarter cases were closed in. Each figure is counted in the quarter its step happened, so a case
+/// acknowledged or closed today changes nothing until its quarter is over, and a completed quarter's figures never
+/// change. Never a figure below the organisation's minimum group size: a cell below it is hidden, and so is every total
+/// that covers a hidden cell (complementary suppression), so no hidden figure can be worked out by subtraction. Scoped.
 /// </summary>
 public sealed class SpeakUpInsights(AppDbContext db, CompletedPeriods periods)
 {
@@ -38,30 +47,48 @@ public sealed class SpeakUpInsights(AppDbContext db, CompletedPeriods periods)
         // the change. A completed quarter's figures never change.
         var quarters = periods.Last(PeriodKind.Quarter, Quarters);
         var (since, until) = (quarters[0].Start, quarters[^1].End);
-        var reports = await db.Set<ReportRecord>().Where(r => r.ReceivedAt >= since && r.ReceivedAt < until)
-            .Select(r => new { r.Id, r.Category, r.Way, r.ReceivedAt, r.AcknowledgedAt, r.ClosedAt, r.Status })
-            .ToListAsync(ct);
         var periodLabels = quarters.Select(q => $"{q.First.Year} Q{((q.First.Month - 1) / 3) + 1}").ToList();
         int PeriodOf(DateTimeOffset at) => quarters.Count(q => q.End <= at);
 
+        var reports = await db.Set<ReportRecord>().Where(r => r.ReceivedAt >= since && r.ReceivedAt < until)
+            .Select(r => new { r.Category, r.Way, r.ReceivedAt })
+            .ToListAsync(ct);
         var categories = reports.Select(r => r.Category).Distinct().Order(StringComparer.Ordinal).ToList();
         var volumes = Suppress(categories, periodLabels, categories.Select(c => periodLabels.Select((_, p) => reports.Count(r => r.Category == c && PeriodOf(r.ReceivedAt) == p)).ToArray()).ToArray(), minimum);
-
-        var acknowledged = reports.Where(r => r.AcknowledgedAt is not null).Select(r => r.AcknowledgedAt!.Value - r.ReceivedAt).ToList();
-        var closed = reports.Where(r => r.Status == ReportStatus.Closed && r.ClosedAt is not null).Select(r => r.ClosedAt!.Value - r.ReceivedAt).ToList();
         var anonymous = reports.Count(r => r.Way == ReportWay.Anonymous);
         bool Small(int n) => n > 0 && n < minimum;
         double? share = reports.Count >= minimum && !Small(anonymous) && !Small(reports.Count - anonymous) ? (double)anonymous / reports.Count : null;
 
-        var ids = reports.Select(r => r.Id).ToList();
-        var outcomeRows = await db.Set<CaseOutcome>().Where(o => ids.Contains(o.ReportId)).Select(o => o.Outcome).ToListAsync(ct);
-        var outcomeKeys = CaseReasons.Outcomes.Select(o => o.Key).Where(k => outcomeRows.Contains(k)).ToList();
-        var outcomes = Suppress(outcomeKeys, ["count"], outcomeKeys.Select(k => new[] { outcomeRows.Count(o => o == k) }).ToArray(), minimum);
+        // Steps taken later are counted in the quarter they were taken, never in the quarter the report came in: a case
+        // acknowledged or closed today would otherwise change a completed quarter, and a reader who knew which case it
+        // was would read its time, or its outcome, in the change. A report is acknowledged once.
+        var acknowledged = await db.Set<ReportRecord>().Where(r => r.AcknowledgedAt >= since && r.AcknowledgedAt < until)
+            .Select(r => new { At = r.AcknowledgedAt!.Value, r.ReceivedAt })
+            .ToListAsync(ct);
+        var toAcknowledge = Medians(acknowledged.Select(a => (PeriodOf(a.At), a.At - a.ReceivedAt)), quarters.Count, minimum);
 
-        return new SpeakUpInsight(minimum, periodLabels, volumes,
-            acknowledged.Count >= minimum ? Median(acknowledged) : null,
-            closed.Count >= minimum ? Median(closed) : null,
-            share, outcomes);
+        // A case counts as closed in the quarter it was first closed (a closed case can be reopened and closed again; its
+        // first closing stays where it was). The events are never changed or removed, so neither is a completed quarter.
+        var closings = await db.Set<ReportEvent>().Where(e => e.Kind == ReportEvent.StatusKind && e.ToStatus == ReportStatus.Closed && e.At < until)
+            .Select(e => new { e.ReportId, e.At })
+            .ToListAsync(ct);
+        var firstClosed = closings.GroupBy(c => c.ReportId).Select(g => (ReportId: g.Key, At: g.Min(c => c.At))).Where(c => c.At >= since).ToList();
+        var closedIds = firstClosed.Select(c => c.ReportId).ToList();
+        var receivedAt = await db.Set<ReportRecord>().Where(r => closedIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.ReceivedAt, ct);
+        var toClose = Medians(firstClosed.Select(c => (PeriodOf(c.At), c.At - receivedAt[c.ReportId])), quarters.Count, minimum);
+
+        // Its outcome is the last one recorded by the end of that quarter: one recorded or changed later does not move it.
+        var recorded = await db.Set<ReportEvent>().Where(e => e.Kind == ReportEvent.OutcomeKind && closedIds.Contains(e.ReportId) && e.At < until)
+            .Select(e => new { e.ReportId, e.At, e.Reason })
+            .ToListAsync(ct);
+        var outcomeOf = firstClosed
+            .Select(c => (Quarter: PeriodOf(c.At), Outcome: recorded.Where(o => o.ReportId == c.ReportId && o.At < quarters[PeriodOf(c.At)].End).MaxBy(o => o.At)?.Reason))
+            .Where(c => c.Outcome is not null)
+            .ToList();
+        var outcomeKeys = CaseReasons.Outcomes.Select(o => o.Key).Where(k => outcomeOf.Any(c => c.Outcome == k)).ToList();
+        var outcomes = Suppress(outcomeKeys, periodLabels, outcomeKeys.Select(k => periodLabels.Select((_, p) => outcomeOf.Count(c => c.Outcome == k && c.Quarter == p)).ToArray()).ToArray(), minimum);
+
+        return new SpeakUpInsight(minimum, periodLabels, volumes, toAcknowledge, toClose, share, outcomes);
     }
 
     /// <summary>Hides every cell below <paramref name="minimum"/> (zero included) and every total that covers a hidden cell.</summary>
@@ -75,10 +102,17 @@ public sealed class SpeakUpInsights(AppDbContext db, CompletedPeriods periods)
         return new CountTable(rows, columns, cells, rowTotals, columnTotals, new Cell(any || total < minimum ? null : total));
     }
 
-    private static TimeSpan Median(List<TimeSpan> values)
+    /// <summary>
+    /// The median of each quarter's durations, shown from the minimum number of cases; and over all the quarters, shown
+    /// beside them only as <see cref="CompletedPeriods.WholeShown"/> allows, so the cases of a quarter hidden for having
+    /// too few are not read from the difference.
+    /// </summary>
+    private static StepMedians Medians(IEnumerable<(int Quarter, TimeSpan Took)> steps, int quarters, int minimum)
     {
-        var sorted = values.Order().ToList();
-        var middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        var all = steps.ToList();
+        var byQuarter = Enumerable.Range(0, quarters).Select(q => all.Where(s => s.Quarter == q).Select(s => s.Took).ToList()).ToList();
+        return new StepMedians(
+            [.. byQuarter.Select(q => q.Count >= minimum ? Durations.Of(q).Median : null)],
+            CompletedPeriods.WholeShown(all.Count, byQuarter.Select(q => q.Count), minimum) ? Durations.Of(all.Select(s => s.Took)).Median : null);
     }
 }

@@ -66,7 +66,7 @@ public sealed class DemoSpeakUp(AppDbContext db, FieldProtector protector, TimeP
                 var from = report.Status;
                 report.MoveTo(status, at);
                 resolvedAt = status == ReportStatus.Resolved ? at : resolvedAt;
-                db.Add(ReportEvent.Record(report, "status", from, status, CaseReasons.For(status)[0].Key, manager, at));
+                db.Add(ReportEvent.Record(report, ReportEvent.StatusKind, from, status, CaseReasons.For(status)[0].Key, manager, at));
                 at = at.AddDays(Math.Max(1, (demo.DaysAgo - 3) / 5));
             }
             var number = 0;
@@ -88,6 +88,7 @@ public sealed class DemoSpeakUp(AppDbContext db, FieldProtector protector, TimeP
                 var outcome = CaseOutcome.For(report);
                 outcome.Record("substantiated", protector.Seal("Formal warning; the team had a facilitated session.", CaseOutcome.ActionsPurpose, report.Id), manager, at);
                 db.Add(outcome);
+                db.Add(ReportEvent.Record(report, ReportEvent.OutcomeKind, null, null, "substantiated", manager, at));
             }
             if (demo.Pseudonym == "Silver Otter")
             {

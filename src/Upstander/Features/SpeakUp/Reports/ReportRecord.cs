@@ -194,6 +194,12 @@ public sealed class ReportEvent : IOrganisationOwned
 {
     public const int KeyMaxLength = 40;
 
+    /// <summary>A change of status (<see cref="FromStatus"/>, <see cref="ToStatus"/>, the reason from the status's list).</summary>
+    public const string StatusKind = "status";
+
+    /// <summary>An outcome recorded: <see cref="Reason"/> is the outcome's key. Kept when it changes, so insight reads the outcome a case had at a moment.</summary>
+    public const string OutcomeKind = "outcome";
+
     private ReportEvent() { }
 
     public Guid Id { get; private set; }
@@ -201,7 +207,7 @@ public sealed class ReportEvent : IOrganisationOwned
     public Guid ReportId { get; private set; }
     public DateTimeOffset At { get; private set; }
 
-    /// <summary>What happened, e.g. "status", "assigned", "handed-over", "identity-revealed", "retaliation-flagged".</summary>
+    /// <summary>What happened, e.g. "status", "outcome", "assigned", "handed-over", "identity-revealed", "retaliation-flagged".</summary>
     public string Kind { get; private set; } = "";
     public ReportStatus? FromStatus { get; private set; }
     public ReportStatus? ToStatus { get; private set; }

@@ -63,7 +63,8 @@ public sealed class CaseFlowTests
         var readsBefore = await world.InScopeAsync((_, db) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProtectedRead && e.TargetId == id.ToString("N")));
         readsBefore.ShouldBe(17, "every showing: the first view, the page fetched before each of 11 posts, and each of 5 refused forms shown again");
         page = await PageAsync(client, path);
-        foreach (var text in new[] { "We are on it", "Private thought", "Interview W", "night shift", "Warning given", "Substantiated" })
+        // The history keeps each outcome recorded (insight reads the outcome a case had at the end of a quarter).
+        foreach (var text in new[] { "We are on it", "Private thought", "Interview W", "night shift", "Warning given", "Substantiated", "Outcome recorded (Substantiated)" })
         {
             page.ShouldContain(text);
         }

@@ -71,5 +71,48 @@ public sealed class CaseWorld : IAsyncDisposable
         return true;
     });
 
+    /// <summary>Moves the clock on to <paramref name="at"/>.</summary>
+    public void To(DateTimeOffset at) => Factory.Clock.Advance(at - Factory.Clock.GetUtcNow());
+
+    /// <summary>The organisation's case manager moves the case, as the case page does (with no message to the reporter).</summary>
+    public Task MoveAsync(Guid id, ReportStatus to, string reason) =>
+        WorkAsync(id, (work, report) => work.MoveAsync(report, to, reason, CaseManager, null, CancellationToken.None));
+
+    /// <summary>The organisation's case manager records the outcome, as the case page does.</summary>
+    public Task OutcomeAsync(Guid id, string outcome) =>
+        WorkAsync(id, (work, report) => work.RecordOutcomeAsync(report, outcome, null, CaseManager, CancellationToken.None));
+
+    /// <summary>Acknowledges each case, records <paramref name="outcome"/> and closes it, all now.</summary>
+    public async Task AcknowledgeAndCloseAsync(IEnumerable<Guid> ids, string outcome)
+    {
+        foreach (var id in ids)
+        {
+            await MoveAsync(id, ReportStatus.Acknowledged, "received-and-read");
+            await OutcomeAsync(id, outcome);
+            await MoveAsync(id, ReportStatus.Closed, "outcome-shared");
+        }
+    }
+
+    /// <summary>Receives <paramref name="count"/> reports at <paramref name="at"/>, assigned to the case manager.</summary>
+    public async Task<List<Guid>> ReceiveManyAsync(int count, DateTimeOffset at)
+    {
+        To(at);
+        var ids = new List<Guid>();
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await ReceiveAsync([], assignee: CaseManager));
+        }
+        return ids;
+    }
+
+    private Task<bool> WorkAsync(Guid id, Func<CaseWork, ReportRecord, Task> act) => InScopeAsync(async (s, db) =>
+    {
+        var report = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Set<ReportRecord>(), r => r.Id == id);
+        await act(s.GetRequiredService<CaseWork>(), report);
+        return true;
+    });
+
+    public Task<SpeakUpInsight> InsightAsync() => Factory.InScopeAsync(Org.Id, s => s.GetRequiredService<SpeakUpInsights>().BuildAsync(CancellationToken.None));
+
     public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
 }

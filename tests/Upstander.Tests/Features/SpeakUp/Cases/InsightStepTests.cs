@@ -1,0 +1,173 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Cases;
+using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.Training.TrainingPages;
+
+namespace Upstander.Tests.Features.SpeakUp.Cases;
+
+/// <summary>
+/// Speak-up insight counts each step in the quarter it was taken: acknowledgements in the quarter acknowledged, closings
+/// and outcomes in the quarter a case was first closed (with the outcome recorded by the end of it). A case manager's
+/// work today never changes a completed quarter, so nobody reads a case's outcome from a change in the figures.
+/// </summary>
+public sealed class InsightStepTests
+{
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Closing_a_case_from_an_earlier_quarter_today_leaves_every_completed_quarter_unchanged(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine);
+        var reports = await world.ReceiveManyAsync(8, new DateTimeOffset(2031, 1, 10, 9, 0, 0, TimeSpan.Zero));
+        // All acknowledged a day later; six closed two days after that, two left open.
+        world.Factory.Clock.Advance(TimeSpan.FromDays(1));
+        foreach (var id in reports)
+        {
+            await world.MoveAsync(id, ReportStatus.Acknowledged, "received-and-read");
+        }
+        world.Factory.Clock.Advance(TimeSpan.FromDays(2));
+        foreach (var id in reports.Take(6))
+        {
+            await world.OutcomeAsync(id, "not-substantiated");
+            await world.MoveAsync(id, ReportStatus.Closed, "outcome-shared");
+        }
+
+        // The first and second quarters are over.
+        world.To(new DateTimeOffset(2031, 7, 2, 9, 0, 0, TimeSpan.Zero));
+        var before = await world.InsightAsync();
+        before.Periods.ShouldBe(["2030 Q3", "2030 Q4", "2031 Q1", "2031 Q2"]);
+        Math.Round(before.ToAcknowledge.ByQuarter[2]!.Value.TotalDays, 1).ShouldBe(1);
+        Math.Round(before.ToClose.ByQuarter[2]!.Value.TotalDays, 1).ShouldBe(3);
+        before.Outcomes.Rows.ShouldBe(["not-substantiated"]);
+        before.Outcomes.Cells[0][2].Value.ShouldBe(6);
+
+        // Today a case manager closes one of the first quarter's open cases with "substantiated", reopens another and
+        // closes it again with "withdrawn", and changes a third closed case's outcome: no completed quarter moves.
+        await world.OutcomeAsync(reports[6], "substantiated");
+        await world.MoveAsync(reports[6], ReportStatus.Closed, "outcome-shared");
+        await world.MoveAsync(reports[0], ReportStatus.Assessing, "reopened");
+        await world.OutcomeAsync(reports[0], "withdrawn");
+        await world.MoveAsync(reports[0], ReportStatus.Closed, "withdrawn");
+        await world.OutcomeAsync(reports[1], "substantiated");
+        var after = await world.InsightAsync();
+        JsonSerializer.Serialize(after).ShouldBe(JsonSerializer.Serialize(before));
+
+        // Nor does the end of the third quarter change the first: the case closed today shows there (too few to show).
+        world.To(new DateTimeOffset(2031, 10, 2, 9, 0, 0, TimeSpan.Zero));
+        var later = await world.InsightAsync();
+        later.Periods.ShouldBe(["2030 Q4", "2031 Q1", "2031 Q2", "2031 Q3"]);
+        later.Outcomes.Cells[later.Outcomes.Rows.ToList().IndexOf("not-substantiated")][1].Value.ShouldBe(6);
+        later.Outcomes.Cells[later.Outcomes.Rows.ToList().IndexOf("substantiated")][3].Hidden.ShouldBeTrue();
+        later.ToClose.ByQuarter[1].ShouldBe(before.ToClose.ByQuarter[2]);
+        later.ToClose.ByQuarter[3].ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_step_shows_in_the_quarter_it_was_taken_once_that_quarter_is_over(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine);
+        var reports = await world.ReceiveManyAsync(5, new DateTimeOffset(2031, 3, 20, 9, 0, 0, TimeSpan.Zero));
+        // Acknowledged and closed in the second quarter.
+        world.To(new DateTimeOffset(2031, 4, 2, 9, 0, 0, TimeSpan.Zero));
+        foreach (var id in reports)
+        {
+            await world.MoveAsync(id, ReportStatus.Acknowledged, "received-and-read");
+        }
+        world.To(new DateTimeOffset(2031, 4, 10, 9, 0, 0, TimeSpan.Zero));
+        foreach (var id in reports)
+        {
+            await world.OutcomeAsync(id, "substantiated");
+            await world.MoveAsync(id, ReportStatus.Closed, "outcome-shared");
+        }
+
+        // While the second quarter goes on, the reports show where they were received and nothing else does.
+        world.To(new DateTimeOffset(2031, 5, 1, 9, 0, 0, TimeSpan.Zero));
+        var during = await world.InsightAsync();
+        during.Periods[^1].ShouldBe("2031 Q1");
+        during.Volumes.Cells.ShouldHaveSingleItem()[^1].Value.ShouldBe(5);
+        foreach (var step in new[] { during.ToAcknowledge, during.ToClose })
+        {
+            (step.ByQuarter.All(m => m is null), step.Overall).ShouldBe((true, (TimeSpan?)null));
+        }
+        during.Outcomes.Rows.ShouldBeEmpty();
+
+        // Once it is over, they show in it.
+        world.To(new DateTimeOffset(2031, 7, 2, 9, 0, 0, TimeSpan.Zero));
+        var insight = await world.InsightAsync();
+        insight.Periods.ShouldBe(["2030 Q3", "2030 Q4", "2031 Q1", "2031 Q2"]);
+        insight.ToAcknowledge.ByQuarter.Select(m => m is { } d ? Math.Round(d.TotalDays, 1) : (double?)null).ShouldBe([null, null, null, 13]);
+        insight.ToClose.ByQuarter.Select(m => m is { } d ? Math.Round(d.TotalDays, 1) : (double?)null).ShouldBe([null, null, null, 21]);
+        Math.Round(insight.ToClose.Overall!.Value.TotalDays, 1).ShouldBe(21);
+        insight.Outcomes.Rows.ShouldBe(["substantiated"]);
+        insight.Outcomes.Cells[0].Select(c => c.Value).ShouldBe([null, null, null, 5]);
+
+        var page = await PageAsync(await world.Factory.SignInAsync(world.Org[Roles.Leader]), "/insights/speak-up");
+        page.ShouldContain("Acknowledged in 2031 Q2");
+        page.ShouldContain("Closed in 2031 Q2");
+        page.ShouldContain("Received in 2031 Q1");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_quarter_with_too_few_steps_stays_hidden_and_cannot_be_worked_out_from_the_whole(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine);
+        var reports = await world.ReceiveManyAsync(8, new DateTimeOffset(2031, 1, 10, 9, 0, 0, TimeSpan.Zero));
+        // Six acknowledged and closed in the first quarter, two in the second.
+        world.Factory.Clock.Advance(TimeSpan.FromDays(1));
+        await world.AcknowledgeAndCloseAsync(reports.Take(6), "not-substantiated");
+        world.To(new DateTimeOffset(2031, 5, 10, 9, 0, 0, TimeSpan.Zero));
+        await world.AcknowledgeAndCloseAsync(reports.Skip(6), "not-substantiated");
+
+        world.To(new DateTimeOffset(2031, 7, 2, 9, 0, 0, TimeSpan.Zero));
+        var insight = await world.InsightAsync();
+        foreach (var step in new[] { insight.ToAcknowledge, insight.ToClose })
+        {
+            step.ByQuarter[2].ShouldNotBeNull();
+            step.ByQuarter[3].ShouldBeNull("two cases are below the minimum");
+            step.Overall.ShouldBeNull("the four quarters beside the first would give the second's two");
+        }
+        var outcomes = insight.Outcomes;
+        outcomes.Cells[0].Select(c => c.Value).ShouldBe([null, null, 6, null]);
+        (outcomes.RowTotals[0].Hidden, outcomes.ColumnTotals[3].Hidden, outcomes.Total.Hidden).ShouldBe((true, true, true));
+
+        var page = await PageAsync(await world.Factory.SignInAsync(world.Org[Roles.Leader]), "/insights/speak-up");
+        page.ShouldNotContain(">2<");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task An_outcome_recorded_before_its_history_was_kept_gets_one_event_from_the_migration(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine);
+        var id = await world.ReceiveAsync([], assignee: world.CaseManager);
+        await world.OutcomeAsync(id, "referred");
+        var recordedAt = await world.InScopeAsync(async (_, db) =>
+        {
+            await db.Set<ReportEvent>().Where(e => e.Kind == ReportEvent.OutcomeKind).ExecuteDeleteAsync();
+            return (await db.Set<CaseOutcome>().SingleAsync(o => o.ReportId == id)).RecordedAt;
+        });
+
+        var provider = engine == Engine.Sqlite ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
+        var sql = MigrationRunner.Load(provider).Single(m => m.Version == 24).Sql;
+        var events = await world.InScopeAsync(async (_, db) =>
+        {
+            await db.Database.ExecuteSqlRawAsync(sql);
+            return await db.Set<ReportEvent>().AsNoTracking().Where(e => e.Kind == ReportEvent.OutcomeKind).ToListAsync();
+        });
+        var recorded = events.ShouldHaveSingleItem();
+        (recorded.ReportId, recorded.Reason, recorded.At, recorded.ActorId).ShouldBe((id, "referred", recordedAt, (Guid?)world.CaseManager));
+        recorded.Id.ShouldNotBe(Guid.Empty);
+        recorded.Id.ShouldNotBe(id);
+    }
+
+}
