@@ -25,7 +25,11 @@ public sealed class QuickExitJourneyTests(DemoSite site) : IClassFixture<DemoSit
         await AnswerNeutralPageAsync(page);
         await page.SignInAsync(signIns["Employee"]);
         await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
+        // Her home page lists her open conversation with her supporter, so it offers the way out too; her account page does not.
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Leave this page quickly" })).ToHaveCountAsync(1);
+        await page.GotoAsync("/account");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Leave this page quickly" })).ToHaveCountAsync(0);
+        await page.GotoAsync("/");
 
         await page.GotoAsync("/speak-up/journal");
         await Expect(page.GetByText("or press Esc twice")).ToBeVisibleAsync();
