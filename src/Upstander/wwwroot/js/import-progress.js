@@ -7,31 +7,34 @@ const progress = document.querySelector("[data-import-progress]");
 const main = document.querySelector("main");
 const interval = 2000;
 
-const update = async () => {
+// How long one check may take before it is given up and asked again: a request that never answers (a dropped
+// connection the browser has not noticed) must not stop the page from following the import.
+const patience = 10000;
+
+// One check: true when the page should ask again at the next tick, false when it has finished or should stop.
+const check = async () => {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), patience);
   let response;
+  let text;
   try {
-    response = await fetch(location.href, { credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" } });
+    response = await fetch(location.href, { credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" }, signal: abort.signal });
+    if (response.redirected || response.status === 403 || response.status === 404) {
+      // Signed out, or the import is no longer known: leave the page as it is; the link still works.
+      return false;
+    }
+    if (!response.ok) {
+      // A busy or briefly failing server: the import carries on regardless, so ask again at the next tick.
+      return true;
+    }
+    text = await response.text();
   } catch {
-    // A dropped connection: try again at the next tick.
-    setTimeout(update, interval);
-    return;
+    // A dropped or timed-out connection: ask again at the next tick.
+    return true;
+  } finally {
+    clearTimeout(timer);
   }
-  if (response.redirected || response.status === 403 || response.status === 404) {
-    // Signed out, or the import is no longer known: leave the page as it is; the link still works.
-    return;
-  }
-  if (!response.ok) {
-    // A busy or briefly failing server: the import carries on regardless, so ask again at the next tick.
-    setTimeout(update, interval);
-    return;
-  }
-  let next;
-  try {
-    next = new DOMParser().parseFromString(await response.text(), "text/html");
-  } catch {
-    setTimeout(update, interval);
-    return;
-  }
+  const next = new DOMParser().parseFromString(text, "text/html");
   const fresh = next.querySelector("[data-import-progress]");
   if (fresh) {
     const bar = progress.querySelector("progress");
@@ -42,15 +45,25 @@ const update = async () => {
     const status = progress.querySelector("[data-import-status]");
     const freshStatus = fresh.querySelector("[data-import-status]").textContent;
     if (status.textContent !== freshStatus) status.textContent = freshStatus;
-    setTimeout(update, interval);
-    return;
+    return true;
   }
   const result = next.querySelector("main");
-  if (!result) return;
+  if (!result) return true;
   // Finished: the result replaces the progress, and focus moves to it so it is read out.
   main.replaceChildren(...result.childNodes);
   document.title = next.title;
   main.focus();
+  return false;
+};
+
+const update = async () => {
+  let again = true;
+  try {
+    again = await check();
+  } catch {
+    // Whatever went wrong with this answer, the next one may be fine.
+  }
+  if (again) setTimeout(update, interval);
 };
 
 if (progress && main) setTimeout(update, interval);
