@@ -87,64 +87,36 @@ public sealed class CeilingStore(DbDataSource source, bool sqlite)
                 notices += row.GetBoolean(4) ? 1 : 0;
             }
         }
-        // "Your support and reports": the person's open requests, and for their open conversations the supporter's name,
-        // their read state and the supporter's messages (to count the unread ones).
-        var active = new List<(Guid Request, Guid? Supporter)>();
+        // "Your support and reports": the person's open requests, and for each open conversation the supporter's name and
+        // how many of the supporter's messages come after the person's last read. One query, as Upstander's compiled one.
         var waiting = 0;
+        var conversations = new List<(string Supporter, int Unread)>();
         await using (var command = Command(connection,
             """
-            SELECT "s".* FROM support_requests AS "s"
+            SELECT "s"."Status",
+                CASE WHEN "s"."Status" = 'Active' THEN (
+                    SELECT "p"."Name" FROM people AS "p" WHERE "p"."OrganisationId" = @org AND "p"."Id" = "s"."SupporterId" LIMIT 1) END,
+                CASE WHEN "s"."Status" = 'Active' THEN (
+                    SELECT count(*) FROM support_messages AS "m"
+                    WHERE "m"."OrganisationId" = @org AND "m"."RequestId" = "s"."Id" AND "m"."AuthorSide" = 'supporter'
+                      AND "m"."Number" > COALESCE((
+                        SELECT "c"."LastReadNumber" FROM support_conversation_reads AS "c"
+                        WHERE "c"."OrganisationId" = @org AND "c"."RequestId" = "s"."Id" AND "c"."PersonId" = @id LIMIT 1), 0)) ELSE 0 END
+            FROM support_requests AS "s"
             WHERE "s"."OrganisationId" = @org AND "s"."PersonId" = @id AND "s"."Status" IN ('Waiting', 'Offered', 'Active')
             ORDER BY "s"."CreatedAt" DESC
             """, ("org", organisationId), ("id", personId)))
         await using (var row = await command.ExecuteReaderAsync(ct))
         {
-            var id = row.GetOrdinal("Id");
-            var status = row.GetOrdinal("Status");
-            var supporter = row.GetOrdinal("SupporterId");
             while (await row.ReadAsync(ct))
             {
-                if (row.GetString(status) != "Active")
+                if (row.GetString(0) != "Active")
                 {
                     waiting++;
                     continue;
                 }
-                active.Add((Guid.Parse(row.GetValue(id).ToString()!), row.IsDBNull(supporter) ? null : Guid.Parse(row.GetValue(supporter).ToString()!)));
+                conversations.Add((row.IsDBNull(1) ? "Waiting for a supporter" : row.GetString(1), Convert.ToInt32(row.GetValue(2), CultureInfo.InvariantCulture)));
             }
-        }
-        var conversations = new List<(string Supporter, int Unread)>();
-        foreach (var (request, supporter) in active)
-        {
-            string? supporterName;
-            await using (var command = Command(connection,
-                """SELECT "p"."Name" FROM people AS "p" WHERE "p"."OrganisationId" = @org AND "p"."Id" = @supporter""",
-                ("org", organisationId), ("supporter", supporter ?? Guid.Empty)))
-            {
-                supporterName = await command.ExecuteScalarAsync(ct) as string;
-            }
-            var lastRead = 0L;
-            await using (var command = Command(connection,
-                """
-                SELECT "c"."LastReadNumber" FROM support_conversation_reads AS "c"
-                WHERE "c"."OrganisationId" = @org AND "c"."RequestId" = @request AND "c"."PersonId" = @id
-                """, ("org", organisationId), ("request", request), ("id", personId)))
-            {
-                lastRead = await command.ExecuteScalarAsync(ct) is { } read and not DBNull ? Convert.ToInt64(read, CultureInfo.InvariantCulture) : 0;
-            }
-            var unread = 0;
-            await using (var command = Command(connection,
-                """
-                SELECT "m"."RequestId", "m"."Number", "m"."SentAt" FROM support_messages AS "m"
-                WHERE "m"."OrganisationId" = @org AND "m"."RequestId" = @request AND "m"."AuthorSide" = 'supporter'
-                """, ("org", organisationId), ("request", request)))
-            await using (var row = await command.ExecuteReaderAsync(ct))
-            {
-                while (await row.ReadAsync(ct))
-                {
-                    unread += Convert.ToInt64(row.GetValue(1), CultureInfo.InvariantCulture) > lastRead ? 1 : 0;
-                }
-            }
-            conversations.Add((supporterName ?? "Waiting for a supporter", unread));
         }
         return new HomeData(name, notices, waiting, conversations);
     }

@@ -284,12 +284,35 @@ public sealed class Conversations(
     public async Task<RequesterOverview> RequesterOverviewAsync(CancellationToken ct)
     {
         var me = actor.PersonId!.Value;
-        var open = await db.Set<SupportRequestRecord>().AsNoTracking()
-            .Where(r => r.PersonId == me && (r.Status == RequestStatus.Waiting || r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active))
-            .OrderByDescending(r => r.CreatedAt).ToListAsync(ct);
-        var active = open.Where(r => r.Status == RequestStatus.Active).ToList();
-        return new RequesterOverview(open.Count - active.Count, active.Count == 0 ? [] : await RequesterRowsAsync(active, me, ct));
+        var waiting = 0;
+        var conversations = new List<ConversationRow>();
+        await foreach (var row in OpenSupport.For(db)(db, me).WithCancellation(ct))
+        {
+            if (row.Status != RequestStatus.Active)
+            {
+                waiting++;
+                continue;
+            }
+            conversations.Add(new ConversationRow(row.Id, row.Supporter ?? t["Waiting for a supporter"], row.Status, row.FirstAcceptedAt!.Value, null, row.Unread));
+        }
+        return new RequesterOverview(waiting, conversations);
     }
+
+    private sealed record OpenSupportRow(Guid Id, RequestStatus Status, DateTimeOffset? FirstAcceptedAt, string? Supporter, int Unread);
+
+    // Compiled once, one round trip: every signed-in visit to the home page runs it. The same rules as the requester's list
+    // (the supporter named only while they hold the conversation; unread = the supporter's messages after the last read).
+    private static readonly ModelBoundQuery<Func<AppDbContext, Guid, IAsyncEnumerable<OpenSupportRow>>> OpenSupport = new(() =>
+        EF.CompileAsyncQuery((AppDbContext db, Guid me) =>
+            db.Set<SupportRequestRecord>()
+                .Where(r => r.PersonId == me && (r.Status == RequestStatus.Waiting || r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active))
+                .OrderByDescending(r => r.CreatedAt)
+                .Select(r => new OpenSupportRow(r.Id, r.Status, r.FirstAcceptedAt,
+                    r.Status == RequestStatus.Active ? db.People.Where(p => p.Id == r.SupporterId).Select(p => p.Name).FirstOrDefault() : null,
+                    r.Status == RequestStatus.Active
+                        ? db.Set<ConversationMessage>().Count(m => m.RequestId == r.Id && m.AuthorSide == ConversationSide.Supporter
+                            && m.Number > (db.Set<ConversationRead>().Where(x => x.RequestId == r.Id && x.PersonId == me).Select(x => (int?)x.LastReadNumber).FirstOrDefault() ?? 0))
+                        : 0))));
 
     private async Task<IReadOnlyList<ConversationRow>> RequesterRowsAsync(IReadOnlyList<SupportRequestRecord> requests, Guid me, CancellationToken ct)
     {
