@@ -273,7 +273,13 @@ public sealed class Conversations(
         var requests = await db.Set<SupportRequestRecord>().AsNoTracking()
             .Where(r => r.PersonId == me && r.FirstAcceptedAt != null && r.Status != RequestStatus.Withdrawn)
             .OrderByDescending(r => r.CreatedAt).ToListAsync(ct);
-        return await RequesterRowsAsync(requests, me, ct);
+        static Guid? Holder(SupportRequestRecord r) => r.Status is RequestStatus.Active or RequestStatus.Closed ? r.SupporterId : null;
+        var supporters = requests.Select(Holder).OfType<Guid>().Distinct().ToList();
+        var names = await db.People.Where(p => supporters.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var unread = await UnreadAsync(requests, me, ConversationSide.Supporter, ct);
+        return [.. requests.Select(r => new ConversationRow(r.Id,
+            Holder(r) is { } s && names.TryGetValue(s, out var name) ? name : t["Waiting for a supporter"],
+            r.Status, r.FirstAcceptedAt!.Value, r.ClosedAt, unread.GetValueOrDefault(r.Id)))];
     }
 
     /// <summary>
@@ -313,17 +319,6 @@ public sealed class Conversations(
                         ? db.Set<ConversationMessage>().Count(m => m.RequestId == r.Id && m.AuthorSide == ConversationSide.Supporter
                             && m.Number > (db.Set<ConversationRead>().Where(x => x.RequestId == r.Id && x.PersonId == me).Select(x => (int?)x.LastReadNumber).FirstOrDefault() ?? 0))
                         : 0))));
-
-    private async Task<IReadOnlyList<ConversationRow>> RequesterRowsAsync(IReadOnlyList<SupportRequestRecord> requests, Guid me, CancellationToken ct)
-    {
-        static Guid? Holder(SupportRequestRecord r) => r.Status is RequestStatus.Active or RequestStatus.Closed ? r.SupporterId : null;
-        var supporters = requests.Select(Holder).OfType<Guid>().Distinct().ToList();
-        var names = await db.People.Where(p => supporters.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        var unread = await UnreadAsync(requests, me, ConversationSide.Supporter, ct);
-        return [.. requests.Select(r => new ConversationRow(r.Id,
-            Holder(r) is { } s && names.TryGetValue(s, out var name) ? name : t["Waiting for a supporter"],
-            r.Status, r.FirstAcceptedAt!.Value, r.ClosedAt, unread.GetValueOrDefault(r.Id)))];
-    }
 
     /// <summary>The signed-in supporter's open conversations and those closed recently, with unread counts.</summary>
     public async Task<IReadOnlyList<ConversationRow>> SupporterListAsync(CancellationToken ct)
