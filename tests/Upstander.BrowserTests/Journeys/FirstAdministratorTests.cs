@@ -33,7 +33,7 @@ public sealed partial class FirstAdministratorTests(FirstRunSite site) : IClassF
         // Administration is closed until two-factor is on: every page leads back to the set-up.
         var key = await page.AuthenticatorKeyAsync();
         await page.GotoAsync("/admin");
-        await page.ShouldArriveAtAsync(url => url.PathAndQuery == "/account/two-factor?required=1");
+        await page.ShouldArriveAtAsync(url => url.PathAndQuery == "/account/two-factor?required=true");
         (await page.AuthenticatorKeyAsync()).ShouldBe(key, "the key stays the same until two-factor is on, so the app already holding it keeps working");
 
         // A code the app is not showing is refused, and says why.

@@ -29,7 +29,7 @@ public sealed partial class FirstRunTests(FirstRunSite site) : IClassFixture<Fir
 
         await FillAsync(page, code);
         await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account/two-factor");
-        page.PathAndQuery().ShouldBe("/account/two-factor?required=1");
+        page.PathAndQuery().ShouldBe("/account/two-factor?required=true");
         await page.ShouldBeAccessibleAsync();
     }
 

@@ -54,7 +54,7 @@ public sealed class AcceptInvitationModel(InvitationAcceptance acceptance, IStri
             Errors.Add(t["Your account could not be created. Ask your administrator to check your details in the directory."]);
             return Page();
         }
-        return Redirect(Invitation!.RequiresTwoFactor ? TwoFactorRequirement.SetupPath + "?required=1" : "/");
+        return Redirect(Invitation!.RequiresTwoFactor ? TwoFactorRequirement.RequiredSetupPath : "/");
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct)

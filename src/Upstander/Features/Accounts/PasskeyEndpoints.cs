@@ -198,7 +198,7 @@ public static class PasskeyEndpoints
                     return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Account not created",
                         detail: "Your account could not be created. Ask your administrator to check your details in the directory.");
                 }
-                return TypedResults.Ok(new PasskeyNext(usable.RequiresTwoFactor ? TwoFactorRequirement.SetupPath + "?required=1" : "/"));
+                return TypedResults.Ok(new PasskeyNext(usable.RequiresTwoFactor ? TwoFactorRequirement.RequiredSetupPath : "/"));
             });
     }
 

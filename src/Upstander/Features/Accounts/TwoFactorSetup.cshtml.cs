@@ -59,6 +59,7 @@ public sealed class TwoFactorSetupModel(
         if (!valid)
         {
             Message = t["That code did not work. Codes change every 30 seconds; enter the one showing now in your app."];
+            ModelState.AddModelError(nameof(Code), Message);
             await LoadAsync(account);
             return Page();
         }

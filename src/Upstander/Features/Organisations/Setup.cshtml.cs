@@ -65,7 +65,7 @@ public sealed class SetupModel(
             await transaction.CommitAsync(ct);
             firstRun.Clear();
             await signIn.SignInAsync(account, isPersistent: false);
-            return Redirect(TwoFactorRequirement.SetupPath + "?required=1");
+            return Redirect(TwoFactorRequirement.RequiredSetupPath);
         }
         catch (ArgumentException ex)
         {

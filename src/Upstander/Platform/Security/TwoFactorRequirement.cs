@@ -17,6 +17,9 @@ public sealed class TwoFactorRequirement(RequestDelegate next)
     public const string Claim = "upstander:2fa";
     public const string SetupPath = "/account/two-factor";
 
+    /// <summary>Where a privileged person without two-factor is sent. "true", as the page's bool binds it ("1" does not bind, and the post then answered 400).</summary>
+    public const string RequiredSetupPath = SetupPath + "?required=true";
+
     public async Task InvokeAsync(HttpContext context)
     {
         var user = context.User;
@@ -32,7 +35,7 @@ public sealed class TwoFactorRequirement(RequestDelegate next)
                     detail: "This account holds a role that requires two-factor authentication. Turn it on in the browser first.").ExecuteAsync(context);
                 return;
             }
-            context.Response.Redirect(SetupPath + "?required=1");
+            context.Response.Redirect(RequiredSetupPath);
             return;
         }
         await next(context);

@@ -30,23 +30,26 @@ public sealed class TwoFactorTests : IAsyncLifetime
         {
             var response = await client.GetAsync(path);
             response.StatusCode.ShouldBe(HttpStatusCode.Redirect, path);
-            response.Headers.Location!.OriginalString.ShouldBe(TwoFactorRequirement.SetupPath + "?required=1");
+            response.Headers.Location!.OriginalString.ShouldBe(TwoFactorRequirement.RequiredSetupPath);
         }
         var api = await client.GetAsync("/api/v1/me");
         api.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await api.Content.ReadAsStringAsync()).ShouldContain("Two-factor authentication required");
 
-        var setup = await client.GetAsync(TwoFactorRequirement.SetupPath + "?required=1");
+        var setup = await client.GetAsync(TwoFactorRequirement.RequiredSetupPath);
         setup.StatusCode.ShouldBe(HttpStatusCode.OK);
         var html = await setup.Content.ReadAsStringAsync();
         html.ShouldContain("Set it up now to continue");
 
-        var wrong = await client.PostFormAsync(TwoFactorRequirement.SetupPath, new() { ["Code"] = "123456" }, tokenFrom: TwoFactorRequirement.SetupPath);
+        // Posted to the address the redirect gave, as the page's own form does: a wrong code is 400, the right one 200.
+        var wrong = await client.PostFormAsync(TwoFactorRequirement.RequiredSetupPath, new() { ["Code"] = "123456" }, tokenFrom: TwoFactorRequirement.RequiredSetupPath);
+        wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await wrong.Content.ReadAsStringAsync()).ShouldContain("That code did not work");
         (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
 
         var key = AccountsTestKit.AuthenticatorKey(await client.GetStringAsync(TwoFactorRequirement.SetupPath));
-        var right = await client.PostFormAsync(TwoFactorRequirement.SetupPath, new() { ["Code"] = Totp.Code(key) });
+        var right = await client.PostFormAsync(TwoFactorRequirement.RequiredSetupPath, new() { ["Code"] = Totp.Code(key) }, tokenFrom: TwoFactorRequirement.RequiredSetupPath);
+        right.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await right.Content.ReadAsStringAsync()).ShouldContain("Your recovery codes");
         (await client.GetAsync(area)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await client.GetAsync("/api/v1/me")).StatusCode.ShouldBe(HttpStatusCode.OK);

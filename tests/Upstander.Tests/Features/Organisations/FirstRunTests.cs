@@ -80,8 +80,8 @@ public sealed class FirstRunTests
 
         var accepted = await browser.AcceptWithPasswordAsync(link, "lantern orchard pebble violin");
         accepted.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        accepted.Headers.Location!.OriginalString.ShouldBe("/account/two-factor?required=1");
-        (await browser.GetStringAsync("/account/two-factor?required=1")).ShouldContain("data-authenticator-key>");
+        accepted.Headers.Location!.OriginalString.ShouldBe("/account/two-factor?required=true");
+        (await browser.GetStringAsync("/account/two-factor?required=true")).ShouldContain("data-authenticator-key>");
         (await factory.Browser().GetAsync(AccountsTestKit.PathOf(link))).StatusCode.ShouldBe(HttpStatusCode.Gone, "the link works once");
     }
 }

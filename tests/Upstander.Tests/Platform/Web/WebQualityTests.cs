@@ -46,6 +46,25 @@ public sealed class WebQualityTests : IAsyncLifetime
         responses.Single(r => r.What == "api").Response.Headers.CacheControl!.NoStore.ShouldBeTrue();
     }
 
+    /// <summary>
+    /// Every page names its icon, and the icon is served to anyone: without it a browser asks for /favicon.ico on each
+    /// first visit, which sends a visitor who is not signed in to the sign-in page and a signed-in one a 404.
+    /// </summary>
+    [Fact]
+    public async Task Every_page_names_an_icon_that_is_served_without_signing_in()
+    {
+        var signedIn = await _factory.SignInAsync(_org[Roles.Employee]);
+        foreach (var html in new[] { await _factory.Browser().GetStringAsync("/account/sign-in"), await signedIn.GetStringAsync("/") })
+        {
+            var icon = System.Text.RegularExpressions.Regex.Match(html, "<link rel=\"icon\" href=\"([^\"]+)\" type=\"image/svg\\+xml\">");
+            icon.Success.ShouldBeTrue("the layout links an SVG icon");
+            var response = await _factory.Browser().GetAsync(icon.Groups[1].Value);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("image/svg+xml");
+            (await response.Content.ReadAsStringAsync()).ShouldStartWith("<svg");
+        }
+    }
+
     [Fact]
     public async Task Pages_contain_no_inline_script_or_style_and_every_form_posts_with_antiforgery()
     {
