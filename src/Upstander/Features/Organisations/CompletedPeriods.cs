@@ -40,6 +40,9 @@ public sealed class CompletedPeriods(OrganisationTime time)
         return [.. Enumerable.Range(1, count).Reverse().Select(back => Of(kind, current.AddMonths(-months * back)))];
     }
 
+    /// <summary>When the period of a kind in progress began (the end of the last completed one).</summary>
+    public DateTimeOffset InProgressSince(PeriodKind kind) => Last(kind)[0].End;
+
     /// <summary>The months a quarter is made of, in order.</summary>
     public IReadOnlyList<CalendarPeriod> MonthsOf(CalendarPeriod quarter) =>
         [.. Enumerable.Range(0, (int)quarter.Kind).Select(i => Of(PeriodKind.Month, quarter.First.AddMonths(i)))];

@@ -34,8 +34,11 @@ public sealed class CourseProgress : IOrganisationOwned
     /// <summary>The step last opened, as a path under the course's address ("module/lessons/2").</summary>
     public string? LastStep { get; private set; }
 
-    /// <summary>Keys of completed steps (<see cref="TrainingSteps"/>), as a JSON array.</summary>
-    public string CompletedSteps { get; private set; } = "[]";
+    /// <summary>
+    /// Keys of completed steps (<see cref="TrainingSteps"/>), each with the moment it was first done, as a JSON object
+    /// (steps done before those moments were kept carry the learner's start, migration 0026).
+    /// </summary>
+    public string CompletedSteps { get; private set; } = "{}";
     public DateTimeOffset? CompletedAt { get; private set; }
 
     public const int CourseRun = 0;
@@ -54,7 +57,14 @@ public sealed class CourseProgress : IOrganisationOwned
         LastActivityAt = now,
     };
 
-    public IReadOnlySet<string> Done => JsonSerializer.Deserialize<HashSet<string>>(CompletedSteps) ?? [];
+    public IReadOnlySet<string> Done => StepsDone.Keys.ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The steps done before <paramref name="until"/>: progress as it stood then, for the training evaluation.</summary>
+    public IReadOnlySet<string> DoneBefore(DateTimeOffset until) =>
+        StepsDone.Where(s => s.Value < until).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+
+    private Dictionary<string, DateTimeOffset> StepsDone =>
+        JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(CompletedSteps) ?? new(StringComparer.Ordinal);
 
     public bool IsDone(string step) => Done.Contains(step);
 
@@ -65,13 +75,13 @@ public sealed class CourseProgress : IOrganisationOwned
         LastActivityAt = now;
     }
 
-    /// <summary>Marks a step done; the course is complete once every step of every module is.</summary>
+    /// <summary>Marks a step done (when it is first done); the course is complete once every step of every module is.</summary>
     public void Complete(string step, Course course, DateTimeOffset now)
     {
-        var done = Done.ToHashSet(StringComparer.Ordinal);
-        if (done.Add(step))
+        var done = StepsDone;
+        if (done.TryAdd(step, now))
         {
-            CompletedSteps = JsonSerializer.Serialize(done.Order(StringComparer.Ordinal));
+            CompletedSteps = JsonSerializer.Serialize(new SortedDictionary<string, DateTimeOffset>(done, StringComparer.Ordinal));
         }
         LastActivityAt = now;
         if (CompletedAt is null && course.Modules.All(IsModuleComplete))
@@ -80,7 +90,10 @@ public sealed class CourseProgress : IOrganisationOwned
         }
     }
 
-    public bool IsModuleComplete(CourseModule module) => module.Steps.All(Done.Contains);
+    public bool IsModuleComplete(CourseModule module) => IsModuleComplete(module, Done);
+
+    /// <summary>Whether <paramref name="done"/> holds every step of the module.</summary>
+    public static bool IsModuleComplete(CourseModule module, IReadOnlySet<string> done) => module.Steps.All(done.Contains);
 
     public int ModuleStepsDone(CourseModule module) => module.Steps.Count(Done.Contains);
 }

@@ -7,7 +7,8 @@ namespace Upstander.Features.Training;
 /// <summary>
 /// A learner's reaction to one module of the course version they took: three 1-5 ratings and an
 /// optional comment, sealed (it is about the training, but may mention people). One per learner per
-/// module; it can be changed until the course is complete, then it stays as it was.
+/// module; it can be changed until the course is complete, then it stays as it was. A change keeps the
+/// answer a completed quarter counts (<see cref="AnswerHistory"/>), so the training evaluation never moves with it.
 /// </summary>
 public sealed class ModuleReaction : IOrganisationOwned
 {
@@ -30,6 +31,16 @@ public sealed class ModuleReaction : IOrganisationOwned
     public string? CommentSealed { get; private set; }
     public DateTimeOffset AnsweredAt { get; private set; }
 
+    /// <summary>
+    /// The answer as it stood at the end of the last completed quarter, kept while the current one was given after that
+    /// (<see cref="AnswerHistory"/>); null when there is none to keep. The comment is sealed as <see cref="CommentSealed"/> is.
+    /// </summary>
+    public int? EarlierUseful { get; private set; }
+    public int? EarlierRelevant { get; private set; }
+    public int? EarlierClear { get; private set; }
+    public string? EarlierCommentSealed { get; private set; }
+    public DateTimeOffset? EarlierAnsweredAt { get; private set; }
+
     public static ModuleReaction Begin(CourseProgress progress, CourseModule module) => new()
     {
         Id = Guid.CreateVersion7(),
@@ -40,15 +51,31 @@ public sealed class ModuleReaction : IOrganisationOwned
 
     public static bool IsRating(int value) => value is >= MinRating and <= MaxRating;
 
-    public void Answer(int useful, int relevant, int clear, string? commentSealed, DateTimeOffset now)
+    /// <summary>
+    /// Gives or changes the answer. <paramref name="quarterStarted"/> is the start of the quarter in progress: an answer
+    /// given before it is kept (the Earlier values) when changed now.
+    /// </summary>
+    public void Answer(int useful, int relevant, int clear, string? commentSealed, DateTimeOffset now, DateTimeOffset quarterStarted)
     {
         if (!IsRating(useful) || !IsRating(relevant) || !IsRating(clear))
         {
             throw new ArgumentOutOfRangeException(nameof(useful), "Ratings are from 1 to 5.");
         }
+        if (AnswerHistory.KeepsCurrent(AnsweredAt, quarterStarted))
+        {
+            (EarlierUseful, EarlierRelevant, EarlierClear, EarlierCommentSealed, EarlierAnsweredAt) = (Useful, Relevant, Clear, CommentSealed, AnsweredAt);
+        }
         (Useful, Relevant, Clear, CommentSealed, AnsweredAt) = (useful, relevant, clear, commentSealed, now);
     }
+
+    /// <summary>The answer as it stood just before <paramref name="until"/>; null if none had been given by then.</summary>
+    public ReactionAnswer? Before(DateTimeOffset until) => AnswerHistory.Before(until,
+        AnsweredAt, () => new ReactionAnswer(Useful, Relevant, Clear, CommentSealed, AnsweredAt),
+        EarlierAnsweredAt, () => new ReactionAnswer(EarlierUseful!.Value, EarlierRelevant!.Value, EarlierClear!.Value, EarlierCommentSealed, EarlierAnsweredAt!.Value));
 }
+
+/// <summary>One version of a reaction: its ratings, its sealed comment (bound to the reaction's id) and when it was given.</summary>
+public sealed record ReactionAnswer(int Useful, int Relevant, int Clear, string? CommentSealed, DateTimeOffset AnsweredAt);
 
 public sealed class ModuleReactionConfiguration : IEntityTypeConfiguration<ModuleReaction>
 {

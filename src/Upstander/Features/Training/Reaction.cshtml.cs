@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
@@ -11,9 +12,10 @@ namespace Upstander.Features.Training;
 
 /// <summary>
 /// "How was this module?": three 1-5 ratings and an optional sealed comment, offered once a module is
-/// complete. Skipping never blocks anything; an answer can be changed until the course is complete.
+/// complete. Skipping never blocks anything; an answer can be changed until the course is complete (the
+/// evaluation keeps counting the answer a completed quarter counted, <see cref="AnswerHistory"/>).
 /// </summary>
-public sealed class ReactionModel(Learner learner, AppDbContext db, FieldProtector protector, AuditLog audit, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class ReactionModel(Learner learner, AppDbContext db, FieldProtector protector, AuditLog audit, TimeProvider clock, CompletedPeriods periods, IStringLocalizer<SharedResource> t) : PageModel
 {
     public static readonly string[] PointLabels = ["Not at all", "A little", "Somewhat", "Mostly", "Very"];
 
@@ -75,7 +77,7 @@ public sealed class ReactionModel(Learner learner, AppDbContext db, FieldProtect
             return Page();
         }
         var sealedComment = comment is null ? null : protector.Seal(comment, ModuleReaction.CommentPurpose, reaction.Id);
-        reaction.Answer(Useful!.Value, Relevant!.Value, Clear!.Value, sealedComment, clock.GetUtcNow());
+        reaction.Answer(Useful!.Value, Relevant!.Value, Clear!.Value, sealedComment, clock.GetUtcNow(), periods.InProgressSince(PeriodKind.Quarter));
         if (!Answered)
         {
             db.Set<ModuleReaction>().Add(reaction);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Data;
 using Upstander.Platform.Web;
 
@@ -9,9 +10,10 @@ namespace Upstander.Features.Training;
 
 /// <summary>
 /// The self-assessment, before the course (offered when it starts, while it is not complete) or after it
-/// (once complete). Never required; answering again replaces the earlier answers for that phase.
+/// (once complete). Never required; answering again replaces the earlier answers for that phase (the evaluation
+/// keeps counting the answers a completed quarter counted, <see cref="AnswerHistory"/>).
 /// </summary>
-public sealed class SelfAssessmentFormModel(Learner learner, AppDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class SelfAssessmentFormModel(Learner learner, AppDbContext db, TimeProvider clock, CompletedPeriods periods, IStringLocalizer<SharedResource> t) : PageModel
 {
     public Course Course { get; private set; } = null!;
     public SelfAssessment Assessment { get; private set; } = null!;
@@ -58,7 +60,7 @@ public sealed class SelfAssessmentFormModel(Learner learner, AppDbContext db, Ti
             Chosen = ratings;
             return Page();
         }
-        response!.Answer(ratings, clock.GetUtcNow());
+        response!.Answer(ratings, clock.GetUtcNow(), periods.InProgressSince(PeriodKind.Quarter));
         if (db.Entry(response).State == EntityState.Detached)
         {
             db.Set<SelfAssessmentResponse>().Add(response);

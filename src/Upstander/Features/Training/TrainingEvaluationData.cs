@@ -12,9 +12,11 @@ namespace Upstander.Features.Training;
 /// <summary>
 /// Reads the organisation's training records into <see cref="TrainingEvaluation"/>'s plain inputs, as they stood at the end
 /// of the last completed calendar quarter in the organisation's time zone (<see cref="CompletedPeriods"/>): learners who
-/// started before then, and only the answers (check attempts, reactions, self-assessments) they gave before then. The
-/// quarter in progress is never counted, so the figures change only when a quarter closes, never with one learner's
-/// answer; free comments are released in whole groups of the minimum size on top of that (<see cref="WholeGroups"/>). Scoped.
+/// started before then, the steps they had done and the cohort they had been enrolled with by then, and their answers
+/// (check attempts, reactions, self-assessments) as they stood then, an answer changed since counting as it was
+/// (<see cref="AnswerHistory"/>). Nothing done in the quarter in progress is counted, so the figures change only when a
+/// quarter closes, never with one learner's action; free comments are released in whole groups of the minimum size on
+/// top of that (<see cref="WholeGroups"/>). Scoped.
 /// </summary>
 public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope scope, TrainingLibrary library, FieldProtector protector, AuditLog audit, OrganisationTime time, CompletedPeriods periods, IStringLocalizer<SharedResource> t)
 {
@@ -74,15 +76,15 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
 
     private sealed record GivenReaction(Guid Id, Guid CourseProgressId, string ModuleKey, int Useful, int Relevant, int Clear, string? CommentSealed, DateTimeOffset AnsweredAt);
 
-    /// <summary>Reactions (of one module, or all) given before the end of the last completed quarter, in the order they were given.</summary>
+    /// <summary>Reactions (of one module, or all) as they stood at the end of the last completed quarter, in the order they were given.</summary>
     private async Task<List<GivenReaction>> ReactionsAsync(List<Guid> progressIds, string? moduleKey, CancellationToken ct)
     {
         var until = Quarter.End;
         var rows = await db.Set<ModuleReaction>().AsNoTracking()
             .Where(r => progressIds.Contains(r.CourseProgressId) && (moduleKey == null || r.ModuleKey == moduleKey))
-            .Select(r => new GivenReaction(r.Id, r.CourseProgressId, r.ModuleKey, r.Useful, r.Relevant, r.Clear, r.CommentSealed, r.AnsweredAt))
             .ToListAsync(ct);
-        return [.. rows.Where(r => r.AnsweredAt < until).OrderBy(r => r.AnsweredAt).ThenBy(r => r.Id)];
+        return [.. rows.Select(r => r.Before(until) is { } a ? new GivenReaction(r.Id, r.CourseProgressId, r.ModuleKey, a.Useful, a.Relevant, a.Clear, a.CommentSealed, a.AnsweredAt) : null)
+            .OfType<GivenReaction>().OrderBy(r => r.AnsweredAt).ThenBy(r => r.Id)];
     }
 
     public async Task<EvaluationInput> InputAsync(Course course, CancellationToken ct)
@@ -90,27 +92,26 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
         var until = Quarter.End;
         var progress = await ProgressAsync(course.Slug, ct);
         var ids = progress.Select(p => p.Id).ToList();
-        var cohorts = await db.Set<CourseEnrolment>().AsNoTracking().Where(e => e.CourseSlug == course.Slug && e.Cohort != null)
+        var cohorts = await db.Set<CourseEnrolment>().AsNoTracking().Where(e => e.CourseSlug == course.Slug && e.Cohort != null && e.EnrolledAt < until)
             .ToDictionaryAsync(e => e.PersonId, e => e.Cohort!, ct);
         var attempts = (await db.Set<CheckAttempt>().AsNoTracking()
             .Where(a => ids.Contains(a.CourseProgressId) && a.SubmittedAt != null)
             .Select(a => new { a.CourseProgressId, a.ModuleKey, a.SubmittedAt, a.CorrectCount, a.QuestionCount, a.Passed })
             .ToListAsync(ct)).Where(a => a.SubmittedAt < until).ToList();
         var reactions = await ReactionsAsync(ids, null, ct);
-        var assessments = (await db.Set<SelfAssessmentResponse>().AsNoTracking().Where(r => ids.Contains(r.CourseProgressId)).ToListAsync(ct))
-            .Where(r => r.AnsweredAt < until).ToList();
+        var assessments = await db.Set<SelfAssessmentResponse>().AsNoTracking().Where(r => ids.Contains(r.CourseProgressId)).ToListAsync(ct);
 
         var person = progress.ToDictionary(p => p.Id, p => p.PersonId);
         var learners = new List<EvaluationLearner>();
         foreach (var row in progress)
         {
             var taken = (await library.VersionAsync(db, row.CourseVersionId, ct))?.Course ?? course;
-            var done = row.Done;
+            var done = row.DoneBefore(until);
             var started = taken.Modules.Where(m => done.Any(s => s.StartsWith(m.Key + "/", StringComparison.Ordinal))).Select(m => m.Key).ToHashSet();
-            var completed = taken.Modules.Where(row.IsModuleComplete).Select(m => m.Key).ToHashSet();
+            var completed = taken.Modules.Where(m => CourseProgress.IsModuleComplete(m, done)).Select(m => m.Key).ToHashSet();
             IReadOnlyDictionary<string, double>? Skills(string phase) =>
-                taken.SelfAssessment is { } sa && assessments.FirstOrDefault(a => a.CourseProgressId == row.Id && a.Phase == phase) is { } answer
-                    ? SelfAssessmentResponse.SkillMeans(sa, answer.Answers)
+                taken.SelfAssessment is { } sa && assessments.FirstOrDefault(a => a.CourseProgressId == row.Id && a.Phase == phase)?.AnswersBefore(until) is { } answers
+                    ? SelfAssessmentResponse.SkillMeans(sa, answers)
                     : null;
             learners.Add(new EvaluationLearner(row.PersonId, cohorts.GetValueOrDefault(row.PersonId) ?? StartedLabel(row.StartedAt),
                 row.CompletedAt < until, started, completed, Skills(SelfAssessmentPhase.Before), Skills(SelfAssessmentPhase.After)));

@@ -24,6 +24,20 @@ public sealed class TrainingContentFixture : IDisposable
 
     public string ModuleFile(string name) => Path.Combine(SampleCourse, "01-listening", name);
 
+    /// <summary>Adds a second module to the sample course, a copy of the first under another key and title.</summary>
+    public void AddModule(string key, string title)
+    {
+        var first = Path.Combine(SampleCourse, "01-listening");
+        var target = Path.Combine(SampleCourse, key);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(first))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+        EditJson(Path.Combine(target, "module.json"), n => n["title"] = title);
+        EditJson(Path.Combine(SampleCourse, "course.json"), n => n["modules"]!.AsArray().Add(key));
+    }
+
     /// <summary>Edits a JSON file of the sample course in place.</summary>
     public void EditJson(string path, Action<JsonNode> edit)
     {

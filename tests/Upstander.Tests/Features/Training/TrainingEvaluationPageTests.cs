@@ -9,12 +9,14 @@ using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.Training.TrainingPages;
 
 namespace Upstander.Tests.Features.Training;
 
 /// <summary>The evaluation page and its CSV over a known dataset, on both engines; who may see it; the audited comments.</summary>
 public sealed class TrainingEvaluationPageTests
 {
+    private const string Course = "/training/sample-course";
     private const string Page = "/coordinate/training/evaluation";
     private const string Comments = Page + "/sample-course/01-listening/comments";
     private const string Comment = "The role play felt too short for me";
@@ -136,9 +138,8 @@ public sealed class TrainingEvaluationPageTests
         coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
         var closed = await ViewAsync(coordinator);
         closed.ShouldNotBe(before);
-        string Value(string row, string figure) => closed.Csv.Split("\r\n").Single(l => l.StartsWith("Sample supporter course,", StringComparison.Ordinal) && l.Contains($",{row},{figure},", StringComparison.Ordinal)).Split(',')[^1];
-        Value("All learners", "learners").ShouldBe("7");
-        Value("Listening first", "reaction_responses").ShouldBe("7");
+        ValueIn(closed, "All learners", "learners").ShouldBe("7");
+        ValueIn(closed, "Listening first", "reaction_responses").ShouldBe("7");
         closed.Comments.Contains("Learner seven", StringComparison.Ordinal).ShouldBeFalse("two new comments are fewer than a whole group");
 
         await FinishAsync(factory, org.Id, 8, factory.Clock.GetUtcNow(), "Learner eight's remark");
@@ -176,6 +177,131 @@ public sealed class TrainingEvaluationPageTests
         shown.Count.ShouldBe(10);
         shown.ShouldBe(shown.Order(StringComparer.CurrentCulture).ToList(), "sorted by text, so the order does not tell when each came");
     }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_changed_answer_leaves_a_closed_quarter_as_it_was_and_counts_once_its_own_quarter_is_over(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        content.AddModule("02-responding", "Responding well");
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Changed Answers Org");
+
+        // In the third quarter, besides the known dataset, a learner rates their skills, finishes the first module and reacts to it.
+        await CoordinatorOnAsync(factory, org, new DateTimeOffset(2026, 8, 10, 9, 0, 0, TimeSpan.Zero));
+        await SeedAsync(factory, org.Id);
+        var learner = await factory.SignInAsync(org[Roles.PeerSupporter]);
+        Location(await PostAsync(learner, Course + "?handler=Start"));
+        Location(await PostAsync(learner, Course + "/self-assessment/before", ("r.sa1", "1"), ("r.sa2", "1")));
+        await FinishModuleAsync(learner, Course + "/01-listening");
+        Location(await PostAsync(learner, Course + "/01-listening/reaction", ("Useful", "5"), ("Relevant", "5"), ("Clear", "5"), ("Comment", "First thoughts")));
+
+        var coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2026, 11, 16, 9, 0, 0, TimeSpan.Zero));
+        var third = await ViewAsync(coordinator);
+        ValueIn(third, "Listening first", "reaction_responses").ShouldBe("6");
+        ValueIn(third, "Listening first", "useful_mean").ShouldBe("4.1667");
+
+        // In the fourth quarter they change their reaction twice, finish the course and rate their skills after it: the third quarter's figures stay.
+        learner = await factory.SignInAsync(org[Roles.PeerSupporter]);
+        Location(await PostAsync(learner, Course + "/01-listening/reaction", ("Useful", "1"), ("Relevant", "1"), ("Clear", "1"), ("Comment", "Second thoughts")));
+        (await ViewAsync(coordinator)).ShouldBe(third, "the changed reaction counts as it stood when the quarter ended");
+        Location(await PostAsync(learner, Course + "/01-listening/reaction", ("Useful", "2"), ("Relevant", "2"), ("Clear", "2"), ("Comment", "Third thoughts")));
+        (await ViewAsync(coordinator)).ShouldBe(third, "a second change in the same quarter keeps the answer the closed quarter counts");
+        await using (var connection = SchemaSnapshot.Open(engine, factory.Database.Connection))
+        {
+            var comments = await SchemaSnapshot.ReadAsync(connection, "SELECT \"CommentSealed\", \"EarlierCommentSealed\" FROM training_reactions WHERE \"EarlierCommentSealed\" IS NOT NULL");
+            comments.ShouldHaveSingleItem().ShouldAllBe(c => !c.Contains("thoughts"), "the kept comment is sealed too");
+        }
+        await FinishModuleAsync(learner, Course + "/02-responding");
+        Location(await PostAsync(learner, Course + "/self-assessment/after", ("r.sa1", "5"), ("r.sa2", "5")));
+        (await ViewAsync(coordinator)).ShouldBe(third);
+
+        // Once the fourth quarter is over, the reaction counts as changed, and the self-assessment is paired; small groups stay hidden.
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var fourth = await ViewAsync(coordinator);
+        ValueIn(fourth, "Listening first", "reaction_responses").ShouldBe("6");
+        ValueIn(fourth, "Listening first", "useful_mean").ShouldBe("3.6667");
+        ValueIn(fourth, "All learners", "reflecting_people").ShouldBe("6");
+        ValueIn(fourth, "All learners", "reflecting_after").ShouldBe("4.1667");
+        ValueIn(fourth, "Responding well", "started").ShouldBe("fewer than 5 people");
+        ValueIn(fourth, "Started 2026 Q3", "learners").ShouldBe("fewer than 5 people");
+        ValueIn(fourth, "Spring 2026", "completion_rate").ShouldBe("fewer than 5 people");
+        fourth.Comments.ShouldNotContain("thoughts", customMessage: "the sixth comment waits for a whole group");
+
+        // Rating their skills again in the next quarter leaves the fourth quarter's figures as they were, until that quarter is over too.
+        learner = await factory.SignInAsync(org[Roles.PeerSupporter]);
+        Location(await PostAsync(learner, Course + "/self-assessment/after", ("r.sa1", "3"), ("r.sa2", "3")));
+        (await ViewAsync(coordinator)).ShouldBe(fourth, "the replaced self-assessment counts as it stood when the quarter ended");
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 4, 5, 9, 0, 0, TimeSpan.Zero));
+        var first = await ViewAsync(coordinator);
+        ValueIn(first, "All learners", "reflecting_people").ShouldBe("6");
+        ValueIn(first, "All learners", "reflecting_after").ShouldBe("3.8333");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_module_completed_after_a_quarter_closed_changes_nothing_until_its_own_quarter_is_over(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Progress Evaluation Org");
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+        var before = await ViewAsync(coordinator);
+        ValueIn(before, "Listening first", "completion_rate").ShouldBe("0.6667");
+
+        // Learner 5, who had read the first lesson, does the rest of the module in the quarter in progress, which finishes the course.
+        await factory.InScopeAsync(org.Id, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            var course = (await services.GetRequiredService<TrainingLibrary>().CurrentAsync(db, "sample-course", CancellationToken.None))!.Course;
+            var personId = await db.People.Where(p => p.WorkEmail == "learner5@evaluation.example").Select(p => p.Id).SingleAsync();
+            var progress = await db.Set<CourseProgress>().SingleAsync(p => p.PersonId == personId);
+            foreach (var step in course.Modules[0].Steps)
+            {
+                progress.Complete(step, course, factory.Clock.GetUtcNow());
+            }
+            progress.CompletedAt.ShouldNotBeNull();
+            await db.SaveChangesAsync();
+        });
+        (await ViewAsync(coordinator)).ShouldBe(before, "progress made after the quarter ended counts from the quarter it was made in");
+
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var after = await ViewAsync(coordinator);
+        ValueIn(after, "Listening first", "completion_rate").ShouldBe("0.8333");
+        ValueIn(after, "All learners", "completion_rate").ShouldBe("0.8333");
+        ValueIn(after, "Started 2026 Q3", "learners").ShouldBe("fewer than 5 people");
+        ValueIn(after, "Spring 2026", "completion_rate").ShouldBe("fewer than 5 people", "otherwise the total minus Spring gives the one other learner's figure");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_learner_enrolled_in_a_cohort_after_a_quarter_closed_moves_only_once_the_quarter_of_enrolment_is_over(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Late Cohort Org");
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+        var before = await ViewAsync(coordinator);
+
+        // Learner 6 took the course without a cohort; the coordinator now enrols them with Spring 2026.
+        var learner6 = await factory.InScopeAsync(org.Id, services =>
+            services.GetRequiredService<AppDbContext>().People.Where(p => p.WorkEmail == "learner6@evaluation.example").Select(p => p.Id).SingleAsync());
+        Location(await PostAsync(coordinator, "/coordinate/training/enrol", ("PersonIds", learner6.ToString("D")), ("Course", "sample-course"), ("Cohort", "Spring 2026")))
+            .ShouldBe("/coordinate/training?done=enrolled");
+        (await ViewAsync(coordinator)).ShouldBe(before, "moving one learner between cohorts would show their figures in the change");
+
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var after = await ViewAsync(coordinator);
+        ValueIn(after, "Spring 2026", "learners").ShouldBe("6");
+        after.Csv.ShouldNotContain("Started 2026 Q3");
+    }
+
+    /// <summary>One figure of the view's CSV: the value on the line for the sample course's row and figure.</summary>
+    private static string ValueIn(View view, string row, string figure) =>
+        view.Csv.Split("\r\n").Single(l => l.StartsWith("Sample supporter course,", StringComparison.Ordinal) && l.Contains($",{row},{figure},", StringComparison.Ordinal)).Split(',')[^1];
 
     /// <summary>On 16 November 2026 (the fourth quarter), the known dataset (all of it from earlier quarters), and the coordinator signed in.</summary>
     private static async Task<HttpClient> SeededInQuarterFourAsync(UpstanderFactory factory, TestOrganisation org)
@@ -239,12 +365,12 @@ public sealed class TrainingEvaluationPageTests
         attempt.Submit(module.Check!, new Dictionary<string, IReadOnlySet<string>> { ["q1"] = new HashSet<string> { "a" }, ["q2"] = new HashSet<string> { "a", "c" } }, at);
         db.Set<CheckAttempt>().Add(attempt);
         var reaction = ModuleReaction.Begin(progress, module);
-        reaction.Answer(1, 1, 1, services.GetRequiredService<FieldProtector>().Seal(comment, ModuleReaction.CommentPurpose, reaction.Id), at);
+        reaction.Answer(1, 1, 1, services.GetRequiredService<FieldProtector>().Seal(comment, ModuleReaction.CommentPurpose, reaction.Id), at, at);
         db.Set<ModuleReaction>().Add(reaction);
         foreach (var (phase, rating) in new[] { (SelfAssessmentPhase.Before, 1), (SelfAssessmentPhase.After, 5) })
         {
             var response = SelfAssessmentResponse.Begin(progress, phase);
-            response.Answer(new Dictionary<string, int> { ["sa1"] = rating, ["sa2"] = rating }, at);
+            response.Answer(new Dictionary<string, int> { ["sa1"] = rating, ["sa2"] = rating }, at, at);
             db.Set<SelfAssessmentResponse>().Add(response);
         }
         await db.SaveChangesAsync();
@@ -298,12 +424,12 @@ public sealed class TrainingEvaluationPageTests
             {
                 var reaction = ModuleReaction.Begin(progress, module);
                 reaction.Answer(reactions[n - 1][0], reactions[n - 1][1], reactions[n - 1][2],
-                    protector.Seal(n == 1 ? Comment : $"Seeded comment {n}", ModuleReaction.CommentPurpose, reaction.Id), t0);
+                    protector.Seal(n == 1 ? Comment : $"Seeded comment {n}", ModuleReaction.CommentPurpose, reaction.Id), t0, t0);
                 db.Set<ModuleReaction>().Add(reaction);
                 foreach (var (phase, first) in new[] { (SelfAssessmentPhase.Before, 2), (SelfAssessmentPhase.After, 4) })
                 {
                     var response = SelfAssessmentResponse.Begin(progress, phase);
-                    response.Answer(new Dictionary<string, int> { ["sa1"] = first, ["sa2"] = 3 }, t0);
+                    response.Answer(new Dictionary<string, int> { ["sa1"] = first, ["sa2"] = 3 }, t0, t0);
                     db.Set<SelfAssessmentResponse>().Add(response);
                 }
             }

@@ -21,6 +21,18 @@ public static class TrainingPages
         return response.Headers.Location!.OriginalString;
     }
 
+    /// <summary>Does every step of a sample-course module (its address), passing its check and playing its scenario to the end.</summary>
+    public static async Task FinishModuleAsync(HttpClient client, string module)
+    {
+        await PageAsync(client, module + "/lessons/1");
+        await PageAsync(client, module + "/lessons/2");
+        await PageAsync(client, module + "/check");
+        Location(await PostAsync(client, module + "/check", ("q.q1", "a"), ("q.q2", "a"), ("q.q2", "c")));
+        await PageAsync(client, module + "/scenarios/quiet-word");
+        Location(await PostAsync(client, module + "/scenarios/quiet-word", ("ResponseId", "r1")));
+        Location(await PostAsync(client, module + "/scenarios/quiet-word", ("ResponseId", "r1")));
+    }
+
     /// <summary>The page's HTML, decoded; fails unless it answers 200.</summary>
     public static async Task<string> PageAsync(HttpClient client, string url)
     {
