@@ -82,6 +82,7 @@ public sealed class BadInputTests : IAsyncLifetime
             .ToList();
         routes.Count.ShouldBeGreaterThan(3);
         routes.SelectMany(r => r.PostHandlers).ShouldContain("RenamePasskey", "named page handlers must be walked too");
+        routes.SelectMany(r => r.PostHandlers).ShouldContain("Notices", "the conversation's email notices form is walked too");
         var callers = new (string Name, HttpClient Client, string TokenPage)[]
         {
             ("admin (cookie)", await _factory.SignInAsync(_mine[Roles.Admin]), "/"),

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Requests;
@@ -17,7 +18,8 @@ namespace Upstander.Features.PeerSupport.Conversations;
 /// Every form posts and redirects; invalid input answers 400 and stores nothing.
 /// </summary>
 public sealed class ConversationModel(
-    Conversations conversations, SafetyConcerns concerns, SupportRequests requests, TimeProvider clock, OrganisationTime organisationTime, IStringLocalizer<SharedResource> t) : PageModel
+    Conversations conversations, SafetyConcerns concerns, SupportRequests requests, TimeProvider clock, OrganisationTime organisationTime,
+    WorkMail mail, IOptions<ConversationOptions> options, IStringLocalizer<SharedResource> t) : PageModel
 {
     /// <summary>When this page was made: the "Check for new messages" link carries it so that it always reloads.</summary>
     public DateTimeOffset RenderedAt { get; } = clock.GetUtcNow();
@@ -55,6 +57,15 @@ public sealed class ConversationModel(
     [BindProperty] public string? ReferralNote { get; set; }
     [BindProperty] public Guid? MessageId { get; set; }
     [BindProperty] public string? Consent { get; set; }
+    [BindProperty] public string? Notices { get; set; }
+
+    /// <summary>Whether Upstander sends email at all; without a mail server the page offers no notices.</summary>
+    public bool MailOn => mail.Enabled;
+
+    /// <summary>Whether the signed-in participant is emailed about new messages here.</summary>
+    public bool NoticesOn { get; private set; }
+
+    public int NoticeDelayMinutes => options.Value.NoticeDelayMinutes;
 
     public static string Path(Guid id) => $"/support/conversations/{id:D}";
 
@@ -335,6 +346,21 @@ public sealed class ConversationModel(
         return true;
     }, "#new", ct);
 
+    public Task<IActionResult> OnPostNoticesAsync(Guid id, CancellationToken ct) => ActAsync(id, async Task<string?> (c) =>
+    {
+        if (!RequireOpen(c))
+        {
+            return null;
+        }
+        if (Notices is not ("on" or "off"))
+        {
+            ModelState.AddModelError(nameof(Notices), t["Choose whether to be emailed about new messages."]);
+            return null;
+        }
+        await conversations.SetNoticesAsync(c, Notices == "on", ct);
+        return $"?done=notices-{Notices}#notices";
+    }, ct);
+
     private bool RequireOpen(Conversation c)
     {
         if (!c.IsOpen)
@@ -385,6 +411,7 @@ public sealed class ConversationModel(
             Crisis = await requests.CrisisResourcesAsync(ct);
         }
         CanReopen = await conversations.CanReopenAsync(c, ct);
+        NoticesOn = MailOn && await conversations.NoticesOnAsync(c, ct);
         if (c.IsSupporter && c.IsOpen)
         {
             Directory = await conversations.DirectoryAsync(ct);

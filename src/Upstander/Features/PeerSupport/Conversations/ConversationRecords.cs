@@ -241,7 +241,10 @@ public sealed class ConversationMeeting : IOrganisationOwned
     }
 }
 
-/// <summary>How far one participant has read a conversation (the highest message number they have seen).</summary>
+/// <summary>
+/// How far one participant has read a conversation (the highest message number they have seen), how far an email notice
+/// of new messages has told them (<see cref="NotifiedUpTo"/>), and whether they want such notices here.
+/// </summary>
 public sealed class ConversationRead : IOrganisationOwned
 {
     private ConversationRead() { }
@@ -252,6 +255,15 @@ public sealed class ConversationRead : IOrganisationOwned
     public Guid PersonId { get; private set; }
     public int LastReadNumber { get; private set; }
     public DateTimeOffset ReadAt { get; private set; }
+
+    /// <summary>The highest message number the last email notice of new messages was about (0: none yet).</summary>
+    public int NotifiedUpTo { get; private set; }
+
+    /// <summary>
+    /// Whether this participant is emailed about new messages in this conversation: their own choice, or null while they
+    /// have not chosen (then the side's default holds, <see cref="MessageNotices.ByDefault"/>).
+    /// </summary>
+    public bool? EmailNotices { get; private set; }
 
     public static ConversationRead Start(Guid organisationId, Guid requestId, Guid personId) => new()
     {
@@ -270,6 +282,11 @@ public sealed class ConversationRead : IOrganisationOwned
             ReadAt = now;
         }
     }
+
+    /// <summary>An email notice has told them of the other side's messages up to <paramref name="number"/>.</summary>
+    public void Notified(int number) => NotifiedUpTo = Math.Max(NotifiedUpTo, number);
+
+    public void ChooseNotices(bool on) => EmailNotices = on;
 }
 
 public sealed class ConversationMessageConfiguration : IEntityTypeConfiguration<ConversationMessage>

@@ -9,12 +9,14 @@ public static class ConversationServices
     {
         services.AddOptions<ConversationOptions>()
             .BindConfiguration("PeerSupport")
-            .Validate(o => o.ReopenDays >= 0 && o.RetentionDays >= 1 && o.RetentionIntervalMinutes >= 1 && o.RecentlyClosedDays >= 0,
-                "PeerSupport:ReopenDays must be 0 or more, RetentionDays and RetentionIntervalMinutes 1 or more.")
+            .Validate(o => o.ReopenDays >= 0 && o.RetentionDays >= 1 && o.RetentionIntervalMinutes >= 1 && o.RecentlyClosedDays >= 0 && o.NoticeDelayMinutes >= 0,
+                "PeerSupport:ReopenDays, RecentlyClosedDays and NoticeDelayMinutes must be 0 or more, RetentionDays and RetentionIntervalMinutes 1 or more.")
             .ValidateOnStart();
         services.AddScoped<Conversations>();
         services.AddScoped<SafetyConcerns>();
         services.AddScoped<ConversationRetention>();
+        services.AddScoped<MessageNotices>();
+        services.AddHostedService<MessageNoticeJob>();
         services.AddRetentionPass("conversations and requests",
             provider => TimeSpan.FromMinutes(provider.GetRequiredService<IOptions<ConversationOptions>>().Value.RetentionIntervalMinutes),
             async (scopes, ct) => ConversationRetention.Outcome(await ConversationRetention.RunEverywhereAsync(scopes, ct)));

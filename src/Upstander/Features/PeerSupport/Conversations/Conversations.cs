@@ -27,6 +27,7 @@ public static class ConversationAudit
     public const string MeetingProposed = "peer-support.meeting-proposed";
     public const string MeetingAnswered = "peer-support.meeting-answered";
     public const string RetentionRun = "peer-support.retention-run";
+    public const string NoticesChanged = "peer-support.notices-changed";
 }
 
 /// <summary>Settings under <c>PeerSupport</c>: how long a requester may reopen, and how long content is kept after closing.</summary>
@@ -40,6 +41,9 @@ public sealed class ConversationOptions
 
     /// <summary>How long a closed conversation stays on the supporter's list.</summary>
     public int RecentlyClosedDays { get; set; } = 30;
+
+    /// <summary>How long a message from the other side stays unread before its reader is emailed a notice (<see cref="MessageNotices"/>).</summary>
+    public int NoticeDelayMinutes { get; set; } = 10;
 }
 
 /// <summary>A conversation as one participant may see it: the request and which side they are on.</summary>
@@ -207,16 +211,39 @@ public sealed class Conversations(
             return true;
         }, ct);
 
-    private async Task<ConversationRead> ReadStateAsync(Conversation c, CancellationToken ct)
+    private Task<ConversationRead> ReadStateAsync(Conversation c, CancellationToken ct) =>
+        ReadStateAsync(db, c.Request.OrganisationId, c.Id, c.Me, ct);
+
+    /// <summary>The person's read-state row for the conversation, added (unsaved) when they have none yet.</summary>
+    internal static async Task<ConversationRead> ReadStateAsync(AppDbContext db, Guid organisationId, Guid requestId, Guid personId, CancellationToken ct)
     {
-        if (await db.Set<ConversationRead>().SingleOrDefaultAsync(r => r.RequestId == c.Id && r.PersonId == c.Me, ct) is { } read)
+        if (await db.Set<ConversationRead>().SingleOrDefaultAsync(r => r.RequestId == requestId && r.PersonId == personId, ct) is { } read)
         {
             return read;
         }
-        read = ConversationRead.Start(c.Request.OrganisationId, c.Id, c.Me);
+        read = ConversationRead.Start(organisationId, requestId, personId);
         db.Add(read);
         return read;
     }
+
+    // ---- Email notices of new messages ----
+
+    /// <summary>Whether the participant is emailed about new messages here: their own choice, or their side's default.</summary>
+    public async Task<bool> NoticesOnAsync(Conversation c, CancellationToken ct) =>
+        await db.Set<ConversationRead>().Where(r => r.RequestId == c.Id && r.PersonId == c.Me).Select(r => r.EmailNotices).SingleOrDefaultAsync(ct)
+        ?? MessageNotices.ByDefault(c.Side);
+
+    /// <summary>
+    /// Records the participant's choice, audited without content beyond on or off (the requester without their account).
+    /// Two at once by someone with no read-state row yet take the same row, as two views do.
+    /// </summary>
+    public Task SetNoticesAsync(Conversation c, bool on, CancellationToken ct) =>
+        ChangeMark.SaveNumberedAsync(db, async () =>
+        {
+            (await ReadStateAsync(c, ct)).ChooseNotices(on);
+            RecordByParticipant(c, ConversationAudit.NoticesChanged, on ? "notices=on" : "notices=off");
+            return true;
+        }, ct);
 
     /// <summary>Checks a message; returns the English problem (a localization key) or null.</summary>
     public static string? CheckMessage(Conversation c, string? body) =>

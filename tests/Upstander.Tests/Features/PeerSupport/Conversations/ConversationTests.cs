@@ -74,10 +74,10 @@ public sealed class ConversationTests
             {
                 (await other.GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.NotFound, url);
             }
-            foreach (var handler in new[] { "", "Close", "Note", "Propose", "Refer", "Feedback", "Reopen" })
+            foreach (var handler in new[] { "", "Close", "Note", "Propose", "Refer", "Feedback", "Reopen", "Notices" })
             {
                 var response = await PostAsOutsiderAsync(other, world.Path + (handler.Length > 0 ? "?handler=" + handler : ""),
-                    ("Body", "intrusion"), ("Confirm", "true"), ("Note", "intrusion"), ("FeltHeard", "5"), ("NextSteps", "5"), ("WouldRecommend", "5"));
+                    ("Body", "intrusion"), ("Confirm", "true"), ("Note", "intrusion"), ("FeltHeard", "5"), ("NextSteps", "5"), ("WouldRecommend", "5"), ("Notices", "on"));
                 response.StatusCode.ShouldBe(HttpStatusCode.NotFound, handler);
             }
         }
