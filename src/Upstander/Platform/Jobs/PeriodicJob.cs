@@ -96,6 +96,26 @@ public static class EveryOrganisation
         return await work(scope.ServiceProvider);
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in each of <paramref name="organisations"/> in turn. One that fails is logged as
+    /// "{what} for organisation … failed" with the exception's type only (database messages can quote values) and does
+    /// not stop the others.
+    /// </summary>
+    public static async Task EachAsync(IServiceScopeFactory scopes, IEnumerable<Guid> organisations, Func<IServiceProvider, Task> work, ILogger logger, string what)
+    {
+        foreach (var organisationId in organisations)
+        {
+            try
+            {
+                await InScopeAsync(scopes, organisationId, async s => { await work(s); return true; });
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError("{Work} for organisation {OrganisationId} failed with {ExceptionType}.", what, organisationId, ex.GetType().Name);
+            }
+        }
+    }
+
     /// <summary>Runs <paramref name="pass"/> in every organisation and adds up what each returns.</summary>
     public static async Task<T> SumAsync<T>(IServiceScopeFactory scopes, Func<IServiceProvider, Task<T>> pass, Func<T, T, T> add, T none, CancellationToken ct)
     {

@@ -244,20 +244,12 @@ public sealed class MailDeliveryJob(IServiceScopeFactory scopes, MailSignal sign
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             organisations = await MailDelivery.Due(db, Clock.GetUtcNow()).IgnoreQueryFilters().Select(m => m.OrganisationId).Distinct().ToListAsync(ct);
         }
-        foreach (var organisationId in organisations)
+        await EveryOrganisation.EachAsync(scopes, organisations, async s =>
         {
-            try
+            if (await s.GetRequiredService<MailDelivery>().DeliverAsync(ct) >= MailDelivery.BatchSize)
             {
-                if (await EveryOrganisation.InScopeAsync(scopes, organisationId, s => s.GetRequiredService<MailDelivery>().DeliverAsync(ct)) >= MailDelivery.BatchSize)
-                {
-                    signal.Wake();
-                }
+                signal.Wake();
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The exception's type only: database messages can quote values.
-                logger.LogError("Mail delivery for organisation {OrganisationId} failed with {ExceptionType}.", organisationId, ex.GetType().Name);
-            }
-        }
+        }, logger, "Mail delivery");
     }
 }

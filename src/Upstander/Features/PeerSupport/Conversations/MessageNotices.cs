@@ -148,17 +148,6 @@ public sealed class MessageNoticeJob(IServiceScopeFactory scopes, IOptions<MailO
         {
             organisations = await MessageNotices.OrganisationsAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
         }
-        foreach (var organisationId in organisations)
-        {
-            try
-            {
-                await EveryOrganisation.InScopeAsync(scopes, organisationId, s => s.GetRequiredService<MessageNotices>().RunAsync(ct));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The exception's type only: database messages can quote values.
-                logger.LogError("Notices of new messages for organisation {OrganisationId} failed with {ExceptionType}.", organisationId, ex.GetType().Name);
-            }
-        }
+        await EveryOrganisation.EachAsync(scopes, organisations, s => s.GetRequiredService<MessageNotices>().RunAsync(ct), logger, "Notices of new messages");
     }
 }

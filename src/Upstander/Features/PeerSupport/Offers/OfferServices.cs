@@ -34,17 +34,6 @@ public sealed class MatchingRunner(IServiceScopeFactory scopes, TimeProvider clo
             scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAsSystem();
             organisations = await scope.ServiceProvider.GetRequiredService<SupportOffers>().OrganisationsToRunAsync(ct);
         }
-        foreach (var organisationId in organisations)
-        {
-            try
-            {
-                await EveryOrganisation.InScopeAsync(scopes, organisationId, s => s.GetRequiredService<SupportOffers>().RunAsync(ct));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The exception's type only: database messages can quote values.
-                logger.LogError("Matching for organisation {OrganisationId} failed with {ExceptionType}.", organisationId, ex.GetType().Name);
-            }
-        }
+        await EveryOrganisation.EachAsync(scopes, organisations, s => s.GetRequiredService<SupportOffers>().RunAsync(ct), logger, "Matching");
     }
 }
