@@ -27,8 +27,8 @@ public sealed record SpeakUpInsight(int Minimum, IReadOnlyList<string> Periods, 
 /// <summary>
 /// Aggregate insight on speaking up for leaders and researchers over the last four completed calendar quarters
 /// (never the one in progress): reports received by category and quarter and the share of them that were anonymous;
-/// the median time to acknowledge by the quarter reports were acknowledged in; the median time to close and the
-/// outcomes by the quarter cases were closed in. Each figure is counted in the quarter its step happened, so a case
+/// the median time to acknowledge by the quarter reports were acknowledged in; the median time to close by the quarter
+/// cases were first closed in; the outcomes by the quarter cases were first both closed and given an outcome. Each figure is counted in the quarter its step happened, so a case
 /// acknowledged or closed today changes nothing until its quarter is over, and a completed quarter's figures never
 /// change. Never a figure below the organisation's minimum group size: a cell below it is hidden, and so is every total
 /// that covers a hidden cell (complementary suppression), so no hidden figure can be worked out by subtraction. Scoped.
@@ -68,28 +68,41 @@ public sealed class SpeakUpInsights(AppDbContext db, CompletedPeriods periods)
         var toAcknowledge = Medians(acknowledged.Select(a => (PeriodOf(a.At), a.At - a.ReceivedAt)), quarters.Count, minimum);
 
         // A case counts as closed in the quarter it was first closed (a closed case can be reopened and closed again; its
-        // first closing stays where it was). The events are never changed or removed, so neither is a completed quarter.
-        var closings = await db.Set<ReportEvent>().Where(e => e.Kind == ReportEvent.StatusKind && e.ToStatus == ReportStatus.Closed && e.At < until)
-            .Select(e => new { e.ReportId, e.At })
+        // first closing stays where it was). It counts by outcome once it has been both closed and given an outcome: in
+        // the quarter it was first closed, or, when its first outcome was recorded only later, in the quarter that was
+        // recorded in; with the last outcome recorded by the end of that quarter, so one recorded or changed later does not
+        // move it. Both are the first events of their kind, and events are never changed or removed, so a completed quarter
+        // keeps its cases and their outcomes and each case is counted once. Read for the cases with a closing or an outcome
+        // in the four quarters (with their earlier ones, which place them).
+        var stepped = db.Set<ReportEvent>()
+            .Where(e => ((e.Kind == ReportEvent.StatusKind && e.ToStatus == ReportStatus.Closed) || e.Kind == ReportEvent.OutcomeKind) && e.At >= since && e.At < until)
+            .Select(e => e.ReportId);
+        var steps = await db.Set<ReportEvent>()
+            .Where(e => stepped.Contains(e.ReportId) && ((e.Kind == ReportEvent.StatusKind && e.ToStatus == ReportStatus.Closed) || e.Kind == ReportEvent.OutcomeKind) && e.At < until)
+            .Select(e => new { e.ReportId, e.Kind, e.At, e.Reason })
             .ToListAsync(ct);
-        var firstClosed = closings.GroupBy(c => c.ReportId).Select(g => (ReportId: g.Key, At: g.Min(c => c.At))).Where(c => c.At >= since).ToList();
+        var cases = steps.GroupBy(s => s.ReportId)
+            .Select(g => (ReportId: g.Key, FirstClosed: g.Where(s => s.Kind == ReportEvent.StatusKind).Min(s => (DateTimeOffset?)s.At),
+                Outcomes: g.Where(s => s.Kind == ReportEvent.OutcomeKind).Select(s => (s.At, Outcome: s.Reason)).ToList()))
+            .ToList();
+        var firstClosed = cases.Where(c => c.FirstClosed >= since).Select(c => (c.ReportId, At: c.FirstClosed!.Value)).ToList();
         var closedIds = firstClosed.Select(c => c.ReportId).ToList();
         var receivedAt = await db.Set<ReportRecord>().Where(r => closedIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.ReceivedAt, ct);
         var toClose = Medians(firstClosed.Select(c => (PeriodOf(c.At), c.At - receivedAt[c.ReportId])), quarters.Count, minimum);
 
-        // Its outcome is the last one recorded by the end of that quarter: one recorded or changed later does not move it.
-        var recorded = await db.Set<ReportEvent>().Where(e => e.Kind == ReportEvent.OutcomeKind && closedIds.Contains(e.ReportId) && e.At < until)
-            .Select(e => new { e.ReportId, e.At, e.Reason })
-            .ToListAsync(ct);
-        var outcomeOf = firstClosed
-            .Select(c => (Quarter: PeriodOf(c.At), Outcome: recorded.Where(o => o.ReportId == c.ReportId && o.At < quarters[PeriodOf(c.At)].End).MaxBy(o => o.At)?.Reason))
-            .Where(c => c.Outcome is not null)
+        var outcomeOf = cases
+            .Where(c => c.FirstClosed is not null && c.Outcomes.Count > 0)
+            .Select(c => (At: Later(c.FirstClosed!.Value, c.Outcomes.Min(o => o.At)), c.Outcomes))
+            .Where(c => c.At >= since)
+            .Select(c => (Quarter: PeriodOf(c.At), c.Outcomes.Where(o => o.At < quarters[PeriodOf(c.At)].End).MaxBy(o => o.At).Outcome))
             .ToList();
         var outcomeKeys = CaseReasons.Outcomes.Select(o => o.Key).Where(k => outcomeOf.Any(c => c.Outcome == k)).ToList();
         var outcomes = Suppress(outcomeKeys, periodLabels, outcomeKeys.Select(k => periodLabels.Select((_, p) => outcomeOf.Count(c => c.Outcome == k && c.Quarter == p)).ToArray()).ToArray(), minimum);
 
         return new SpeakUpInsight(minimum, periodLabels, volumes, toAcknowledge, toClose, share, outcomes);
     }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>Hides every cell below <paramref name="minimum"/> (zero included) and every total that covers a hidden cell.</summary>
     public static CountTable Suppress(IReadOnlyList<string> rows, IReadOnlyList<string> columns, int[][] counts, int minimum)

@@ -82,13 +82,16 @@ public sealed class CaseWorld : IAsyncDisposable
     public Task OutcomeAsync(Guid id, string outcome) =>
         WorkAsync(id, (work, report) => work.RecordOutcomeAsync(report, outcome, null, CaseManager, CancellationToken.None));
 
-    /// <summary>Acknowledges each case, records <paramref name="outcome"/> and closes it, all now.</summary>
-    public async Task AcknowledgeAndCloseAsync(IEnumerable<Guid> ids, string outcome)
+    /// <summary>Acknowledges each case, records <paramref name="outcome"/> (unless null) and closes it, all now.</summary>
+    public async Task AcknowledgeAndCloseAsync(IEnumerable<Guid> ids, string? outcome)
     {
         foreach (var id in ids)
         {
             await MoveAsync(id, ReportStatus.Acknowledged, "received-and-read");
-            await OutcomeAsync(id, outcome);
+            if (outcome is not null)
+            {
+                await OutcomeAsync(id, outcome);
+            }
             await MoveAsync(id, ReportStatus.Closed, "outcome-shared");
         }
     }

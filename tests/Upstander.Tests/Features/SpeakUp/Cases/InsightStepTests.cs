@@ -12,7 +12,8 @@ namespace Upstander.Tests.Features.SpeakUp.Cases;
 
 /// <summary>
 /// Speak-up insight counts each step in the quarter it was taken: acknowledgements in the quarter acknowledged, closings
-/// and outcomes in the quarter a case was first closed (with the outcome recorded by the end of it). A case manager's
+/// in the quarter a case was first closed, outcomes in the quarter a case was first both closed and given one (with the
+/// outcome recorded by the end of it). A case manager's
 /// work today never changes a completed quarter, so nobody reads a case's outcome from a change in the figures.
 /// </summary>
 public sealed class InsightStepTests
@@ -108,7 +109,7 @@ public sealed class InsightStepTests
         insight.Outcomes.Rows.ShouldBe(["substantiated"]);
         insight.Outcomes.Cells[0].Select(c => c.Value).ShouldBe([null, null, null, 5]);
 
-        var page = await PageAsync(await world.Factory.SignInAsync(world.Org[Roles.Leader]), "/insights/speak-up");
+        var page = await InsightPageAsync(world);
         page.ShouldContain("Acknowledged in 2031 Q2");
         page.ShouldContain("Closed in 2031 Q2");
         page.ShouldContain("Received in 2031 Q1");
@@ -120,12 +121,10 @@ public sealed class InsightStepTests
     public async Task A_quarter_with_too_few_steps_stays_hidden_and_cannot_be_worked_out_from_the_whole(Engine engine)
     {
         await using var world = await CaseWorld.StartAsync(engine);
-        var reports = await world.ReceiveManyAsync(8, new DateTimeOffset(2031, 1, 10, 9, 0, 0, TimeSpan.Zero));
         // Six acknowledged and closed in the first quarter, two in the second.
-        world.Factory.Clock.Advance(TimeSpan.FromDays(1));
-        await world.AcknowledgeAndCloseAsync(reports.Take(6), "not-substantiated");
+        var two = await SixClosedInTheFirstQuarterAsync(world);
         world.To(new DateTimeOffset(2031, 5, 10, 9, 0, 0, TimeSpan.Zero));
-        await world.AcknowledgeAndCloseAsync(reports.Skip(6), "not-substantiated");
+        await world.AcknowledgeAndCloseAsync(two, "not-substantiated");
 
         world.To(new DateTimeOffset(2031, 7, 2, 9, 0, 0, TimeSpan.Zero));
         var insight = await world.InsightAsync();
@@ -139,7 +138,89 @@ public sealed class InsightStepTests
         outcomes.Cells[0].Select(c => c.Value).ShouldBe([null, null, 6, null]);
         (outcomes.RowTotals[0].Hidden, outcomes.ColumnTotals[3].Hidden, outcomes.Total.Hidden).ShouldBe((true, true, true));
 
-        var page = await PageAsync(await world.Factory.SignInAsync(world.Org[Roles.Leader]), "/insights/speak-up");
+        var page = await InsightPageAsync(world);
+        page.ShouldNotContain(">2<");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task An_outcome_recorded_after_its_case_closed_shows_in_its_own_quarter_once_that_is_over_and_never_moves(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine);
+        // One case closed long before the four quarters shown, five closed in the first quarter of 2031; none with an outcome.
+        var old = await world.ReceiveManyAsync(1, new DateTimeOffset(2030, 2, 3, 9, 0, 0, TimeSpan.Zero));
+        await world.AcknowledgeAndCloseAsync(old, null);
+        var reports = await world.ReceiveManyAsync(5, new DateTimeOffset(2031, 1, 10, 9, 0, 0, TimeSpan.Zero));
+        world.Factory.Clock.Advance(TimeSpan.FromDays(1));
+        await world.AcknowledgeAndCloseAsync(reports, null);
+        reports.AddRange(old);
+
+        // In the second quarter the outcomes are recorded; while it goes on, they show nowhere.
+        world.To(new DateTimeOffset(2031, 5, 10, 9, 0, 0, TimeSpan.Zero));
+        foreach (var id in reports)
+        {
+            await world.OutcomeAsync(id, "resolved-informally");
+        }
+        world.To(new DateTimeOffset(2031, 6, 1, 9, 0, 0, TimeSpan.Zero));
+        (await world.InsightAsync()).Outcomes.Rows.ShouldBeEmpty();
+
+        // Once it is over, all six show in it; the closings stay where they happened.
+        world.To(new DateTimeOffset(2031, 7, 2, 9, 0, 0, TimeSpan.Zero));
+        var before = await world.InsightAsync();
+        before.Periods.ShouldBe(["2030 Q3", "2030 Q4", "2031 Q1", "2031 Q2"]);
+        before.Outcomes.Rows.ShouldBe(["resolved-informally"]);
+        before.Outcomes.Cells[0].Select(c => c.Value).ShouldBe([null, null, null, 6]);
+        Math.Round(before.ToClose.ByQuarter[2]!.Value.TotalDays, 1).ShouldBe(1);
+        before.ToClose.ByQuarter[3].ShouldBeNull();
+
+        // Changing the outcomes today, and reopening and closing one again, moves no figure shown.
+        foreach (var id in reports.Take(3))
+        {
+            await world.OutcomeAsync(id, "substantiated");
+        }
+        await world.MoveAsync(reports[4], ReportStatus.Assessing, "reopened");
+        await world.OutcomeAsync(reports[4], "withdrawn");
+        await world.MoveAsync(reports[4], ReportStatus.Closed, "withdrawn");
+        JsonSerializer.Serialize(await world.InsightAsync()).ShouldBe(JsonSerializer.Serialize(before));
+
+        // Nor does the end of the quarter they were changed in: each case was counted once, where it first had both.
+        world.To(new DateTimeOffset(2031, 10, 2, 9, 0, 0, TimeSpan.Zero));
+        var later = await world.InsightAsync();
+        later.Periods.ShouldBe(["2030 Q4", "2031 Q1", "2031 Q2", "2031 Q3"]);
+        later.Outcomes.Rows.ShouldBe(["resolved-informally"]);
+        later.Outcomes.Cells[0].Select(c => c.Value).ShouldBe([null, null, 6, null]);
+
+        var page = await InsightPageAsync(world);
+        page.ShouldContain("Closed with an outcome in 2031 Q2");
+        page.ShouldContain("the quarter it was first recorded in");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Outcomes_recorded_late_for_too_few_cases_stay_hidden_with_every_total_that_covers_them(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine);
+        // All closed in the first quarter, six with an outcome; the other two get theirs in the second.
+        var two = await SixClosedInTheFirstQuarterAsync(world);
+        await world.AcknowledgeAndCloseAsync(two, null);
+        world.To(new DateTimeOffset(2031, 5, 10, 9, 0, 0, TimeSpan.Zero));
+        foreach (var id in two)
+        {
+            await world.OutcomeAsync(id, "withdrawn");
+        }
+
+        world.To(new DateTimeOffset(2031, 7, 2, 9, 0, 0, TimeSpan.Zero));
+        var outcomes = (await world.InsightAsync()).Outcomes;
+        outcomes.Rows.ShouldBe(["not-substantiated", "withdrawn"]);
+        outcomes.Cells[0].Select(c => c.Value).ShouldBe([null, null, 6, null]);
+        outcomes.Cells[1].Select(c => c.Value).ShouldBe([null, null, null, null], "two cases are below the minimum");
+        outcomes.RowTotals.Select(c => c.Value).ShouldBe([null, null]);
+        outcomes.ColumnTotals.Select(c => c.Value).ShouldBe([null, null, null, null]);
+        outcomes.Total.Hidden.ShouldBeTrue();
+
+        var page = await InsightPageAsync(world);
         page.ShouldNotContain(">2<");
     }
 
@@ -170,4 +251,15 @@ public sealed class InsightStepTests
         recorded.Id.ShouldNotBe(id);
     }
 
+    /// <summary>Eight reports received on 10 January 2031, six of them acknowledged, closed as "not-substantiated" a day later; the other two.</summary>
+    private static async Task<List<Guid>> SixClosedInTheFirstQuarterAsync(CaseWorld world)
+    {
+        var reports = await world.ReceiveManyAsync(8, new DateTimeOffset(2031, 1, 10, 9, 0, 0, TimeSpan.Zero));
+        world.Factory.Clock.Advance(TimeSpan.FromDays(1));
+        await world.AcknowledgeAndCloseAsync(reports.Take(6), "not-substantiated");
+        return [.. reports.Skip(6)];
+    }
+
+    private static async Task<string> InsightPageAsync(CaseWorld world) =>
+        await PageAsync(await world.Factory.SignInAsync(world.Org[Roles.Leader]), "/insights/speak-up");
 }
