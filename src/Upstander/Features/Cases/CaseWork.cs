@@ -43,14 +43,35 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
 
     private IQueryable<ReportRecord> Reports => db.Set<ReportRecord>();
 
-    /// <summary>Cases this person may work: waiting unassigned or assigned to them, and not conflicted.</summary>
-    private async Task<List<ReportRecord>> WorkableAsync(Guid me, CancellationToken ct) =>
-        await conflicts.VisibleAsync(Reports.Where(r => r.AssigneeId == null || r.AssigneeId == me), me, ct);
+    /// <summary>The cases <see cref="WorkableAsync"/> read in this scope, and for whom; forgotten when a case changes here.</summary>
+    private (Guid Person, List<ReportRecord> Reports)? _workable;
+
+    /// <summary>
+    /// Cases this person may work: waiting unassigned or assigned to them, and not conflicted. Read once per scope (one
+    /// request): the home page's deadline reminder and its case summary, or the intake queue and its reminder, share it.
+    /// </summary>
+    private async Task<List<ReportRecord>> WorkableAsync(Guid me, CancellationToken ct)
+    {
+        if (_workable is { } read && read.Person == me)
+        {
+            return read.Reports;
+        }
+        var reports = await conflicts.VisibleAsync(Reports.Where(r => r.AssigneeId == null || r.AssigneeId == me), me, ct);
+        _workable = (me, reports);
+        return reports;
+    }
 
     public async Task<CaseQueue> QueueAsync(Guid me, CancellationToken ct)
     {
         var rows = await RowsAsync(await WorkableAsync(me, ct), me, ct);
         return new CaseQueue([.. rows.Where(r => !r.Mine && r.Status != ReportStatus.Closed)], [.. rows.Where(r => r.Mine)]);
+    }
+
+    /// <summary>The counts of the home page's case section, as <see cref="QueueAsync"/> would give them: no names read, no rows made.</summary>
+    public async Task<CaseSummary> SummaryAsync(Guid me, CancellationToken ct)
+    {
+        var open = (await WorkableAsync(me, ct)).Where(r => r.Status != ReportStatus.Closed).ToList();
+        return new CaseSummary(open.Count(r => r.AssigneeId != me), open.Count(r => r.AssigneeId == me));
     }
 
     public async Task<IReadOnlyList<CaseRow>> OverdueAsync(Guid me, CancellationToken ct) =>
@@ -149,6 +170,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         }
         var from = report.Status;
         var now = clock.GetUtcNow();
+        _workable = null;
         report.MoveTo(to, now);
         report.Assign(report.AssigneeId ?? me);
         db.Add(ReportEvent.Record(report, ReportEvent.StatusKind, from, to, reason, me, now));
@@ -190,6 +212,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         {
             if (me is not null)
             {
+                _workable = null;
                 report.FeedbackGiven(now);
                 report.Assign(report.AssigneeId ?? me);
             }
@@ -271,6 +294,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             return false;
         }
         var kind = report.AssigneeId is null && to == me ? "assigned" : "handed-over";
+        _workable = null;
         report.Assign(to);
         db.Add(ReportEvent.Record(report, kind, null, null, reason, me, clock.GetUtcNow()));
         audit.Record(CaseAudit.Assigned, CaseAudit.Target, report.Id, detail: $"kind={kind};reason={reason}");

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Security;
 
 namespace Upstander.Features.Cases;
@@ -57,7 +56,10 @@ public sealed class CaseDeadlinesNoticeViewComponent(CurrentActor actor, CaseWor
 /// <summary>A case manager's section of the home page: how many reports wait for a case manager and how many of their own cases are open.</summary>
 public sealed record CaseSummary(int Waiting, int Mine);
 
-/// <summary>"Cases" on a case manager's home page: counts only, through the same conflict rules as the intake queue (<see cref="CaseWork.QueueAsync"/>).</summary>
+/// <summary>
+/// "Cases" on a case manager's home page: counts only, through the same conflict rules as the intake queue
+/// (<see cref="CaseWork.SummaryAsync"/>), from the cases the deadline reminder above it has read on the same request.
+/// </summary>
 public sealed class CaseSummaryViewComponent(CurrentActor actor, CaseWork work) : ViewComponent
 {
     public async Task<IViewComponentResult> InvokeAsync()
@@ -66,9 +68,7 @@ public sealed class CaseSummaryViewComponent(CurrentActor actor, CaseWork work) 
         {
             return Content("");
         }
-        var queue = await work.QueueAsync(me, HttpContext.RequestAborted);
-        return View("/Features/Cases/_CaseSummary.cshtml",
-            new CaseSummary(queue.Unassigned.Count, queue.Mine.Count(r => r.Status != ReportStatus.Closed)));
+        return View("/Features/Cases/_CaseSummary.cshtml", await work.SummaryAsync(me, HttpContext.RequestAborted));
     }
 }
 

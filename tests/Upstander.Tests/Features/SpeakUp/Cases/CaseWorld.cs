@@ -18,9 +18,10 @@ public sealed class CaseWorld : IAsyncDisposable
     public TestOrganisation Org { get; }
     public Guid CaseManager => Org[Roles.CaseManager].PersonId;
 
-    public static async Task<CaseWorld> StartAsync(Engine engine = Engine.Sqlite, IDictionary<string, string?>? settings = null)
+    public static async Task<CaseWorld> StartAsync(Engine engine = Engine.Sqlite, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
-        var factory = new UpstanderFactory(engine, settings);
+        var factory = new UpstanderFactory(engine, settings) { TestServices = services };
         var org = await factory.CreateOrganisationAsync("Case Org");
         return new CaseWorld(factory, org);
     }

@@ -44,6 +44,36 @@ public sealed class DeadlinesAndInsightTests
         (await PageAsync(client, "/cases/overdue")).ShouldContain("Nothing is overdue.");
     }
 
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_case_managers_cases_are_read_once_for_a_page_and_its_deadline_reminder(Engine engine)
+    {
+        // The query that finds the cases a case manager may work (waiting unassigned, or their own).
+        var reads = new CommandCounter("reports", "\"AssigneeId\" IS NULL OR");
+        await using var world = await CaseWorld.StartAsync(engine, services: reads.Register);
+        await world.ReceiveAsync([], assignee: world.CaseManager);
+        await world.ReceiveAsync([]);
+        var closed = await world.ReceiveAsync([], assignee: world.CaseManager);
+        await world.MoveAsync(closed, ReportStatus.Closed, "duplicate");
+        world.Factory.Clock.Advance(TimeSpan.FromDays(5.5));
+        var client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+
+        // The home page's reminder and its case summary, from one read.
+        reads.Start();
+        var home = await PageAsync(client, "/");
+        reads.Count.ShouldBe(1);
+        home.ShouldContain("Due soon: 2");
+        home.ShouldContain("1 report waiting for a case manager");
+        home.ShouldContain("1 open case of yours");
+
+        // The intake queue and its reminder, the same.
+        reads.Start();
+        var queue = await PageAsync(client, "/cases");
+        reads.Count.ShouldBe(1);
+        queue.ShouldContain("Due soon: 2");
+    }
+
     [Fact]
     public async Task The_case_lists_show_dates_in_the_organisations_zone()
     {
