@@ -92,6 +92,36 @@ public sealed class WorkMailTests
     }
 
     [Fact]
+    public async Task A_case_manager_handed_a_case_by_a_colleague_is_emailed_without_the_report_and_the_colleague_is_not()
+    {
+        await using var sink = new SmtpSink();
+        await using var world = await CaseWorld.StartAsync(settings: sink.Settings());
+        var named = await world.PersonAsync("Named Person", null);
+        var account = Canary.New("handover-mail");
+        var id = await world.ReceiveAsync([named], account: account, category: "intimidation", assignee: world.CaseManager);
+        var (colleague, colleagueEmail) = await world.CaseManagerAsync("Casey Colleague", "casey");
+        var manager = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+
+        Location(await PostAsync(manager, $"/cases/{id}?handler=HandOver", ("Reason", "workload"), ("AssignTo", colleague.ToString())));
+        (await world.ReportAsync(id)).AssigneeId.ShouldBe(colleague);
+        // One email queued for the hand-over (the colleague's), none for the one who handed it over.
+        (await world.InScopeAsync((_, db) => db.Set<OutgoingMail>().CountAsync(m => m.Purpose == CaseNotices.AssignedPurpose && m.About == id))).ShouldBe(1);
+
+        var mail = await sink.WaitForMailToAsync(colleagueEmail);
+        mail.Subject.ShouldBe("Case Org: a case is waiting for you");
+        var body = mail.TextBody ?? "";
+        body.ShouldContain("Hello Casey Colleague,");
+        body.ShouldContain("/cases");
+        var text = mail.Subject + body;
+        foreach (var secret in new[] { account, "Blue Heron", "Named Person", $"Employee of {world.Org.Name}", $"CaseManager of {world.Org.Name}",
+            "intimidation", "workload", id.ToString() })
+        {
+            text.ShouldNotContain(secret);
+        }
+        sink.Received.ShouldNotContain(m => m.To.Mailboxes.Any(b => b.Address == world.Org[Roles.CaseManager].Email));
+    }
+
+    [Fact]
     public async Task A_custodian_conflicted_on_the_report_is_not_emailed_about_its_reveal()
     {
         await using var sink = new SmtpSink();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Cases;
+using Upstander.Features.Organisations;
 using Upstander.Features.People;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Data;
@@ -60,6 +61,15 @@ public sealed class CaseWorld : IAsyncDisposable
         await db.SaveChangesAsync();
         s.GetRequiredService<OrgChartCache>().Invalidate(Org.Id);
         return person.Id;
+    });
+
+    /// <summary>Adds another case manager, with an account (no two-factor set up), named <paramref name="name"/>.</summary>
+    public Task<(Guid PersonId, string Email)> CaseManagerAsync(string name, string slug) => Factory.InScopeAsync(Org.Id, async s =>
+    {
+        var email = $"{slug}@case.example";
+        var (person, _) = await s.GetRequiredService<OrganisationSetup>().CreatePersonWithAccountAsync(Org.Id,
+            new PersonDetails(name, email, slug, null, null, null, null, "en", null, null), [Roles.CaseManager], UpstanderFactory.Password, CancellationToken.None);
+        return (person.Id, email);
     });
 
     /// <summary>Puts a person (with an account) under <paramref name="manager"/>.</summary>

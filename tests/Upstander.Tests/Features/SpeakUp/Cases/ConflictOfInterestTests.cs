@@ -60,16 +60,10 @@ public sealed class ConflictOfInterestTests
         await using var world = await CaseWorld.StartAsync();
         var random = new Random(7);
         var managers = new List<Guid> { world.CaseManager };
-        await world.Factory.InScopeAsync(world.Org.Id, async s =>
+        for (var i = 0; i < 3; i++)
         {
-            var setup = s.GetRequiredService<OrganisationSetup>();
-            for (var i = 0; i < 3; i++)
-            {
-                var (person, _) = await setup.CreatePersonWithAccountAsync(world.Org.Id,
-                    new PersonDetails($"Case manager {i}", $"cm{i}@case.example", $"cm-{i}", null, null, null, null, "en", null, null), [Roles.CaseManager], UpstanderFactory.Password, CancellationToken.None);
-                managers.Add(person.Id);
-            }
-        });
+            managers.Add((await world.CaseManagerAsync($"Case manager {i}", $"cm-{i}")).PersonId);
+        }
         var others = new List<Guid>();
         for (var i = 0; i < 14; i++)
         {
