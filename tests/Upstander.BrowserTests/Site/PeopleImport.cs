@@ -140,9 +140,21 @@ public static class PeopleImport
         {
             fresh = "could not be fetched: " + ex.Message;
         }
+        string script;
+        try
+        {
+            // What the page's script noted on the progress element: how many checks it made and how the last one ended.
+            script = await page.EvaluateAsync<string>(
+                "() => { const p = document.querySelector('[data-import-progress]'); return p ? `checks ${p.dataset.checks ?? '(script never ran)'}, last: ${p.dataset.last ?? '(none)'}` : '(no progress element)'; }");
+        }
+        catch (PlaywrightException ex)
+        {
+            script = "could not be read: " + ex.Message;
+        }
         var console = server?.Output ?? "";
         return $"The import progress page did not show \"Import finished\" within {ImportTimeout.TotalSeconds} s.\n"
             + $"Asked for again now, the progress page answers {fresh}.\n"
+            + $"The page's script: {script}.\n"
             + $"Playwright: {expectation}\n"
             + $"The end of the server's console:\n{(console.Length > 6000 ? console[^6000..] : console)}";
     }

@@ -73,7 +73,7 @@ internal readonly record struct DirectoryStamp(int Count, long LatestUpdateTicks
         var stamp = await db.People
             .GroupBy(_ => 1)
             .Select(g => new { Count = g.Count(), Latest = g.Max(p => p.UpdatedAt) })
-            .FirstOrDefaultAsync(ct);
+            .SingleOrDefaultAsync(ct); // one group at most; First without an order would log a warning on every start
         return stamp is null ? default : new DirectoryStamp(stamp.Count, stamp.Latest.UtcTicks);
     }
 }

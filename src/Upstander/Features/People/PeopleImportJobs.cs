@@ -160,6 +160,7 @@ public sealed class PeopleImportJobs(IServiceScopeFactory scopes, TimeProvider c
     private async Task RunAsync(ImportJob job, CancellationToken ct)
     {
         job.Start();
+        var started = clock.GetTimestamp();
         try
         {
             using var scope = scopes.CreateScope();
@@ -168,6 +169,9 @@ public sealed class PeopleImportJobs(IServiceScopeFactory scopes, TimeProvider c
             var importer = scope.ServiceProvider.GetRequiredService<PeopleImporter>();
             var outcome = await importer.ImportAsync(job.File!, job.Mode, job.Actor, job.Report, ct);
             job.Finish(outcome, outcome.Applied ? ImportJobStatus.Finished : ImportJobStatus.Refused, clock.GetUtcNow());
+            // Counts and time only: nothing about the people in the file.
+            logger.LogInformation("People import {JobId} {Status}: {Rows} rows in {Milliseconds} ms.",
+                job.Id, job.Status, job.Total, (long)clock.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception ex)
         {

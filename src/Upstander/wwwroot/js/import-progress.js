@@ -11,6 +11,15 @@ const interval = 2000;
 // connection the browser has not noticed) must not stop the page from following the import.
 const patience = 10000;
 
+// What the page has done so far, kept on the progress element (data-checks, data-last) for anyone looking into a
+// page that seems stuck: how many checks were made and how the last one ended.
+let checks = 0;
+const noted = (outcome, again) => {
+  progress.dataset.checks = String(++checks);
+  progress.dataset.last = outcome;
+  return again;
+};
+
 // One check: true when the page should ask again at the next tick, false when it has finished or should stop.
 const check = async () => {
   const abort = new AbortController();
@@ -21,16 +30,16 @@ const check = async () => {
     response = await fetch(location.href, { credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" }, signal: abort.signal });
     if (response.redirected || response.status === 403 || response.status === 404) {
       // Signed out, or the import is no longer known: leave the page as it is; the link still works.
-      return false;
+      return noted(`stopped ${response.status}${response.redirected ? " redirected" : ""}`, false);
     }
     if (!response.ok) {
       // A busy or briefly failing server: the import carries on regardless, so ask again at the next tick.
-      return true;
+      return noted(`status ${response.status}`, true);
     }
     text = await response.text();
   } catch {
     // A dropped or timed-out connection: ask again at the next tick.
-    return true;
+    return noted(abort.signal.aborted ? "timed out" : "no answer", true);
   } finally {
     clearTimeout(timer);
   }
@@ -45,25 +54,29 @@ const check = async () => {
     const status = progress.querySelector("[data-import-status]");
     const freshStatus = fresh.querySelector("[data-import-status]").textContent;
     if (status.textContent !== freshStatus) status.textContent = freshStatus;
-    return true;
+    return noted(`running ${freshBar.value}/${freshBar.max}`, true);
   }
   const result = next.querySelector("main");
-  if (!result) return true;
+  if (!result) return noted("no main", true);
   // Finished: the result replaces the progress, and focus moves to it so it is read out.
   main.replaceChildren(...result.childNodes);
   document.title = next.title;
   main.focus();
-  return false;
+  return noted("finished", false);
 };
 
 const update = async () => {
   let again = true;
   try {
     again = await check();
-  } catch {
+  } catch (error) {
     // Whatever went wrong with this answer, the next one may be fine.
+    noted(`error ${error?.name ?? "unknown"}`, true);
   }
   if (again) setTimeout(update, interval);
 };
 
-if (progress && main) setTimeout(update, interval);
+if (progress && main) {
+  progress.dataset.checks = "0";
+  setTimeout(update, interval);
+}
