@@ -98,23 +98,22 @@ public sealed class MessageNotices(AppDbContext db, WorkMail mail, ExclusiveLock
         var supporter = side == ConversationSide.Supporter;
         var other = supporter ? ConversationSide.Requester : ConversationSide.Supporter;
         var byDefault = ByDefault(side);
-        return db.Set<SupportRequestRecord>()
-            .Where(r => r.Status == RequestStatus.Active && r.SupporterId != null)
-            .Select(r => new
-            {
-                r.Id,
-                Reader = supporter ? r.SupporterId!.Value : r.PersonId,
-                Since = supporter ? r.SupporterSince : r.FirstAcceptedAt,
-            })
-            .Select(r => new
-            {
-                r.Id,
-                r.Reader,
-                r.Since,
-                Read = db.Set<ConversationRead>().Where(x => x.RequestId == r.Id && x.PersonId == r.Reader).Select(x => (int?)x.LastReadNumber).FirstOrDefault() ?? 0,
-                Notified = db.Set<ConversationRead>().Where(x => x.RequestId == r.Id && x.PersonId == r.Reader).Select(x => (int?)x.NotifiedUpTo).FirstOrDefault() ?? 0,
-                Wants = db.Set<ConversationRead>().Where(x => x.RequestId == r.Id && x.PersonId == r.Reader).Select(x => x.EmailNotices).FirstOrDefault() ?? byDefault,
-            })
+        var active = db.Set<SupportRequestRecord>().Where(r => r.Status == RequestStatus.Active && r.SupporterId != null);
+        var readers = supporter
+            ? active.Select(r => new { r.Id, Reader = r.SupporterId!.Value, Since = r.SupporterSince })
+            : active.Select(r => new { r.Id, Reader = r.PersonId, Since = r.FirstAcceptedAt });
+        // The reader's read state, when they have one, joined once.
+        return readers
+            .SelectMany(r => db.Set<ConversationRead>().Where(x => x.RequestId == r.Id && x.PersonId == r.Reader).DefaultIfEmpty(),
+                (r, x) => new
+                {
+                    r.Id,
+                    r.Reader,
+                    r.Since,
+                    Read = x == null ? 0 : x.LastReadNumber,
+                    Notified = x == null ? 0 : x.NotifiedUpTo,
+                    Wants = x == null || x.EmailNotices == null ? byDefault : x.EmailNotices.Value,
+                })
             .Where(r => r.Wants && r.Read >= r.Notified)
             .Where(r => db.Set<ConversationMessage>()
                 .Any(m => m.RequestId == r.Id && m.AuthorSide == other && m.Number > r.Read && m.SentAt >= r.Since && m.SentAt <= cutoff))
