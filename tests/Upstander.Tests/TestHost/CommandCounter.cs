@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,6 +10,7 @@ namespace Upstander.Tests.TestHost;
 /// </summary>
 public sealed class CommandCounter(string table, string marker) : DbCommandInterceptor, ISaveChangesInterceptor
 {
+    private readonly CommandMatch _match = new(table, marker);
     private int _count;
     private volatile bool _counting;
 
@@ -39,7 +39,7 @@ public sealed class CommandCounter(string table, string marker) : DbCommandInter
 
     private void Counted(DbCommand command)
     {
-        if (_counting && command.CommandText.Contains(marker, StringComparison.OrdinalIgnoreCase) && Regex.IsMatch(command.CommandText, $@"\b{Regex.Escape(table)}\b"))
+        if (_counting && _match.Matches(command))
         {
             Interlocked.Increment(ref _count);
         }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,6 +11,7 @@ namespace Upstander.Tests.TestHost;
 /// </summary>
 public sealed class QueryGate(string table, string marker) : DbCommandInterceptor, ISaveChangesInterceptor
 {
+    private readonly CommandMatch _match = new(table, marker);
     private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _taken;
@@ -30,7 +30,7 @@ public sealed class QueryGate(string table, string marker) : DbCommandIntercepto
 
     public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
     {
-        if (_armed && command.CommandText.Contains(marker, StringComparison.OrdinalIgnoreCase) && Regex.IsMatch(command.CommandText, $@"\b{Regex.Escape(table)}\b")
+        if (_armed && _match.Matches(command)
             && Interlocked.Exchange(ref _taken, 1) == 0)
         {
             _reached.TrySetResult();

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,6 +13,7 @@ namespace Upstander.Tests.TestHost;
 /// </summary>
 public sealed class ReadBarrier(string table, int parties = 2, string marker = "max(") : DbCommandInterceptor, ISaveChangesInterceptor
 {
+    private readonly CommandMatch _match = new(table, marker);
     private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _arrived;
     private volatile bool _armed;
@@ -25,7 +25,7 @@ public sealed class ReadBarrier(string table, int parties = 2, string marker = "
 
     public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
     {
-        if (_armed && command.CommandText.Contains(marker, StringComparison.OrdinalIgnoreCase) && Regex.IsMatch(command.CommandText, $@"\b{Regex.Escape(table)}\b"))
+        if (_armed && _match.Matches(command))
         {
             var arrived = Interlocked.Increment(ref _arrived);
             if (arrived <= parties)
