@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Queue;
+using Upstander.Features.SpeakUp.Reporting;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Data;
 
@@ -53,8 +54,8 @@ public sealed class SpeakUpInsights(AppDbContext db, CompletedPeriods periods)
         var reports = await db.Set<ReportRecord>().Where(r => r.ReceivedAt >= since && r.ReceivedAt < until)
             .Select(r => new { r.Category, r.Way, r.ReceivedAt })
             .ToListAsync(ct);
-        var categories = reports.Select(r => r.Category).Distinct().Order(StringComparer.Ordinal).ToList();
-        var volumes = Suppress(categories, periodLabels, categories.Select(c => periodLabels.Select((_, p) => reports.Count(r => r.Category == c && PeriodOf(r.ReceivedAt) == p)).ToArray()).ToArray(), minimum);
+        var volumes = Table([.. ReportCategories.All.Select(c => c.Key)], reports.Select(r => r.Category), periodLabels,
+            (c, p) => reports.Count(r => r.Category == c && PeriodOf(r.ReceivedAt) == p), minimum);
         var anonymous = reports.Count(r => r.Way == ReportWay.Anonymous);
         bool Small(int n) => n > 0 && n < minimum;
         double? share = reports.Count >= minimum && !Small(anonymous) && !Small(reports.Count - anonymous) ? (double)anonymous / reports.Count : null;
@@ -96,13 +97,28 @@ public sealed class SpeakUpInsights(AppDbContext db, CompletedPeriods periods)
             .Where(c => c.At >= since)
             .Select(c => (Quarter: PeriodOf(c.At), c.Outcomes.Where(o => o.At < quarters[PeriodOf(c.At)].End).MaxBy(o => o.At).Outcome))
             .ToList();
-        var outcomeKeys = CaseReasons.Outcomes.Select(o => o.Key).Where(k => outcomeOf.Any(c => c.Outcome == k)).ToList();
-        var outcomes = Suppress(outcomeKeys, periodLabels, outcomeKeys.Select(k => periodLabels.Select((_, p) => outcomeOf.Count(c => c.Outcome == k && c.Quarter == p)).ToArray()).ToArray(), minimum);
+        var outcomes = Table([.. CaseReasons.Outcomes.Select(o => o.Key)], outcomeOf.Select(c => c.Outcome).OfType<string>(), periodLabels,
+            (k, p) => outcomeOf.Count(c => c.Outcome == k && c.Quarter == p), minimum);
 
         return new SpeakUpInsight(minimum, periodLabels, volumes, toAcknowledge, toClose, share, outcomes);
     }
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    /// <summary>
+    /// A table with a row for every key in <paramref name="known"/>, whether any report or case has it or not: a row that
+    /// appeared only once something was counted in it would tell that it holds one or more, when its cells (zero included)
+    /// say only "fewer than the minimum". A leader who knew which case was closed last quarter would read its outcome in the
+    /// row that appeared. A key outside the list (an older row's) has a row only when one of its cells shows. The totals
+    /// count every row.
+    /// </summary>
+    private static CountTable Table(IReadOnlyList<string> known, IEnumerable<string> present, IReadOnlyList<string> columns, Func<string, int, int> count, int minimum)
+    {
+        var rows = known.Concat(present.Where(k => !known.Contains(k)).Distinct().Order(StringComparer.Ordinal)).ToList();
+        var table = Suppress(rows, columns, [.. rows.Select(r => columns.Select((_, p) => count(r, p)).ToArray())], minimum);
+        var kept = Enumerable.Range(0, rows.Count).Where(i => i < known.Count || table.Cells[i].Any(c => !c.Hidden)).ToList();
+        return table with { Rows = [.. kept.Select(i => rows[i])], Cells = [.. kept.Select(i => table.Cells[i])], RowTotals = [.. kept.Select(i => table.RowTotals[i])] };
+    }
 
     /// <summary>Hides every cell below <paramref name="minimum"/> (zero included) and every total that covers a hidden cell.</summary>
     public static CountTable Suppress(IReadOnlyList<string> rows, IReadOnlyList<string> columns, int[][] counts, int minimum)

@@ -130,3 +130,18 @@ public sealed class CaseWorld : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
 }
+
+/// <summary>Reading an insight table by its row key: every category and outcome has a row, whatever was counted.</summary>
+public static class InsightTables
+{
+    public static int?[] Row(this CountTable table, string key)
+    {
+        var index = table.Rows.ToList().IndexOf(key);
+        index.ShouldBeGreaterThanOrEqualTo(0, $"{key} has a row");
+        return [.. table.Cells[index].Select(c => c.Value)];
+    }
+
+    public static bool AllHidden(this CountTable table) =>
+        table.Cells.All(row => row.All(c => c.Hidden)) && table.RowTotals.All(c => c.Hidden) && table.ColumnTotals.All(c => c.Hidden) && table.Total.Hidden;
+}
+

@@ -44,8 +44,7 @@ public sealed class InsightStepTests
         before.Periods.ShouldBe(["2030 Q3", "2030 Q4", "2031 Q1", "2031 Q2"]);
         Math.Round(before.ToAcknowledge.ByQuarter[2]!.Value.TotalDays, 1).ShouldBe(1);
         Math.Round(before.ToClose.ByQuarter[2]!.Value.TotalDays, 1).ShouldBe(3);
-        before.Outcomes.Rows.ShouldBe(["not-substantiated"]);
-        before.Outcomes.Cells[0][2].Value.ShouldBe(6);
+        before.Outcomes.Row("not-substantiated")[2].ShouldBe(6);
 
         // Today a case manager closes one of the first quarter's open cases with "substantiated", reopens another and
         // closes it again with "withdrawn", and changes a third closed case's outcome: no completed quarter moves.
@@ -62,8 +61,8 @@ public sealed class InsightStepTests
         world.To(new DateTimeOffset(2031, 10, 2, 9, 0, 0, TimeSpan.Zero));
         var later = await world.InsightAsync();
         later.Periods.ShouldBe(["2030 Q4", "2031 Q1", "2031 Q2", "2031 Q3"]);
-        later.Outcomes.Cells[later.Outcomes.Rows.ToList().IndexOf("not-substantiated")][1].Value.ShouldBe(6);
-        later.Outcomes.Cells[later.Outcomes.Rows.ToList().IndexOf("substantiated")][3].Hidden.ShouldBeTrue();
+        later.Outcomes.Row("not-substantiated")[1].ShouldBe(6);
+        later.Outcomes.Row("substantiated")[3].ShouldBeNull();
         later.ToClose.ByQuarter[1].ShouldBe(before.ToClose.ByQuarter[2]);
         later.ToClose.ByQuarter[3].ShouldBeNull();
     }
@@ -92,12 +91,12 @@ public sealed class InsightStepTests
         world.To(new DateTimeOffset(2031, 5, 1, 9, 0, 0, TimeSpan.Zero));
         var during = await world.InsightAsync();
         during.Periods[^1].ShouldBe("2031 Q1");
-        during.Volumes.Cells.ShouldHaveSingleItem()[^1].Value.ShouldBe(5);
+        during.Volumes.Row("verbal-abuse")[^1].ShouldBe(5);
         foreach (var step in new[] { during.ToAcknowledge, during.ToClose })
         {
             (step.ByQuarter.All(m => m is null), step.Overall).ShouldBe((true, (TimeSpan?)null));
         }
-        during.Outcomes.Rows.ShouldBeEmpty();
+        during.Outcomes.AllHidden().ShouldBeTrue();
 
         // Once it is over, they show in it.
         world.To(new DateTimeOffset(2031, 7, 2, 9, 0, 0, TimeSpan.Zero));
@@ -106,8 +105,7 @@ public sealed class InsightStepTests
         insight.ToAcknowledge.ByQuarter.Select(m => m is { } d ? Math.Round(d.TotalDays, 1) : (double?)null).ShouldBe([null, null, null, 13]);
         insight.ToClose.ByQuarter.Select(m => m is { } d ? Math.Round(d.TotalDays, 1) : (double?)null).ShouldBe([null, null, null, 21]);
         Math.Round(insight.ToClose.Overall!.Value.TotalDays, 1).ShouldBe(21);
-        insight.Outcomes.Rows.ShouldBe(["substantiated"]);
-        insight.Outcomes.Cells[0].Select(c => c.Value).ShouldBe([null, null, null, 5]);
+        insight.Outcomes.Row("substantiated").ShouldBe([null, null, null, 5]);
 
         var page = await InsightPageAsync(world);
         page.ShouldContain("Acknowledged in 2031 Q2");
@@ -135,8 +133,8 @@ public sealed class InsightStepTests
             step.Overall.ShouldBeNull("the four quarters beside the first would give the second's two");
         }
         var outcomes = insight.Outcomes;
-        outcomes.Cells[0].Select(c => c.Value).ShouldBe([null, null, 6, null]);
-        (outcomes.RowTotals[0].Hidden, outcomes.ColumnTotals[3].Hidden, outcomes.Total.Hidden).ShouldBe((true, true, true));
+        outcomes.Row("not-substantiated").ShouldBe([null, null, 6, null]);
+        (outcomes.RowTotals[outcomes.Rows.ToList().IndexOf("not-substantiated")].Hidden, outcomes.ColumnTotals[3].Hidden, outcomes.Total.Hidden).ShouldBe((true, true, true));
 
         var page = await InsightPageAsync(world);
         page.ShouldNotContain(">2<");
@@ -163,14 +161,13 @@ public sealed class InsightStepTests
             await world.OutcomeAsync(id, "resolved-informally");
         }
         world.To(new DateTimeOffset(2031, 6, 1, 9, 0, 0, TimeSpan.Zero));
-        (await world.InsightAsync()).Outcomes.Rows.ShouldBeEmpty();
+        (await world.InsightAsync()).Outcomes.AllHidden().ShouldBeTrue();
 
         // Once it is over, all six show in it; the closings stay where they happened.
         world.To(new DateTimeOffset(2031, 7, 2, 9, 0, 0, TimeSpan.Zero));
         var before = await world.InsightAsync();
         before.Periods.ShouldBe(["2030 Q3", "2030 Q4", "2031 Q1", "2031 Q2"]);
-        before.Outcomes.Rows.ShouldBe(["resolved-informally"]);
-        before.Outcomes.Cells[0].Select(c => c.Value).ShouldBe([null, null, null, 6]);
+        before.Outcomes.Row("resolved-informally").ShouldBe([null, null, null, 6]);
         Math.Round(before.ToClose.ByQuarter[2]!.Value.TotalDays, 1).ShouldBe(1);
         before.ToClose.ByQuarter[3].ShouldBeNull();
 
@@ -188,8 +185,7 @@ public sealed class InsightStepTests
         world.To(new DateTimeOffset(2031, 10, 2, 9, 0, 0, TimeSpan.Zero));
         var later = await world.InsightAsync();
         later.Periods.ShouldBe(["2030 Q4", "2031 Q1", "2031 Q2", "2031 Q3"]);
-        later.Outcomes.Rows.ShouldBe(["resolved-informally"]);
-        later.Outcomes.Cells[0].Select(c => c.Value).ShouldBe([null, null, 6, null]);
+        later.Outcomes.Row("resolved-informally").ShouldBe([null, null, 6, null]);
 
         var page = await InsightPageAsync(world);
         page.ShouldContain("Closed with an outcome in 2031 Q2");
@@ -213,10 +209,9 @@ public sealed class InsightStepTests
 
         world.To(new DateTimeOffset(2031, 7, 2, 9, 0, 0, TimeSpan.Zero));
         var outcomes = (await world.InsightAsync()).Outcomes;
-        outcomes.Rows.ShouldBe(["not-substantiated", "withdrawn"]);
-        outcomes.Cells[0].Select(c => c.Value).ShouldBe([null, null, 6, null]);
-        outcomes.Cells[1].Select(c => c.Value).ShouldBe([null, null, null, null], "two cases are below the minimum");
-        outcomes.RowTotals.Select(c => c.Value).ShouldBe([null, null]);
+        outcomes.Row("not-substantiated").ShouldBe([null, null, 6, null]);
+        outcomes.Row("withdrawn").ShouldBe([null, null, null, null], "two cases are below the minimum");
+        outcomes.RowTotals.ShouldAllBe(c => c.Hidden);
         outcomes.ColumnTotals.Select(c => c.Value).ShouldBe([null, null, null, null]);
         outcomes.Total.Hidden.ShouldBeTrue();
 
@@ -252,6 +247,37 @@ public sealed class InsightStepTests
     }
 
     /// <summary>Eight reports received on 10 January 2031, six of them acknowledged, closed as "not-substantiated" a day later; the other two.</summary>
+    [Fact]
+    public async Task A_case_or_report_too_few_to_show_adds_no_row_that_tells_it_is_there()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var two = await SixClosedInTheFirstQuarterAsync(world);
+        world.To(new DateTimeOffset(2031, 7, 2, 9, 0, 0, TimeSpan.Zero));
+        var before = await world.InsightAsync();
+        var pageBefore = await InsightPageAsync(world);
+
+        // In the third quarter a leader who knows which case was closed, and who reported, watches the page.
+        await world.AcknowledgeAndCloseAsync([two[0]], "substantiated");
+        await world.ReceiveAsync([], category: "intimidation");
+        world.To(new DateTimeOffset(2031, 10, 2, 9, 0, 0, TimeSpan.Zero));
+        var later = await world.InsightAsync();
+
+        // Every outcome and every category has its row before and after: one case or report shows as "hidden" in a row
+        // that was there all along, as a row with none does, never as a row that appeared.
+        later.Outcomes.Rows.ShouldBe([.. CaseReasons.Outcomes.Select(o => o.Key)]);
+        before.Outcomes.Rows.ShouldBe(later.Outcomes.Rows);
+        later.Outcomes.Row("substantiated").ShouldAllBe(v => v == null);
+        before.Outcomes.Row("substantiated").ShouldAllBe(v => v == null);
+        later.Volumes.Rows.ShouldBe([.. Upstander.Features.SpeakUp.Reporting.ReportCategories.All.Select(c => c.Key)]);
+        before.Volumes.Rows.ShouldBe(later.Volumes.Rows);
+        later.Volumes.Row("intimidation").ShouldAllBe(v => v == null);
+        var pageLater = await InsightPageAsync(world);
+        foreach (var label in new[] { "Substantiated", "Intimidation or threats" })
+        {
+            (pageBefore.Contains(label, StringComparison.Ordinal), pageLater.Contains(label, StringComparison.Ordinal)).ShouldBe((true, true), label);
+        }
+    }
+
     private static async Task<List<Guid>> SixClosedInTheFirstQuarterAsync(CaseWorld world)
     {
         var reports = await world.ReceiveManyAsync(8, new DateTimeOffset(2031, 1, 10, 9, 0, 0, TimeSpan.Zero));
