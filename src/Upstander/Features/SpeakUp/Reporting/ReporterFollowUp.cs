@@ -78,31 +78,39 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         await db.SaveChangesAsync(ct);
     }
 
-    public async Task<FollowUpView> ViewAsync(ReportRecord report, CancellationToken ct)
+    /// <summary>
+    /// Everything the follow-up page shows. Each showing that opens anything sealed (what they wrote, the messages, the
+    /// files' names) is an audited read of the report, saved before anything is opened: by the reporter, held back when
+    /// their identity is, as a conversation's reads are by its participants.
+    /// </summary>
+    public Task<FollowUpView> ViewAsync(ReportRecord report, CancellationToken ct) => ReadAsync(report, null, ct);
+
+    /// <summary>Everything the page shows, for the reporter's own copy; audited as a read of the report with detail <c>copy</c>.</summary>
+    public Task<FollowUpView> CopyAsync(ReportRecord report, CancellationToken ct) => ReadAsync(report, "copy", ct);
+
+    private async Task<FollowUpView> ReadAsync(ReportRecord report, string? detail, CancellationToken ct)
     {
-        var account = report.AccountSealed is null ? null : ReportDraftContent.ReadAccount(protector.Open(report.AccountSealed, ReportRecord.AccountPurpose, report.Id));
-        var involved = report.InvolvedSealed is null ? null : ReportDraftContent.ReadInvolved(protector.Open(report.InvolvedSealed, ReportRecord.InvolvedPurpose, report.Id));
-        var names = involved is { Named.Count: > 0 }
-            ? await db.People.Where(p => involved.Named.Contains(p.Id)).OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(ct)
-            : [];
         var messages = await db.Set<ReportMessage>().Where(m => m.ReportId == report.Id).OrderBy(m => m.Number).ToListAsync(ct);
+        var fileRows = await files.ListAsync(report.Id, ct);
         var now = clock.GetUtcNow();
         foreach (var message in messages.Where(m => !m.FromReporter && m.ReadAt is null))
         {
             message.MarkRead(now);
         }
+        if (detail is not null || report.AccountSealed is not null || report.InvolvedSealed is not null
+            || messages.Any(m => m.BodySealed is not null) || fileRows.Any(f => f.NameSealed is not null))
+        {
+            audit.RecordByReporter(report, AuditActions.ProtectedRead, ReportingAudit.TargetReport, report.Id, detail: detail);
+        }
         await db.SaveChangesAsync(ct);
-        var fileRows = await files.ListAsync(report.Id, ct);
+        var account = report.AccountSealed is null ? null : ReportDraftContent.ReadAccount(protector.Open(report.AccountSealed, ReportRecord.AccountPurpose, report.Id));
+        var involved = report.InvolvedSealed is null ? null : ReportDraftContent.ReadInvolved(protector.Open(report.InvolvedSealed, ReportRecord.InvolvedPurpose, report.Id));
+        var names = involved is { Named.Count: > 0 }
+            ? await db.People.Where(p => involved.Named.Contains(p.Id)).OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(ct)
+            : [];
         return new FollowUpView(report, account, involved, [.. fileRows.Select(f => new FollowUpFile(f.Id, files.NameOf(f)))],
             [.. messages.Select(m => new ReporterMessageView(m.Number, m.SentAt, m.FromReporter, m.BodySealed is null ? "" : protector.Open(m.BodySealed, ReportMessage.BodyPurpose, m.Id)))],
             await DueCheckInAsync(report, ct), names);
-    }
-
-    /// <summary>Everything the page shows, for the reporter's own copy; audited as a read of the report (by the reporter, held back when their identity is).</summary>
-    public async Task<FollowUpView> CopyAsync(ReportRecord report, CancellationToken ct)
-    {
-        audit.RecordByReporter(report, AuditActions.ProtectedRead, ReportingAudit.TargetReport, report.Id, detail: "copy");
-        return await ViewAsync(report, ct);
     }
 
     /// <summary>

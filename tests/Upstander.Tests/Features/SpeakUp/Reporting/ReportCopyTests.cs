@@ -56,15 +56,12 @@ public sealed class ReportCopyTests
         await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
         var org = await factory.CreateOrganisationAsync("Anonymous Copy Org");
         var slug = await ReportingKit.SlugAsync(factory, org);
-        const string Passphrase = "a passphrase to come back with";
         var visitor = factory.Browser();
-        var sent = await visitor.PostMultipartAsync($"/report/{slug}", ReportingKit.Report("Sent without a name", "exclusion",
-            ("Input.Passphrase", Passphrase), ("Input.PassphraseConfirmation", Passphrase)));
-        var receipt = ReportingKit.ReceiptFrom(await sent.Content.ReadAsStringAsync());
+        var receipt = await ReportingKit.SendAnonymousAsync(visitor, slug, "Sent without a name");
         var copyUrl = $"/report/{slug}/follow-up/case?handler=Copy";
         (await visitor.GetAsync(copyUrl)).StatusCode.ShouldBe(HttpStatusCode.Redirect, "no follow-up session yet");
 
-        (await visitor.PostFormAsync($"/report/{slug}/follow-up", new() { ["Receipt"] = receipt, ["Passphrase"] = Passphrase })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await ReportingKit.FollowUpAsync(visitor, slug, receipt);
         var copy = await visitor.GetAsync(copyUrl);
         copy.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await copy.Content.ReadAsStringAsync()).ShouldContain("Sent without a name");

@@ -64,6 +64,21 @@ public static partial class ReportingKit
     public static Task<string> SlugAsync(UpstanderFactory factory, TestOrganisation org) =>
         factory.InScopeAsync(org.Id, s => s.GetRequiredService<ReportLinks>().SlugAsync(CancellationToken.None));
 
+    public const string AnonymousPassphrase = "a passphrase to come back with";
+
+    /// <summary>Sends an anonymous report through the organisation's link as <paramref name="visitor"/>, with <see cref="AnonymousPassphrase"/>; returns its receipt.</summary>
+    public static async Task<string> SendAnonymousAsync(HttpClient visitor, string slug, string account, string category = "exclusion")
+    {
+        var sent = await visitor.PostMultipartAsync($"/report/{slug}", Report(account, category,
+            ("Input.Passphrase", AnonymousPassphrase), ("Input.PassphraseConfirmation", AnonymousPassphrase)));
+        return ReceiptFrom(await sent.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Starts a follow-up session for the anonymous report with <paramref name="receipt"/>.</summary>
+    public static async Task FollowUpAsync(HttpClient visitor, string slug, string receipt) =>
+        (await visitor.PostFormAsync($"/report/{slug}/follow-up", new() { ["Receipt"] = receipt, ["Passphrase"] = AnonymousPassphrase }))
+            .StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect);
+
     /// <summary>The receipt's 16 digits from the page that shows it.</summary>
     public static string ReceiptFrom(string html)
     {
