@@ -173,6 +173,10 @@ public sealed class CertificationTests : IDisposable
         mine.ShouldContain("was declined");
         mine.ShouldContain("Please do two more observed sessions with Sam.");
         mine.ShouldContain("Ask for sign-off");
+        // The candidate's reading of the reason is an audited read, by them; the coordinator who wrote it reads it without one.
+        (await NoteReadsAsync(factory, org, requestId)).ShouldHaveSingleItem().ActorId.ShouldBe(candidate.AccountId);
+        (await PageAsync(coordinator, page)).ShouldContain("Please do two more observed sessions with Sam.");
+        (await NoteReadsAsync(factory, org, requestId)).Count.ShouldBe(1, "its author's reading is not recorded");
         (await PostAsync(coordinator, page + "?handler=SignOff", ("PracticeCompletedOn", Today(factory)), ("Confirmed", "true"))).StatusCode
             .ShouldBe(HttpStatusCode.BadRequest, "a decided request cannot be signed off");
 
@@ -384,6 +388,10 @@ public sealed class CertificationTests : IDisposable
             var users = s.GetRequiredService<UserManager<Account>>();
             return await users.GetRolesAsync((await users.FindByIdAsync(account.AccountId.ToString()))!);
         });
+
+    private static Task<List<AuditEvent>> NoteReadsAsync(UpstanderFactory factory, TestOrganisation org, Guid requestId) =>
+        factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
+            .Where(e => e.Action == AuditActions.ProtectedRead && e.TargetType == CertificationAudit.TargetRequest && e.TargetId == requestId.ToString("N")).ToListAsync());
 
     private static Task<List<string>> AuditActionsAsync(UpstanderFactory factory, TestOrganisation org) =>
         factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents.IgnoreQueryFilters().Select(e => e.Action).Distinct().ToListAsync());

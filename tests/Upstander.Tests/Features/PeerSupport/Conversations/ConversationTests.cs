@@ -253,8 +253,10 @@ public sealed class ConversationTests
         Location(await PostAsync(world.Requester, world.Path + "?handler=Meeting", ("MeetingId", meeting.Id.ToString()), ("Choice", "1")));
         (await PageAsync(world.Requester, world.Path)).ShouldContain($"{day:d MMMM yyyy}, 14:00 UTC");
 
+        var readsBefore = await ReadsAsync(world);
         var response = await world.Requester.GetAsync($"{world.Path}/meetings/{meeting.Id}.ics");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ReadsAsync(world)).ShouldBe(readsBefore + 1, "a calendar file with the place is an audited read");
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/calendar");
         var ics = await response.Content.ReadAsStringAsync();
         ics.ShouldStartWith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
