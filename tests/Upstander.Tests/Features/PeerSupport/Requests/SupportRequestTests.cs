@@ -231,6 +231,25 @@ public sealed class SupportRequestTests
     }
 
     [Fact]
+    public async Task After_a_directory_search_asking_for_support_sends_the_request()
+    {
+        var (factory, org) = await StartAsync();
+        await using var _ = factory;
+        var client = await factory.SignInAsync(org[Roles.Employee]);
+        var leader = org[Roles.Leader];
+        var leaderName = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().People.Where(p => p.Id == leader.PersonId).Select(p => p.Name).SingleAsync());
+
+        // The search re-shows the form at the search's own address; pressing "Ask for support" there sends the request.
+        const string searched = "/support/talk?handler=Find";
+        var found = await PostAsync(client, searched, [.. Form(OrdinaryText), ("HarmSearch", leaderName)]);
+        found.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var target = FormTarget.Of(WebUtility.HtmlDecode(await found.Content.ReadAsStringAsync()), searched, "Ask for support");
+        var location = Location(await PostAsync(client, target, [.. Form(OrdinaryText), ("Named", leader.PersonId.ToString()), ("HarmSearch", leaderName)]));
+        location.ShouldStartWith("/support/requests/");
+        (await RecordAsync(factory, org, Guid.Parse(location["/support/requests/".Length..].Split('?')[0]))).NamedPeopleIds.ShouldBe([leader.PersonId]);
+    }
+
+    [Fact]
     public async Task Another_organisation_never_sees_a_request()
     {
         var (factory, org) = await StartAsync();
