@@ -277,6 +277,21 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task After_a_refused_suggestion_a_message_sent_from_the_page_shown_again_is_sent()
+    {
+        await using var world = await StartAsync();
+        var refusedAt = world.Path + "?handler=Propose";
+        var refused = await PostAsync(world.Supporter, refusedAt, ("Dates", "2000-01-01"), ("Times", "10:00"), ("Duration", "30"), ("Mode", "call"));
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        // The page shown again has the refused handler in its address; "Send" there posts the message, not the suggestion.
+        var target = FormTarget.Of(await BodyAsync(refused), refusedAt, "Send");
+        var body = "Sorry, that time was wrong. " + Canary.New("after-refusal");
+        Location(await PostAsync(world.Supporter, target, ("Body", body))).ShouldStartWith(world.Path);
+        (await PageAsync(world.Requester, world.Path)).ShouldContain(body);
+    }
+
+    [Fact]
     public async Task Meeting_times_are_entered_and_shown_in_the_organisations_zone_and_a_time_the_clocks_skip_is_refused()
     {
         await using var world = await StartAsync();
