@@ -46,6 +46,25 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_wrong_recovery_code_the_code_from_the_authenticator_app_still_signs_in()
+    {
+        var client = _factory.Browser();
+        var response = await client.PostFormAsync("/account/sign-in", new() { ["Email"] = _org[Roles.Admin].Email, ["Password"] = UpstanderFactory.Password });
+        var step = response.Headers.Location!.OriginalString;
+
+        const string refusedAt = "/account/sign-in/two-factor?handler=Recovery";
+        var refused = await client.PostFormAsync(refusedAt, new() { ["RecoveryCode"] = "AAAAA-BBBBB" }, tokenFrom: step);
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        // The page shown again has the recovery handler in its address; "Continue" there checks the authenticator code.
+        var target = FormTarget.Of(WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), refusedAt, "Continue");
+        var right = await client.PostFormAsync(target, new() { ["Code"] = Totp.Code(_org[Roles.Admin].TotpKey!) }, tokenFrom: step);
+        right.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        right.Headers.Location!.OriginalString.ShouldBe("/");
+        (await client.GetAsync("/admin")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one()
     {
         var client = _factory.Browser();
