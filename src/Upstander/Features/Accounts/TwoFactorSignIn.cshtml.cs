@@ -43,7 +43,7 @@ public sealed class TwoFactorSignInModel(SignInManager<Account> signIn, AuditLog
         var code = (Code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
         return await CompleteAsync(code.Length is 6 && code.All(char.IsAsciiDigit)
             ? account => signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false)
-            : null, ct);
+            : null, t["That code did not work. Codes change every 30 seconds; enter the one showing now."], ct);
     }
 
     public async Task<IActionResult> OnPostRecoveryAsync(CancellationToken ct)
@@ -51,10 +51,11 @@ public sealed class TwoFactorSignInModel(SignInManager<Account> signIn, AuditLog
         var code = (RecoveryCode ?? "").Replace(" ", "", StringComparison.Ordinal);
         return await CompleteAsync(code.Length is > 0 and < 64
             ? account => signIn.TwoFactorRecoveryCodeSignInAsync(code)
-            : null, ct);
+            : null, t["That recovery code did not work. Check it and try again, or enter the code from your authenticator app."], ct);
     }
 
-    private async Task<IActionResult> CompleteAsync(Func<Account, Task<SignInResult>>? attempt, CancellationToken ct)
+    /// <summary>Signs in when the attempt succeeds; otherwise says why, with <paramref name="refused"/> for a code that did not work.</summary>
+    private async Task<IActionResult> CompleteAsync(Func<Account, Task<SignInResult>>? attempt, string refused, CancellationToken ct)
     {
         var account = await signIn.GetTwoFactorAuthenticationUserAsync();
         if (account is null)
@@ -78,8 +79,6 @@ public sealed class TwoFactorSignInModel(SignInManager<Account> signIn, AuditLog
         audit.RecordFor(account.OrganisationId, account.Id, result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed,
             "account", account.Id.ToString("N"), result.IsLockedOut ? "denied" : "failure");
         await audit.SaveAsync(ct);
-        return Refuse(result.IsLockedOut
-            ? SignInModel.LockedOut(t)
-            : t["That code did not work. Codes change every 30 seconds; enter the one showing now."]);
+        return Refuse(result.IsLockedOut ? SignInModel.LockedOut(t) : refused);
     }
 }

@@ -55,9 +55,12 @@ public sealed class SignInTests : IAsyncLifetime
         const string refusedAt = "/account/sign-in/two-factor?handler=Recovery";
         var refused = await client.PostFormAsync(refusedAt, new() { ["RecoveryCode"] = "AAAAA-BBBBB" }, tokenFrom: step);
         refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var page = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        page.ShouldContain("That recovery code did not work. Check it and try again, or enter the code from your authenticator app.");
+        page.ShouldNotContain("Codes change every 30 seconds");
 
         // The page shown again has the recovery handler in its address; "Continue" there checks the authenticator code.
-        var target = FormTarget.Of(WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), refusedAt, "Continue");
+        var target = FormTarget.Of(page, refusedAt, "Continue");
         var right = await client.PostFormAsync(target, new() { ["Code"] = Totp.Code(_org[Roles.Admin].TotpKey!) }, tokenFrom: step);
         right.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         right.Headers.Location!.OriginalString.ShouldBe("/");
