@@ -23,6 +23,8 @@ public sealed partial class EscrowJourneyTests(DemoSite site) : IClassFixture<De
         await ruth.SignInAsync(signIns["Employee"]);
         var ruthCode = await HoldAsync(ruth, "Jack Thompson", "He mocks my accent in every team meeting.");
         (await ruth.Locator("[data-escrow-released]").IsHiddenAsync()).ShouldBeTrue();
+        await Assertions.Expect(ruth.Locator("#escrow-done")).ToHaveTextAsync("Your report is held");
+        await Assertions.Expect(ruth.Locator("[data-escrow-code]")).ToBeVisibleAsync();
         await ruth.ShouldBeAccessibleAsync();
         CodePattern().IsMatch(ruthCode).ShouldBeTrue(ruthCode);
 
@@ -30,6 +32,12 @@ public sealed partial class EscrowJourneyTests(DemoSite site) : IClassFixture<De
         await kwame.SignInAsync(signIns["PeerSupporter"]);
         await HoldAsync(kwame, "Jack Thompson", "He shouted at me in front of patients on Tuesday.");
         await Assertions.Expect(kwame.Locator("[data-escrow-released]")).ToBeVisibleAsync();
+        // Released at once: the page says so, and shows neither a withdrawal code (a released report is not withdrawn)
+        // nor "while you wait"; it links to the reporter's reports, where this one now is.
+        await Assertions.Expect(kwame.Locator("#escrow-done")).ToHaveTextAsync("Your held report has been released");
+        (await kwame.Locator("[data-escrow-held]").IsHiddenAsync()).ShouldBeTrue();
+        await Assertions.Expect(kwame.Locator("[data-escrow-released] a[href='/speak-up/reports']")).ToBeVisibleAsync();
+        await kwame.ShouldBeAccessibleAsync();
 
         foreach (var page in new[] { ruth, kwame })
         {
@@ -57,7 +65,7 @@ public sealed partial class EscrowJourneyTests(DemoSite site) : IClassFixture<De
         await page.ShouldBeAccessibleAsync();
     }
 
-    /// <summary>Fills and sends the escrow form; returns the withdrawal code the page shows once.</summary>
+    /// <summary>Fills and sends the escrow form; returns the withdrawal code the page holds (shown once, while the report is held).</summary>
     private static async Task<string> HoldAsync(IPage page, string named, string whatHappened)
     {
         await page.GotoAsync("/speak-up/escrow");
@@ -71,9 +79,8 @@ public sealed partial class EscrowJourneyTests(DemoSite site) : IClassFixture<De
         await page.GetByLabel("What happened? (required)").FillAsync(whatHappened);
         await page.GetByLabel("Where did it happen?").FillAsync("Ward 3");
         await page.GetByRole(AriaRole.Button, new() { Name = "Lock and hold my report" }).ClickAsync();
-        var code = page.Locator("[data-escrow-code]");
-        await Assertions.Expect(code).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        return await code.InputValueAsync();
+        await Assertions.Expect(page.Locator("[data-escrow-done]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        return await page.Locator("[data-escrow-code]").InputValueAsync();
     }
 
     [GeneratedRegex("^[A-Z2-7]{4}(-[A-Z2-7]{4}){5}$")]

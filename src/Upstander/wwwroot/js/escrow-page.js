@@ -95,7 +95,12 @@ if (form && window.crypto?.subtle && typeof BigInt === "function") {
       form.reset();
       const done = document.querySelector("[data-escrow-done]");
       done.querySelector("[data-escrow-code]").value = code.match(/.{1,4}/g).join("-");
-      done.querySelector("[data-escrow-released]").hidden = answer.status !== "released";
+      // A released report is with the case team: it cannot be withdrawn, so the code and "while you wait" are not shown.
+      const released = answer.status === "released";
+      done.querySelector("[data-escrow-held]").hidden = released;
+      done.querySelector("[data-escrow-released]").hidden = !released;
+      const heading = done.querySelector("[data-escrow-heading]");
+      if (released) heading.textContent = heading.dataset.released;
       done.hidden = false;
       done.querySelector("h2").focus?.();
     } catch (e) {
