@@ -277,6 +277,15 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task The_request_page_reloaded_after_sending_no_longer_says_a_supporter_is_being_found_once_one_has()
+    {
+        await using var world = await StartAsync();
+        var page = await PageAsync(world.Requester, $"/support/requests/{world.Id}?sent=true");
+        page.ShouldContain("Talking with a supporter");
+        page.ShouldNotContain("We will let you know here when a supporter is found.");
+    }
+
+    [Fact]
     public async Task After_a_refused_suggestion_a_message_sent_from_the_page_shown_again_is_sent()
     {
         await using var world = await StartAsync();
