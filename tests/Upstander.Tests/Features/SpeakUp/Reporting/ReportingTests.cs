@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.SpeakUp.Reporting;
@@ -313,6 +314,25 @@ public sealed class ReportingTests
 
         RowCounts.Differences(before, await RowCounts.TakeAsync(factory.Database)).ShouldBeEmpty();
         ReportingKit.UploadedFileCount(factory).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task The_browser_asks_for_the_required_answers_before_sending_so_attached_files_and_a_passphrase_are_not_lost_to_a_refusal()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Required Org");
+        var slug = await ReportingKit.SlugAsync(factory, org);
+        var named = await (await factory.SignInAsync(org[Roles.Employee])).GetStringAsync("/speak-up/report");
+        var anonymous = await factory.Browser().GetStringAsync($"/report/{slug}");
+        foreach (var (label, page) in new[] { ("named", named), ("anonymous", anonymous) })
+        {
+            Regex.Match(page, "<textarea[^>]*name=\"Input.Account\"[^>]*>").Value.ShouldContain(" required", customMessage: label);
+            var categories = Regex.Matches(page, "<input[^>]*name=\"Input.Category\"[^>]*>");
+            categories.ShouldNotBeEmpty(label);
+            categories.ShouldAllBe(c => c.Value.Contains(" required"), label);
+        }
+        // Saving a draft and searching the directory skip the browser's check: a draft may be unfinished.
+        Regex.Matches(named, "<button[^>]*formaction=\"[^\"]*\"[^>]*>").ShouldAllBe(b => b.Value.Contains("formnovalidate"));
     }
 
     [Fact]
