@@ -144,6 +144,11 @@ public sealed class SupportQueueTests
         html.ShouldContain("Fewer than 5 responses in this period");
         html.ShouldContain("3 h 20 min");
         html.ShouldContain($"/coordinate/support/requests/{f.Offered:D}/reassign");
+        foreach (var waiting in new[] { f.UrgentWaiting, f.RaisedWaiting, f.WelshWaiting })
+        {
+            // The reassign page only reassigns a current match: a waiting request has none, so no link leads there to be refused.
+            html.ShouldNotContain($"/coordinate/support/requests/{waiting:D}/reassign");
+        }
         html.ShouldContain("CaseManager of Queue Org", customMessage: "the urgent requester allowed her name");
         html.ShouldContain("Teal Heron (made-up name)");
         html.ShouldContain("No available supporter speaks the language asked for");
