@@ -1,13 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Upstander.Features.Organisations;
 
 namespace Upstander.Features.Training;
 
 public sealed record EvaluationModule(string Key, string Title, bool HasCheck);
 
-/// <summary>One learner's way through one course, reduced to what the evaluation counts. Skill means are 1-5 per skill.</summary>
+/// <summary>
+/// One learner's way through one course, reduced to what the evaluation counts. Skill means are 1-5 per skill.
+/// <paramref name="GroupKey"/> names the group for keeping its releases (<see cref="RowState"/>); the label
+/// <paramref name="Group"/> when not given.
+/// </summary>
 public sealed record EvaluationLearner(
     Guid PersonId, string Group, bool CourseCompleted, IReadOnlySet<string> ModulesStarted, IReadOnlySet<string> ModulesCompleted,
-    IReadOnlyDictionary<string, double>? SkillsBefore = null, IReadOnlyDictionary<string, double>? SkillsAfter = null);
+    IReadOnlyDictionary<string, double>? SkillsBefore = null, IReadOnlyDictionary<string, double>? SkillsAfter = null, string? GroupKey = null)
+{
+    public string Key => GroupKey ?? Group;
+}
 
 /// <summary>One submitted knowledge-check attempt; <paramref name="Score"/> is the fraction right, 0 to 1.</summary>
 public sealed record EvaluationAttempt(Guid PersonId, string Module, DateTimeOffset SubmittedAt, double Score, bool Passed);
@@ -39,6 +48,12 @@ public sealed record ModuleEvaluation(
     Figure MeanAttemptsToPass, Figure FirstScore, Figure BestScore, Figure KnowledgeGain,
     Figure Responses, Figure Useful, Figure Relevant, Figure Clear, int Comments)
 {
+    /// <summary>The last day of the quarter the progress and check figures stand at, when older than the last completed one.</summary>
+    public DateOnly? ProgressAsOf { get; init; }
+
+    /// <summary>The last day of the quarter the reaction figures stand at, when older than the last completed one.</summary>
+    public DateOnly? ReactionsAsOf { get; init; }
+
     /// <summary>
     /// Free comments may be read only in whole groups of the minimum size (<see cref="Comments"/> is how many are
     /// released), and so only once at least that many learners responded.
@@ -48,75 +63,198 @@ public sealed record ModuleEvaluation(
 
 public sealed record SkillGrowth(string Skill, Figure Pairs, Figure Before, Figure After, Figure Change);
 
-public sealed record CohortEvaluation(string Label, bool IsTotal, Figure Learners, Figure CompletionRate, Figure PassRate, IReadOnlyList<SkillGrowth> Skills);
+public sealed record CohortEvaluation(string Label, bool IsTotal, Figure Learners, Figure CompletionRate, Figure PassRate, IReadOnlyList<SkillGrowth> Skills)
+{
+    /// <summary>The last day of the quarter the learners, completion and pass figures stand at, when older than the last completed one.</summary>
+    public DateOnly? LearnersAsOf { get; init; }
+
+    /// <summary>The last day of the quarter the self-assessed growth stands at, when older than the last completed one.</summary>
+    public DateOnly? GrowthAsOf { get; init; }
+}
 
 public sealed record CourseEvaluation(string Slug, string Title, int MinimumGroupSize, bool HasSelfAssessment,
     IReadOnlyList<ModuleEvaluation> Modules, IReadOnlyList<CohortEvaluation> Cohorts);
 
+/// <summary>The parts of a row whose figures are computed from the same learners, and so are released together.</summary>
+public enum RowPart
+{
+    /// <summary>A module's learners who started and completed it.</summary>
+    Progress,
+
+    /// <summary>A module's knowledge-check figures.</summary>
+    Check,
+
+    /// <summary>A module's reaction figures (not the comments, which are released on their own).</summary>
+    Reaction,
+
+    /// <summary>A cohort's learners, completion and pass rate.</summary>
+    Learners,
+
+    /// <summary>A cohort's self-assessed growth.</summary>
+    Growth,
+}
+
+/// <summary>One knowledge-check attempt as a figure counts it; attempts are kept in the order they were submitted.</summary>
+public sealed record ScoredAttempt(double Score, bool Passed);
+
+/// <summary>A learner's mean rating of one skill before and after the course.</summary>
+public sealed record SkillPair(double Before, double After);
+
+/// <summary>
+/// Exactly what one learner gives to one part of one row's figures: only the fields of that part are set
+/// (<see cref="RowPart.Progress"/>: Started, Completed; <see cref="RowPart.Check"/>: Attempts; <see cref="RowPart.Reaction"/>:
+/// the three ratings; <see cref="RowPart.Learners"/>: Completed, PassedEveryCheck; <see cref="RowPart.Growth"/>: the skills
+/// rated both before and after). Compared and kept as JSON (<see cref="ToJson"/>), which is the same for the same state.
+/// </summary>
+public sealed record RowState(
+    bool? Started = null, bool? Completed = null, IReadOnlyList<ScoredAttempt>? Attempts = null,
+    int? Useful = null, int? Relevant = null, int? Clear = null,
+    bool? PassedEveryCheck = null, IReadOnlyDictionary<string, SkillPair>? Skills = null)
+{
+    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    public static RowState Parse(string json) => JsonSerializer.Deserialize<RowState>(json, Options)!;
+}
+
+/// <summary>One learner's state in one part of one row (a module's key, or a cohort's group key).</summary>
+public sealed record LearnerRowState(RowPart Part, string Row, Guid PersonId, RowState State);
+
 /// <summary>
 /// The training evaluation, computed from plain records with suppression applied (docs/training-evaluation.md).
 /// Pure: no database, no clock. The caller passes only the answers that may be counted (those given before the end
-/// of the last completed quarter, see <see cref="TrainingEvaluationData"/>).
+/// of the last completed quarter, see <see cref="TrainingEvaluationData"/>), and the learners' states each row's
+/// figures are computed from (those released, see <see cref="EvaluationRelease"/>).
 /// </summary>
 public static class TrainingEvaluation
 {
-    public static CourseEvaluation Evaluate(EvaluationInput input, int minimumGroupSize)
+    private static readonly RowPart[] CohortParts = [RowPart.Learners, RowPart.Growth];
+
+    /// <summary>The figures over every learner's answers as they are in <paramref name="input"/>.</summary>
+    public static CourseEvaluation Evaluate(EvaluationInput input, int minimumGroupSize) =>
+        Evaluate(input, States(input), minimumGroupSize);
+
+    /// <summary>
+    /// What each learner gives to each part of each row: per module, whether they started and completed it (a learner
+    /// who submitted its check started it), their check attempts, their reaction; per cohort group, that they are in it
+    /// (whether they completed the course and passed every check) and their paired skill means.
+    /// </summary>
+    public static IReadOnlyList<LearnerRowState> States(EvaluationInput input)
     {
-        var modules = input.Modules.Select(m => EvaluateModule(input, m, minimumGroupSize)).ToList();
-        var groups = input.Learners.GroupBy(l => l.Group).OrderBy(g => g.Key, StringComparer.CurrentCulture).ToList();
-        var rows = groups.Select(g => EvaluateGroup(input, g.Key, false, g.ToList(), minimumGroupSize)).ToList();
-        var total = EvaluateGroup(input, "", true, input.Learners, minimumGroupSize);
-        var cohorts = groups.Count > 1 ? ProtectFromDifferencing(rows, total, minimumGroupSize) : rows;
-        return new CourseEvaluation(input.Slug, input.Title, minimumGroupSize, input.HasSelfAssessment, modules, [.. cohorts, total]);
+        var checks = input.Modules.Where(m => m.HasCheck).Select(m => m.Key).ToList();
+        var states = new List<LearnerRowState>();
+        foreach (var learner in input.Learners)
+        {
+            var attempts = input.Attempts.Where(a => a.PersonId == learner.PersonId).ToList();
+            foreach (var module in input.Modules)
+            {
+                var mine = attempts.Where(a => a.Module == module.Key).OrderBy(a => a.SubmittedAt).ThenBy(a => a.Score).ThenBy(a => a.Passed)
+                    .Select(a => new ScoredAttempt(a.Score, a.Passed)).ToList();
+                if (learner.ModulesStarted.Contains(module.Key) || mine.Count > 0)
+                {
+                    states.Add(new(RowPart.Progress, module.Key, learner.PersonId, new RowState(Started: true, Completed: learner.ModulesCompleted.Contains(module.Key))));
+                }
+                if (mine.Count > 0)
+                {
+                    states.Add(new(RowPart.Check, module.Key, learner.PersonId, new RowState(Attempts: mine)));
+                }
+                if (input.Reactions.FirstOrDefault(r => r.PersonId == learner.PersonId && r.Module == module.Key) is { } reaction)
+                {
+                    states.Add(new(RowPart.Reaction, module.Key, learner.PersonId, new RowState(Useful: reaction.Useful, Relevant: reaction.Relevant, Clear: reaction.Clear)));
+                }
+            }
+            var passedAll = checks.All(key => attempts.Any(a => a.Module == key && a.Passed));
+            states.Add(new(RowPart.Learners, learner.Key, learner.PersonId, new RowState(Completed: learner.CourseCompleted, PassedEveryCheck: passedAll)));
+            var pairs = ListeningSkills.All
+                .Where(skill => learner.SkillsBefore?.ContainsKey(skill) == true && learner.SkillsAfter?.ContainsKey(skill) == true)
+                .ToDictionary(skill => skill, skill => new SkillPair(learner.SkillsBefore![skill], learner.SkillsAfter![skill]));
+            if (pairs.Count > 0)
+            {
+                states.Add(new(RowPart.Growth, learner.Key, learner.PersonId, new RowState(Skills: pairs)));
+            }
+        }
+        return states;
     }
 
-    private static ModuleEvaluation EvaluateModule(EvaluationInput input, EvaluationModule module, int min)
+    /// <summary>
+    /// The figures over <paramref name="states"/>, the states each row's figures are computed from; the module and comment
+    /// counts come from <paramref name="input"/>. Cohort rows are the groups with a state, and those of
+    /// <paramref name="cohortRows"/> (shown even with none); "All learners" holds every cohort row's states, so it never
+    /// differs from the cohorts by anything they do not show. <paramref name="label"/> names a cohort row by its key,
+    /// <paramref name="asOf"/> gives the quarter a part of a row stands at when it is older than the last completed one.
+    /// </summary>
+    public static CourseEvaluation Evaluate(EvaluationInput input, IReadOnlyList<LearnerRowState> states, int minimumGroupSize,
+        IEnumerable<string>? cohortRows = null, Func<string, string>? label = null, Func<RowPart, string, DateOnly?>? asOf = null)
     {
-        var attempts = input.Attempts.Where(a => a.Module == module.Key)
-            .GroupBy(a => a.PersonId)
-            .ToDictionary(g => g.Key, g => g.OrderBy(a => a.SubmittedAt).ToList());
-        var started = input.Learners.Where(l => l.ModulesStarted.Contains(module.Key) || attempts.ContainsKey(l.PersonId)).ToList();
-        var completed = started.Count(l => l.ModulesCompleted.Contains(module.Key));
-        var tried = started.Where(l => attempts.ContainsKey(l.PersonId)).Select(l => attempts[l.PersonId]).ToList();
+        var min = minimumGroupSize;
+        var of = states.ToLookup(s => (s.Part, s.Row), s => s.State);
+        asOf ??= (_, _) => null;
+        label ??= key => input.Learners.FirstOrDefault(l => l.Key == key)?.Group ?? key;
+        var hasChecks = input.Modules.Any(m => m.HasCheck);
+        var modules = input.Modules.Select(m => EvaluateModule(m, of[(RowPart.Progress, m.Key)].ToList(), of[(RowPart.Check, m.Key)].ToList(),
+            of[(RowPart.Reaction, m.Key)].ToList(), input.Reactions.Count(r => r.Module == m.Key && r.Commented), min) with
+        {
+            ProgressAsOf = Oldest([asOf(RowPart.Progress, m.Key), asOf(RowPart.Check, m.Key)]),
+            ReactionsAsOf = asOf(RowPart.Reaction, m.Key),
+        }).ToList();
+        var keys = states.Where(s => CohortParts.Contains(s.Part)).Select(s => s.Row).Concat(cohortRows ?? []).Distinct(StringComparer.Ordinal)
+            .Select(key => (Key: key, Label: label(key))).OrderBy(g => g.Label, StringComparer.CurrentCulture).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var rows = keys.Select(g => EvaluateGroup(g.Label, false, of[(RowPart.Learners, g.Key)].ToList(), of[(RowPart.Growth, g.Key)].ToList(), hasChecks, min) with
+        {
+            LearnersAsOf = asOf(RowPart.Learners, g.Key),
+            GrowthAsOf = asOf(RowPart.Growth, g.Key),
+        }).ToList();
+        var total = EvaluateGroup("", true, [.. keys.SelectMany(g => of[(RowPart.Learners, g.Key)])], [.. keys.SelectMany(g => of[(RowPart.Growth, g.Key)])], hasChecks, min) with
+        {
+            LearnersAsOf = Oldest(rows.Select(r => r.LearnersAsOf)),
+            GrowthAsOf = Oldest(rows.Select(r => r.GrowthAsOf)),
+        };
+        var cohorts = rows.Count > 1 ? ProtectFromDifferencing(rows, total, min) : rows;
+        return new CourseEvaluation(input.Slug, input.Title, min, input.HasSelfAssessment, modules, [.. cohorts, total]);
+    }
+
+    private static DateOnly? Oldest(IEnumerable<DateOnly?> quarters) => quarters.Where(q => q is not null).Min();
+
+    private static ModuleEvaluation EvaluateModule(EvaluationModule module, List<RowState> progress, List<RowState> checks, List<RowState> reactions, int comments, int min)
+    {
+        var started = progress.Count;
+        var completed = progress.Count(s => s.Completed == true);
+        var tried = checks.Select(s => s.Attempts!).Where(list => list.Count > 0).ToList();
         var passers = tried.Where(list => list.Any(a => a.Passed)).ToList();
-        var reactions = input.Reactions.Where(r => r.Module == module.Key).ToList();
 
         Figure Checked(Func<double> value) => module.HasCheck ? Figure.Of(tried.Count, tried.Count == 0 ? null : value(), min) : Figure.NotApplicable;
-        Figure Reacted(Func<EvaluationReaction, int> rating) => Figure.Of(reactions.Count, reactions.Count == 0 ? null : reactions.Average(rating), min);
+        Figure Reacted(Func<RowState, int?> rating) => Figure.Of(reactions.Count, reactions.Count == 0 ? null : reactions.Average(r => rating(r)!.Value), min);
 
         return new ModuleEvaluation(
             module.Key, module.Title,
-            Figure.Of(started.Count, started.Count, min),
-            Figure.Of(started.Count, started.Count == 0 ? null : (double)completed / started.Count, min),
+            Figure.Of(started, started, min),
+            Figure.Of(started, started == 0 ? null : (double)completed / started, min),
             Checked(() => (double)tried.Count(list => list[0].Passed) / tried.Count),
             Checked(() => (double)passers.Count / tried.Count),
-            module.HasCheck ? Figure.Of(passers.Count, passers.Count == 0 ? null : passers.Average(list => list.FindIndex(a => a.Passed) + 1), min) : Figure.NotApplicable,
+            module.HasCheck ? Figure.Of(passers.Count, passers.Count == 0 ? null : passers.Average(list => list.TakeWhile(a => !a.Passed).Count() + 1), min) : Figure.NotApplicable,
             Checked(() => tried.Average(list => list[0].Score)),
             Checked(() => tried.Average(list => list.Max(a => a.Score))),
             Checked(() => tried.Average(list => list.Max(a => a.Score) - list[0].Score)),
             Figure.Of(reactions.Count, reactions.Count, min),
             Reacted(r => r.Useful), Reacted(r => r.Relevant), Reacted(r => r.Clear),
-            WholeGroups.Released(reactions.Count(r => r.Commented), min));
+            WholeGroups.Released(comments, min));
     }
 
-    private static CohortEvaluation EvaluateGroup(EvaluationInput input, string label, bool isTotal, IReadOnlyList<EvaluationLearner> learners, int min)
+    private static CohortEvaluation EvaluateGroup(string label, bool isTotal, List<RowState> learners, List<RowState> growth, bool hasChecks, int min)
     {
-        var checks = input.Modules.Where(m => m.HasCheck).Select(m => m.Key).ToList();
-        var passedAll = learners.Count(l => checks.All(key => input.Attempts.Any(a => a.PersonId == l.PersonId && a.Module == key && a.Passed)));
+        var count = learners.Count;
         var skills = ListeningSkills.All.Select(skill =>
         {
-            var pairs = learners
-                .Where(l => l.SkillsBefore?.ContainsKey(skill) == true && l.SkillsAfter?.ContainsKey(skill) == true)
-                .Select(l => (Before: l.SkillsBefore![skill], After: l.SkillsAfter![skill]))
-                .ToList();
-            double? Mean(Func<(double Before, double After), double> of) => pairs.Count == 0 ? null : pairs.Average(of);
+            var pairs = growth.Where(g => g.Skills?.ContainsKey(skill) == true).Select(g => g.Skills![skill]).ToList();
+            double? Mean(Func<SkillPair, double> of) => pairs.Count == 0 ? null : pairs.Average(of);
             return new SkillGrowth(skill, Figure.Of(pairs.Count, pairs.Count, min), Figure.Of(pairs.Count, Mean(p => p.Before), min),
                 Figure.Of(pairs.Count, Mean(p => p.After), min), Figure.Of(pairs.Count, Mean(p => p.After - p.Before), min));
         }).ToList();
         return new CohortEvaluation(label, isTotal,
-            Figure.Of(learners.Count, learners.Count, min),
-            Figure.Of(learners.Count, learners.Count == 0 ? null : (double)learners.Count(l => l.CourseCompleted) / learners.Count, min),
-            checks.Count == 0 ? Figure.NotApplicable : Figure.Of(learners.Count, learners.Count == 0 ? null : (double)passedAll / learners.Count, min),
+            Figure.Of(count, count, min),
+            Figure.Of(count, count == 0 ? null : (double)learners.Count(l => l.Completed == true) / count, min),
+            hasChecks ? Figure.Of(count, count == 0 ? null : (double)learners.Count(l => l.PassedEveryCheck == true) / count, min) : Figure.NotApplicable,
             skills);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Upstander.Features.Organisations;
@@ -15,11 +16,19 @@ namespace Upstander.Features.Training;
 /// started before then, the steps they had done and the cohort they had been enrolled with by then, and their answers
 /// (check attempts, reactions, self-assessments) as they stood then, an answer changed since counting as it was
 /// (<see cref="AnswerHistory"/>). Nothing done in the quarter in progress is counted, so the figures change only when a
-/// quarter closes, never with one learner's action; free comments are released in whole groups of the minimum size on
-/// top of that (<see cref="WholeGroups"/>). Scoped.
+/// quarter closes. Then each part of each row releases its learners' changed states only when at least the minimum group
+/// size of them changed (<see cref="EvaluationRelease"/>), and the figures are computed from the released states, so no
+/// figure ever moves by fewer learners than that; free comments are released in whole groups of the minimum size on
+/// their own (<see cref="WholeGroups"/>). Scoped.
 /// </summary>
-public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope scope, TrainingLibrary library, FieldProtector protector, AuditLog audit, OrganisationTime time, CompletedPeriods periods, IStringLocalizer<SharedResource> t)
+public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope scope, TrainingLibrary library, FieldProtector protector, AuditLog audit, OrganisationTime time, CompletedPeriods periods, ExclusiveLocks locks, IStringLocalizer<SharedResource> t)
 {
+    /// <summary>Releasing states runs one reader at a time per organisation, so two readers never release the same change twice over.</summary>
+    public const string ReleaseSection = "training-evaluation-release";
+
+    private const string CohortPrefix = "cohort ";
+    private const string StartedPrefix = "started ";
+
     private CalendarPeriod? _quarter;
 
     /// <summary>The last completed quarter: the figures count what learners did up to its end.</summary>
@@ -31,15 +40,63 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
     public Task<int> MinimumGroupSizeAsync(CancellationToken ct) =>
         db.Organisations.Where(o => o.Id == scope.OrganisationId).Select(o => o.MinimumGroupSize).SingleAsync(ct);
 
-    /// <summary>Every course on offer, evaluated with suppression applied.</summary>
+    /// <summary>
+    /// Every course on offer, evaluated with suppression applied, from the released states: first, under the release
+    /// section, each part of each row whose learners' states as of the end of the last completed quarter differ from those
+    /// released (a learner new to it or gone from it too) releases them all, if at least the minimum group size of learners
+    /// differ; otherwise it keeps what it released before and stands at the quarter of that release. An organisation that
+    /// showed the evaluation before releases were kept releases everything once (<see cref="EvaluationBaseline"/>).
+    /// </summary>
     public async Task<IReadOnlyList<CourseEvaluation>> EvaluateAsync(CancellationToken ct)
     {
         var minimum = await MinimumGroupSizeAsync(ct);
+        var through = Quarter.Last;
+        var organisationId = db.CurrentOrganisationId!.Value;
+        await using var section = await locks.EnterAsync(db, ReleaseSection, organisationId, ct);
+        var baseline = await db.Set<EvaluationBaseline>().SingleOrDefaultAsync(ct);
         var results = new List<CourseEvaluation>();
         foreach (var published in await library.CatalogueAsync(db, ct))
         {
-            results.Add(TrainingEvaluation.Evaluate(await InputAsync(published.Course, ct), minimum));
+            var input = await InputAsync(published.Course, ct);
+            var current = TrainingEvaluation.States(input).ToDictionary(s => new StateKey(s.Part, s.Row, s.PersonId), s => s.State.ToJson());
+            var kept = (await db.Set<EvaluationRelease>().Where(r => r.CourseSlug == input.Slug).ToListAsync(ct))
+                .ToDictionary(r => new StateKey(Enum.Parse<RowPart>(r.Part), r.Row, r.PersonId));
+            var held = new Dictionary<(RowPart, string), DateOnly?>();
+            foreach (var row in current.Keys.Union(kept.Keys).GroupBy(k => (k.Part, k.Row)))
+            {
+                var pending = row.Where(k => current.GetValueOrDefault(k) != kept.GetValueOrDefault(k)?.State).ToList();
+                if (pending.Count == 0)
+                {
+                    continue;
+                }
+                if (pending.Count < minimum && baseline is null)
+                {
+                    var standsAt = row.Where(kept.ContainsKey).Select(k => (DateOnly?)kept[k].ReleasedThrough).Max();
+                    held[row.Key] = standsAt < through ? standsAt : null;
+                    continue;
+                }
+                foreach (var key in pending)
+                {
+                    if (!kept.TryGetValue(key, out var release))
+                    {
+                        release = EvaluationRelease.Of(organisationId, input.Slug, key.Part, key.Row, key.PersonId);
+                        db.Add(release);
+                        kept[key] = release;
+                    }
+                    release.Release(current.GetValueOrDefault(key), through);
+                }
+            }
+            var released = kept.Where(k => k.Value.State is not null)
+                .Select(k => new LearnerRowState(k.Key.Part, k.Key.Row, k.Key.PersonId, RowState.Parse(k.Value.State!))).ToList();
+            results.Add(TrainingEvaluation.Evaluate(input, released, minimum,
+                cohortRows: current.Keys.Where(k => k.Part is RowPart.Learners or RowPart.Growth).Select(k => k.Row),
+                label: Label, asOf: (part, row) => held.GetValueOrDefault((part, row))));
         }
+        if (baseline is not null)
+        {
+            db.Remove(baseline);
+        }
+        await db.SaveChangesAsync(ct);
         return results;
     }
 
@@ -113,8 +170,9 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
                 taken.SelfAssessment is { } sa && assessments.FirstOrDefault(a => a.CourseProgressId == row.Id && a.Phase == phase)?.AnswersBefore(until) is { } answers
                     ? SelfAssessmentResponse.SkillMeans(sa, answers)
                     : null;
-            learners.Add(new EvaluationLearner(row.PersonId, cohorts.GetValueOrDefault(row.PersonId) ?? StartedLabel(row.StartedAt),
-                row.CompletedAt < until, started, completed, Skills(SelfAssessmentPhase.Before), Skills(SelfAssessmentPhase.After)));
+            var group = cohorts.TryGetValue(row.PersonId, out var cohort) ? CohortPrefix + cohort : StartedKey(row.StartedAt);
+            learners.Add(new EvaluationLearner(row.PersonId, Label(group),
+                row.CompletedAt < until, started, completed, Skills(SelfAssessmentPhase.Before), Skills(SelfAssessmentPhase.After), group));
         }
         return new EvaluationInput(course.Slug, course.Title,
             course.Modules.Select(m => new EvaluationModule(m.Key, m.Title, m.Check is not null)).ToList(),
@@ -125,10 +183,26 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
             course.SelfAssessment is not null);
     }
 
-    /// <summary>Learners enrolled without a cohort are grouped by the calendar quarter they started in, in the organisation's zone.</summary>
-    private string StartedLabel(DateTimeOffset startedAt)
+    private sealed record StateKey(RowPart Part, string Row, Guid PersonId);
+
+    /// <summary>
+    /// Learners enrolled without a cohort are grouped by the calendar quarter they started in, in the organisation's zone.
+    /// The key a group's releases are kept under is the same whatever the reader's language.
+    /// </summary>
+    private string StartedKey(DateTimeOffset startedAt)
     {
         var day = OrganisationZones.DateIn(time.Zone, startedAt);
-        return t["Started {0} Q{1}", day.Year, (day.Month - 1) / 3 + 1].Value;
+        return FormattableString.Invariant($"{StartedPrefix}{day.Year} {(day.Month - 1) / 3 + 1}");
+    }
+
+    /// <summary>A cohort group's name from its key: the cohort's own, or "Started 2026 Q3".</summary>
+    private string Label(string key)
+    {
+        if (key.StartsWith(CohortPrefix, StringComparison.Ordinal))
+        {
+            return key[CohortPrefix.Length..];
+        }
+        var parts = key[StartedPrefix.Length..].Split(' ');
+        return t["Started {0} Q{1}", int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture)].Value;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Organisations;
 using Upstander.Features.People;
 using Upstander.Features.Training;
 using Upstander.Platform.Auditing;
@@ -44,18 +45,19 @@ public sealed class TrainingEvaluationPageTests
         Value("Listening first", "knowledge_gain").ShouldBe("0.3");
         Value("Listening first", "reaction_responses").ShouldBe("5");
         (Value("Listening first", "useful_mean"), Value("Listening first", "relevant_mean"), Value("Listening first", "clear_mean")).ShouldBe(("4", "4", "3"));
-        Value("All learners", "learners").ShouldBe("6");
-        Value("All learners", "completion_rate").ShouldBe("0.6667");
-        Value("All learners", "pass_rate").ShouldBe("0.6667");
+        Value("All learners", "learners").ShouldBe("5", "the one learner without a cohort is not released, so the total holds only Spring");
+        Value("All learners", "completion_rate").ShouldBe("0.8");
+        Value("All learners", "pass_rate").ShouldBe("0.8");
         Value("All learners", "reflecting_change").ShouldBe("2");
         Value("All learners", "checkingSafety_change").ShouldBe("0");
         Value("Started 2026 Q3", "learners").ShouldBe("fewer than 5 people", "one learner without a cohort, grouped by the quarter they started");
-        Value("Spring 2026", "completion_rate").ShouldBe("fewer than 5 people", "otherwise the total minus Spring gives the one other learner's figure");
-        Value("Spring 2026", "reflecting_before").ShouldBe("2", "the other group has no paired answers, so nothing can be worked out");
+        Value("Spring 2026", "completion_rate").ShouldBe("0.8", "the total holds nothing of the other group, so nothing can be worked out");
+        Value("Spring 2026", "reflecting_before").ShouldBe("2");
 
         var html = WebUtility.HtmlDecode(await coordinator.GetStringAsync(Page));
         html.ShouldContain("<caption>Sample supporter course: progress and knowledge checks by module</caption>");
         html.ShouldContain("<td>67%</td>");
+        html.ShouldNotContain("learners have changed since");
         html.ShouldContain("<td>+30</td>");
         html.ShouldContain("2.0 → 4.0 (+2.0), 5 people");
         html.ShouldNotContain(Comment);
@@ -82,7 +84,7 @@ public sealed class TrainingEvaluationPageTests
             response.Headers.Location!.OriginalString.ShouldContain("/account/access-denied");
         }
 
-        // One response fewer than the minimum: the reaction figures and the comments are hidden.
+        // One response fewer than the minimum: the comments are hidden, and the reaction figures stay as released (one learner's change is not).
         await factory.InScopeAsync(org.Id, async services =>
         {
             var db = services.GetRequiredService<AppDbContext>();
@@ -92,7 +94,8 @@ public sealed class TrainingEvaluationPageTests
         (await coordinator.GetAsync(Comments)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await ReadsAsync(factory, org.Id)).ShouldBe(2);
         var fewer = (await coordinator.GetStringAsync(Page + "?handler=Csv")).Split("\r\n");
-        fewer.ShouldContain("Sample supporter course,module,Listening first,useful_mean,fewer than 5 people");
+        fewer.ShouldContain("Sample supporter course,module,Listening first,useful_mean,4");
+        fewer.ShouldContain("Sample supporter course,module,Listening first,reaction_responses,5");
     }
 
     [Fact]
@@ -134,12 +137,14 @@ public sealed class TrainingEvaluationPageTests
         await AnswerAsync(factory, org.Id, "learner6@evaluation.example", factory.Clock.GetUtcNow(), "Learner six's remark");
         (await ViewAsync(coordinator)).ShouldBe(before, "nothing of the quarter in progress is shown");
 
-        // Once the quarter is over, its learners and answers count, and the figures stay as they are.
+        // Once the quarter is over, its learners and answers count, but two learners' changes are fewer than the minimum:
+        // the rows they changed stand at the quarter before, and say so; the figures stay as they are.
         coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
         var closed = await ViewAsync(coordinator);
         closed.ShouldNotBe(before);
-        ValueIn(closed, "All learners", "learners").ShouldBe("7");
-        ValueIn(closed, "Listening first", "reaction_responses").ShouldBe("7");
+        ValueIn(closed, "All learners", "learners").ShouldBe("5");
+        ValueIn(closed, "Listening first", "reaction_responses").ShouldBe("5");
+        ValueIn(closed, "Listening first", "reactions_as_of").ShouldBe("2026-09-30");
         closed.Comments.Contains("Learner seven", StringComparison.Ordinal).ShouldBeFalse("two new comments are fewer than a whole group");
 
         await FinishAsync(factory, org.Id, 8, factory.Clock.GetUtcNow(), "Learner eight's remark");
@@ -217,16 +222,19 @@ public sealed class TrainingEvaluationPageTests
         Location(await PostAsync(learner, Course + "/self-assessment/after", ("r.sa1", "5"), ("r.sa2", "5")));
         (await ViewAsync(coordinator)).ShouldBe(third);
 
-        // Once the fourth quarter is over, the reaction counts as changed, and the self-assessment is paired; small groups stay hidden.
+        // Once the fourth quarter is over, the reaction counts as changed, and the self-assessment is paired; but one learner's
+        // change is fewer than the minimum, so the figures stay as released, and small groups stay hidden.
         coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
         var fourth = await ViewAsync(coordinator);
+        (await CountedAsync(factory, org.Id, org[Roles.PeerSupporter].PersonId)).ShouldBe((2, 5.0), "the last change counts once its quarter is over");
         ValueIn(fourth, "Listening first", "reaction_responses").ShouldBe("6");
-        ValueIn(fourth, "Listening first", "useful_mean").ShouldBe("3.6667");
-        ValueIn(fourth, "All learners", "reflecting_people").ShouldBe("6");
-        ValueIn(fourth, "All learners", "reflecting_after").ShouldBe("4.1667");
+        ValueIn(fourth, "Listening first", "useful_mean").ShouldBe("4.1667");
+        ValueIn(fourth, "Listening first", "reactions_as_of").ShouldBe("2026-09-30");
+        ValueIn(fourth, "All learners", "reflecting_people").ShouldBe("5");
+        ValueIn(fourth, "All learners", "reflecting_after").ShouldBe("4");
         ValueIn(fourth, "Responding well", "started").ShouldBe("fewer than 5 people");
         ValueIn(fourth, "Started 2026 Q3", "learners").ShouldBe("fewer than 5 people");
-        ValueIn(fourth, "Spring 2026", "completion_rate").ShouldBe("fewer than 5 people");
+        ValueIn(fourth, "Spring 2026", "completion_rate").ShouldBe("0", "nobody in Spring did the second module");
         fourth.Comments.ShouldNotContain("thoughts", customMessage: "the sixth comment waits for a whole group");
 
         // Rating their skills again in the next quarter leaves the fourth quarter's figures as they were, until that quarter is over too.
@@ -235,9 +243,19 @@ public sealed class TrainingEvaluationPageTests
         (await ViewAsync(coordinator)).ShouldBe(fourth, "the replaced self-assessment counts as it stood when the quarter ended");
         coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 4, 5, 9, 0, 0, TimeSpan.Zero));
         var first = await ViewAsync(coordinator);
-        ValueIn(first, "All learners", "reflecting_people").ShouldBe("6");
-        ValueIn(first, "All learners", "reflecting_after").ShouldBe("3.8333");
+        (await CountedAsync(factory, org.Id, org[Roles.PeerSupporter].PersonId)).ShouldBe((2, 3.0));
+        ValueIn(first, "All learners", "reflecting_people").ShouldBe("5", "still one learner's change");
+        ValueIn(first, "All learners", "reflecting_after").ShouldBe("4");
     }
+
+    /// <summary>A learner's reaction (useful) and after self-assessment (a skill's mean) as the evaluation counts them, at the end of the last completed quarter.</summary>
+    private static Task<(int Useful, double After)> CountedAsync(UpstanderFactory factory, Guid organisationId, Guid personId) => factory.InScopeAsync(organisationId, async services =>
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        var course = (await services.GetRequiredService<TrainingLibrary>().CurrentAsync(db, "sample-course", CancellationToken.None))!.Course;
+        var input = await services.GetRequiredService<TrainingEvaluationData>().InputAsync(course, CancellationToken.None);
+        return (input.Reactions.Single(r => r.PersonId == personId).Useful, input.Learners.Single(l => l.PersonId == personId).SkillsAfter!.Values.First());
+    });
 
     [Theory]
     [InlineData(Engine.Sqlite)]
@@ -252,27 +270,18 @@ public sealed class TrainingEvaluationPageTests
         ValueIn(before, "Listening first", "completion_rate").ShouldBe("0.6667");
 
         // Learner 5, who had read the first lesson, does the rest of the module in the quarter in progress, which finishes the course.
-        await factory.InScopeAsync(org.Id, async services =>
-        {
-            var db = services.GetRequiredService<AppDbContext>();
-            var course = (await services.GetRequiredService<TrainingLibrary>().CurrentAsync(db, "sample-course", CancellationToken.None))!.Course;
-            var personId = await db.People.Where(p => p.WorkEmail == "learner5@evaluation.example").Select(p => p.Id).SingleAsync();
-            var progress = await db.Set<CourseProgress>().SingleAsync(p => p.PersonId == personId);
-            foreach (var step in course.Modules[0].Steps)
-            {
-                progress.Complete(step, course, factory.Clock.GetUtcNow());
-            }
-            progress.CompletedAt.ShouldNotBeNull();
-            await db.SaveChangesAsync();
-        });
+        await CompleteFirstModuleAsync(factory, org.Id, "learner5@evaluation.example");
         (await ViewAsync(coordinator)).ShouldBe(before, "progress made after the quarter ended counts from the quarter it was made in");
 
+        // Once its quarter is over it still changes nothing: one learner's progress is fewer than the minimum.
         coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
         var after = await ViewAsync(coordinator);
-        ValueIn(after, "Listening first", "completion_rate").ShouldBe("0.8333");
-        ValueIn(after, "All learners", "completion_rate").ShouldBe("0.8333");
+        ValueIn(after, "Listening first", "completion_rate").ShouldBe("0.6667");
+        ValueIn(after, "Listening first", "progress_as_of").ShouldBe("2026-09-30");
+        ValueIn(after, "All learners", "completion_rate").ShouldBe("0.8");
+        ValueIn(after, "Spring 2026", "completion_rate").ShouldBe("0.8");
+        ValueIn(after, "Spring 2026", "learners_as_of").ShouldBe("2026-09-30");
         ValueIn(after, "Started 2026 Q3", "learners").ShouldBe("fewer than 5 people");
-        ValueIn(after, "Spring 2026", "completion_rate").ShouldBe("fewer than 5 people", "otherwise the total minus Spring gives the one other learner's figure");
     }
 
     [Theory]
@@ -293,10 +302,136 @@ public sealed class TrainingEvaluationPageTests
             .ShouldBe("/coordinate/training?done=enrolled");
         (await ViewAsync(coordinator)).ShouldBe(before, "moving one learner between cohorts would show their figures in the change");
 
+        // Once the quarter of enrolment is over, the move is one learner's change, fewer than the minimum: Spring stays as it was.
         coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
         var after = await ViewAsync(coordinator);
-        ValueIn(after, "Spring 2026", "learners").ShouldBe("6");
-        after.Csv.ShouldNotContain("Started 2026 Q3");
+        ValueIn(after, "Spring 2026", "learners").ShouldBe("5");
+        ValueIn(after, "Spring 2026", "learners_as_of").ShouldBe("2026-09-30");
+        ValueIn(after, "All learners", "learners").ShouldBe("5");
+        after.Csv.ShouldNotContain("Started 2026 Q3", customMessage: "the learner was never released there, and no longer belongs there");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_reaction_from_fewer_than_the_minimum_leaves_the_module_row_as_it_stood_until_enough_learners_have_changed(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Held Reactions Org");
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+        var before = await ViewAsync(coordinator);
+        (ValueIn(before, "Listening first", "reaction_responses"), ValueIn(before, "Listening first", "useful_mean")).ShouldBe(("5", "4"));
+
+        // The module has five responses; one more learner answers in the fourth quarter (useful 1). Once it is over, the
+        // row stays where it stood and says which quarter that is: comparing before and after would give their ratings.
+        await FinishAsync(factory, org.Id, 7, factory.Clock.GetUtcNow(), "A remark");
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var held = await ViewAsync(coordinator);
+        (ValueIn(held, "Listening first", "reaction_responses"), ValueIn(held, "Listening first", "useful_mean")).ShouldBe(("5", "4"));
+        ValueIn(held, "Listening first", "reactions_as_of").ShouldBe("2026-09-30");
+        ValueIn(held, "Listening first", "progress_as_of").ShouldBe("2026-09-30");
+        ValueIn(held, "Listening first", "first_attempt_score").ShouldBe(ValueIn(before, "Listening first", "first_attempt_score"));
+        held.Page.ShouldContain("As of 2026 Q3: fewer than 5 learners have changed since.");
+
+        // Four more answer in the next quarter: once it is over, five learners have changed, and the row takes in all of them.
+        for (var n = 8; n <= 11; n++)
+        {
+            await FinishAsync(factory, org.Id, n, factory.Clock.GetUtcNow(), $"Remark {n}");
+        }
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 4, 5, 9, 0, 0, TimeSpan.Zero));
+        var moved = await ViewAsync(coordinator);
+        (ValueIn(moved, "Listening first", "reaction_responses"), ValueIn(moved, "Listening first", "useful_mean")).ShouldBe(("10", "2.5"));
+        ValueIn(moved, "Listening first", "started").ShouldBe("11");
+        moved.Csv.ShouldNotContain("_as_of");
+        moved.Page.ShouldNotContain("learners have changed since");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task One_learner_changing_a_rating_after_its_quarter_moves_nothing(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Changed Rating Org");
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+        var before = await ViewAsync(coordinator);
+
+        // Learner 5 (who has not finished the course) changes their reaction from 4, 2, 3 to 1, 1, 1: the count stays five.
+        await factory.InScopeAsync(org.Id, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            var personId = await db.People.Where(p => p.WorkEmail == "learner5@evaluation.example").Select(p => p.Id).SingleAsync();
+            var progress = await db.Set<CourseProgress>().SingleAsync(p => p.PersonId == personId);
+            var reaction = await db.Set<ModuleReaction>().SingleAsync(r => r.CourseProgressId == progress.Id);
+            reaction.Answer(1, 1, 1, null, factory.Clock.GetUtcNow(), services.GetRequiredService<CompletedPeriods>().InProgressSince(PeriodKind.Quarter));
+            await db.SaveChangesAsync();
+        });
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var after = await ViewAsync(coordinator);
+        foreach (var (figure, value) in new[] { ("reaction_responses", "5"), ("useful_mean", "4"), ("relevant_mean", "4"), ("clear_mean", "3") })
+        {
+            ValueIn(after, "Listening first", figure).ShouldBe(value, figure);
+        }
+        ValueIn(after, "Listening first", "reactions_as_of").ShouldBe("2026-09-30");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_cohort_with_fewer_changes_than_the_minimum_stays_and_the_total_moves_by_exactly_the_cohorts_released(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Cohort Release Org");
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+        var before = await ViewAsync(coordinator);
+        (ValueIn(before, "All learners", "learners"), ValueIn(before, "All learners", "completion_rate")).ShouldBe(("5", "0.8"));
+
+        // In the fourth quarter learner 5 of Spring 2026 completes the course (one change in that cohort), and five new
+        // learners without a cohort finish it (Started 2026 Q4), passing the check and rating their skills from 1 to 5.
+        await CompleteFirstModuleAsync(factory, org.Id, "learner5@evaluation.example");
+        for (var n = 7; n <= 11; n++)
+        {
+            await FinishAsync(factory, org.Id, n, factory.Clock.GetUtcNow(), $"Remark {n}");
+        }
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var after = await ViewAsync(coordinator);
+        (ValueIn(after, "Spring 2026", "learners"), ValueIn(after, "Spring 2026", "completion_rate")).ShouldBe(("5", "0.8"), "one learner's change is held back");
+        ValueIn(after, "Spring 2026", "learners_as_of").ShouldBe("2026-09-30");
+        (ValueIn(after, "Started 2026 Q4", "learners"), ValueIn(after, "Started 2026 Q4", "completion_rate"), ValueIn(after, "Started 2026 Q4", "pass_rate"))
+            .ShouldBe(("5", "1", "1"));
+        // The total is Spring as released plus the new cohort: (4 + 5) / 10, and growth (5 × 2 + 5 × 4) / 10; learner 5's completion is in neither.
+        (ValueIn(after, "All learners", "learners"), ValueIn(after, "All learners", "completion_rate"), ValueIn(after, "All learners", "pass_rate"))
+            .ShouldBe(("10", "0.9", "0.9"));
+        (ValueIn(after, "All learners", "reflecting_people"), ValueIn(after, "All learners", "reflecting_change")).ShouldBe(("10", "3"));
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task An_organisation_upgraded_from_before_releases_releases_everything_once_so_nothing_shown_moves(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Upgraded Evaluation Org");
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+        // As migration 0027 marks an organisation that has learners: its figures were shown over everything as it stood.
+        await factory.InScopeAsync(org.Id, services =>
+            services.GetRequiredService<AppDbContext>().Database.ExecuteSqlAsync($"INSERT INTO training_evaluation_baselines (\"OrganisationId\") VALUES ({org.Id})"));
+
+        var first = await ViewAsync(coordinator);
+        ValueIn(first, "All learners", "learners").ShouldBe("6", "the learner without a cohort was counted before the upgrade, and still is");
+        ValueIn(first, "Spring 2026", "completion_rate").ShouldBe("fewer than 5 people", "otherwise the total minus Spring gives the one other learner's figure");
+        (await factory.InScopeAsync(org.Id, services => services.GetRequiredService<AppDbContext>().Set<EvaluationBaseline>().CountAsync())).ShouldBe(0);
+
+        // From then on, the rule holds: one learner's change in the quarter in progress waits for others once it is over.
+        await FinishAsync(factory, org.Id, 7, factory.Clock.GetUtcNow(), "A remark");
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var after = await ViewAsync(coordinator);
+        ValueIn(after, "All learners", "learners").ShouldBe("6");
+        ValueIn(after, "Listening first", "reaction_responses").ShouldBe("5");
     }
 
     /// <summary>One figure of the view's CSV: the value on the line for the sample course's row and figure.</summary>
@@ -352,6 +487,21 @@ public sealed class TrainingEvaluationPageTests
         });
         await AnswerAsync(factory, organisationId, $"learner{n}@evaluation.example", at, comment);
     }
+
+    /// <summary>A seeded learner does every step of the first module now, which finishes the course.</summary>
+    private static Task CompleteFirstModuleAsync(UpstanderFactory factory, Guid organisationId, string email) => factory.InScopeAsync(organisationId, async services =>
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        var course = (await services.GetRequiredService<TrainingLibrary>().CurrentAsync(db, "sample-course", CancellationToken.None))!.Course;
+        var personId = await db.People.Where(p => p.WorkEmail == email).Select(p => p.Id).SingleAsync();
+        var progress = await db.Set<CourseProgress>().SingleAsync(p => p.PersonId == personId);
+        foreach (var step in course.Modules[0].Steps)
+        {
+            progress.Complete(step, course, factory.Clock.GetUtcNow());
+        }
+        progress.CompletedAt.ShouldNotBeNull();
+        await db.SaveChangesAsync();
+    });
 
     /// <summary>A learner's answers, given <paramref name="at"/>: a passing check attempt, a reaction to the first module with a comment, and self-assessments before and after.</summary>
     private static Task AnswerAsync(UpstanderFactory factory, Guid organisationId, string email, DateTimeOffset at, string comment) => factory.InScopeAsync(organisationId, async services =>

@@ -44,6 +44,16 @@ public sealed class EvaluationFormat(IStringLocalizer<SharedResource> t, int min
         };
     }
 
+    /// <summary>
+    /// The note on a row whose figures stand at an older quarter than the last completed one (fewer learners than the
+    /// minimum have changed since), or null when they are up to date.
+    /// </summary>
+    public string? StandsAt(DateOnly? asOf) =>
+        asOf is { } day ? t["As of {0} Q{1}: fewer than {2} learners have changed since.", day.Year, (day.Month - 1) / 3 + 1, minimumGroupSize].Value : null;
+
+    /// <summary>For the CSV: the last day of the quarter a row stands at.</summary>
+    public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     /// <summary>A skill's growth in one cell: "3.0 → 4.2 (+1.2), 6 people".</summary>
     public string Growth(SkillGrowth growth) =>
         growth.Pairs.Suppressed

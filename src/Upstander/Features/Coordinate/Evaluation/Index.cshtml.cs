@@ -28,7 +28,11 @@ public sealed class IndexModel(TrainingEvaluationData data, IStringLocalizer<Sha
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
-    /// <summary>The same suppressed figures as the page, one per line: course, table, row, figure, value.</summary>
+    /// <summary>
+    /// The same suppressed figures as the page, one per line: course, table, row, figure, value; a row whose figures stand
+    /// at an older quarter has a line saying the last day of that quarter (progress_as_of, reactions_as_of, learners_as_of,
+    /// growth_as_of).
+    /// </summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
     {
         await LoadAsync(ct);
@@ -41,6 +45,8 @@ public sealed class IndexModel(TrainingEvaluationData data, IStringLocalizer<Sha
                 {
                     Write(csv, course.Title, "module", module.Title, figure, Format.Raw(value));
                 }
+                WriteAsOf(csv, course.Title, "module", module.Title, "progress_as_of", module.ProgressAsOf);
+                WriteAsOf(csv, course.Title, "module", module.Title, "reactions_as_of", module.ReactionsAsOf);
             }
             foreach (var cohort in course.Cohorts)
             {
@@ -48,6 +54,7 @@ public sealed class IndexModel(TrainingEvaluationData data, IStringLocalizer<Sha
                 Write(csv, course.Title, "cohort", label, "learners", Format.Raw(cohort.Learners));
                 Write(csv, course.Title, "cohort", label, "completion_rate", Format.Raw(cohort.CompletionRate));
                 Write(csv, course.Title, "cohort", label, "pass_rate", Format.Raw(cohort.PassRate));
+                WriteAsOf(csv, course.Title, "cohort", label, "learners_as_of", cohort.LearnersAsOf);
                 if (!course.HasSelfAssessment)
                 {
                     continue;
@@ -59,6 +66,7 @@ public sealed class IndexModel(TrainingEvaluationData data, IStringLocalizer<Sha
                     Write(csv, course.Title, "cohort", label, $"{skill.Skill}_after", Format.Raw(skill.After));
                     Write(csv, course.Title, "cohort", label, $"{skill.Skill}_change", Format.Raw(skill.Change));
                 }
+                WriteAsOf(csv, course.Title, "cohort", label, "growth_as_of", cohort.GrowthAsOf);
             }
         }
         return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8",
@@ -83,6 +91,15 @@ public sealed class IndexModel(TrainingEvaluationData data, IStringLocalizer<Sha
 
     private static void Write(StringBuilder csv, string course, string table, string row, string figure, string value) =>
         csv.AppendJoin(',', new[] { Text(course), table, Text(row), figure, value }.Select(Quote)).Append("\r\n");
+
+    /// <summary>A row's figures that stand at an older quarter than the last completed one: the last day of that quarter.</summary>
+    private static void WriteAsOf(StringBuilder csv, string course, string table, string row, string figure, DateOnly? asOf)
+    {
+        if (asOf is { } day)
+        {
+            Write(csv, course, table, row, figure, EvaluationFormat.Day(day));
+        }
+    }
 
     private static string Quote(string field) =>
         field.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
