@@ -164,7 +164,7 @@ public sealed class PeerSupportJourneyTests(DemoSite site) : IClassFixture<DemoS
 
         // Kwame sees it closed, read-only, and is offered the check-in.
         await kwame.ReloadAsync();
-        await Expect(kwame.GetByRole(AriaRole.Main)).ToContainTextAsync("This conversation is closed on");
+        await Expect(kwame.GetByRole(AriaRole.Main)).ToContainTextAsync("This conversation was closed on");
         await Expect(kwame.GetByLabel("Your message")).ToHaveCountAsync(0);
         await kwame.GetByRole(AriaRole.Link, new() { Name = "Check in: how are you after this conversation?" }).ClickAsync();
         await kwame.ShouldArriveAtAsync(url => url.AbsolutePath == "/supporter/check-in");

@@ -51,6 +51,23 @@ public sealed class PeopleImportTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_of_a_kind_is_written_in_the_singular()
+    {
+        var mixed = PageText.Of(await _admin.GetStringAsync(await _admin.UploadReadableAsync(Csv(Row("S1"), Row("S2", manager: "NOBODY")))));
+        mixed.ShouldContain("or import only the 1 valid row: rows with errors");
+        mixed.ShouldContain("Import only the 1 valid row ");
+
+        var valid = await _admin.UploadReadableAsync(Csv(Row("S3"), Row("S4", manager: "S3")));
+        PageText.Of(await _admin.GetStringAsync(valid)).ShouldContain("Importing will add 2 new people and update 0 already in the directory.");
+        await _admin.ImportAsync(_factory, _org.Id, valid, "all");
+        var again = await _admin.UploadReadableAsync(Csv(Row("S3"), Row("S5", manager: "S3")));
+        PageText.Of(await _admin.GetStringAsync(again)).ShouldContain("Importing will add 1 new person and update 1 already in the directory.");
+
+        var manager = (await _factory.PeopleAsync(_org.Id)).Single(p => p.EmployeeId == "S3");
+        PageText.Of(await _admin.GetStringAsync($"/admin/people/{manager.Id}")).ShouldContain("1 direct report; 1 person reports to them in all.");
+    }
+
+    [Fact]
     public async Task Valid_only_imports_the_good_rows_and_leaves_out_those_depending_on_a_bad_one()
     {
         var report = await _admin.UploadReadableAsync(Csv(Row("B1", email: "broken"), Row("B2", manager: "B1"), Row("B3"), Row("B4", manager: "B3")));

@@ -102,6 +102,10 @@ public sealed class CaseFlowTests
         desk.ShouldContain("Blue Heron");
         desk.ShouldNotContain("What happened");
         desk.ShouldNotContain("Named Person");
+        // The browser asks for a decision before sending, as the server would refuse none.
+        var decisions = System.Text.RegularExpressions.Regex.Matches(desk, "<input[^>]*name=\"Decision\"[^>]*>");
+        decisions.Count.ShouldBe(2);
+        decisions.ShouldAllBe(d => d.Value.Contains(" required"));
         var request = await world.InScopeAsync((_, db) => db.Set<RevealRequest>().SingleAsync());
         (await PostAsync(custodian, "/custodian", ("RequestId", request.Id.ToString()), ("Decision", "maybe"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         Location(await PostAsync(custodian, "/custodian", ("RequestId", request.Id.ToString()), ("Decision", "refuse")));
