@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Conversations;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Safety;
@@ -31,10 +32,17 @@ public sealed class UrgentRequestsNoticeViewComponent(CurrentActor actor, AppDbC
     }
 }
 
-/// <summary>Where the support queue stands now, for a coordinator's home page.</summary>
-public sealed record ProgrammeSummary(int Waiting, int Offered, int Active);
+/// <summary>
+/// Where the support queue stands now, for a coordinator's home page, and the supporters' debrief requests nobody has
+/// arranged yet (<paramref name="Debriefs"/>; <paramref name="DebriefsToday"/> of them asked for today).
+/// </summary>
+public sealed record ProgrammeSummary(int Waiting, int Offered, int Active, int Debriefs, int DebriefsToday);
 
-/// <summary>"The programme" on a coordinator's home page: requests waiting for a supporter, offered, and open conversations. Counts only.</summary>
+/// <summary>
+/// "The programme" on a coordinator's home page: requests waiting for a supporter, offered, and open conversations, and
+/// the debrief requests still open: a supporter who asked to talk today should not wait for a coordinator to happen on the
+/// well-being page. Counts only; who asked shows on that page.
+/// </summary>
 public sealed class ProgrammeSummaryViewComponent(CurrentActor actor, AppDbContext db) : ViewComponent
 {
     public async Task<IViewComponentResult> InvokeAsync()
@@ -47,7 +55,11 @@ public sealed class ProgrammeSummaryViewComponent(CurrentActor actor, AppDbConte
             .Where(r => r.Status == RequestStatus.Waiting || r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active)
             .GroupBy(r => r.Status).Select(g => new { Status = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Status, g => g.Count, HttpContext.RequestAborted);
+        var debriefs = await db.Set<DebriefRequest>().Where(d => d.Status == DebriefStatus.Open)
+            .GroupBy(d => d.Urgency).Select(g => new { Urgency = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Urgency, g => g.Count, HttpContext.RequestAborted);
         return View("/Features/PeerSupport/Queue/_ProgrammeSummary.cshtml", new ProgrammeSummary(
-            counts.GetValueOrDefault(RequestStatus.Waiting), counts.GetValueOrDefault(RequestStatus.Offered), counts.GetValueOrDefault(RequestStatus.Active)));
+            counts.GetValueOrDefault(RequestStatus.Waiting), counts.GetValueOrDefault(RequestStatus.Offered), counts.GetValueOrDefault(RequestStatus.Active),
+            debriefs.Values.Sum(), debriefs.GetValueOrDefault(DebriefUrgency.Today)));
     }
 }

@@ -197,6 +197,10 @@ public sealed class SupporterCareTests
         asked.ActorId.ShouldBeNull();
 
         var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
+        // The coordinator's home page says a supporter is waiting, and for today, without who or why.
+        var home = PageText.Of(await PageAsync(coordinator, "/"));
+        home.ShouldContain("1 debrief request not yet arranged , 1 asked for today");
+        home.ShouldNotContain("PeerSupporter of Care Org");
         var list = await PageAsync(coordinator, "/coordinate/wellbeing");
         list.ShouldContain("PeerSupporter of Care Org");
         list.ShouldContain("Today");
@@ -209,6 +213,7 @@ public sealed class SupporterCareTests
         Location(await PostAsync(coordinator, $"/coordinate/wellbeing/debriefs/{id:D}?handler=Arranged")).ShouldBe("/coordinate/wellbeing?marked=arranged");
         (await coordinator.GetAsync($"/coordinate/wellbeing/debriefs/{Guid.NewGuid():D}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await PageAsync(supporter, "/supporter/debrief")).ShouldContain("Arranged");
+        PageText.Of(await PageAsync(coordinator, "/")).ShouldContain("No supporter is waiting for a debrief");
     }
 
     private static Task<int> ReadsAsync(UpstanderFactory factory, TestOrganisation org, Guid id) =>
