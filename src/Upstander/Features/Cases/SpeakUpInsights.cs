@@ -48,7 +48,7 @@ public sealed class SpeakUpInsights(AppDbContext db, CompletedPeriods periods)
         // the change. A completed quarter's figures never change.
         var quarters = periods.Last(PeriodKind.Quarter, Quarters);
         var (since, until) = (quarters[0].Start, quarters[^1].End);
-        var periodLabels = quarters.Select(q => $"{q.First.Year} Q{((q.First.Month - 1) / 3) + 1}").ToList();
+        var periodLabels = quarters.Select(q => $"{q.First.Year} Q{CalendarPeriod.QuarterOf(q.First)}").ToList();
         int PeriodOf(DateTimeOffset at) => quarters.Count(q => q.End <= at);
 
         var reports = await db.Set<ReportRecord>().Where(r => r.ReceivedAt >= since && r.ReceivedAt < until)

@@ -17,6 +17,9 @@ public sealed record CalendarPeriod(PeriodKind Kind, DateOnly First, DateOnly La
 {
     public bool Contains(DateTimeOffset at) => at >= Start && at < End;
 
+    /// <summary>The quarter of the year <paramref name="day"/> falls in, 1 to 4 ("2026 Q3").</summary>
+    public static int QuarterOf(DateOnly day) => ((day.Month - 1) / 3) + 1;
+
     /// <summary>"1–31 October 2026", or "1 July–30 September 2026" across months, the month names in the reader's culture.</summary>
     public string Dates => First.Month == Last.Month
         ? First.Day.ToString(CultureInfo.CurrentCulture) + "–" + Last.ToString("d MMMM yyyy", CultureInfo.CurrentCulture)

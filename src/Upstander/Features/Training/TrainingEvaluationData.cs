@@ -192,7 +192,7 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
     private string StartedKey(DateTimeOffset startedAt)
     {
         var day = OrganisationZones.DateIn(time.Zone, startedAt);
-        return FormattableString.Invariant($"{StartedPrefix}{day.Year} {(day.Month - 1) / 3 + 1}");
+        return FormattableString.Invariant($"{StartedPrefix}{day.Year} {CalendarPeriod.QuarterOf(day)}");
     }
 
     /// <summary>A cohort group's name from its key: the cohort's own, or "Started 2026 Q3".</summary>

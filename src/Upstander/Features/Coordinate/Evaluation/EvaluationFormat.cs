@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Features.Training;
 using Upstander.Platform.Web;
 
@@ -49,7 +50,7 @@ public sealed class EvaluationFormat(IStringLocalizer<SharedResource> t, int min
     /// minimum have changed since), or null when they are up to date.
     /// </summary>
     public string? StandsAt(DateOnly? asOf) =>
-        asOf is { } day ? t["As of {0} Q{1}: fewer than {2} learners have changed since.", day.Year, (day.Month - 1) / 3 + 1, minimumGroupSize].Value : null;
+        asOf is { } day ? t["As of {0} Q{1}: fewer than {2} learners have changed since.", day.Year, CalendarPeriod.QuarterOf(day), minimumGroupSize].Value : null;
 
     /// <summary>For the CSV: the last day of the quarter a row stands at.</summary>
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
