@@ -7,14 +7,15 @@ using Upstander.Platform.Web;
 namespace Upstander.Features.Cases;
 
 /// <summary>
-/// Emails that tell case managers and custodians that work waits for them (a case given to them; a reveal request to
-/// decide), when mail is on: the kind of work and the link, never the report's content, category, reporter or anyone
+/// Emails that tell case managers and custodians that work waits for them (a case given to them; a reporter who wrote;
+/// a reveal request to decide), when mail is on: the kind of work and the link, never the report's content, category, reporter or anyone
 /// named (<see cref="WorkMail"/>). Queued with the caller's next save. Scoped.
 /// </summary>
 public sealed class CaseNotices(WorkMail mail, CaseConflicts conflicts, IStringLocalizer<SharedResource> t)
 {
     public const string AssignedPurpose = "speak-up.case-assigned";
     public const string RevealPurpose = "speak-up.reveal-requested";
+    public const string ReporterWrotePurpose = "speak-up.reporter-wrote";
 
     /// <summary>Tells the case manager a case is now theirs (routed to them by a rule, or handed over by a colleague).</summary>
     public async Task AssignedAsync(ReportRecord report, Guid caseManager, CancellationToken ct)
@@ -30,6 +31,46 @@ public sealed class CaseNotices(WorkMail mail, CaseConflicts conflicts, IStringL
                 t["A report of bullying has been given to you to handle. Its next deadline is on your list of cases."],
                 mail.Link("/cases"),
                 t["This email says nothing about the report, on purpose: you see it once you sign in."]);
+        }
+    }
+
+    /// <summary>
+    /// Tells the case's case manager that its reporter has written (every case manager who may see the case, when nobody
+    /// holds it), open or closed. The caller asks only for the first message no case manager has read yet, so a reporter
+    /// who writes three times before anyone looks sends one email, not three.
+    /// </summary>
+    public async Task ReporterWroteAsync(ReportRecord report, CancellationToken ct)
+    {
+        if (!mail.Enabled)
+        {
+            return;
+        }
+        IReadOnlyList<WorkRecipient> recipients;
+        if (report.AssigneeId is { } assignee)
+        {
+            recipients = await mail.RecipientsAsync([assignee], ct);
+        }
+        else
+        {
+            var maySee = new List<WorkRecipient>();
+            foreach (var manager in await mail.InRoleAsync(Roles.CaseManager, ct))
+            {
+                if (await conflicts.MaySeeAsync(report, manager.PersonId, ct))
+                {
+                    maySee.Add(manager);
+                }
+            }
+            recipients = maySee;
+        }
+        var organisation = await mail.OrganisationAsync(ct);
+        foreach (var to in recipients)
+        {
+            mail.Queue(ReporterWrotePurpose, report.Id, to, t["{0}: a reporter has written to the case team", organisation],
+                report.Status == ReportStatus.Closed
+                    ? t["The reporter of a case that was closed has written again. Please read it and decide whether to reopen the case."]
+                    : t["The reporter of a case you may work has written. Please read it and answer."],
+                mail.Link("/cases"),
+                t["This email says nothing about the report or what was written, on purpose: you see it once you sign in."]);
         }
     }
 

@@ -8,13 +8,14 @@ namespace Upstander.Features.Cases;
 
 /// <summary>One case in a list: never content; the reporter's name only when it is the case managers' to see.</summary>
 public sealed record CaseRow(Guid Id, DateTimeOffset ReceivedAt, string Category, ReportStatus Status, ReportWay Way, string Who, bool NameShown,
-    Deadline? Deadline, bool RetaliationFlagged, bool Mine);
+    Deadline? Deadline, bool RetaliationFlagged, bool Mine, int NewMessages = 0);
 
 public sealed record CaseQueue(IReadOnlyList<CaseRow> Unassigned, IReadOnlyList<CaseRow> Mine);
 
 public sealed record DeadlineCounts(int DueSoon, int Overdue);
 
-public sealed record CaseMessageView(int Number, DateTimeOffset SentAt, bool FromReporter, string? Author, string Body);
+/// <summary>One message of a case's thread; <see cref="New"/> for a reporter's message no case manager had opened the case to read before.</summary>
+public sealed record CaseMessageView(int Number, DateTimeOffset SentAt, bool FromReporter, string? Author, string Body, bool New = false);
 
 public sealed record CaseNoteView(DateTimeOffset WrittenAt, string? Author, string Body);
 
@@ -61,17 +62,42 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         return reports;
     }
 
+    /// <summary>
+    /// The intake queue: open cases nobody has taken, and every case of this person's. A closed case nobody holds comes
+    /// back into the queue while its reporter has written something no case manager has read.
+    /// </summary>
     public async Task<CaseQueue> QueueAsync(Guid me, CancellationToken ct)
     {
         var rows = await RowsAsync(await WorkableAsync(me, ct), me, ct);
-        return new CaseQueue([.. rows.Where(r => !r.Mine && r.Status != ReportStatus.Closed)], [.. rows.Where(r => r.Mine)]);
+        return new CaseQueue([.. rows.Where(r => !r.Mine && (r.Status != ReportStatus.Closed || r.NewMessages > 0))], [.. rows.Where(r => r.Mine)]);
     }
 
     /// <summary>The counts of the home page's case section, as <see cref="QueueAsync"/> would give them: no names read, no rows made.</summary>
     public async Task<CaseSummary> SummaryAsync(Guid me, CancellationToken ct)
     {
-        var open = (await WorkableAsync(me, ct)).Where(r => r.Status != ReportStatus.Closed).ToList();
-        return new CaseSummary(open.Count(r => r.AssigneeId != me), open.Count(r => r.AssigneeId == me));
+        var workable = await WorkableAsync(me, ct);
+        var open = workable.Where(r => r.Status != ReportStatus.Closed).ToList();
+        var unread = await UnreadFromReportersAsync(workable, ct);
+        return new CaseSummary(open.Count(r => r.AssigneeId != me), open.Count(r => r.AssigneeId == me), unread.Count);
+    }
+
+    /// <summary>
+    /// For each of <paramref name="reports"/> whose reporter has written messages no case manager has opened the case to
+    /// read, how many (a reporter's message is read when a case manager who may work the case opens it).
+    /// </summary>
+    private async Task<Dictionary<Guid, int>> UnreadFromReportersAsync(List<ReportRecord> reports, CancellationToken ct)
+    {
+        if (reports.Count == 0)
+        {
+            return [];
+        }
+        var ids = reports.Select(r => r.Id).ToList();
+        var counts = await db.Set<ReportMessage>()
+            .Where(m => m.FromReporter && m.ReadAt == null && ids.Contains(m.ReportId))
+            .GroupBy(m => m.ReportId)
+            .Select(g => new { ReportId = g.Key, Count = g.Count() })
+            .ToListAsync(ct);
+        return counts.ToDictionary(c => c.ReportId, c => c.Count);
     }
 
     public async Task<IReadOnlyList<CaseRow>> OverdueAsync(Guid me, CancellationToken ct) =>
@@ -88,11 +114,13 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
     {
         var now = clock.GetUtcNow();
         var names = await NamesAsync(reports.Where(ShowsName).Select(r => r.ReporterId!.Value), ct);
+        var unread = await UnreadFromReportersAsync(reports, ct);
         return [.. reports
             .Select(r => (Report: r, Deadline: CaseDeadlines.Next(r, now)))
             .OrderBy(x => x.Deadline is null ? 1 : 0).ThenBy(x => x.Deadline?.At).ThenBy(x => x.Report.ReceivedAt)
             .Select(x => new CaseRow(x.Report.Id, x.Report.ReceivedAt, x.Report.Category, x.Report.Status, x.Report.Way,
-                Who(x.Report, names), ShowsName(x.Report), x.Deadline, x.Report.RetaliationFlaggedAt is not null, x.Report.AssigneeId == me))];
+                Who(x.Report, names), ShowsName(x.Report), x.Deadline, x.Report.RetaliationFlaggedAt is not null, x.Report.AssigneeId == me,
+                unread.GetValueOrDefault(x.Report.Id)))];
     }
 
     private static bool ShowsName(ReportRecord r) => !r.IdentityHeld && r.ReporterId is not null;
@@ -107,12 +135,26 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         return report is not null && await conflicts.MaySeeAsync(report, me, ct) ? report : null;
     }
 
-    /// <summary>Opens the case's content for a case manager who may work it; records the protected read first.</summary>
+    /// <summary>
+    /// Opens the case's content for a case manager who may work it; records the protected read first. The reporter's
+    /// messages nobody had read are marked read now, and shown as new this once.
+    /// </summary>
     public async Task<CaseView> OpenAsync(ReportRecord report, Guid me, CancellationToken ct)
     {
         await audit.RecordReadAsync(CaseAudit.Target, report.Id, ct);
         var named = conflicts.Named(report) ?? [];
         var messages = await db.Set<ReportMessage>().Where(m => m.ReportId == report.Id).OrderBy(m => m.Number).ToListAsync(ct);
+        var unread = messages.Where(m => m.FromReporter && m.ReadAt is null).Select(m => m.Number).ToHashSet();
+        if (unread.Count > 0)
+        {
+            var now = clock.GetUtcNow();
+            foreach (var message in messages.Where(m => unread.Contains(m.Number)))
+            {
+                message.MarkRead(now);
+            }
+            _workable = null;
+            await db.SaveChangesAsync(ct);
+        }
         var notes = await db.Set<CaseNote>().Where(n => n.ReportId == report.Id).OrderBy(n => n.WrittenAt).ToListAsync(ct);
         var plan = await db.Set<CasePlanItem>().Where(i => i.ReportId == report.Id).OrderBy(i => i.Position).ToListAsync(ct);
         var labels = await db.Set<CaseLabel>().Where(l => l.ReportId == report.Id).OrderBy(l => l.Text).Select(l => l.Text).ToListAsync(ct);
@@ -146,7 +188,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             [.. named.Select(n => names.GetValueOrDefault(n) ?? "?")],
             ReportContent.Fields(report.InvolvedSealed is null ? null : Open(report.InvolvedSealed, ReportRecord.InvolvedPurpose, report.Id), "named"),
             [.. messages.Select(m => new CaseMessageView(m.Number, m.SentAt, m.FromReporter,
-                m.AuthorId is { } author ? names.GetValueOrDefault(author) : null, Open(m.BodySealed, ReportMessage.BodyPurpose, m.Id)))],
+                m.AuthorId is { } author ? names.GetValueOrDefault(author) : null, Open(m.BodySealed, ReportMessage.BodyPurpose, m.Id), unread.Contains(m.Number)))],
             [.. notes.Select(n => new CaseNoteView(n.WrittenAt, n.AuthorId is { } author ? names.GetValueOrDefault(author) : null, Open(n.BodySealed, CaseNote.BodyPurpose, n.Id)))],
             labels,
             [.. plan.Select(i => new CasePlanView(i.Id, Open(i.TextSealed, CasePlanItem.TextPurpose, i.Id), i.DoneAt))],

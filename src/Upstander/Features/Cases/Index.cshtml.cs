@@ -53,8 +53,11 @@ public sealed class CaseDeadlinesNoticeViewComponent(CurrentActor actor, CaseWor
     }
 }
 
-/// <summary>A case manager's section of the home page: how many reports wait for a case manager and how many of their own cases are open.</summary>
-public sealed record CaseSummary(int Waiting, int Mine);
+/// <summary>
+/// A case manager's section of the home page: how many reports wait for a case manager, how many of their own cases are
+/// open, and in how many of the cases they may work (open or closed) the reporter has written something no one has read.
+/// </summary>
+public sealed record CaseSummary(int Waiting, int Mine, int NewMessages = 0);
 
 /// <summary>
 /// "Cases" on a case manager's home page: counts only, through the same conflict rules as the intake queue

@@ -22,7 +22,8 @@ public sealed record FollowUpFile(Guid Id, string Name);
 /// receipt and passphrase): reading their own report and the case side's messages, replying, and answering retaliation
 /// check-ins. The caller has established that the person is the report's author. Scoped.
 /// </summary>
-public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, ReportFiles files, Receipts receipts)
+public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, ReportFiles files, Receipts receipts,
+    Cases.CaseNotices notices)
 {
     /// <summary>The reports a signed-in person sent with their name (or that were released from escrow), newest first.</summary>
     public Task<List<ReportRecord>> OwnAsync(Guid personId, CancellationToken ct) =>
@@ -128,9 +129,19 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         return opened;
     }
 
-    public Task ReplyAsync(ReportRecord report, string body, CancellationToken ct) =>
-        ReportThread.SaveNextAsync(db, protector, report, fromReporter: true, authorId: null, body, clock.GetUtcNow(), message =>
+    /// <summary>
+    /// Adds the reporter's message to the thread. When no earlier message of theirs waits unread, the case side is told by
+    /// email in the same save (<see cref="Cases.CaseNotices.ReporterWroteAsync"/>), whether the case is open or closed.
+    /// </summary>
+    public async Task ReplyAsync(ReportRecord report, string body, CancellationToken ct)
+    {
+        if (!await db.Set<ReportMessage>().AnyAsync(m => m.ReportId == report.Id && m.FromReporter && m.ReadAt == null, ct))
+        {
+            await notices.ReporterWroteAsync(report, ct);
+        }
+        await ReportThread.SaveNextAsync(db, protector, report, fromReporter: true, authorId: null, body, clock.GetUtcNow(), message =>
             audit.RecordByReporter(report, ReportingAudit.ReporterMessage, ReportingAudit.TargetReport, report.Id, detail: $"number={message.Number}"), ct);
+    }
 
     /// <summary>The check-in day (30, 90, 180) waiting for an answer, if any (<see cref="RetaliationCheckIn.Due"/>).</summary>
     public async Task<int?> DueCheckInAsync(ReportRecord report, CancellationToken ct)
