@@ -92,6 +92,35 @@ public sealed class AdministrationTests(OrganisationSite site) : IClassFixture<O
     }
 
     [Fact]
+    public async Task With_javascript_the_progress_page_of_a_longer_import_follows_it_in_place_and_hands_the_result_to_the_keyboard_and_screen_reader()
+    {
+        // Long enough that the import is still going when its progress page is first shown, so the page's own
+        // script (not a first answer that already says "finished") has to bring the result.
+        const int rows = 3000;
+        var csv = new System.Text.StringBuilder(Headings);
+        for (var i = 1; i <= rows; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"Branch Person {i},branch.person{i}@riverside.example,BL-{i},Branch Libraries,Branch {(i % 12) + 1},{(i == 1 ? "" : "BL-1")},2020-01-06\n");
+        }
+        var page = await site.SignedInAdministratorAsync("/admin/people/import");
+        await page.UploadAsync("branches.csv", csv.ToString());
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(
+            "Every row is valid. Importing will add 3000 new people and update 0 already in the directory.");
+
+        var first = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Import all" }).ClickAsync(),
+            r => r.Request.ResourceType == "document" && r.Url.Contains("/admin/people/import/jobs/", StringComparison.Ordinal));
+        (await first.TextAsync()).ShouldContain("Importing people", customMessage: "the progress page was first shown while the import was going");
+        await page.FollowImportAsync(javaScript: true, site.Server);
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("branches.csv was imported.");
+        (await page.SummaryAsync()).ShouldBe(new Dictionary<string, string> { ["People added"] = "3000", ["People updated"] = "0", ["Rows skipped"] = "0" });
+        await Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("^Import finished"));
+        await Expect(page.Locator("main")).ToBeFocusedAsync();
+    }
+
+    [Fact]
     public async Task An_admin_who_forgot_their_password_asks_for_a_link_by_email_sets_a_new_password_and_signs_in_with_two_factor()
     {
         var admin = await site.AdministratorAsync();

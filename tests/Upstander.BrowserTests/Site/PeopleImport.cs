@@ -144,8 +144,11 @@ public static class PeopleImport
         try
         {
             // What the page's script noted on the progress element: how many checks it made and how the last one ended.
+            // And how far the document got: "loading" would mean its own answer never ended, so no deferred script ran.
             script = await page.EvaluateAsync<string>(
-                "() => { const p = document.querySelector('[data-import-progress]'); return p ? `checks ${p.dataset.checks ?? '(script never ran)'}, last: ${p.dataset.last ?? '(none)'}` : '(no progress element)'; }");
+                "() => { const p = document.querySelector('[data-import-progress]'); const s = p ? `checks ${p.dataset.checks ?? '(script never ran)'}, last: ${p.dataset.last ?? '(none)'}` : '(no progress element)'; "
+                + "const js = performance.getEntriesByType('resource').filter(e => e.name.includes('/js/')).map(e => `${new URL(e.name).pathname} ${e.responseStatus ?? '?'} in ${Math.round(e.duration)} ms`); "
+                + "return `${s}; document ${document.readyState}; scripts fetched: ${js.length ? js.join(', ') : 'none'}`; }");
         }
         catch (PlaywrightException ex)
         {
@@ -155,6 +158,7 @@ public static class PeopleImport
         return $"The import progress page did not show \"Import finished\" within {ImportTimeout.TotalSeconds} s.\n"
             + $"Asked for again now, the progress page answers {fresh}.\n"
             + $"The page's script: {script}.\n"
+            + $"What the window met:\n{PageLog.Describe(page)}\n"
             + $"Playwright: {expectation}\n"
             + $"The end of the server's console:\n{(console.Length > 6000 ? console[^6000..] : console)}";
     }

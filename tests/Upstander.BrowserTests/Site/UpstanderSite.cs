@@ -89,7 +89,9 @@ public abstract class UpstanderSite(bool demo) : IAsyncLifetime
         {
             Accessibility.MarkScriptless(context, Browser);
         }
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        PageLog.Keep(page);
+        return page;
     }
 }
 
