@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Matching;
 using Upstander.Features.Training;
@@ -7,6 +8,7 @@ using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
 using Upstander.Platform.Security;
+using Upstander.Platform.Web;
 
 namespace Upstander.Features.PeerSupport.Care;
 
@@ -15,6 +17,8 @@ public static class CareAudit
     public const string SettingsChanged = "peer-support.availability-changed";
     public const string DebriefRequested = "peer-support.debrief-requested";
     public const string DebriefMarked = "peer-support.debrief-marked";
+    public const string DebriefMailPurpose = "peer-support.debrief-requested";
+    public const string WellbeingPath = "/coordinate/wellbeing";
     public const string TargetSettings = "supporter-settings";
     public const string TargetDebrief = "debrief-request";
 }
@@ -44,7 +48,8 @@ public sealed record SupporterInputs(IReadOnlyList<SupporterProfile> Supporters,
 /// </summary>
 public sealed partial class SupporterCare(
     AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, CurrentActor actor,
-    SupporterCertification certification, IOpenCaseCounter openCases, OrganisationTime time)
+    SupporterCertification certification, IOpenCaseCounter openCases, OrganisationTime time, WorkMail mail,
+    IStringLocalizer<SharedResource> t)
 {
     /// <summary>Today in the organisation's zone: a pause until today lasts to the end of today there.</summary>
     public DateOnly Today => time.Today;
@@ -180,8 +185,33 @@ public sealed partial class SupporterCare(
         request.SealNote(string.IsNullOrWhiteSpace(note) ? null : protector.Seal(note.Trim(), DebriefRequest.NotePurpose, request.Id));
         db.Add(request);
         audit.RecordAsHiddenSupporter(CareAudit.DebriefRequested, CareAudit.TargetDebrief, request.Id, $"urgency={urgency};note={(request.NoteSealed is null ? "none" : "written")}");
+        await TellCoordinatorsAsync(request, ct);
         await db.SaveChangesAsync(ct);
         return request;
+    }
+
+    /// <summary>
+    /// Queues an email to every coordinator (saved with the request): a supporter asked to talk, how soon, and where to
+    /// look. Never who asked or their note. The coordinator who asked is told like every other: leaving them out would
+    /// let the number of emails sent say that a coordinator asked, and which.
+    /// </summary>
+    private async Task TellCoordinatorsAsync(DebriefRequest request, CancellationToken ct)
+    {
+        if (!mail.Enabled)
+        {
+            return;
+        }
+        var organisation = await mail.OrganisationAsync(ct);
+        var soon = request.Urgency == DebriefUrgency.Today
+            ? t["A peer supporter has asked a coordinator for a debrief today."]
+            : t["A peer supporter has asked a coordinator for a debrief this week."];
+        foreach (var coordinator in await mail.InRoleAsync(Roles.Coordinator, ct))
+        {
+            mail.Queue(CareAudit.DebriefMailPurpose, request.Id, coordinator, t["{0}: a peer supporter would like to talk", organisation],
+                soon + " " + t["The supporter well-being page shows the request; one of the coordinators can mark it arranged once someone has been in touch."],
+                mail.Link(CareAudit.WellbeingPath),
+                t["This email says nothing about who asked or why, on purpose. Do not forward it."]);
+        }
     }
 
     public Task<List<DebriefRequest>> OwnDebriefsAsync(Guid personId, CancellationToken ct) =>

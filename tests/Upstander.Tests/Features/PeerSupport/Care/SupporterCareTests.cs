@@ -216,6 +216,48 @@ public sealed class SupporterCareTests
         PageText.Of(await PageAsync(coordinator, "/")).ShouldContain("No supporter is waiting for a debrief");
     }
 
+    /// <summary>
+    /// Every coordinator is emailed that a supporter asked and how soon, with the link to the well-being page and nothing
+    /// that says who or why: not the name, not the note. A coordinator who supports too and asks is emailed like the
+    /// others, so the number of emails never tells that a coordinator asked.
+    /// </summary>
+    [Fact]
+    public async Task Asking_for_a_debrief_emails_every_coordinator_that_a_supporter_asked_and_how_soon_but_not_who_or_why()
+    {
+        await using var sink = new SmtpSink();
+        var factory = new UpstanderFactory(Engine.Sqlite, sink.Settings());
+        await using var _ = factory;
+        var org = await factory.CreateOrganisationAsync("Care Org");
+        var supporter = await factory.SignInAsync(org[Roles.PeerSupporter]);
+        var note = Canary.New("debrief-mail");
+        Location(await PostAsync(supporter, "/supporter/debrief", ("Urgency", DebriefUrgency.Today), ("Note", note))).ShouldBe("/supporter/debrief?sent=true");
+
+        var mail = await sink.WaitForMailToAsync(org[Roles.Coordinator].Email);
+        mail.Subject.ShouldBe("Care Org: a peer supporter would like to talk");
+        var text = mail.TextBody ?? "";
+        text.ShouldContain("A peer supporter has asked a coordinator for a debrief today.");
+        text.ShouldContain("/coordinate/wellbeing");
+        (mail.Subject + text).ShouldNotContain(note);
+        (mail.Subject + text).ShouldNotContain("PeerSupporter of Care Org");
+        (await MailsAsync(factory, org)).ShouldBe(1, "one coordinator, one email");
+
+        // The coordinator supports too, and asks: they are emailed as any coordinator is, this time for this week.
+        await factory.InScopeAsync(org.Id, async s =>
+        {
+            var users = s.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Upstander.Features.Accounts.Account>>();
+            (await users.AddToRoleAsync((await users.FindByIdAsync(org[Roles.Coordinator].AccountId.ToString()))!, Roles.PeerSupporter)).Succeeded.ShouldBeTrue();
+        });
+        var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
+        Location(await PostAsync(coordinator, "/supporter/debrief", ("Urgency", DebriefUrgency.ThisWeek))).ShouldBe("/supporter/debrief?sent=true");
+        await sink.WaitForAsync(m => m.To.Mailboxes.Any(b => b.Address == org[Roles.Coordinator].Email)
+            && (m.TextBody ?? "").Contains("for a debrief this week.", StringComparison.Ordinal), TimeSpan.FromMinutes(1));
+        (await MailsAsync(factory, org)).ShouldBe(2);
+    }
+
+    private static Task<int> MailsAsync(UpstanderFactory factory, TestOrganisation org) =>
+        factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<Upstander.Platform.Mail.OutgoingMail>()
+            .CountAsync(m => m.Purpose == CareAudit.DebriefMailPurpose));
+
     private static Task<int> ReadsAsync(UpstanderFactory factory, TestOrganisation org, Guid id) =>
         factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
             .CountAsync(e => e.Action == AuditActions.ProtectedRead && e.TargetType == CareAudit.TargetDebrief && e.TargetId == id.ToString("N")));
