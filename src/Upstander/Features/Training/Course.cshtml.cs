@@ -27,7 +27,7 @@ public sealed class CourseModel(Learner learner, AppDbContext db) : PageModel
         View = view;
         if (view.Progress is { } progress)
         {
-            ResumePath = progress.LastStep ?? CourseNavigation.FirstUndone(view.Course, progress)?.Path;
+            ResumePath = CourseNavigation.ResumeStep(view.Course, progress);
             Reacted = (await db.Set<ModuleReaction>().Where(r => r.CourseProgressId == progress.Id).Select(r => r.ModuleKey).ToListAsync(ct)).ToHashSet();
             Assessed = (await db.Set<SelfAssessmentResponse>().Where(r => r.CourseProgressId == progress.Id).Select(r => r.Phase).ToListAsync(ct)).ToHashSet();
         }

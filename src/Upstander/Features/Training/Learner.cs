@@ -131,6 +131,9 @@ public static class CourseNavigation
         return index < 0 ? (null, null) : (index > 0 ? steps[index - 1] : null, index < steps.Count - 1 ? steps[index + 1] : null);
     }
 
+    /// <summary>Where "resume" takes a learner: the step they last opened, or else the first not yet done.</summary>
+    public static string? ResumeStep(Course course, CourseProgress progress) => progress.LastStep ?? FirstUndone(course, progress)?.Path;
+
     /// <summary>The first step not yet done, for a learner who has not opened anything yet.</summary>
     public static CourseStep? FirstUndone(Course course, CourseProgress progress) =>
         Steps(course) is var steps && steps.Count > 0 ? steps.FirstOrDefault(s => !progress.IsDone(s.Key)) ?? steps[0] : null;

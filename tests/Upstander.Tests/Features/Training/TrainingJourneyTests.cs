@@ -40,6 +40,7 @@ public sealed partial class TrainingJourneyTests : IAsyncLifetime
         var client = await _factory.SignInAsync(learner);
         (await PageAsync(client, "/training")).ShouldContain("Sample supporter course");
         (await PageAsync(client, Course)).ShouldContain("Start the course");
+        (await PageAsync(client, "/")).ShouldNotContain("Your training", customMessage: "nothing under way yet");
 
         Location(await PostAsync(client, Course + "?handler=Start")).ShouldBe(Course + "/self-assessment/before", "the before self-assessment is offered first; it can be skipped");
         var lesson = await PageAsync(client, Module + "/lessons/1");
@@ -54,6 +55,11 @@ public sealed partial class TrainingJourneyTests : IAsyncLifetime
         var overview = await PageAsync(again, Course);
         overview.ShouldContain("Resume where you left off");
         overview.ShouldContain($"href=\"{Module}/lessons/2\"");
+        // So does the home page, which says how far they are.
+        var home = await PageAsync(again, "/");
+        home.ShouldContain("Your training");
+        home.ShouldContain("<strong>Sample supporter course</strong>: 0 of 1 module complete");
+        home.ShouldContain($"href=\"{Module}/lessons/2\"");
 
         // The check keeps its shuffled order on reload; an unanswered question is refused with 400.
         var check = await PageAsync(again, Module + "/check");
@@ -95,6 +101,7 @@ public sealed partial class TrainingJourneyTests : IAsyncLifetime
         var done = await PageAsync(await _factory.SignInAsync(learner), Course);
         done.ShouldContain("Module complete");
         done.ShouldContain("You have completed this course.");
+        (await PageAsync(again, "/")).ShouldNotContain("Your training", customMessage: "a finished course leaves the home page");
         var certificate = await PageAsync(again, Course + "/certificate");
         certificate.ShouldContain($"PeerSupporter of {_org.Name}");
         certificate.ShouldContain("Sample supporter course");
