@@ -56,9 +56,16 @@ public sealed class SpeakUpInsights(AppDbContext db, CompletedPeriods periods)
             .ToListAsync(ct);
         var volumes = Table([.. ReportCategories.All.Select(c => c.Key)], reports.Select(r => r.Category), periodLabels,
             (c, p) => reports.Count(r => r.Category == c && PeriodOf(r.ReceivedAt) == p), minimum);
-        var anonymous = reports.Count(r => r.Way == ReportWay.Anonymous);
-        bool Small(int n) => n > 0 && n < minimum;
-        double? share = reports.Count >= minimum && !Small(anonymous) && !Small(reports.Count - anonymous) ? (double)anonymous / reports.Count : null;
+        // The share over the four quarters, read again next quarter over a window one quarter on, gives with the totals
+        // the difference between the quarter that came in and the one that dropped out: a quarter's one anonymous report
+        // would show in it. So the share shows only while each quarter's anonymous reports, and its named ones, are
+        // none or at least the minimum; then no difference between windows can give a few.
+        bool Few(int n) => n > 0 && n < minimum;
+        var anonymousByQuarter = quarters.Select((_, q) => reports.Count(r => r.Way == ReportWay.Anonymous && PeriodOf(r.ReceivedAt) == q)).ToList();
+        var namedByQuarter = quarters.Select((_, q) => reports.Count(r => r.Way != ReportWay.Anonymous && PeriodOf(r.ReceivedAt) == q)).ToList();
+        double? share = reports.Count >= minimum && !anonymousByQuarter.Any(Few) && !namedByQuarter.Any(Few)
+            ? (double)anonymousByQuarter.Sum() / reports.Count
+            : null;
 
         // Steps taken later are counted in the quarter they were taken, never in the quarter the report came in: a case
         // acknowledged or closed today would otherwise change a completed quarter, and a reader who knew which case it

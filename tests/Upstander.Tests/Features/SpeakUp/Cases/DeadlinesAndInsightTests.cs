@@ -123,6 +123,48 @@ public sealed class DeadlinesAndInsightTests
         (await world.InsightAsync()).Volumes.Row("verbal-abuse").ShouldBe([null, null, null, 5]);
     }
 
+    /// <summary>
+    /// The anonymous share over four quarters is read again each quarter over a window one quarter on: it shows only while
+    /// every quarter's anonymous and named reports are none or at least the minimum, or the change from one window to the
+    /// next would give a quarter's single anonymous report.
+    /// </summary>
+    [Fact]
+    public async Task The_anonymous_share_hides_while_any_quarter_has_only_a_few_anonymous_or_named_reports()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        async Task ReceiveAsync(DateTimeOffset at, int named, int anonymous)
+        {
+            world.Factory.Clock.Advance(at - world.Factory.Clock.GetUtcNow());
+            for (var i = 0; i < named; i++)
+            {
+                await world.ReceiveAsync([], category: "verbal-abuse");
+            }
+            for (var i = 0; i < anonymous; i++)
+            {
+                await world.ReceiveAsync([], category: "verbal-abuse", way: ReportWay.Anonymous);
+            }
+        }
+        async Task<double?> ShareAfterAsync(DateTimeOffset at)
+        {
+            world.Factory.Clock.Advance(at - world.Factory.Clock.GetUtcNow());
+            return (await world.InsightAsync()).AnonymousShare;
+        }
+
+        await ReceiveAsync(new DateTimeOffset(2031, 5, 10, 12, 0, 0, TimeSpan.Zero), named: 5, anonymous: 5);
+        (await ShareAfterAsync(new DateTimeOffset(2031, 7, 2, 12, 0, 0, TimeSpan.Zero))).ShouldBe(0.5);
+
+        // A quarter without any anonymous report gives nobody away: 5 of 15.
+        await ReceiveAsync(new DateTimeOffset(2031, 8, 10, 12, 0, 0, TimeSpan.Zero), named: 5, anonymous: 0);
+        (await ShareAfterAsync(new DateTimeOffset(2031, 10, 2, 12, 0, 0, TimeSpan.Zero))).ShouldBe(5.0 / 15);
+
+        // 6 anonymous of 21 beside last quarter's 5 of 15 would give this quarter's single one.
+        await ReceiveAsync(new DateTimeOffset(2031, 11, 10, 12, 0, 0, TimeSpan.Zero), named: 5, anonymous: 1);
+        (await ShareAfterAsync(new DateTimeOffset(2032, 1, 2, 12, 0, 0, TimeSpan.Zero))).ShouldBeNull();
+        var leader = await world.Factory.SignInAsync(world.Org[Roles.Leader]);
+        PageText.Of(await PageAsync(leader, "/insights/speak-up")).ShouldContain(
+            "hidden (in a quarter, fewer than 5 reports were anonymous or fewer than 5 named, but not none)");
+    }
+
     [Fact]
     public void Suppression_hides_small_cells_and_every_total_that_would_reveal_one()
     {
