@@ -29,6 +29,30 @@ public sealed class DemoJourneyTests(DemoSite site) : IClassFixture<DemoSite>
     }
 
     [Fact]
+    public async Task A_candidate_part_way_through_the_course_finds_it_on_their_home_page_and_continues_where_they_left_off()
+    {
+        var candidate = (await site.Server.DemoSignInsAsync())["Candidate"];
+        var page = await site.NewPageAsync();
+
+        await page.SignInAsync(candidate);
+
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
+        var training = page.GetByRole(AriaRole.Region, new() { Name = "Your training" });
+        await Expect(training).ToContainTextAsync("Becoming a peer supporter: 4 of 10 modules complete");
+        await page.ShouldBeAccessibleAsync();
+        // Each course's link says which course it continues to a screen reader, which may list the links on their own.
+        var resume = training.GetByRole(AriaRole.Link, new() { Name = "Continue where you left off" });
+        await Expect(resume).ToHaveAccessibleNameAsync(new System.Text.RegularExpressions.Regex(@"^Continue where you left off\s*\(Becoming a peer supporter\)$"));
+        await resume.ClickAsync();
+        // The step the course page would resume at: the fifth module, where they stopped.
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath.StartsWith("/training/becoming-a-peer-supporter/", StringComparison.Ordinal));
+        await page.ShouldBeAccessibleAsync();
+        var step = new Uri(page.Url).PathAndQuery;
+        await page.GotoAsync("/training/becoming-a-peer-supporter");
+        (await page.GetByRole(AriaRole.Link, new() { Name = "Resume where you left off" }).GetAttributeAsync("href")).ShouldBe(step);
+    }
+
+    [Fact]
     public async Task A_leader_reaches_insights_is_refused_administration_and_after_signing_out_is_asked_to_sign_in_again()
     {
         var leader = (await site.Server.DemoSignInsAsync())["Leader"];

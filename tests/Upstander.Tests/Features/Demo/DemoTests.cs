@@ -55,6 +55,7 @@ public sealed class DemoTests
         var course = WebUtility.HtmlDecode(await candidate.GetStringAsync("/training/" + DemoTraining.CoreCourse));
         course.ShouldContain("Resume where you left off");
         Regex.Count(course, "Module complete").ShouldBe(4);
+        PageText.Of(await candidate.GetStringAsync("/")).ShouldContain("Becoming a peer supporter : 4 of 10 modules complete");
 
         var supporter = factory.Browser();
         var supporterSignIn = credentials[Roles.PeerSupporter];
