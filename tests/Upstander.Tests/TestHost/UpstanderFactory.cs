@@ -64,6 +64,19 @@ public sealed partial class UpstanderFactory : WebApplicationFactory<Program>
     /// <summary>Extra service registrations for one test (applied last), e.g. a handler for an outgoing HttpClient.</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
+    /// <summary>
+    /// PBKDF2 rounds for the passwords of this host's accounts. Upstander hashes with ASP.NET Core Identity's default
+    /// (PBKDF2-HMAC-SHA512, 100,000 rounds; <c>SignInTests</c> proves what a stored hash holds, with
+    /// <see cref="ProductPasswordHashing"/>). A test host creates seven accounts per organisation and signs in again and
+    /// again, and at the default those hashes were about a third of the whole suite's time; the hash format, the
+    /// checks and the sign-in flow are the same at any number of rounds, so test hosts use fewer. The browser tests
+    /// and the benchmark run the real server, with the default.
+    /// </summary>
+    public const int TestPasswordRounds = 1_000;
+
+    /// <summary>Keeps Identity's own password hashing settings instead of <see cref="TestPasswordRounds"/>.</summary>
+    public bool ProductPasswordHashing { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -81,6 +94,10 @@ public sealed partial class UpstanderFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            if (!ProductPasswordHashing)
+            {
+                services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestPasswordRounds);
+            }
             TestServices?.Invoke(services);
         });
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Cryptography.KeyDerivation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,29 @@ public sealed class SignInTests : IAsyncLifetime
         var home = await client.GetStringAsync("/");
         home.ShouldContain("Your support and reports");
         home.ShouldNotContain("Administration</h2>");
+    }
+
+    /// <summary>
+    /// What Upstander stores for a password, on a host with the product's own hashing settings: Identity's version 3
+    /// format, PBKDF2 with HMAC-SHA512 and 100,000 rounds, a 16-byte salt and a 32-byte key; never the password.
+    /// </summary>
+    [Fact]
+    public async Task A_password_is_stored_as_a_salted_pbkdf2_hmac_sha512_hash_of_100000_rounds()
+    {
+        await using var factory = new UpstanderFactory { ProductPasswordHashing = true };
+        var org = await factory.CreateOrganisationAsync("Hashing Org");
+        var stored = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<UserManager<Account>>().Users
+            .Where(a => a.Id == org[Roles.Employee].AccountId).Select(a => a.PasswordHash).SingleAsync());
+        stored.ShouldNotBeNull();
+        stored.ShouldNotContain(UpstanderFactory.Password);
+        var bytes = Convert.FromBase64String(stored);
+        static int BigEndian(byte[] b, int at) => (b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3];
+        bytes[0].ShouldBe((byte)0x01, "Identity's version 3 format");
+        BigEndian(bytes, 1).ShouldBe((int)KeyDerivationPrf.HMACSHA512);
+        BigEndian(bytes, 5).ShouldBe(100_000);
+        BigEndian(bytes, 9).ShouldBe(16, "salt length");
+        bytes.Length.ShouldBe(13 + 16 + 32);
+        (await factory.SignInAsync(org[Roles.Employee])).ShouldNotBeNull();
     }
 
     [Fact]
