@@ -12,7 +12,7 @@ public sealed record PersonView(
     string? Location, string? PreferredLanguage, DateOnly? StartDate, DateOnly? LeaveDate);
 
 /// <summary>What the home page shows: the first name, how many notices, and the person's open support.</summary>
-public sealed record HomeData(string? Name, int Notices, int Waiting, IReadOnlyList<(string Supporter, int Unread)> Conversations);
+public sealed record HomeData(string? Name, int Notices, int Waiting, IReadOnlyList<(string Supporter, int Unread)> Conversations, int CoursesUnderWay);
 
 public sealed record TokenHolder(Guid AccountId, Guid OrganisationId, bool TwoFactorEnabled, IReadOnlyList<string> Roles);
 
@@ -41,8 +41,8 @@ public sealed class CeilingStore(DbDataSource source, bool sqlite)
     /// <summary>
     /// The home page's reads: the signed-in person's name, by id, within their organisation, the escrow notices
     /// waiting for them (the home page shows one when someone else named the same person), and their own reports with
-    /// whether a reply waits unread and the latest check-in answered, and their open support requests with the unread
-    /// messages of each open conversation. One connection for all of them.
+    /// whether a reply waits unread and the latest check-in answered, their open support requests with the unread
+    /// messages of each open conversation, and the courses they have under way. One connection for all of them.
     /// </summary>
     public async Task<HomeData> HomeAsync(Guid organisationId, Guid personId, CancellationToken ct)
     {
@@ -118,7 +118,25 @@ public sealed class CeilingStore(DbDataSource source, bool sqlite)
                 conversations.Add((row.IsDBNull(1) ? "Waiting for a supporter" : row.GetString(1), Convert.ToInt32(row.GetValue(2), CultureInfo.InvariantCulture)));
             }
         }
-        return new HomeData(name, notices, waiting, conversations);
+        var courses = 0;
+        // "Your training": the courses the person started and has not finished, newest activity first (whole rows, as
+        // Upstander reads them; the course's title and modules come from its in-memory content cache there).
+        await using (var command = Command(connection,
+            """
+            SELECT "t"."Id", "t"."CompletedAt", "t"."CompletedSteps", "t"."CourseSlug", "t"."CourseVersionId", "t"."LastActivityAt",
+                "t"."LastStep", "t"."OrganisationId", "t"."PersonId", "t"."Run", "t"."StartedAt"
+            FROM training_progress AS "t"
+            WHERE "t"."OrganisationId" = @org AND "t"."PersonId" = @id AND "t"."Run" = 0 AND "t"."CompletedAt" IS NULL
+            ORDER BY "t"."LastActivityAt" DESC
+            """, ("org", organisationId), ("id", personId)))
+        await using (var row = await command.ExecuteReaderAsync(ct))
+        {
+            while (await row.ReadAsync(ct))
+            {
+                courses++;
+            }
+        }
+        return new HomeData(name, notices, waiting, conversations, courses);
     }
 
     /// <summary>The token handler's reads: the token by hash, its account, and the account's roles.</summary>
