@@ -10,12 +10,7 @@ public sealed class DemoJourneyTests(DemoSite site) : IClassFixture<DemoSite>
     [Fact]
     public async Task An_employee_signs_in_sees_their_own_section_and_nothing_for_other_roles_and_a_mistyped_address_says_not_found()
     {
-        var employee = (await site.Server.DemoSignInsAsync())["Employee"];
-        var page = await site.NewPageAsync();
-
-        await page.SignInAsync(employee);
-
-        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
+        var page = await site.SignedInAsync("Employee");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Ruth", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your support and reports" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Culture insights" })).ToHaveCountAsync(0);
@@ -31,12 +26,7 @@ public sealed class DemoJourneyTests(DemoSite site) : IClassFixture<DemoSite>
     [Fact]
     public async Task A_candidate_part_way_through_the_course_finds_it_on_their_home_page_and_continues_where_they_left_off()
     {
-        var candidate = (await site.Server.DemoSignInsAsync())["Candidate"];
-        var page = await site.NewPageAsync();
-
-        await page.SignInAsync(candidate);
-
-        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
+        var page = await site.SignedInAsync("Candidate");
         var training = page.GetByRole(AriaRole.Region, new() { Name = "Your training" });
         await Expect(training).ToContainTextAsync("Becoming a peer supporter: 4 of 10 modules complete");
         await page.ShouldBeAccessibleAsync();
@@ -55,11 +45,7 @@ public sealed class DemoJourneyTests(DemoSite site) : IClassFixture<DemoSite>
     [Fact]
     public async Task A_leader_reaches_insights_is_refused_administration_and_after_signing_out_is_asked_to_sign_in_again()
     {
-        var leader = (await site.Server.DemoSignInsAsync())["Leader"];
-        var page = await site.NewPageAsync();
-
-        await page.SignInAsync(leader);
-        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
+        var page = await site.SignedInAsync("Leader");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Jonas", Level = 1 })).ToBeVisibleAsync();
         await page.ShouldBeAccessibleAsync();
 

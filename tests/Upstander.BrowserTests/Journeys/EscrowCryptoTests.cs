@@ -36,9 +36,9 @@ public sealed class EscrowCryptoTests(DemoSite site) : IClassFixture<DemoSite>
     public async Task The_browser_hashes_blinds_and_seals_exactly_as_the_server_opens()
     {
         var signIns = await site.Server.DemoSignInsAsync();
-        var named = await SignedInAsync(signIns["PeerSupporter"]);
+        var named = await site.SignedInAsync(signIns["PeerSupporter"]);
         var namedPerson = (await MeAsync(named)).PersonId;
-        var page = await SignedInAsync(signIns["Employee"]);
+        var page = await site.SignedInAsync(signIns["Employee"]);
         var reporter = await MeAsync(page);
 
         // The reviewers' key is made where the server keeps it; the page is given its public half.
@@ -95,14 +95,6 @@ public sealed class EscrowCryptoTests(DemoSite site) : IClassFixture<DemoSite>
         var opened = EscrowOpener.Open([fromBrowser, fromServer], reviewers);
         opened.Select(o => Encoding.UTF8.GetString(o.Payload))
             .ShouldBe(["They mock my accent in every team meeting.", "Same here: it happened again on Tuesday."]);
-    }
-
-    private async Task<IPage> SignedInAsync(DemoSignIn who)
-    {
-        var page = await site.NewPageAsync();
-        await page.SignInAsync(who);
-        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
-        return page;
     }
 
     private static async Task<Me> MeAsync(IPage page)

@@ -96,7 +96,20 @@ public abstract class UpstanderSite(bool demo) : IAsyncLifetime
 }
 
 /// <summary>Upstander started with --demo: the demo organisation exists and its sign-ins were printed.</summary>
-public sealed class DemoSite() : UpstanderSite(demo: true);
+public sealed class DemoSite() : UpstanderSite(demo: true)
+{
+    /// <summary>A new browser window in which <paramref name="who"/> (a printed demo sign-in) has signed in and reached their home page.</summary>
+    public async Task<IPage> SignedInAsync(DemoSignIn who)
+    {
+        var page = await NewPageAsync();
+        await page.SignInAsync(who);
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
+        return page;
+    }
+
+    /// <summary>The demo person printed for <paramref name="role"/>, signed in on their home page in a new window.</summary>
+    public async Task<IPage> SignedInAsync(string role) => await SignedInAsync((await Server.DemoSignInsAsync())[role]);
+}
 
 /// <summary>Upstander started on an empty database: it printed a first-run set-up code.</summary>
 public sealed class FirstRunSite() : UpstanderSite(demo: false);

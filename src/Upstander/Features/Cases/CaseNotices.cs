@@ -45,23 +45,9 @@ public sealed class CaseNotices(WorkMail mail, CaseConflicts conflicts, IStringL
         {
             return;
         }
-        IReadOnlyList<WorkRecipient> recipients;
-        if (report.AssigneeId is { } assignee)
-        {
-            recipients = await mail.RecipientsAsync([assignee], ct);
-        }
-        else
-        {
-            var maySee = new List<WorkRecipient>();
-            foreach (var manager in await mail.InRoleAsync(Roles.CaseManager, ct))
-            {
-                if (await conflicts.MaySeeAsync(report, manager.PersonId, ct))
-                {
-                    maySee.Add(manager);
-                }
-            }
-            recipients = maySee;
-        }
+        var recipients = report.AssigneeId is { } assignee
+            ? await mail.RecipientsAsync([assignee], ct)
+            : await MaySeeInRoleAsync(report, Roles.CaseManager, ct);
         var organisation = await mail.OrganisationAsync(ct);
         foreach (var to in recipients)
         {
@@ -82,16 +68,26 @@ public sealed class CaseNotices(WorkMail mail, CaseConflicts conflicts, IStringL
             return;
         }
         var organisation = await mail.OrganisationAsync(ct);
-        foreach (var custodian in await mail.InRoleAsync(Roles.Custodian, ct))
+        foreach (var custodian in await MaySeeInRoleAsync(report, Roles.Custodian, ct))
         {
-            if (!await conflicts.MaySeeAsync(report, custodian.PersonId, ct))
-            {
-                continue;
-            }
             mail.Queue(RevealPurpose, report.Id, custodian, t["{0}: a decision is waiting for you as identity custodian", organisation],
                 t["A case manager has asked to see the name of a reporter who asked for it to be held back. Please approve or refuse on the page below."],
                 mail.Link("/custodian"),
                 t["This email says nothing about the report or who it is, on purpose: you see only what you need once you sign in."]);
         }
+    }
+
+    /// <summary>Everyone who holds <paramref name="role"/> and is not conflicted on the report (<see cref="CaseConflicts.MaySeeAsync"/>).</summary>
+    private async Task<IReadOnlyList<WorkRecipient>> MaySeeInRoleAsync(ReportRecord report, string role, CancellationToken ct)
+    {
+        var maySee = new List<WorkRecipient>();
+        foreach (var person in await mail.InRoleAsync(role, ct))
+        {
+            if (await conflicts.MaySeeAsync(report, person.PersonId, ct))
+            {
+                maySee.Add(person);
+            }
+        }
+        return maySee;
     }
 }

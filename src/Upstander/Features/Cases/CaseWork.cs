@@ -144,15 +144,15 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         await audit.RecordReadAsync(CaseAudit.Target, report.Id, ct);
         var named = conflicts.Named(report) ?? [];
         var messages = await db.Set<ReportMessage>().Where(m => m.ReportId == report.Id).OrderBy(m => m.Number).ToListAsync(ct);
-        var unread = messages.Where(m => m.FromReporter && m.ReadAt is null).Select(m => m.Number).ToHashSet();
+        // The cases this person may work stay the same (the counts of unread messages are read apart from them).
+        var unread = messages.Where(m => m.FromReporter && m.ReadAt is null).ToHashSet();
         if (unread.Count > 0)
         {
             var now = clock.GetUtcNow();
-            foreach (var message in messages.Where(m => unread.Contains(m.Number)))
+            foreach (var message in unread)
             {
                 message.MarkRead(now);
             }
-            _workable = null;
             await db.SaveChangesAsync(ct);
         }
         var notes = await db.Set<CaseNote>().Where(n => n.ReportId == report.Id).OrderBy(n => n.WrittenAt).ToListAsync(ct);
@@ -188,7 +188,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             [.. named.Select(n => names.GetValueOrDefault(n) ?? "?")],
             ReportContent.Fields(report.InvolvedSealed is null ? null : Open(report.InvolvedSealed, ReportRecord.InvolvedPurpose, report.Id), "named"),
             [.. messages.Select(m => new CaseMessageView(m.Number, m.SentAt, m.FromReporter,
-                m.AuthorId is { } author ? names.GetValueOrDefault(author) : null, Open(m.BodySealed, ReportMessage.BodyPurpose, m.Id), unread.Contains(m.Number)))],
+                m.AuthorId is { } author ? names.GetValueOrDefault(author) : null, Open(m.BodySealed, ReportMessage.BodyPurpose, m.Id), unread.Contains(m)))],
             [.. notes.Select(n => new CaseNoteView(n.WrittenAt, n.AuthorId is { } author ? names.GetValueOrDefault(author) : null, Open(n.BodySealed, CaseNote.BodyPurpose, n.Id)))],
             labels,
             [.. plan.Select(i => new CasePlanView(i.Id, Open(i.TextSealed, CasePlanItem.TextPurpose, i.Id), i.DoneAt))],

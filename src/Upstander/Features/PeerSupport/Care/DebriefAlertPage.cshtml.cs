@@ -36,7 +36,7 @@ public sealed class DebriefAlertPageModel(SupporterCare care, AppDbContext db) :
             return NotFound();
         }
         await care.MarkDebriefAsync(Current, status, ct);
-        return Redirect(CareAudit.WellbeingPath + "?marked=" + status);
+        return Redirect(SupporterCare.WellbeingPath + "?marked=" + status);
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)

@@ -17,8 +17,6 @@ public static class CareAudit
     public const string SettingsChanged = "peer-support.availability-changed";
     public const string DebriefRequested = "peer-support.debrief-requested";
     public const string DebriefMarked = "peer-support.debrief-marked";
-    public const string DebriefMailPurpose = "peer-support.debrief-requested";
-    public const string WellbeingPath = "/coordinate/wellbeing";
     public const string TargetSettings = "supporter-settings";
     public const string TargetDebrief = "debrief-request";
 }
@@ -51,6 +49,10 @@ public sealed partial class SupporterCare(
     SupporterCertification certification, IOpenCaseCounter openCases, OrganisationTime time, WorkMail mail,
     IStringLocalizer<SharedResource> t)
 {
+    /// <summary>The email to coordinators that a supporter asked for a debrief, and the page it links to.</summary>
+    public const string DebriefMailPurpose = "peer-support.debrief-requested";
+    public const string WellbeingPath = "/coordinate/wellbeing";
+
     /// <summary>Today in the organisation's zone: a pause until today lasts to the end of today there.</summary>
     public DateOnly Today => time.Today;
 
@@ -207,9 +209,9 @@ public sealed partial class SupporterCare(
             : t["A peer supporter has asked a coordinator for a debrief this week."];
         foreach (var coordinator in await mail.InRoleAsync(Roles.Coordinator, ct))
         {
-            mail.Queue(CareAudit.DebriefMailPurpose, request.Id, coordinator, t["{0}: a peer supporter would like to talk", organisation],
+            mail.Queue(DebriefMailPurpose, request.Id, coordinator, t["{0}: a peer supporter would like to talk", organisation],
                 soon + " " + t["The supporter well-being page shows the request; one of the coordinators can mark it arranged once someone has been in touch."],
-                mail.Link(CareAudit.WellbeingPath),
+                mail.Link(WellbeingPath),
                 t["This email says nothing about who asked or why, on purpose. Do not forward it."]);
         }
     }

@@ -256,7 +256,7 @@ public sealed class SupporterCareTests
 
     private static Task<int> MailsAsync(UpstanderFactory factory, TestOrganisation org) =>
         factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<Upstander.Platform.Mail.OutgoingMail>()
-            .CountAsync(m => m.Purpose == CareAudit.DebriefMailPurpose));
+            .CountAsync(m => m.Purpose == SupporterCare.DebriefMailPurpose));
 
     private static Task<int> ReadsAsync(UpstanderFactory factory, TestOrganisation org, Guid id) =>
         factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
