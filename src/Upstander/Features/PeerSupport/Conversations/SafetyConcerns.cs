@@ -48,7 +48,7 @@ public sealed class SafetyConcerns(
     /// <summary>
     /// Adds a sign of risk to the conversation's open concern, or opens one, raises the request's risk and priority,
     /// audits it (the requester without their account, the supporter with theirs) and saves; a newly opened concern is
-    /// emailed to coordinators and the supporter. Two signs at the same moment cannot open two concerns: the unique index
+    /// emailed to coordinators and the supporter in the same save. Two signs at the same moment cannot open two concerns: the unique index
     /// refuses the second, which then adds to the first.
     /// </summary>
     public async Task<SafetyConcern> RaiseAsync(SupportRequestRecord request, string source, RiskLevel level, IReadOnlyList<RiskCategory> categories, CancellationToken ct)
@@ -56,7 +56,7 @@ public sealed class SafetyConcerns(
         var now = clock.GetUtcNow();
         request.RaiseRisk(level, categories);
         // The same retry as a numbered message: a refused attempt is undone and made again, and then finds the other's concern.
-        var (concern, opened) = await ChangeMark.SaveNumberedAsync(db, async () =>
+        var concern = await ChangeMark.SaveNumberedAsync(db, async () =>
         {
             var open = await OpenAsync(request.Id, ct);
             open?.AddSign(level, categories, now);
@@ -64,14 +64,13 @@ public sealed class SafetyConcerns(
             if (open is null)
             {
                 db.Add(concern);
+                // In the concern's own save: the alert exists exactly when the concern does, and a refused attempt
+                // (another sign opened it first) forgets its alert with it.
+                await QueueAlertAsync(request, concern, ct);
             }
             Audit(request, source, level, concern.Signs);
-            return (concern, open is null);
+            return concern;
         }, ct);
-        if (opened)
-        {
-            await AlertAsync(request, concern, ct);
-        }
         return concern;
     }
 
@@ -138,9 +137,10 @@ public sealed class SafetyConcerns(
     /// <summary>
     /// Emails each active coordinator and, when the concern came from what the requester wrote, the supporter holding the
     /// conversation: that a concern needs someone, and where to look. No names, words, level or categories: an email can be
-    /// read over a shoulder or forwarded, and the pages say the rest to those allowed to see it.
+    /// read over a shoulder or forwarded, and the pages say the rest to those allowed to see it. Queued in the caller's
+    /// unit of work.
     /// </summary>
-    private async Task AlertAsync(SupportRequestRecord request, SafetyConcern concern, CancellationToken ct)
+    private async Task QueueAlertAsync(SupportRequestRecord request, SafetyConcern concern, CancellationToken ct)
     {
         if (!mail.Enabled)
         {
@@ -164,6 +164,5 @@ public sealed class SafetyConcerns(
                     t["This email says nothing about who it is or what was written, on purpose. Do not forward it."]);
             }
         }
-        await db.SaveChangesAsync(ct);
     }
 }

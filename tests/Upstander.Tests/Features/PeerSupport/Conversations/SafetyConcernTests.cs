@@ -210,6 +210,27 @@ public sealed class SafetyConcernTests
     }
 
     [Fact]
+    public async Task A_concern_is_never_saved_without_its_alerts_a_refused_save_keeps_neither_and_the_next_try_has_both()
+    {
+        await using var sink = new SmtpSink();
+        await using var world = await StartAsync(settings: sink.Settings());
+        // The outbox refuses every message, as a failing disk or a crash between two writes would.
+        await world.DbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "CREATE TRIGGER refuse_mail BEFORE INSERT ON outgoing_mail BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"));
+
+        var refused = await PostAsync(world.Requester, world.Path, ("Body", "I want to end my life"));
+        refused.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        (await ConcernsAsync(world)).ShouldBeEmpty("a concern nobody was told about would sit unseen until someone opened the list");
+        (await world.DbAsync(db => db.Set<ConversationMessage>().CountAsync())).ShouldBe(0, "the message is not stored without its concern either");
+
+        await world.DbAsync(db => db.Database.ExecuteSqlRawAsync("DROP TRIGGER refuse_mail"));
+        await world.SendAsync(world.Requester, "I want to end my life");
+        (await ConcernsAsync(world)).ShouldHaveSingleItem();
+        (await world.DbAsync(db => db.Set<Upstander.Platform.Mail.OutgoingMail>().CountAsync(m => m.Purpose == SafetyConcerns.MailPurpose))).ShouldBe(2);
+        await sink.WaitForMailToAsync(world.Org[Roles.Coordinator].Email);
+    }
+
+    [Fact]
     public async Task Retention_removes_a_conversations_concerns_with_its_content()
     {
         await using var world = await StartAsync();
