@@ -32,7 +32,7 @@ public sealed class FirstRunCode
     public void Clear() => Code = null;
 }
 
-public static class Startup
+public static partial class Startup
 {
     public const string DefaultUrl = "http://localhost:5080";
 
@@ -40,11 +40,11 @@ public static class Startup
     public static async Task PrepareUpstanderAsync(this WebApplication app, CancellationToken ct = default)
     {
         // Fails the start with the reason for a PublicUrl links cannot be built from, before anything else runs.
-        var publicUrl = PublicUrl.Of(app.Configuration, DefaultUrl);
+        var publicUrl = PublicUrl.Of(app.Configuration, LocalUrl(app.Configuration));
         if (!string.IsNullOrEmpty(app.Configuration["Mail:Host"]) && string.IsNullOrEmpty(app.Configuration[PublicUrl.Setting]))
         {
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Startup)).LogWarning(
-                "Mail is on but PublicUrl is not set: emailed invitation links use the address the administrator's browser used. Set PublicUrl to the address people open.");
+                "Mail is on but PublicUrl is not set: emailed links use the address the sender's browser used, or {Address} when nobody's browser is involved. Set PublicUrl to the address people open.", publicUrl);
         }
         if (TrustedProxies.UntrustedProxyWarning(app.Configuration, ListeningUrls(app.Configuration)) is { } warning)
         {
@@ -98,7 +98,28 @@ public static class Startup
         return split.Concat(endpoints);
     }
 
-    /// <summary>True only for addresses that no other machine can reach.</summary>
+    /// <summary>
+    /// Where a browser on this machine opens Upstander: the first address it listens on (<c>--urls</c>,
+    /// <c>ASPNETCORE_URLS</c>, else <see cref="DefaultUrl"/>), a wildcard host (<c>*</c>, <c>+</c>, <c>0.0.0.0</c>,
+    /// <c>[::]</c>) read as localhost. Links and printed addresses fall back to it when <c>PublicUrl</c> is not set, so
+    /// that a start on another port prints the address it really answers on.
+    /// </summary>
+    public static string LocalUrl(IConfiguration configuration)
+    {
+        foreach (var url in ListeningUrls(configuration))
+        {
+            var candidate = WildcardHost().Replace(url, "${scheme}localhost");
+            if (Uri.TryCreate(candidate, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            {
+                return uri.GetLeftPart(UriPartial.Authority);
+            }
+        }
+        return DefaultUrl;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<scheme>https?://)(\*|\+|0\.0\.0\.0|\[::\])(?=[:/]|$)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex WildcardHost();
+
     /// <summary>Whether a listening URL, or a bare host name or address (<c>::1</c> too), is on this machine only.</summary>
     public static bool IsLoopback(string url)
     {

@@ -42,10 +42,10 @@ public sealed class WorkMail(
     /// <summary>The organisation's name, for subjects ("Riverside Council: …").</summary>
     public Task<string> OrganisationAsync(CancellationToken ct) => Organisation.NameAsync(db, db.CurrentOrganisationId!.Value, ct);
 
-    /// <summary>A full link to a page: the configured public address, or this request's, or the default.</summary>
+    /// <summary>A full link to a page: the configured public address, or this request's, or the address Upstander listens on (a background job's).</summary>
     public string Link(string path)
     {
-        var origin = http.HttpContext is { } context ? $"{context.Request.Scheme}://{context.Request.Host}" : Platform.Startup.DefaultUrl;
+        var origin = http.HttpContext is { } context ? $"{context.Request.Scheme}://{context.Request.Host}" : Platform.Startup.LocalUrl(configuration);
         return PublicUrl.Of(configuration, origin) + path;
     }
 

@@ -148,7 +148,7 @@ public static class CliVerbs
             // The same issuer as the admin pages and the API: one set of rules, one link format, one audit shape. The link is
             // printed, not emailed: whoever runs this is setting up the administrator and hands it over themselves.
             var (issued, refusal) = await services.GetRequiredService<InvitationIssuer>()
-                .CreateAsync(person.Id, [Roles.Admin], Startup.DefaultUrl, email: false, ct);
+                .CreateAsync(person.Id, [Roles.Admin], Startup.LocalUrl(services.GetRequiredService<IConfiguration>()), email: false, ct);
             if (issued is null)
             {
                 await error.WriteLineAsync($"The invitation could not be created ({refusal}).");
@@ -201,7 +201,8 @@ public static class CliVerbs
                 return 1;
             }
             var credentials = await services.GetRequiredService<DemoSeeder>().SeedAsync(ct);
-            DemoSeeder.Print(credentials, output, Web.PublicUrl.Of(services.GetRequiredService<IConfiguration>(), Startup.DefaultUrl));
+            var configuration = services.GetRequiredService<IConfiguration>();
+            DemoSeeder.Print(credentials, output, Web.PublicUrl.Of(configuration, Startup.LocalUrl(configuration)));
             return 0;
         }));
         root.Subcommands.Add(seed);

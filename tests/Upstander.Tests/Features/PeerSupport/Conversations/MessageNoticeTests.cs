@@ -123,6 +123,22 @@ public sealed class MessageNoticeTests
     }
 
     [Fact]
+    public async Task Without_a_public_url_a_notice_sent_by_the_background_job_links_to_the_address_upstander_listens_on()
+    {
+        await using var sink = new SmtpSink();
+        var settings = sink.Settings();
+        settings["PublicUrl"] = "";
+        settings["urls"] = "http://0.0.0.0:5099";
+        await using var world = await StartAsync(settings: settings);
+        await world.SendAsync(world.Requester, "Hello?");
+        world.Factory.Clock.Advance(Delay * 2);
+        await RunAsync(world);
+        var mail = await sink.WaitForMailToAsync(world.Org[Roles.PeerSupporter].Email);
+        (mail.TextBody ?? "").ShouldContain("http://localhost:5099" + MessageNotices.SupporterPath, Case.Sensitive,
+            "no request to take the address from: the port Upstander was started on, not the default one");
+    }
+
+    [Fact]
     public async Task A_supporter_who_turns_notices_off_for_a_conversation_is_not_emailed_about_it()
     {
         await using var sink = new SmtpSink();
