@@ -482,18 +482,27 @@ public sealed class Conversations(
         c.IsRequester && c.Request.Status == RequestStatus.Closed && c.Request.SupporterId is not null && c.Request.ClosedAt is { } closed
         && !await db.Set<SupportFeedbackRecord>().AnyAsync(f => f.RequestId == c.Id && f.AnsweredAt >= closed, ct);
 
-    /// <summary>Stores the requester's answers; a comment goes through the safety screen's text check like a message. Returns what the check found.</summary>
+    /// <summary>
+    /// Stores the requester's answers; a comment goes through the safety screen's text check like a message, and a
+    /// concern it raises is saved with the answers, in one transaction: answers stored without their concern could not
+    /// be given again (the form is gone once answered), so the risk in them would never reach anyone. Returns what the
+    /// check found.
+    /// </summary>
     public async Task<RiskLevel> GiveFeedbackAsync(Conversation c, int feltHeard, int nextSteps, int wouldRecommend, string? comment, CancellationToken ct)
     {
         var feedback = SupportFeedbackRecord.Answer(c.Request.OrganisationId, c.Id, c.Request.SupporterId!.Value, feltHeard, nextSteps, wouldRecommend, clock.GetUtcNow());
         feedback.SealComment(string.IsNullOrWhiteSpace(comment) ? null : protector.Seal(comment.Trim(), SupportFeedbackRecord.CommentPurpose, feedback.Id));
         db.Add(feedback);
         RecordByParticipant(c, ConversationAudit.FeedbackGiven, "comment=" + (feedback.CommentSealed is null ? "none" : "written"));
-        await db.SaveChangesAsync(ct);
         var risk = concerns.Check(comment);
         if (risk.Level > RiskLevel.None)
         {
+            // Saves the answers pending here with the concern and its alerts.
             await concerns.RaiseAsync(c.Request, ConcernSource.Feedback, risk.Level, risk.Categories, ct);
+        }
+        else
+        {
+            await db.SaveChangesAsync(ct);
         }
         return risk.Level;
     }

@@ -183,6 +183,28 @@ public sealed class SafetyConcernTests
     }
 
     [Fact]
+    public async Task Feedback_whose_comment_raises_a_concern_is_never_stored_without_it_so_a_failed_save_can_be_answered_again()
+    {
+        await using var world = await StartAsync();
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Close", ("Confirm", "true"))).ShouldEndWith("?done=closed");
+        // The concern's table refuses every row, as a failing disk or a crash between two writes would.
+        await world.DbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "CREATE TRIGGER refuse_concern BEFORE INSERT ON support_safety_concerns BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"));
+        (string Name, string Value)[] answers =
+            [("FeltHeard", "2"), ("NextSteps", "1"), ("WouldRecommend", "2"), ("Comment", "Nothing helps. I don't want to be here anymore.")];
+
+        (await PostAsync(world.Requester, world.Path + "?handler=Feedback", answers)).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        (await world.DbAsync(db => db.Set<SupportFeedbackRecord>().CountAsync())).ShouldBe(0,
+            "answers stored without their concern would close the form, and the risk in them would reach nobody");
+        (await PageAsync(world.Requester, world.Path)).ShouldContain("name=\"FeltHeard\"", Case.Sensitive, "the questions are still there to answer");
+
+        await world.DbAsync(db => db.Database.ExecuteSqlRawAsync("DROP TRIGGER refuse_concern"));
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Feedback", answers)).ShouldBe(world.Path + "?done=feedback#help-now");
+        (await ConcernsAsync(world)).ShouldHaveSingleItem().Source.ShouldBe(ConcernSource.Feedback);
+        (await world.DbAsync(db => db.Set<SupportFeedbackRecord>().CountAsync())).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Coordinators_and_the_supporter_are_emailed_once_per_concern_with_nothing_that_names_or_quotes()
     {
         await using var sink = new SmtpSink();
