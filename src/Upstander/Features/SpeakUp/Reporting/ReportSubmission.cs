@@ -134,17 +134,22 @@ public sealed class ReportSubmission(
         var written = files.Store(report, evidence);
         audit.RecordByReporter(report, ReportingAudit.Sent, ReportingAudit.TargetReport, report.Id,
             detail: $"way={report.Way};held={report.IdentityHeld};files={evidence.Count};journal={journal.Count}");
+        // The report and its routing commit together. Stored without it, a failure in routing would show the reporter an
+        // error for a report that was in fact sent (and sent again, twice), and an anonymous reporter would never see the
+        // receipt that is their only way back to it.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {
             await db.SaveChangesAsync(ct);
+            // Into case intake: routing rules apply, and conflicts of interest always win.
+            await intake.RouteAsync(report, ct);
+            await transaction.CommitAsync(ct);
         }
         catch
         {
             written.ForEach(File.Delete);
             throw;
         }
-        // Into case intake: routing rules apply, and conflicts of interest always win.
-        await intake.RouteAsync(report, ct);
     }
 
     /// <summary>The signed-in reporter's draft, opened for them alone; null when they have none.</summary>

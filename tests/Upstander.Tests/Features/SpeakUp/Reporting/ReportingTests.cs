@@ -488,4 +488,36 @@ public sealed class ReportingTests
         me = await factory.SignInAsync(org[Roles.Employee]);
         (await me.GetStringAsync(url)).ShouldContain(question);
     }
+
+    [Fact]
+    public async Task An_anonymous_report_whose_routing_fails_is_not_kept_so_it_is_sent_again_once_and_its_receipt_is_shown()
+    {
+        await using var factory = new UpstanderFactory(Engine.Sqlite, ReportingKit.Settings());
+        var org = await factory.CreateOrganisationAsync("Routing Failure Org");
+        var slug = await ReportingKit.SlugAsync(factory, org);
+        await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            db.Add(Upstander.Features.Cases.RoutingRule.Create(org.Id, 1, "exclusion", null, null, org[Roles.CaseManager].PersonId, factory.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+        });
+        // Routing's own write fails, as a failing disk or a lost connection between two writes would.
+        await factory.Database.ExecuteAsync(
+            $"CREATE TRIGGER refuse_routing BEFORE INSERT ON audit_events WHEN NEW.Action = '{Upstander.Features.Cases.CaseAudit.Routed}' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END");
+        var visitor = factory.Browser();
+        var failed = await visitor.PostMultipartAsync($"/report/{slug}", ReportingKit.Report("What happened at the depot", "exclusion",
+            ("Input.Passphrase", ReportingKit.AnonymousPassphrase), ("Input.PassphraseConfirmation", ReportingKit.AnonymousPassphrase)));
+        failed.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        (await CountAsync(factory, org)).ShouldBe(0, "a report the reporter was told failed, and whose receipt they never saw, must not be a case");
+
+        await factory.Database.ExecuteAsync("DROP TRIGGER refuse_routing");
+        var receipt = await ReportingKit.SendAnonymousAsync(visitor, slug, "What happened at the depot");
+        receipt.ShouldNotBeNullOrEmpty();
+        (await CountAsync(factory, org)).ShouldBe(1, "sent again, it is one case, not two");
+        var report = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<ReportRecord>().SingleAsync());
+        report.AssigneeId.ShouldBe(org[Roles.CaseManager].PersonId);
+
+        static Task<int> CountAsync(UpstanderFactory factory, TestOrganisation org) =>
+            factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<ReportRecord>().CountAsync());
+    }
 }
