@@ -28,12 +28,11 @@ public sealed record ConcernRow(
 /// that someone followed it up. Scoped.
 /// </summary>
 public sealed class SafetyConcerns(
-    AppDbContext db, TimeProvider clock, AuditLog audit, SafetyScreen screen, WorkMail mail, IStringLocalizer<SharedResource> t)
+    AppDbContext db, TimeProvider clock, AuditLog audit, SafetyScreen screen, SafetyAlerts alerts, WorkMail mail, IStringLocalizer<SharedResource> t)
 {
     public const string Raised = "peer-support.safety-concern-raised";
     public const string FollowedUp = "peer-support.safety-concern-followed-up";
     public const string MailPurpose = "peer-support.safety-concern";
-    public const string CoordinatorPath = "/coordinate/requests";
 
     /// <summary>How long a followed-up concern stays on the coordinators' list.</summary>
     public static readonly TimeSpan FollowedUpListed = TimeSpan.FromDays(30);
@@ -135,7 +134,7 @@ public sealed class SafetyConcerns(
     }
 
     /// <summary>
-    /// Emails each active coordinator and, when the concern came from what the requester wrote, the supporter holding the
+    /// Emails each active coordinator (<see cref="SafetyAlerts"/>) and, when the concern came from what the requester wrote, the supporter holding the
     /// conversation: that a concern needs someone, and where to look. No names, words, level or categories: an email can be
     /// read over a shoulder or forwarded, and the pages say the rest to those allowed to see it. Queued in the caller's
     /// unit of work.
@@ -146,22 +145,18 @@ public sealed class SafetyConcerns(
         {
             return;
         }
-        var organisation = await mail.OrganisationAsync(ct);
-        foreach (var coordinator in (await mail.InRoleAsync(Roles.Coordinator, ct)).Where(c => c.PersonId != request.PersonId))
-        {
-            mail.Queue(MailPurpose, concern.Id, coordinator, t["{0}: someone in peer support may be at risk", organisation],
-                t["A safety concern was raised in a peer support conversation at {0} on {1}. Please make sure someone follows it up today: the list shows how urgent it is and who the supporter is.", organisation, mail.When(concern.RaisedAt)],
-                mail.Link(CoordinatorPath),
-                t["This email says nothing about who it is or what was written, on purpose. Do not forward it."]);
-        }
+        await alerts.TellCoordinatorsAsync(MailPurpose, concern.Id, request.PersonId, concern.RaisedAt, (organisation, when) =>
+            (t["{0}: someone in peer support may be at risk", organisation],
+             t["A safety concern was raised in a peer support conversation at {0} on {1}. Please make sure someone follows it up today: the list shows how urgent it is and who the supporter is.", organisation, when]), ct);
         if (concern.Source != ConcernSource.Supporter && request.Status is RequestStatus.Active or RequestStatus.Closed && request.SupporterId is { } supporterId)
         {
+            var organisation = await mail.OrganisationAsync(ct);
             foreach (var supporter in await mail.RecipientsAsync([supporterId], ct))
             {
                 mail.Queue(MailPurpose, concern.Id, supporter, t["{0}: please check in with someone you support", organisation],
                     t["Something written in one of your peer support conversations may mean the person is at risk. Please open the conversation, follow the safety steps shown there, and check in with them. A coordinator has been told too."],
                     mail.Link(ConversationModel.Path(request.Id)),
-                    t["This email says nothing about who it is or what was written, on purpose. Do not forward it."]);
+                    alerts.SaysNothing);
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Resources;
 using Upstander.Features.PeerSupport.Safety;
@@ -8,6 +9,7 @@ using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
 using Upstander.Platform.Security;
+using Upstander.Platform.Web;
 
 namespace Upstander.Features.PeerSupport.Requests;
 
@@ -42,8 +44,14 @@ public sealed record CoordinatorRequestRow(Guid Id, DateTimeOffset CreatedAt, Qu
 /// </summary>
 public sealed partial class SupportRequests(
     AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, CurrentActor actor,
-    SafetyScreen screen, SupportResources resources)
+    SafetyScreen screen, SupportResources resources, SafetyAlerts alerts, IStringLocalizer<SharedResource> t)
 {
+    /// <summary>The coordinators' list of raised and urgent requests and of safety concerns in conversations.</summary>
+    public const string CoordinatorPath = "/coordinate/requests";
+
+    /// <summary>The email to coordinators when a request's answers mean the person may be at risk.</summary>
+    public const string AtRiskMailPurpose = "peer-support.request-at-risk";
+
     public const string AnswerYes = "yes";
     public const string AnswerNo = "no";
     public const string AnswerRatherNotSay = "rather-not-say";
@@ -133,7 +141,10 @@ public sealed partial class SupportRequests(
         ids.Count == 0 ? [] : await db.People.Where(p => ids.Contains(p.Id)).OrderBy(p => p.Name)
             .Select(p => new NamedPerson(p.Id, p.Name, p.Team)).ToListAsync(ct);
 
-    /// <summary>Screens, seals and stores a request for the signed-in person; audited without content.</summary>
+    /// <summary>
+    /// Screens, seals and stores a request for the signed-in person; audited without content. A raised or urgent one is
+    /// emailed to coordinators in the same save (<see cref="QueueCoordinatorAlertAsync"/>).
+    /// </summary>
     public async Task<SupportRequestRecord> MakeAsync(ValidRequest request, CancellationToken ct)
     {
         // A question left out counts as "I'd rather not say" in the screen: possible risk, never none.
@@ -143,9 +154,22 @@ public sealed partial class SupportRequests(
         db.Add(record);
         audit.RecordAsHiddenRequester(RequestAudit.Made, RequestAudit.Target, record.Id,
             detail: $"priority={record.Priority};level={record.RiskLevel};details={(record.DetailsSealed is null ? "none" : "written")}");
+        if (record.Priority != QueuePriority.Routine)
+        {
+            await QueueCoordinatorAlertAsync(record, ct);
+        }
         await db.SaveChangesAsync(ct);
         return record;
     }
+
+    /// <summary>
+    /// Tells coordinators by email that a request whose answers mean the person may be at risk waits (<see cref="SafetyAlerts"/>).
+    /// The requester's page says a coordinator has been told; the home page's notice reaches only a coordinator who signs in.
+    /// </summary>
+    private Task QueueCoordinatorAlertAsync(SupportRequestRecord record, CancellationToken ct) =>
+        alerts.TellCoordinatorsAsync(AtRiskMailPurpose, record.Id, record.PersonId, record.CreatedAt, (organisation, when) =>
+            (t["{0}: someone asking for peer support may be at risk", organisation],
+             t["A request for peer support was sent at {0} on {1}, and its answers to the safety questions mean the person may be at risk. Please make sure someone follows it up today: the list shows how urgent it is and whether a supporter has it yet.", organisation, when]), ct);
 
     /// <summary>The signed-in person's own requests, newest first.</summary>
     public Task<List<SupportRequestRecord>> OwnAsync(CancellationToken ct) =>

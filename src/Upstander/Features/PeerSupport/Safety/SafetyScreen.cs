@@ -111,6 +111,7 @@ public static class PeerSupportSafetyServices
     public static IServiceCollection AddPeerSupportSafety(this IServiceCollection services)
     {
         services.AddSingleton<SafetyScreen>();
+        services.AddScoped<SafetyAlerts>();
         services.AddHostedService<SafetyContentStartup>();
         return services;
     }

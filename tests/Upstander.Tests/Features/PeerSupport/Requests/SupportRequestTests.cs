@@ -121,6 +121,43 @@ public sealed class SupportRequestTests
         audit.ShouldHaveSingleItem().ShouldBe("priority=Urgent;level=High;details=written");
     }
 
+    [Fact]
+    public async Task Coordinators_are_emailed_at_once_about_a_raised_or_urgent_request_with_nothing_that_names_or_quotes_it()
+    {
+        await using var sink = new SmtpSink();
+        await using var factory = new UpstanderFactory(Engine.Sqlite, sink.Settings());
+        var org = await factory.CreateOrganisationAsync("Request Org");
+        var employee = org[Roles.Employee];
+        var client = await factory.SignInAsync(employee);
+        Task<int> AlertsAsync() => factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>()
+            .Set<Upstander.Platform.Mail.OutgoingMail>().CountAsync(m => m.Purpose == SupportRequests.AtRiskMailPurpose));
+
+        await AskAsync(client, Form(OrdinaryText));
+        (await AlertsAsync()).ShouldBe(0, "a routine request alerts nobody");
+
+        var canary = Canary.New("at-risk");
+        var id = await AskAsync(client, Form(RiskyText + " " + canary, showName: "name"));
+        var mail = await sink.WaitForMailToAsync(org[Roles.Coordinator].Email);
+        mail.Subject.ShouldBe("Request Org: someone asking for peer support may be at risk");
+        var body = mail.TextBody ?? "";
+        body.ShouldContain("Please make sure someone follows it up today");
+        body.ShouldContain("http://localhost" + SupportRequests.CoordinatorPath);
+        var record = await RecordAsync(factory, org, id);
+        var name = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().People.Where(p => p.Id == employee.PersonId).Select(p => p.Name).SingleAsync());
+        foreach (var secret in new[] { canary, "want to be here", record.Pseudonym, name, "self-harm", "Urgent", id.ToString() })
+        {
+            (mail.Subject + body).ShouldNotContain(secret, Case.Sensitive, "nothing that names, quotes or grades it: the list shows that to those allowed to see it");
+        }
+        (await AlertsAsync()).ShouldBe(1, "one coordinator, one email, saved with the request");
+
+        await AskAsync(client, Form(OrdinaryText, selfHarm: "rather-not-say"));
+        (await AlertsAsync()).ShouldBe(2, "not saying is possible risk: raised, and alerted too");
+
+        // A coordinator who asks is not emailed about their own request.
+        await AskAsync(await factory.SignInAsync(org[Roles.Coordinator]), Form(RiskyText));
+        (await AlertsAsync()).ShouldBe(2);
+    }
+
     [Theory]
     [InlineData("yes", QueuePriority.Urgent)]
     [InlineData("rather-not-say", QueuePriority.Raised)]
