@@ -10,7 +10,8 @@ namespace Upstander.Features.PeerSupport.Requests;
 /// The "talk to someone" form: one page that works without JavaScript. The safety screen runs on submit;
 /// the next page shows crisis resources first when it found any sign of risk. Everyone signed in.
 /// </summary>
-public sealed class TalkModel(SupportRequests requests, Offers.SupportOffers offers, SafetyScreen screen, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class TalkModel(
+    SupportRequests requests, Offers.SupportOffers offers, SafetyScreen screen, IStringLocalizer<SharedResource> t, ILogger<TalkModel> logger) : PageModel
 {
     [BindProperty] public string? Topic { get; set; }
     [BindProperty] public string? Timing { get; set; }
@@ -48,7 +49,17 @@ public sealed class TalkModel(SupportRequests requests, Offers.SupportOffers off
             return Page();
         }
         var record = await requests.MakeAsync(request, ct);
-        await offers.RunAsync(ct);
+        try
+        {
+            await offers.RunAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The request is stored, and the matching runner looks at the queue again within a minute: the person is shown
+            // their request (and crisis resources first when they need them), not an error for a request that was sent,
+            // which they would send a second time.
+            logger.LogError(e, "Matching right after a request was made failed; the matching runner will try again.");
+        }
         return Redirect($"/support/requests/{record.Id}?sent=true");
     }
 
