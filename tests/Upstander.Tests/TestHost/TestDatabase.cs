@@ -1,4 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Upstander.Platform.Data;
 
 namespace Upstander.Tests.TestHost;
 
@@ -43,24 +47,86 @@ public sealed class TestDatabase : IAsyncDisposable
         ?? throw new InvalidOperationException(
             $"PostgreSQL tests need {PostgresVariable} (an Npgsql connection string to a throwaway server). scripts/test starts one and sets it.");
 
+    /// <summary>
+    /// A fresh database with this build's migrations already applied, for a test host that would apply them at start. On
+    /// PostgreSQL it is a copy of a template database migrated once per build (about 30 ms, against about 480 ms to
+    /// create one and migrate it; more than a hundred PostgreSQL hosts start in a run). Start-up still runs the migrator, which finds
+    /// nothing to do. SQLite migrates in milliseconds and starts empty. Tests of migrating itself use <see cref="Create"/>.
+    /// </summary>
+    public static TestDatabase CreateMigrated(Engine engine)
+    {
+        if (engine == Engine.Sqlite)
+        {
+            return Create(engine);
+        }
+        var template = MigratedTemplate.Value.GetAwaiter().GetResult();
+        // FILE_COPY: about 30 ms here, against about 120 ms for the default block-by-block copy.
+        return CreatePostgres($"TEMPLATE {template} STRATEGY FILE_COPY");
+    }
+
+    /// <summary>Named for this build's migration files, so a cluster kept between runs never lends an older schema.</summary>
+    private static readonly Lazy<Task<string>> MigratedTemplate = new(async () =>
+    {
+        var migrations = MigrationRunner.Load(DatabaseProvider.Postgres);
+        var build = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(",", migrations.Select(m => m.Checksum)))))[..16];
+        var name = "upstander_template_" + build;
+        await using (var server = new NpgsqlConnection(PostgresServer))
+        {
+            await server.OpenAsync();
+            await using var exists = new NpgsqlCommand($"SELECT count(*) FROM pg_database WHERE datname = '{name}'", server);
+            if ((long)(await exists.ExecuteScalarAsync())! > 0)
+            {
+                return name;
+            }
+            // Made under another name and renamed when complete: a run stopped half-way leaves no half-migrated template.
+            await using var create = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name}_making WITH (FORCE); CREATE DATABASE {name}_making", server);
+            await create.ExecuteNonQueryAsync();
+        }
+        // Upstander's own migrator, on a connection without pooling: the template must have no open session when it is copied.
+        await using (var making = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name + "_making", Pooling = false }.ConnectionString))
+        {
+            await making.OpenAsync();
+            await MigrationRunner.MigrateAsync(making, DatabaseProvider.Postgres, NullLogger.Instance, CancellationToken.None);
+        }
+        await using (var server = new NpgsqlConnection(PostgresServer))
+        {
+            await server.OpenAsync();
+            await using var rename = new NpgsqlCommand($"ALTER DATABASE {name}_making RENAME TO {name}", server);
+            await rename.ExecuteNonQueryAsync();
+        }
+        return name;
+    });
+
     public static TestDatabase Create(Engine engine)
+    {
+        if (engine == Engine.Postgres)
+        {
+            return CreatePostgres("");
+        }
+        var folder = NewFolder();
+        return new TestDatabase(engine, folder, Path.Combine(folder, "data", "upstander.db"), null);
+    }
+
+    private static string NewFolder()
     {
         var folder = Path.Combine(Path.GetTempPath(), "upstander-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(folder, "data"));
-        if (engine == Engine.Sqlite)
-        {
-            return new TestDatabase(engine, folder, Path.Combine(folder, "data", "upstander.db"), null);
-        }
+        return folder;
+    }
+
+    private static TestDatabase CreatePostgres(string options)
+    {
+        var folder = NewFolder();
         var name = "upstander_test_" + Guid.NewGuid().ToString("N")[..16];
         using (var connection = new NpgsqlConnection(PostgresServer))
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = $"CREATE DATABASE {name}";
+            command.CommandText = $"CREATE DATABASE {name} {options}";
             command.ExecuteNonQuery();
         }
         var builder = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name };
-        return new TestDatabase(engine, folder, builder.ConnectionString, name);
+        return new TestDatabase(Engine.Postgres, folder, builder.ConnectionString, name);
     }
 
     public async ValueTask DisposeAsync()

@@ -36,7 +36,7 @@ public sealed partial class UpstanderFactory : WebApplicationFactory<Program>
 
     public UpstanderFactory(Engine engine = Engine.Sqlite, IDictionary<string, string?>? settings = null, TestDatabase? database = null)
     {
-        Database = database ?? TestDatabase.Create(engine);
+        Database = database ?? TestDatabase.CreateMigrated(engine);
         _ownsDatabase = database is null;
         _settings = new Dictionary<string, string?>
         {

@@ -45,16 +45,20 @@ public sealed class MigrationRunner(AppDbContext db, ILogger<MigrationRunner> lo
     public DatabaseProvider Provider => db.Database.IsNpgsql() ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
 
     /// <summary>Applies pending migrations. Returns the versions applied now.</summary>
-    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct) => OnConnectionAsync<IReadOnlyList<int>>(async connection =>
+    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct) =>
+        OnConnectionAsync(connection => MigrateAsync(connection, Provider, logger, ct), ct);
+
+    /// <summary>Applies pending migrations over an open connection of <paramref name="provider"/>'s. Returns the versions applied now.</summary>
+    public static async Task<IReadOnlyList<int>> MigrateAsync(DbConnection connection, DatabaseProvider provider, ILogger logger, CancellationToken ct)
     {
-        var migrations = Load(Provider);
-        if (Provider == DatabaseProvider.Postgres)
+        var migrations = Load(provider);
+        if (provider == DatabaseProvider.Postgres)
         {
             // A session-level advisory lock: a second process waits here until the first has finished.
             await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({PostgresLockKey})", ct);
             try
             {
-                return await ApplyAsync(connection, null, migrations, ct);
+                return await ApplyAsync(connection, null, provider, migrations, logger, ct);
             }
             finally
             {
@@ -66,10 +70,10 @@ public sealed class MigrationRunner(AppDbContext db, ILogger<MigrationRunner> lo
         // BEGIN IMMEDIATE transaction holds the write lock across check-and-apply (DDL is transactional).
         await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var done = await ApplyAsync(connection, transaction, migrations, ct);
+        var done = await ApplyAsync(connection, transaction, provider, migrations, logger, ct);
         await transaction.CommitAsync(ct);
         return done;
-    }, ct);
+    }
 
     /// <summary>
     /// The migrations this build has that the database has not applied, without changing anything; for a start that
@@ -140,9 +144,10 @@ public sealed class MigrationRunner(AppDbContext db, ILogger<MigrationRunner> lo
         return [.. applied.Keys];
     }
 
-    private async Task<IReadOnlyList<int>> ApplyAsync(DbConnection connection, DbTransaction? outer, IReadOnlyList<Migration> migrations, CancellationToken ct)
+    private static async Task<IReadOnlyList<int>> ApplyAsync(
+        DbConnection connection, DbTransaction? outer, DatabaseProvider provider, IReadOnlyList<Migration> migrations, ILogger logger, CancellationToken ct)
     {
-        await ExecuteAsync(connection, outer, Provider == DatabaseProvider.Postgres
+        await ExecuteAsync(connection, outer, provider == DatabaseProvider.Postgres
             ? "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL)"
             : "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)", ct);
         var applied = await AppliedAsync(connection, outer, migrations, ct);
@@ -162,7 +167,7 @@ public sealed class MigrationRunner(AppDbContext db, ILogger<MigrationRunner> lo
                     AddParameter(record, "@v", migration.Version);
                     AddParameter(record, "@n", migration.Name);
                     AddParameter(record, "@c", migration.Checksum);
-                    AddParameter(record, "@a", Provider == DatabaseProvider.Postgres ? DateTimeOffset.UtcNow : DateTimeOffset.UtcNow.ToString("O"));
+                    AddParameter(record, "@a", provider == DatabaseProvider.Postgres ? DateTimeOffset.UtcNow : DateTimeOffset.UtcNow.ToString("O"));
                     await record.ExecuteNonQueryAsync(ct);
                 }
                 if (own is not null)
