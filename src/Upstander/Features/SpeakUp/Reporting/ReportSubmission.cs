@@ -135,8 +135,8 @@ public sealed class ReportSubmission(
         audit.RecordByReporter(report, ReportingAudit.Sent, ReportingAudit.TargetReport, report.Id,
             detail: $"way={report.Way};held={report.IdentityHeld};files={evidence.Count};journal={journal.Count}");
         // The report and its routing commit together. Stored without it, a failure in routing would show the reporter an
-        // error for a report that was in fact sent (and sent again, twice), and an anonymous reporter would never see the
-        // receipt that is their only way back to it.
+        // error for a report that was in fact sent, which they would then send again, and an anonymous reporter would never
+        // see the receipt that is their only way back to it.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {
