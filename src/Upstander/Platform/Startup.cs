@@ -40,7 +40,7 @@ public static partial class Startup
     public static async Task PrepareUpstanderAsync(this WebApplication app, CancellationToken ct = default)
     {
         // Fails the start with the reason for a PublicUrl links cannot be built from, before anything else runs.
-        var publicUrl = PublicUrl.Of(app.Configuration, LocalUrl(app.Configuration));
+        var publicUrl = PublicUrl.Of(app.Configuration);
         if (!string.IsNullOrEmpty(app.Configuration["Mail:Host"]) && string.IsNullOrEmpty(app.Configuration[PublicUrl.Setting]))
         {
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Startup)).LogWarning(

@@ -45,8 +45,9 @@ public sealed class WorkMail(
     /// <summary>A full link to a page: the configured public address, or this request's, or the address Upstander listens on (a background job's).</summary>
     public string Link(string path)
     {
-        var origin = http.HttpContext is { } context ? $"{context.Request.Scheme}://{context.Request.Host}" : Platform.Startup.LocalUrl(configuration);
-        return PublicUrl.Of(configuration, origin) + path;
+        return (http.HttpContext is { } context
+            ? PublicUrl.Of(configuration, $"{context.Request.Scheme}://{context.Request.Host}")
+            : PublicUrl.Of(configuration)) + path;
     }
 
     /// <summary>"Monday 3 March 2031, 14:00 London time": a moment as the organisation reads it.</summary>

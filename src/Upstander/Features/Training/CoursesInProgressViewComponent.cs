@@ -29,11 +29,7 @@ public sealed class CoursesInProgressViewComponent(CurrentActor actor, AppDbCont
             return Content("");
         }
         var ct = HttpContext.RequestAborted;
-        var started = new List<CourseProgress>();
-        await foreach (var progress in UnderWay.For(db)(db, personId).WithCancellation(ct))
-        {
-            started.Add(progress);
-        }
+        var started = await UnderWay.For(db)(db, personId).ToListAsync(ct);
         // Read to the end first: a version not yet cached is read on the same context.
         var courses = new List<CourseInProgress>();
         foreach (var progress in started)

@@ -201,8 +201,7 @@ public static class CliVerbs
                 return 1;
             }
             var credentials = await services.GetRequiredService<DemoSeeder>().SeedAsync(ct);
-            var configuration = services.GetRequiredService<IConfiguration>();
-            DemoSeeder.Print(credentials, output, Web.PublicUrl.Of(configuration, Startup.LocalUrl(configuration)));
+            DemoSeeder.Print(credentials, output, Web.PublicUrl.Of(services.GetRequiredService<IConfiguration>()));
             return 0;
         }));
         root.Subcommands.Add(seed);

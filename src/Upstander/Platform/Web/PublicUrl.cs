@@ -24,6 +24,12 @@ public static class PublicUrl
         return (string.IsNullOrEmpty(configured) ? fallback : configured).TrimEnd('/');
     }
 
+    /// <summary>
+    /// The configured address, or where Upstander listens (<see cref="Startup.LocalUrl"/>) when none is set: for
+    /// addresses printed on the console and links made outside any request.
+    /// </summary>
+    public static string Of(IConfiguration configuration) => Of(configuration, Startup.LocalUrl(configuration));
+
     /// <summary>A one-time link (an invitation, a password link): <paramref name="path"/> at the public address, carrying <paramref name="token"/>.</summary>
     public static string Link(IConfiguration configuration, string fallback, string path, string token) =>
         $"{Of(configuration, fallback)}{path}?token={Uri.EscapeDataString(token)}";

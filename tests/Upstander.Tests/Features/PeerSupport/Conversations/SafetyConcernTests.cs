@@ -187,18 +187,16 @@ public sealed class SafetyConcernTests
     {
         await using var world = await StartAsync();
         Location(await PostAsync(world.Requester, world.Path + "?handler=Close", ("Confirm", "true"))).ShouldEndWith("?done=closed");
-        // The concern's table refuses every row, as a failing disk or a crash between two writes would.
-        await world.DbAsync(db => db.Database.ExecuteSqlRawAsync(
-            "CREATE TRIGGER refuse_concern BEFORE INSERT ON support_safety_concerns BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"));
         (string Name, string Value)[] answers =
             [("FeltHeard", "2"), ("NextSteps", "1"), ("WouldRecommend", "2"), ("Comment", "Nothing helps. I don't want to be here anymore.")];
+        await using (await world.Factory.Database.RefuseInsertsAsync("support_safety_concerns"))
+        {
+            (await PostAsync(world.Requester, world.Path + "?handler=Feedback", answers)).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+            (await world.DbAsync(db => db.Set<SupportFeedbackRecord>().CountAsync())).ShouldBe(0,
+                "answers stored without their concern would close the form, and the risk in them would reach nobody");
+            (await PageAsync(world.Requester, world.Path)).ShouldContain("name=\"FeltHeard\"", Case.Sensitive, "the questions are still there to answer");
+        }
 
-        (await PostAsync(world.Requester, world.Path + "?handler=Feedback", answers)).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
-        (await world.DbAsync(db => db.Set<SupportFeedbackRecord>().CountAsync())).ShouldBe(0,
-            "answers stored without their concern would close the form, and the risk in them would reach nobody");
-        (await PageAsync(world.Requester, world.Path)).ShouldContain("name=\"FeltHeard\"", Case.Sensitive, "the questions are still there to answer");
-
-        await world.DbAsync(db => db.Database.ExecuteSqlRawAsync("DROP TRIGGER refuse_concern"));
         Location(await PostAsync(world.Requester, world.Path + "?handler=Feedback", answers)).ShouldBe(world.Path + "?done=feedback#help-now");
         (await ConcernsAsync(world)).ShouldHaveSingleItem().Source.ShouldBe(ConcernSource.Feedback);
         (await world.DbAsync(db => db.Set<SupportFeedbackRecord>().CountAsync())).ShouldBe(1);
@@ -236,16 +234,15 @@ public sealed class SafetyConcernTests
     {
         await using var sink = new SmtpSink();
         await using var world = await StartAsync(settings: sink.Settings());
-        // The outbox refuses every message, as a failing disk or a crash between two writes would.
-        await world.DbAsync(db => db.Database.ExecuteSqlRawAsync(
-            "CREATE TRIGGER refuse_mail BEFORE INSERT ON outgoing_mail BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"));
+        // The outbox refuses every message.
+        await using (await world.Factory.Database.RefuseInsertsAsync("outgoing_mail"))
+        {
+            var refused = await PostAsync(world.Requester, world.Path, ("Body", "I want to end my life"));
+            refused.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+            (await ConcernsAsync(world)).ShouldBeEmpty("a concern nobody was told about would sit unseen until someone opened the list");
+            (await world.DbAsync(db => db.Set<ConversationMessage>().CountAsync())).ShouldBe(0, "the message is not stored without its concern either");
+        }
 
-        var refused = await PostAsync(world.Requester, world.Path, ("Body", "I want to end my life"));
-        refused.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
-        (await ConcernsAsync(world)).ShouldBeEmpty("a concern nobody was told about would sit unseen until someone opened the list");
-        (await world.DbAsync(db => db.Set<ConversationMessage>().CountAsync())).ShouldBe(0, "the message is not stored without its concern either");
-
-        await world.DbAsync(db => db.Database.ExecuteSqlRawAsync("DROP TRIGGER refuse_mail"));
         await world.SendAsync(world.Requester, "I want to end my life");
         (await ConcernsAsync(world)).ShouldHaveSingleItem();
         (await world.DbAsync(db => db.Set<Upstander.Platform.Mail.OutgoingMail>().CountAsync(m => m.Purpose == SafetyConcerns.MailPurpose))).ShouldBe(2);

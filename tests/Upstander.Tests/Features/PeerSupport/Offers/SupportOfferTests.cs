@@ -201,18 +201,18 @@ public sealed class SupportOfferTests
         await using var w = await OfferWorld.StartAsync();
         var ada = await w.SupporterAsync("Ada Supporter");
         var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
-        // Offers cannot be written, as with a failing disk or a lost connection right after the request was stored.
-        await w.Factory.Database.ExecuteAsync(
-            "CREATE TRIGGER refuse_offers BEFORE INSERT ON support_offers BEGIN SELECT RAISE(ABORT, 'refused for the test'); END");
+        // Offers cannot be written right after the request was stored.
+        Guid urgent;
+        await using (await w.Factory.Database.RefuseInsertsAsync("support_offers"))
+        {
+            urgent = await OfferWorld.AskAsync(requester, OfferWorld.Form(selfHarm: "yes"));
+            (await w.RequestAsync(urgent)).Status.ShouldBe(RequestStatus.Waiting);
+            (await w.OffersAsync(urgent)).ShouldBeEmpty();
+            var page = await PageAsync(requester, $"/support/requests/{urgent}?sent=true");
+            page.IndexOf("You do not have to wait", StringComparison.Ordinal).ShouldBeGreaterThan(0, "the person sees crisis resources, not an error page");
+            w.Factory.Logs.All.ShouldContain("the matching runner will try again");
+        }
 
-        var urgent = await OfferWorld.AskAsync(requester, OfferWorld.Form(selfHarm: "yes"));
-        (await w.RequestAsync(urgent)).Status.ShouldBe(RequestStatus.Waiting);
-        (await w.OffersAsync(urgent)).ShouldBeEmpty();
-        var page = await PageAsync(requester, $"/support/requests/{urgent}?sent=true");
-        page.IndexOf("You do not have to wait", StringComparison.Ordinal).ShouldBeGreaterThan(0, "the person sees crisis resources, not an error page");
-        w.Factory.Logs.All.ShouldContain("the matching runner will try again");
-
-        await w.Factory.Database.ExecuteAsync("DROP TRIGGER refuse_offers");
         await w.RunAsync();
         (await w.PendingAsync(urgent)).SupporterId.ShouldBe(ada.PersonId);
         (await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().Set<SupportRequestRecord>().CountAsync())).ShouldBe(1, "sent once");

@@ -501,16 +501,16 @@ public sealed class ReportingTests
             db.Add(Upstander.Features.Cases.RoutingRule.Create(org.Id, 1, "exclusion", null, null, org[Roles.CaseManager].PersonId, factory.Clock.GetUtcNow()));
             await db.SaveChangesAsync();
         });
-        // Routing's own write fails, as a failing disk or a lost connection between two writes would.
-        await factory.Database.ExecuteAsync(
-            $"CREATE TRIGGER refuse_routing BEFORE INSERT ON audit_events WHEN NEW.Action = '{Upstander.Features.Cases.CaseAudit.Routed}' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END");
         var visitor = factory.Browser();
-        var failed = await visitor.PostMultipartAsync($"/report/{slug}", ReportingKit.Report("What happened at the depot", "exclusion",
-            ("Input.Passphrase", ReportingKit.AnonymousPassphrase), ("Input.PassphraseConfirmation", ReportingKit.AnonymousPassphrase)));
-        failed.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
-        (await CountAsync(factory, org)).ShouldBe(0, "a report the reporter was told failed, and whose receipt they never saw, must not be a case");
+        // Routing's own write fails.
+        await using (await factory.Database.RefuseInsertsAsync("audit_events", $"NEW.Action = '{Upstander.Features.Cases.CaseAudit.Routed}'"))
+        {
+            var failed = await visitor.PostMultipartAsync($"/report/{slug}", ReportingKit.Report("What happened at the depot", "exclusion",
+                ("Input.Passphrase", ReportingKit.AnonymousPassphrase), ("Input.PassphraseConfirmation", ReportingKit.AnonymousPassphrase)));
+            failed.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+            (await CountAsync(factory, org)).ShouldBe(0, "a report the reporter was told failed, and whose receipt they never saw, must not be a case");
+        }
 
-        await factory.Database.ExecuteAsync("DROP TRIGGER refuse_routing");
         var receipt = await ReportingKit.SendAnonymousAsync(visitor, slug, "What happened at the depot");
         receipt.ShouldNotBeNullOrEmpty();
         (await CountAsync(factory, org)).ShouldBe(1, "sent again, it is one case, not two");
