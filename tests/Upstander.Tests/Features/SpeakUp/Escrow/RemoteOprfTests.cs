@@ -16,8 +16,11 @@ using OprfProgram = oprf::Upstander.Oprf.Program;
 
 namespace Upstander.Tests.Features.SpeakUp.Escrow;
 
-/// <summary>The OPRF key holder as its own service (in-process here), with Upstander's RemoteOprfEvaluator pointed at it.</summary>
-public sealed class RemoteOprfTests : IAsyncDisposable
+/// <summary>
+/// The OPRF key holder as its own service (in-process here), with Upstander's RemoteOprfEvaluator pointed at it. xunit 2
+/// disposes a test class through IAsyncLifetime (it does not call IAsyncDisposable), so the hosts and the key folder go there.
+/// </summary>
+public sealed class RemoteOprfTests : IAsyncLifetime
 {
     private const string Url = "/api/v1/escrow/oprf";
 
@@ -289,7 +292,9 @@ public sealed class RemoteOprfTests : IAsyncDisposable
         (await EscrowFlowTests.EntriesAsync(after, org.Id)).ShouldAllBe(e => e.IsReleased);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         // The last started first: a second Upstander on a database the first one owns stops before the database goes.
         foreach (var host in Enumerable.Reverse(_hosts))
