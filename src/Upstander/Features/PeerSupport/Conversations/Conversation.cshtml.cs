@@ -135,9 +135,13 @@ public sealed class ConversationModel(
 
     public Task<IActionResult> OnPostFeedbackAsync(Guid id, CancellationToken ct) => ActAsync(id, async Task<string?> (c) =>
     {
+        if (!RequireContent(c, nameof(FeltHeard)))
+        {
+            return null;
+        }
         if (!await conversations.AwaitsFeedbackAsync(c, ct))
         {
-            ModelState.AddModelError(nameof(FeltHeard), t["There is nothing to answer for this conversation."]);
+            ModelState.AddModelError(nameof(FeltHeard), t[NothingToAnswer]);
             return null;
         }
         foreach (var (name, value) in new[] { (nameof(FeltHeard), FeltHeard), (nameof(NextSteps), NextSteps), (nameof(WouldRecommend), WouldRecommend) })
@@ -155,12 +159,27 @@ public sealed class ConversationModel(
         {
             return null;
         }
-        var risk = await conversations.GiveFeedbackAsync(c, FeltHeard!.Value, NextSteps!.Value, WouldRecommend!.Value, Comment, ct);
+        if (await conversations.GiveFeedbackAsync(c, FeltHeard!.Value, NextSteps!.Value, WouldRecommend!.Value, Comment, ct) is not { } risk)
+        {
+            // Retention removed the content, or the same answers arrived twice at once, in the meantime.
+            if (RequireContent(c, nameof(FeltHeard)))
+            {
+                ModelState.AddModelError(nameof(FeltHeard), t[NothingToAnswer]);
+            }
+            return null;
+        }
         return risk > RiskLevel.None ? "?done=feedback#help-now" : "?done=feedback";
     }, ct);
 
+    private const string NothingToAnswer = "There is nothing to answer for this conversation.";
+
     public Task<IActionResult> OnPostConcernAsync(Guid id, CancellationToken ct) => ActAsync(id, async c =>
     {
+        // While open, as the form is shown: a closed conversation's content goes with retention, a concern with it.
+        if (!RequireOpen(c))
+        {
+            return false;
+        }
         if (!c.IsSupporter)
         {
             ModelState.AddModelError(nameof(Confirm), t["Only the supporter can raise a safety concern here."]);
@@ -199,12 +218,20 @@ public sealed class ConversationModel(
             ModelState.AddModelError(nameof(Note), t["Only the supporter keeps notes."]);
             return false;
         }
+        if (!RequireContent(c, nameof(Note)))
+        {
+            return false;
+        }
         if (Note is { Length: > SupporterNote.NoteMaxLength })
         {
             ModelState.AddModelError(nameof(Note), t["The note is longer than {0} characters.", SupporterNote.NoteMaxLength]);
             return false;
         }
-        await conversations.SaveNoteAsync(c, Note, ct);
+        if (!await conversations.SaveNoteAsync(c, Note, ct))
+        {
+            // Retention removed the content in the meantime.
+            return RequireContent(c, nameof(Note));
+        }
         return true;
     }, "?done=note#notes", ct);
 
@@ -360,6 +387,19 @@ public sealed class ConversationModel(
         await conversations.SetNoticesAsync(c, Notices == "on", ct);
         return $"?done=notices-{Notices}#notices";
     }, ct);
+
+    /// <summary>
+    /// Once retention has removed a conversation's content, nothing more is written to it (a note, feedback): the pass
+    /// never comes back to a conversation it has emptied, so what was added would stay for good.
+    /// </summary>
+    private bool RequireContent(Conversation c, string field)
+    {
+        if (c.ContentRemoved)
+        {
+            ModelState.AddModelError(field, t["The messages of this conversation have been removed, as they are some time after a conversation closes, so nothing more can be added to it."]);
+        }
+        return !c.ContentRemoved;
+    }
 
     private bool RequireOpen(Conversation c)
     {

@@ -26,7 +26,8 @@ public sealed record RetentionCounts(int Conversations, int Messages, int Notes,
 /// request's words the same time after withdrawal): the messages (with referral notes), the supporter's notes, the
 /// calls and meetings (with their places), read state, safety concerns, the feedback comment, and the request's own words and named
 /// people. Timings, status and the feedback numbers stay for figures. A reopened conversation has no close date, so
-/// it is not removed until it closes again and that date passes. Scoped; acts on the current organisation.
+/// it is not removed until it closes again and that date passes; one with an open safety concern is kept whole until
+/// someone records the follow-up. Scoped; acts on the current organisation.
 /// </summary>
 /// <remarks>
 /// Reopening a conversation holds the matching section (<see cref="Conversations.ReopenAsync"/>), so the pass decides and
@@ -54,9 +55,12 @@ public sealed class ConversationRetention(AppDbContext db, TimeProvider clock, A
     {
         var now = clock.GetUtcNow();
         var cutoff = now.AddDays(-options.Value.RetentionDays);
+        // A conversation with an open safety concern waits for its follow-up: the concern stays open, on the coordinators'
+        // list and with the safety steps beside what was written, until someone records it, and goes at the first pass after.
         var due = await db.Set<SupportRequestRecord>()
             .Where(r => r.ContentErasedAt == null
-                && ((r.Status == RequestStatus.Closed && r.ClosedAt <= cutoff) || (r.Status == RequestStatus.Withdrawn && r.WithdrawnAt <= cutoff)))
+                && ((r.Status == RequestStatus.Closed && r.ClosedAt <= cutoff) || (r.Status == RequestStatus.Withdrawn && r.WithdrawnAt <= cutoff))
+                && !db.Set<SafetyConcern>().Any(c => c.RequestId == r.Id && c.FollowedUpAt == null))
             .ToListAsync(ct);
         if (due.Count == 0)
         {

@@ -54,6 +54,9 @@ public sealed record Conversation(SupportRequestRecord Request, string Side, Gui
     public bool IsSupporter => Side == ConversationSide.Supporter;
     public bool IsOpen => Request.Status == RequestStatus.Active;
 
+    /// <summary>Retention has removed what was written in it (<see cref="ConversationRetention"/>): nothing more may be added, or it would never go.</summary>
+    public bool ContentRemoved => Request.ContentErasedAt is not null;
+
     /// <summary>The supporter sees only what was sent from their acceptance on; the requester sees everything.</summary>
     public DateTimeOffset Since => IsSupporter ? Request.SupporterSince ?? DateTimeOffset.MaxValue : DateTimeOffset.MinValue;
 }
@@ -411,8 +414,7 @@ public sealed class Conversations(
     /// </summary>
     public async Task<bool> CloseAsync(Conversation c, CancellationToken ct)
     {
-        await using var _ = await offers.EnterMatchingAsync(ct);
-        await db.Entry(c.Request).ReloadAsync(ct);
+        await using var _ = await EnterAsItStandsAsync(c, ct);
         if (!c.IsOpen || (c.IsSupporter && c.Request.SupporterId != c.Me))
         {
             return false;
@@ -449,8 +451,7 @@ public sealed class Conversations(
     /// </summary>
     public async Task<ReopenOutcome> ReopenAsync(Conversation c, CancellationToken ct)
     {
-        await using var _ = await offers.EnterMatchingAsync(ct);
-        await db.Entry(c.Request).ReloadAsync(ct);
+        await using var _ = await EnterAsItStandsAsync(c, ct);
         if (c.IsRequester && c.Request.Status == RequestStatus.Active)
         {
             return ReopenOutcome.Reopened;
@@ -477,19 +478,47 @@ public sealed class Conversations(
         return ReopenOutcome.Reopened;
     }
 
-    /// <summary>The requester has not yet answered the questions for this closing.</summary>
+    /// <summary>The requester has not yet answered the questions for this closing, and retention has not removed its content.</summary>
     public async Task<bool> AwaitsFeedbackAsync(Conversation c, CancellationToken ct) =>
         c.IsRequester && c.Request.Status == RequestStatus.Closed && c.Request.SupporterId is not null && c.Request.ClosedAt is { } closed
+        && !c.ContentRemoved
         && !await db.Set<SupportFeedbackRecord>().AnyAsync(f => f.RequestId == c.Id && f.AnsweredAt >= closed, ct);
+
+    /// <summary>
+    /// Enters the matching section, which retention holds while it decides and removes (<see cref="ConversationRetention"/>),
+    /// and reads the request again inside it: what is then added to the conversation is either seen by the pass that
+    /// removes its content, or refused because the content is already gone, never left behind after it.
+    /// </summary>
+    private async Task<IAsyncDisposable> EnterAsItStandsAsync(Conversation c, CancellationToken ct)
+    {
+        var held = await offers.EnterMatchingAsync(ct);
+        try
+        {
+            await db.Entry(c.Request).ReloadAsync(ct);
+            return held;
+        }
+        catch
+        {
+            await held.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>
     /// Stores the requester's answers; a comment goes through the safety screen's text check like a message, and a
     /// concern it raises is saved with the answers, in one transaction: answers stored without their concern could not
-    /// be given again (the form is gone once answered), so the risk in them would never reach anyone. Returns what the
-    /// check found.
+    /// be given again (the form is gone once answered), so the risk in them would never reach anyone. Decides inside the
+    /// matching section (<see cref="EnterAsItStandsAsync"/>): null, and nothing stored, when there is nothing to answer
+    /// any more (retention removed the content in the meantime, or the same answers were sent twice at once). Returns what
+    /// the check found.
     /// </summary>
-    public async Task<RiskLevel> GiveFeedbackAsync(Conversation c, int feltHeard, int nextSteps, int wouldRecommend, string? comment, CancellationToken ct)
+    public async Task<RiskLevel?> GiveFeedbackAsync(Conversation c, int feltHeard, int nextSteps, int wouldRecommend, string? comment, CancellationToken ct)
     {
+        await using var _ = await EnterAsItStandsAsync(c, ct);
+        if (!await AwaitsFeedbackAsync(c, ct))
+        {
+            return null;
+        }
         var feedback = SupportFeedbackRecord.Answer(c.Request.OrganisationId, c.Id, c.Request.SupporterId!.Value, feltHeard, nextSteps, wouldRecommend, clock.GetUtcNow());
         feedback.SealComment(string.IsNullOrWhiteSpace(comment) ? null : protector.Seal(comment.Trim(), SupportFeedbackRecord.CommentPurpose, feedback.Id));
         db.Add(feedback);
@@ -509,12 +538,20 @@ public sealed class Conversations(
 
     // ---- Notes ----
 
-    /// <summary>Saves (or, when empty, removes) the signed-in supporter's own note on this conversation.</summary>
-    public async Task SaveNoteAsync(Conversation c, string? text, CancellationToken ct)
+    /// <summary>
+    /// Saves (or, when empty, removes) the signed-in supporter's own note on this conversation; false, and nothing saved,
+    /// once retention has removed the conversation's content (decided inside the matching section, as retention does).
+    /// </summary>
+    public async Task<bool> SaveNoteAsync(Conversation c, string? text, CancellationToken ct)
     {
         if (!c.IsSupporter)
         {
             throw new InvalidOperationException("Only the supporter keeps notes.");
+        }
+        await using var _ = await EnterAsItStandsAsync(c, ct);
+        if (c.ContentRemoved)
+        {
+            return false;
         }
         var note = await db.Set<SupporterNote>().SingleOrDefaultAsync(n => n.RequestId == c.Id && n.SupporterId == c.Me, ct);
         if (string.IsNullOrWhiteSpace(text))
@@ -534,6 +571,7 @@ public sealed class Conversations(
             note.Seal(protector.Seal(text.Trim(), SupporterNote.NotePurpose, note.Id), clock.GetUtcNow());
         }
         await db.SaveChangesAsync(ct);
+        return true;
     }
 
     // ---- Calls and meetings ----

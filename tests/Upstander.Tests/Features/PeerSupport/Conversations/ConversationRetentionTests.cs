@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -106,6 +107,66 @@ public sealed class ConversationRetentionTests
         page.ShouldNotContain("Reopen the conversation");
     }
 
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Once_retention_has_removed_a_conversation_nothing_more_is_written_to_it_and_its_forms_are_gone(Engine engine)
+    {
+        await using var world = await ClosedAsync(engine);
+        (await PageAsync(world.Requester, world.Path)).ShouldContain("name=\"FeltHeard\"", Case.Sensitive, "the questions wait after closing");
+        world.Factory.Clock.Advance(TimeSpan.FromDays(181));
+        (await RunAsync(world)).Conversations.ShouldBe(1);
+        // Months later both sign in again.
+        var (requester, supporter) = await SignInAgainAsync(world);
+
+        // The forms are gone: no questions for the requester, no notes or concern for the supporter.
+        (await PageAsync(requester, world.Path)).ShouldNotContain("name=\"FeltHeard\"");
+        var supporterPage = await PageAsync(supporter, world.Path);
+        supporterPage.ShouldNotContain("name=\"Note\"");
+        supporterPage.ShouldNotContain("Tell a coordinator");
+
+        // Posting anyway answers 400, says why, and stores nothing: a comment, a note or a concern written now would never go.
+        const string Removed = "The messages of this conversation have been removed";
+        var before = await RowCounts.TakeAsync(world.Factory.Database);
+        var feedback = await PostAsync(requester, world.Path + "?handler=Feedback", RiskyFeedback);
+        feedback.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ConversationWorld.BodyAsync(feedback)).ShouldContain(Removed);
+        var note = await PostAsync(supporter, world.Path + "?handler=Note", ("Note", Canary.New("late-note")));
+        note.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ConversationWorld.BodyAsync(note)).ShouldContain(Removed);
+        (await PostAsync(supporter, world.Path + "?handler=Concern", ("Confirm", "true"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        RowCounts.Differences(before, await RowCounts.TakeAsync(world.Factory.Database)).ShouldBeEmpty();
+        (await SealedValuesAsync(world)).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_concern_raised_just_before_retention_keeps_the_conversation_until_its_follow_up_and_then_it_goes(Engine engine)
+    {
+        await using var world = await ClosedAsync(engine);
+        // A risky comment the day before the content is due to go.
+        world.Factory.Clock.Advance(TimeSpan.FromDays(179));
+        var (requester, _) = await SignInAgainAsync(world);
+        Location(await PostAsync(requester, world.Path + "?handler=Feedback", RiskyFeedback)).ShouldBe(world.Path + "?done=feedback#help-now");
+        var concern = await world.DbAsync(db => db.Set<SafetyConcern>().AsNoTracking().SingleAsync());
+
+        // Past the deadline the concern is still open, so the conversation is kept whole.
+        world.Factory.Clock.Advance(TimeSpan.FromDays(2));
+        (await RunAsync(world)).ShouldBe(RetentionCounts.None);
+        (await world.DbAsync(db => db.Set<SafetyConcern>().AsNoTracking().SingleAsync())).IsOpen.ShouldBeTrue("a concern stays open until the follow-up");
+        (await world.RecordAsync()).ContentErasedAt.ShouldBeNull();
+        var coordinator = await world.Factory.SignInAsync(world.Org[Roles.Coordinator]);
+        (await PageAsync(coordinator, "/")).ShouldContain("1 safety concern in a conversation needs following up");
+
+        // A coordinator records the follow-up: the next pass removes the content and the concern with it.
+        Location(await PostAsync(coordinator, "/coordinate/requests?handler=FollowUp", ("ConcernId", concern.Id.ToString()), ("Confirm", "true")));
+        (await RunAsync(world)).ShouldBe(new RetentionCounts(1, 0, 0, 0, 1));
+        (await world.DbAsync(db => db.Set<SafetyConcern>().CountAsync())).ShouldBe(0);
+        (await world.RecordAsync()).ContentErasedAt.ShouldNotBeNull();
+        (await SealedValuesAsync(world)).ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task The_cli_verb_runs_retention_and_prints_counts_only()
     {
@@ -116,6 +177,21 @@ public sealed class ConversationRetentionTests
         result.Output.ShouldContain("Retention removed the content of 0 conversations or requests: 0 messages, 0 notes, 0 meetings, 0 feedback comments.");
         (await world.DbAsync(db => db.Set<ConversationMessage>().CountAsync())).ShouldBe(1);
     }
+
+    /// <summary>Answers to the feedback questions whose comment the safety screen finds risk in.</summary>
+    private static readonly (string, string)[] RiskyFeedback =
+        [("FeltHeard", "2"), ("NextSteps", "1"), ("WouldRecommend", "2"), ("Comment", "Nothing helps. I don't want to be here anymore.")];
+
+    /// <summary>A conversation its requester has closed.</summary>
+    private static async Task<ConversationWorld> ClosedAsync(Engine engine)
+    {
+        var world = await ConversationWorld.StartAsync(engine);
+        Location(await PostAsync(world.Requester, world.Path + "?handler=Close", ("Confirm", "true"))).ShouldEndWith("?done=closed");
+        return world;
+    }
+
+    private static async Task<(HttpClient Requester, HttpClient Supporter)> SignInAgainAsync(ConversationWorld world) =>
+        (await world.Factory.SignInAsync(world.Org[Roles.Employee]), await world.Factory.SignInAsync(world.Org[Roles.PeerSupporter]));
 
     private static Task<RetentionCounts> RunAsync(ConversationWorld world) =>
         ConversationRetention.RunEverywhereAsync(world.Factory.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None);

@@ -250,7 +250,7 @@ public sealed class SafetyConcernTests
     }
 
     [Fact]
-    public async Task Retention_removes_a_conversations_concerns_with_its_content()
+    public async Task Retention_removes_a_conversations_concerns_with_its_content_once_followed_up_and_not_before()
     {
         await using var world = await StartAsync();
         await world.SendAsync(world.Requester, "I want to kill myself");
@@ -258,7 +258,14 @@ public sealed class SafetyConcernTests
         Location(await PostAsync(world.Supporter, world.Path + "?handler=Close", ("Confirm", "true"))).ShouldEndWith("?done=closed");
         world.Factory.Clock.Advance(TimeSpan.FromDays(181));
         await ConversationRetention.RunEverywhereAsync(world.Factory.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None);
+        (await ConcernsAsync(world)).ShouldHaveSingleItem().IsOpen.ShouldBeTrue("a concern stays open until the follow-up, past retention too");
+        var supporter = await world.Factory.SignInAsync(world.Org[Roles.PeerSupporter]);
+        (await PageAsync(supporter, world.Path)).ShouldContain(SupporterBanner);
+
+        Location(await PostAsync(supporter, world.Path + "?handler=FollowUp", ("Confirm", "true")));
+        await ConversationRetention.RunEverywhereAsync(world.Factory.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None);
         (await ConcernsAsync(world)).ShouldBeEmpty();
+        (await world.DbAsync(db => db.Set<ConversationMessage>().CountAsync())).ShouldBe(0);
     }
 
     private static Task<List<SafetyConcern>> ConcernsAsync(ConversationWorld world) =>
