@@ -319,16 +319,25 @@ public sealed class SupportOffers(
     /// <summary>
     /// Pending offers to anyone who is no longer a current supporter (the account deactivated, the PeerSupporter role taken
     /// away, the certificate lapsed) expire (<see cref="ExpireNotCurrentAsync"/>), as they would at the next run; active
-    /// conversations held by a supporter whose account has been deactivated (they left, or an administrator stopped it) go
-    /// back to the queue. Either way the requests are matched again at once.
+    /// conversations held by a supporter whose account has been deactivated (they left, or an administrator stopped it), or
+    /// who no longer holds the PeerSupporter role, go back to the queue: they can no longer open the conversation, so the
+    /// requester would be writing to nobody. Either way the requests are matched again at once. A lapsed certificate alone
+    /// keeps the conversations: the supporter still holds the role and can go on with those they have.
     /// </summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         await using var _ = await EnterMatchingAsync(ct);
         var moved = await ExpireNotCurrentAsync(clock.GetUtcNow(), ct);
         var stopped = db.Users.Where(a => a.DeactivatedAt != null && a.PersonId != null).Select(a => a.PersonId!.Value);
+        var supporters = db.Users
+            .Where(a => a.DeactivatedAt == null && a.PersonId != null
+                && db.UserRoles.Any(ur => ur.UserId == a.Id && db.Roles.Any(role => role.Id == ur.RoleId && role.Name == Roles.PeerSupporter)))
+            .Select(a => a.PersonId!.Value);
         // Active only: an offered request of theirs has just gone back to the queue with its offer (still offered in the database).
         moved += await ReturnToQueueAsync(r => r.Status == RequestStatus.Active && r.SupporterId != null && stopped.Contains(r.SupporterId.Value), "supporter-deactivated", ct);
+        // The two never overlap, so no request is returned twice in this unit of work.
+        moved += await ReturnToQueueAsync(r => r.Status == RequestStatus.Active && r.SupporterId != null
+            && !stopped.Contains(r.SupporterId.Value) && !supporters.Contains(r.SupporterId.Value), "supporter-role-removed", ct);
         if (moved > 0)
         {
             await db.SaveChangesAsync(ct);

@@ -1,12 +1,16 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Demo;
 using Upstander.Features.PeerSupport.Conversations;
+using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
+using Upstander.Features.People;
 using Upstander.Platform.Auditing;
+using Upstander.Platform.Mail;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
 using static Upstander.Tests.Features.PeerSupport.Conversations.ConversationWorld;
@@ -17,6 +21,30 @@ namespace Upstander.Tests.Features.PeerSupport.Conversations;
 /// <summary>Conversations through the real pages: who can open them, sealing, read state, notes, reassignment, closing, feedback, reopening, meetings and referrals.</summary>
 public sealed class ConversationTests
 {
+    [Fact]
+    public async Task A_supporter_whose_role_is_taken_away_hands_their_conversation_back_as_a_deactivated_one_does_and_hears_no_more_of_it()
+    {
+        await using var sink = new SmtpSink();
+        await using var world = await StartAsync(settings: sink.Settings());
+        var supporter = world.Org[Roles.PeerSupporter];
+        await world.SendAsync(world.Requester, "Hello");
+        var api = await world.Factory.ApiClientAsync(world.Org, world.Org[Roles.Admin]);
+
+        (await api.PutAsJsonAsync($"/api/v1/people/{supporter.PersonId}/roles", new RolesRequest([Roles.Employee]))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // Back in the queue, as when a supporter's account is deactivated: nobody else can take it here, so it waits.
+        var record = await world.RecordAsync();
+        (record.Status, record.SupporterId).ShouldBe((RequestStatus.Waiting, (Guid?)null));
+        (await world.DbAsync(db => db.AuditEvents.Where(e => e.Action == OfferAudit.ReturnedToQueue).Select(e => e.Detail).SingleAsync()))
+            .ShouldBe("reason=supporter-role-removed");
+        (await PageAsync(world.Requester, world.Path)).ShouldContain("This conversation is waiting for a new supporter.");
+        (await PageAsync(world.Requester, "/support/conversations")).ShouldNotContain("PeerSupporter of Talk Org", Case.Sensitive, "the list no longer names them");
+
+        // The requester is not left writing to nobody, and nothing about it is emailed to the former supporter.
+        (await PostAsync(world.Requester, world.Path, ("Body", "I want to end my life"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await world.DbAsync(db => db.Set<OutgoingMail>().CountAsync(m => m.Purpose == SafetyConcerns.MailPurpose || m.Purpose == MessageNotices.MailPurpose))).ShouldBe(0);
+    }
+
     [Theory]
     [InlineData(Engine.Sqlite)]
     [InlineData(Engine.Postgres)]
