@@ -145,7 +145,7 @@ public sealed class SafetyConcerns(
         {
             return;
         }
-        await alerts.TellCoordinatorsAsync(MailPurpose, concern.Id, request.PersonId, concern.RaisedAt, (organisation, when) =>
+        await alerts.TellCoordinatorsAsync(MailPurpose, concern.Id, concern.RaisedAt, (organisation, when) =>
             (t["{0}: someone in peer support may be at risk", organisation],
              t["A safety concern was raised in a peer support conversation at {0} on {1}. Please make sure someone follows it up today: the list shows how urgent it is and who the supporter is.", organisation, when]), ct);
         if (concern.Source != ConcernSource.Supporter && request.Status is RequestStatus.Active or RequestStatus.Closed && request.SupporterId is { } supporterId)

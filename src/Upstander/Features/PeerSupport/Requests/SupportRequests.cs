@@ -167,7 +167,7 @@ public sealed partial class SupportRequests(
     /// The requester's page says a coordinator has been told; the home page's notice reaches only a coordinator who signs in.
     /// </summary>
     private Task QueueCoordinatorAlertAsync(SupportRequestRecord record, CancellationToken ct) =>
-        alerts.TellCoordinatorsAsync(AtRiskMailPurpose, record.Id, record.PersonId, record.CreatedAt, (organisation, when) =>
+        alerts.TellCoordinatorsAsync(AtRiskMailPurpose, record.Id, record.CreatedAt, (organisation, when) =>
             (t["{0}: someone asking for peer support may be at risk", organisation],
              t["A request for peer support was sent at {0} on {1}, and its answers to the safety questions mean the person may be at risk. Please make sure someone follows it up today: the list shows how urgent it is and whether a supporter has it yet.", organisation, when]), ct);
 

@@ -8,9 +8,11 @@ namespace Upstander.Features.PeerSupport.Safety;
 
 /// <summary>
 /// The coordinators' email when someone in peer support may be at risk (a request's answers to the safety questions, a
-/// concern in a conversation), when a mail server is set: to each active coordinator except the person at risk, should
-/// they be one; what needs someone, since when, and the link to the list. Never who, what was written, the level or a
-/// category: an email can be read over a shoulder or forwarded, and the list shows the rest to those allowed to see it.
+/// concern in a conversation), when a mail server is set: to each active coordinator, the person at risk included should
+/// they be one (as with a debrief, <see cref="Care.SupporterCare"/>): leaving them out would let the number of alerts sent
+/// for one request say that a coordinator asked for help, and with one coordinator nobody would be told. What needs
+/// someone, since when, and the link to the list. Never who, what was written, the level or a category: an email can be
+/// read over a shoulder or forwarded, and the list shows the rest to those allowed to see it.
 /// Queued in the caller's unit of work, so the alert exists exactly when what it is about does. Scoped.
 /// </summary>
 public sealed class SafetyAlerts(WorkMail mail, IStringLocalizer<SharedResource> t)
@@ -20,14 +22,14 @@ public sealed class SafetyAlerts(WorkMail mail, IStringLocalizer<SharedResource>
 
     /// <param name="text">The subject and first paragraph, given the organisation's name and the moment as it reads it.</param>
     public async Task TellCoordinatorsAsync(
-        string purpose, Guid about, Guid personAtRisk, DateTimeOffset at, Func<string, string, (string Subject, string Body)> text, CancellationToken ct)
+        string purpose, Guid about, DateTimeOffset at, Func<string, string, (string Subject, string Body)> text, CancellationToken ct)
     {
         if (!mail.Enabled)
         {
             return;
         }
         var (subject, body) = text(await mail.OrganisationAsync(ct), mail.When(at));
-        foreach (var coordinator in (await mail.InRoleAsync(Roles.Coordinator, ct)).Where(c => c.PersonId != personAtRisk))
+        foreach (var coordinator in await mail.InRoleAsync(Roles.Coordinator, ct))
         {
             mail.Queue(purpose, about, coordinator, subject, body, mail.Link(SupportRequests.CoordinatorPath), SaysNothing);
         }
