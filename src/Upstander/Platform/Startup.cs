@@ -44,7 +44,7 @@ public static partial class Startup
         if (!string.IsNullOrEmpty(app.Configuration["Mail:Host"]) && string.IsNullOrEmpty(app.Configuration[PublicUrl.Setting]))
         {
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Startup)).LogWarning(
-                "Mail is on but PublicUrl is not set: emailed links use the address the sender's browser used, or {Address} when nobody's browser is involved. Set PublicUrl to the address people open.", publicUrl);
+                "Mail is on but PublicUrl is not set: emailed links point to {Address}, where Upstander listens, never to the address a request came to. Set PublicUrl to the address people open.", publicUrl);
         }
         if (TrustedProxies.UntrustedProxyWarning(app.Configuration, ListeningUrls(app.Configuration)) is { } warning)
         {

@@ -34,7 +34,8 @@ public sealed record GivenPasswordLink(string Link, DateTimeOffset ExpiresAt, bo
 public sealed record UsablePasswordReset(PasswordReset Reset, Account Account);
 
 /// <summary>One "forgot your password" request, waiting to be looked at away from the request that made it.</summary>
-public sealed record PasswordLinkRequest(string Email, string FallbackBaseUrl, string Culture);
+/// <remarks>It carries no address to build the link from: an emailed link never comes from the request (<see cref="PublicUrl.Link"/>).</remarks>
+public sealed record PasswordLinkRequest(string Email, string Culture);
 
 /// <summary>
 /// Getting back into an account: a person who forgot their password asks for a link by email; an administrator makes a
@@ -82,7 +83,7 @@ public sealed class AccountRecovery(
         }
         var culture = CultureInfo.GetCultureInfo(request.Culture);
         (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, culture);
-        var (reset, link) = await IssueAsync(account, issuedBy: null, request.FallbackBaseUrl, now, ct);
+        var (reset, link) = await IssueAsync(account, issuedBy: null, shownAt: null, now, ct);
         audit.RecordFor(account.OrganisationId, null, AuditActions.PasswordLinkRequested, "account", account.Id.ToString("N"), "success");
         QueueEmail(reset, person, link, await Organisation.NameAsync(db, account.OrganisationId, ct));
         await db.SaveChangesAsync(ct);
@@ -90,9 +91,10 @@ public sealed class AccountRecovery(
 
     /// <summary>
     /// An administrator's link for a person in their organisation, valid for <see cref="PasswordReset.GivenLifetime"/>;
-    /// earlier unused links for the account stop working. Emailed to the person too when mail is on.
+    /// earlier unused links for the account stop working. Emailed to the person too when mail is on; only a link that is
+    /// not emailed may be built from <paramref name="requestAddress"/>, the address the administrator's browser used.
     /// </summary>
-    public async Task<(GivenPasswordLink? Given, AccountChangeRefusal Refusal)> GiveLinkAsync(Guid personId, string fallbackBaseUrl, CancellationToken ct)
+    public async Task<(GivenPasswordLink? Given, AccountChangeRefusal Refusal)> GiveLinkAsync(Guid personId, string requestAddress, CancellationToken ct)
     {
         var (account, refusal) = await AccountForAdministratorAsync(personId, ct);
         if (refusal != AccountChangeRefusal.None)
@@ -101,7 +103,7 @@ public sealed class AccountRecovery(
         }
         var person = await db.People.SingleAsync(p => p.Id == personId, ct);
         var now = clock.GetUtcNow();
-        var (reset, link) = await IssueAsync(account!, actor.Id, fallbackBaseUrl, now, ct);
+        var (reset, link) = await IssueAsync(account!, actor.Id, outbox.Enabled ? null : requestAddress, now, ct);
         audit.Record(AuditActions.PasswordLinkGiven, "account", account!.Id);
         if (outbox.Enabled)
         {
@@ -201,7 +203,8 @@ public sealed class AccountRecovery(
         await transaction.CommitAsync(ct);
     }
 
-    private async Task<(PasswordReset Reset, string Link)> IssueAsync(Account account, Guid? issuedBy, string fallbackBaseUrl, DateTimeOffset now, CancellationToken ct)
+    /// <summary>A new link; <paramref name="shownAt"/> is the request's address for a link that is only shown, null for one that is emailed (<see cref="PublicUrl.Link"/>).</summary>
+    private async Task<(PasswordReset Reset, string Link)> IssueAsync(Account account, Guid? issuedBy, string? shownAt, DateTimeOffset now, CancellationToken ct)
     {
         // One working link at a time: a newer one ends the ones before it.
         foreach (var earlier in await db.Set<PasswordReset>().Where(r => r.AccountId == account.Id && r.UsedAt == null && r.WithdrawnAt == null).ToListAsync(ct))
@@ -210,7 +213,7 @@ public sealed class AccountRecovery(
         }
         var (reset, token) = PasswordReset.Create(account.OrganisationId, account.Id, issuedBy, now);
         db.Add(reset);
-        return (reset, PublicUrl.Link(configuration, fallbackBaseUrl, ResetPath, token));
+        return (reset, PublicUrl.Link(configuration, shownAt, ResetPath, token));
     }
 
     /// <summary>The account of a person in the current organisation that an administrator may help: active, and not their own.</summary>

@@ -47,7 +47,7 @@ public sealed class ForgotPasswordModel(MailOutbox outbox, PasswordLinkRequests 
             Message = t["Enter your work email address, for example name@example.org."];
             return Page();
         }
-        requests.Ask(new PasswordLinkRequest(Email.Trim(), $"{Request.Scheme}://{Request.Host}", CultureInfo.CurrentUICulture.Name));
+        requests.Ask(new PasswordLinkRequest(Email.Trim(), CultureInfo.CurrentUICulture.Name));
         return Redirect("/account/forgot-password?sent=true");
     }
 }

@@ -39,10 +39,11 @@ public sealed class InvitationIssuer(
 
     /// <summary>
     /// Invites one person. With <paramref name="email"/> and a mail server configured, the link is also emailed to their
-    /// work address, queued in the same unit of work as the invitation.
+    /// work address, queued in the same unit of work as the invitation. <paramref name="requestAddress"/>, the address the
+    /// inviter's browser used, is used for a link that is only shown to them (<see cref="LinkFor"/>).
     /// </summary>
     public async Task<(IssuedInvitation? Issued, InvitationRefusal Refusal)> CreateAsync(
-        Guid personId, IReadOnlyCollection<string> roles, string fallbackBaseUrl, bool email, CancellationToken ct)
+        Guid personId, IReadOnlyCollection<string> roles, string requestAddress, bool email, CancellationToken ct)
     {
         if (roles.Any(r => !Roles.IsKnown(r)))
         {
@@ -73,7 +74,8 @@ public sealed class InvitationIssuer(
         var (invitation, token) = Invitation.Create(person.OrganisationId, person.Id, roles.Append(Roles.Employee), actor.Id, now);
         db.Invitations.Add(invitation);
         audit.Record(AuditActions.InvitationCreated, "invitation", invitation.Id, detail: "roles=" + invitation.Roles.Replace(',', '+'));
-        var issued = new IssuedInvitation(invitation, person.Name, person.WorkEmail, LinkFor(token, fallbackBaseUrl), email && outbox.Enabled);
+        var emailed = email && outbox.Enabled;
+        var issued = new IssuedInvitation(invitation, person.Name, person.WorkEmail, LinkFor(token, requestAddress, emailed), emailed);
         if (issued.Emailed)
         {
             QueueEmail(issued, await Organisation.NameAsync(db, person.OrganisationId, ct));
@@ -87,7 +89,7 @@ public sealed class InvitationIssuer(
     /// in one unit of work, each emailed their link when a mail server is configured. Returns the links, which
     /// otherwise exist only in this result.
     /// </summary>
-    public async Task<IReadOnlyList<IssuedInvitation>> CreateForEveryoneAsync(int limit, string fallbackBaseUrl, CancellationToken ct)
+    public async Task<IReadOnlyList<IssuedInvitation>> CreateForEveryoneAsync(int limit, string requestAddress, CancellationToken ct)
     {
         var people = await Uninvited().OrderBy(p => p.Name).ThenBy(p => p.Id).Take(limit)
             .Select(p => new { p.Id, p.OrganisationId, p.Name, p.WorkEmail })
@@ -100,7 +102,7 @@ public sealed class InvitationIssuer(
             var (invitation, token) = Invitation.Create(person.OrganisationId, person.Id, [Roles.Employee], actor.Id, now);
             db.Invitations.Add(invitation);
             audit.Record(AuditActions.InvitationCreated, "invitation", invitation.Id, detail: "roles=" + invitation.Roles + " bulk");
-            var one = new IssuedInvitation(invitation, person.Name, person.WorkEmail, LinkFor(token, fallbackBaseUrl), outbox.Enabled);
+            var one = new IssuedInvitation(invitation, person.Name, person.WorkEmail, LinkFor(token, requestAddress, outbox.Enabled), outbox.Enabled);
             if (one.Emailed)
             {
                 QueueEmail(one, organisationName ??= await Organisation.NameAsync(db, person.OrganisationId, ct));
@@ -154,9 +156,11 @@ public sealed class InvitationIssuer(
         outbox.Queue(issued.Invitation.OrganisationId, MailPurpose, issued.Invitation.Id, EmailFor(issued, organisationName));
 
 
-    /// <summary>The configured public address wins, so links are right behind a reverse proxy.</summary>
-    public string LinkFor(string token, string fallbackBaseUrl)
-    {
-        return PublicUrl.Link(configuration, fallbackBaseUrl, AcceptPath, token);
-    }
+    /// <summary>
+    /// The configured public address wins, so links are right behind a reverse proxy. Without one, a link that is
+    /// <paramref name="emailed"/> never comes from <paramref name="requestAddress"/> (<see cref="PublicUrl.Link"/>); the
+    /// administrator is shown the same link the person is sent.
+    /// </summary>
+    public string LinkFor(string token, string requestAddress, bool emailed) =>
+        PublicUrl.Link(configuration, emailed ? null : requestAddress, AcceptPath, token);
 }

@@ -19,7 +19,7 @@ public sealed record WorkRecipient(Guid PersonId, string Name, string Email);
 /// </summary>
 public sealed class WorkMail(
     AppDbContext db, MailOutbox outbox, OrganisationTime time, TimeProvider clock, IStringLocalizer<SharedResource> t,
-    IConfiguration configuration, IHttpContextAccessor http)
+    IConfiguration configuration)
 {
     public bool Enabled => outbox.Enabled;
 
@@ -42,13 +42,11 @@ public sealed class WorkMail(
     /// <summary>The organisation's name, for subjects ("Riverside Council: …").</summary>
     public Task<string> OrganisationAsync(CancellationToken ct) => Organisation.NameAsync(db, db.CurrentOrganisationId!.Value, ct);
 
-    /// <summary>A full link to a page: the configured public address, or this request's, or the address Upstander listens on (a background job's).</summary>
-    public string Link(string path)
-    {
-        return (http.HttpContext is { } context
-            ? PublicUrl.Of(configuration, $"{context.Request.Scheme}://{context.Request.Host}")
-            : PublicUrl.Of(configuration)) + path;
-    }
+    /// <summary>
+    /// A full link to a page: the configured public address, else the address Upstander listens on. Never the address of
+    /// a request that caused the email: its <c>Host</c> is whatever the client sent (<see cref="PublicUrl.Link"/>).
+    /// </summary>
+    public string Link(string path) => PublicUrl.Of(configuration) + path;
 
     /// <summary>"Monday 3 March 2031, 14:00 London time": a moment as the organisation reads it.</summary>
     public string When(DateTimeOffset at) => time.When(at);

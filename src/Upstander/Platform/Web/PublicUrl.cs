@@ -26,13 +26,19 @@ public static class PublicUrl
 
     /// <summary>
     /// The configured address, or where Upstander listens (<see cref="Startup.LocalUrl"/>) when none is set: for
-    /// addresses printed on the console and links made outside any request.
+    /// addresses printed on the console, links made outside any request and every link that is emailed.
     /// </summary>
     public static string Of(IConfiguration configuration) => Of(configuration, Startup.LocalUrl(configuration));
 
-    /// <summary>A one-time link (an invitation, a password link): <paramref name="path"/> at the public address, carrying <paramref name="token"/>.</summary>
-    public static string Link(IConfiguration configuration, string fallback, string path, string token) =>
-        $"{Of(configuration, fallback)}{path}?token={Uri.EscapeDataString(token)}";
+    /// <summary>
+    /// A one-time link (an invitation, a password link): <paramref name="path"/> at the public address, carrying
+    /// <paramref name="token"/>. Without a configured address, it is built from <paramref name="shownAt"/>, the address of
+    /// the request it is shown in answer to, only for a link that is shown and not emailed; an emailed link (null) is
+    /// built from where Upstander listens. A request's <c>Host</c> is whatever its client sent, and a forged one would
+    /// put the sender's address, with the token, in a genuine email.
+    /// </summary>
+    public static string Link(IConfiguration configuration, string? shownAt, string path, string token) =>
+        $"{(shownAt is null ? Of(configuration) : Of(configuration, shownAt))}{path}?token={Uri.EscapeDataString(token)}";
 
     /// <summary>What is wrong with a configured value; null when it is usable or not set.</summary>
     public static string? Problem(string? value)

@@ -152,6 +152,33 @@ public sealed partial class AccountRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_emailed_password_link_never_takes_its_address_from_the_host_the_request_named()
+    {
+        (_factory, var forged, var address) = AccountsTestKit.WithoutPublicUrl(_sink, 5098);
+        _org = await _factory.CreateOrganisationAsync("Recovery Org");
+        var employee = _org[Roles.Employee];
+        var listening = address + AccountRecovery.ResetPath + "?token=";
+
+        // Someone asks for a link for another person's address with their own site as the Host: the genuine email
+        // must not carry the token there.
+        await AskAsync(forged, employee.Email);
+        var emailed = LinkRegex().Match((await _sink.WaitForMailToAsync(employee.Email)).TextBody ?? "").Value;
+        emailed.ShouldStartWith(listening, Case.Sensitive, "no PublicUrl: the address Upstander listens on, not the request's Host");
+        emailed.ShouldNotContain("evil.example");
+
+        // An administrator's link is emailed too when mail is on, so it is built the same way, and the page shows the
+        // link that was sent.
+        var admin = forged;
+        await admin.SignInAsync(_org[Roles.Admin]);
+        var coordinator = _org[Roles.Coordinator];
+        var html = await (await admin.PostFormAsync($"/admin/people/{coordinator.PersonId:D}?handler=PasswordLink", new())).Content.ReadAsStringAsync();
+        var shown = WebUtility.HtmlDecode(LinkRegex().Match(html).Value);
+        shown.ShouldStartWith(listening, Case.Sensitive);
+        var given = LinkRegex().Match((await _sink.WaitForMailToAsync(coordinator.Email)).TextBody ?? "").Value;
+        given.ShouldBe(shown);
+    }
+
+    [Fact]
     public async Task Without_mail_an_administrator_makes_the_link_and_can_turn_two_factor_off_but_not_for_themselves()
     {
         await StartAsync(mail: false);

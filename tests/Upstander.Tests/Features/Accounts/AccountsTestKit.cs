@@ -33,6 +33,21 @@ public static partial class AccountsTestKit
         return client;
     }
 
+    /// <summary>
+    /// A host that mails through <paramref name="sink"/> with no <c>PublicUrl</c>, listening on <paramref name="port"/>
+    /// (never opened: test hosts answer in memory), and a client whose requests name evil.example as their Host, as any
+    /// client's can. Returns the address links should be built from.
+    /// </summary>
+    public static (UpstanderFactory Factory, HttpClient ForgedHost, string Listening) WithoutPublicUrl(SmtpSink sink, int port)
+    {
+        var settings = sink.Settings();
+        settings["PublicUrl"] = "";
+        settings["urls"] = $"http://0.0.0.0:{port}";
+        var factory = new UpstanderFactory(settings: settings);
+        var forged = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("http://evil.example") });
+        return (factory, forged, $"http://localhost:{port}");
+    }
+
     public static async Task<string> InviteAsync(this HttpClient admin, Guid personId, params string[] roles)
     {
         var response = await admin.PostAsJsonAsync("/api/v1/invitations", new { personId, roles });

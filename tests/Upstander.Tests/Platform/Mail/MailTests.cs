@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Upstander.Features.Accounts;
+using Upstander.Features.Organisations;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Mail;
@@ -243,6 +244,30 @@ public sealed partial class MailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_a_public_url_emailed_links_never_take_their_address_from_the_host_the_request_named()
+    {
+        (_factory, var admin, var listening) = AccountsTestKit.WithoutPublicUrl(_sink, 5097);
+        _org = await _factory.CreateOrganisationAsync("Mail Org");
+        var personId = await _factory.AddPersonAsync(_org.Id, "Mia Mailed", "mia@mail-org.example");
+        await admin.SignInAsync(_org[Roles.Admin]);
+
+        // An emailed invitation: the email and the page show the address Upstander listens on, not the request's Host.
+        var page = await (await admin.PostFormAsync($"/admin/invitations/new?person={personId}", new() { ["person"] = personId.ToString() })).Content.ReadAsStringAsync();
+        var shown = System.Net.WebUtility.HtmlDecode(ShownLinkRegex().Match(page).Value);
+        shown.ShouldStartWith(listening + InvitationIssuer.AcceptPath + "?token=", Case.Sensitive);
+        LinkRegex().Match((await _sink.WaitForMailToAsync("mia@mail-org.example")).TextBody ?? "").Value.ShouldBe(shown);
+
+        // A notice of waiting work queued while a request is being answered.
+        await _factory.InScopeAsync(_org.Id, services =>
+        {
+            services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>().HttpContext =
+                new Microsoft.AspNetCore.Http.DefaultHttpContext { Request = { Scheme = "https", Host = new("evil.example") } };
+            services.GetRequiredService<WorkMail>().Link("/cases").ShouldBe(listening + "/cases");
+            return Task.CompletedTask;
+        });
+    }
+
+    [Fact]
     public async Task Mail_settings_that_would_send_links_unencrypted_or_cannot_work_stop_the_start_with_each_problem_named()
     {
         await using var factory = new UpstanderFactory(settings: new Dictionary<string, string?>
@@ -331,4 +356,7 @@ public sealed partial class MailTests : IAsyncLifetime
 
     [GeneratedRegex(@"https?://\S+/account/invitation\?token=\S+")]
     private static partial Regex LinkRegex();
+
+    [GeneratedRegex(@"https?://[^\s""<]+/account/invitation\?token=[^\s""<]+")]
+    private static partial Regex ShownLinkRegex();
 }
