@@ -66,6 +66,10 @@ public static class SecurityServices
             {
                 o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
                 o.User.RequireUniqueEmail = true;
+                // The user name is the work email, which PersonRules.IsEmail has already accepted for the directory;
+                // Identity's default (ASCII letters, digits and -._@+) would refuse o'brien@ or zoë@, so such a person
+                // could be invited but never get an account. Empty means any character.
+                o.User.AllowedUserNameCharacters = "";
                 o.SignIn.RequireConfirmedAccount = false;
                 o.Password.RequiredLength = 12;
                 o.Password.RequireNonAlphanumeric = false;

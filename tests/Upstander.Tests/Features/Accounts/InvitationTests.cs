@@ -105,6 +105,22 @@ public sealed partial class InvitationTests : IAsyncLifetime
         (await again.GetStringAsync("/")).ShouldContain("Your support and reports");
     }
 
+    [Theory]
+    [InlineData("o'brien@invite.example")]
+    [InlineData("zoë.núñez@invite.example")]
+    public async Task Every_address_the_directory_takes_can_accept_an_invitation_and_sign_in(string email)
+    {
+        Upstander.Features.People.PersonRules.IsEmail(email).ShouldBeTrue("the directory takes it");
+        var personId = await _factory.AddPersonAsync(_org.Id, "Addie Apostrophe", email);
+        var link = await _admin.InviteAsync(personId);
+        var accepted = await _factory.Browser().AcceptWithPasswordAsync(link, "lantern orchard pebble violin");
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Redirect, await accepted.Content.ReadAsStringAsync());
+        accepted.Headers.Location!.OriginalString.ShouldBe("/");
+
+        var signIn = await _factory.Browser().PostFormAsync("/account/sign-in", new() { ["Email"] = email.ToUpperInvariant(), ["Password"] = "lantern orchard pebble violin" });
+        signIn.Headers.Location!.OriginalString.ShouldBe("/");
+    }
+
     [Fact]
     public async Task A_used_link_is_refused_calmly_and_creates_nothing_more()
     {
