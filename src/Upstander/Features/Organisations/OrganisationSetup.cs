@@ -97,7 +97,10 @@ public sealed class OrganisationSetup(
         return account;
     }
 
-    /// <summary>Replaces the account's roles; Employee is always kept. Audited as one role change.</summary>
+    /// <summary>
+    /// Replaces the account's roles; Employee is always kept. Audited as one role change, committed with it: Identity saves
+    /// each of adding and removing on its own, so all of it runs in the caller's transaction, or in one of its own.
+    /// </summary>
     public async Task SetRolesAsync(Account account, IEnumerable<string> roles, CancellationToken ct)
     {
         var wanted = roles.Append(Roles.Employee).Where(Roles.IsKnown).ToHashSet(StringComparer.Ordinal);
@@ -108,6 +111,7 @@ public sealed class OrganisationSetup(
         {
             return;
         }
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         if (add.Count > 0)
         {
             Check(await accounts.AddToRolesAsync(account, add));
@@ -119,6 +123,10 @@ public sealed class OrganisationSetup(
         // Role names are not content; the change itself is what the audit must show.
         audit.Record(AuditActions.RolesChanged, "account", account.Id, detail: "roles=" + string.Join('+', wanted.Order(StringComparer.Ordinal)));
         await db.SaveChangesAsync(ct);
+        if (own is not null)
+        {
+            await own.CommitAsync(ct);
+        }
     }
 
     public async Task<Guid> DepartmentIdAsync(Guid organisationId, string name, CancellationToken ct)

@@ -124,6 +124,32 @@ public sealed class AdminPeopleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_role_change_whose_audit_row_cannot_be_written_changes_no_roles()
+    {
+        var leader = _org[Roles.Leader];
+        Task<IList<string>> RolesAsync() => _factory.InScopeAsync(_org.Id, async s =>
+        {
+            var users = s.GetRequiredService<UserManager<Account>>();
+            return await users.GetRolesAsync((await users.FindByIdAsync(leader.AccountId.ToString()))!);
+        });
+        var audited = (await _factory.AuditAsync(_org.Id, AuditActions.RolesChanged)).Count;
+
+        // One role added and one removed (each its own save inside Identity), then the audit row, which fails.
+        await using (await _factory.Database.RefuseInsertsAsync("audit_events", $"NEW.Action = '{AuditActions.RolesChanged}'"))
+        {
+            (await _admin.ApiSendAsync(HttpMethod.Put, $"/api/v1/people/{leader.PersonId}/roles", new RolesRequest([Roles.Coordinator])))
+                .StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        }
+        (await RolesAsync()).ShouldBe([Roles.Employee, Roles.Leader], ignoreOrder: true, "no role change without its audit row");
+        (await _factory.AuditAsync(_org.Id, AuditActions.RolesChanged)).Count.ShouldBe(audited);
+
+        // With the audit working again the same change goes through.
+        (await _admin.ApiSendAsync(HttpMethod.Put, $"/api/v1/people/{leader.PersonId}/roles", new RolesRequest([Roles.Coordinator])))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await RolesAsync()).ShouldBe([Roles.Employee, Roles.Coordinator], ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task The_confidential_note_is_stored_sealed_hidden_by_default_and_every_showing_is_audited()
     {
         var h2 = await PersonAsync("H2");
