@@ -61,12 +61,7 @@ public sealed class SignInModel(IStringLocalizer<SharedResource> t) : PageModel
         var result = await signIn.PasswordSignInAsync(account, Password, isPersistent: false, lockoutOnFailure: true);
         if (result.IsNotAllowed && !account.IsActive)
         {
-            // AccountSignInManager refused a deactivated account before looking at the password. Only someone who knows
-            // the password learns why; anyone else gets the usual answer.
-            var knows = await users.CheckPasswordAsync(account, Password);
-            audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), knows ? "deactivated" : "failure");
-            await audit.SaveAsync(ct);
-            return Refuse(knows ? Deactivated(t) : t["That email and password do not match. Check them and try again."]);
+            return await DeactivatedAsync(users, audit, account, ct);
         }
         if (result.Succeeded)
         {
@@ -80,13 +75,41 @@ public sealed class SignInModel(IStringLocalizer<SharedResource> t) : PageModel
         }
         if (result.IsLockedOut)
         {
-            audit.RecordFor(account.OrganisationId, account.Id, AuditActions.LockedOut, "account", account.Id.ToString("N"), "denied");
-            await audit.SaveAsync(ct);
-            return Refuse(LockedOut(t));
+            return await LockedOutAsync(audit, account, ct);
         }
         audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), "failure");
         await audit.SaveAsync(ct);
         return Refuse(t["That email and password do not match. Check them and try again."]);
+    }
+
+    /// <summary>
+    /// A deactivated account, which AccountSignInManager refused before looking at the password or the lockout. Only
+    /// someone who knows the password learns why; anyone else gets the usual answer. The password counts as it would for
+    /// an active account: wrong ones lock the account, and while it is locked none is checked and every one is told
+    /// "locked", so this answer is no way to guess a password that works again once the account is reactivated.
+    /// </summary>
+    private async Task<IActionResult> DeactivatedAsync(UserManager<Account> users, AuditLog audit, Account account, CancellationToken ct)
+    {
+        if (await users.IsLockedOutAsync(account))
+        {
+            return await LockedOutAsync(audit, account, ct);
+        }
+        var knows = await users.CheckPasswordAsync(account, Password);
+        await (knows ? users.ResetAccessFailedCountAsync(account) : users.AccessFailedAsync(account));
+        if (!knows && await users.IsLockedOutAsync(account))
+        {
+            return await LockedOutAsync(audit, account, ct);
+        }
+        audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), knows ? "deactivated" : "failure");
+        await audit.SaveAsync(ct);
+        return Refuse(knows ? Deactivated(t) : t["That email and password do not match. Check them and try again."]);
+    }
+
+    private async Task<IActionResult> LockedOutAsync(AuditLog audit, Account account, CancellationToken ct)
+    {
+        audit.RecordFor(account.OrganisationId, account.Id, AuditActions.LockedOut, "account", account.Id.ToString("N"), "denied");
+        await audit.SaveAsync(ct);
+        return Refuse(LockedOut(t));
     }
 
     private static readonly Account NoAccount = new();

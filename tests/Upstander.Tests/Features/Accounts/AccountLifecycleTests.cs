@@ -21,6 +21,7 @@ public sealed class AccountLifecycleTests
 {
     private const string Inactive = "This account is no longer active, so it cannot sign in.";
     private const string Mismatch = "That email and password do not match.";
+    private const string Locked = "This account is locked for a while after too many attempts.";
 
     [Theory]
     [InlineData(Engine.Sqlite)]
@@ -133,6 +134,38 @@ public sealed class AccountLifecycleTests
         var events = await AuditAsync(factory, org);
         events.ShouldContain(e => e.Action == AuditActions.AccountDeactivated && e.Detail == "because=administrator" && e.ActorId == org[Roles.Admin].AccountId);
         events.ShouldContain(e => e.Action == AuditActions.AccountReactivated && e.TargetId == leader.AccountId.ToString("N"));
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_lock_a_deactivated_account_as_any_other_and_while_it_is_locked_nothing_says_why()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Guess Org");
+        var admin = await factory.SignInAsync(org[Roles.Admin]);
+        var leader = org[Roles.Leader];
+        var page = $"/admin/people/{leader.PersonId:D}";
+        (await admin.PostFormAsync(page + "?handler=Deactivate", new(), tokenFrom: page)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        async Task<string> SignInAsync(string password)
+        {
+            var answer = await factory.Browser().PostFormAsync("/account/sign-in", new() { ["Email"] = leader.Email, ["Password"] = password });
+            answer.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            return await answer.Content.ReadAsStringAsync();
+        }
+
+        // Four wrong guesses are answered as for any account; the fifth locks it, as it would an active one.
+        for (var i = 0; i < 4; i++)
+        {
+            (await SignInAsync("a wrong guess " + i)).ShouldContain(Mismatch);
+        }
+        (await SignInAsync("a wrong guess 4")).ShouldContain(Locked);
+
+        // While locked, the right password is not checked and learns nothing: the same "locked" as a wrong one.
+        var right = await SignInAsync(UpstanderFactory.Password);
+        right.ShouldContain(Locked);
+        right.ShouldNotContain(Inactive);
+        var events = await AuditAsync(factory, org);
+        events.ShouldNotContain(e => e.Action == AuditActions.SignInFailed && e.Outcome == "deactivated");
+        events.Count(e => e.Action == AuditActions.LockedOut && e.TargetId == leader.AccountId.ToString("N")).ShouldBe(2);
     }
 
     [Fact]
