@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Upstander.Platform.Data;
 using Upstander.Platform.Mail;
 using Upstander.Platform.Security;
+using Upstander.Platform.Web;
 
 namespace Upstander.Features.Accounts;
 
@@ -40,7 +41,7 @@ public sealed class InvitationsModel(AppDbContext db, InvitationIssuer issuer, M
                           join p in db.People on i.PersonId equals p.Id
                           orderby i.CreatedAt descending, i.Id
                           select new { Invitation = i, p.Name, p.WorkEmail })
-            .Skip((PageNumber - 1) * PageSize).Take(PageSize)
+            .Skip(Paging.Offset(PageNumber, PageSize)).Take(PageSize)
             .ToListAsync(ct);
         var mail = await outbox.LatestAboutAsync(page.Select(r => r.Invitation.Id).ToList(), ct);
         Rows = page.Select(r => new InvitationRow(r.Invitation.Id, r.Name, r.WorkEmail, r.Invitation.RoleList,

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Upstander.Features.Accounts;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
+using Upstander.Platform.Web;
 
 namespace Upstander.Features.People;
 
@@ -50,7 +51,7 @@ public static class PeopleApi
                 }
                 var query = PersonQueries.Search(db.People, search);
                 var total = await query.CountAsync(ct);
-                var items = await PersonQueries.ToViews(db, query.OrderBy(p => p.Name).ThenBy(p => p.Id).Skip((number - 1) * size).Take(size)).ToListAsync(ct);
+                var items = await PersonQueries.ToViews(db, query.OrderBy(p => p.Name).ThenBy(p => p.Id).Skip(Paging.Offset(number, size)).Take(size)).ToListAsync(ct);
                 return TypedResults.Ok(new PersonPage(items, number, size, total));
             })
             .WithName("ListPeople")
@@ -145,7 +146,7 @@ public static class PeopleApi
                     return TypedResults.NotFound();
                 }
                 var directOnly = direct ?? false;
-                var ids = chart.Reports(id, directOnly, (int)Math.Min(int.MaxValue, (long)(number - 1) * size), size);
+                var ids = chart.Reports(id, directOnly, Paging.Offset(number, size), size);
                 return TypedResults.Ok(new PersonPage(await PersonQueries.InOrderAsync(db, ids, ct), number, size, chart.ReportCount(id, directOnly)));
             })
             .WithName("GetPersonReports")
