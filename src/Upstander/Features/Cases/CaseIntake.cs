@@ -31,20 +31,25 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         return to;
     }
 
-    /// <summary>Runs the rules over every open case waiting unassigned, and takes a case away from an assignee who has become conflicted.</summary>
+    /// <summary>
+    /// Runs the rules over every open case waiting unassigned, and takes a case away from an assignee who has become
+    /// conflicted or is no longer an active case manager. A closed case is let go of too (not routed): it waits unassigned,
+    /// and comes back into the queue if its reporter writes.
+    /// </summary>
     public async Task RunRulesAsync(CancellationToken ct)
     {
-        var open = await db.Set<ReportRecord>().Where(r => r.Status != ReportStatus.Closed && r.ContentErasedAt == null).ToListAsync(ct);
+        var cases = await db.Set<ReportRecord>()
+            .Where(r => r.ContentErasedAt == null && (r.Status != ReportStatus.Closed || r.AssigneeId != null)).ToListAsync(ct);
         var rules = await RulesAsync(ct);
         var managers = await conflicts.CaseManagersAsync(ct);
         var now = clock.GetUtcNow();
-        foreach (var report in open)
+        foreach (var report in cases)
         {
-            if (report.AssigneeId is { } assignee && (!managers.Contains(assignee) || !await conflicts.MaySeeAsync(report, assignee, ct)))
+            if (await NoLongerHeldAsync(report, managers, ct) is not null)
             {
                 Unassign(report, "conflict-or-role", now);
             }
-            if (report.AssigneeId is null)
+            if (report.AssigneeId is null && report.IsOpen)
             {
                 await AssignByRulesAsync(report, rules, managers, now, ct);
             }
@@ -54,15 +59,16 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
     }
 
     /// <summary>
-    /// Open cases assigned to someone who no longer holds an active case manager's account (deactivated, or the role
-    /// taken away) go back to routing: the rules choose another case manager, or the case waits in the intake queue.
-    /// A reporter's case never waits with nobody able to see it.
+    /// Cases assigned to someone who no longer holds an active case manager's account (deactivated, or the role taken
+    /// away) are let go of: an open one goes back to routing (the rules choose another case manager, or it waits in the
+    /// intake queue); a closed one waits unassigned, so that what its reporter writes later reaches every case manager who
+    /// may see it. A reporter's case never waits with nobody able to see it.
     /// </summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         var managers = await conflicts.CaseManagersAsync(ct);
         var orphaned = await db.Set<ReportRecord>()
-            .Where(r => r.Status != ReportStatus.Closed && r.ContentErasedAt == null && r.AssigneeId != null && !managers.Contains(r.AssigneeId.Value))
+            .Where(r => r.ContentErasedAt == null && r.AssigneeId != null && !managers.Contains(r.AssigneeId.Value))
             .ToListAsync(ct);
         if (orphaned.Count == 0)
         {
@@ -72,12 +78,52 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         var now = clock.GetUtcNow();
         foreach (var report in orphaned)
         {
-            Unassign(report, CaseReasons.NotACaseManager, now);
-            await AssignByRulesAsync(report, rules, managers, now, ct);
-            audit.RecordAsSystem(CaseAudit.Routed, CaseAudit.Target, report.Id, detail: "reason=assignee-not-a-case-manager");
+            LetGo(report, CaseReasons.NotACaseManager, now);
+            if (report.IsOpen)
+            {
+                await AssignByRulesAsync(report, rules, managers, now, ct);
+            }
         }
         await db.SaveChangesAsync(ct);
         return orphaned.Count;
+    }
+
+    /// <summary>
+    /// Called inside the reporter's request before the case side is told they wrote or answered a check-in with yes: when
+    /// the case's holder is no longer an active case manager, or may no longer see the case, the case is let go of (not
+    /// routed), so that every case manager who may see it is told and finds it waiting in the queue. Adds the change to
+    /// this scope's unit of work without saving; the caller's save carries it. Audited as the system, never as the reporter.
+    /// Returns whether it let go.
+    /// </summary>
+    public async Task<bool> LetGoIfUnheldAsync(ReportRecord report, CancellationToken ct)
+    {
+        if (report.AssigneeId is null || await NoLongerHeldAsync(report, await conflicts.CaseManagersAsync(ct), ct) is not { } reason)
+        {
+            return false;
+        }
+        LetGo(report, reason, clock.GetUtcNow());
+        return true;
+    }
+
+    /// <summary>Why the case's assignee may no longer hold it (not an active case manager, or conflicted on it); null when they may, or nobody holds it.</summary>
+    private async Task<string?> NoLongerHeldAsync(ReportRecord report, List<Guid> managers, CancellationToken ct)
+    {
+        if (report.AssigneeId is not { } assignee)
+        {
+            return null;
+        }
+        if (!managers.Contains(assignee))
+        {
+            return CaseReasons.NotACaseManager;
+        }
+        return await conflicts.MaySeeAsync(report, assignee, ct) ? null : "conflict-or-role";
+    }
+
+    /// <summary>Unassigns as Upstander's own decision (<see cref="SweepAsync"/>, or inside a reporter's request): audited as the system.</summary>
+    private void LetGo(ReportRecord report, string reason, DateTimeOffset now)
+    {
+        Unassign(report, reason, now);
+        audit.RecordAsSystem(CaseAudit.Routed, CaseAudit.Target, report.Id, detail: "reason=" + (reason == CaseReasons.NotACaseManager ? "assignee-not-a-case-manager" : "assignee-conflicted"));
     }
 
     private Task<List<RoutingRule>> RulesAsync(CancellationToken ct) =>

@@ -7,8 +7,8 @@ using Upstander.Platform.Web;
 namespace Upstander.Features.Cases;
 
 /// <summary>
-/// Emails that tell case managers and custodians that work waits for them (a case given to them; a reporter who wrote;
-/// a reveal request to decide), when mail is on: the kind of work and the link, never the report's content, category, reporter or anyone
+/// Emails that tell case managers and custodians that work waits for them (a case given to them; a reporter who wrote,
+/// or said at a check-in that they are being treated worse; a reveal request to decide), when mail is on: the kind of work and the link, never the report's content, category, reporter or anyone
 /// named (<see cref="WorkMail"/>). Queued with the caller's next save. Scoped.
 /// </summary>
 public sealed class CaseNotices(WorkMail mail, CaseConflicts conflicts, IStringLocalizer<SharedResource> t)
@@ -16,6 +16,7 @@ public sealed class CaseNotices(WorkMail mail, CaseConflicts conflicts, IStringL
     public const string AssignedPurpose = "speak-up.case-assigned";
     public const string RevealPurpose = "speak-up.reveal-requested";
     public const string ReporterWrotePurpose = "speak-up.reporter-wrote";
+    public const string RetaliationReportedPurpose = "speak-up.retaliation-reported";
 
     /// <summary>Tells the case manager a case is now theirs (routed to them by a rule, or handed over by a colleague).</summary>
     public async Task AssignedAsync(ReportRecord report, Guid caseManager, CancellationToken ct)
@@ -39,7 +40,24 @@ public sealed class CaseNotices(WorkMail mail, CaseConflicts conflicts, IStringL
     /// holds it), open or closed. The caller asks only for the first message no case manager has read yet, so a reporter
     /// who writes three times before anyone looks sends one email, not three.
     /// </summary>
-    public async Task ReporterWroteAsync(ReportRecord report, CancellationToken ct)
+    public Task ReporterWroteAsync(ReportRecord report, CancellationToken ct) =>
+        TellCaseSideAsync(report, ReporterWrotePurpose, organisation => t["{0}: a reporter has written to the case team", organisation],
+            report.Status == ReportStatus.Closed
+                ? t["The reporter of a case that was closed has written again. Please read it and decide whether to reopen the case."]
+                : t["The reporter of a case you may work has written. Please read it and answer."],
+            t["This email says nothing about the report or what was written, on purpose: you see it once you sign in."], ct);
+
+    /// <summary>
+    /// Tells the case's case manager (every case manager who may see the case, when nobody holds it) that its reporter
+    /// answered a retaliation check-in with yes, open or closed: the kind of work and the link, nothing of the case.
+    /// </summary>
+    public Task RetaliationReportedAsync(ReportRecord report, CancellationToken ct) =>
+        TellCaseSideAsync(report, RetaliationReportedPurpose, organisation => t["{0}: a reporter says they are being treated worse since reporting", organisation],
+            t["The reporter of a case you may work answered a check-in: they have been treated worse since they reported. Please look at the case first."],
+            t["This email says nothing about the report, on purpose: you see it once you sign in."], ct);
+
+    /// <summary>Emails the case manager holding the case (with nobody holding it, every case manager who may see it) a link to <c>/cases</c>.</summary>
+    private async Task TellCaseSideAsync(ReportRecord report, string purpose, Func<string, string> subject, string what, string nothingMore, CancellationToken ct)
     {
         if (!mail.Enabled)
         {
@@ -51,12 +69,7 @@ public sealed class CaseNotices(WorkMail mail, CaseConflicts conflicts, IStringL
         var organisation = await mail.OrganisationAsync(ct);
         foreach (var to in recipients)
         {
-            mail.Queue(ReporterWrotePurpose, report.Id, to, t["{0}: a reporter has written to the case team", organisation],
-                report.Status == ReportStatus.Closed
-                    ? t["The reporter of a case that was closed has written again. Please read it and decide whether to reopen the case."]
-                    : t["The reporter of a case you may work has written. Please read it and answer."],
-                mail.Link("/cases"),
-                t["This email says nothing about the report or what was written, on purpose: you see it once you sign in."]);
+            mail.Queue(purpose, report.Id, to, subject(organisation), what, mail.Link("/cases"), nothingMore);
         }
     }
 

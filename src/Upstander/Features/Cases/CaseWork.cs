@@ -8,7 +8,14 @@ namespace Upstander.Features.Cases;
 
 /// <summary>One case in a list: never content; the reporter's name only when it is the case managers' to see.</summary>
 public sealed record CaseRow(Guid Id, DateTimeOffset ReceivedAt, string Category, ReportStatus Status, ReportWay Way, string Who, bool NameShown,
-    Deadline? Deadline, bool RetaliationFlagged, bool Mine, int NewMessages = 0);
+    Deadline? Deadline, bool RetaliationFlagged, bool Mine, int NewMessages = 0, bool RetaliationSinceClosed = false)
+{
+    /// <summary>
+    /// Whether the row waits in the intake queue when nobody holds the case: an open case, or a closed one whose reporter
+    /// has written something unread or said at a check-in, since it closed, that they are being treated worse.
+    /// </summary>
+    public bool Waiting => Status != ReportStatus.Closed || NewMessages > 0 || RetaliationSinceClosed;
+}
 
 public sealed record CaseQueue(IReadOnlyList<CaseRow> Unassigned, IReadOnlyList<CaseRow> Mine);
 
@@ -64,12 +71,13 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
 
     /// <summary>
     /// The intake queue: open cases nobody has taken, and every case of this person's. A closed case nobody holds comes
-    /// back into the queue while its reporter has written something no case manager has read.
+    /// back into the queue while its reporter has written something no case manager has read, and once its reporter has
+    /// said at a check-in after it closed that they are being treated worse, until someone takes it.
     /// </summary>
     public async Task<CaseQueue> QueueAsync(Guid me, CancellationToken ct)
     {
         var rows = await RowsAsync(await WorkableAsync(me, ct), me, ct);
-        return new CaseQueue([.. rows.Where(r => !r.Mine && (r.Status != ReportStatus.Closed || r.NewMessages > 0))], [.. rows.Where(r => r.Mine)]);
+        return new CaseQueue([.. rows.Where(r => !r.Mine && r.Waiting)], [.. rows.Where(r => r.Mine)]);
     }
 
     /// <summary>The counts of the home page's case section, as <see cref="QueueAsync"/> would give them: no names read, no rows made.</summary>
@@ -78,7 +86,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         var workable = await WorkableAsync(me, ct);
         var open = workable.Where(r => r.Status != ReportStatus.Closed).ToList();
         var unread = await UnreadFromReportersAsync(workable, ct);
-        return new CaseSummary(open.Count(r => r.AssigneeId != me), open.Count(r => r.AssigneeId == me), unread.Count);
+        return new CaseSummary(workable.Count(r => r.AssigneeId != me && (r.IsOpen || r.RetaliationSinceClosed)), open.Count(r => r.AssigneeId == me), unread.Count);
     }
 
     /// <summary>
@@ -120,7 +128,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             .OrderBy(x => x.Deadline is null ? 1 : 0).ThenBy(x => x.Deadline?.At).ThenBy(x => x.Report.ReceivedAt)
             .Select(x => new CaseRow(x.Report.Id, x.Report.ReceivedAt, x.Report.Category, x.Report.Status, x.Report.Way,
                 Who(x.Report, names), ShowsName(x.Report), x.Deadline, x.Report.RetaliationFlaggedAt is not null, x.Report.AssigneeId == me,
-                unread.GetValueOrDefault(x.Report.Id)))];
+                unread.GetValueOrDefault(x.Report.Id), x.Report.RetaliationSinceClosed))];
     }
 
     private static bool ShowsName(ReportRecord r) => !r.IdentityHeld && r.ReporterId is not null;

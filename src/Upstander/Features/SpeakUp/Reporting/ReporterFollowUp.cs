@@ -23,7 +23,7 @@ public sealed record FollowUpFile(Guid Id, string Name);
 /// check-ins. The caller has established that the person is the report's author. Scoped.
 /// </summary>
 public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, ReportFiles files, Receipts receipts,
-    Cases.CaseNotices notices)
+    Cases.CaseNotices notices, Cases.CaseIntake intake)
 {
     /// <summary>The reports a signed-in person sent with their name (or that were released from escrow), newest first.</summary>
     public Task<List<ReportRecord>> OwnAsync(Guid personId, CancellationToken ct) =>
@@ -130,12 +130,16 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     }
 
     /// <summary>
-    /// Adds the reporter's message to the thread. When no earlier message of theirs waits unread, the case side is told by
-    /// email in the same save (<see cref="Cases.CaseNotices.ReporterWroteAsync"/>), whether the case is open or closed.
+    /// Adds the reporter's message to the thread. A case held by someone who may no longer hold it (no longer an active case
+    /// manager, or conflicted since) is let go of first, in the same save, so that it waits in the queue of every case
+    /// manager who may see it (<see cref="Cases.CaseIntake.LetGoIfUnheldAsync"/>). When no earlier message of theirs waits
+    /// unread, or the case was just let go of, the case side is told by email in the same save
+    /// (<see cref="Cases.CaseNotices.ReporterWroteAsync"/>), whether the case is open or closed.
     /// </summary>
     public async Task ReplyAsync(ReportRecord report, string body, CancellationToken ct)
     {
-        if (!await db.Set<ReportMessage>().AnyAsync(m => m.ReportId == report.Id && m.FromReporter && m.ReadAt == null, ct))
+        var letGo = await intake.LetGoIfUnheldAsync(report, ct);
+        if (letGo || !await db.Set<ReportMessage>().AnyAsync(m => m.ReportId == report.Id && m.FromReporter && m.ReadAt == null, ct))
         {
             await notices.ReporterWroteAsync(report, ct);
         }
@@ -151,7 +155,9 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     }
 
     /// <summary>
-    /// Records the answer to the due check-in; a yes flags the case and records a "retaliation-flagged" event.
+    /// Records the answer to the due check-in; a yes flags the case, records a "retaliation-flagged" event and tells the
+    /// case side by email (<see cref="Cases.CaseNotices.RetaliationReportedAsync"/>), after letting go of a case its holder
+    /// may no longer hold, as a message does (<see cref="ReplyAsync"/>).
     /// <see cref="CheckInOutcome.Invalid"/> when none is due or the answer is not one of the three, and
     /// <see cref="CheckInOutcome.AlreadyAnswered"/> when the same check-in was answered at the same moment (another tab,
     /// a second click): the unique (report, day) index keeps the first answer, and nothing of this one is stored.
@@ -171,8 +177,10 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         db.Add(RetaliationCheckIn.Answer(report, day, answer, now));
         if (answer == RetaliationCheckIn.Yes)
         {
+            await intake.LetGoIfUnheldAsync(report, ct);
             report.FlagRetaliation(now);
             db.Add(ReportEvent.Record(report, "retaliation-flagged", null, null, "check-in-" + day.ToString(System.Globalization.CultureInfo.InvariantCulture), null, now));
+            await notices.RetaliationReportedAsync(report, ct);
         }
         audit.RecordByReporter(report, ReportingAudit.CheckIn, ReportingAudit.TargetReport, report.Id, detail: $"day={day}");
         try

@@ -93,7 +93,10 @@ public sealed class ReportRecord : IOrganisationOwned
     /// <summary>Whether a receipt and passphrase open this report (until retention erases the passphrase's hash).</summary>
     public bool HasReceipt => PassphraseHash is not null;
 
-    /// <summary>The reporter said, at a retaliation check-in, that they have been treated worse since reporting.</summary>
+    /// <summary>
+    /// The reporter last said, at a retaliation check-in, that they have been treated worse since reporting (each yes moves
+    /// it on, so a yes after a case closed shows as such; every yes is also a "retaliation-flagged" event).
+    /// </summary>
     public DateTimeOffset? RetaliationFlaggedAt { get; private set; }
 
     /// <summary>When retention removed the case's content (account, involved, messages, notes, files).</summary>
@@ -173,7 +176,10 @@ public sealed class ReportRecord : IOrganisationOwned
     /// <summary>A custodian approved revealing the reporter's identity to case managers.</summary>
     public void Reveal() => IdentityHeld = false;
 
-    public void FlagRetaliation(DateTimeOffset now) => RetaliationFlaggedAt ??= now;
+    public void FlagRetaliation(DateTimeOffset now) => RetaliationFlaggedAt = now;
+
+    /// <summary>A closed case whose reporter said at a check-in, after it closed, that they are being treated worse.</summary>
+    public bool RetaliationSinceClosed => Status == ReportStatus.Closed && RetaliationFlaggedAt > ClosedAt;
 
     /// <summary>Retention: forgets what was written and who was involved; dates, category and status stay for aggregate insight.</summary>
     public void EraseContent(DateTimeOffset now)
