@@ -26,6 +26,9 @@ public static class ReportStatusWords
 /// <summary>The reporter's follow-up actions (reply, check-in), shared by the named and the anonymous follow-up pages.</summary>
 public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocalizer<SharedResource> t) : PageModel
 {
+    /// <summary>What the page says, and a refused post answers, once retention has erased the case.</summary>
+    public const string FinishedText = "This case is finished. What it held (what you wrote, the messages and any files) was deleted after the retention time, so nothing more can be sent or answered here.";
+
     [BindProperty] public string? Reply { get; set; }
     [BindProperty] public int Day { get; set; }
     [BindProperty] public string? Answer { get; set; }
@@ -86,6 +89,11 @@ public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocaliz
         {
             return Missing();
         }
+        if (ReporterFollowUp.Finished(report))
+        {
+            ModelState.AddModelError(nameof(Reply), t[FinishedText]);
+            return await ShowAsync(false, ct);
+        }
         if (string.IsNullOrWhiteSpace(Reply) || Reply.Length > ReportMessage.BodyMaxLength)
         {
             ModelState.AddModelError(nameof(Reply), t["Write a message of up to {0} characters.", ReportMessage.BodyMaxLength]);
@@ -100,6 +108,11 @@ public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocaliz
         if (await ReportAsync(ct) is not { } report)
         {
             return Missing();
+        }
+        if (ReporterFollowUp.Finished(report))
+        {
+            ModelState.AddModelError(nameof(Answer), t[FinishedText]);
+            return await ShowAsync(false, ct);
         }
         switch (await followUp.AnswerCheckInAsync(report, Day, Answer, ct))
         {

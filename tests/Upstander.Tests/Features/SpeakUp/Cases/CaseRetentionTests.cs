@@ -56,6 +56,41 @@ public sealed class CaseRetentionTests
     }
 
     [Fact]
+    public async Task Once_retention_erased_the_case_the_reporters_page_says_it_is_finished_and_a_forged_reply_or_check_in_stores_nothing()
+    {
+        await using var sink = new SmtpSink();
+        var settings = sink.Settings();
+        settings["SpeakUp:RetentionDays"] = "30";
+        await using var world = await CaseWorld.StartAsync(settings: settings);
+        var id = await world.ReceiveAsync([], assignee: world.CaseManager);
+        await world.AcknowledgeAndCloseAsync([id], "resolved-informally");
+        world.Factory.Clock.Advance(TimeSpan.FromDays(31));
+        (await RunAsync(world)).Reports.ShouldBe(1);
+        var reporter = await world.Factory.SignInAsync(world.Org[Roles.Employee]);
+        var page = $"/speak-up/reports/{id:D}";
+
+        var shown = await reporter.GetStringAsync(page);
+        shown.ShouldContain("data-case-finished");
+        shown.ShouldContain("This case is finished. What it held (what you wrote, the messages and any files) was deleted after the retention time");
+        shown.ShouldNotContain("handler=Reply");
+        // The 30-day check-in would be due on a closed case that was not erased.
+        shown.ShouldNotContain("Since you reported, have you been treated worse?");
+
+        var reply = await reporter.PostFormAsync(page + "?handler=Reply", new() { ["Reply"] = Canary.New("after-erasure") }, tokenFrom: "/");
+        reply.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        (await reply.Content.ReadAsStringAsync()).ShouldContain("This case is finished.");
+        var checkIn = await reporter.PostFormAsync(page + "?handler=CheckIn", new() { ["Day"] = "30", ["Answer"] = "yes" }, tokenFrom: "/");
+        checkIn.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+
+        var stored = await world.InScopeAsync(async (_, db) => (
+            Messages: await db.Set<ReportMessage>().CountAsync(m => m.ReportId == id),
+            CheckIns: await db.Set<Upstander.Features.SpeakUp.Reporting.RetaliationCheckIn>().CountAsync(c => c.ReportId == id),
+            Mail: await db.Set<Upstander.Platform.Mail.OutgoingMail>().CountAsync(m => m.About == id && m.Purpose != CaseNotices.AssignedPurpose)));
+        stored.ShouldBe((0, 0, 0));
+        (await world.ReportAsync(id)).RetaliationFlaggedAt.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task The_retention_verb_covers_reports()
     {
         await using var world = await CaseWorld.StartAsync();
