@@ -19,12 +19,13 @@ public sealed class SpeakUpOptions
 }
 
 /// <summary>
-/// Removes content that belongs to a report but lives outside the case tables (evidence files, journal links).
-/// The reporting side registers its implementation; retention calls every registered one with the reports it erases.
+/// Removes content that belongs to a report but lives outside the case tables (evidence files, journal links, the
+/// escrow entry a released report was made from). The reporting and escrow sides register their implementations;
+/// retention calls every registered one with the reports it erases, and saves what they changed with its own changes.
 /// </summary>
 public interface IReportContentEraser
 {
-    /// <summary>Removes the content of these reports; returns how many items (files) went.</summary>
+    /// <summary>Removes the content of these reports; returns how many files went (other content is not counted).</summary>
     Task<int> EraseAsync(IReadOnlyList<Guid> reportIds, CancellationToken ct);
 }
 

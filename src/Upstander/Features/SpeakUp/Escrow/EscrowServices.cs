@@ -38,6 +38,7 @@ public static class EscrowServices
         services.AddSingleton<EscrowSubject>();
         services.AddSingleton<EscrowReleaseRetries>();
         services.AddScoped<EscrowStore>();
+        services.AddScoped<Cases.IReportContentEraser, EscrowEntriesEraser>();
         services.AddHostedService<EscrowReleaseJob>();
         return services;
     }

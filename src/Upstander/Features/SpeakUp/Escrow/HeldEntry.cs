@@ -48,6 +48,9 @@ public sealed class HeldEntry : IOrganisationOwned
 
     public bool IsReleased => ReleasedAt is not null;
 
+    /// <summary>Whether retention erased this released entry's envelope and index (<see cref="Erase"/>).</summary>
+    public bool IsErased => IsReleased && Sealed.Length == 0;
+
     public EscrowEntry AsEntry() => new(MatchIndex, Threshold, Sealed);
 
     public static HeldEntry Hold(Guid organisationId, byte[] index, int threshold, byte[] sealedBytes, string withdrawalHash, DateTimeOffset now) => new()
@@ -60,6 +63,24 @@ public sealed class HeldEntry : IOrganisationOwned
         WithdrawalHash = withdrawalHash,
         CreatedAt = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero),
     };
+
+    /// <summary>
+    /// Retention, once the report made from this entry is erased: forgets c (which the reviewers' key, held in-process,
+    /// would open again: the account, the reporter's id and whom it names) and π (which ties the kept report row to the
+    /// person it named, for anyone who can evaluate the OPRF). What stays is a tombstone: released, its report, the hour
+    /// it came and the withdrawal hash, so the same upload sent again is refused as a repeat and never released twice.
+    /// With an empty π it is in no group any more: a later entry naming the same person waits for t distinct reporters
+    /// among the entries still kept, as if the erased ones had never been.
+    /// </summary>
+    public void Erase()
+    {
+        if (!IsReleased)
+        {
+            throw new InvalidOperationException("Only a released entry is erased with its report; a held one is withdrawn.");
+        }
+        MatchIndex = [];
+        Sealed = [];
+    }
 
     public void Release(Guid reportId, DateTimeOffset now)
     {
