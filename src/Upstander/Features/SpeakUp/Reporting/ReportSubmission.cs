@@ -47,8 +47,8 @@ public static class ReportingAudit
 }
 
 /// <summary>
-/// Makes reports: the one place a <see cref="ReportRecord"/> is created, for every way of sending (named, anonymous,
-/// and escrow on release). Seals the account and the people involved, stores evidence files encrypted, copies the
+/// Makes the reports people send from the reporting form, named and anonymous (a released escrow report is made by
+/// <see cref="Escrow.EscrowStore"/>, with the same sealed shapes, and routed report by report). Seals the account and the people involved, stores evidence files encrypted, copies the
 /// chosen journal entries, removes the reporter's draft, and audits without content. Also keeps signed-in reporters'
 /// private drafts. Scoped.
 /// </summary>
@@ -82,8 +82,7 @@ public sealed class ReportSubmission(
     }
 
     /// <summary>
-    /// Sends a named report (<paramref name="identityHeld"/>: case managers see a pseudonym) or stores a released escrow
-    /// report, for <paramref name="reporterId"/> in the current organisation. The content must have passed <see cref="CheckAsync"/>.
+    /// Sends a named report (<paramref name="identityHeld"/>: case managers see a pseudonym), for <paramref name="reporterId"/> in the current organisation. The content must have passed <see cref="CheckAsync"/>.
     /// </summary>
     public async Task<ReportRecord> SubmitAsync(ReportDraftContent content, ReportWay way, Guid reporterId, bool identityHeld, IReadOnlyList<PreparedFile> evidence, CancellationToken ct)
     {
