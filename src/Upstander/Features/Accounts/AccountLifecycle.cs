@@ -211,8 +211,9 @@ public sealed class LeaversJob(IServiceScopeFactory scopes, TimeProvider clock, 
 }
 
 /// <summary>
-/// Work a feature hands on when the person holding it no longer can: a case manager's open cases go back to routing
-/// (their account stopped, or the role was taken away), a deactivated supporter's requests back to the queue. Each
+/// Work a feature hands on when the person holding it no longer can, because their account was stopped or the role taken
+/// away: a case manager's open cases go back to routing and their closed ones to nobody (so a reporter who writes again
+/// reaches every case manager who may see the case), and a supporter's active conversations go back to the queue. Each
 /// sweep finds such work itself (so it is safe to run again and catches anything missed), and saves only when it
 /// changed something. Run after every stop and role change, and by <see cref="LeaversJob"/> each hour. Scoped.
 /// </summary>
