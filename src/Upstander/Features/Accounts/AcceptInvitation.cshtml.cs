@@ -42,7 +42,7 @@ public sealed class AcceptInvitationModel(InvitationAcceptance acceptance, IStri
         Errors.AddRange(await PasswordMessages.ProblemsAsync(password, ConfirmPassword, p => acceptance.CheckPasswordAsync(Invitation!, p), t));
         if (Errors.Count > 0)
         {
-            return Page();
+            return NotAccepted();
         }
         try
         {
@@ -52,9 +52,19 @@ public sealed class AcceptInvitationModel(InvitationAcceptance acceptance, IStri
         {
             // Identity refused the account itself (for example, the email is already in use elsewhere).
             Errors.Add(t["Your account could not be created. Ask your administrator to check your details in the directory."]);
-            return Page();
+            return NotAccepted();
         }
         return Redirect(Invitation!.RequiresTwoFactor ? TwoFactorRequirement.RequiredSetupPath : "/");
+    }
+
+    /// <summary>
+    /// Shows the messages and answers 400 (<see cref="InvalidFormStatus"/>), as the password-reset page does: nothing
+    /// was accepted, and the link still works.
+    /// </summary>
+    private PageResult NotAccepted()
+    {
+        ModelState.AddModelError(nameof(Password), Errors[0]);
+        return Page();
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct)
