@@ -88,7 +88,12 @@ public static class ImportValidator
     /// The person importing, when they are in the directory: their own row may not carry a leave date that has come,
     /// since importing it would end their own access (the same rule as the edit page).
     /// </param>
-    public static ImportCheck Check(PeopleFile file, IReadOnlyCollection<ExistingPerson> directory, ImportingPerson? importer = null)
+    /// <param name="accounts">
+    /// The accounts, in any organisation, holding an address in the file: a row may not give a person an address that
+    /// another account holds, since accounts are unique across the installation and the person's account takes their work email.
+    /// </param>
+    public static ImportCheck Check(PeopleFile file, IReadOnlyCollection<ExistingPerson> directory, ImportingPerson? importer = null,
+        AccountEmails? accounts = null)
     {
         var rows = file.Rows;
         var errors = new Dictionary<int, List<RowProblem>>();
@@ -141,13 +146,19 @@ public static class ImportValidator
             }
         }
 
-        // An email belonging to someone else in the directory.
+        // An email belonging to someone else in the directory, or to an account that is not the person's.
         foreach (var row in rows)
         {
             var email = Person.NormalizeEmail(row.Details.WorkEmail);
             if (email.Length > 0 && existingByEmail.TryGetValue(email, out var owner) && owner.EmployeeId != ImportCheck.Key(row.Details.EmployeeId))
             {
                 Add(row, PeopleCsv.WorkEmail, $"is already the work email of employee {owner.EmployeeId} in the directory.");
+            }
+            else if (accounts is not null && email.Length > 0
+                && accounts.HeldByAnother(row.Details.WorkEmail, existingByEmployeeId.GetValueOrDefault(ImportCheck.Key(row.Details.EmployeeId))?.Id))
+            {
+                // Another organisation's account, perhaps: say no more than that the address is taken.
+                Add(row, PeopleCsv.WorkEmail, AccountEmails.InUseMessage);
             }
         }
 

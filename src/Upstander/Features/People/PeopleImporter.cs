@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Upstander.Features.Accounts;
 using Upstander.Features.Organisations;
@@ -21,14 +22,14 @@ public sealed record ImportActor(string Kind, Guid? AccountId)
 /// job), the API and the CLI verb, so all three check and write the same way. Scoped.
 /// </summary>
 public sealed class PeopleImporter(
-    AppDbContext db, AuditLog audit, OrgChartCache charts, AccountLifecycle lifecycle, OrganisationTime time, TimeProvider clock)
+    AppDbContext db, UserManager<Account> users, AuditLog audit, OrgChartCache charts, AccountLifecycle lifecycle, OrganisationTime time, TimeProvider clock)
 {
     public const int BatchSize = 1000;
 
     /// <summary>Checks every row and records that a file was checked (counts only, never content).</summary>
     public async Task<ImportCheck> ValidateAsync(PeopleFile file, ImportActor actor, CancellationToken ct)
     {
-        var check = ImportValidator.Check(file, await SnapshotAsync(ct), await ImportingPersonAsync(actor, ct));
+        var check = ImportValidator.Check(file, await SnapshotAsync(ct), await ImportingPersonAsync(actor, ct), await AccountEmailsAsync(file, ct));
         audit.Record(AuditActions.ImportValidated, "people", (string?)null, check.IsValid ? "success" : "failure",
             $"rows={check.Rows} rows-with-errors={check.RowsWithErrors} valid-only-rows={check.ValidRows}");
         await db.SaveChangesAsync(ct);
@@ -45,7 +46,7 @@ public sealed class PeopleImporter(
         var stamp = await DirectoryStamp.ReadAsync(db, ct);
         var snapshot = await SnapshotAsync(ct);
         var importer = await ImportingPersonAsync(actor, ct);
-        var check = ImportValidator.Check(file, snapshot, importer);
+        var check = ImportValidator.Check(file, snapshot, importer, await AccountEmailsAsync(file, ct));
         if (mode == ImportMode.Validate || check.RowsToImport(mode).Count == 0)
         {
             return Refused(check, mode);
@@ -57,7 +58,7 @@ public sealed class PeopleImporter(
         if (await DirectoryStamp.ReadAsync(db, ct) != stamp)
         {
             snapshot = await SnapshotAsync(ct);
-            check = ImportValidator.Check(file, snapshot, importer);
+            check = ImportValidator.Check(file, snapshot, importer, await AccountEmailsAsync(file, ct));
             if (check.RowsToImport(mode).Count == 0)
             {
                 return Refused(check, mode);
@@ -105,6 +106,7 @@ public sealed class PeopleImporter(
                 ? []
                 : await db.People.Where(p => keys.Contains(p.EmployeeId)).ToDictionaryAsync(p => p.EmployeeId, StringComparer.Ordinal, ct);
             var added = new List<Person>();
+            var newEmails = new Dictionary<Guid, string>();
             foreach (var row in batch)
             {
                 var key = ImportCheck.Key(row.Details.EmployeeId);
@@ -118,7 +120,12 @@ public sealed class PeopleImporter(
                 }
                 else
                 {
+                    var before = person.WorkEmail;
                     person.Apply(details, now);
+                    if (!string.Equals(before, person.WorkEmail, StringComparison.Ordinal))
+                    {
+                        newEmails[person.Id] = person.WorkEmail;
+                    }
                 }
                 if (hasDepartment)
                 {
@@ -133,6 +140,15 @@ public sealed class PeopleImporter(
                 }
             }
             db.People.AddRange(added);
+            if (newEmails.Count > 0)
+            {
+                // The accounts of people with a new work email move with them, in the same save (checked above: nobody else's).
+                var changed = newEmails.Keys.ToList();
+                foreach (var account in await db.Users.Where(a => a.PersonId != null && changed.Contains(a.PersonId.Value)).ToListAsync(ct))
+                {
+                    AccountEmails.Follow(account, newEmails[account.PersonId!.Value], users);
+                }
+            }
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             done += batch.Length;
@@ -164,6 +180,10 @@ public sealed class PeopleImporter(
             .Join(db.People, a => a.PersonId, p => p.Id, (_, p) => p.EmployeeId).SingleOrDefaultAsync(ct);
         return employeeId is null ? null : new ImportingPerson(employeeId, time.Today);
     }
+
+    /// <summary>The accounts, in any organisation, that hold an address the file gives someone.</summary>
+    private Task<AccountEmails> AccountEmailsAsync(PeopleFile file, CancellationToken ct) =>
+        AccountEmails.ForAsync(db, users, file.Rows.Select(r => r.Details.WorkEmail), ct);
 
     public Task<List<ExistingPerson>> SnapshotAsync(CancellationToken ct) =>
         db.People.AsNoTracking().Select(p => new ExistingPerson(p.Id, p.EmployeeId, p.NormalizedEmail, p.ManagerId)).ToListAsync(ct);

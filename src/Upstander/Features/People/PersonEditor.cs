@@ -18,7 +18,8 @@ public sealed record PersonEditResult(bool Found, IReadOnlyList<FieldError> Erro
 /// <summary>
 /// Edits one person's details, roles and confidential note. Shared by the admin page and the API so
 /// both apply the same rules (<see cref="PersonRules"/>, unique email and employee id, a manager who
-/// exists and is not one of the person's own reports) and the same audit. Scoped.
+/// exists and is not one of the person's own reports) and the same audit. A new work email moves the
+/// person's account with it (<see cref="AccountEmails"/>). Scoped.
 /// </summary>
 public sealed class PersonEditor(
     AppDbContext db, OrganisationSetup setup, UserManager<Account> accounts, AuditLog audit, OrgChartCache charts,
@@ -50,6 +51,14 @@ public sealed class PersonEditor(
             && await db.People.AnyAsync(p => p.Id != id && p.NormalizedEmail == email, ct))
         {
             errors.Add(new FieldError(PeopleCsv.WorkEmail, "is already someone else's work email."));
+        }
+        // The account's user name and email follow the work email; accounts are unique across the installation.
+        var account = await AccountOfAsync(id, ct);
+        if (!errors.Any(e => e.Field == PeopleCsv.WorkEmail)
+            && (email != person.NormalizedEmail || (account is not null && !string.Equals(account.Email, (details.WorkEmail ?? "").Trim(), StringComparison.Ordinal)))
+            && (await AccountEmails.ForAsync(db, accounts, [details.WorkEmail], ct)).HeldByAnother(details.WorkEmail, id))
+        {
+            errors.Add(new FieldError(PeopleCsv.WorkEmail, AccountEmails.InUseMessage));
         }
 
         Guid? managerId = null;
@@ -90,6 +99,10 @@ public sealed class PersonEditor(
         person.Apply(details, clock.GetUtcNow());
         person.PlaceIn(departmentId);
         person.ReportTo(managerId);
+        if (account is not null)
+        {
+            AccountEmails.Follow(account, person.WorkEmail, accounts);
+        }
         // Which fields changed, never their values.
         audit.Record(AuditActions.PersonUpdated, "person", id, detail: changed.Count == 0 ? "fields=none" : "fields=" + string.Join('+', changed));
         var left = person.HasLeft(time.Today);
