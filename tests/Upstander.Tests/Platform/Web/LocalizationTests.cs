@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
@@ -147,7 +148,7 @@ public sealed partial class LocalizationTests : IAsyncLifetime
         foreach (var (handler, fields) in new (string, (string, string)[])[]
         {
             ("", [("Body", "Pseudo")]),
-            ("Propose", [("Dates", "2031-03-04"), ("Times", "10:00"), ("Duration", "30"), ("Mode", "call")]),
+            ("Propose", [("Dates", _factory.Clock.GetUtcNow().AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("Times", "10:00"), ("Duration", "30"), ("Mode", "call")]),
             ("Refer", [("ResourceId", resource.ToString()), ("Handover", "true")]),
             ("Note", [("Note", "Pseudo")]),
         })

@@ -257,6 +257,13 @@ public sealed class ConversationModel(
                 ModelState.AddModelError(nameof(Dates), t["Give each time as a date and a time."]);
                 continue;
             }
+            // Within the next year: nobody arranges a support call further out, and a date near the calendar's end could
+            // not be turned into a moment or a calendar file's end time.
+            if (day > organisationTime.Today.AddYears(1))
+            {
+                ModelState.AddModelError(nameof(Dates), t["Each time must be within the next year."]);
+                continue;
+            }
             // Entered in the organisation's time zone; a time the clocks skip is refused rather than moved.
             if (organisationTime.Moment(day, clockTime) is not { } start)
             {

@@ -264,6 +264,12 @@ public sealed class ConversationTests
         var past = await PostAsync(world.Supporter, world.Path + "?handler=Propose", ("Dates", "2000-01-01"), ("Times", "10:00"), ("Duration", "30"), ("Mode", "call"));
         past.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await BodyAsync(past)).ShouldContain("Each time must be in the future.");
+        foreach (var far in new[] { "9999-12-31", world.Factory.Clock.GetUtcNow().UtcDateTime.Date.AddYears(1).AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            var tooFar = await PostAsync(world.Supporter, world.Path + "?handler=Propose", ("Dates", far), ("Times", "23:30"), ("Duration", "60"), ("Mode", "call"));
+            tooFar.StatusCode.ShouldBe(HttpStatusCode.BadRequest, far);
+            (await BodyAsync(tooFar)).ShouldContain("Each time must be within the next year.");
+        }
         (await PostAsync(world.Supporter, world.Path + "?handler=Propose", ("Dates", date), ("Times", "10:00"), ("Duration", "17"), ("Mode", "call"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await world.DbAsync(db => db.Set<ConversationMeeting>().CountAsync())).ShouldBe(0);
 
@@ -343,20 +349,31 @@ public sealed class ConversationTests
         form.ShouldContain("Give one to three times, in London time.");
         form.ShouldContain("Time 1 (London time)");
 
-        // 01:30 on 30 March 2031 does not exist in London: refused, nothing stored, and the page says why.
-        var skipped = await PostAsync(world.Supporter, world.Path + "?handler=Propose", ("Dates", "2031-03-30"), ("Times", "01:30"), ("Duration", "30"), ("Mode", "call"));
+        // 01:30 on the next day the clocks go forward (the last Sunday of March) does not exist in London: refused, nothing
+        // stored, and the page says why. Times are taken within the next year, as the form requires.
+        var tomorrow = DateOnly.FromDateTime(world.Factory.Clock.GetUtcNow().UtcDateTime).AddDays(1);
+        var forward = Next(tomorrow, year => LastSunday(new DateOnly(year, 3, 31)));
+        var skipped = await PostAsync(world.Supporter, world.Path + "?handler=Propose", ("Dates", Field(forward)), ("Times", "01:30"), ("Duration", "30"), ("Mode", "call"));
         skipped.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await BodyAsync(skipped)).ShouldContain("01:30 on 30 March 2031 does not happen in London time: the clocks go forward then. Choose another time.");
+        (await BodyAsync(skipped)).ShouldContain($"01:30 on {forward:d MMMM yyyy} does not happen in London time: the clocks go forward then. Choose another time.");
         (await world.DbAsync(db => db.Set<ConversationMeeting>().CountAsync())).ShouldBe(0);
 
         // 14:00 on 1 July is British Summer Time: 13:00 UTC, shown back as 14:00 London time and written so to the calendar file.
-        Location(await PostAsync(world.Supporter, world.Path + "?handler=Propose", ("Dates", "2031-07-01"), ("Times", "14:00"), ("Duration", "30"), ("Mode", "call")));
+        var july = Next(tomorrow, year => new DateOnly(year, 7, 1));
+        Location(await PostAsync(world.Supporter, world.Path + "?handler=Propose", ("Dates", Field(july)), ("Times", "14:00"), ("Duration", "30"), ("Mode", "call")));
         var meeting = await world.DbAsync(db => db.Set<ConversationMeeting>().SingleAsync());
-        meeting.Options.ShouldHaveSingleItem().ShouldBe(new DateTimeOffset(2031, 7, 1, 13, 0, 0, TimeSpan.Zero));
-        (await PageAsync(world.Requester, world.Path)).ShouldContain("1 July 2031, 14:00 London time");
+        meeting.Options.ShouldHaveSingleItem().ShouldBe(new DateTimeOffset(july.Year, 7, 1, 13, 0, 0, TimeSpan.Zero));
+        (await PageAsync(world.Requester, world.Path)).ShouldContain($"1 July {july.Year}, 14:00 London time");
         Location(await PostAsync(world.Requester, world.Path + "?handler=Meeting", ("MeetingId", meeting.Id.ToString()), ("Choice", "0")));
-        (await world.Requester.GetStringAsync($"{world.Path}/meetings/{meeting.Id}.ics")).ShouldContain("DTSTART:20310701T130000Z\r\n");
+        (await world.Requester.GetStringAsync($"{world.Path}/meetings/{meeting.Id}.ics")).ShouldContain($"DTSTART:{july.Year}0701T130000Z\r\n");
     }
+
+    /// <summary>The first of the yearly dates <paramref name="inYear"/> gives that falls on or after <paramref name="from"/>.</summary>
+    private static DateOnly Next(DateOnly from, Func<int, DateOnly> inYear) => inYear(from.Year) >= from ? inYear(from.Year) : inYear(from.Year + 1);
+
+    private static DateOnly LastSunday(DateOnly onOrBefore) => onOrBefore.AddDays(-(int)onOrBefore.DayOfWeek);
+
+    private static string Field(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public void The_calendar_file_escapes_text_and_folds_long_lines_between_characters()
