@@ -50,7 +50,7 @@ public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, Org
 
     /// <summary>Whether <paramref name="person"/> may see, be assigned or decide on <paramref name="report"/>.</summary>
     public async Task<bool> MaySeeAsync(ReportRecord report, Guid person, CancellationToken ct) =>
-        report.ContentErasedAt is null && Named(report) is { } named && !IsConflicted(await ChartAsync(ct), named, person);
+        !report.ContentErased && Named(report) is { } named && !IsConflicted(await ChartAsync(ct), named, person);
 
     /// <summary>The reports in <paramref name="query"/> that <paramref name="person"/> is not conflicted on.</summary>
     public async Task<List<ReportRecord>> VisibleAsync(IQueryable<ReportRecord> query, Guid person, CancellationToken ct)

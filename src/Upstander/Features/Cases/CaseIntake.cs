@@ -47,7 +47,7 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         {
             if (await NoLongerHeldAsync(report, managers, ct) is not null)
             {
-                Unassign(report, "conflict-or-role", now);
+                Unassign(report, CaseReasons.ConflictOrRole, now);
             }
             if (report.AssigneeId is null && report.IsOpen)
             {
@@ -116,7 +116,7 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         {
             return CaseReasons.NotACaseManager;
         }
-        return await conflicts.MaySeeAsync(report, assignee, ct) ? null : "conflict-or-role";
+        return await conflicts.MaySeeAsync(report, assignee, ct) ? null : CaseReasons.ConflictOrRole;
     }
 
     /// <summary>Unassigns as Upstander's own decision (<see cref="SweepAsync"/>, or inside a reporter's request): audited as the system.</summary>

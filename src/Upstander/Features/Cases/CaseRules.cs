@@ -72,9 +72,12 @@ public static class CaseReasons
     [
         ("routing-rule", "By a routing rule"),
         ("taken", "Taken from the intake queue"),
-        ("conflict-or-role", "A conflict of interest or a change of role"),
+        (ConflictOrRole, "A conflict of interest or a change of role"),
         (NotACaseManager, "The case manager's account was deactivated or their role removed"),
     ];
+
+    /// <summary>Why a case left a case manager who became conflicted on it, or (in a rules run) stopped being a case manager (<see cref="CaseIntake.RunRulesAsync"/>).</summary>
+    public const string ConflictOrRole = "conflict-or-role";
 
     /// <summary>Why a case left its case manager when they stopped being an active case manager (see <see cref="CaseIntake.SweepAsync"/>).</summary>
     public const string NotACaseManager = "not-a-case-manager";

@@ -433,7 +433,7 @@ public sealed class Conversations(
     /// while its supporter is still current (certified, PeerSupporter, account active): never back to someone who stopped.
     /// </summary>
     public async Task<bool> CanReopenAsync(Conversation c, CancellationToken ct) =>
-        c.IsRequester && c.Request.Status == RequestStatus.Closed && c.Request.ContentErasedAt is null && c.Request.SupporterId is { } supporter
+        c.IsRequester && c.Request.Status == RequestStatus.Closed && !c.ContentRemoved && c.Request.SupporterId is { } supporter
         && c.Request.ClosedAt is { } closed && clock.GetUtcNow() < closed.AddDays(Settings.ReopenDays)
         && await certification.IsCurrentAsync(supporter, ct);
 
@@ -456,7 +456,7 @@ public sealed class Conversations(
         {
             return ReopenOutcome.Reopened;
         }
-        if (c.IsRequester && c.Request.Status == RequestStatus.Closed && c.Request.ContentErasedAt is not null)
+        if (c.IsRequester && c.Request.Status == RequestStatus.Closed && c.ContentRemoved)
         {
             return ReopenOutcome.ContentRemoved;
         }

@@ -48,9 +48,6 @@ public sealed class HeldEntry : IOrganisationOwned
 
     public bool IsReleased => ReleasedAt is not null;
 
-    /// <summary>Whether retention erased this released entry's envelope and index (<see cref="Erase"/>).</summary>
-    public bool IsErased => IsReleased && Sealed.Length == 0;
-
     public EscrowEntry AsEntry() => new(MatchIndex, Threshold, Sealed);
 
     public static HeldEntry Hold(Guid organisationId, byte[] index, int threshold, byte[] sealedBytes, string withdrawalHash, DateTimeOffset now) => new()

@@ -89,7 +89,7 @@ public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocaliz
         {
             return Missing();
         }
-        if (ReporterFollowUp.Finished(report))
+        if (report.ContentErased)
         {
             ModelState.AddModelError(nameof(Reply), t[FinishedText]);
             return await ShowAsync(false, ct);
@@ -109,7 +109,7 @@ public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocaliz
         {
             return Missing();
         }
-        if (ReporterFollowUp.Finished(report))
+        if (report.ContentErased)
         {
             ModelState.AddModelError(nameof(Answer), t[FinishedText]);
             return await ShowAsync(false, ct);

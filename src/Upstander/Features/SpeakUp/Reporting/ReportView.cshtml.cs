@@ -41,7 +41,7 @@ public sealed class ReportViewModel(
         {
             return NotFound();
         }
-        var problem = report.ContentErasedAt is not null
+        var problem = report.ContentErased
             ? "What this report held has been removed under the retention policy, so there is nothing left to follow with a receipt."
             : ReportRules.CheckPassphrase(ReceiptPassphrase, ReceiptPassphraseConfirmation);
         if (problem is not null)

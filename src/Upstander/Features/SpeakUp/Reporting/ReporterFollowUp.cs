@@ -130,7 +130,7 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     }
 
     /// <summary>
-    /// Adds the reporter's message to the thread; never to a case retention erased (<see cref="Finished"/>). A case held by someone who may no longer hold it (no longer an active case
+    /// Adds the reporter's message to the thread; never to a case retention erased (<see cref="ReportRecord.ContentErased"/>). A case held by someone who may no longer hold it (no longer an active case
     /// manager, or conflicted since) is let go of first, in the same save, so that it waits in the queue of every case
     /// manager who may see it (<see cref="Cases.CaseIntake.LetGoIfUnheldAsync"/>). When no earlier message of theirs waits
     /// unread, or the case was just let go of, the case side is told by email in the same save
@@ -138,9 +138,9 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     /// </summary>
     public async Task ReplyAsync(ReportRecord report, string body, CancellationToken ct)
     {
-        if (Finished(report))
+        if (report.ContentErased)
         {
-            throw new InvalidOperationException("Retention erased this case: nothing more is stored for it (the page checks Finished first).");
+            throw new InvalidOperationException("Retention erased this case: nothing more is stored for it (the page checks ContentErased first).");
         }
         var letGo = await intake.LetGoIfUnheldAsync(report, ct);
         if (letGo || !await db.Set<ReportMessage>().AnyAsync(m => m.ReportId == report.Id && m.FromReporter && m.ReadAt == null, ct))
@@ -151,16 +151,10 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
             audit.RecordByReporter(report, ReportingAudit.ReporterMessage, ReportingAudit.TargetReport, report.Id, detail: $"number={message.Number}"), ct);
     }
 
-    /// <summary>
-    /// Whether retention has erased the case's content: the case is finished, nothing more can be sent or answered on it
-    /// (it would be stored where no case manager sees it and no retention pass deletes it).
-    /// </summary>
-    public static bool Finished(ReportRecord report) => report.ContentErasedAt is not null;
-
-    /// <summary>The check-in day (30, 90, 180) waiting for an answer, if any (<see cref="RetaliationCheckIn.Due"/>); none once the case is <see cref="Finished"/>.</summary>
+    /// <summary>The check-in day (30, 90, 180) waiting for an answer, if any (<see cref="RetaliationCheckIn.Due"/>); none once the case is <see cref="ReportRecord.ContentErased"/>.</summary>
     public async Task<int?> DueCheckInAsync(ReportRecord report, CancellationToken ct)
     {
-        if (Finished(report))
+        if (report.ContentErased)
         {
             return null;
         }

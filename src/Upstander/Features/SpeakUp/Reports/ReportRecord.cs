@@ -102,6 +102,12 @@ public sealed class ReportRecord : IOrganisationOwned
     /// <summary>When retention removed the case's content (account, involved, messages, notes, files).</summary>
     public DateTimeOffset? ContentErasedAt { get; private set; }
 
+    /// <summary>
+    /// Retention has erased the case's content: the case is finished, and nothing more is sent or answered on it (it would
+    /// be stored where no case manager sees it and no retention pass deletes it).
+    /// </summary>
+    public bool ContentErased => ContentErasedAt is not null;
+
     public bool IsOpen => Status != ReportStatus.Closed;
 
     public static ReportRecord Receive(Guid organisationId, ReportWay way, Guid? reporterId, bool identityHeld, string pseudonym,
