@@ -21,7 +21,7 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
 {
     public CaseView View { get; private set; } = null!;
 
-    /// <summary>The evidence files the reporter sent: id and name (names are sealed; opened for this page).</summary>
+    /// <summary>The evidence files the reporter sent: id and name (names are sealed and opened for this page; a report whose author is held back kept none, and shows neutral ones).</summary>
     public IReadOnlyList<(Guid Id, string Name, long Size)> Files { get; private set; } = [];
     public string? Done { get; private set; }
 
@@ -50,7 +50,7 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
         }
         Done = done;
         View = await work.OpenAsync(report, me, ct);
-        Files = [.. (await files.ListAsync(report.Id, ct)).Select(f => (f.Id, files.NameOf(f), f.Length))];
+        Files = [.. (await files.ListAsync(report.Id, ct)).Select((f, i) => (f.Id, files.NameOf(f, i + 1), f.Length))];
         return Page();
     }
 

@@ -84,6 +84,6 @@ public sealed class AnonymousModel(
     private async Task LoadAsync(string organisationName, CancellationToken ct)
     {
         OrganisationName = organisationName;
-        Fields = new ReportFieldsModel(Input, await ReportPages.DepartmentsAsync(db, ct), options);
+        Fields = new ReportFieldsModel(Input, await ReportPages.DepartmentsAsync(db, ct), options, Anonymous: true);
     }
 }

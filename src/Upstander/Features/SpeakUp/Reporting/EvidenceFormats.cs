@@ -48,6 +48,16 @@ public static class EvidenceFormats
         return sniffed is not null && Extensions.TryGetValue(Path.GetExtension(fileName), out var named) && named == sniffed ? sniffed : null;
     }
 
+    /// <summary>The extension a file of one of the allowed content types is given (".jpg" for any JPEG, whatever it was called).</summary>
+    public static string ExtensionOf(string contentType) => contentType switch
+    {
+        Jpeg => ".jpg",
+        Png => ".png",
+        Pdf => ".pdf",
+        Text => ".txt",
+        _ => "",
+    };
+
     /// <summary>The file without identifying metadata, or null when it does not parse as what it claims to be.</summary>
     public static byte[]? Clean(string contentType, byte[] bytes) => contentType switch
     {

@@ -105,7 +105,7 @@ public sealed class ReportModel(
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Fields = new ReportFieldsModel(Input, await ReportPages.DepartmentsAsync(db, ct), options);
+        Fields = new ReportFieldsModel(Input, await ReportPages.DepartmentsAsync(db, ct), options, Anonymous: false);
         var named = Input.Named.Select(n => Guid.TryParse(n, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty && id != Me).Distinct().Take(ReportRules.MaxNamed).ToList();
         Chosen = await directory.PeopleAsync(named, ct);
         Journal = await journal.ListAsync(ct);

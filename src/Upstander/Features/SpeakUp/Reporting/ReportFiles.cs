@@ -6,10 +6,13 @@ using Upstander.Platform.Protection;
 
 namespace Upstander.Features.SpeakUp.Reporting;
 
-/// <summary>An evidence file checked and cleaned, ready to store with a report.</summary>
+/// <summary>
+/// An evidence file checked and cleaned, ready to store with a report, with the name it was sent with (which
+/// <see cref="ReportFiles.Store"/> does not keep for a report whose author is held back).
+/// </summary>
 public sealed record PreparedFile(string Name, string ContentType, byte[] Bytes);
 
-/// <summary>A stored evidence file opened for reading: the decrypted bytes, the content type and the original name.</summary>
+/// <summary>A stored evidence file opened for reading: the decrypted bytes, the content type and the name it is shown under (<see cref="ReportFiles.NameOf"/>).</summary>
 public sealed record OpenedFile(Stream Content, string ContentType, string FileName);
 
 /// <summary>
@@ -22,7 +25,8 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
     public const int NameMaxLength = 200;
 
     /// <summary>
-    /// Checks and cleans uploaded files; the problems are English messages (localization keys) with their arguments.
+    /// Checks and cleans uploaded files; the problems are English messages (localization keys) with their arguments,
+    /// which may name the uploaded file: they go back only to the person uploading, in the answer to their own post.
     /// For a report whose author is held back (<paramref name="identityHeld"/>: anonymous, or named with the identity
     /// held), a PDF that keeps details about who made it where they cannot be removed (inside compressed parts) is
     /// refused, with a way to send it safely: the case team would otherwise read the name the report holds back.
@@ -74,7 +78,13 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
         return (files, problems);
     }
 
-    /// <summary>Encrypts each file into the uploads folder and adds its row to the unit of work. Returns the paths written, to remove if saving fails.</summary>
+    /// <summary>
+    /// Encrypts each file into the uploads folder and adds its row to the unit of work. Returns the paths written, to
+    /// remove if saving fails. The name a file was sent with is sealed with it, except for a report whose author is held
+    /// back (anonymous, escrow, or named with the identity held): names such as "IMG_ruth_phone.jpg" or
+    /// "Smith-timeline.pdf" say who sent them, so such a report keeps none, and <see cref="NameOf"/> gives its files
+    /// neutral ones.
+    /// </summary>
     public List<string> Store(ReportRecord report, IReadOnlyList<PreparedFile> files)
     {
         var written = new List<string>();
@@ -88,7 +98,8 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
             {
                 aes.Encrypt(output.AsSpan(0, 12), file.Bytes, output.AsSpan(28), output.AsSpan(12, 16), row.Id.ToByteArray());
             }
-            row.Seal(protector.Seal(Convert.ToBase64String(key), ReportFile.KeyPurpose, row.Id), protector.Seal(file.Name, ReportFile.NamePurpose, row.Id));
+            row.Seal(protector.Seal(Convert.ToBase64String(key), ReportFile.KeyPurpose, row.Id),
+                report.IdentityHeld ? null : protector.Seal(file.Name, ReportFile.NamePurpose, row.Id));
             CryptographicOperations.ZeroMemory(key);
             var path = PathOf(row);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -103,7 +114,15 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
     public Task<List<ReportFile>> ListAsync(Guid reportId, CancellationToken ct) =>
         db.Set<ReportFile>().Where(f => f.ReportId == reportId).OrderBy(f => f.UploadedAt).ThenBy(f => f.Id).ToListAsync(ct);
 
-    public string NameOf(ReportFile file) => file.NameSealed is null ? "" : protector.Open(file.NameSealed, ReportFile.NamePurpose, file.Id);
+    /// <summary>
+    /// The name a file is listed and downloaded under: the name it was sent with (sealed), or, where none was kept (its
+    /// report's author was held back when it was sent), a neutral one made of its <paramref name="position"/> in the
+    /// report's files (from 1, in <see cref="ListAsync"/>'s order) and the content type it was recognised as:
+    /// "evidence-2.pdf". A neutral name stays one if the identity is revealed later.
+    /// </summary>
+    public string NameOf(ReportFile file, int position) => file.NameSealed is null
+        ? $"evidence-{position}{EvidenceFormats.ExtensionOf(file.ContentType)}"
+        : protector.Open(file.NameSealed, ReportFile.NamePurpose, file.Id);
 
     /// <summary>
     /// Opens one of a report's stored files (current organisation); null when the report has no such file, or its
@@ -111,11 +130,14 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
     /// </summary>
     public async Task<OpenedFile?> OpenAsync(Guid reportId, Guid fileId, CancellationToken ct)
     {
-        var row = await db.Set<ReportFile>().SingleOrDefaultAsync(f => f.Id == fileId && f.ReportId == reportId, ct);
-        if (row is null || !File.Exists(PathOf(row)))
+        // The whole list (a handful of rows), as a neutral name is the file's place in it.
+        var rows = await ListAsync(reportId, ct);
+        var index = rows.FindIndex(f => f.Id == fileId);
+        if (index < 0 || !File.Exists(PathOf(rows[index])))
         {
             return null;
         }
+        var row = rows[index];
         var stored = await File.ReadAllBytesAsync(PathOf(row), ct);
         var key = Convert.FromBase64String(protector.Open(row.KeySealed, ReportFile.KeyPurpose, row.Id));
         var plain = new byte[stored.Length - 28];
@@ -124,7 +146,7 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
             aes.Decrypt(stored.AsSpan(0, 12), stored.AsSpan(28), stored.AsSpan(12, 16), plain, row.Id.ToByteArray());
         }
         CryptographicOperations.ZeroMemory(key);
-        return new OpenedFile(new MemoryStream(plain, writable: false), row.ContentType, NameOf(row));
+        return new OpenedFile(new MemoryStream(plain, writable: false), row.ContentType, NameOf(row, index + 1));
     }
 
     /// <summary>Removes a report's files, rows and bytes (retention, erasure); the caller saves.</summary>

@@ -99,8 +99,11 @@ public sealed class ReportForm
     }
 }
 
-/// <summary>What the shared report fields need to render: the form, the departments to choose from, the file limits.</summary>
-public sealed record ReportFieldsModel(ReportForm Form, IReadOnlyList<(Guid Id, string Name)> Departments, ReportingOptions Options);
+/// <summary>
+/// What the shared report fields need to render: the form, the departments to choose from, the file limits, and whether
+/// the report is anonymous (its file names are always replaced) or named (replaced if the identity is held back).
+/// </summary>
+public sealed record ReportFieldsModel(ReportForm Form, IReadOnlyList<(Guid Id, string Name)> Departments, ReportingOptions Options, bool Anonymous);
 
 public static class ReportPages
 {

@@ -67,6 +67,9 @@ public sealed class JournalEntry : IOrganisationOwned
 /// <summary>
 /// An evidence file sent with a report. The bytes live encrypted in the uploads folder (AES-256-GCM under a random
 /// per-file key); the key and the original file name are sealed here. Only the sniffed content type and size are plain.
+/// A report whose author is held back (anonymous, or named with the identity held) keeps no file name
+/// (<see cref="NameSealed"/> is null; see <see cref="ReportFiles.NameOf"/>), as names often say whose phone or laptop a
+/// file came from; migration 0029 removed the names such reports had kept before.
 /// </summary>
 public sealed class ReportFile : IOrganisationOwned
 {
@@ -97,7 +100,7 @@ public sealed class ReportFile : IOrganisationOwned
     public string? NameSealed { get; private set; }
     public string KeySealed { get; private set; } = "";
 
-    public void Seal(string sealedKey, string sealedName) => (KeySealed, NameSealed) = (sealedKey, sealedName);
+    public void Seal(string sealedKey, string? sealedName) => (KeySealed, NameSealed) = (sealedKey, sealedName);
 }
 
 /// <summary>A reporter's answer at a retaliation check-in (30, 90 or 180 days after sending): yes, no or rather not say.</summary>

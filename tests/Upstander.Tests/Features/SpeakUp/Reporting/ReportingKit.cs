@@ -49,12 +49,14 @@ public static partial class ReportingKit
     /// <summary>The report id at the end of a report's page address.</summary>
     public static Guid IdOf(string page) => Guid.Parse(page.Split('/')[^1]);
 
-    /// <summary>Gives the organisation's only report to the demo case manager, as routing would.</summary>
+    /// <summary>Gives the organisation's reports to the demo case manager, as routing would.</summary>
     public static Task AssignToCaseManagerAsync(UpstanderFactory factory, TestOrganisation org) => factory.InScopeAsync(org.Id, async s =>
     {
         var db = s.GetRequiredService<Upstander.Platform.Data.AppDbContext>();
-        (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Set<Upstander.Features.SpeakUp.Reports.ReportRecord>()))
-            .Assign(org[Upstander.Platform.Security.Roles.CaseManager].PersonId);
+        foreach (var report in await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Set<Upstander.Features.SpeakUp.Reports.ReportRecord>()))
+        {
+            report.Assign(org[Upstander.Platform.Security.Roles.CaseManager].PersonId);
+        }
         await db.SaveChangesAsync();
     });
 
@@ -107,8 +109,30 @@ public static partial class ReportingKit
     public static List<string> FileLinks(string html) =>
         [.. FileLinkRegex().Matches(html).Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value))];
 
+    /// <summary>
+    /// The files a case page lists, each as the name the page shows and the name its download is given
+    /// (Content-Disposition), downloaded by <paramref name="manager"/>; with the page itself.
+    /// </summary>
+    public static async Task<(List<(string Shown, string Downloaded)> Files, string Page)> CaseFilesAsync(HttpClient manager, Guid reportId)
+    {
+        var page = await manager.GetStringAsync($"/cases/{reportId:D}");
+        var files = new List<(string, string)>();
+        foreach (Match match in CaseFileRegex().Matches(page))
+        {
+            var download = await manager.GetAsync(System.Net.WebUtility.HtmlDecode(match.Groups[1].Value));
+            download.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+            var disposition = download.Content.Headers.ContentDisposition.ShouldNotBeNull();
+            disposition.DispositionType.ShouldBe("attachment");
+            files.Add((System.Net.WebUtility.HtmlDecode(match.Groups[2].Value), disposition.FileNameStar ?? disposition.FileName!.Trim('"')));
+        }
+        return (files, page);
+    }
+
     [GeneratedRegex(@"<a href=""([^""]*\?handler=File&amp;file=[0-9a-f-]{36})"" download>")]
     private static partial Regex FileLinkRegex();
+
+    [GeneratedRegex(@"<a href=""([^""]*\?handler=File&amp;file=[0-9a-f-]{36})"" download>([^<]*)</a>")]
+    private static partial Regex CaseFileRegex();
 
     [GeneratedRegex(@"id=""receipt""><strong>(\d{4} \d{4} \d{4} \d{4})</strong>")]
     private static partial Regex ReceiptRegex();

@@ -66,27 +66,30 @@ public sealed class ReportingTests
             who.Named.ShouldBe([org[Roles.Coordinator].PersonId]);
             who.Described.ShouldBe(involved);
             var reportFiles = s.GetRequiredService<ReportFiles>();
-            var result = new Dictionary<string, (string Type, byte[] Bytes)>();
+            var result = new Dictionary<string, (string Name, byte[] Bytes)>();
             foreach (var row in await reportFiles.ListAsync(report.Id, CancellationToken.None))
             {
+                row.NameSealed.ShouldBeNull("a report whose author is held back keeps no file names");
                 var file = (await reportFiles.OpenAsync(row.ReportId, row.Id, CancellationToken.None)).ShouldNotBeNull();
                 using var memory = new MemoryStream();
                 await file.Content.CopyToAsync(memory);
-                result[file.FileName] = (file.ContentType, memory.ToArray());
+                result[file.ContentType] = (file.FileName, memory.ToArray());
             }
             return result;
         });
         files.Count.ShouldBe(3);
-        var jpeg = files["photo.jpg"];
-        jpeg.Type.ShouldBe("image/jpeg");
+        files.Values.Select(f => f.Name[..f.Name.IndexOf('.', StringComparison.Ordinal)]).Order().ShouldBe(["evidence-1", "evidence-2", "evidence-3"]);
+        var jpeg = files[EvidenceFormats.Jpeg];
+        jpeg.Name.ShouldEndWith(".jpg");
         Canary.Contains(jpeg.Bytes, exif).ShouldBeFalse();
         jpeg.Bytes[..2].ShouldBe(new byte[] { 0xFF, 0xD8 });
         jpeg.Bytes[^2..].ShouldBe(new byte[] { 0xFF, 0xD9 });
-        var png = files["screen.png"];
-        png.Type.ShouldBe("image/png");
+        var png = files[EvidenceFormats.Png];
+        png.Name.ShouldEndWith(".png");
         Canary.Contains(png.Bytes, pngText).ShouldBeFalse();
         EvidenceSamples.PngChunks(png.Bytes).ShouldBe(["IHDR", "gAMA", "IDAT", "IEND"]);
-        Canary.Contains(files[fileName + ".txt"].Bytes, fileText).ShouldBeTrue("a text file is kept as written");
+        files[EvidenceFormats.Text].Name.ShouldEndWith(".txt");
+        Canary.Contains(files[EvidenceFormats.Text].Bytes, fileText).ShouldBeTrue("a text file is kept as written");
 
         // The reporter can download each file again, as stored; nobody else can, and no other id opens anything.
         var links = ReportingKit.FileLinks(page);
@@ -96,8 +99,9 @@ public sealed class ReportingTests
             var download = await me.GetAsync(link);
             download.StatusCode.ShouldBe(HttpStatusCode.OK);
             var name = download.Content.Headers.ContentDisposition!.FileNameStar ?? download.Content.Headers.ContentDisposition.FileName!.Trim('"');
-            download.Content.Headers.ContentType!.MediaType.ShouldBe(files[name].Type);
-            (await download.Content.ReadAsByteArrayAsync()).ShouldBe(files[name].Bytes);
+            var type = download.Content.Headers.ContentType!.MediaType!;
+            name.ShouldBe(files[type].Name);
+            (await download.Content.ReadAsByteArrayAsync()).ShouldBe(files[type].Bytes);
             (await someoneElse.GetAsync(link)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         }
         (await me.GetAsync($"{location.Split('?')[0]}?handler=File&file={Guid.NewGuid()}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
@@ -416,6 +420,145 @@ public sealed class ReportingTests
             return memory.ToArray();
         });
         Canary.Contains(stored, canary).ShouldBeFalse();
+    }
+
+    /// <summary>
+    /// A file's name often says whose phone or laptop it came from. A report whose author is held back (anonymous, or
+    /// named with the identity held) keeps no file names: the case page and the downloads show "evidence-1.jpg" and so
+    /// on, with the extension of the type the file was recognised as, and so do the reporter's own page and copy, even
+    /// once the identity is revealed. A report sent by name keeps its files' names. The forms say so where it applies.
+    /// </summary>
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Files_of_a_report_whose_author_is_held_back_reach_the_case_team_under_neutral_names_and_a_named_report_keeps_its_own(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine, ReportingKit.Settings());
+        var org = await factory.CreateOrganisationAsync("File Names Org");
+        var slug = await ReportingKit.SlugAsync(factory, org);
+        var me = await factory.SignInAsync(org[Roles.Employee]);
+        var (ruth, smith, dave, kim) = (Canary.New("ruth"), Canary.New("smith"), Canary.New("dave"), Canary.New("kim"));
+
+        var anonymousForm = await factory.Browser().GetStringAsync($"/report/{slug}");
+        anonymousForm.ShouldContain("File names are replaced with neutral ones such as &quot;evidence-1.jpg&quot;, so they cannot give you away.");
+        anonymousForm.ShouldNotContain("If you hold your identity back");
+        (await me.GetStringAsync("/speak-up/report")).ShouldContain("If you hold your identity back, file names are replaced with neutral ones such as");
+
+        var sent = await factory.Browser().PostMultipartAsync($"/report/{slug}", ReportingKit.Report("Sent without a name, with a photo and a letter.", "other",
+                ("Input.Passphrase", ReportingKit.AnonymousPassphrase), ("Input.PassphraseConfirmation", ReportingKit.AnonymousPassphrase)),
+            [($"IMG_{ruth}_phone.JPEG", EvidenceSamples.JpegWithExif("exif")), ($"{smith}-timeline.pdf", PdfSamples.WithMetadata("an author"))]);
+        sent.StatusCode.ShouldBe(HttpStatusCode.OK, await sent.Content.ReadAsStringAsync());
+        var heldPage = await ReportingKit.SendNamedAsync(me, ReportingKit.Report("Sent with my name held back.", "other", ("Input.HoldIdentity", "true")),
+            [($"Screenshot from {dave}'s laptop.png", EvidenceSamples.PngWithText("png")), ($"{dave}-notes.txt", "what was said"u8.ToArray())]);
+        var namedPage = await ReportingKit.SendNamedAsync(me, ReportingKit.Report("Sent with my name."), [($"{kim}-minutes.txt", "the minutes"u8.ToArray())]);
+        var (anonymous, held, named) = (await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<ReportRecord>()
+            .Where(r => r.Way == ReportWay.Anonymous).Select(r => r.Id).SingleAsync()), ReportingKit.IdOf(heldPage), ReportingKit.IdOf(namedPage));
+        await ReportingKit.AssignToCaseManagerAsync(factory, org);
+        var manager = await factory.SignInAsync(org[Roles.CaseManager]);
+
+        foreach (var (id, extensions) in new[] { (anonymous, new[] { ".jpg", ".pdf" }), (held, new[] { ".png", ".txt" }) })
+        {
+            var (files, page) = await ReportingKit.CaseFilesAsync(manager, id);
+            files.ShouldAllBe(f => f.Shown == f.Downloaded, "the download is given the name the page shows");
+            files.Select(f => f.Shown[..f.Shown.IndexOf('.', StringComparison.Ordinal)]).Order().ShouldBe(["evidence-1", "evidence-2"]);
+            files.Select(f => Path.GetExtension(f.Shown)).ShouldBe(extensions, ignoreOrder: true, "the extension of the type found, not of the name sent (.JPEG)");
+            foreach (var original in new[] { ruth, smith, dave })
+            {
+                page.ShouldNotContain(original);
+            }
+        }
+        var (namedFiles, namedCase) = await ReportingKit.CaseFilesAsync(manager, named);
+        namedFiles.ShouldBe([($"{kim}-minutes.txt", $"{kim}-minutes.txt")]);
+        namedCase.ShouldNotContain("evidence-1");
+
+        // The reporter's own page and copy show what the case team sees: the names were never kept.
+        foreach (var own in new[] { await me.GetStringAsync(heldPage), await (await me.GetAsync(heldPage + "?handler=Copy")).Content.ReadAsStringAsync() })
+        {
+            own.ShouldContain("evidence-1.");
+            own.ShouldContain("evidence-2.");
+            own.ShouldNotContain(dave);
+        }
+        var (sealedNames, details) = await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            return (await db.Set<ReportFile>().Select(f => new { f.ReportId, Kept = f.NameSealed != null }).ToListAsync(),
+                await db.AuditEvents.Where(e => e.Detail != null).Select(e => e.Detail!).ToListAsync());
+        });
+        sealedNames.Where(f => f.Kept).Select(f => f.ReportId).ShouldBe([named]);
+        details.Where(d => new[] { ruth, smith, dave, kim }.Any(d.Contains)).ShouldBeEmpty("the audit detail counts files and never names them");
+        factory.Logs.All.ShouldNotContain(ruth);
+
+        // A revealed identity brings back no name: there is none to bring back.
+        await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            (await db.Set<ReportRecord>().SingleAsync(r => r.Id == held)).Reveal();
+            await db.SaveChangesAsync();
+        });
+        var (revealed, revealedPage) = await ReportingKit.CaseFilesAsync(manager, held);
+        revealed.Count.ShouldBe(2);
+        revealed.ShouldAllBe(f => f.Shown == f.Downloaded && f.Shown.StartsWith("evidence-", StringComparison.Ordinal));
+        revealedPage.ShouldNotContain(dave);
+    }
+
+    /// <summary>
+    /// Migration 0029 on data from before it, when every report's files kept the names they were sent with: the names of
+    /// a report whose author is still held back go, and its files show as "evidence-1.txt"; a report sent by name, or
+    /// one whose identity was revealed before the upgrade, keeps its names.
+    /// </summary>
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task The_upgrade_removes_the_file_names_that_reports_still_held_back_had_kept(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine, ReportingKit.Settings());
+        var org = await factory.CreateOrganisationAsync("File Names Upgrade Org");
+        var slug = await ReportingKit.SlugAsync(factory, org);
+        var me = await factory.SignInAsync(org[Roles.Employee]);
+        var sent = await factory.Browser().PostMultipartAsync($"/report/{slug}", ReportingKit.Report("Sent without a name.", "other",
+            ("Input.Passphrase", ReportingKit.AnonymousPassphrase), ("Input.PassphraseConfirmation", ReportingKit.AnonymousPassphrase)), [("a.txt", "one"u8.ToArray())]);
+        sent.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var held = ReportingKit.IdOf(await ReportingKit.SendNamedAsync(me, ReportingKit.Report("Held.", "other", ("Input.HoldIdentity", "true")), [("b.txt", "two"u8.ToArray())]));
+        var revealed = ReportingKit.IdOf(await ReportingKit.SendNamedAsync(me, ReportingKit.Report("Held, then revealed.", "other", ("Input.HoldIdentity", "true")), [("c.txt", "three"u8.ToArray())]));
+        var named = ReportingKit.IdOf(await ReportingKit.SendNamedAsync(me, ReportingKit.Report("Named."), [("d.txt", "four"u8.ToArray())]));
+        var anonymous = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<ReportRecord>()
+            .Where(r => r.Way == ReportWay.Anonymous).Select(r => r.Id).SingleAsync());
+        var sentAs = new Dictionary<Guid, string>
+        {
+            [anonymous] = $"IMG_{Canary.New("ruth")}_phone.txt",
+            [held] = $"{Canary.New("smith")}-timeline.txt",
+            [revealed] = $"{Canary.New("dave")}-notes.txt",
+            [named] = $"{Canary.New("kim")}-minutes.txt",
+        };
+        await ReportingKit.AssignToCaseManagerAsync(factory, org);
+
+        var migration = MigrationRunner.Load(engine == Engine.Sqlite ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres).Single(m => m.Version == 29);
+        var kept = await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var protector = s.GetRequiredService<FieldProtector>();
+            // As before the upgrade: each file sealed with the name it was sent with; one held identity revealed since.
+            foreach (var file in await db.Set<ReportFile>().ToListAsync())
+            {
+                file.Seal(file.KeySealed, protector.Seal(sentAs[file.ReportId], ReportFile.NamePurpose, file.Id));
+            }
+            (await db.Set<ReportRecord>().SingleAsync(r => r.Id == revealed)).Reveal();
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlRawAsync(migration.Sql);
+            return await db.Set<ReportFile>().AsNoTracking().Where(f => f.NameSealed != null).Select(f => f.ReportId).ToListAsync();
+        });
+
+        kept.Order().ShouldBe(new[] { revealed, named }.Order());
+        var manager = await factory.SignInAsync(org[Roles.CaseManager]);
+        foreach (var (id, expected) in new[] { (anonymous, "evidence-1.txt"), (held, "evidence-1.txt"), (revealed, sentAs[revealed]), (named, sentAs[named]) })
+        {
+            var (files, page) = await ReportingKit.CaseFilesAsync(manager, id);
+            files.ShouldBe([(expected, expected)]);
+            if (expected != sentAs[id])
+            {
+                page.ShouldNotContain(sentAs[id]);
+            }
+        }
     }
 
     [Fact]
