@@ -26,6 +26,10 @@ public static class OfferAudit
     public const string Withdrawn = "peer-support.offer-withdrawn";
     public const string Reassigned = "peer-support.request-reassigned";
     public const string ReturnedToQueue = "peer-support.request-returned";
+
+    /// <summary>A routine request came back to its requester, who chooses, without their doing: they were told to choose again.</summary>
+    public const string ChooseAgain = "peer-support.requester-asked-to-choose-again";
+
     public const string Blocked = "peer-support.supporter-blocked";
     public const string Unblocked = "peer-support.supporter-unblocked";
     public const string TargetOffer = "support-offer";
@@ -36,14 +40,19 @@ public static class OfferAudit
 /// <summary>A suggestion as the requester sees it: an opaque token (never the supporter's id) and the plain words.</summary>
 public sealed record RequesterSuggestion(string Token, string Text);
 
-/// <summary>Where a request stands for its requester, in plain words, and what they may do.</summary>
+/// <summary>
+/// Where a request stands for its requester, in plain words, and what they may do. <see cref="Chooses"/>: whenever the request
+/// waits, it waits for its requester's choice (routine, and requesters choose), so a supporter who cannot take it on sends
+/// it back to them, not to someone else. <see cref="ChooseAgain"/>: it is waiting for that choice after a supporter had it.
+/// </summary>
 public sealed record RequesterMatching(
     bool Chooses,
     IReadOnlyList<RequesterSuggestion> Suggestions,
     string? UnmatchedText,
     DateTimeOffset? AnswerBy,
     string? WhyThisSupporter,
-    bool CanBlockSupporter);
+    bool CanBlockSupporter,
+    bool ChooseAgain = false);
 
 /// <summary>A pending offer as the supporter sees it before accepting: never the requester's own words.</summary>
 public sealed record SupporterOfferView(
@@ -90,6 +99,9 @@ public sealed class SupportOffers(
 
     /// <summary>The outbox purpose of the email telling a supporter a request is offered to them.</summary>
     public const string OfferMailPurpose = "peer-support.offer";
+
+    /// <summary>The outbox purpose of the email telling a requester that their request needs them to choose a supporter again.</summary>
+    public const string ChooseAgainMailPurpose = "peer-support.choose-again";
 
     /// <summary>
     /// Held by everything that offers a request or frees a supporter's slot, in every process: two offers made at
@@ -149,8 +161,8 @@ public sealed class SupportOffers(
         foreach (var offer in due)
         {
             offer.Expire(now);
-            await ReturnIfHeldAsync(offer.RequestId, offer.SupporterId, ct);
             audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id);
+            await ReturnIfHeldAsync(offer.RequestId, offer.SupporterId, ct);
         }
         if (due.Count + await ExpireNotCurrentAsync(now, ct) > 0)
         {
@@ -201,12 +213,15 @@ public sealed class SupportOffers(
                 var settings = await SettingsAsync(ct);
                 var chooses = Chooses(settings, request);
                 var result = new SupportMatcher(settings.Options).Suggest((await pools.RequestsAsync([request], ct))[0], await pools.PoolAsync(ct));
+                // Waiting after an offer (declined, expired, taken back) or a conversation handed back (one taken on before
+                // offers were recorded has no offer row): they must choose again.
+                var again = chooses && (request.FirstAcceptedAt is not null || await db.Set<SupportOffer>().AnyAsync(o => o.RequestId == request.Id, ct));
                 return new RequesterMatching(chooses,
                     chooses ? [.. result.Suggestions.Select(s => new RequesterSuggestion(protector.Seal(s.SupporterId.ToString("N"), SuggestionPurpose, request.Id), s.Explanation.ForRequester.Text))] : [],
-                    result.None?.RequesterText, null, null, canBlock);
+                    result.None?.RequesterText, null, null, canBlock, again);
             case RequestStatus.Offered:
                 var pending = await db.Set<SupportOffer>().Where(o => o.RequestId == request.Id && o.Outcome == OfferOutcome.Pending).FirstOrDefaultAsync(ct);
-                return new RequesterMatching(false, [], null, pending?.AnswerBy, null, canBlock);
+                return new RequesterMatching(Chooses(await SettingsAsync(ct), request), [], null, pending?.AnswerBy, null, canBlock);
             case RequestStatus.Active or RequestStatus.Closed:
                 var accepted = await db.Set<SupportOffer>().Where(o => o.RequestId == request.Id && o.Outcome == OfferOutcome.Accepted)
                     .OrderByDescending(o => o.OfferedAt).FirstOrDefaultAsync(ct);
@@ -310,7 +325,7 @@ public sealed class SupportOffers(
             db.Add(block);
             audit.RecordAsHiddenRequester(OfferAudit.Blocked, OfferAudit.TargetBlock, block.Id);
         }
-        await ReturnToQueueAsync(r => r.PersonId == me && r.SupporterId == personId, "blocked", ct);
+        await ReturnToQueueAsync(r => r.PersonId == me && r.SupporterId == personId, "blocked", ct, byRequester: true);
         await db.SaveChangesAsync(ct);
         await RunLockedAsync(ct);
         return true;
@@ -370,14 +385,18 @@ public sealed class SupportOffers(
     private async Task ExpireAsNotCurrentAsync(SupportOffer offer, DateTimeOffset now, CancellationToken ct)
     {
         offer.Expire(now);
-        await ReturnIfHeldAsync(offer.RequestId, offer.SupporterId, ct);
         audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id, NotCurrentDetail);
+        await ReturnIfHeldAsync(offer.RequestId, offer.SupporterId, ct);
     }
 
     private const string NotCurrentDetail = "reason=supporter-not-current";
 
-    /// <summary>Puts the offered or active requests that match back in the queue (a pending offer is withdrawn); the caller saves.</summary>
-    private async Task<int> ReturnToQueueAsync(System.Linq.Expressions.Expression<Func<SupportRequestRecord, bool>> which, string reason, CancellationToken ct)
+    /// <summary>
+    /// Puts the offered or active requests that match back in the queue (a pending offer is withdrawn): their requester's own
+    /// doing (a block), or else sent back to them (<see cref="SendBackAsync"/>). The caller saves.
+    /// </summary>
+    private async Task<int> ReturnToQueueAsync(
+        System.Linq.Expressions.Expression<Func<SupportRequestRecord, bool>> which, string reason, CancellationToken ct, bool byRequester = false)
     {
         var now = clock.GetUtcNow();
         var held = await db.Set<SupportRequestRecord>()
@@ -390,8 +409,15 @@ public sealed class SupportOffers(
             {
                 await EndPendingOfferAsync(request.Id, OfferOutcome.Withdrawn, now, ct);
             }
-            request.ReturnToQueue();
             audit.RecordAsSystem(OfferAudit.ReturnedToQueue, RequestAudit.Target, request.Id, detail: "reason=" + reason);
+            if (byRequester)
+            {
+                request.ReturnToQueue();
+            }
+            else
+            {
+                await SendBackAsync(request, ct);
+            }
         }
         return held.Count;
     }
@@ -504,8 +530,8 @@ public sealed class SupportOffers(
             return true;
         }
         offer.Decline(reason, clock.GetUtcNow());
-        request.ReturnToQueue();
         audit.Record(OfferAudit.Declined, OfferAudit.TargetOffer, offer.Id, detail: "reason=" + (reason ?? "none"));
+        await SendBackAsync(request, ct);
         await db.SaveChangesAsync(ct);
         await RunLockedAsync(ct);
         return true;
@@ -680,8 +706,43 @@ public sealed class SupportOffers(
         var request = await db.Set<SupportRequestRecord>().SingleAsync(r => r.Id == requestId, ct);
         if (request.Status == RequestStatus.Offered && request.SupporterId == supporterId)
         {
-            request.ReturnToQueue();
+            await SendBackAsync(request, ct);
         }
+    }
+
+    /// <summary>
+    /// Puts the request back in the queue because something other than its requester ended its offer or conversation (the
+    /// supporter declined or let it expire, stopped being current or lost the role or account while holding it, or a
+    /// coordinator took it back) and, when the request waits for its requester's choice (routine, and requesters choose:
+    /// the runner never offers it), tells them in the same unit of work, since they cannot know otherwise that they must
+    /// choose again: their request's page says so (<see cref="RequesterMatching.ChooseAgain"/>), and with mail on they are
+    /// emailed that their request needs them to choose a supporter again, with the link to it and nothing about who had it or
+    /// why. One email per return: a request leaves the queue again only by being offered, so a sweep or run that comes after
+    /// finds nothing to send back. Audited as the system, as the return is: never the requester's account, nor the
+    /// supporter's whose answer set it off. A raised or urgent request, or any in automatic mode, is matched again by the
+    /// runner instead. The caller holds the matching section and saves.
+    /// </summary>
+    public async Task SendBackAsync(SupportRequestRecord request, CancellationToken ct)
+    {
+        request.ReturnToQueue();
+        if (!Chooses(await SettingsAsync(ct), request))
+        {
+            return;
+        }
+        var emailed = false;
+        if (mail.Enabled)
+        {
+            var organisation = await mail.OrganisationAsync(ct);
+            foreach (var requester in await mail.RecipientsAsync([request.PersonId], ct))
+            {
+                mail.Queue(ChooseAgainMailPurpose, request.Id, requester, t["{0}: your request needs your choice", organisation],
+                    t["Your request needs you to choose a supporter again. Please sign in and choose one from the suggestions on its page:"],
+                    mail.Link(RequestModel.Path(request.Id)),
+                    t["This email says nothing more, on purpose: you see the rest once you sign in."]);
+                emailed = true;
+            }
+        }
+        audit.RecordAsSystem(OfferAudit.ChooseAgain, RequestAudit.Target, request.Id, emailed ? "email=queued" : "email=none");
     }
 
     private Guid? OpenToken(string? token, Guid requestId)

@@ -254,7 +254,8 @@ public sealed class SupportQueue(
 
     /// <summary>
     /// Takes a stuck offer back from its supporter: the pending offer ends as reassigned (that supporter is not offered the
-    /// request again) and the request waits in the queue for the next matching run; audited. Holds the matching section;
+    /// request again) and the request waits in the queue for the next matching run, or, routine while requesters choose, for
+    /// its requester, who is told so (<see cref="SupportOffers.SendBackAsync"/>); audited. Holds the matching section;
     /// false (nothing changes) when the request is no longer offered by the time the section is entered.
     /// </summary>
     public async Task<bool> ReturnToQueueAsync(SupportRequestRecord record, CancellationToken ct)
@@ -266,8 +267,8 @@ public sealed class SupportQueue(
             return false;
         }
         await offers.EndPendingOfferAsync(record.Id, OfferOutcome.Reassigned, clock.GetUtcNow(), ct);
-        record.ReturnToQueue();
         audit.Record(QueueAudit.ReturnedToQueue, RequestAudit.Target, record.Id);
+        await offers.SendBackAsync(record, ct);
         await db.SaveChangesAsync(ct);
         return true;
     }

@@ -13,6 +13,9 @@ namespace Upstander.Features.PeerSupport.Requests;
 /// </summary>
 public sealed class RequestModel(SupportRequests requests, SupportOffers offers, IStringLocalizer<SharedResource> t) : PageModel
 {
+    /// <summary>The request's page, for its requester only: emails that send them there link it.</summary>
+    public static string Path(Guid id) => $"/support/requests/{id:D}";
+
     public SupportRequestRecord Record { get; private set; } = null!;
     public IReadOnlyList<SupportResource> Crisis { get; private set; } = [];
     public string? Details { get; private set; }

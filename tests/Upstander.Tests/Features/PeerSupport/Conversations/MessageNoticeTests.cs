@@ -82,7 +82,7 @@ public sealed class MessageNoticeTests
         await using var sink = new SmtpSink();
         await using var world = await StartAsync(settings: sink.Settings());
         var page = await PageAsync(world.Requester, world.Path);
-        page.ShouldContain("Upstander does not email you about this conversation.");
+        page.ShouldContain("Upstander does not email you about new messages in this conversation.");
         page.ShouldContain("could learn from it that you are talking to a peer supporter");
         page.ShouldContain("Email me about new messages");
 
@@ -115,7 +115,7 @@ public sealed class MessageNoticeTests
         changed[0].Detail.ShouldBe("notices=on");
 
         Location(await PostAsync(world.Requester, world.Path + "?handler=Notices", ("Notices", "off"))).ShouldBe(world.Path + "?done=notices-off#notices");
-        (await PageAsync(world.Requester, world.Path)).ShouldContain("Upstander does not email you about this conversation.");
+        (await PageAsync(world.Requester, world.Path)).ShouldContain("Upstander does not email you about new messages in this conversation.");
         await world.SendAsync(world.Supporter, "Still here if you need me.");
         world.Factory.Clock.Advance(Delay * 2);
         await RunAsync(world);

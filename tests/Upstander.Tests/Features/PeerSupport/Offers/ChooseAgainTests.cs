@@ -1,0 +1,301 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using Upstander.Features.PeerSupport.Offers;
+using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.People;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Mail;
+using Upstander.Platform.Security;
+using Upstander.Tests.Features.PeerSupport.Conversations;
+using Upstander.Tests.TestHost;
+using static Upstander.Tests.Features.Training.TrainingPages;
+
+namespace Upstander.Tests.Features.PeerSupport.Offers;
+
+/// <summary>
+/// While requesters choose, a routine request waits for its requester's choice and the runner never offers it. When the
+/// supporter who had it cannot take it on (a decline, an expiry, the role or account taken away, a conversation handed
+/// back, a coordinator's return), it comes back to the requester: they are told in the same save, by their request's page
+/// and, with mail on, by one email that says only that they need to choose again. Raised and urgent requests, and every
+/// request in automatic mode, are offered to someone else instead, and the page promises what really happens.
+/// </summary>
+public sealed class ChooseAgainTests
+{
+    /// <summary>Subjects show in inbox lists and on lock screens: never "peer support".</summary>
+    private const string Subject = "Offer Org: your request needs your choice";
+    private const string NeedsChoice = "Your request needs you to choose a supporter again.";
+    private const string PageSaysChooseAgain = "Please choose a supporter again.";
+    private const string LetYouKnow = "If they cannot, we will let you know so you can choose someone else.";
+    private const string AskSomeoneElse = "we will ask someone else";
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_chosen_supporter_who_declines_sends_the_request_back_to_its_requester_with_one_email_and_fresh_suggestions(Engine engine)
+    {
+        await using var sink = new SmtpSink();
+        await using var w = await OfferWorld.StartAsync(engine, sink.Settings());
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var ben = await w.SupporterAsync("Ben Supporter");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
+        var (offer, holder, other) = await ChooseAsync(w, requester, id, ada, ben);
+
+        // The page promises what happens: back to them, not to someone else.
+        var offered = await RequestPageAsync(requester, id);
+        offered.ShouldContain("We have asked a supporter; they have until");
+        offered.ShouldContain(LetYouKnow);
+        offered.ShouldNotContain(AskSomeoneElse);
+
+        var holderClient = await w.Factory.SignInAsync(holder);
+        Location(await PostAsync(holderClient, "/supporter/offers?handler=Decline", ("OfferId", offer.Id.ToString()), ("Reason", "conflict")))
+            .ShouldBe("/supporter/offers?declined=true");
+
+        // Not offered to anyone else: it waits for its requester, who is told.
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Waiting);
+        (await w.OffersAsync(id)).ShouldHaveSingleItem().Outcome.ShouldBe(OfferOutcome.Declined);
+        var mail = await sink.WaitForMailToAsync(w.Org[Roles.Employee].Email);
+        ShouldBeTheNotice(mail, id, holder.Email, "Ada", "Ben", "declin", "conflict", "too close", "I may know");
+
+        var page = await RequestPageAsync(requester, id);
+        page.ShouldContain(PageSaysChooseAgain);
+        page.ShouldContain("Choose this supporter");
+        OfferWorld.Tokens(page).ShouldHaveSingleItem("the supporter who declined is not suggested again");
+        PageText.ShouldNotName(page, "Ada Supporter");
+        PageText.ShouldNotName(page, "Ben Supporter");
+
+        // Later runs and sweeps find nothing more to send back: one email for one return.
+        await w.RunAsync();
+        await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<SupportOffers>().SweepAsync(CancellationToken.None));
+        await w.RunAsync();
+        (await NoticesAsync(w, id)).ShouldBe(1);
+
+        // Audited as the system, like the return: the requester's account is nowhere in the log.
+        var events = await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents.OrderBy(e => e.Sequence).ToListAsync());
+        var told = events.Where(e => e.Action == OfferAudit.ChooseAgain).ShouldHaveSingleItem();
+        (told.ActorKind, told.ActorId, told.TargetId, told.Detail).ShouldBe((CurrentActor.SystemKind, (Guid?)null, id.ToString("N"), "email=queued"));
+        events.Where(e => e.ActorId == w.Org[Roles.Employee].AccountId).ShouldAllBe(e => e.Action.StartsWith("account.", StringComparison.Ordinal));
+
+        // Coordinators see it waiting in their queue, as every waiting request.
+        var record = await w.RequestAsync(id);
+        var queue = WebUtility.HtmlDecode(await PageAsync(await w.Factory.SignInAsync(w.Org[Roles.Coordinator]), "/coordinate/support"));
+        queue.ShouldContain($"{record.Pseudonym} (made-up name)");
+
+        // Choosing again offers it to the other supporter.
+        Location(await PostAsync(requester, $"/support/requests/{id}?handler=Choose", ("token", OfferWorld.Tokens(page)[0])))
+            .ShouldBe($"/support/requests/{id}?chosen=true");
+        (await w.PendingAsync(id)).SupporterId.ShouldBe(other.PersonId);
+        (await RequestPageAsync(requester, id)).ShouldNotContain(PageSaysChooseAgain);
+    }
+
+    [Fact]
+    public async Task A_chosen_supporter_who_lets_the_offer_expire_sends_the_request_back_with_one_email()
+    {
+        await using var sink = new SmtpSink();
+        await using var w = await OfferWorld.StartAsync(settings: sink.Settings());
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var ben = await w.SupporterAsync("Ben Supporter");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
+        var (_, holder, _) = await ChooseAsync(w, requester, id, ada, ben);
+
+        w.Factory.Clock.Advance(TimeSpan.FromHours(MatchingSettings.DefaultOfferHours + 1));
+        await w.RunAsync();
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Waiting);
+        (await w.OffersAsync(id)).ShouldHaveSingleItem().Outcome.ShouldBe(OfferOutcome.Expired);
+        ShouldBeTheNotice(await sink.WaitForMailToAsync(w.Org[Roles.Employee].Email), id, holder.Email, "Ada", "Ben", "expire", "time");
+        requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var page = await RequestPageAsync(requester, id);
+        page.ShouldContain(PageSaysChooseAgain);
+        OfferWorld.Tokens(page).ShouldHaveSingleItem();
+
+        await w.RunAsync();
+        (await NoticesAsync(w, id)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_chosen_supporter_whose_role_is_taken_away_sends_the_request_back_with_one_email_however_often_the_sweep_runs()
+    {
+        await using var sink = new SmtpSink();
+        await using var w = await OfferWorld.StartAsync(settings: sink.Settings());
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var ben = await w.SupporterAsync("Ben Supporter");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
+        var (_, holder, _) = await ChooseAsync(w, requester, id, ada, ben);
+
+        var api = await w.Factory.ApiClientAsync(w.Org, w.Org[Roles.Admin]);
+        (await api.PutAsJsonAsync($"/api/v1/people/{holder.PersonId}/roles", new RolesRequest([Roles.Employee]))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Waiting);
+        ShouldBeTheNotice(await sink.WaitForMailToAsync(w.Org[Roles.Employee].Email), id, holder.Email, "Ada", "Ben", "role");
+        var page = await RequestPageAsync(requester, id);
+        page.ShouldContain(PageSaysChooseAgain);
+        OfferWorld.Tokens(page).ShouldHaveSingleItem();
+
+        for (var i = 0; i < 2; i++)
+        {
+            await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<SupportOffers>().SweepAsync(CancellationToken.None));
+            await w.RunAsync();
+        }
+        (await NoticesAsync(w, id)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_coordinator_taking_back_a_stuck_offer_sends_the_request_back_to_its_requester_with_one_email()
+    {
+        await using var sink = new SmtpSink();
+        await using var w = await OfferWorld.StartAsync(settings: sink.Settings());
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var ben = await w.SupporterAsync("Ben Supporter");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
+        var (_, holder, _) = await ChooseAsync(w, requester, id, ada, ben);
+
+        var coordinator = await w.Factory.SignInAsync(w.Org[Roles.Coordinator]);
+        Location(await PostAsync(coordinator, "/coordinate/support?handler=Return", ("RequestId", id.ToString())))
+            .ShouldBe("/coordinate/support?period=30&done=returned");
+        (await w.OffersAsync(id)).ShouldHaveSingleItem().Outcome.ShouldBe(OfferOutcome.Reassigned);
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Waiting);
+        ShouldBeTheNotice(await sink.WaitForMailToAsync(w.Org[Roles.Employee].Email), id, holder.Email, "Ada", "Ben", "coordinator");
+        var page = await RequestPageAsync(requester, id);
+        page.ShouldContain(PageSaysChooseAgain);
+        OfferWorld.Tokens(page).ShouldHaveSingleItem("the supporter it was taken from is not suggested again");
+        await w.RunAsync();
+        (await NoticesAsync(w, id)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_conversation_handed_back_when_the_supporter_loses_the_role_tells_its_requester_to_choose_again()
+    {
+        await using var sink = new SmtpSink();
+        await using var world = await ConversationWorld.StartAsync(settings: sink.Settings());
+        var supporter = world.Org[Roles.PeerSupporter];
+        var api = await world.Factory.ApiClientAsync(world.Org, world.Org[Roles.Admin]);
+        (await api.PutAsJsonAsync($"/api/v1/people/{supporter.PersonId}/roles", new RolesRequest([Roles.Employee]))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Waiting);
+        var mail = await sink.WaitForMailToAsync(world.Org[Roles.Employee].Email);
+        mail.Subject.ShouldBe("Talk Org: your request needs your choice");
+        (mail.TextBody ?? "").ShouldContain($"http://localhost/support/requests/{world.Id}");
+        (mail.Subject + mail.TextBody).ShouldNotContain("PeerSupporter of Talk Org");
+        (await world.DbAsync(db => db.Set<OutgoingMail>().CountAsync(m => m.Purpose == SupportOffers.ChooseAgainMailPurpose))).ShouldBe(1);
+
+        // Nobody else can take it here: the request's page says so, and the conversation's page leads there.
+        (await ConversationWorld.BodyAsync(await world.Requester.GetAsync($"/support/requests/{world.Id}")))
+            .ShouldContain("The supporter who had your request cannot take it on now.");
+        var conversation = await ConversationWorld.BodyAsync(await world.Requester.GetAsync(world.Path));
+        conversation.ShouldContain("This conversation is waiting for a new supporter.");
+        conversation.ShouldContain($"href=\"/support/requests/{world.Id}\"");
+    }
+
+    [Fact]
+    public async Task An_urgent_request_is_offered_to_someone_else_while_a_routine_one_declined_beside_it_comes_back_to_its_requester()
+    {
+        await using var sink = new SmtpSink();
+        await using var w = await OfferWorld.StartAsync(settings: sink.Settings());
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var ben = await w.SupporterAsync("Ben Supporter");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var routine = await OfferWorld.AskAsync(requester, OfferWorld.Form());
+        var (routineOffer, routineHolder, _) = await ChooseAsync(w, requester, routine, ada, ben);
+
+        // The same person's urgent request is matched at once, and its page promises someone else.
+        var urgent = await OfferWorld.AskAsync(requester, OfferWorld.Form(selfHarm: "yes"));
+        var urgentOffer = await w.PendingAsync(urgent);
+        urgentOffer.How.ShouldBe(OfferHow.Automatic);
+        var urgentHolder = urgentOffer.SupporterId == ada.PersonId ? ada : ben;
+        var urgentPage = await RequestPageAsync(requester, urgent);
+        urgentPage.ShouldContain("If they cannot, we will ask someone else.");
+        urgentPage.ShouldNotContain(LetYouKnow);
+
+        // Both are declined: the urgent one goes straight to the other supporter, the routine one back to its requester.
+        Location(await PostAsync(await w.Factory.SignInAsync(urgentHolder), "/supporter/offers?handler=Decline", ("OfferId", urgentOffer.Id.ToString())))
+            .ShouldBe("/supporter/offers?declined=true");
+        (await w.PendingAsync(urgent)).SupporterId.ShouldNotBe(urgentHolder.PersonId);
+        Location(await PostAsync(await w.Factory.SignInAsync(routineHolder), "/supporter/offers?handler=Decline", ("OfferId", routineOffer.Id.ToString())))
+            .ShouldBe("/supporter/offers?declined=true");
+        (await w.RequestAsync(routine)).Status.ShouldBe(RequestStatus.Waiting);
+
+        ShouldBeTheNotice(await sink.WaitForMailToAsync(w.Org[Roles.Employee].Email), routine, routineHolder.Email, "Ada", "Ben");
+        (await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().Set<OutgoingMail>()
+            .Where(m => m.Purpose == SupportOffers.ChooseAgainMailPurpose).Select(m => m.About).ToListAsync())).ShouldBe([routine], "nothing about the urgent one");
+        (await RequestPageAsync(requester, urgent)).ShouldNotContain(PageSaysChooseAgain);
+    }
+
+    [Fact]
+    public async Task In_automatic_mode_the_page_still_promises_someone_else_and_a_decline_emails_nobody_about_choosing()
+    {
+        await using var sink = new SmtpSink();
+        await using var w = await OfferWorld.StartAsync(settings: sink.Settings());
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var ben = await w.SupporterAsync("Ben Supporter");
+        await w.SetModeAsync("Automatic");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
+        var first = await w.PendingAsync(id);
+        var page = await RequestPageAsync(requester, id);
+        page.ShouldContain("If they cannot, we will ask someone else.");
+        page.ShouldNotContain(LetYouKnow);
+
+        var holder = first.SupporterId == ada.PersonId ? ada : ben;
+        Location(await PostAsync(await w.Factory.SignInAsync(holder), "/supporter/offers?handler=Decline", ("OfferId", first.Id.ToString())))
+            .ShouldBe("/supporter/offers?declined=true");
+        (await w.PendingAsync(id)).SupporterId.ShouldNotBe(holder.PersonId);
+        (await NoticesAsync(w, id)).ShouldBe(0);
+        (await w.AuditCountAsync(OfferAudit.ChooseAgain)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task With_mail_off_the_page_alone_says_to_choose_again_and_nothing_is_queued()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var ada = await w.SupporterAsync("Ada Supporter");
+        var ben = await w.SupporterAsync("Ben Supporter");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
+        var (offer, holder, _) = await ChooseAsync(w, requester, id, ada, ben);
+        Location(await PostAsync(await w.Factory.SignInAsync(holder), "/supporter/offers?handler=Decline", ("OfferId", offer.Id.ToString())));
+
+        (await RequestPageAsync(requester, id)).ShouldContain(PageSaysChooseAgain);
+        (await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().Set<OutgoingMail>().CountAsync())).ShouldBe(0);
+        (await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
+            .Where(e => e.Action == OfferAudit.ChooseAgain).Select(e => e.Detail).SingleAsync())).ShouldBe("email=none");
+    }
+
+    /// <summary>The requester chooses the first suggestion; returns the pending offer, who has it and the other supporter.</summary>
+    private static async Task<(SupportOffer Offer, TestAccount Holder, TestAccount Other)> ChooseAsync(
+        OfferWorld w, HttpClient requester, Guid id, TestAccount ada, TestAccount ben)
+    {
+        var tokens = OfferWorld.Tokens(await PageAsync(requester, $"/support/requests/{id}"));
+        tokens.Count.ShouldBe(2);
+        Location(await PostAsync(requester, $"/support/requests/{id}?handler=Choose", ("token", tokens[0]))).ShouldBe($"/support/requests/{id}?chosen=true");
+        var offer = await w.PendingAsync(id);
+        offer.How.ShouldBe(OfferHow.RequesterChose);
+        return offer.SupporterId == ada.PersonId ? (offer, ada, ben) : (offer, ben, ada);
+    }
+
+    private static async Task<string> RequestPageAsync(HttpClient requester, Guid id) =>
+        WebUtility.HtmlDecode(await PageAsync(requester, $"/support/requests/{id}"));
+
+    private static Task<int> NoticesAsync(OfferWorld w, Guid id) =>
+        w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().Set<OutgoingMail>()
+            .CountAsync(m => m.Purpose == SupportOffers.ChooseAgainMailPurpose && m.About == id));
+
+    /// <summary>The requester's email: that they need to choose again and the link to the request, nothing of who had it or why.</summary>
+    private static void ShouldBeTheNotice(MimeMessage mail, Guid id, string holderEmail, params string[] never)
+    {
+        mail.Subject.ShouldBe(Subject);
+        var body = mail.TextBody ?? "";
+        body.ShouldContain("Hello Employee of Offer Org,");
+        body.ShouldContain(NeedsChoice);
+        body.ShouldContain($"http://localhost/support/requests/{id}");
+        foreach (var secret in never.Append(holderEmail))
+        {
+            (mail.Subject + body).ShouldNotContain(secret, Case.Insensitive);
+        }
+    }
+}
