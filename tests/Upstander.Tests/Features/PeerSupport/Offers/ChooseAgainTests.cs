@@ -37,13 +37,8 @@ public sealed class ChooseAgainTests
     [InlineData(Engine.Postgres)]
     public async Task A_chosen_supporter_who_declines_sends_the_request_back_to_its_requester_with_one_email_and_fresh_suggestions(Engine engine)
     {
-        await using var sink = new SmtpSink();
-        await using var w = await OfferWorld.StartAsync(engine, sink.Settings());
-        var ada = await w.SupporterAsync("Ada Supporter");
-        var ben = await w.SupporterAsync("Ben Supporter");
-        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
-        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
-        var (offer, holder, other) = await ChooseAsync(w, requester, id, ada, ben);
+        await using var c = await Chosen.StartAsync(engine);
+        var (w, sink, requester, id, offer, holder, other) = (c.World, c.Sink!, c.Requester, c.Id, c.Offer, c.Holder, c.Other);
 
         // The page promises what happens: back to them, not to someone else.
         var offered = await RequestPageAsync(requester, id);
@@ -95,13 +90,8 @@ public sealed class ChooseAgainTests
     [Fact]
     public async Task A_chosen_supporter_who_lets_the_offer_expire_sends_the_request_back_with_one_email()
     {
-        await using var sink = new SmtpSink();
-        await using var w = await OfferWorld.StartAsync(settings: sink.Settings());
-        var ada = await w.SupporterAsync("Ada Supporter");
-        var ben = await w.SupporterAsync("Ben Supporter");
-        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
-        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
-        var (_, holder, _) = await ChooseAsync(w, requester, id, ada, ben);
+        await using var c = await Chosen.StartAsync();
+        var (w, sink, requester, id, holder) = (c.World, c.Sink!, c.Requester, c.Id, c.Holder);
 
         w.Factory.Clock.Advance(TimeSpan.FromHours(MatchingSettings.DefaultOfferHours + 1));
         await w.RunAsync();
@@ -120,13 +110,8 @@ public sealed class ChooseAgainTests
     [Fact]
     public async Task A_chosen_supporter_whose_role_is_taken_away_sends_the_request_back_with_one_email_however_often_the_sweep_runs()
     {
-        await using var sink = new SmtpSink();
-        await using var w = await OfferWorld.StartAsync(settings: sink.Settings());
-        var ada = await w.SupporterAsync("Ada Supporter");
-        var ben = await w.SupporterAsync("Ben Supporter");
-        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
-        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
-        var (_, holder, _) = await ChooseAsync(w, requester, id, ada, ben);
+        await using var c = await Chosen.StartAsync();
+        var (w, sink, requester, id, holder) = (c.World, c.Sink!, c.Requester, c.Id, c.Holder);
 
         var api = await w.Factory.ApiClientAsync(w.Org, w.Org[Roles.Admin]);
         (await api.PutAsJsonAsync($"/api/v1/people/{holder.PersonId}/roles", new RolesRequest([Roles.Employee]))).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -147,13 +132,8 @@ public sealed class ChooseAgainTests
     [Fact]
     public async Task A_coordinator_taking_back_a_stuck_offer_sends_the_request_back_to_its_requester_with_one_email()
     {
-        await using var sink = new SmtpSink();
-        await using var w = await OfferWorld.StartAsync(settings: sink.Settings());
-        var ada = await w.SupporterAsync("Ada Supporter");
-        var ben = await w.SupporterAsync("Ben Supporter");
-        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
-        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
-        var (_, holder, _) = await ChooseAsync(w, requester, id, ada, ben);
+        await using var c = await Chosen.StartAsync();
+        var (w, sink, requester, id, holder) = (c.World, c.Sink!, c.Requester, c.Id, c.Holder);
 
         var coordinator = await w.Factory.SignInAsync(w.Org[Roles.Coordinator]);
         Location(await PostAsync(coordinator, "/coordinate/support?handler=Return", ("RequestId", id.ToString())))
@@ -195,19 +175,14 @@ public sealed class ChooseAgainTests
     [Fact]
     public async Task An_urgent_request_is_offered_to_someone_else_while_a_routine_one_declined_beside_it_comes_back_to_its_requester()
     {
-        await using var sink = new SmtpSink();
-        await using var w = await OfferWorld.StartAsync(settings: sink.Settings());
-        var ada = await w.SupporterAsync("Ada Supporter");
-        var ben = await w.SupporterAsync("Ben Supporter");
-        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
-        var routine = await OfferWorld.AskAsync(requester, OfferWorld.Form());
-        var (routineOffer, routineHolder, _) = await ChooseAsync(w, requester, routine, ada, ben);
+        await using var c = await Chosen.StartAsync();
+        var (w, sink, requester, routine, routineOffer, routineHolder) = (c.World, c.Sink!, c.Requester, c.Id, c.Offer, c.Holder);
 
         // The same person's urgent request is matched at once, and its page promises someone else.
         var urgent = await OfferWorld.AskAsync(requester, OfferWorld.Form(selfHarm: "yes"));
         var urgentOffer = await w.PendingAsync(urgent);
         urgentOffer.How.ShouldBe(OfferHow.Automatic);
-        var urgentHolder = urgentOffer.SupporterId == ada.PersonId ? ada : ben;
+        var urgentHolder = urgentOffer.SupporterId == c.Holder.PersonId ? c.Holder : c.Other;
         var urgentPage = await RequestPageAsync(requester, urgent);
         urgentPage.ShouldContain("If they cannot, we will ask someone else.");
         urgentPage.ShouldNotContain(LetYouKnow);
@@ -252,12 +227,8 @@ public sealed class ChooseAgainTests
     [Fact]
     public async Task With_mail_off_the_page_alone_says_to_choose_again_and_nothing_is_queued()
     {
-        await using var w = await OfferWorld.StartAsync();
-        var ada = await w.SupporterAsync("Ada Supporter");
-        var ben = await w.SupporterAsync("Ben Supporter");
-        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
-        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
-        var (offer, holder, _) = await ChooseAsync(w, requester, id, ada, ben);
+        await using var c = await Chosen.StartAsync(mail: false);
+        var (w, requester, id, offer, holder) = (c.World, c.Requester, c.Id, c.Offer, c.Holder);
         Location(await PostAsync(await w.Factory.SignInAsync(holder), "/supporter/offers?handler=Decline", ("OfferId", offer.Id.ToString())));
 
         (await RequestPageAsync(requester, id)).ShouldContain(PageSaysChooseAgain);
@@ -266,16 +237,38 @@ public sealed class ChooseAgainTests
             .Where(e => e.Action == OfferAudit.ChooseAgain).Select(e => e.Detail).SingleAsync())).ShouldBe("email=none");
     }
 
-    /// <summary>The requester chooses the first suggestion; returns the pending offer, who has it and the other supporter.</summary>
-    private static async Task<(SupportOffer Offer, TestAccount Holder, TestAccount Other)> ChooseAsync(
-        OfferWorld w, HttpClient requester, Guid id, TestAccount ada, TestAccount ben)
+    /// <summary>
+    /// An organisation (mail on unless asked otherwise) with two supporters, Ada and Ben, and the employee's routine request,
+    /// offered to the one behind the first suggestion they chose: <see cref="Holder"/>; the other is <see cref="Other"/>.
+    /// </summary>
+    private sealed record Chosen(OfferWorld World, SmtpSink? Sink, HttpClient Requester, Guid Id, SupportOffer Offer, TestAccount Holder, TestAccount Other)
+        : IAsyncDisposable
     {
-        var tokens = OfferWorld.Tokens(await PageAsync(requester, $"/support/requests/{id}"));
-        tokens.Count.ShouldBe(2);
-        Location(await PostAsync(requester, $"/support/requests/{id}?handler=Choose", ("token", tokens[0]))).ShouldBe($"/support/requests/{id}?chosen=true");
-        var offer = await w.PendingAsync(id);
-        offer.How.ShouldBe(OfferHow.RequesterChose);
-        return offer.SupporterId == ada.PersonId ? (offer, ada, ben) : (offer, ben, ada);
+        public static async Task<Chosen> StartAsync(Engine engine = Engine.Sqlite, bool mail = true)
+        {
+            var sink = mail ? new SmtpSink() : null;
+            var w = await OfferWorld.StartAsync(engine, sink?.Settings());
+            var ada = await w.SupporterAsync("Ada Supporter");
+            var ben = await w.SupporterAsync("Ben Supporter");
+            var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+            var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
+            var tokens = OfferWorld.Tokens(await PageAsync(requester, $"/support/requests/{id}"));
+            tokens.Count.ShouldBe(2);
+            Location(await PostAsync(requester, $"/support/requests/{id}?handler=Choose", ("token", tokens[0]))).ShouldBe($"/support/requests/{id}?chosen=true");
+            var offer = await w.PendingAsync(id);
+            offer.How.ShouldBe(OfferHow.RequesterChose);
+            var (holder, other) = offer.SupporterId == ada.PersonId ? (ada, ben) : (ben, ada);
+            return new Chosen(w, sink, requester, id, offer, holder, other);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await World.DisposeAsync();
+            if (Sink is not null)
+            {
+                await Sink.DisposeAsync();
+            }
+        }
     }
 
     private static async Task<string> RequestPageAsync(HttpClient requester, Guid id) =>
