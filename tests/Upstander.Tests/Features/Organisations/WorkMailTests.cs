@@ -38,6 +38,9 @@ public sealed class WorkMailTests
         var body = mail.TextBody ?? "";
         body.ShouldContain("Hello Sam Helper,");
         body.ShouldContain($"Please accept or decline it by {when}");
+        // True in either mode: while requesters choose, a routine request goes back to its requester, not to another supporter.
+        body.ShouldContain("If you cannot take it on, please say so, so that the person can be matched with someone else.");
+        body.ShouldNotContain("another supporter");
         body.ShouldContain("/supporter/offers");
         var request = await world.RequestAsync(id);
         foreach (var secret in new[] { details, request.Pseudonym, $"Employee of {world.Org.Name}", "experiencing", id.ToString() })

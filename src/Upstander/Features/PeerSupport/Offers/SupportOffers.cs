@@ -30,6 +30,9 @@ public static class OfferAudit
     /// <summary>A routine request came back to its requester, who chooses, without their doing: they were told to choose again.</summary>
     public const string ChooseAgain = "peer-support.requester-asked-to-choose-again";
 
+    /// <summary>The requester turned the email about choosing again on or off for their request (detail <c>email=on|off</c>).</summary>
+    public const string ChooseAgainEmailChanged = "peer-support.choose-again-email-changed";
+
     public const string Blocked = "peer-support.supporter-blocked";
     public const string Unblocked = "peer-support.supporter-unblocked";
     public const string TargetOffer = "support-offer";
@@ -694,7 +697,7 @@ public sealed class SupportOffers(
             foreach (var supporter in await mail.RecipientsAsync([supporterId], ct))
             {
                 mail.Queue(OfferMailPurpose, offer.Id, supporter, t["{0}: a request for peer support is waiting for your answer", organisation],
-                    t["Someone has asked for peer support, and their request is offered to you. Please accept or decline it by {0}; without an answer by then it goes to another supporter.", mail.When(offer.AnswerBy)],
+                    t["Someone has asked for peer support, and their request is offered to you. Please accept or decline it by {0}. If you cannot take it on, please say so, so that the person can be matched with someone else.", mail.When(offer.AnswerBy)],
                     mail.Link("/supporter/offers"),
                     t["This email says nothing about who asked or why, on purpose: you see that once you sign in."]);
             }
@@ -715,9 +718,10 @@ public sealed class SupportOffers(
     /// supporter declined or let it expire, stopped being current or lost the role or account while holding it, or a
     /// coordinator took it back) and, when the request waits for its requester's choice (routine, and requesters choose:
     /// the runner never offers it), tells them in the same unit of work, since they cannot know otherwise that they must
-    /// choose again: their request's page says so (<see cref="RequesterMatching.ChooseAgain"/>), and with mail on they are
-    /// emailed that their request needs them to choose a supporter again, with the link to it and nothing about who had it or
-    /// why. One email per return: a request leaves the queue again only by being offered, so a sweep or run that comes after
+    /// choose again: their request's page says so (<see cref="RequesterMatching.ChooseAgain"/>), and with mail on and only if
+    /// they turned it on for this request (<see cref="SupportRequestRecord.ChooseAgainEmail"/>, off by default: even an email
+    /// that says nothing tells whoever reads their work mailbox that they asked for support) they are emailed that their
+    /// request needs them to choose a supporter again, with the link to it and nothing about who had it or why. One email per return: a request leaves the queue again only by being offered, so a sweep or run that comes after
     /// finds nothing to send back. Audited as the system, as the return is: never the requester's account, nor the
     /// supporter's whose answer set it off. A raised or urgent request, or any in automatic mode, is matched again by the
     /// runner instead. The caller holds the matching section and saves.
@@ -730,7 +734,7 @@ public sealed class SupportOffers(
             return;
         }
         var emailed = false;
-        if (mail.Enabled)
+        if (mail.Enabled && request.ChooseAgainEmail)
         {
             var organisation = await mail.OrganisationAsync(ct);
             foreach (var requester in await mail.RecipientsAsync([request.PersonId], ct))
@@ -743,6 +747,24 @@ public sealed class SupportOffers(
             }
         }
         audit.RecordAsSystem(OfferAudit.ChooseAgain, RequestAudit.Target, request.Id, emailed ? "email=queued" : "email=none");
+    }
+
+    /// <summary>
+    /// Whether the request could still come back to its requester to choose again (<see cref="SendBackAsync"/>): it is
+    /// waiting, offered or taken on, routine, and requesters choose. Only then is the email about it worth choosing.
+    /// </summary>
+    public async Task<bool> MayComeBackAsync(SupportRequestRecord request, CancellationToken ct) =>
+        request.Status is (RequestStatus.Waiting or RequestStatus.Offered or RequestStatus.Active) && Chooses(await SettingsAsync(ct), request);
+
+    /// <summary>
+    /// Records the requester's choice of the email about choosing again for their own request, audited without their account
+    /// and with nothing but on or off, as the conversation's notice choice is.
+    /// </summary>
+    public async Task SetChooseAgainEmailAsync(SupportRequestRecord request, bool on, CancellationToken ct)
+    {
+        request.SetChooseAgainEmail(on);
+        audit.RecordAsHiddenRequester(OfferAudit.ChooseAgainEmailChanged, RequestAudit.Target, request.Id, on ? "email=on" : "email=off");
+        await db.SaveChangesAsync(ct);
     }
 
     private Guid? OpenToken(string? token, Guid requestId)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Resources;
 using Upstander.Platform.Web;
@@ -11,7 +12,7 @@ namespace Upstander.Features.PeerSupport.Requests;
 /// One of the signed-in person's own requests: crisis resources and immediate options first when the
 /// safety screen showed risk, then where it stands, and withdrawal (with confirmation). Anyone else's: 404.
 /// </summary>
-public sealed class RequestModel(SupportRequests requests, SupportOffers offers, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class RequestModel(SupportRequests requests, SupportOffers offers, WorkMail mail, IStringLocalizer<SharedResource> t) : PageModel
 {
     /// <summary>The request's page, for its requester only: emails that send them there link it.</summary>
     public static string Path(Guid id) => $"/support/requests/{id:D}";
@@ -26,10 +27,48 @@ public sealed class RequestModel(SupportRequests requests, SupportOffers offers,
 
     public bool Blocked { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, bool sent, bool chosen, bool blocked, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(Guid id, bool sent, bool chosen, bool blocked, string? email, CancellationToken ct)
     {
-        (Sent, Chosen, Blocked) = (sent, chosen, blocked);
+        (Sent, Chosen, Blocked, EmailDone) = (sent, chosen, blocked, email);
         return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
+    // ---- The email about choosing again ----
+
+    /// <summary>"on" or "off", posted by the form in the section about the email.</summary>
+    [BindProperty] public string? ChooseAgainEmail { get; set; }
+
+    /// <summary>
+    /// Whether the page offers the email about choosing again: only while mail is on and the request could still come back
+    /// to its requester (<see cref="SupportOffers.MayComeBackAsync"/>).
+    /// </summary>
+    public bool OffersChooseAgainEmail { get; private set; }
+
+    /// <summary>The choice just saved ("on" or "off"), for the confirmation.</summary>
+    public string? EmailDone { get; private set; }
+
+    /// <summary>
+    /// The requester turns the email about choosing again on or off for this request. It is off until they do: even an
+    /// email that says nothing tells whoever reads their work mailbox that they asked for support.
+    /// </summary>
+    public async Task<IActionResult> OnPostChooseAgainEmailAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        if (ChooseAgainEmail is not ("on" or "off"))
+        {
+            ModelState.AddModelError(nameof(ChooseAgainEmail), t["Choose whether to be emailed if you need to choose a supporter again."]);
+            return Page();
+        }
+        if (!await offers.MayComeBackAsync(Record, ct))
+        {
+            ModelState.AddModelError(nameof(ChooseAgainEmail), t["This request can no longer come back to you to choose a supporter, so there is nothing to email you about."]);
+            return Page();
+        }
+        await offers.SetChooseAgainEmailAsync(Record, ChooseAgainEmail == "on", ct);
+        return Redirect($"{Path(id)}?email={ChooseAgainEmail}#choose-again-email");
     }
 
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id, CancellationToken ct)
@@ -113,6 +152,7 @@ public sealed class RequestModel(SupportRequests requests, SupportOffers offers,
         Details = requests.OwnDetails(record);
         Named = await requests.PeopleAsync(record.NamedPeopleIds, ct);
         Matching = await offers.ForRequesterAsync(record, ct);
+        OffersChooseAgainEmail = mail.Enabled && await offers.MayComeBackAsync(record, ct);
         if (record.CrisisFirst)
         {
             Crisis = await requests.CrisisResourcesAsync(ct);

@@ -148,6 +148,13 @@ public sealed class SupportRequestRecord : IOrganisationOwned
     /// <summary>When retention removed the conversation's content (messages, notes, the requester's words, named people).</summary>
     public DateTimeOffset? ContentErasedAt { get; private set; }
 
+    /// <summary>
+    /// Whether the requester wants an email when the request comes back to them to choose a supporter again (see
+    /// <c>SupportOffers.SendBackAsync</c>). Off until they turn it on: even an email that says nothing tells whoever reads
+    /// their work mailbox that they asked for support.
+    /// </summary>
+    public bool ChooseAgainEmail { get; private set; }
+
     /// <summary>The request still counts against its supporter's caseload.</summary>
     public bool IsOpenCase => Status is RequestStatus.Offered or RequestStatus.Active;
 
@@ -186,6 +193,9 @@ public sealed class SupportRequestRecord : IOrganisationOwned
     };
 
     public void SealDetails(string? sealedDetails) => DetailsSealed = sealedDetails;
+
+    /// <summary>The requester's choice of <see cref="ChooseAgainEmail"/>.</summary>
+    public void SetChooseAgainEmail(bool on) => ChooseAgainEmail = on;
 
     public void Withdraw(DateTimeOffset now)
     {

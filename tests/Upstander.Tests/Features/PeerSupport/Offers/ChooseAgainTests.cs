@@ -20,8 +20,10 @@ namespace Upstander.Tests.Features.PeerSupport.Offers;
 /// While requesters choose, a routine request waits for its requester's choice and the runner never offers it. When the
 /// supporter who had it cannot take it on (a decline, an expiry, the role or account taken away, a conversation handed
 /// back, a coordinator's return), it comes back to the requester: they are told in the same save, by their request's page
-/// and, with mail on, by one email that says only that they need to choose again. Raised and urgent requests, and every
-/// request in automatic mode, are offered to someone else instead, and the page promises what really happens.
+/// and, with mail on and only if they turned it on for the request (off by default, as for message notices: an email tells
+/// whoever reads their work mailbox that they asked for support), by one email that says only that they need to choose
+/// again. Raised and urgent requests, and every request in automatic mode, are offered to someone else instead, and the
+/// page promises what really happens.
 /// </summary>
 public sealed class ChooseAgainTests
 {
@@ -31,13 +33,15 @@ public sealed class ChooseAgainTests
     private const string PageSaysChooseAgain = "Please choose a supporter again.";
     private const string LetYouKnow = "If they cannot, we will let you know so you can choose someone else.";
     private const string AskSomeoneElse = "we will ask someone else";
+    private const string TurnOn = "Email me if I need to choose again";
+    private const string TurnOff = "Stop emailing me about choosing again";
 
     [Theory]
     [InlineData(Engine.Sqlite)]
     [InlineData(Engine.Postgres)]
     public async Task A_chosen_supporter_who_declines_sends_the_request_back_to_its_requester_with_one_email_and_fresh_suggestions(Engine engine)
     {
-        await using var c = await Chosen.StartAsync(engine);
+        await using var c = await Chosen.StartAsync(engine, email: true);
         var (w, sink, requester, id, offer, holder, other) = (c.World, c.Sink!, c.Requester, c.Id, c.Offer, c.Holder, c.Other);
 
         // The page promises what happens: back to them, not to someone else.
@@ -90,7 +94,7 @@ public sealed class ChooseAgainTests
     [Fact]
     public async Task A_chosen_supporter_who_lets_the_offer_expire_sends_the_request_back_with_one_email()
     {
-        await using var c = await Chosen.StartAsync();
+        await using var c = await Chosen.StartAsync(email: true);
         var (w, sink, requester, id, holder) = (c.World, c.Sink!, c.Requester, c.Id, c.Holder);
 
         w.Factory.Clock.Advance(TimeSpan.FromHours(MatchingSettings.DefaultOfferHours + 1));
@@ -110,7 +114,7 @@ public sealed class ChooseAgainTests
     [Fact]
     public async Task A_chosen_supporter_whose_role_is_taken_away_sends_the_request_back_with_one_email_however_often_the_sweep_runs()
     {
-        await using var c = await Chosen.StartAsync();
+        await using var c = await Chosen.StartAsync(email: true);
         var (w, sink, requester, id, holder) = (c.World, c.Sink!, c.Requester, c.Id, c.Holder);
 
         var api = await w.Factory.ApiClientAsync(w.Org, w.Org[Roles.Admin]);
@@ -132,7 +136,7 @@ public sealed class ChooseAgainTests
     [Fact]
     public async Task A_coordinator_taking_back_a_stuck_offer_sends_the_request_back_to_its_requester_with_one_email()
     {
-        await using var c = await Chosen.StartAsync();
+        await using var c = await Chosen.StartAsync(email: true);
         var (w, sink, requester, id, holder) = (c.World, c.Sink!, c.Requester, c.Id, c.Holder);
 
         var coordinator = await w.Factory.SignInAsync(w.Org[Roles.Coordinator]);
@@ -154,6 +158,7 @@ public sealed class ChooseAgainTests
         await using var sink = new SmtpSink();
         await using var world = await ConversationWorld.StartAsync(settings: sink.Settings());
         var supporter = world.Org[Roles.PeerSupporter];
+        await TurnOnAsync(world.Requester, world.Id);
         var api = await world.Factory.ApiClientAsync(world.Org, world.Org[Roles.Admin]);
         (await api.PutAsJsonAsync($"/api/v1/people/{supporter.PersonId}/roles", new RolesRequest([Roles.Employee]))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -175,7 +180,7 @@ public sealed class ChooseAgainTests
     [Fact]
     public async Task An_urgent_request_is_offered_to_someone_else_while_a_routine_one_declined_beside_it_comes_back_to_its_requester()
     {
-        await using var c = await Chosen.StartAsync();
+        await using var c = await Chosen.StartAsync(email: true);
         var (w, sink, requester, routine, routineOffer, routineHolder) = (c.World, c.Sink!, c.Requester, c.Id, c.Offer, c.Holder);
 
         // The same person's urgent request is matched at once, and its page promises someone else.
@@ -186,6 +191,7 @@ public sealed class ChooseAgainTests
         var urgentPage = await RequestPageAsync(requester, urgent);
         urgentPage.ShouldContain("If they cannot, we will ask someone else.");
         urgentPage.ShouldNotContain(LetYouKnow);
+        urgentPage.ShouldNotContain(TurnOn); // an urgent request never comes back to its requester
 
         // Both are declined: the urgent one goes straight to the other supporter, the routine one back to its requester.
         Location(await PostAsync(await w.Factory.SignInAsync(urgentHolder), "/supporter/offers?handler=Decline", ("OfferId", urgentOffer.Id.ToString())))
@@ -231,20 +237,126 @@ public sealed class ChooseAgainTests
         var (w, requester, id, offer, holder) = (c.World, c.Requester, c.Id, c.Offer, c.Holder);
         Location(await PostAsync(await w.Factory.SignInAsync(holder), "/supporter/offers?handler=Decline", ("OfferId", offer.Id.ToString())));
 
-        (await RequestPageAsync(requester, id)).ShouldContain(PageSaysChooseAgain);
+        var page = await RequestPageAsync(requester, id);
+        page.ShouldContain(PageSaysChooseAgain);
+        page.ShouldNotContain(TurnOn); // without mail the page offers no email
         (await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().Set<OutgoingMail>().CountAsync())).ShouldBe(0);
         (await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
             .Where(e => e.Action == OfferAudit.ChooseAgain).Select(e => e.Detail).SingleAsync())).ShouldBe("email=none");
     }
 
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task By_default_a_request_sent_back_emails_nobody_and_the_page_alone_says_to_choose_again(Engine engine)
+    {
+        await using var c = await Chosen.StartAsync(engine);
+        var (w, sink, requester, id, offer, holder) = (c.World, c.Sink!, c.Requester, c.Id, c.Offer, c.Holder);
+
+        // Off until they turn it on, and the page says what the email would say and who could see it.
+        var offered = await RequestPageAsync(requester, id);
+        offered.ShouldContain("Upstander does not email you about this request.");
+        offered.ShouldContain("could learn from it that you asked for support");
+        offered.ShouldContain(TurnOn);
+        (await w.RequestAsync(id)).ChooseAgainEmail.ShouldBeFalse();
+
+        Location(await PostAsync(await w.Factory.SignInAsync(holder), "/supporter/offers?handler=Decline", ("OfferId", offer.Id.ToString())))
+            .ShouldBe("/supporter/offers?declined=true");
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Waiting);
+        var page = await RequestPageAsync(requester, id);
+        page.ShouldContain(PageSaysChooseAgain);
+        OfferWorld.Tokens(page).ShouldHaveSingleItem();
+
+        // Mail works (the supporter was emailed the offer), yet nothing about choosing again is queued.
+        await sink.WaitForMailToAsync(holder.Email);
+        await w.RunAsync();
+        (await NoticesAsync(w, id)).ShouldBe(0, "the requester did not turn the email on");
+        (await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
+            .Where(e => e.Action == OfferAudit.ChooseAgain).Select(e => e.Detail).SingleAsync())).ShouldBe("email=none");
+    }
+
+    [Fact]
+    public async Task Turned_on_the_requester_is_emailed_once_per_return_and_turned_off_no_more()
+    {
+        await using var c = await Chosen.StartAsync(email: true);
+        var (w, sink, requester, id, offer, holder, other) = (c.World, c.Sink!, c.Requester, c.Id, c.Offer, c.Holder, c.Other);
+
+        var on = await PageAsync(requester, $"/support/requests/{id}?email=on");
+        on.ShouldContain("You will be emailed if you need to choose a supporter again.");
+        on.ShouldContain("Upstander emails your work address if the supporter you chose cannot take your request on");
+        on.ShouldContain(TurnOff);
+        // Audited as the requester's own choice, without their account, with nothing but on or off.
+        var changed = await w.Factory.InScopeAsync(w.Org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
+            .Where(e => e.Action == OfferAudit.ChooseAgainEmailChanged).ToListAsync());
+        (changed.ShouldHaveSingleItem().ActorKind, changed[0].ActorId, changed[0].TargetId, changed[0].Detail)
+            .ShouldBe((AuditLog.HiddenRequester, (Guid?)null, id.ToString("N"), "email=on"));
+
+        Location(await PostAsync(await w.Factory.SignInAsync(holder), "/supporter/offers?handler=Decline", ("OfferId", offer.Id.ToString())));
+        ShouldBeTheNotice(await sink.WaitForMailToAsync(w.Org[Roles.Employee].Email), id, holder.Email, "Ada", "Ben");
+        (await NoticesAsync(w, id)).ShouldBe(1);
+
+        // Chosen again, then turned off: the second supporter's decline emails nobody.
+        var page = await RequestPageAsync(requester, id);
+        Location(await PostAsync(requester, $"/support/requests/{id}?handler=Choose", ("token", OfferWorld.Tokens(page).Single())))
+            .ShouldBe($"/support/requests/{id}?chosen=true");
+        Location(await PostAsync(requester, $"/support/requests/{id}?handler=ChooseAgainEmail", ("ChooseAgainEmail", "off")))
+            .ShouldBe($"/support/requests/{id}?email=off#choose-again-email");
+        (await w.RequestAsync(id)).ChooseAgainEmail.ShouldBeFalse();
+        (await RequestPageAsync(requester, id)).ShouldContain(TurnOn);
+        var second = await w.PendingAsync(id);
+        second.SupporterId.ShouldBe(other.PersonId);
+        Location(await PostAsync(await w.Factory.SignInAsync(other), "/supporter/offers?handler=Decline", ("OfferId", second.Id.ToString())));
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Waiting);
+        (await RequestPageAsync(requester, id)).ShouldContain("The supporter who had your request cannot take it on now.");
+        await w.RunAsync();
+        (await NoticesAsync(w, id)).ShouldBe(1, "turned off before the second return");
+        (await w.AuditCountAsync(OfferAudit.ChooseAgainEmailChanged)).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_bad_value_or_someone_elses_request_is_refused_and_changes_nothing()
+    {
+        await using var c = await Chosen.StartAsync();
+        var (w, requester, id) = (c.World, c.Requester, c.Id);
+        var path = $"/support/requests/{id}?handler=ChooseAgainEmail";
+
+        foreach (var bad in new[] { "yes", "", "ON" })
+        {
+            var refused = await PostAsync(requester, path, ("ChooseAgainEmail", bad));
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, bad);
+            WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()).ShouldContain("Choose whether to be emailed if you need to choose a supporter again.");
+        }
+
+        // Anyone else, even a coordinator, gets 404 as for the page itself (the token comes from their own page).
+        foreach (var role in new[] { Roles.Coordinator, Roles.Admin })
+        {
+            var someone = await w.Factory.SignInAsync(w.Org[role]);
+            (await someone.GetAsync($"/support/requests/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            var token = await someone.AntiforgeryTokenAsync("/");
+            (await someone.PostWithTokenAsync(path, token, ("ChooseAgainEmail", "on"))).StatusCode.ShouldBe(HttpStatusCode.NotFound, role);
+        }
+
+        (await w.RequestAsync(id)).ChooseAgainEmail.ShouldBeFalse();
+        (await w.AuditCountAsync(OfferAudit.ChooseAgainEmailChanged)).ShouldBe(0);
+    }
+
+    /// <summary>The requester turns the email about choosing again on through the form on their request's page.</summary>
+    private static async Task TurnOnAsync(HttpClient requester, Guid id)
+    {
+        (await RequestPageAsync(requester, id)).ShouldContain(TurnOn);
+        Location(await PostAsync(requester, $"/support/requests/{id}?handler=ChooseAgainEmail", ("ChooseAgainEmail", "on")))
+            .ShouldBe($"/support/requests/{id}?email=on#choose-again-email");
+    }
+
     /// <summary>
     /// An organisation (mail on unless asked otherwise) with two supporters, Ada and Ben, and the employee's routine request,
-    /// offered to the one behind the first suggestion they chose: <see cref="Holder"/>; the other is <see cref="Other"/>.
+    /// offered to the one behind the first suggestion they chose: <see cref="Holder"/>; the other is <see cref="Other"/>. With
+    /// <c>email</c>, the requester has turned on the email about choosing again through their request's page.
     /// </summary>
     private sealed record Chosen(OfferWorld World, SmtpSink? Sink, HttpClient Requester, Guid Id, SupportOffer Offer, TestAccount Holder, TestAccount Other)
         : IAsyncDisposable
     {
-        public static async Task<Chosen> StartAsync(Engine engine = Engine.Sqlite, bool mail = true)
+        public static async Task<Chosen> StartAsync(Engine engine = Engine.Sqlite, bool mail = true, bool email = false)
         {
             var sink = mail ? new SmtpSink() : null;
             var w = await OfferWorld.StartAsync(engine, sink?.Settings());
@@ -258,6 +370,10 @@ public sealed class ChooseAgainTests
             var offer = await w.PendingAsync(id);
             offer.How.ShouldBe(OfferHow.RequesterChose);
             var (holder, other) = offer.SupporterId == ada.PersonId ? (ada, ben) : (ben, ada);
+            if (email)
+            {
+                await TurnOnAsync(requester, id);
+            }
             return new Chosen(w, sink, requester, id, offer, holder, other);
         }
 
