@@ -269,8 +269,8 @@ public static class TrainingEvaluation
         {
             return rows;
         }
-        var hideLearners = Complement(rows.Select(r => r.Learners.Group).ToList(), min);
-        var hideSkills = ListeningSkills.All.Select((_, i) => Complement(rows.Select(r => r.Skills[i].Pairs.Group).ToList(), min)).ToList();
+        var hideLearners = SmallGroups.Hidden(rows.Select(r => r.Learners.Group).ToList(), min);
+        var hideSkills = ListeningSkills.All.Select((_, i) => SmallGroups.Hidden(rows.Select(r => r.Skills[i].Pairs.Group).ToList(), min)).ToList();
         return rows.Select((row, r) => row with
         {
             Learners = hideLearners[r] ? row.Learners.Hide() : row.Learners,
@@ -280,23 +280,5 @@ public static class TrainingEvaluation
                 ? s with { Pairs = s.Pairs.Hide(), Before = s.Before.Hide(), After = s.After.Hide(), Change = s.Change.Hide() }
                 : s).ToList(),
         }).ToList();
-    }
-
-    /// <summary>Which groups to hide: those under the minimum, plus the smallest others until the hidden ones hold at least the minimum together.</summary>
-    public static bool[] Complement(IReadOnlyList<int> sizes, int min)
-    {
-        var hidden = sizes.Select(s => s < min).ToArray();
-        var order = Enumerable.Range(0, sizes.Count).Where(i => !hidden[i]).OrderBy(i => sizes[i]).ToList();
-        var held = sizes.Where((s, i) => hidden[i]).Sum();
-        foreach (var next in order)
-        {
-            if (held == 0 || held >= min)
-            {
-                break;
-            }
-            hidden[next] = true;
-            held += sizes[next];
-        }
-        return hidden;
     }
 }

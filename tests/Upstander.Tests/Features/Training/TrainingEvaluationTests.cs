@@ -112,13 +112,4 @@ public sealed class TrainingEvaluationTests
         cohorts["total"].Learners.Value.ShouldBe(13);
         cohorts["total"].CompletionRate.Value!.Value.ShouldBe(8 / 13.0, 1e-9);
     }
-
-    [Theory]
-    [InlineData(new[] { 6, 5, 2 }, new[] { false, true, true })]
-    [InlineData(new[] { 6, 1 }, new[] { true, true })]
-    [InlineData(new[] { 6, 0 }, new[] { false, true })]
-    [InlineData(new[] { 5, 5 }, new[] { false, false })]
-    [InlineData(new[] { 9, 3, 3 }, new[] { false, true, true })]
-    public void Complementary_suppression_hides_until_the_hidden_groups_hold_the_minimum(int[] sizes, bool[] hidden) =>
-        TrainingEvaluation.Complement(sizes, 5).ShouldBe(hidden);
 }

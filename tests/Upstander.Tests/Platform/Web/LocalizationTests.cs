@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Localization;
+using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
@@ -164,6 +165,31 @@ public sealed partial class LocalizationTests : IAsyncLifetime
         (await Features.Training.TrainingPages.PostAsync(requester, $"{conversation}?handler=Close", ("Confirm", "true"))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         await ShouldBeLocalizedAsync(requester, conversation);
         await ShouldBeLocalizedAsync(supporter, conversation);
+    }
+
+    /// <summary>
+    /// The coordinators' well-being page with its aggregates: six supporters' ProQOL 5 in the last completed quarter, a
+    /// band each of them is in beside bands shown as "fewer than N people", and their check-ins, one answer hidden.
+    /// </summary>
+    [Fact]
+    public async Task The_wellbeing_aggregates_and_their_hidden_cells_come_through_localization()
+    {
+        await _factory.InScopeAsync(_org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var at = s.GetRequiredService<Upstander.Features.Organisations.CompletedPeriods>().Last(Upstander.Features.Organisations.PeriodKind.Quarter).Single().Start.AddDays(1);
+            foreach (var (person, i) in _org.Accounts.Values.Select((a, i) => (a.PersonId, i)).Take(6))
+            {
+                db.Add(ProqolResponse.Record(_org.Id, person, new ProqolScores(30, i == 0 ? 45 : 30, 30), at));
+                db.Add(SupporterCheckIn.Record(_org.Id, person, null, i == 0 ? CheckInFeeling.Shaken : CheckInFeeling.Fine, at));
+            }
+            await db.SaveChangesAsync();
+        });
+        var coordinator = await ClientAsync(Roles.Coordinator);
+        var text = PageText.Of(await coordinator.GetStringAsync("/coordinate/wellbeing"));
+        text.ShouldContain("⟦fewer than 5 people⟧");
+        text.ShouldContain("100%");
+        await ShouldBeLocalizedAsync(coordinator, "/coordinate/wellbeing");
     }
 
     private async Task<HttpClient> ClientAsync(string? role)

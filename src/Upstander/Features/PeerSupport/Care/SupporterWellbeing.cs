@@ -10,11 +10,13 @@ public sealed record Suppressed<T>(int Minimum, T? Value) where T : class
     public bool Hidden => Value is null;
 }
 
-public sealed record SubscaleAggregate(string Id, double Mean, double LowShare, double ModerateShare, double HighShare);
+/// <summary>A subscale's mean and the share in each band; a share is null where it is hidden (<see cref="SmallGroups"/>).</summary>
+public sealed record SubscaleAggregate(string Id, double Mean, double? LowShare, double? ModerateShare, double? HighShare);
 
 public sealed record ProqolAggregate(int Responding, IReadOnlyList<SubscaleAggregate> Subscales);
 
-public sealed record CheckInAggregate(int People, int CheckIns, IReadOnlyList<(string Feeling, int Count, double Share)> Distribution);
+/// <summary>The check-ins and the people who checked in; each answer's count and share are null where it is hidden (<see cref="SmallGroups"/>).</summary>
+public sealed record CheckInAggregate(int People, int CheckIns, IReadOnlyList<(string Feeling, int? Count, double? Share)> Distribution);
 
 public sealed record DebriefAlert(Guid Id, string Name, DateTimeOffset RequestedAt, string Urgency, string Status, bool HasNote);
 
@@ -57,7 +59,12 @@ public sealed class SupporterWellbeing(AppDbContext db, TimeProvider clock, Inst
 
     public Task<int> MinimumGroupSizeAsync(CancellationToken ct) => Organisations.Organisation.MinimumGroupSizeAsync(db, ct);
 
-    /// <summary>Each supporter's latest ProQOL in the last completed quarter, in aggregate; hidden below the minimum group size.</summary>
+    /// <summary>
+    /// Each supporter's latest ProQOL in the last completed quarter, in aggregate; hidden below the minimum group size. A
+    /// band's share shows only when at least the minimum are in it, and not beside a hidden band it would give away: the
+    /// shares add up to the whole, so of five supporters "High 20%" is one person, and "Moderate 83%" of six says that
+    /// the sixth is low or high.
+    /// </summary>
     public async Task<Suppressed<ProqolAggregate>> ProqolAggregateAsync(CancellationToken ct)
     {
         var minimum = await MinimumGroupSizeAsync(ct);
@@ -69,8 +76,13 @@ public sealed class SupporterWellbeing(AppDbContext db, TimeProvider clock, Inst
         {
             return new Suppressed<ProqolAggregate>(minimum, null);
         }
-        SubscaleAggregate Of(string id, IReadOnlyList<int> sums) => new(id, sums.Average(),
-            Share(sums, s => Instrument.Band(s) == ProqolBand.Low), Share(sums, s => Instrument.Band(s) == ProqolBand.Moderate), Share(sums, s => Instrument.Band(s) == ProqolBand.High));
+        SubscaleAggregate Of(string id, IReadOnlyList<int> sums)
+        {
+            int[] inBand = [.. Enum.GetValues<ProqolBand>().Select(band => sums.Count(s => Instrument.Band(s) == band))];
+            var hidden = SmallGroups.Hidden(inBand, minimum);
+            double? Share(ProqolBand band) => hidden[(int)band] ? null : inBand[(int)band] / (double)sums.Count;
+            return new(id, sums.Average(), Share(ProqolBand.Low), Share(ProqolBand.Moderate), Share(ProqolBand.High));
+        }
         return new Suppressed<ProqolAggregate>(minimum, new ProqolAggregate(latest.Count,
         [
             Of(ProqolInstrument.CompassionSatisfaction, [.. latest.Select(r => r.CompassionSatisfaction)]),
@@ -79,7 +91,12 @@ public sealed class SupporterWellbeing(AppDbContext db, TimeProvider clock, Inst
         ]));
     }
 
-    /// <summary>Check-ins in the last completed quarter by answer; hidden when fewer than the minimum group size of supporters checked in.</summary>
+    /// <summary>
+    /// Check-ins in the last completed quarter by answer; hidden when fewer than the minimum group size of supporters
+    /// checked in. An answer's count and share show only when at least the minimum of supporters gave it (not
+    /// check-ins: one supporter shaken five times is still one person), and not beside hidden answers the total would
+    /// give away, which together must come from at least the minimum of supporters, each counted once.
+    /// </summary>
     public async Task<Suppressed<CheckInAggregate>> CheckInAggregateAsync(CancellationToken ct)
     {
         var minimum = await MinimumGroupSizeAsync(ct);
@@ -90,8 +107,11 @@ public sealed class SupporterWellbeing(AppDbContext db, TimeProvider clock, Inst
         {
             return new Suppressed<CheckInAggregate>(minimum, null);
         }
+        var byAnswer = CheckInFeeling.All.Select(f => rows.Where(r => r.Feeling == f.Key).Select(r => r.PersonId).ToList()).ToList();
+        var hidden = SmallGroups.Hidden([.. byAnswer.Select(a => a.Distinct().Count())],
+            answers => answers.SelectMany(i => byAnswer[i]).Distinct().Count(), minimum);
         return new Suppressed<CheckInAggregate>(minimum, new CheckInAggregate(people, rows.Count,
-            [.. CheckInFeeling.All.Select(f => (f.Key, rows.Count(r => r.Feeling == f.Key), rows.Count(r => r.Feeling == f.Key) / (double)rows.Count))]));
+            [.. CheckInFeeling.All.Select((f, i) => hidden[i] ? (f.Key, null, null) : (f.Key, (int?)byAnswer[i].Count, (double?)byAnswer[i].Count / rows.Count))]));
     }
 
     /// <summary>The individual alerts: debrief requests, open ones first (today before this week), then the most recent handled.</summary>
@@ -107,6 +127,4 @@ public sealed class SupporterWellbeing(AppDbContext db, TimeProvider clock, Inst
             .ThenBy(a => a.Urgency == DebriefUrgency.Today ? 0 : 1)
             .ThenByDescending(a => a.RequestedAt)];
     }
-
-    private static double Share(IReadOnlyList<int> sums, Func<int, bool> inBand) => sums.Count(inBand) / (double)sums.Count;
 }

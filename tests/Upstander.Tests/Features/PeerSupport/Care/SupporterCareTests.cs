@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.PeerSupport.Care;
@@ -305,20 +306,14 @@ public sealed class SupporterCareTests
     {
         var (factory, org) = await StartAsync(engine);
         await using var _ = factory;
-        void MoveTo(int year, int month, int day) => factory.Clock.Advance(new DateTimeOffset(year, month, day, 12, 0, 0, TimeSpan.Zero) - factory.Clock.GetUtcNow());
+        void MoveTo(int year, int month, int day) => MoveClockTo(factory, year, month, day);
         var people = org.Accounts.Values.Select(a => a.PersonId).ToList();
         async Task ContributeAsync(Guid person, int value) => await factory.InScopeAsync(org.Id, async s =>
         {
             await s.GetRequiredService<SupporterWellbeing>().RecordAsync(person, [.. Enumerable.Repeat(value, 30)], CancellationToken.None);
             await s.GetRequiredService<SupporterCare>().RecordCheckInAsync(person, CheckInFeeling.Shaken, null, CancellationToken.None);
         });
-        // The aggregates' part of the page (signing in afresh after each move of the clock).
-        async Task<string> PageNowAsync()
-        {
-            var html = await PageAsync(await factory.SignInAsync(org[Roles.Coordinator]), "/coordinate/wellbeing");
-            var start = html.IndexOf("id=\"proqol-heading\"", StringComparison.Ordinal);
-            return html[start..html.LastIndexOf("</section>", StringComparison.Ordinal)];
-        }
+        Task<string> PageNowAsync() => AggregatesAsync(factory, org);
 
         // Four people in the second quarter: once it is over, still fewer than five.
         MoveTo(2031, 5, 10);
@@ -348,7 +343,8 @@ public sealed class SupporterCareTests
         MoveTo(2031, 10, 2);
         var shown = await PageNowAsync();
         shown.ShouldContain("last complete quarter: 1 July–30 September 2031");
-        shown.ShouldNotContain("Fewer than");
+        shown.ShouldNotContain("Fewer than 5 people answered");
+        shown.ShouldNotContain("Fewer than 5 people checked in");
         shown.ShouldContain("5 supporters answered");
         shown.ShouldContain("6 check-ins from 5 supporters");
         shown.ShouldContain("34.0", customMessage: "mean compassion satisfaction of 30, 30, 30, 30 and 50");
@@ -358,5 +354,106 @@ public sealed class SupporterCareTests
         MoveTo(2031, 11, 20);
         await ContributeAsync(people[5], 1);
         (await PageNowAsync()).ShouldBe(shown);
+    }
+
+    /// <summary>
+    /// The rule beside the one above: every band's share and every answer's count shows only for at least the minimum
+    /// (five), and not where the whole less the others would give the few. Five supporters with one of them burnt out
+    /// showed "High 20%", one person; six showed "Moderate 83%", which says that the sixth is low or high; a single
+    /// check-in showed "Shaken 1", and one supporter who needed to talk five times showed "5". Now each of them reads
+    /// "fewer than 5 people", and so do those the total would give them away by, while a band everyone is in shows.
+    /// </summary>
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Coordinators_see_no_band_or_answer_of_fewer_than_the_minimum_nor_one_the_others_would_give_away(Engine engine)
+    {
+        var (factory, org) = await StartAsync(engine);
+        await using var _ = factory;
+        var people = org.Accounts.Values.Select(a => a.PersonId).ToList();
+        // Compassion satisfaction 50 (high) and secondary traumatic stress 10 (low) for everyone; burnout 30 (moderate),
+        // or 50 (high) for the one burnt out: 5 on its items, but 1 on those scored in reverse.
+        int[] reversed = [1, 4, 15, 17, 29], secondaryStress = [2, 5, 7, 9, 11, 13, 14, 23, 25, 28], burnout = [1, 4, 8, 10, 15, 17, 19, 21, 26, 29];
+        int Answer(int item, bool burntOut) =>
+            secondaryStress.Contains(item) ? 1 : !burnout.Contains(item) ? 5 : !burntOut ? 3 : reversed.Contains(item) ? 1 : 5;
+        Task AnswerAsync(Guid person, bool burntOut) => factory.InScopeAsync(org.Id, s => s.GetRequiredService<SupporterWellbeing>()
+            .RecordAsync(person, [.. Enumerable.Range(1, 30).Select(item => Answer(item, burntOut))], CancellationToken.None));
+        Task CheckInAsync(Guid person, string feeling) => factory.InScopeAsync(org.Id, s => s.GetRequiredService<SupporterCare>()
+            .RecordCheckInAsync(person, feeling, null, CancellationToken.None));
+        Task<string> PageNowAsync() => AggregatesAsync(factory, org);
+        const string Fewer = "fewer than 5 people";
+
+        // Five supporters, one burnt out; each checked in fine once, and the burnt-out one shaken once as well.
+        MoveClockTo(factory, 2031, 7, 10);
+        for (var i = 0; i < 5; i++)
+        {
+            await AnswerAsync(people[i], burntOut: i == 4);
+            await CheckInAsync(people[i], CheckInFeeling.Fine);
+        }
+        await CheckInAsync(people[4], CheckInFeeling.Shaken);
+        MoveClockTo(factory, 2031, 10, 2);
+        var five = await PageNowAsync();
+        five.ShouldContain("5 supporters answered");
+        Row(five, "Burnout").ShouldBe(["34.0", Fewer, Fewer, Fewer], "high is one of five, and low and moderate would give it: 0% and 80%");
+        Row(five, "Compassion satisfaction").ShouldBe(["50.0", Fewer, Fewer, "100%"], "a band everyone is in shows");
+        Row(five, "Secondary traumatic stress").ShouldBe(["10.0", "100%", Fewer, Fewer]);
+        five.ShouldContain("6 check-ins from 5 supporters");
+        Row(five, "Shaken").ShouldBe([Fewer, Fewer], "one check-in");
+        Row(five, "I'm fine").ShouldBe([Fewer, Fewer], "6 check-ins less 5 fine would give the one shaken");
+        Row(five, "A bit drained").ShouldBe([Fewer, Fewer]);
+        Row(five, "I need to talk to someone").ShouldBe([Fewer, Fewer]);
+
+        // Six supporters, one burnt out; six fine, five of them drained too and one of those shaken; and one who needed
+        // to talk five times (five check-ins, one person).
+        MoveClockTo(factory, 2031, 10, 10);
+        for (var i = 0; i < 6; i++)
+        {
+            await AnswerAsync(people[i], burntOut: i == 5);
+            await CheckInAsync(people[i], CheckInFeeling.Fine);
+            if (i < 5)
+            {
+                await CheckInAsync(people[i], CheckInFeeling.Drained);
+            }
+        }
+        await CheckInAsync(people[0], CheckInFeeling.Shaken);
+        for (var i = 0; i < 5; i++)
+        {
+            await CheckInAsync(people[5], CheckInFeeling.NeedToTalk);
+        }
+        MoveClockTo(factory, 2032, 1, 2);
+        var six = await PageNowAsync();
+        six.ShouldContain("6 supporters answered");
+        Row(six, "Burnout").ShouldBe(["33.3", Fewer, Fewer, Fewer], "moderate 83% would say that the sixth is low or high");
+        Row(six, "Compassion satisfaction").ShouldBe(["50.0", Fewer, Fewer, "100%"]);
+        six.ShouldContain("17 check-ins from 6 supporters");
+        Row(six, "I'm fine").ShouldBe(["6", "35%"], "six people said it, and the answers hidden beside it come from all six");
+        Row(six, "Shaken").ShouldBe([Fewer, Fewer], "one check-in");
+        Row(six, "I need to talk to someone").ShouldBe([Fewer, Fewer], "five check-ins, but one person");
+        Row(six, "A bit drained").ShouldBe([Fewer, Fewer], "17 less 6 fine less 5 drained would give the two people shaken or needing to talk");
+    }
+
+    private static void MoveClockTo(UpstanderFactory factory, int year, int month, int day) =>
+        factory.Clock.Advance(new DateTimeOffset(year, month, day, 12, 0, 0, TimeSpan.Zero) - factory.Clock.GetUtcNow());
+
+    /// <summary>The aggregates' part of the coordinators' well-being page (signing in afresh after each move of the clock).</summary>
+    private static async Task<string> AggregatesAsync(UpstanderFactory factory, TestOrganisation org)
+    {
+        var html = await PageAsync(await factory.SignInAsync(org[Roles.Coordinator]), "/coordinate/wellbeing");
+        var start = html.IndexOf("id=\"proqol-heading\"", StringComparison.Ordinal);
+        return html[start..html.LastIndexOf("</section>", StringComparison.Ordinal)];
+    }
+
+    /// <summary>The cells after a row's heading in the page's tables, as text.</summary>
+    private static string[] Row(string html, string heading)
+    {
+        foreach (Match row in Regex.Matches(html, "<tr>(.*?)</tr>", RegexOptions.Singleline))
+        {
+            var cells = Regex.Matches(row.Groups[1].Value, "<t[hd][^>]*>(.*?)</t[hd]>", RegexOptions.Singleline).Select(c => PageText.Of(c.Groups[1].Value).Trim()).ToArray();
+            if (cells.Length > 0 && cells[0] == heading)
+            {
+                return cells[1..];
+            }
+        }
+        throw new ShouldAssertException($"the page has no row \"{heading}\"");
     }
 }
