@@ -7,9 +7,9 @@ namespace Upstander.Features.Training;
 
 /// <summary>
 /// What one learner gives to one part of one row of the training evaluation, as last released: the figures are computed
-/// from these, never from the records themselves, and a row's part moves only when at least the minimum group size of
-/// its learners have changed at once (<see cref="TrainingEvaluationData"/>, docs/training-evaluation.md). Ratings, scores
-/// and flags only (<see cref="RowState"/>), no free text, so nothing is sealed.
+/// from these, never from the records themselves, and a row's part moves only when each of its figures changes for none
+/// of its learners or for at least the minimum group size of them at once (<see cref="TrainingEvaluation.Releasable"/>,
+/// docs/training-evaluation.md). Ratings, scores and flags only (<see cref="RowState"/>), no free text, so nothing is sealed.
 /// </summary>
 public sealed class EvaluationRelease : IOrganisationOwned
 {

@@ -75,7 +75,10 @@ public sealed record CohortEvaluation(string Label, bool IsTotal, Figure Learner
 public sealed record CourseEvaluation(string Slug, string Title, int MinimumGroupSize, bool HasSelfAssessment,
     IReadOnlyList<ModuleEvaluation> Modules, IReadOnlyList<CohortEvaluation> Cohorts);
 
-/// <summary>The parts of a row whose figures are computed from the same learners, and so are released together.</summary>
+/// <summary>
+/// The parts of a row whose figures are computed from the same learners, and so are released together: a part moves only
+/// when each of its figures moves by no learner or by at least the minimum group size (<see cref="TrainingEvaluation.Releasable"/>).
+/// </summary>
 public enum RowPart
 {
     /// <summary>A module's learners who started and completed it.</summary>
@@ -216,46 +219,93 @@ public static class TrainingEvaluation
 
     private static DateOnly? Oldest(IEnumerable<DateOnly?> quarters) => quarters.Where(q => q is not null).Min();
 
+    /// <summary>
+    /// What one learner's state in a part gives to each of the part's figures, in this order (null where the learner does
+    /// not count in the figure: no state, not a passer, a skill not rated both times):
+    /// <see cref="RowPart.Progress"/>: started, completed; <see cref="RowPart.Check"/>: passed first time, passed in the end,
+    /// attempts to pass (passers only), score on the first attempt, best score, knowledge gain; <see cref="RowPart.Reaction"/>:
+    /// responded, useful, relevant, clear; <see cref="RowPart.Learners"/>: in the group, completed the course, passed every
+    /// check; <see cref="RowPart.Growth"/>: per skill of <see cref="ListeningSkills.All"/>, paired, before, after, change.
+    /// Every figure is the count or the mean of one of these, so a figure moves exactly by the learners whose reading for
+    /// it changed.
+    /// </summary>
+    public static double?[] Readings(RowPart part, RowState? state)
+    {
+        static double? Flag(bool? flag) => flag is { } f ? f ? 1 : 0 : null;
+        return part switch
+        {
+            RowPart.Progress => state is null ? new double?[2] : [1, Flag(state.Completed)],
+            RowPart.Check => state?.Attempts is not { Count: > 0 } list
+                ? new double?[6]
+                : [Flag(list[0].Passed), Flag(list.Any(a => a.Passed)), list.Any(a => a.Passed) ? list.TakeWhile(a => !a.Passed).Count() + 1 : null,
+                    list[0].Score, list.Max(a => a.Score), list.Max(a => a.Score) - list[0].Score],
+            RowPart.Reaction => state is null ? new double?[4] : [1, state.Useful, state.Relevant, state.Clear],
+            RowPart.Learners => state is null ? new double?[3] : [1, Flag(state.Completed), Flag(state.PassedEveryCheck)],
+            RowPart.Growth => [.. ListeningSkills.All.SelectMany(skill => state?.Skills?.GetValueOrDefault(skill) is { } pair
+                ? new double?[] { 1, pair.Before, pair.After, pair.After - pair.Before }
+                : new double?[4])],
+            _ => throw new ArgumentOutOfRangeException(nameof(part)),
+        };
+    }
+
+    /// <summary>
+    /// Whether a part of a row whose learners' states go from <c>Released</c> to <c>Current</c> (every learner of the row;
+    /// null: not in the part) may take in the change: only when every one of its figures (<see cref="Readings"/>) changes
+    /// for no learner or for at least <paramref name="minimum"/> of them. Counting learners whose state changed in any way
+    /// would not do: four learners who retake a check and one who takes it for the first time would move the score on the
+    /// first attempt by that one's score. A module's figure over fewer than the minimum both before and after (the mean
+    /// attempts to pass over four passers) shows nothing of the change, so its change does not count; a cohort's does,
+    /// as "All learners" adds the cohorts up.
+    /// </summary>
+    public static bool Releasable(RowPart part, IReadOnlyCollection<(RowState? Released, RowState? Current)> learners, int minimum)
+    {
+        var width = Readings(part, null).Length;
+        var (changed, before, after) = (new int[width], new int[width], new int[width]);
+        foreach (var (released, current) in learners)
+        {
+            var (was, now) = (Readings(part, released), Readings(part, current));
+            for (var i = 0; i < width; i++)
+            {
+                changed[i] += was[i] != now[i] ? 1 : 0;
+                before[i] += was[i] is null ? 0 : 1;
+                after[i] += now[i] is null ? 0 : 1;
+            }
+        }
+        var seen = CohortParts.Contains(part) ? Enumerable.Repeat(true, width).ToArray() : [.. Enumerable.Range(0, width).Select(i => before[i] >= minimum || after[i] >= minimum)];
+        return Enumerable.Range(0, width).All(i => changed[i] == 0 || changed[i] >= minimum || !seen[i]);
+    }
+
+    /// <summary>Each figure of a part over <paramref name="states"/>, in the order of <see cref="Readings"/>: the mean of the learners' readings, and how many there are.</summary>
+    private static Figure[] Figures(RowPart part, List<RowState> states, int min)
+    {
+        var readings = states.Select(s => Readings(part, s)).ToList();
+        return [.. Enumerable.Range(0, Readings(part, null).Length).Select(i =>
+        {
+            var values = readings.Select(r => r[i]).OfType<double>().ToList();
+            return Figure.Of(values.Count, values.Count == 0 ? null : values.Average(), min);
+        })];
+    }
+
+    /// <summary>A figure that is the number of people counted.</summary>
+    private static Figure Count(Figure figure, int min) => Figure.Of(figure.Group, figure.Group, min);
+
     private static ModuleEvaluation EvaluateModule(EvaluationModule module, List<RowState> progress, List<RowState> checks, List<RowState> reactions, int comments, int min)
     {
-        var started = progress.Count;
-        var completed = progress.Count(s => s.Completed == true);
-        var tried = checks.Select(s => s.Attempts!).Where(list => list.Count > 0).ToList();
-        var passers = tried.Where(list => list.Any(a => a.Passed)).ToList();
-
-        Figure Checked(Func<double> value) => module.HasCheck ? Figure.Of(tried.Count, tried.Count == 0 ? null : value(), min) : Figure.NotApplicable;
-        Figure Reacted(Func<RowState, int?> rating) => Figure.Of(reactions.Count, reactions.Count == 0 ? null : reactions.Average(r => rating(r)!.Value), min);
-
+        var (moved, tried, reacted) = (Figures(RowPart.Progress, progress, min), Figures(RowPart.Check, checks, min), Figures(RowPart.Reaction, reactions, min));
+        Figure Checked(int figure) => module.HasCheck ? tried[figure] : Figure.NotApplicable;
         return new ModuleEvaluation(
             module.Key, module.Title,
-            Figure.Of(started, started, min),
-            Figure.Of(started, started == 0 ? null : (double)completed / started, min),
-            Checked(() => (double)tried.Count(list => list[0].Passed) / tried.Count),
-            Checked(() => (double)passers.Count / tried.Count),
-            module.HasCheck ? Figure.Of(passers.Count, passers.Count == 0 ? null : passers.Average(list => list.TakeWhile(a => !a.Passed).Count() + 1), min) : Figure.NotApplicable,
-            Checked(() => tried.Average(list => list[0].Score)),
-            Checked(() => tried.Average(list => list.Max(a => a.Score))),
-            Checked(() => tried.Average(list => list.Max(a => a.Score) - list[0].Score)),
-            Figure.Of(reactions.Count, reactions.Count, min),
-            Reacted(r => r.Useful), Reacted(r => r.Relevant), Reacted(r => r.Clear),
+            Count(moved[0], min), moved[1],
+            Checked(0), Checked(1), Checked(2), Checked(3), Checked(4), Checked(5),
+            Count(reacted[0], min), reacted[1], reacted[2], reacted[3],
             WholeGroups.Released(comments, min));
     }
 
     private static CohortEvaluation EvaluateGroup(string label, bool isTotal, List<RowState> learners, List<RowState> growth, bool hasChecks, int min)
     {
-        var count = learners.Count;
-        var skills = ListeningSkills.All.Select(skill =>
-        {
-            var pairs = growth.Where(g => g.Skills?.ContainsKey(skill) == true).Select(g => g.Skills![skill]).ToList();
-            double? Mean(Func<SkillPair, double> of) => pairs.Count == 0 ? null : pairs.Average(of);
-            return new SkillGrowth(skill, Figure.Of(pairs.Count, pairs.Count, min), Figure.Of(pairs.Count, Mean(p => p.Before), min),
-                Figure.Of(pairs.Count, Mean(p => p.After), min), Figure.Of(pairs.Count, Mean(p => p.After - p.Before), min));
-        }).ToList();
-        return new CohortEvaluation(label, isTotal,
-            Figure.Of(count, count, min),
-            Figure.Of(count, count == 0 ? null : (double)learners.Count(l => l.Completed == true) / count, min),
-            hasChecks ? Figure.Of(count, count == 0 ? null : (double)learners.Count(l => l.PassedEveryCheck == true) / count, min) : Figure.NotApplicable,
-            skills);
+        var (counted, grown) = (Figures(RowPart.Learners, learners, min), Figures(RowPart.Growth, growth, min));
+        var skills = ListeningSkills.All.Select((skill, i) => new SkillGrowth(skill, Count(grown[4 * i], min), grown[(4 * i) + 1], grown[(4 * i) + 2], grown[(4 * i) + 3])).ToList();
+        return new CohortEvaluation(label, isTotal, Count(counted[0], min), counted[1], hasChecks ? counted[2] : Figure.NotApplicable, skills);
     }
 
     /// <summary>

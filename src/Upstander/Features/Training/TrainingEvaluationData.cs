@@ -16,10 +16,11 @@ namespace Upstander.Features.Training;
 /// started before then, the steps they had done and the cohort they had been enrolled with by then, and their answers
 /// (check attempts, reactions, self-assessments) as they stood then, an answer changed since counting as it was
 /// (<see cref="AnswerHistory"/>). Nothing done in the quarter in progress is counted, so the figures change only when a
-/// quarter closes. Then each part of each row releases its learners' changed states only when at least the minimum group
-/// size of them changed (<see cref="EvaluationRelease"/>), and the figures are computed from the released states, so no
-/// figure ever moves by fewer learners than that; free comments are released in whole groups of the minimum size on
-/// their own (<see cref="WholeGroups"/>). Scoped.
+/// quarter closes. Then each part of each row releases its learners' changed states only when each of its figures changed
+/// for no learner or for at least the minimum group size of them (<see cref="TrainingEvaluation.Releasable"/>,
+/// <see cref="EvaluationRelease"/>), and the figures are computed from the released states, so no figure ever moves by
+/// fewer learners than that; free comments are released in whole groups of the minimum size on their own
+/// (<see cref="WholeGroups"/>). Scoped.
 /// </summary>
 public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope scope, TrainingLibrary library, FieldProtector protector, AuditLog audit, OrganisationTime time, CompletedPeriods periods, ExclusiveLocks locks, IStringLocalizer<SharedResource> t)
 {
@@ -43,8 +44,9 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
     /// <summary>
     /// Every course on offer, evaluated with suppression applied, from the released states: first, under the release
     /// section, each part of each row whose learners' states as of the end of the last completed quarter differ from those
-    /// released (a learner new to it or gone from it too) releases them all, if at least the minimum group size of learners
-    /// differ; otherwise it keeps what it released before and stands at the quarter of that release. An organisation that
+    /// released (a learner new to it or gone from it too) releases them all, if each of the part's figures changed for
+    /// none of them or for at least the minimum group size; otherwise it keeps what it released before and stands at the
+    /// quarter of that release. An organisation that
     /// showed the evaluation before releases were kept releases everything once (<see cref="EvaluationBaseline"/>).
     /// </summary>
     public async Task<IReadOnlyList<CourseEvaluation>> EvaluateAsync(CancellationToken ct)
@@ -61,6 +63,7 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
             var current = TrainingEvaluation.States(input).ToDictionary(s => new StateKey(s.Part, s.Row, s.PersonId), s => s.State.ToJson());
             var kept = (await db.Set<EvaluationRelease>().Where(r => r.CourseSlug == input.Slug).ToListAsync(ct))
                 .ToDictionary(r => new StateKey(Enum.Parse<RowPart>(r.Part), r.Row, r.PersonId));
+            static RowState? State(string? json) => json is null ? null : RowState.Parse(json);
             var held = new Dictionary<(RowPart, string), DateOnly?>();
             foreach (var row in current.Keys.Union(kept.Keys).GroupBy(k => (k.Part, k.Row)))
             {
@@ -69,7 +72,8 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
                 {
                     continue;
                 }
-                if (pending.Count < minimum && baseline is null)
+                var learners = row.Select(k => (State(kept.GetValueOrDefault(k)?.State), State(current.GetValueOrDefault(k)))).ToList();
+                if (baseline is null && !TrainingEvaluation.Releasable(row.Key.Part, learners, minimum))
                 {
                     var standsAt = row.Where(kept.ContainsKey).Select(k => (DateOnly?)kept[k].ReleasedThrough).Max();
                     held[row.Key] = standsAt < through ? standsAt : null;

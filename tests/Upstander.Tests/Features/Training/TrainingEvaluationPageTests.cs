@@ -380,6 +380,62 @@ public sealed class TrainingEvaluationPageTests
     [Theory]
     [InlineData(Engine.Sqlite)]
     [InlineData(Engine.Postgres)]
+    public async Task A_figure_moves_only_when_at_least_the_minimum_of_learners_change_what_it_counts(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Figure Release Org");
+        string[] module = ["started", "first_attempt_pass_rate", "first_attempt_score", "reaction_responses", "useful_mean", "relevant_mean"];
+        string[] cohort = ["learners", "completion_rate", "reflecting_before", "checkingSafety_before", "checkingSafety_after"];
+        List<string> Figures(View view) =>
+            [.. module.Select(f => $"{f} {ValueIn(view, "Listening first", f)}"), .. cohort.Select(f => $"{f} {ValueIn(view, "Autumn 2026", f)}")];
+
+        // In the third quarter, ten learners of Autumn 2026 each finish the module, get half the check right on their
+        // first attempt, react 4, 4, 4 and rate both skills 2 before and 4 after.
+        await CoordinatorOnAsync(factory, org, new DateTimeOffset(2026, 8, 10, 9, 0, 0, TimeSpan.Zero));
+        for (var n = 1; n <= 10; n++)
+        {
+            await CohortLearnerAsync(factory, org.Id, n, score: 0.5, rating: 4, before: 2, after: 4);
+        }
+        var coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2026, 11, 16, 9, 0, 0, TimeSpan.Zero));
+        var before = await ViewAsync(coordinator);
+        Figures(before).ShouldBe(["started 10", "first_attempt_pass_rate 0", "first_attempt_score 0.5", "reaction_responses 10", "useful_mean 4", "relevant_mean 4",
+            "learners 10", "completion_rate 1", "reflecting_before 2", "checkingSafety_before 2", "checkingSafety_after 4"]);
+
+        // In the fourth quarter four of them retake the check and pass, and change only how clear they found the module
+        // and their after-rating of reflecting; a new learner T takes the check for the first time (none right), reacts
+        // 1, 1, 1 and rates 1 before and 5 after. Five learners changed the check, the reactions and the growth, but only
+        // T changed the first attempts, "useful", "relevant" or the ratings before: taking those in would give T's score
+        // (11 × 0.4545 − 10 × 0.5 = 0), "useful" (11 × 3.7273 − 10 × 4 = 1) and skills before in the change.
+        for (var n = 1; n <= 4; n++)
+        {
+            await RetakeAndChangeAsync(factory, org.Id, $"learner{n}@evaluation.example");
+        }
+        await CohortLearnerAsync(factory, org.Id, 11, score: 0, rating: 1, before: 1, after: 5);
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var held = await ViewAsync(coordinator);
+        Figures(held).ShouldBe(Figures(before), "one learner's first attempt, reaction or self-assessment moves no figure");
+        ValueIn(held, "Listening first", "best_score").ShouldBe("0.5", "the retakes wait with T's first attempt: the best score less the gain is the first score");
+        (ValueIn(held, "Listening first", "progress_as_of"), ValueIn(held, "Listening first", "reactions_as_of")).ShouldBe(("2026-09-30", "2026-09-30"));
+        (ValueIn(held, "Autumn 2026", "learners_as_of"), ValueIn(held, "Autumn 2026", "growth_as_of")).ShouldBe(("2026-09-30", "2026-09-30"));
+
+        // Four more new learners in the first quarter of 2027 (all right first time, reacting 2, rating 3 and 3): now five
+        // learners changed every figure that moves, and the parts take in all nine learners' changes at once.
+        for (var n = 12; n <= 15; n++)
+        {
+            await CohortLearnerAsync(factory, org.Id, n, score: 1, rating: 2, before: 3, after: 3);
+        }
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 4, 5, 9, 0, 0, TimeSpan.Zero));
+        var moved = await ViewAsync(coordinator);
+        Figures(moved).ShouldBe(["started 15", "first_attempt_pass_rate 0.2667", "first_attempt_score 0.6", "reaction_responses 15", "useful_mean 3.2667", "relevant_mean 3.2667",
+            "learners 15", "completion_rate 1", "reflecting_before 2.2", "checkingSafety_before 2.2", "checkingSafety_after 3.8"]);
+        (ValueIn(moved, "Listening first", "best_score"), ValueIn(moved, "Listening first", "mean_attempts_to_pass")).ShouldBe(("0.7333", "1.5"));
+        moved.Csv.ShouldNotContain("_as_of");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
     public async Task A_cohort_with_fewer_changes_than_the_minimum_stays_and_the_total_moves_by_exactly_the_cohorts_released(Engine engine)
     {
         using var content = new TrainingContentFixture();
@@ -512,7 +568,7 @@ public sealed class TrainingEvaluationPageTests
         var personId = await db.People.Where(p => p.WorkEmail == email).Select(p => p.Id).SingleAsync();
         var progress = await db.Set<CourseProgress>().SingleAsync(p => p.PersonId == personId);
         var attempt = CheckAttempt.Begin(progress, module, at);
-        attempt.Submit(module.Check!, new Dictionary<string, IReadOnlySet<string>> { ["q1"] = new HashSet<string> { "a" }, ["q2"] = new HashSet<string> { "a", "c" } }, at);
+        attempt.Submit(module.Check!, CheckAnswers(1), at);
         db.Set<CheckAttempt>().Add(attempt);
         var reaction = ModuleReaction.Begin(progress, module);
         reaction.Answer(1, 1, 1, services.GetRequiredService<FieldProtector>().Seal(comment, ModuleReaction.CommentPurpose, reaction.Id), at, at);
@@ -523,6 +579,66 @@ public sealed class TrainingEvaluationPageTests
             response.Answer(new Dictionary<string, int> { ["sa1"] = rating, ["sa2"] = rating }, at, at);
             db.Set<SelfAssessmentResponse>().Add(response);
         }
+        await db.SaveChangesAsync();
+    });
+
+    /// <summary>Check answers with the given share right: the first question from half, the second too at 1.</summary>
+    private static Dictionary<string, IReadOnlySet<string>> CheckAnswers(double score) => new()
+    {
+        ["q1"] = new HashSet<string> { score > 0 ? "a" : "b" },
+        ["q2"] = score >= 1 ? new HashSet<string> { "a", "c" } : new HashSet<string> { "b" },
+    };
+
+    /// <summary>
+    /// A new learner enrolled with "Autumn 2026" who starts now, does every step of the first module, submits its check once
+    /// with <paramref name="score"/> of it right, reacts <paramref name="rating"/> for all three (no comment) and rates both
+    /// skills <paramref name="before"/> and <paramref name="after"/>.
+    /// </summary>
+    private static Task CohortLearnerAsync(UpstanderFactory factory, Guid organisationId, int n, double score, int rating, int before, int after) => factory.InScopeAsync(organisationId, async services =>
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        var published = (await services.GetRequiredService<TrainingLibrary>().CurrentAsync(db, "sample-course", CancellationToken.None))!;
+        var module = published.Course.Modules[0];
+        var at = factory.Clock.GetUtcNow();
+        var person = new Person(organisationId, new PersonDetails($"Learner {n}", $"learner{n}@evaluation.example", $"EV{n}", null, null, null, null, "en", null, null), at);
+        db.People.Add(person);
+        db.Set<CourseEnrolment>().Add(CourseEnrolment.Enrol(organisationId, person.Id, published.Course.Slug, null, at, "Autumn 2026"));
+        var progress = CourseProgress.Start(organisationId, person.Id, published.Course.Slug, published.VersionId, at);
+        db.Set<CourseProgress>().Add(progress);
+        foreach (var step in module.Steps)
+        {
+            progress.Complete(step, published.Course, at);
+        }
+        var attempt = CheckAttempt.Begin(progress, module, at);
+        attempt.Submit(module.Check!, CheckAnswers(score), at);
+        db.Set<CheckAttempt>().Add(attempt);
+        var reaction = ModuleReaction.Begin(progress, module);
+        reaction.Answer(rating, rating, rating, null, at, at);
+        db.Set<ModuleReaction>().Add(reaction);
+        foreach (var (phase, value) in new[] { (SelfAssessmentPhase.Before, before), (SelfAssessmentPhase.After, after) })
+        {
+            var response = SelfAssessmentResponse.Begin(progress, phase);
+            response.Answer(new Dictionary<string, int> { ["sa1"] = value, ["sa2"] = value }, at, at);
+            db.Set<SelfAssessmentResponse>().Add(response);
+        }
+        await db.SaveChangesAsync();
+    });
+
+    /// <summary>A learner retakes the check now and passes, changes only how clear they found the module (to 1), and only their after-rating of reflecting (to 5).</summary>
+    private static Task RetakeAndChangeAsync(UpstanderFactory factory, Guid organisationId, string email) => factory.InScopeAsync(organisationId, async services =>
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        var module = (await services.GetRequiredService<TrainingLibrary>().CurrentAsync(db, "sample-course", CancellationToken.None))!.Course.Modules[0];
+        var (now, quarterStarted) = (factory.Clock.GetUtcNow(), services.GetRequiredService<CompletedPeriods>().InProgressSince(PeriodKind.Quarter));
+        var personId = await db.People.Where(p => p.WorkEmail == email).Select(p => p.Id).SingleAsync();
+        var progress = await db.Set<CourseProgress>().SingleAsync(p => p.PersonId == personId);
+        var attempt = CheckAttempt.Begin(progress, module, now);
+        attempt.Submit(module.Check!, CheckAnswers(1), now);
+        db.Set<CheckAttempt>().Add(attempt);
+        var reaction = await db.Set<ModuleReaction>().SingleAsync(r => r.CourseProgressId == progress.Id);
+        reaction.Answer(reaction.Useful, reaction.Relevant, 1, reaction.CommentSealed, now, quarterStarted);
+        var after = await db.Set<SelfAssessmentResponse>().SingleAsync(r => r.CourseProgressId == progress.Id && r.Phase == SelfAssessmentPhase.After);
+        after.Answer(new Dictionary<string, int>(after.Answers) { ["sa1"] = 5 }, now, quarterStarted);
         await db.SaveChangesAsync();
     });
 
@@ -543,11 +659,6 @@ public sealed class TrainingEvaluationPageTests
         var module = course.Modules[0];
         var check = module.Check!;
         var t0 = new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero);
-        Dictionary<string, IReadOnlySet<string>> Answers(double score) => new()
-        {
-            ["q1"] = new HashSet<string> { score > 0 ? "a" : "b" },
-            ["q2"] = score >= 1 ? new HashSet<string> { "a", "c" } : new HashSet<string> { "b" },
-        };
         double[][] attempts = [[1], [0.5, 1], [0, 0.5, 1], [1], [0.5], []];
         int[][] reactions = [[5, 5, 3], [4, 5, 3], [4, 4, 3], [3, 4, 3], [4, 2, 3]];
         for (var n = 1; n <= 6; n++)
@@ -567,7 +678,7 @@ public sealed class TrainingEvaluationPageTests
             for (var a = 0; a < attempts[n - 1].Length; a++)
             {
                 var attempt = CheckAttempt.Begin(progress, module, t0.AddMinutes(a));
-                attempt.Submit(check, Answers(attempts[n - 1][a]), t0.AddMinutes(a));
+                attempt.Submit(check, CheckAnswers(attempts[n - 1][a]), t0.AddMinutes(a));
                 db.Set<CheckAttempt>().Add(attempt);
             }
             if (n <= 5)

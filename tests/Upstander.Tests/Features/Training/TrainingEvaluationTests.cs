@@ -79,6 +79,33 @@ public sealed class TrainingEvaluationTests
     }
 
     [Fact]
+    public void A_part_is_released_only_when_each_of_its_figures_changes_for_no_learner_or_at_least_the_minimum()
+    {
+        static RowState Tried(params double[] scores) => new(Attempts: [.. scores.Select(s => new ScoredAttempt(s, s >= 1))]);
+        static RowState Rated(int useful, int relevant, int clear) => new(Useful: useful, Relevant: relevant, Clear: clear);
+        static List<(RowState?, RowState?)> Times(int count, RowState? released, RowState? current) => [.. Enumerable.Repeat((released, current), count)];
+
+        // Four retake the check and one takes it for the first time: five changed, but the first attempts only for one.
+        TrainingEvaluation.Releasable(RowPart.Check, [.. Times(4, Tried(0.5), Tried(0.5, 1)), .. Times(1, null, Tried(0))], 5).ShouldBeFalse();
+        TrainingEvaluation.Releasable(RowPart.Check, [.. Times(4, Tried(0.5), Tried(0.5, 1)), .. Times(5, null, Tried(1))], 5).ShouldBeTrue();
+        // Five retake, one of whom passes: the best score moves by five, "passed in the end" and the attempts to pass by one.
+        TrainingEvaluation.Releasable(RowPart.Check, [.. Times(4, Tried(0), Tried(0, 0.5)), .. Times(1, Tried(0), Tried(0, 1))], 5).ShouldBeFalse();
+        // A figure hidden before and after shows nothing: four of five passing for the first time move only the attempts
+        // to pass, over four passers ("fewer than 5 people"); in a cohort, where the total adds them up, they count.
+        TrainingEvaluation.Releasable(RowPart.Check, [.. Times(4, null, Tried(1)), .. Times(1, null, Tried(0))], 5).ShouldBeTrue();
+        static RowState Member(bool completed) => new(Completed: completed, PassedEveryCheck: true);
+        TrainingEvaluation.Releasable(RowPart.Learners, [.. Times(3, Member(false), Member(false)), .. Times(1, Member(false), Member(true))], 5).ShouldBeFalse();
+        // Five who fail again without a better score change no figure, so releasing them moves nothing.
+        TrainingEvaluation.Releasable(RowPart.Check, Times(5, Tried(0.5), Tried(0.5, 0)), 5).ShouldBeTrue();
+        // Four change only how clear it was and one reacts for the first time: "useful" would move by that one's rating.
+        TrainingEvaluation.Releasable(RowPart.Reaction, [.. Times(4, Rated(4, 4, 4), Rated(4, 4, 1)), .. Times(1, null, Rated(1, 1, 1))], 5).ShouldBeFalse();
+        TrainingEvaluation.Releasable(RowPart.Reaction, Times(5, Rated(4, 4, 4), Rated(4, 4, 1)), 5).ShouldBeTrue();
+        // Four rate one skill again after the course, one pairs both skills for the first time.
+        static RowState Skills(double before, double after) => new(Skills: new Dictionary<string, SkillPair> { [ListeningSkills.Reflecting] = new(before, after), [ListeningSkills.Validating] = new(before, after) });
+        TrainingEvaluation.Releasable(RowPart.Growth, [.. Times(4, Skills(2, 4), Skills(2, 5)), .. Times(1, null, Skills(1, 5))], 5).ShouldBeFalse();
+    }
+
+    [Fact]
     public void Skill_growth_pairs_each_learners_before_with_their_own_after_and_leaves_out_the_unpaired()
     {
         var learners = new List<EvaluationLearner>
