@@ -12,14 +12,16 @@ using Upstander.Platform.Web;
 namespace Upstander.Features.Admin;
 
 /// <summary>
-/// The organisation's own settings: its name, the minimum group size every aggregate respects, and the time zone
-/// pages show moments in. Each change is audited by which settings changed, never their values' history.
+/// The organisation's own settings: its name, the minimum group size every aggregate respects, the (higher) one free
+/// comments are shown in groups of, and the time zone pages show moments in. Each change is audited by which settings
+/// changed, never their values' history.
 /// </summary>
 [Authorize(Roles = Roles.Admin)]
 public sealed class OrganisationModel(AppDbContext db, AuditLog audit, OrganisationZones zones, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public int? MinimumGroupSize { get; set; }
+    [BindProperty] public int? CommentMinimumGroupSize { get; set; }
     [BindProperty] public string? TimeZone { get; set; }
 
     public List<string> Errors { get; } = [];
@@ -37,6 +39,7 @@ public sealed class OrganisationModel(AppDbContext db, AuditLog audit, Organisat
         var organisation = await CurrentAsync(ct);
         Name = organisation.Name;
         MinimumGroupSize = organisation.MinimumGroupSize;
+        CommentMinimumGroupSize = organisation.CommentMinimumGroupSize;
         TimeZone = organisation.TimeZone;
         Saved = saved;
         return Page();
@@ -47,9 +50,18 @@ public sealed class OrganisationModel(AppDbContext db, AuditLog audit, Organisat
         var organisation = await CurrentAsync(ct);
         // The entity's own rules decide; the page only turns a refusal into words.
         var name = Valid(() => Organisation.ValidName(Name), t["Give the organisation a name of at most {0} characters.", Organisation.NameMaxLength]);
-        if (MinimumGroupSize is not { } size || !Organisation.IsValidMinimumGroupSize(size))
+        var sizeValid = MinimumGroupSize is { } size && Organisation.IsValidMinimumGroupSize(size);
+        if (!sizeValid)
         {
             Errors.Add(t["The minimum group size is a whole number from {0} to {1}.", Organisation.MinimumGroupSizeFloor, Organisation.MinimumGroupSizeCeiling]);
+        }
+        if (CommentMinimumGroupSize is not { } comments || !Organisation.IsValidMinimumGroupSize(comments))
+        {
+            Errors.Add(t["The minimum group size for comments is a whole number from {0} to {1}.", Organisation.MinimumGroupSizeFloor, Organisation.MinimumGroupSizeCeiling]);
+        }
+        else if (sizeValid && !Organisation.IsValidCommentMinimumGroupSize(comments, MinimumGroupSize!.Value))
+        {
+            Errors.Add(t["The minimum group size for comments cannot be below the minimum group size ({0}).", MinimumGroupSize!.Value]);
         }
         var zone = Valid(() => Organisation.ValidTimeZone(TimeZone), t["Choose a time zone from the list."]);
         if (Errors.Count > 0)
@@ -66,9 +78,13 @@ public sealed class OrganisationModel(AppDbContext db, AuditLog audit, Organisat
         }
         if (MinimumGroupSize != organisation.MinimumGroupSize)
         {
-            organisation.SetMinimumGroupSize(MinimumGroupSize!.Value);
             changed.Add("minimum-group-size");
         }
+        if (CommentMinimumGroupSize != organisation.CommentMinimumGroupSize)
+        {
+            changed.Add("comment-minimum-group-size");
+        }
+        organisation.SetMinimumGroupSizes(MinimumGroupSize!.Value, CommentMinimumGroupSize!.Value);
         if (zone != organisation.TimeZone)
         {
             organisation.SetTimeZone(zone);

@@ -55,8 +55,9 @@ public sealed record ModuleEvaluation(
     public DateOnly? ReactionsAsOf { get; init; }
 
     /// <summary>
-    /// Free comments may be read only in whole groups of the minimum size (<see cref="Comments"/> is how many are
-    /// released), and so only once at least that many learners responded.
+    /// Free comments may be read only once released in whole groups of the organisation's minimum for comments
+    /// (<see cref="Comments"/> is how many are released, see <see cref="TrainingEvaluationData"/>), and only while the
+    /// responses are shown.
     /// </summary>
     public bool CommentsReadable => !Responses.Suppressed && Comments > 0;
 }
@@ -181,14 +182,16 @@ public static class TrainingEvaluation
     }
 
     /// <summary>
-    /// The figures over <paramref name="states"/>, the states each row's figures are computed from; the module and comment
-    /// counts come from <paramref name="input"/>. Cohort rows are the groups with a state, and those of
-    /// <paramref name="cohortRows"/> (shown even with none); "All learners" holds every cohort row's states, so it never
-    /// differs from the cohorts by anything they do not show. <paramref name="label"/> names a cohort row by its key,
-    /// <paramref name="asOf"/> gives the quarter a part of a row stands at when it is older than the last completed one.
+    /// The figures over <paramref name="states"/>, the states each row's figures are computed from; the modules come from
+    /// <paramref name="input"/>, and <paramref name="comments"/> gives how many of a module's comments are released (none
+    /// when not given). Cohort rows are the groups with a state, and those of <paramref name="cohortRows"/> (shown even
+    /// with none); "All learners" holds every cohort row's states, so it never differs from the cohorts by anything they
+    /// do not show. <paramref name="label"/> names a cohort row by its key, <paramref name="asOf"/> gives the quarter a
+    /// part of a row stands at when it is older than the last completed one.
     /// </summary>
     public static CourseEvaluation Evaluate(EvaluationInput input, IReadOnlyList<LearnerRowState> states, int minimumGroupSize,
-        IEnumerable<string>? cohortRows = null, Func<string, string>? label = null, Func<RowPart, string, DateOnly?>? asOf = null)
+        IEnumerable<string>? cohortRows = null, Func<string, string>? label = null, Func<RowPart, string, DateOnly?>? asOf = null,
+        Func<string, int>? comments = null)
     {
         var min = minimumGroupSize;
         var of = states.ToLookup(s => (s.Part, s.Row), s => s.State);
@@ -196,7 +199,7 @@ public static class TrainingEvaluation
         label ??= key => input.Learners.FirstOrDefault(l => l.Key == key)?.Group ?? key;
         var hasChecks = input.Modules.Any(m => m.HasCheck);
         var modules = input.Modules.Select(m => EvaluateModule(m, of[(RowPart.Progress, m.Key)].ToList(), of[(RowPart.Check, m.Key)].ToList(),
-            of[(RowPart.Reaction, m.Key)].ToList(), input.Reactions.Count(r => r.Module == m.Key && r.Commented), min) with
+            of[(RowPart.Reaction, m.Key)].ToList(), comments?.Invoke(m.Key) ?? 0, min) with
         {
             ProgressAsOf = Oldest([asOf(RowPart.Progress, m.Key), asOf(RowPart.Check, m.Key)]),
             ReactionsAsOf = asOf(RowPart.Reaction, m.Key),
@@ -298,7 +301,7 @@ public static class TrainingEvaluation
             Count(moved[0], min), moved[1],
             Checked(0), Checked(1), Checked(2), Checked(3), Checked(4), Checked(5),
             Count(reacted[0], min), reacted[1], reacted[2], reacted[3],
-            WholeGroups.Released(comments, min));
+            comments);
     }
 
     private static CohortEvaluation EvaluateGroup(string label, bool isTotal, List<RowState> learners, List<RowState> growth, bool hasChecks, int min)

@@ -19,8 +19,8 @@ namespace Upstander.Features.Training;
 /// quarter closes. Then each part of each row releases its learners' changed states only when each of its figures changed
 /// for no learner or for at least the minimum group size of them (<see cref="TrainingEvaluation.Releasable"/>,
 /// <see cref="EvaluationRelease"/>), and the figures are computed from the released states, so no figure ever moves by
-/// fewer learners than that; free comments are released in whole groups of the minimum size on their own
-/// (<see cref="WholeGroups"/>). Scoped.
+/// fewer learners than that; free comments are released on their own, in whole groups of the organisation's minimum
+/// for comments, which is separate and at least as high (<see cref="WholeGroups"/>). Scoped.
 /// </summary>
 public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope scope, TrainingLibrary library, FieldProtector protector, AuditLog audit, OrganisationTime time, CompletedPeriods periods, ExclusiveLocks locks, IStringLocalizer<SharedResource> t)
 {
@@ -41,6 +41,10 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
     public Task<int> MinimumGroupSizeAsync(CancellationToken ct) =>
         db.Organisations.Where(o => o.Id == scope.OrganisationId).Select(o => o.MinimumGroupSize).SingleAsync(ct);
 
+    /// <summary>The organisation's minimum for free comments, which are released in whole groups of it (never below <see cref="MinimumGroupSizeAsync"/>).</summary>
+    public Task<int> CommentMinimumGroupSizeAsync(CancellationToken ct) =>
+        db.Organisations.Where(o => o.Id == scope.OrganisationId).Select(o => o.CommentMinimumGroupSize).SingleAsync(ct);
+
     /// <summary>
     /// Every course on offer, evaluated with suppression applied, from the released states: first, under the release
     /// section, each part of each row whose learners' states as of the end of the last completed quarter differ from those
@@ -52,6 +56,7 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
     public async Task<IReadOnlyList<CourseEvaluation>> EvaluateAsync(CancellationToken ct)
     {
         var minimum = await MinimumGroupSizeAsync(ct);
+        var commentMinimum = await CommentMinimumGroupSizeAsync(ct);
         var through = Quarter.Last;
         var organisationId = db.CurrentOrganisationId!.Value;
         await using var section = await locks.EnterAsync(db, ReleaseSection, organisationId, ct);
@@ -94,7 +99,8 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
                 .Select(k => new LearnerRowState(k.Key.Part, k.Key.Row, k.Key.PersonId, RowState.Parse(k.Value.State!))).ToList();
             results.Add(TrainingEvaluation.Evaluate(input, released, minimum,
                 cohortRows: current.Keys.Where(k => k.Part is RowPart.Learners or RowPart.Growth).Select(k => k.Row),
-                label: Label, asOf: (part, row) => held.GetValueOrDefault((part, row))));
+                label: Label, asOf: (part, row) => held.GetValueOrDefault((part, row)),
+                comments: module => WholeGroups.Released(input.Reactions.Count(r => r.Module == module && r.Commented), commentMinimum)));
         }
         if (baseline is not null)
         {
@@ -106,13 +112,13 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
 
     /// <summary>
     /// The free comments on a module given up to the end of the last completed quarter, opened, without names, in whole
-    /// groups of the minimum size in the order they were given (a comment never shows on its own), sorted by their text
+    /// groups of the organisation's minimum for comments in the order they were given (a comment never shows on its own), sorted by their text
     /// so the order tells nothing of when each was given; null while not one whole group has been given. One audit event
     /// records the reading.
     /// </summary>
     public async Task<IReadOnlyList<string>?> CommentsAsync(string slug, string moduleKey, CancellationToken ct)
     {
-        var minimum = await MinimumGroupSizeAsync(ct);
+        var minimum = await CommentMinimumGroupSizeAsync(ct);
         var reactions = await ReactionsAsync([.. (await ProgressAsync(slug, ct)).Select(p => p.Id)], moduleKey, ct);
         var released = WholeGroups.Of([.. reactions.Where(r => r.CommentSealed is not null)], minimum);
         if (released.Count == 0)

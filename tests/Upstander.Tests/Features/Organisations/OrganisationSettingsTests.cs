@@ -9,13 +9,13 @@ using Upstander.Tests.TestHost;
 
 namespace Upstander.Tests.Features.Organisations;
 
-/// <summary>The organisation's own settings (name, minimum group size, time zone) and how moments follow the zone.</summary>
+/// <summary>The organisation's own settings (name, minimum group sizes, time zone) and how moments follow the zone.</summary>
 public sealed class OrganisationSettingsTests
 {
     private const string Page = "/admin/organisation";
 
-    private static Dictionary<string, string> Form(string name, string size, string zone) =>
-        new() { ["Name"] = name, ["MinimumGroupSize"] = size, ["TimeZone"] = zone };
+    private static Dictionary<string, string> Form(string name, string size, string zone, string comments = "10") =>
+        new() { ["Name"] = name, ["MinimumGroupSize"] = size, ["CommentMinimumGroupSize"] = comments, ["TimeZone"] = zone };
 
     private static Task<Organisation> OrganisationAsync(UpstanderFactory factory, Guid id) =>
         factory.InScopeAsync(id, s => s.GetRequiredService<AppDbContext>().Organisations.AsNoTracking().SingleAsync(o => o.Id == id));
@@ -35,6 +35,7 @@ public sealed class OrganisationSettingsTests
         page.ShouldContain("value=\"Settings Org\"");
         page.ShouldContain("<option value=\"UTC\" selected=\"selected\">UTC</option>");
         page.ShouldContain("<option value=\"Europe/London\">");
+        page.ShouldContain("name=\"CommentMinimumGroupSize\" type=\"number\" inputmode=\"numeric\" value=\"10\"", customMessage: "comments have their own, higher minimum");
         (await admin.GetStringAsync("/admin")).ShouldContain("href=\"/admin/organisation\"");
 
         foreach (var (form, message) in new[]
@@ -44,6 +45,10 @@ public sealed class OrganisationSettingsTests
             (Form("Settings Org", "101", "Europe/London"), "The minimum group size is a whole number from 3 to 100."),
             (Form("Settings Org", "five", "Europe/London"), "The minimum group size is a whole number from 3 to 100."),
             (Form("Settings Org", "5", "Mars/Olympus_Mons"), "Choose a time zone from the list."),
+            (Form("Settings Org", "8", "UTC", comments: "6"), "The minimum group size for comments cannot be below the minimum group size (8)."),
+            (Form("Settings Org", "5", "UTC", comments: "101"), "The minimum group size for comments is a whole number from 3 to 100."),
+            (Form("Settings Org", "5", "UTC", comments: "ten"), "The minimum group size for comments is a whole number from 3 to 100."),
+            (Form("Settings Org", "5", "UTC", comments: ""), "The minimum group size for comments is a whole number from 3 to 100."),
             (Form(new string('x', Organisation.NameMaxLength + 1), "5", "UTC"), "Give the organisation a name"),
         })
         {
@@ -52,28 +57,51 @@ public sealed class OrganisationSettingsTests
             (await refused.Content.ReadAsStringAsync()).ShouldContain(message);
         }
         var unchanged = await OrganisationAsync(factory, org.Id);
-        (unchanged.Name, unchanged.MinimumGroupSize, unchanged.TimeZone).ShouldBe(("Settings Org", Organisation.DefaultMinimumGroupSize, "UTC"));
+        (unchanged.Name, unchanged.MinimumGroupSize, unchanged.CommentMinimumGroupSize, unchanged.TimeZone).ShouldBe(("Settings Org", Organisation.DefaultMinimumGroupSize, 10, "UTC"));
         (await SettingsEventsAsync(factory, org.Id)).ShouldBe(0);
 
         (await factory.InScopeAsync(org.Id, s => Task.FromResult(s.GetRequiredService<OrganisationTime>().Label))).ShouldBe("UTC");
-        var saved = await admin.PostFormAsync(Page, Form("  Settings Trust ", "8", "Europe/London"));
+        var saved = await admin.PostFormAsync(Page, Form("  Settings Trust ", "8", "Europe/London", comments: "12"));
         saved.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await admin.GetStringAsync(saved.Headers.Location!.OriginalString)).ShouldContain("The settings were saved.");
         var changed = await OrganisationAsync(factory, org.Id);
-        (changed.Name, changed.MinimumGroupSize, changed.TimeZone).ShouldBe(("Settings Trust", 8, "Europe/London"));
+        (changed.Name, changed.MinimumGroupSize, changed.CommentMinimumGroupSize, changed.TimeZone).ShouldBe(("Settings Trust", 8, 12, "Europe/London"));
         // The zone this process keeps is dropped on save: pages follow at once, not a minute later.
         (await factory.InScopeAsync(org.Id, s => Task.FromResult(s.GetRequiredService<OrganisationTime>().Label))).ShouldBe("London time");
 
         // Saving the same values again records nothing; each save names the settings it changed, not their values.
-        (await admin.PostFormAsync(Page, Form("Settings Trust", "8", "Europe/London"))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        (await admin.PostFormAsync(Page, Form("Settings Trust", "8", "America/New_York"))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await admin.PostFormAsync(Page, Form("Settings Trust", "8", "Europe/London", comments: "12"))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await admin.PostFormAsync(Page, Form("Settings Trust", "8", "America/New_York", comments: "12"))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await admin.PostFormAsync(Page, Form("Settings Trust", "8", "America/New_York", comments: "8"))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var details = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
             .Where(e => e.Action == AuditActions.OrganisationSettingsChanged).OrderBy(e => e.Sequence).Select(e => e.Detail).ToListAsync());
-        details.ShouldBe(["changed=name,minimum-group-size,time-zone", "changed=time-zone"]);
+        details.ShouldBe(["changed=name,minimum-group-size,comment-minimum-group-size,time-zone", "changed=time-zone", "changed=comment-minimum-group-size"]);
+        (await OrganisationAsync(factory, org.Id)).CommentMinimumGroupSize.ShouldBe(8, "the same as the minimum group size is allowed");
 
         var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
         (await coordinator.PostFormAsync(Page, Form("Taken Over", "3", "UTC"), tokenFrom: "/")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await OrganisationAsync(factory, org.Id)).Name.ShouldBe("Settings Trust");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Migration_0031_gives_comments_a_minimum_of_ten_or_the_organisations_own_when_that_is_higher(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine);
+        var usual = await factory.CreateOrganisationAsync("Usual Org");
+        var strict = await factory.CreateOrganisationAsync("Strict Org");
+        await using (var connection = SchemaSnapshot.Open(engine, factory.Database.Connection))
+        {
+            // As before 0031: no minimum for comments (the column at its default), and one organisation with a minimum of 12.
+            await SchemaSnapshot.ExecuteAsync(connection, "UPDATE organisations SET \"MinimumGroupSize\" = 12, \"CommentMinimumGroupSize\" = 10 WHERE \"Name\" = 'Strict Org'");
+            var sql = MigrationRunner.Load(factory.Database.Provider).Single(m => m.Version == 31).Sql;
+            var update = sql[sql.IndexOf("UPDATE", StringComparison.Ordinal)..];
+            await SchemaSnapshot.ExecuteAsync(connection, update[..(update.IndexOf(';', StringComparison.Ordinal) + 1)]);
+        }
+        (await OrganisationAsync(factory, usual.Id)).CommentMinimumGroupSize.ShouldBe(10);
+        var upgraded = await OrganisationAsync(factory, strict.Id);
+        (upgraded.MinimumGroupSize, upgraded.CommentMinimumGroupSize).ShouldBe((12, 12));
     }
 
     [Fact]

@@ -30,6 +30,7 @@ public sealed class TrainingEvaluationPageTests
         using var content = new TrainingContentFixture();
         await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
         var org = await factory.CreateOrganisationAsync("Evaluation Org");
+        await CommentMinimumAsync(factory, org.Id, 5);
         await SeedAsync(factory, org.Id);
 
         var coordinator = await factory.SignInAsync(org[Roles.Coordinator]);
@@ -159,6 +160,7 @@ public sealed class TrainingEvaluationPageTests
         using var content = new TrainingContentFixture();
         await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
         var org = await factory.CreateOrganisationAsync("Comment Batches Org");
+        await CommentMinimumAsync(factory, org.Id, 5);
         var coordinator = await SeededInQuarterFourAsync(factory, org);
         var first = (await ViewAsync(coordinator)).Comments;
         first.ShouldContain(Comment);
@@ -181,6 +183,36 @@ public sealed class TrainingEvaluationPageTests
         var shown = Regex.Matches(page, "<p class=\"confidential\">(.*?)</p>").Select(m => m.Groups[1].Value).ToList();
         shown.Count.ShouldBe(10);
         shown.ShouldBe(shown.Order(StringComparer.CurrentCulture).ToList(), "sorted by text, so the order does not tell when each came");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Comments_wait_for_a_whole_group_of_the_organisations_minimum_for_comments_ten_unless_changed(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Comment Minimum Org");
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+
+        // Five responses, each with a comment: enough for the figures (minimum 5), not for the comments (minimum 10).
+        var five = await ViewAsync(coordinator);
+        ValueIn(five, "Listening first", "reaction_responses").ShouldBe("5");
+        five.Comments.ShouldBe("NotFound", "five comments are fewer than a whole group of ten");
+        five.Page.ShouldContain("Not enough comments yet");
+        five.Page.ShouldContain("Comments are released in whole groups of 10, in the order they were given");
+
+        // Five more learners comment in the fourth quarter: once it is over, the ten show together.
+        for (var n = 7; n <= 11; n++)
+        {
+            await FinishAsync(factory, org.Id, n, factory.Clock.GetUtcNow(), $"Remark {n}");
+        }
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var ten = (await ViewAsync(coordinator)).Comments;
+        Regex.Count(ten, "<p class=\"confidential\">").ShouldBe(10);
+        ten.ShouldContain(Comment);
+        ten.ShouldContain("Remark 11");
+        ten.ShouldContain("added in groups of at least 10");
     }
 
     [Theory]
@@ -639,6 +671,15 @@ public sealed class TrainingEvaluationPageTests
         reaction.Answer(reaction.Useful, reaction.Relevant, 1, reaction.CommentSealed, now, quarterStarted);
         var after = await db.Set<SelfAssessmentResponse>().SingleAsync(r => r.CourseProgressId == progress.Id && r.Phase == SelfAssessmentPhase.After);
         after.Answer(new Dictionary<string, int>(after.Answers) { ["sa1"] = 5 }, now, quarterStarted);
+        await db.SaveChangesAsync();
+    });
+
+    /// <summary>Sets the organisation's minimum for comments, keeping its minimum group size.</summary>
+    private static Task CommentMinimumAsync(UpstanderFactory factory, Guid organisationId, int comments) => factory.InScopeAsync(organisationId, async services =>
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        var organisation = await db.Organisations.SingleAsync(o => o.Id == organisationId);
+        organisation.SetMinimumGroupSizes(organisation.MinimumGroupSize, comments);
         await db.SaveChangesAsync();
     });
 

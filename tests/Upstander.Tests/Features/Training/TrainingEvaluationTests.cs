@@ -49,8 +49,9 @@ public sealed class TrainingEvaluationTests
         module.KnowledgeGain.Value!.Value.ShouldBe(0.3, 1e-9);
         module.Responses.Value.ShouldBe(5);
         (module.Useful.Value, module.Relevant.Value, module.Clear.Value).ShouldBe((4.0, 4.0, 3.0));
-        module.CommentsReadable.ShouldBeFalse("four comments are fewer than a whole group of five");
-        Evaluate(learners, attempts, reactions, minimum: 4).Modules[0].Comments.ShouldBe(4);
+        module.CommentsReadable.ShouldBeFalse("no comment is released");
+        var input = new EvaluationInput("c", "Course", [Listening, Reading], learners, attempts, reactions, true);
+        TrainingEvaluation.Evaluate(input, TrainingEvaluation.States(input), 5, comments: key => key == "listening" ? 10 : 0).Modules[0].CommentsReadable.ShouldBeTrue();
 
         // With a minimum of four, the four passers are enough: (1 + 2 + 3 + 1) / 4 attempts.
         Evaluate(learners, attempts, reactions, minimum: 4).Modules[0].MeanAttemptsToPass.Value.ShouldBe(1.75);

@@ -7,8 +7,8 @@ using Upstander.Platform.Security;
 namespace Upstander.Features.Coordinate.Evaluation;
 
 /// <summary>
-/// The free comments on one module, for coordinators only, released in whole groups of the minimum size: without
-/// names, sorted by their text, and each reading audited (one event per view).
+/// The free comments on one module, for coordinators only, released in whole groups of the organisation's minimum for
+/// comments: without names, sorted by their text, and each reading audited (one event per view).
 /// </summary>
 [Authorize(Roles = Roles.Coordinator)]
 public sealed class CommentsModel(TrainingEvaluationData data) : PageModel
@@ -16,7 +16,7 @@ public sealed class CommentsModel(TrainingEvaluationData data) : PageModel
     public string CourseTitle { get; private set; } = "";
     public string ModuleTitle { get; private set; } = "";
     public IReadOnlyList<string> Comments { get; private set; } = [];
-    public int MinimumGroupSize { get; private set; }
+    public int CommentMinimumGroupSize { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string course, string module, CancellationToken ct)
     {
@@ -28,7 +28,7 @@ public sealed class CommentsModel(TrainingEvaluationData data) : PageModel
         {
             return NotFound();
         }
-        (CourseTitle, ModuleTitle, Comments, MinimumGroupSize) = (found.Title, part.Title, comments, await data.MinimumGroupSizeAsync(ct));
+        (CourseTitle, ModuleTitle, Comments, CommentMinimumGroupSize) = (found.Title, part.Title, comments, await data.CommentMinimumGroupSizeAsync(ct));
         return Page();
     }
 }

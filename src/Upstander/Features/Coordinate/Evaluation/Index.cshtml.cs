@@ -23,6 +23,7 @@ public sealed class IndexModel(TrainingEvaluationData data, IStringLocalizer<Sha
     public IReadOnlyList<CourseEvaluation> Courses { get; private set; } = [];
     public EvaluationFormat Format { get; private set; } = null!;
     public int MinimumGroupSize { get; private set; }
+    public int CommentMinimumGroupSize { get; private set; }
     public bool MayReadComments { get; private set; }
     public CalendarPeriod Quarter => data.Quarter;
 
@@ -111,6 +112,7 @@ public sealed class IndexModel(TrainingEvaluationData data, IStringLocalizer<Sha
     {
         Courses = await data.EvaluateAsync(ct);
         MinimumGroupSize = await data.MinimumGroupSizeAsync(ct);
+        CommentMinimumGroupSize = await data.CommentMinimumGroupSizeAsync(ct);
         Format = new EvaluationFormat(t, MinimumGroupSize);
         MayReadComments = User.IsInRole(Roles.Coordinator);
     }
