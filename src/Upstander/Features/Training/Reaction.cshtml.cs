@@ -76,13 +76,15 @@ public sealed class ReactionModel(Learner learner, AppDbContext db, FieldProtect
         {
             return Page();
         }
-        var sealedComment = comment is null ? null : protector.Seal(comment, ModuleReaction.CommentPurpose, reaction.Id);
+        // The same words keep the comment as it was sealed: a comment already shown to coordinators stays shown when only the ratings change.
+        var kept = comment is not null && reaction.CommentSealed is { } current && protector.Open(current, ModuleReaction.CommentPurpose, reaction.Id) == comment;
+        var sealedComment = comment is null ? null : kept ? reaction.CommentSealed : protector.Seal(comment, ModuleReaction.CommentPurpose, reaction.Id);
         reaction.Answer(Useful!.Value, Relevant!.Value, Clear!.Value, sealedComment, clock.GetUtcNow(), periods.InProgressSince(PeriodKind.Quarter));
         if (!Answered)
         {
             db.Set<ModuleReaction>().Add(reaction);
         }
-        if (sealedComment is not null)
+        if (sealedComment is not null && !kept)
         {
             audit.Record(AuditActions.ProtectedWrite, "training-reaction", reaction.Id, detail: "comment=written");
         }

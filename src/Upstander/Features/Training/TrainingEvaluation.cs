@@ -21,8 +21,8 @@ public sealed record EvaluationLearner(
 /// <summary>One submitted knowledge-check attempt; <paramref name="Score"/> is the fraction right, 0 to 1.</summary>
 public sealed record EvaluationAttempt(Guid PersonId, string Module, DateTimeOffset SubmittedAt, double Score, bool Passed);
 
-/// <summary>One reaction survey response; <paramref name="Commented"/> when it has a free comment.</summary>
-public sealed record EvaluationReaction(Guid PersonId, string Module, int Useful, int Relevant, int Clear, bool Commented = false);
+/// <summary>One reaction survey response (its free comment is released on its own, see <see cref="TrainingEvaluationData"/>).</summary>
+public sealed record EvaluationReaction(Guid PersonId, string Module, int Useful, int Relevant, int Clear);
 
 public sealed record EvaluationInput(
     string Slug, string Title, IReadOnlyList<EvaluationModule> Modules, IReadOnlyList<EvaluationLearner> Learners,

@@ -20,7 +20,7 @@ namespace Upstander.Features.Training;
 /// for no learner or for at least the minimum group size of them (<see cref="TrainingEvaluation.Releasable"/>,
 /// <see cref="EvaluationRelease"/>), and the figures are computed from the released states, so no figure ever moves by
 /// fewer learners than that; free comments are released on their own, in whole groups of the organisation's minimum
-/// for comments, which is separate and at least as high (<see cref="WholeGroups"/>). Scoped.
+/// for comments, which is separate and at least as high, and stay released (<see cref="CommentRelease"/>). Scoped.
 /// </summary>
 public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope scope, TrainingLibrary library, FieldProtector protector, AuditLog audit, OrganisationTime time, CompletedPeriods periods, ExclusiveLocks locks, IStringLocalizer<SharedResource> t)
 {
@@ -50,8 +50,9 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
     /// section, each part of each row whose learners' states as of the end of the last completed quarter differ from those
     /// released (a learner new to it or gone from it too) releases them all, if each of the part's figures changed for
     /// none of them or for at least the minimum group size; otherwise it keeps what it released before and stands at the
-    /// quarter of that release. An organisation that
-    /// showed the evaluation before releases were kept releases everything once (<see cref="EvaluationBaseline"/>).
+    /// quarter of that release. An organisation that showed the evaluation before releases were kept releases everything
+    /// once (<see cref="EvaluationBaseline"/>). The comments are released too (<see cref="ReleasedCommentsAsync"/>), and
+    /// each module counts those shown.
     /// </summary>
     public async Task<IReadOnlyList<CourseEvaluation>> EvaluateAsync(CancellationToken ct)
     {
@@ -61,10 +62,11 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
         var organisationId = db.CurrentOrganisationId!.Value;
         await using var section = await locks.EnterAsync(db, ReleaseSection, organisationId, ct);
         var baseline = await db.Set<EvaluationBaseline>().SingleOrDefaultAsync(ct);
+        var commentBaseline = await db.Set<CommentBaseline>().SingleOrDefaultAsync(ct);
         var results = new List<CourseEvaluation>();
         foreach (var published in await library.CatalogueAsync(db, ct))
         {
-            var input = await InputAsync(published.Course, ct);
+            var (input, reactions) = await ReadAsync(published.Course, ct);
             var current = TrainingEvaluation.States(input).ToDictionary(s => new StateKey(s.Part, s.Row, s.PersonId), s => s.State.ToJson());
             var kept = (await db.Set<EvaluationRelease>().Where(r => r.CourseSlug == input.Slug).ToListAsync(ct))
                 .ToDictionary(r => new StateKey(Enum.Parse<RowPart>(r.Part), r.Row, r.PersonId));
@@ -97,30 +99,36 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
             }
             var released = kept.Where(k => k.Value.State is not null)
                 .Select(k => new LearnerRowState(k.Key.Part, k.Key.Row, k.Key.PersonId, RowState.Parse(k.Value.State!))).ToList();
+            var comments = (await ReleasedCommentsAsync(reactions, minimum, commentMinimum, commentBaseline is not null, ct)).CountBy(r => r.ModuleKey).ToDictionary();
             results.Add(TrainingEvaluation.Evaluate(input, released, minimum,
                 cohortRows: current.Keys.Where(k => k.Part is RowPart.Learners or RowPart.Growth).Select(k => k.Row),
                 label: Label, asOf: (part, row) => held.GetValueOrDefault((part, row)),
-                comments: module => WholeGroups.Released(input.Reactions.Count(r => r.Module == module && r.Commented), commentMinimum)));
+                comments: module => comments.GetValueOrDefault(module)));
         }
         if (baseline is not null)
         {
             db.Remove(baseline);
+        }
+        if (commentBaseline is not null)
+        {
+            db.Remove(commentBaseline);
         }
         await db.SaveChangesAsync(ct);
         return results;
     }
 
     /// <summary>
-    /// The free comments on a module given up to the end of the last completed quarter, opened, without names, in whole
-    /// groups of the organisation's minimum for comments in the order they were given (a comment never shows on its own), sorted by their text
-    /// so the order tells nothing of when each was given; null while not one whole group has been given. One audit event
-    /// records the reading.
+    /// The released free comments on a module (<see cref="ReleasedCommentsAsync"/>), opened, without names, sorted by their
+    /// text so the order tells nothing of when each was given; null while none is released. One audit event records the
+    /// reading.
     /// </summary>
     public async Task<IReadOnlyList<string>?> CommentsAsync(string slug, string moduleKey, CancellationToken ct)
     {
-        var minimum = await CommentMinimumGroupSizeAsync(ct);
+        var minimum = await MinimumGroupSizeAsync(ct);
+        var commentMinimum = await CommentMinimumGroupSizeAsync(ct);
+        await using var section = await locks.EnterAsync(db, ReleaseSection, db.CurrentOrganisationId!.Value, ct);
         var reactions = await ReactionsAsync([.. (await ProgressAsync(slug, ct)).Select(p => p.Id)], moduleKey, ct);
-        var released = WholeGroups.Of([.. reactions.Where(r => r.CommentSealed is not null)], minimum);
+        var released = await ReleasedCommentsAsync(reactions, minimum, commentMinimum, await db.Set<CommentBaseline>().AnyAsync(ct), ct);
         if (released.Count == 0)
         {
             return null;
@@ -131,6 +139,37 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
         audit.Record(AuditActions.ProtectedRead, "training-reaction-comments", $"{slug}/{moduleKey}", detail: $"comments={comments.Count}");
         await db.SaveChangesAsync(ct);
         return comments;
+    }
+
+    /// <summary>
+    /// Of the comments on <paramref name="reactions"/> (as they stood at the end of the last completed quarter, in the
+    /// order they were given), those released, after releasing what may be: a comment once released stays released while
+    /// its reaction counts that same comment, and is never taken back; the others wait, and are released only in whole
+    /// groups of the organisation's minimum for comments, oldest first. A comment changed after it was shown is a new one:
+    /// the old one no longer counts and leaves the page, and the new one waits at the end of the queue, so no comment that
+    /// waited ever shows without a whole group. Raising the minimum shows nothing more; lowering it releases whole groups
+    /// of the new one. An organisation upgraded from before releases were kept first keeps what it showed then, the first
+    /// whole groups of <paramref name="minimum"/> (<see cref="CommentBaseline"/>). Run under the release section.
+    /// </summary>
+    private async Task<List<GivenReaction>> ReleasedCommentsAsync(List<GivenReaction> reactions, int minimum, int commentMinimum, bool baseline, CancellationToken ct)
+    {
+        var given = reactions.Where(r => r.CommentSealed is not null).ToList();
+        var ids = given.Select(r => r.Id).ToList();
+        var kept = await db.Set<CommentRelease>().Where(r => ids.Contains(r.ReactionId)).ToDictionaryAsync(r => r.ReactionId, ct);
+        bool Shown(GivenReaction reaction) => kept.TryGetValue(reaction.Id, out var release) && release.Holds(reaction.CommentSealed!);
+        var releasing = baseline ? WholeGroups.Of(given, minimum).Where(r => !Shown(r)).ToList() : [];
+        releasing.AddRange(WholeGroups.Of([.. given.Where(r => !Shown(r) && !releasing.Contains(r))], commentMinimum));
+        foreach (var reaction in releasing)
+        {
+            if (!kept.TryGetValue(reaction.Id, out var release))
+            {
+                release = CommentRelease.Of(db.CurrentOrganisationId!.Value, reaction.Id);
+                db.Add(release);
+                kept[reaction.Id] = release;
+            }
+            release.Release(reaction.CommentSealed!, Quarter.Last);
+        }
+        return [.. given.Where(Shown)];
     }
 
     /// <summary>Learners of the course (as first taken: refresher runs are renewals, not new learners) who started it before the end of the last completed quarter.</summary>
@@ -154,7 +193,10 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
             .OfType<GivenReaction>().OrderBy(r => r.AnsweredAt).ThenBy(r => r.Id)];
     }
 
-    public async Task<EvaluationInput> InputAsync(Course course, CancellationToken ct)
+    public async Task<EvaluationInput> InputAsync(Course course, CancellationToken ct) => (await ReadAsync(course, ct)).Input;
+
+    /// <summary>The course's records as plain inputs, and its reactions as they stood (for their comments).</summary>
+    private async Task<(EvaluationInput Input, List<GivenReaction> Reactions)> ReadAsync(Course course, CancellationToken ct)
     {
         var until = Quarter.End;
         var progress = await ProgressAsync(course.Slug, ct);
@@ -184,13 +226,13 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
             learners.Add(new EvaluationLearner(row.PersonId, Label(group),
                 row.CompletedAt < until, started, completed, Skills(SelfAssessmentPhase.Before), Skills(SelfAssessmentPhase.After), group));
         }
-        return new EvaluationInput(course.Slug, course.Title,
+        return (new EvaluationInput(course.Slug, course.Title,
             course.Modules.Select(m => new EvaluationModule(m.Key, m.Title, m.Check is not null)).ToList(),
             learners,
             attempts.Select(a => new EvaluationAttempt(person[a.CourseProgressId], a.ModuleKey, a.SubmittedAt!.Value,
                 a.QuestionCount == 0 ? 0 : (double)(a.CorrectCount ?? 0) / a.QuestionCount, a.Passed)).ToList(),
-            reactions.Select(r => new EvaluationReaction(person[r.CourseProgressId], r.ModuleKey, r.Useful, r.Relevant, r.Clear, r.CommentSealed is not null)).ToList(),
-            course.SelfAssessment is not null);
+            reactions.Select(r => new EvaluationReaction(person[r.CourseProgressId], r.ModuleKey, r.Useful, r.Relevant, r.Clear)).ToList(),
+            course.SelfAssessment is not null), reactions);
     }
 
     private sealed record StateKey(RowPart Part, string Row, Guid PersonId);

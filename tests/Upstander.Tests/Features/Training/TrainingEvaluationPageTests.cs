@@ -85,15 +85,18 @@ public sealed class TrainingEvaluationPageTests
             response.Headers.Location!.OriginalString.ShouldContain("/account/access-denied");
         }
 
-        // One response fewer than the minimum: the comments are hidden, and the reaction figures stay as released (one learner's change is not).
+        // One response fewer than the minimum: the reaction figures stay as released (one learner's change is not), and the
+        // comment goes with its reaction while the four released with it stay; nothing new shows.
         await factory.InScopeAsync(org.Id, async services =>
         {
             var db = services.GetRequiredService<AppDbContext>();
             db.Set<ModuleReaction>().Remove(await db.Set<ModuleReaction>().OrderBy(r => r.CommentSealed == null).ThenBy(r => r.Id).LastAsync());
             await db.SaveChangesAsync();
         });
-        (await coordinator.GetAsync(Comments)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await ReadsAsync(factory, org.Id)).ShouldBe(2);
+        var remaining = Shown(WebUtility.HtmlDecode(await coordinator.GetStringAsync(Comments)));
+        remaining.Count.ShouldBe(4);
+        remaining.ShouldBeSubsetOf([Comment, "Seeded comment 2", "Seeded comment 3", "Seeded comment 4", "Seeded comment 5"]);
+        (await ReadsAsync(factory, org.Id)).ShouldBe(3);
         var fewer = (await coordinator.GetStringAsync(Page + "?handler=Csv")).Split("\r\n");
         fewer.ShouldContain("Sample supporter course,module,Listening first,useful_mean,4");
         fewer.ShouldContain("Sample supporter course,module,Listening first,reaction_responses,5");
@@ -180,7 +183,7 @@ public sealed class TrainingEvaluationPageTests
         var page = (await ViewAsync(coordinator)).Comments;
         string[] released = ["A lone remark", "Remark A", "Remark B", "Remark C", "Remark D"];
         released.ShouldAllBe(c => page.Contains(c));
-        var shown = Regex.Matches(page, "<p class=\"confidential\">(.*?)</p>").Select(m => m.Groups[1].Value).ToList();
+        var shown = Shown(page);
         shown.Count.ShouldBe(10);
         shown.ShouldBe(shown.Order(StringComparer.CurrentCulture).ToList(), "sorted by text, so the order does not tell when each came");
     }
@@ -209,10 +212,138 @@ public sealed class TrainingEvaluationPageTests
         }
         coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
         var ten = (await ViewAsync(coordinator)).Comments;
-        Regex.Count(ten, "<p class=\"confidential\">").ShouldBe(10);
+        Shown(ten).Count.ShouldBe(10);
         ten.ShouldContain(Comment);
         ten.ShouldContain("Remark 11");
         ten.ShouldContain("added in groups of at least 10");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_comment_changed_after_it_was_shown_leaves_without_making_room_for_one_that_waits(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Changed Comment Org");
+        await CommentMinimumAsync(factory, org.Id, 5);
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+        string[] seeded = [Comment, "Seeded comment 2", "Seeded comment 3", "Seeded comment 4", "Seeded comment 5"];
+        Shown((await ViewAsync(coordinator)).Comments).ShouldBe([.. seeded.Order(StringComparer.CurrentCulture)], "the five comments A to E");
+
+        // In the fourth quarter F comments, and waits alone. The day after, learner 1 rewrites A, and learner 5 changes
+        // only their ratings, keeping E as it was sealed.
+        await FinishAsync(factory, org.Id, 7, factory.Clock.GetUtcNow(), "A lone remark");
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        await ChangeReactionAsync(factory, org.Id, "learner1@evaluation.example", "A second thought");
+        await ChangeReactionAsync(factory, org.Id, "learner5@evaluation.example", comment: null);
+
+        // Once the quarter is over, A as it was no longer counts and leaves; B to E stay. F and the new A wait: letting the
+        // first five in the order given show would add F on its own, and its writer is the one who finished last quarter.
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        Shown((await ViewAsync(coordinator)).Comments).ShouldBe(["Seeded comment 2", "Seeded comment 3", "Seeded comment 4", "Seeded comment 5"]);
+
+        // Three more in the next quarter make five waiting: F, the new A and the three show together.
+        for (var n = 8; n <= 10; n++)
+        {
+            await FinishAsync(factory, org.Id, n, factory.Clock.GetUtcNow(), $"Remark {n}");
+        }
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 4, 5, 9, 0, 0, TimeSpan.Zero));
+        var all = await ViewAsync(coordinator);
+        Shown(all.Comments).ShouldBe(((string[])["A lone remark", "A second thought", "Remark 10", "Remark 8", "Remark 9", .. seeded[1..]]).Order(StringComparer.CurrentCulture));
+        all.Page.ShouldContain("Read comments on Listening first");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Raising_the_minimum_for_comments_shows_none_on_its_own_and_lowering_it_releases_whole_groups_of_the_new_one(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Comment Minimum Change Org");
+        await CommentMinimumAsync(factory, org.Id, 5);
+        await SeededInQuarterFourAsync(factory, org);
+        for (var n = 7; n <= 10; n++)
+        {
+            await FinishAsync(factory, org.Id, n, factory.Clock.GetUtcNow(), $"Remark {n}");
+        }
+        var coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        Shown((await ViewAsync(coordinator)).Comments).Count.ShouldBe(5, "nine comments: one whole group of five, four wait");
+
+        var admin = await factory.SignInAsync(org[Roles.Admin]);
+        async Task MinimumsAsync(string size, string comments) =>
+            (await admin.PostFormAsync("/admin/organisation", new() { ["Name"] = "Comment Minimum Change Org", ["MinimumGroupSize"] = size, ["CommentMinimumGroupSize"] = comments, ["TimeZone"] = "UTC" }))
+                .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        // Raised to 6: the five shown stay, and no sixth joins them on its own.
+        await MinimumsAsync("5", "6");
+        var raised = Shown((await ViewAsync(coordinator)).Comments);
+        raised.Count.ShouldBe(5, "raising the minimum never shows one more comment");
+        raised.ShouldNotContain(c => c.StartsWith("Remark", StringComparison.Ordinal));
+
+        // Lowered to 4: the four waiting are a whole group of the new minimum, and all nine show.
+        await MinimumsAsync("4", "4");
+        Shown((await ViewAsync(coordinator)).Comments).Count.ShouldBe(9);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task An_organisation_upgraded_from_before_comment_releases_goes_on_showing_the_comments_it_showed(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Upgraded Comments Org");
+        // Seven comments by the end of the third quarter: before, the five oldest showed, a whole group of the minimum group size.
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+        await FinishAsync(factory, org.Id, 7, new DateTimeOffset(2026, 9, 1, 9, 0, 0, TimeSpan.Zero), "Remark 7");
+        await FinishAsync(factory, org.Id, 8, new DateTimeOffset(2026, 9, 2, 9, 0, 0, TimeSpan.Zero), "Remark 8");
+        await using (var connection = SchemaSnapshot.Open(engine, factory.Database.Connection))
+        {
+            var sql = MigrationRunner.Load(factory.Database.Provider).Single(m => m.Version == 32).Sql;
+            await SchemaSnapshot.ExecuteAsync(connection, sql[sql.IndexOf("INSERT", StringComparison.Ordinal)..]);
+        }
+
+        var first = Shown((await ViewAsync(coordinator)).Comments);
+        first.Count.ShouldBe(5, "what was shown stays shown, although five are fewer than the ten comments now need");
+        first.ShouldNotContain(c => c.StartsWith("Remark", StringComparison.Ordinal));
+        (await factory.InScopeAsync(org.Id, services => services.GetRequiredService<AppDbContext>().Set<CommentBaseline>().CountAsync())).ShouldBe(0);
+
+        // From then on new comments wait for a whole group of ten: three more make five waiting, and none shows.
+        for (var n = 9; n <= 11; n++)
+        {
+            await FinishAsync(factory, org.Id, n, factory.Clock.GetUtcNow(), $"Remark {n}");
+        }
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        Shown((await ViewAsync(coordinator)).Comments).ShouldBe(first);
+    }
+
+    [Fact]
+    public async Task Changing_only_the_ratings_keeps_the_comment_as_it_was_sealed()
+    {
+        using var content = new TrainingContentFixture();
+        content.AddModule("02-responding", "Responding well");
+        await using var factory = new UpstanderFactory(settings: new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Kept Comment Org");
+        var learner = await factory.SignInAsync(org[Roles.PeerSupporter]);
+        Location(await PostAsync(learner, Course + "?handler=Start"));
+        await FinishModuleAsync(learner, Course + "/01-listening");
+        Task<(string? Sealed, int Writes)> StoredAsync() => factory.InScopeAsync(org.Id, async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            return (await db.Set<ModuleReaction>().Select(r => r.CommentSealed).SingleAsync(),
+                await db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProtectedWrite && e.TargetType == "training-reaction"));
+        });
+
+        Location(await PostAsync(learner, Course + "/01-listening/reaction", ("Useful", "5"), ("Relevant", "5"), ("Clear", "5"), ("Comment", "The same words")));
+        var first = await StoredAsync();
+        Location(await PostAsync(learner, Course + "/01-listening/reaction", ("Useful", "2"), ("Relevant", "2"), ("Clear", "2"), ("Comment", " The same words ")));
+        (await StoredAsync()).ShouldBe(first, "the same comment is not sealed or written again");
+        Location(await PostAsync(learner, Course + "/01-listening/reaction", ("Useful", "2"), ("Relevant", "2"), ("Clear", "2"), ("Comment", "Other words")));
+        var changed = await StoredAsync();
+        changed.Sealed.ShouldNotBe(first.Sealed);
+        changed.Writes.ShouldBe(first.Writes + 1);
     }
 
     [Theory]
@@ -671,6 +802,21 @@ public sealed class TrainingEvaluationPageTests
         reaction.Answer(reaction.Useful, reaction.Relevant, 1, reaction.CommentSealed, now, quarterStarted);
         var after = await db.Set<SelfAssessmentResponse>().SingleAsync(r => r.CourseProgressId == progress.Id && r.Phase == SelfAssessmentPhase.After);
         after.Answer(new Dictionary<string, int>(after.Answers) { ["sa1"] = 5 }, now, quarterStarted);
+        await db.SaveChangesAsync();
+    });
+
+    /// <summary>The comments a comments page shows, in its order; none when it is not shown.</summary>
+    private static List<string> Shown(string comments) => [.. Regex.Matches(comments, "<p class=\"confidential\">(.*?)</p>").Select(m => m.Groups[1].Value)];
+
+    /// <summary>A seeded learner changes their reaction now to 1, 1, 1 with a new comment, or keeps their comment as it was sealed (null).</summary>
+    private static Task ChangeReactionAsync(UpstanderFactory factory, Guid organisationId, string email, string? comment) => factory.InScopeAsync(organisationId, async services =>
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        var personId = await db.People.Where(p => p.WorkEmail == email).Select(p => p.Id).SingleAsync();
+        var progress = await db.Set<CourseProgress>().SingleAsync(p => p.PersonId == personId);
+        var reaction = await db.Set<ModuleReaction>().SingleAsync(r => r.CourseProgressId == progress.Id);
+        var sealedComment = comment is null ? reaction.CommentSealed : services.GetRequiredService<FieldProtector>().Seal(comment, ModuleReaction.CommentPurpose, reaction.Id);
+        reaction.Answer(1, 1, 1, sealedComment, factory.Clock.GetUtcNow(), services.GetRequiredService<CompletedPeriods>().InProgressSince(PeriodKind.Quarter));
         await db.SaveChangesAsync();
     });
 

@@ -34,8 +34,8 @@ public sealed class TrainingEvaluationTests
             Attempt(4, 0, 1.0),
             Attempt(5, 0, 0.5),
         ];
-        EvaluationReaction[] reactions = [new(Person(1), "listening", 5, 5, 3, true), new(Person(2), "listening", 4, 5, 3, true), new(Person(3), "listening", 4, 4, 3, true),
-            new(Person(4), "listening", 3, 4, 3, true), new(Person(5), "listening", 4, 2, 3)];
+        EvaluationReaction[] reactions = [new(Person(1), "listening", 5, 5, 3), new(Person(2), "listening", 4, 5, 3), new(Person(3), "listening", 4, 4, 3),
+            new(Person(4), "listening", 3, 4, 3), new(Person(5), "listening", 4, 2, 3)];
 
         var module = Evaluate(learners, attempts, reactions).Modules[0];
 
