@@ -47,6 +47,7 @@ public sealed partial class ProtectedReadInventoryTests
         ["Features/PeerSupport/Requests/SupportRequests.cs: SupportRequestRecord.DetailsPurpose"] = OwnText,
         ["Features/PeerSupport/Requests/Request.cshtml.cs: .OwnDetails"] = OwnText,
         ["Features/Training/Reaction.cshtml.cs: ModuleReaction.CommentPurpose"] = OwnText,
+        ["Features/Training/Reaction.cshtml.cs: ModuleReaction.CommentPurpose #2"] = $"{OwnText} (compared with the words posted, to keep an unchanged comment as it was sealed; not shown)",
         ["Features/Training/DevelopmentLog.cs: DevelopmentEntry.ReflectionPurpose"] = OwnText,
         ["Features/Accounts/AccountStore.cs: Purpose(loginProvider"] = $"{OwnText}: the authenticator secret, checked at sign-in and shown to its owner while setting it up",
 
