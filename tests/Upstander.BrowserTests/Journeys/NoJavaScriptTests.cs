@@ -27,6 +27,28 @@ public sealed class NoJavaScriptTests(DemoSite site) : IClassFixture<DemoSite>
     }
 
     [Fact]
+    public async Task With_javascript_off_an_employee_confirms_it_is_them_with_their_password_and_returns_to_their_account()
+    {
+        var employee = (await site.Server.DemoSignInsAsync())["Employee"];
+        var page = await site.NewPageAsync(javaScript: false);
+        await page.SignInAsync(employee);
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/");
+
+        await page.GotoAsync("/account/confirm?returnUrl=%2Faccount");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Confirm it's you", Level = 1 })).ToBeVisibleAsync();
+        await page.ShouldBeAccessibleAsync();
+        await page.GetByLabel("Your password").FillAsync("not my password at all");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That password is not right. Check it and try again.");
+        await page.ShouldBeAccessibleAsync();
+
+        await page.GetByLabel("Your password").FillAsync(employee.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm", Exact = true }).ClickAsync();
+        await page.ShouldArriveAtAsync(url => url.AbsolutePath == "/account");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account", Level = 1 })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task With_javascript_off_an_employee_reads_her_conversation_replies_and_sees_new_messages_on_refresh()
     {
         var signIns = await site.Server.DemoSignInsAsync();

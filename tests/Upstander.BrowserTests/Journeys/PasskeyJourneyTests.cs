@@ -9,8 +9,8 @@ namespace Upstander.BrowserTests.Journeys;
 /// <summary>
 /// A real passkey from start to end, made and used by Chromium's virtual authenticator (a device with a
 /// screen lock): an invited person creates their account with a passkey instead of a password, signs out,
-/// signs in again with it, finds it on their account page under its default name, renames it, and can
-/// remove it only once a password gives them another way to sign in. The site is opened as localhost,
+/// signs in again with it, finds it on their account page under its default name, confirms it is them with
+/// it, renames it, and can remove it only once a password gives them another way to sign in. The site is opened as localhost,
 /// the relying-party id the browser and Upstander agree on.
 /// </summary>
 public sealed class PasskeyJourneyTests(OrganisationSite site) : IClassFixture<OrganisationSite>
@@ -64,6 +64,16 @@ public sealed class PasskeyJourneyTests(OrganisationSite site) : IClassFixture<O
         var defaultName = await passkeys.Locator("td").First.InnerTextAsync();
         await Expect(tomas.GetByRole(AriaRole.Heading, new() { Name = "Set a password", Level = 2 })).ToBeVisibleAsync();
         await tomas.ShouldBeAccessibleAsync();
+
+        // Changes to how he signs in ask for a recent sign-in; he can confirm it is him at any time, with no password, by
+        // his passkey, and is brought back.
+        await tomas.GotoAsync("/account/confirm?returnUrl=%2Faccount");
+        await Expect(tomas.GetByRole(AriaRole.Heading, new() { Name = "Confirm it's you", Level = 1 })).ToBeVisibleAsync();
+        await Expect(tomas.GetByLabel("Your password")).ToHaveCountAsync(0);
+        await tomas.ShouldBeAccessibleAsync();
+        await tomas.GetByRole(AriaRole.Button, new() { Name = "Confirm with a passkey" }).ClickAsync();
+        await tomas.ShouldArriveAtAsync(url => url.AbsolutePath == "/account");
+        (await device.CredentialsAsync()).ShouldHaveSingleItem().SignCount.ShouldBeGreaterThan(stored.SignCount + 1, "the device signed the confirmation too");
 
         await tomas.GetByLabel($"New name for {defaultName}").FillAsync("Work laptop");
         await passkeys.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();

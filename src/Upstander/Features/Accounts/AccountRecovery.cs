@@ -176,9 +176,11 @@ public sealed class AccountRecovery(
 
     /// <summary>
     /// Sets the new password, uses the link and withdraws every other link for the account, clears a lockout, and gives
-    /// the account a new security stamp so that every session ends: in one transaction.
+    /// the account a new security stamp so that every session ends: in one transaction. Passkeys are left as they are
+    /// (people use both, and a passkey is not something a lost password exposes); returns how many the account has, so
+    /// the person can be told they still work.
     /// </summary>
-    public async Task SetPasswordAsync(UsablePasswordReset usable, string password, CancellationToken ct)
+    public async Task<int> SetPasswordAsync(UsablePasswordReset usable, string password, CancellationToken ct)
     {
         var (reset, account) = usable;
         var now = clock.GetUtcNow();
@@ -201,6 +203,7 @@ public sealed class AccountRecovery(
         audit.RecordFor(account.OrganisationId, account.Id, AuditActions.PasswordReset, "account", account.Id.ToString("N"), "success");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        return (await users.GetPasskeysAsync(account)).Count;
     }
 
     /// <summary>A new link; <paramref name="shownAt"/> is the request's address for a link that is only shown, null for one that is emailed (<see cref="PublicUrl.Link"/>).</summary>

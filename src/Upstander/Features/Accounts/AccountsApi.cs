@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
+using Upstander.Platform.Web;
 
 namespace Upstander.Features.Accounts;
 
@@ -103,12 +105,16 @@ public static class AccountsApi
             .WithSummary("The organisation's personal access tokens, newest first (at most 1000). Secrets are never shown again.");
 
         tokens.MapPost("/", async Task<Results<Created<TokenIssuedView>, NotFound, ProblemHttpResult, ValidationProblem>> (
-                IssueTokenRequest body, TokenIssuer issuer, CancellationToken ct) =>
+                IssueTokenRequest body, TokenIssuer issuer, RecentSignIn recent, IStringLocalizer<SharedResource> t, CancellationToken ct) =>
             {
                 if (!issuer.CanIssue)
                 {
                     return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Tokens cannot issue tokens",
                         detail: "Issue tokens from a signed-in browser session, so a leaked token cannot mint more.");
+                }
+                if (!await recent.IsRecentAsync())
+                {
+                    return RecentSignIn.Refused(t, TokensModel.Path);
                 }
                 var name = body.Name?.Trim() ?? "";
                 var errors = new Dictionary<string, string[]>();
@@ -133,7 +139,7 @@ public static class AccountsApi
                     new TokenIssuedView(token.Id, token.AccountId, token.Name, token.DisplayPrefix, token.CreatedAt, token.ExpiresAt, issued.Secret));
             })
             .WithName("IssueToken")
-            .WithSummary("Issue a token acting as an account in the organisation. Only from a browser session, never with a token.");
+            .WithSummary($"Issue a token acting as an account in the organisation. Only from a browser session signed in (or confirmed) in the last {RecentSignIn.Window.TotalMinutes} minutes, never with a token.");
 
         tokens.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, TokenIssuer issuer, CancellationToken ct) =>
                 await issuer.RevokeAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())

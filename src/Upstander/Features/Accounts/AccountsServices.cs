@@ -14,6 +14,7 @@ public static class AccountsServices
         services.AddScoped<InvitationIssuer>();
         services.AddScoped<InvitationAcceptance>();
         services.AddScoped<TokenIssuer>();
+        services.AddScoped<RecentSignIn>();
         services.AddScoped<AccountLifecycle>();
         services.AddScoped<AccountRecovery>();
         services.AddSingleton<PasswordLinkRequests>();

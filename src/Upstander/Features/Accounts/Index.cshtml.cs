@@ -13,10 +13,11 @@ public sealed record PasskeyRow(string Id, string Name, DateTimeOffset CreatedAt
 
 /// <summary>Your account: passkeys (add, rename, remove), two-factor status and your password.</summary>
 public sealed class IndexModel(
-    UserManager<Account> users, SignInManager<Account> signIn, AuditLog audit, CurrentActor actor, OrganisationTime time,
-    IStringLocalizer<SharedResource> t) : PageModel
+    UserManager<Account> users, SignInManager<Account> signIn, RecentSignIn recent, AuditLog audit, CurrentActor actor,
+    OrganisationTime time, IStringLocalizer<SharedResource> t) : PageModel
 {
     public const int PasswordMaxLength = 200;
+    public const string Path = "/account";
 
     [BindProperty] public string? PasskeyId { get; set; }
     [BindProperty] public string? PasskeyName { get; set; }
@@ -27,6 +28,9 @@ public sealed class IndexModel(
     public string Email { get; private set; } = "";
     public bool HasPassword { get; private set; }
     public bool TwoFactorEnabled { get; private set; }
+
+    /// <summary>Whether this session may add a passkey or set a first password now (<see cref="RecentSignIn"/>).</summary>
+    public bool RecentlySignedIn { get; private set; }
     public IReadOnlyList<PasskeyRow> Passkeys { get; private set; } = [];
     public string? Message { get; private set; }
     public List<string> Errors { get; } = [];
@@ -87,6 +91,11 @@ public sealed class IndexModel(
             return Forbid();
         }
         var hasPassword = await users.HasPasswordAsync(account);
+        // A first password is a new way in, like a passkey; changing one asks for the current password instead.
+        if (!hasPassword && !await recent.IsRecentAsync())
+        {
+            return RecentSignIn.ConfirmFirst(Path);
+        }
         var password = NewPassword ?? "";
         if (hasPassword && string.IsNullOrEmpty(CurrentPassword))
         {
@@ -107,6 +116,18 @@ public sealed class IndexModel(
         if (Errors.Count > 0)
         {
             return await ShowAsync(account);
+        }
+        if (hasPassword)
+        {
+            // Checked as sign-in checks it, so this form is no way around the lockout for someone holding the session:
+            // nothing is checked while the account is locked, and a wrong password counts and is audited.
+            var current = await signIn.CheckPasswordSignInAsync(account, CurrentPassword!, lockoutOnFailure: true);
+            if (!current.Succeeded)
+            {
+                await ConfirmIdentityModel.RecordRefusalAsync(audit, account, current, ct);
+                Errors.Add(current.IsLockedOut ? SignInModel.LockedOut(t) : PasswordMessages.CurrentPasswordWrong(t));
+                return await ShowAsync(account);
+            }
         }
         var result = hasPassword
             ? await users.ChangePasswordAsync(account, CurrentPassword!, password)
@@ -156,6 +177,7 @@ public sealed class IndexModel(
         Email = account.Email ?? account.UserName ?? "";
         HasPassword = await users.HasPasswordAsync(account);
         TwoFactorEnabled = account.TwoFactorEnabled;
+        RecentlySignedIn = await recent.IsRecentAsync();
         Passkeys = (await users.GetPasskeysAsync(account))
             .OrderBy(p => p.CreatedAt)
             .Select(p => new PasskeyRow(PasskeyNames.Id(p.CredentialId), p.Name ?? PasskeyNames.Default(OrganisationZones.DateIn(time.Zone, p.CreatedAt)), p.CreatedAt))

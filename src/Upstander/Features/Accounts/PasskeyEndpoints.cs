@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Localization;
 using Upstander.Features.Organisations;
 using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Platform.Web;
+using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 
 namespace Upstander.Features.Accounts;
 
@@ -27,7 +29,8 @@ public sealed record PasskeyNext(string Redirect);
 /// The WebAuthn ceremonies, as JSON for wwwroot/js/passkeys.js. Identity does the cryptography and
 /// keeps the challenge in its short-lived two-factor cookie between the two halves of each ceremony.
 /// Every call needs the page's antiforgery token in the RequestVerificationToken header. The
-/// anonymous ones (sign-in, accepting an invitation) are rate limited like password sign-in.
+/// anonymous ones (sign-in, accepting an invitation) and confirming it is you are rate limited like
+/// password sign-in. Adding a passkey needs a recent sign-in (<see cref="RecentSignIn"/>).
 /// </summary>
 public static class PasskeyEndpoints
 {
@@ -39,12 +42,19 @@ public static class PasskeyEndpoints
             .AddEndpointFilter<RequireAntiforgeryHeader>()
             .ExcludeFromDescription();
 
-        passkeys.MapPost("/creation-options", async Task<Results<ContentHttpResult, ForbidHttpResult>> (
-                HttpContext http, UserManager<Account> users, SignInManager<Account> signIn, CurrentActor actor) =>
+        // Adding a passkey gives whoever holds it a way in that outlasts the session and a password reset, so both halves
+        // of the ceremony need a recent sign-in (RecentSignIn): a session left open, or a copied cookie, is not enough.
+        passkeys.MapPost("/creation-options", async Task<Results<ContentHttpResult, ProblemHttpResult, ForbidHttpResult>> (
+                HttpContext http, UserManager<Account> users, SignInManager<Account> signIn, CurrentActor actor, RecentSignIn recent,
+                IStringLocalizer<SharedResource> t) =>
             {
                 if (actor.Kind != "account" || await users.GetUserAsync(http.User) is not { } account)
                 {
                     return TypedResults.Forbid();
+                }
+                if (!await recent.IsRecentAsync())
+                {
+                    return RecentSignIn.Refused(t, IndexModel.Path);
                 }
                 var json = await signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity
                 {
@@ -58,11 +68,17 @@ public static class PasskeyEndpoints
 
         passkeys.MapPost("/", async Task<Results<Created<PasskeyAdded>, ProblemHttpResult, ForbidHttpResult>> (
                 AddPasskeyRequest body, HttpContext http, UserManager<Account> users, SignInManager<Account> signIn,
-                CurrentActor actor, AuditLog audit, OrganisationTime time, CancellationToken ct) =>
+                CurrentActor actor, RecentSignIn recent, AuditLog audit, AppDbContext db, OrganisationTime time,
+                IStringLocalizer<SharedResource> t, CancellationToken ct) =>
             {
                 if (actor.Kind != "account" || await users.GetUserAsync(http.User) is not { } account)
                 {
                     return TypedResults.Forbid();
+                }
+                // Asked again here: the options may have been fetched just inside the window, or by a script, not the page.
+                if (!await recent.IsRecentAsync())
+                {
+                    return RecentSignIn.Refused(t, IndexModel.Path);
                 }
                 var attestation = await AttestAsync(signIn, body.Credential);
                 if (attestation is null || attestation.UserEntity!.Id != await users.GetUserIdAsync(account))
@@ -71,16 +87,69 @@ public static class PasskeyEndpoints
                 }
                 var passkey = attestation.Passkey!;
                 passkey.Name = PasskeyNames.Clean(body.Name) ?? PasskeyNames.Default(time.Today);
-                var saved = await users.AddOrUpdatePasskeyAsync(account, passkey);
-                if (!saved.Succeeded)
+                await using (var transaction = await db.Database.BeginTransactionAsync(ct))
                 {
-                    return NotVerified();
+                    var saved = await users.AddOrUpdatePasskeyAsync(account, passkey);
+                    if (!saved.Succeeded)
+                    {
+                        return NotVerified();
+                    }
+                    // A new way in, as a new password is: the account's other sessions end at their next request
+                    // (AccountChangeNotices), so one someone else holds does not outlive it. Saved with the audit event.
+                    audit.Record(AuditActions.PasskeyAdded, "account", account.Id);
+                    var stamped = await users.UpdateSecurityStampAsync(account);
+                    if (!stamped.Succeeded)
+                    {
+                        throw new InvalidOperationException("The account's security stamp could not be changed: " + string.Join("; ", stamped.Errors.Select(e => e.Code)));
+                    }
+                    await transaction.CommitAsync(ct);
                 }
-                audit.Record(AuditActions.PasskeyAdded, "account", account.Id);
-                await audit.SaveAsync(ct);
-                return TypedResults.Created("/account", new PasskeyAdded(PasskeyNames.Id(passkey.CredentialId), passkey.Name));
+                await signIn.RefreshSignInAsync(account);
+                return TypedResults.Created(IndexModel.Path, new PasskeyAdded(PasskeyNames.Id(passkey.CredentialId), passkey.Name));
             })
             .RequireAuthorization();
+
+        // Confirming it is you with a passkey (ConfirmIdentityModel), in a session already signed in: the ceremony offers
+        // this account's passkeys only, and an assertion by any other account's passkey is refused.
+        passkeys.MapPost("/confirm-options", async Task<Results<ContentHttpResult, ForbidHttpResult>> (
+                HttpContext http, UserManager<Account> users, SignInManager<Account> signIn, CurrentActor actor) =>
+                actor.Kind == "account" && await users.GetUserAsync(http.User) is { } account
+                    ? TypedResults.Content(await signIn.MakePasskeyRequestOptionsAsync(account), "application/json")
+                    : TypedResults.Forbid())
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimitPolicies.SignIn);
+
+        passkeys.MapPost("/confirm", async Task<Results<Ok<PasskeyNext>, ProblemHttpResult, ForbidHttpResult>> (
+                PasskeySignInRequest body, HttpContext http, UserManager<Account> users, AccountSignInManager signIn,
+                CurrentActor actor, AuditLog audit, IStringLocalizer<SharedResource> t, CancellationToken ct) =>
+            {
+                if (actor.Kind != "account" || await users.GetUserAsync(http.User) is not { } account)
+                {
+                    return TypedResults.Forbid();
+                }
+                if (await AssertAsync(signIn, body.Credential) is not { Succeeded: true } assertion || assertion.User.Id != account.Id)
+                {
+                    await ConfirmIdentityModel.RecordRefusalAsync(audit, account, SignInResult.Failed, ct);
+                    return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Passkey not accepted",
+                        detail: "That passkey is not one of this account's, or it could not be verified.");
+                }
+                if (await users.IsLockedOutAsync(account) || !await signIn.CanSignInAsync(account))
+                {
+                    // The passkey proved whose account this is, so it is told why, as at sign-in.
+                    var locked = account.IsActive;
+                    await ConfirmIdentityModel.RecordRefusalAsync(audit, account,
+                        locked ? SignInResult.LockedOut : SignInResult.NotAllowed, ct);
+                    return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: locked ? "Account locked" : "Account not active",
+                        detail: locked ? SignInModel.LockedOut(t) : SignInModel.Deactivated(t));
+                }
+                await users.AddOrUpdatePasskeyAsync(account, assertion.Passkey);
+                await signIn.ConfirmedAsync(account);
+                audit.Record(AuditActions.SignInConfirmed, "account", account.Id, detail: "passkey");
+                await audit.SaveAsync(ct);
+                return TypedResults.Ok(new PasskeyNext(SignInModel.SafeReturnUrl(body.ReturnUrl)));
+            })
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimitPolicies.SignIn);
 
         passkeys.MapPost("/request-options", async (SignInManager<Account> signIn) =>
                 TypedResults.Content(await signIn.MakePasskeyRequestOptionsAsync(null), "application/json"))
@@ -91,18 +160,8 @@ public static class PasskeyEndpoints
                 PasskeySignInRequest body, UserManager<Account> users, SignInManager<Account> signIn, AuditLog audit,
                 IStringLocalizer<SharedResource> t, CancellationToken ct) =>
             {
-                if (body.Credential.ValueKind != JsonValueKind.Object)
+                if (await AssertAsync(signIn, body.Credential) is not { } assertion)
                 {
-                    return NotVerified();
-                }
-                PasskeyAssertionResult<Account> assertion;
-                try
-                {
-                    assertion = await signIn.PerformPasskeyAssertionAsync(body.Credential.GetRawText());
-                }
-                catch (InvalidOperationException)
-                {
-                    // No ceremony under way in this browser (the options call was skipped or already used).
                     return NotVerified();
                 }
                 if (!assertion.Succeeded)
@@ -212,6 +271,24 @@ public static class PasskeyEndpoints
         {
             var result = await signIn.PerformPasskeyAttestationAsync(credential.GetRawText());
             return result.Succeeded ? result : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // No ceremony under way in this browser (the options call was skipped or already used).
+            return null;
+        }
+    }
+
+    /// <summary>The assertion's result, or null when there is nothing to verify (no credential, or no ceremony under way).</summary>
+    private static async Task<PasskeyAssertionResult<Account>?> AssertAsync(SignInManager<Account> signIn, JsonElement credential)
+    {
+        if (credential.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        try
+        {
+            return await signIn.PerformPasskeyAssertionAsync(credential.GetRawText());
         }
         catch (InvalidOperationException)
         {

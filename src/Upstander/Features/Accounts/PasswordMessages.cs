@@ -13,10 +13,12 @@ public static class PasswordMessages
             t["This password is too short. Use at least 12 characters: a few unrelated words make a strong password you can remember."],
         nameof(IdentityErrorDescriber.PasswordRequiresUniqueChars) =>
             t["This password repeats the same few characters. Use a password with more variety."],
-        nameof(IdentityErrorDescriber.PasswordMismatch) =>
-            t["Your current password is not right. Check it and try again."],
+        nameof(IdentityErrorDescriber.PasswordMismatch) => CurrentPasswordWrong(t),
         _ => t["This password cannot be used: {0}", error.Description],
     };
+
+    public static string CurrentPasswordWrong(IStringLocalizer<SharedResource> t) =>
+        t["Your current password is not right. Check it and try again."];
 
     /// <summary>Every rule of Identity's password validators that <paramref name="password"/> breaks for <paramref name="account"/>, checked before anything is saved.</summary>
     public static async Task<IReadOnlyList<IdentityError>> RuleBreachesAsync(UserManager<Account> users, Account account, string password)

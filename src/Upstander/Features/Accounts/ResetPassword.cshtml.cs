@@ -23,6 +23,10 @@ public sealed class ResetPasswordModel(AccountRecovery recovery, IStringLocalize
     [BindProperty(SupportsGet = true)]
     public bool Done { get; set; }
 
+    /// <summary>On the page that says it is done: how many passkeys the account has, which still sign in.</summary>
+    [BindProperty(SupportsGet = true)]
+    public int Passkeys { get; set; }
+
     [BindProperty]
     public string? Password { get; set; }
 
@@ -50,8 +54,8 @@ public sealed class ResetPasswordModel(AccountRecovery recovery, IStringLocalize
             ModelState.AddModelError(nameof(Password), Errors[0]);
             return Page();
         }
-        await recovery.SetPasswordAsync(Reset!, password, ct);
-        return Redirect(AccountRecovery.ResetPath + "?done=true");
+        var passkeys = await recovery.SetPasswordAsync(Reset!, password, ct);
+        return Redirect(AccountRecovery.ResetPath + "?done=true" + (passkeys > 0 ? "&passkeys=" + passkeys.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""));
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct)

@@ -12,10 +12,12 @@ namespace Upstander.Features.Accounts;
 public sealed record TokenRow(Guid Id, string Name, string Account, string Prefix, DateTimeOffset CreatedAt,
     DateTimeOffset? LastUsedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt);
 
-/// <summary>Personal access tokens for programs that call the API: issue (secret shown once), list, revoke.</summary>
+/// <summary>Personal access tokens for programs that call the API: issue (secret shown once, after a recent sign-in), list, revoke.</summary>
 [Authorize(Roles = Roles.Admin)]
-public sealed class TokensModel(AppDbContext db, TokenIssuer issuer, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class TokensModel(AppDbContext db, TokenIssuer issuer, RecentSignIn recent, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
+    public const string Path = "/admin/tokens";
+
     [BindProperty] public Guid? AccountId { get; set; }
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public int LifetimeDays { get; set; } = 90;
@@ -38,6 +40,11 @@ public sealed class TokensModel(AppDbContext db, TokenIssuer issuer, TimeProvide
         if (!issuer.CanIssue)
         {
             return Forbid();
+        }
+        // A token is a key to an account that lasts up to a year, beyond any session.
+        if (!await recent.IsRecentAsync())
+        {
+            return RecentSignIn.ConfirmFirst(Path);
         }
         var name = Name?.Trim() ?? "";
         if (AccountId is null)

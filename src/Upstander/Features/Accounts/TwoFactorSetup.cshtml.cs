@@ -11,11 +11,14 @@ namespace Upstander.Features.Accounts;
 /// <summary>
 /// Authenticator-app two-factor: set up (scan or type the key, confirm with a code), recovery codes
 /// shown once, and turning it off for people whose roles do not require it. Reachable before
-/// two-factor is on, because privileged people are sent here until it is.
+/// two-factor is on, because privileged people are sent here until it is. Turning it on needs only the
+/// session (it makes signing in harder, not easier); new recovery codes, a different app and turning it
+/// off need a recent sign-in (<see cref="RecentSignIn"/>).
 /// </summary>
 [AllowWithoutTwoFactor]
 public sealed class TwoFactorSetupModel(
-    UserManager<Account> users, SignInManager<Account> signIn, AuditLog audit, CurrentActor actor, IStringLocalizer<SharedResource> t) : PageModel
+    UserManager<Account> users, SignInManager<Account> signIn, RecentSignIn recent, AuditLog audit, CurrentActor actor,
+    IStringLocalizer<SharedResource> t) : PageModel
 {
     public const int RecoveryCodeCount = 10;
 
@@ -83,6 +86,11 @@ public sealed class TwoFactorSetupModel(
         {
             return RedirectToPage();
         }
+        // New codes are shown on this page, and each one stands in for the authenticator at sign-in.
+        if (!await recent.IsRecentAsync())
+        {
+            return RecentSignIn.ConfirmFirst(TwoFactorRequirement.SetupPath);
+        }
         RecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(account, RecoveryCodeCount))?.ToList();
         audit.Record(AuditActions.TwoFactorEnabled, "account", account.Id, detail: "recovery-codes-replaced");
         await audit.SaveAsync(ct);
@@ -105,6 +113,10 @@ public sealed class TwoFactorSetupModel(
             Response.StatusCode = StatusCodes.Status403Forbidden;
             return Page();
         }
+        if (!await recent.IsRecentAsync())
+        {
+            return RecentSignIn.ConfirmFirst(TwoFactorRequirement.SetupPath);
+        }
         await TurnOffAsync(account, "disabled", ct);
         return RedirectToPage();
     }
@@ -115,6 +127,11 @@ public sealed class TwoFactorSetupModel(
         if (await AccountAsync() is not { } account)
         {
             return Forbid();
+        }
+        // Until a new app is set up, a password alone signs in; and whoever sets it up holds the second step.
+        if (!await recent.IsRecentAsync())
+        {
+            return RecentSignIn.ConfirmFirst(TwoFactorRequirement.SetupPath);
         }
         await TurnOffAsync(account, "reset", ct);
         return RedirectToPage(new { required = await RoleRequiresTwoFactorAsync(account) });

@@ -9,6 +9,7 @@ public static class AuditActions
 {
     public const string SignIn = "account.sign-in";
     public const string SignInFailed = "account.sign-in-failed";
+    public const string SignInConfirmed = "account.sign-in-confirmed";
     public const string LockedOut = "account.locked-out";
     public const string SignOut = "account.sign-out";
     public const string TwoFactorEnabled = "account.two-factor-enabled";

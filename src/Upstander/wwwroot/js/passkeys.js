@@ -1,4 +1,4 @@
-// Passkeys (WebAuthn) for the sign-in page, the account page and invitation acceptance.
+// Passkeys (WebAuthn) for the sign-in page, the account page, confirming it is you, and invitation acceptance.
 // Pages work without this file; it only reveals the passkey buttons where the browser supports them.
 // Wiring is by data- attributes only: the CSP allows no inline script.
 
@@ -110,6 +110,7 @@ const explain = (error) => {
   if (error?.name === "InvalidStateError") return texts.exists ?? texts.failed ?? "";
   // Sign-in answers 403 only once the passkey has proved whose account it is and that account is deactivated or locked. The
   // server's reason (localized there) is for that person alone, as for the right password, so the page does not carry it.
+  // Adding a passkey answers 403 when the sign-in is not recent enough, with what to do (localized there too).
   if (error?.status === 403 && error.detail) return error.detail;
   return (error?.fromServer ? texts.refused : texts.failed) ?? "";
 };
@@ -126,14 +127,17 @@ const busy = async (button, work) => {
   }
 };
 
+// Signing in, or (with data-passkey-options and data-passkey-url) confirming it is you in a session already signed in.
 const signIn = (block) => {
   const button = block.querySelector("[data-passkey-sign-in-button]");
+  const optionsUrl = block.dataset.passkeyOptions ?? "/account/passkeys/request-options";
+  const url = block.dataset.passkeyUrl ?? "/account/passkeys/sign-in";
   button?.addEventListener("click", () =>
     busy(button, async () => {
-      const options = await post("/account/passkeys/request-options");
+      const options = await post(optionsUrl);
       const credential = await navigator.credentials.get({ publicKey: requestOptions(options) });
       const returnUrl = document.querySelector('input[name="ReturnUrl"]')?.value || "/";
-      const next = await post("/account/passkeys/sign-in", { credential: credentialJson(credential), returnUrl });
+      const next = await post(url, { credential: credentialJson(credential), returnUrl });
       window.location.assign(next.redirect);
     }),
   );

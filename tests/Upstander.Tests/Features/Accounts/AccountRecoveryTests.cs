@@ -233,6 +233,39 @@ public sealed partial class AccountRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_password_leaves_the_accounts_passkeys_working_and_the_page_says_so()
+    {
+        await StartAsync(mail: false);
+        var employee = _org[Roles.Employee];
+        var session = await _factory.SignInForApiAsync(employee);
+        using var phone = new SoftwarePasskey();
+        using var laptop = new SoftwarePasskey();
+        (await session.AddPasskeyAsync(phone, "Phone")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await session.AddPasskeyAsync(laptop, "Laptop")).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var admin = await _factory.SignInAsync(_org[Roles.Admin]);
+        var html = await (await admin.PostFormAsync($"/admin/people/{employee.PersonId:D}?handler=PasswordLink", new())).Content.ReadAsStringAsync();
+        var link = WebUtility.HtmlDecode(LinkRegex().Match(html).Value);
+        var visitor = _factory.Browser();
+        var set = await visitor.PostFormAsync(AccountsTestKit.PathOf(link), new() { ["Password"] = NewPassword, ["ConfirmPassword"] = NewPassword });
+        set.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        set.Headers.Location!.OriginalString.ShouldBe("/account/reset-password?done=true&passkeys=2");
+        var done = await visitor.GetStringAsync(set.Headers.Location.OriginalString);
+        done.ShouldContain("Your account also has 2 passkeys. They still sign you in: a new password does not remove them.");
+        done.ShouldContain("<a href=\"/account\">Review your passkeys</a>");
+
+        // The sessions ended, as for any new password; the passkeys were left as they were and still sign in.
+        (await session.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await _factory.PasskeyCountAsync(employee)).ShouldBe(2);
+        var browser = _factory.Browser();
+        browser.DefaultRequestHeaders.Add("RequestVerificationToken", await browser.AntiforgeryTokenAsync("/account/sign-in"));
+        var options = await (await browser.PostJsonAsync("/account/passkeys/request-options", new { })).Content.ReadAsStringAsync();
+        var signedIn = await browser.PostJsonAsync("/account/passkeys/sign-in", new { credential = laptop.Sign(options), returnUrl = "/" });
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.OK, await signedIn.Content.ReadAsStringAsync());
+        (await browser.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Signing_in_with_an_address_that_has_no_account_checks_a_password_as_one_that_has_does()
     {
         var hasher = new CountingHasher();

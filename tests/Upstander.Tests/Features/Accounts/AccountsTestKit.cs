@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Accounts;
 using Upstander.Features.People;
@@ -47,6 +48,30 @@ public static partial class AccountsTestKit
         var forged = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("http://evil.example") });
         return (factory, forged, $"http://localhost:{port}");
     }
+
+    /// <summary>Posts JSON as passkeys.js does: asking for JSON answers, from the site's own origin (which WebAuthn checks).</summary>
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Add("Origin", SoftwarePasskey.Origin);
+        return client.SendAsync(request);
+    }
+
+    /// <summary>Adds <paramref name="device"/>'s passkey on the account page's ceremony; the answer is the first refusal, or the last step's.</summary>
+    public static async Task<HttpResponseMessage> AddPasskeyAsync(this HttpClient client, SoftwarePasskey device, string name = "Test device")
+    {
+        var options = await client.PostJsonAsync("/account/passkeys/creation-options", new { });
+        return options.IsSuccessStatusCode
+            ? await client.PostJsonAsync("/account/passkeys", new { name, credential = device.Create(await options.Content.ReadAsStringAsync()) })
+            : options;
+    }
+
+    public static Task<int> PasskeyCountAsync(this UpstanderFactory factory, TestAccount account) => factory.InScopeAsync(null, async services =>
+    {
+        var users = services.GetRequiredService<UserManager<Account>>();
+        return (await users.GetPasskeysAsync((await users.FindByIdAsync(account.AccountId.ToString()))!)).Count;
+    });
 
     public static async Task<string> InviteAsync(this HttpClient admin, Guid personId, params string[] roles)
     {

@@ -26,7 +26,7 @@ public sealed class PasskeyTests : IAsyncLifetime
     public async Task Sign_in_options_are_webauthn_json_with_a_fresh_challenge_for_this_site()
     {
         var browser = await AnonymousWithTokenAsync("/account/sign-in");
-        var first = await PostJsonAsync(browser, "/account/passkeys/request-options", new { });
+        var first = await browser.PostJsonAsync("/account/passkeys/request-options", new { });
         first.StatusCode.ShouldBe(HttpStatusCode.OK);
         first.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
         using var options = JsonDocument.Parse(await first.Content.ReadAsStringAsync());
@@ -34,7 +34,7 @@ public sealed class PasskeyTests : IAsyncLifetime
         Base64UrlLength(challenge).ShouldBeGreaterThanOrEqualTo(16);
         options.RootElement.GetProperty("rpId").GetString().ShouldBe("localhost");
 
-        using var second = JsonDocument.Parse(await (await PostJsonAsync(browser, "/account/passkeys/request-options", new { })).Content.ReadAsStringAsync());
+        using var second = JsonDocument.Parse(await (await browser.PostJsonAsync("/account/passkeys/request-options", new { })).Content.ReadAsStringAsync());
         second.RootElement.GetProperty("challenge").GetString().ShouldNotBe(challenge);
     }
 
@@ -50,7 +50,7 @@ public sealed class PasskeyTests : IAsyncLifetime
     public async Task Creation_options_name_the_signed_in_account_and_a_forged_credential_adds_nothing()
     {
         var client = await _factory.SignInForApiAsync(_org[Roles.Employee]);
-        var response = await PostJsonAsync(client, "/account/passkeys/creation-options", new { });
+        var response = await client.PostJsonAsync("/account/passkeys/creation-options", new { });
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         using var options = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var user = options.RootElement.GetProperty("user");
@@ -72,12 +72,12 @@ public sealed class PasskeyTests : IAsyncLifetime
                 clientExtensionResults = new { },
             },
         };
-        (await PostJsonAsync(client, "/account/passkeys", forged)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await PostJsonAsync(client, "/account/passkeys", new { name = "junk", credential = "not an object" })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.PostJsonAsync("/account/passkeys", forged)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.PostJsonAsync("/account/passkeys", new { name = "junk", credential = "not an object" })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var garbage = await client.PostAsync("/account/passkeys", new StringContent("{not json", Encoding.UTF8, "application/json"));
         garbage.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
 
-        (await PasskeyCountAsync(_org[Roles.Employee])).ShouldBe(0);
+        (await _factory.PasskeyCountAsync(_org[Roles.Employee])).ShouldBe(0);
         (await client.GetStringAsync("/account")).ShouldContain("You have no passkeys yet");
     }
 
@@ -85,8 +85,8 @@ public sealed class PasskeyTests : IAsyncLifetime
     public async Task A_forged_assertion_does_not_sign_anyone_in()
     {
         var browser = await AnonymousWithTokenAsync("/account/sign-in");
-        await PostJsonAsync(browser, "/account/passkeys/request-options", new { });
-        var response = await PostJsonAsync(browser, "/account/passkeys/sign-in", new
+        await browser.PostJsonAsync("/account/passkeys/request-options", new { });
+        var response = await browser.PostJsonAsync("/account/passkeys/sign-in", new
         {
             credential = new
             {
@@ -103,7 +103,7 @@ public sealed class PasskeyTests : IAsyncLifetime
 
         // Without a ceremony under way, even a well-formed call is refused.
         var fresh = await AnonymousWithTokenAsync("/account/sign-in");
-        (await PostJsonAsync(fresh, "/account/passkeys/sign-in", new { credential = new { id = "AAAA" } })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await fresh.PostJsonAsync("/account/passkeys/sign-in", new { credential = new { id = "AAAA" } })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class PasskeyTests : IAsyncLifetime
         var token = AccountsTestKit.TokenOf(link);
 
         var browser = await AnonymousWithTokenAsync(AccountsTestKit.PathOf(link));
-        var response = await PostJsonAsync(browser, "/account/invitation/passkey/creation-options", new { token });
+        var response = await browser.PostJsonAsync("/account/invitation/passkey/creation-options", new { token });
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         using (var options = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
         {
@@ -124,7 +124,7 @@ public sealed class PasskeyTests : IAsyncLifetime
             options.RootElement.GetProperty("challenge").GetString().ShouldNotBeNullOrEmpty();
         }
 
-        var forged = await PostJsonAsync(browser, "/account/invitation/passkey", new
+        var forged = await browser.PostJsonAsync("/account/invitation/passkey", new
         {
             token,
             credential = new { id = "AAAA", rawId = "AAAA", type = "public-key", response = new { clientDataJSON = "e30", attestationObject = "oA" }, clientExtensionResults = new { } },
@@ -134,7 +134,7 @@ public sealed class PasskeyTests : IAsyncLifetime
             Task.FromResult(services.GetRequiredService<UserManager<Upstander.Features.Accounts.Account>>().Users.Count(a => a.PersonId == personId)));
         accounts.ShouldBe(0);
 
-        (await PostJsonAsync(browser, "/account/invitation/passkey/creation-options", new { token = "inv_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }))
+        (await browser.PostJsonAsync("/account/invitation/passkey/creation-options", new { token = "inv_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }))
             .StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
@@ -179,18 +179,5 @@ public sealed class PasskeyTests : IAsyncLifetime
         return browser;
     }
 
-    private static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string url, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
-        request.Headers.Accept.ParseAdd("application/json");
-        return client.SendAsync(request);
-    }
-
     private static int Base64UrlLength(string value) => Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(value).Length;
-
-    private Task<int> PasskeyCountAsync(TestAccount account) => _factory.InScopeAsync(null, async services =>
-    {
-        var users = services.GetRequiredService<UserManager<Upstander.Features.Accounts.Account>>();
-        return (await users.GetPasskeysAsync((await users.FindByIdAsync(account.AccountId.ToString()))!)).Count;
-    });
 }

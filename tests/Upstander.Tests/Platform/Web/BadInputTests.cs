@@ -20,6 +20,7 @@ public sealed class BadInputTests : IAsyncLifetime
         "/account/sign-out",
         "/account/passkeys/creation-options",
         "/account/passkeys/request-options",
+        "/account/passkeys/confirm-options",
     };
 
     private readonly UpstanderFactory _factory = new();

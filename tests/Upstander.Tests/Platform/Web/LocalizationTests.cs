@@ -46,6 +46,8 @@ public sealed partial class LocalizationTests : IAsyncLifetime
     [InlineData(Roles.Employee, "/nothing-here")]
     [InlineData(Roles.Employee, "/")]
     [InlineData(Roles.Employee, "/account")]
+    [InlineData(Roles.Employee, "/account/confirm")]
+    [InlineData(Roles.Coordinator, "/account/confirm")]
     [InlineData(Roles.Admin, "/")]
     [InlineData(Roles.Admin, "/admin")]
     [InlineData(Roles.Admin, "/admin/people/import")]
