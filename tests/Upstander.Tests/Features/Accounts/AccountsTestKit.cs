@@ -67,6 +67,10 @@ public static partial class AccountsTestKit
             : options;
     }
 
+    /// <summary>The session cookies <paramref name="response"/> sets: one when the session was issued (again) by it.</summary>
+    public static List<string> SessionCookies(HttpResponseMessage response) =>
+        [.. (response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : []).Where(c => c.StartsWith("upstander.session=", StringComparison.Ordinal))];
+
     public static Task<int> PasskeyCountAsync(this UpstanderFactory factory, TestAccount account) => factory.InScopeAsync(null, async services =>
     {
         var users = services.GetRequiredService<UserManager<Account>>();

@@ -83,16 +83,16 @@ public sealed partial class RecentSignInTests : IAsyncLifetime
         // Inside the window: the five-minute security stamp check issues the cookie again, and so does ending the other
         // sessions (Identity's RefreshSignInAsync). Each new cookie has a new issue time; the sign-in time stays.
         _factory.Clock.Advance(SecurityServices.StampInterval + TimeSpan.FromMinutes(1));
-        SessionCookies(await session.GetAsync("/")).ShouldHaveSingleItem("the stamp check issued the cookie again");
+        AccountsTestKit.SessionCookies(await session.GetAsync("/")).ShouldHaveSingleItem("the stamp check issued the cookie again");
         var ended = await session.PostFormAsync("/account?handler=EndOtherSessions", new(), tokenFrom: "/account");
         ended.StatusCode.ShouldBe(HttpStatusCode.OK);
-        SessionCookies(ended).ShouldHaveSingleItem("this session was signed in again with the new stamp");
+        AccountsTestKit.SessionCookies(ended).ShouldHaveSingleItem("this session was signed in again with the new stamp");
         _factory.Clock.Advance(RecentSignIn.Window - SecurityServices.StampInterval);
         await ShouldAskToConfirmAsync(await session.PostJsonAsync("/account/passkeys/creation-options", new { }));
 
         // Hours later, past half its eight hours, the sliding renewal issues it again: still not a sign-in.
         _factory.Clock.Advance(TimeSpan.FromHours(4));
-        SessionCookies(await session.GetAsync("/")).ShouldHaveSingleItem("the cookie was renewed");
+        AccountsTestKit.SessionCookies(await session.GetAsync("/")).ShouldHaveSingleItem("the cookie was renewed");
         await ShouldAskToConfirmAsync(await session.PostJsonAsync("/account/passkeys/creation-options", new { }));
         (await session.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK, "the session itself goes on");
     }
@@ -323,9 +323,6 @@ public sealed partial class RecentSignInTests : IAsyncLifetime
         var right = Totp.Code(key);
         return right == "000000" ? "000001" : "000000";
     }
-
-    private static List<string> SessionCookies(HttpResponseMessage response) =>
-        [.. (response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : []).Where(c => c.StartsWith("upstander.session=", StringComparison.Ordinal))];
 
     private Task<Account> AccountAsync(TestAccount account) => _factory.InScopeAsync(null, s =>
         s.GetRequiredService<AppDbContext>().Users.AsNoTracking().SingleAsync(a => a.Id == account.AccountId));

@@ -155,20 +155,17 @@ public sealed class SignInTests : IAsyncLifetime
         (await admin.PutAsJsonAsync($"/api/v1/people/{coordinator.PersonId}/roles", new RolesRequest([Roles.Employee]))).StatusCode.ShouldBe(HttpStatusCode.OK);
         var checkedAgain = await session.GetAsync("/coordinate");
         checkedAgain.StatusCode.ShouldBe(HttpStatusCode.Redirect, "the session is issued again with the roles it has now");
-        SessionCookies(checkedAgain).ShouldHaveSingleItem("a new session cookie, issued now");
+        AccountsTestKit.SessionCookies(checkedAgain).ShouldHaveSingleItem("a new session cookie, issued now");
         (await session.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK, "the session itself goes on");
         // A cookie's issue time is kept to the second, so one issued in the second of the change is checked again (it may
         // be older than the change); one issued in a later second is not.
         factory.Clock.Advance(TimeSpan.FromSeconds(2));
         (await session.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        SessionCookies(await session.GetAsync("/")).ShouldBeEmpty("the new cookie is newer than the change, so it is not checked and issued again");
+        AccountsTestKit.SessionCookies(await session.GetAsync("/")).ShouldBeEmpty("the new cookie is newer than the change, so it is not checked and issued again");
 
         (await admin.PostAsync($"/api/v1/people/{coordinator.PersonId}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await session.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect, "a deactivated account's session ends at once");
     }
-
-    private static List<string> SessionCookies(HttpResponseMessage response) =>
-        [.. (response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : []).Where(c => c.StartsWith("upstander.session=", StringComparison.Ordinal))];
 
     [Fact]
     public async Task The_api_answers_for_the_signed_in_person()
