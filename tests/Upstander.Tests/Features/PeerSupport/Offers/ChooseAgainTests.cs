@@ -401,10 +401,13 @@ public sealed class ChooseAgainTests
         var body = mail.TextBody ?? "";
         body.ShouldContain("Hello Employee of Offer Org,");
         body.ShouldContain(NeedsChoice);
-        body.ShouldContain($"http://localhost/support/requests/{id}");
+        var link = $"http://localhost/support/requests/{id}";
+        body.ShouldContain(link);
+        // Without the link: the request's id is hex, where a short secret such as "Ada" may turn up by chance.
+        var words = mail.Subject + body.Replace(link, "", StringComparison.Ordinal);
         foreach (var secret in never.Append(holderEmail))
         {
-            (mail.Subject + body).ShouldNotContain(secret, Case.Insensitive);
+            words.ShouldNotContain(secret, Case.Insensitive);
         }
     }
 }
