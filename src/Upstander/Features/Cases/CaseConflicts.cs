@@ -23,7 +23,7 @@ public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, Org
 
     /// <summary>The pure rule: <paramref name="person"/> is one of <paramref name="named"/> or in the same line as one of them.</summary>
     public static bool IsConflicted(OrgChart chart, IEnumerable<Guid> named, Guid person) =>
-        named.Any(n => n == person || chart.InSameLine(n, person));
+        chart.IsOrInLineOf(named, person);
 
     public async Task<OrgChart> ChartAsync(CancellationToken ct) => _chart ??= await charts.ForAsync(db, ct);
 

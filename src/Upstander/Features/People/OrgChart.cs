@@ -188,6 +188,12 @@ public sealed class OrgChart
         return IsAbove(x, y) || IsAbove(y, x);
     }
 
+    /// <summary>
+    /// True when <paramref name="person"/> is one of <paramref name="people"/> or in the same line as one of them, up or down:
+    /// the conflict rule of cases and of peer-support matching (a person named, and anyone in their chain).
+    /// </summary>
+    public bool IsOrInLineOf(IEnumerable<Guid> people, Guid person) => people.Any(p => p == person || InSameLine(p, person));
+
     private bool IsAbove(int manager, int person) => _pre[manager] < _pre[person] && _pre[person] < _end[manager];
 
     /// <summary>The person's managers, nearest first, up to the top of their chart. Empty for someone unknown.</summary>

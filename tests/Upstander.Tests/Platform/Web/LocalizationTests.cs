@@ -164,6 +164,18 @@ public sealed partial class LocalizationTests : IAsyncLifetime
         await ShouldBeLocalizedAsync(requester, "/support/conversations");
         await ShouldBeLocalizedAsync(supporter, "/supporter/conversations");
 
+        // A re-organisation makes the supporter the requester's manager: the requester's notices and the coordinators' flag.
+        await _factory.InScopeAsync(_org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            (await db.People.SingleAsync(p => p.Id == _org[Roles.Employee].PersonId)).ReportTo(_org[Roles.PeerSupporter].PersonId);
+            await db.SaveChangesAsync();
+        });
+        _pseudo.Services.GetRequiredService<Upstander.Features.People.OrgChartCache>().Invalidate(_org.Id);
+        (await ShouldBeLocalizedAsync(requester, request)).ShouldContain("connected to your reporting line");
+        (await ShouldBeLocalizedAsync(requester, conversation)).ShouldContain("connected to your reporting line");
+        (await ShouldBeLocalizedAsync(await ClientAsync(Roles.Coordinator), "/coordinate/matching")).ShouldContain("management chain or that of someone they named");
+
         (await Features.Training.TrainingPages.PostAsync(requester, $"{conversation}?handler=Close", ("Confirm", "true"))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         await ShouldBeLocalizedAsync(requester, conversation);
         await ShouldBeLocalizedAsync(supporter, conversation);
@@ -204,7 +216,8 @@ public sealed partial class LocalizationTests : IAsyncLifetime
         return client;
     }
 
-    private async Task ShouldBeLocalizedAsync(HttpClient client, string path)
+    /// <summary>Fails unless every visible word on the page came through localization; returns the visible text.</summary>
+    private async Task<string> ShouldBeLocalizedAsync(HttpClient client, string path)
     {
         var response = await client.GetAsync(path);
         response.StatusCode.ShouldBeOneOf(HttpStatusCode.OK, HttpStatusCode.NotFound);
@@ -217,6 +230,7 @@ public sealed partial class LocalizationTests : IAsyncLifetime
             .Distinct()
             .ToList();
         leftovers.ShouldBeEmpty($"text on {path} that does not come through localization");
+        return visible;
     }
 
     /// <summary>

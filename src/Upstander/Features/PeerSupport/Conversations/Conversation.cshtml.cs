@@ -5,6 +5,7 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Care;
+using Upstander.Features.PeerSupport.Matching;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.PeerSupport.Resources;
 using Upstander.Features.PeerSupport.Safety;
@@ -19,7 +20,7 @@ namespace Upstander.Features.PeerSupport.Conversations;
 /// </summary>
 public sealed class ConversationModel(
     Conversations conversations, SafetyConcerns concerns, SupportRequests requests, TimeProvider clock, OrganisationTime organisationTime,
-    WorkMail mail, IOptions<ConversationOptions> options, IStringLocalizer<SharedResource> t) : PageModel
+    WorkMail mail, MatchingPoolSource pools, IOptions<ConversationOptions> options, IStringLocalizer<SharedResource> t) : PageModel
 {
     /// <summary>When this page was made: the "Check for new messages" link carries it so that it always reloads.</summary>
     public DateTimeOffset RenderedAt { get; } = clock.GetUtcNow();
@@ -34,6 +35,12 @@ public sealed class ConversationModel(
 
     /// <summary>The conversation's open safety concern: the requester sees crisis resources first, the supporter the safety steps.</summary>
     public SafetyConcern? Concern { get; private set; }
+
+    /// <summary>
+    /// For the requester of an open conversation only: a re-organisation since the match has put their supporter in their
+    /// management line or in that of someone they named (read from the chart now). The supporter is never told.
+    /// </summary>
+    public bool SupporterConflicted { get; private set; }
 
     /// <summary>Crisis services for the requester's country, while a concern is open.</summary>
     public IReadOnlyList<SupportResource> Crisis { get; private set; } = [];
@@ -457,6 +464,7 @@ public sealed class ConversationModel(
         {
             Crisis = await requests.CrisisResourcesAsync(ct);
         }
+        SupporterConflicted = c.IsRequester && c.IsOpen && await pools.SupporterConflictedAsync(c.Request, ct);
         CanReopen = await conversations.CanReopenAsync(c, ct);
         NoticesOn = MailOn && await conversations.NoticesOnAsync(c, ct);
         if (c.IsSupporter && c.IsOpen)

@@ -55,7 +55,8 @@ public sealed record RequesterMatching(
     DateTimeOffset? AnswerBy,
     string? WhyThisSupporter,
     bool CanBlockSupporter,
-    bool ChooseAgain = false);
+    bool ChooseAgain = false,
+    bool SupporterConflicted = false);
 
 /// <summary>A pending offer as the supporter sees it before accepting: never the requester's own words.</summary>
 public sealed record SupporterOfferView(
@@ -69,8 +70,11 @@ public sealed record ReassignView(
     SupportRequestRecord Request, string Who, bool NameShown, string? CurrentSupporter, string? CurrentSummary,
     IReadOnlyList<ReassignOption> Options, string? NoneText);
 
-/// <summary>An open match for the coordinators' list: who asked (name only if allowed), the supporter, where it stands.</summary>
-public sealed record OpenMatchRow(Guid RequestId, QueuePriority Priority, RequestStatus Status, string Who, bool NameShown, string Supporter);
+/// <summary>
+/// An open match for the coordinators' list: who asked (name only if allowed), the supporter, where it stands, and whether
+/// the supporter of an active conversation now breaks a management-chain hard rule (never which rule or who).
+/// </summary>
+public sealed record OpenMatchRow(Guid RequestId, QueuePriority Priority, RequestStatus Status, string Who, bool NameShown, string Supporter, bool SupporterConflicted = false);
 
 public enum AcceptResult
 {
@@ -79,6 +83,12 @@ public enum AcceptResult
 
     /// <summary>The supporter is no longer current (certificate lapsed, role or account gone): the offer expired back to matching.</summary>
     NoLongerCurrent,
+
+    /// <summary>
+    /// Since the offer, a re-organisation put the supporter in the requester's management line or that of someone they named:
+    /// the offer expired back to matching.
+    /// </summary>
+    Conflicted,
 }
 
 public enum ChooseResult
@@ -167,7 +177,7 @@ public sealed class SupportOffers(
             audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id);
             await ReturnIfHeldAsync(offer.RequestId, offer.SupporterId, ct);
         }
-        if (due.Count + await ExpireNotCurrentAsync(now, ct) > 0)
+        if (due.Count + await ExpireNotCurrentAsync(now, ct) + await ExpireConflictedAsync(now, ct) > 0)
         {
             await db.SaveChangesAsync(ct);
         }
@@ -209,7 +219,7 @@ public sealed class SupportOffers(
     /// <summary>Where the requester's request stands: suggestions to choose from, the offer's deadline, or why this supporter.</summary>
     public async Task<RequesterMatching> ForRequesterAsync(SupportRequestRecord request, CancellationToken ct)
     {
-        var canBlock = await LastSupporterAsync(request.Id, ct) is not null;
+        var canBlock = await LastSupporterAsync(request, ct) is not null;
         switch (request.Status)
         {
             case RequestStatus.Waiting:
@@ -228,7 +238,9 @@ public sealed class SupportOffers(
             case RequestStatus.Active or RequestStatus.Closed:
                 var accepted = await db.Set<SupportOffer>().Where(o => o.RequestId == request.Id && o.Outcome == OfferOutcome.Accepted)
                     .OrderByDescending(o => o.OfferedAt).FirstOrDefaultAsync(ct);
-                return new RequesterMatching(false, [], null, null, accepted?.RequesterText, canBlock);
+                // Read from the chart now, for this one request: a re-organisation since the match may have broken a chain rule.
+                var conflicted = request.Status == RequestStatus.Active && await pools.SupporterConflictedAsync(request, ct);
+                return new RequesterMatching(false, [], null, null, accepted?.RequesterText, canBlock, SupporterConflicted: conflicted);
             default:
                 return new RequesterMatching(false, [], null, null, null, canBlock);
         }
@@ -292,11 +304,18 @@ public sealed class SupportOffers(
 
     /// <summary>Blocks the supporter who last took this request on ("don't match me with this supporter again").</summary>
     public async Task<bool> BlockSupporterOfAsync(SupportRequestRecord request, CancellationToken ct) =>
-        await LastSupporterAsync(request.Id, ct) is { } supporterId && await BlockAsync(supporterId, ct);
+        await LastSupporterAsync(request, ct) is { } supporterId && await BlockAsync(supporterId, ct);
 
-    private Task<Guid?> LastSupporterAsync(Guid requestId, CancellationToken ct) =>
-        db.Set<SupportOffer>().Where(o => o.RequestId == requestId && o.WasAccepted)
-            .OrderByDescending(o => o.OfferedAt).Select(o => (Guid?)o.SupporterId).FirstOrDefaultAsync(ct);
+    /// <summary>
+    /// The supporter who holds an active request, or else the one who last accepted it: a conversation taken on before offers
+    /// were recorded has no accepted offer, and its requester may still need to ask for another supporter (for one whom a
+    /// re-organisation has put in their line, <see cref="RequesterMatching.SupporterConflicted"/>).
+    /// </summary>
+    private async Task<Guid?> LastSupporterAsync(SupportRequestRecord request, CancellationToken ct) =>
+        request.Status == RequestStatus.Active && request.SupporterId is { } holder
+            ? holder
+            : await db.Set<SupportOffer>().Where(o => o.RequestId == request.Id && o.WasAccepted)
+                .OrderByDescending(o => o.OfferedAt).Select(o => (Guid?)o.SupporterId).FirstOrDefaultAsync(ct);
 
     // ---- Blocks ----
 
@@ -383,6 +402,44 @@ public sealed class SupportOffers(
         }
         return lapsed.Count;
     }
+
+    /// <summary>
+    /// Expires every pending offer whose supporter now breaks a management-chain hard rule for its request
+    /// (<see cref="MatchingPoolSource.ChainConflicted"/>): a re-organisation since the offer (a manager edited by an
+    /// administrator or changed by an import) put them in the requester's line or in that of someone the requester named.
+    /// Decided from the chart as it stands now, so no change to people needs to tell matching. Audited as the system with
+    /// <c>reason=supporter-conflicted</c> and nothing about who; the request goes back through <see cref="SendBackAsync"/>.
+    /// Run by the runner. The caller holds the matching section and saves; returns how many expired.
+    /// </summary>
+    private async Task<int> ExpireConflictedAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        // Offers the caller has just ended in this unit of work are still pending in the database: the second check skips them.
+        var pending = (await (from o in db.Set<SupportOffer>()
+                              join r in db.Set<SupportRequestRecord>() on o.RequestId equals r.Id
+                              where o.Outcome == OfferOutcome.Pending
+                              select new { Offer = o, Request = r }).ToListAsync(ct))
+            .Where(p => p.Offer.Outcome == OfferOutcome.Pending).ToList();
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+        var chart = await pools.ChartAsync(ct);
+        var conflicted = pending.Where(p => MatchingPoolSource.ChainConflicted(chart, p.Request, p.Offer.SupporterId)).ToList();
+        foreach (var p in conflicted)
+        {
+            ExpireAsConflicted(p.Offer, now);
+            await ReturnIfHeldAsync(p.Offer.RequestId, p.Offer.SupporterId, ct);
+        }
+        return conflicted.Count;
+    }
+
+    private void ExpireAsConflicted(SupportOffer offer, DateTimeOffset now)
+    {
+        offer.Expire(now);
+        audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id, ConflictedDetail);
+    }
+
+    private const string ConflictedDetail = "reason=supporter-conflicted";
 
     /// <summary>The offer's supporter is no longer current: it expires (never their decline) and its request goes back to the queue.</summary>
     private async Task ExpireAsNotCurrentAsync(SupportOffer offer, DateTimeOffset now, CancellationToken ct)
@@ -491,7 +548,10 @@ public sealed class SupportOffers(
     /// Accepts the signed-in supporter's own open offer and returns the request id; <see cref="AcceptResult.NotFound"/> when
     /// there is no such offer (the page answers 404). A supporter who is no longer current (certificate lapsed, PeerSupporter
     /// role or account gone since the offer was made) cannot take it on: the offer expires, as if its time had passed, and
-    /// the request is matched again without them (<see cref="AcceptResult.NoLongerCurrent"/>).
+    /// the request is matched again without them (<see cref="AcceptResult.NoLongerCurrent"/>). Nor can one whom a
+    /// re-organisation since the offer put in the requester's management line or that of someone they named (read from the
+    /// chart now): the offer expires the same way (<see cref="AcceptResult.Conflicted"/>, audited as the system with
+    /// <c>reason=supporter-conflicted</c>).
     /// </summary>
     public async Task<(AcceptResult Result, Guid RequestId)> AcceptAsync(Guid offerId, CancellationToken ct)
     {
@@ -504,6 +564,14 @@ public sealed class SupportOffers(
         if (await ExpiredAsNotCurrentAsync(offer, now, ct))
         {
             return (AcceptResult.NoLongerCurrent, request.Id);
+        }
+        if (MatchingPoolSource.ChainConflicted(await pools.ChartAsync(ct), request, offer.SupporterId))
+        {
+            ExpireAsConflicted(offer, now);
+            await SendBackAsync(request, ct);
+            await db.SaveChangesAsync(ct);
+            await RunLockedAsync(ct);
+            return (AcceptResult.Conflicted, request.Id);
         }
         offer.Accept(now);
         request.Accept(now);
@@ -576,14 +644,18 @@ public sealed class SupportOffers(
         var rows = await db.Set<SupportRequestRecord>()
             .Where(r => r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active)
             .OrderByDescending(r => r.Priority).ThenBy(r => r.CreatedAt)
-            .Select(r => new { r.Id, r.Priority, r.Status, r.ShowName, r.Pseudonym, r.PersonId, r.SupporterId })
+            .Select(r => new { r.Id, r.Priority, r.Status, r.ShowName, r.Pseudonym, r.PersonId, r.SupporterId, r.NamedPeople })
             .Take(500).ToListAsync(ct);
         var people = rows.Where(r => r.ShowName).Select(r => r.PersonId).Concat(rows.Select(r => r.SupporterId!.Value)).Distinct().ToList();
         var names = await db.People.Where(p => people.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        // Active conversations whose supporter a re-organisation has put in a chain the rules keep them out of: flagged, not
+        // ended (an offered one expires at the next run). The cached chart answers each in the length of a line.
+        var chart = rows.Any(r => r.Status == RequestStatus.Active) ? await pools.ChartAsync(ct) : null;
         return [.. rows.Select(r =>
         {
             var name = r.ShowName ? names.GetValueOrDefault(r.PersonId) : null;
-            return new OpenMatchRow(r.Id, r.Priority, r.Status, name ?? r.Pseudonym, name is not null, names.GetValueOrDefault(r.SupporterId!.Value) ?? "");
+            var conflicted = chart is not null && r.Status == RequestStatus.Active && MatchingPoolSource.ChainConflicted(chart, r.PersonId, SupportRequestRecord.ParseNamed(r.NamedPeople), r.SupporterId!.Value);
+            return new OpenMatchRow(r.Id, r.Priority, r.Status, name ?? r.Pseudonym, name is not null, names.GetValueOrDefault(r.SupporterId!.Value) ?? "", conflicted);
         })];
     }
 

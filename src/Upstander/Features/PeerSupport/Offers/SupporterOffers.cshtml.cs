@@ -39,6 +39,11 @@ public sealed class SupporterOffersModel(SupportOffers offers, TimeProvider cloc
                 ModelState.AddModelError(nameof(OfferId), t["Your peer supporter certification is no longer current, so you cannot take on this request. It will be offered to someone else."]);
                 Offers = await offers.PendingForSupporterAsync(ct);
                 return Page();
+            case AcceptResult.Conflicted:
+                // Not accepted (400). Neutral on purpose: nothing about the requester, nor why (which line, or whom they named).
+                ModelState.AddModelError(nameof(OfferId), t["Something has changed since this request was offered to you, so you can no longer take it on. It has gone back to be matched again."]);
+                Offers = await offers.PendingForSupporterAsync(ct);
+                return Page();
             default:
                 return NotFound();
         }

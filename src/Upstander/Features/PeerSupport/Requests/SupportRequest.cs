@@ -160,7 +160,10 @@ public sealed class SupportRequestRecord : IOrganisationOwned
 
     public IReadOnlyList<string> TagList => Tags.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
-    public IReadOnlyList<Guid> NamedPeopleIds => [.. NamedPeople.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)];
+    public IReadOnlyList<Guid> NamedPeopleIds => ParseNamed(NamedPeople);
+
+    /// <summary>The ids in a stored <see cref="NamedPeople"/> value, for a query that reads the column alone.</summary>
+    public static IReadOnlyList<Guid> ParseNamed(string namedPeople) => [.. namedPeople.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)];
 
     /// <summary>Crisis resources were shown and coordinators alerted.</summary>
     public bool RiskShown => RiskLevel >= RiskLevel.Possible;
