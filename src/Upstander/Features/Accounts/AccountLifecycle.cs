@@ -164,16 +164,20 @@ public sealed class AccountLifecycle(
     private Task<Account?> AccountOfAsync(Guid personId, CancellationToken ct) => AccountOfAsync(db, personId, ct);
 
     /// <summary>The people in the current organisation holding a role on an active account, by person id.</summary>
-    public static Task<List<Guid>> ActivePeopleInRoleAsync(AppDbContext db, string role, CancellationToken ct)
+    public static Task<List<Guid>> ActivePeopleInRoleAsync(AppDbContext db, string role, CancellationToken ct) =>
+        ActivePeopleInRole(db, role).Distinct().OrderBy(id => id).ToListAsync(ct);
+
+    /// <summary>
+    /// The same people (<see cref="ActivePeopleInRoleAsync"/>) as a query for a caller to compose into its own, so that a
+    /// filter by them runs in the database (a person may appear once per account).
+    /// </summary>
+    public static IQueryable<Guid> ActivePeopleInRole(AppDbContext db, string role)
     {
         var organisationId = db.CurrentOrganisationId;
         return db.Users
             .Where(a => a.OrganisationId == organisationId && a.PersonId != null && a.DeactivatedAt == null
                 && db.UserRoles.Any(ur => ur.UserId == a.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == role)))
-            .Select(a => a.PersonId!.Value)
-            .Distinct()
-            .OrderBy(id => id)
-            .ToListAsync(ct);
+            .Select(a => a.PersonId!.Value);
     }
 
     /// <summary>The account of a person in the current organisation, if they have one (accounts are not filtered by organisation, so ask through the person).</summary>

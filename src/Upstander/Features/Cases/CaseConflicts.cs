@@ -12,7 +12,7 @@ namespace Upstander.Features.Cases;
 /// <summary>
 /// The one conflict-of-interest rule, used by every case query, page, count, routing and custodian decision: a person
 /// is conflicted on a report when the report names them, or names anyone in their management line, up or down
-/// (<see cref="OrgChart.InSameLine"/>). The named ids are read from the sealed involved-people JSON in memory only,
+/// (<see cref="OrgChart.IsOrInLineOf"/>). The named ids are read from the sealed involved-people JSON in memory only,
 /// for the check; they are not shown and not kept. A report whose involved people cannot be read is treated as
 /// conflicted for everyone (fail closed), and a report whose content retention removed is shown to nobody. Scoped.
 /// </summary>
@@ -20,10 +20,6 @@ public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, Org
 {
     private readonly Dictionary<Guid, IReadOnlyList<Guid>?> _named = [];
     private OrgChart? _chart;
-
-    /// <summary>The pure rule: <paramref name="person"/> is one of <paramref name="named"/> or in the same line as one of them.</summary>
-    public static bool IsConflicted(OrgChart chart, IEnumerable<Guid> named, Guid person) =>
-        chart.IsOrInLineOf(named, person);
 
     public async Task<OrgChart> ChartAsync(CancellationToken ct) => _chart ??= await charts.ForAsync(db, ct);
 
@@ -50,14 +46,14 @@ public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, Org
 
     /// <summary>Whether <paramref name="person"/> may see, be assigned or decide on <paramref name="report"/>.</summary>
     public async Task<bool> MaySeeAsync(ReportRecord report, Guid person, CancellationToken ct) =>
-        !report.ContentErased && Named(report) is { } named && !IsConflicted(await ChartAsync(ct), named, person);
+        !report.ContentErased && Named(report) is { } named && !(await ChartAsync(ct)).IsOrInLineOf(named, person);
 
     /// <summary>The reports in <paramref name="query"/> that <paramref name="person"/> is not conflicted on.</summary>
     public async Task<List<ReportRecord>> VisibleAsync(IQueryable<ReportRecord> query, Guid person, CancellationToken ct)
     {
         var reports = await query.Where(r => r.ContentErasedAt == null).ToListAsync(ct);
         var chart = await ChartAsync(ct);
-        return [.. reports.Where(r => Named(r) is { } named && !IsConflicted(chart, named, person))];
+        return [.. reports.Where(r => Named(r) is { } named && !chart.IsOrInLineOf(named, person))];
     }
 
     /// <summary>The people holding the case manager role in the current organisation (with an active account and a directory entry).</summary>

@@ -85,12 +85,11 @@ public sealed class SupporterCertification(
         {
             var now = clock.GetUtcNow();
             var today = OrganisationZones.DateIn(time.Zone, now);
-            var organisationId = db.CurrentOrganisationId;
+            var supporters = AccountLifecycle.ActivePeopleInRole(db, Roles.PeerSupporter);
             return db.Set<Certificate>()
                 .Where(c => c.ExpiresAt > now)
                 .Where(c => db.People.Where(Person.StillHereOn(today)).Any(p => p.Id == c.PersonId))
-                .Where(c => db.Users.Any(a => a.OrganisationId == organisationId && a.PersonId == c.PersonId && a.DeactivatedAt == null
-                    && db.UserRoles.Any(r => r.UserId == a.Id && db.Roles.Any(role => role.Id == r.RoleId && role.Name == Roles.PeerSupporter))))
+                .Where(c => supporters.Contains(c.PersonId))
                 .Select(c => c.PersonId);
         }
     }

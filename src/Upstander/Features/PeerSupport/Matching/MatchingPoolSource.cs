@@ -17,38 +17,38 @@ namespace Upstander.Features.PeerSupport.Matching;
 public sealed class MatchingPoolSource(AppDbContext db, SupporterCare care, SupporterFeedback feedback, OrgChartCache charts)
 {
     /// <summary>The pool as it stands now.</summary>
-    public async Task<MatchingPool> PoolAsync(CancellationToken ct)
+    public Task<MatchingPool> PoolAsync(CancellationToken ct) => PoolAsync(null, ct);
+
+    /// <summary>The pool as it stands now, on <paramref name="chart"/> when the caller has just read it (<see cref="ChartAsync"/>).</summary>
+    public async Task<MatchingPool> PoolAsync(OrgChart? chart, CancellationToken ct)
     {
         var inputs = await care.MatchingInputsAsync(ct);
         var stats = await feedback.StatsAsync([.. inputs.Supporters.Select(s => s.PersonId)], ct);
         var profiles = inputs.Supporters
             .Select(s => stats.TryGetValue(s.PersonId, out var f) ? s with { Feedback = f } : s)
             .ToList();
-        return new MatchingPool(await charts.ForAsync(db, ct), profiles, inputs.CurrentSupporterIds);
+        return new MatchingPool(chart ?? await ChartAsync(ct), profiles, inputs.CurrentSupporterIds);
     }
 
     /// <summary>The organisation chart as it stands now (<see cref="OrgChartCache"/>: one indexed query when it has not changed).</summary>
     public Task<OrgChart> ChartAsync(CancellationToken ct) => charts.ForAsync(db, ct);
 
     /// <summary>
-    /// Whether <paramref name="supporterId"/> breaks a management-chain hard rule for <paramref name="request"/> in
-    /// <paramref name="chart"/>: in the requester's line, up or down, or one of the people they named or in that person's
-    /// line. The rules were checked when the request was offered; a re-organisation since (a manager edited or imported)
-    /// can break them, and the chart is read again to see it.
+    /// Whether <paramref name="supporterId"/> breaks a management-chain hard rule for the request of
+    /// <paramref name="requesterId"/>, who named <paramref name="named"/>, in <paramref name="chart"/>: in the requester's
+    /// line, up or down, or one of the people they named or in that person's line (a supporter is never their own
+    /// requester: the engine leaves them out). The rules were checked when the request was offered; a re-organisation
+    /// since (a manager edited or imported) can break them, and the chart is read again to see it.
     /// </summary>
-    public static bool ChainConflicted(OrgChart chart, SupportRequestRecord request, Guid supporterId) =>
-        ChainConflicted(chart, request.PersonId, request.NamedPeopleIds, supporterId);
-
-    /// <summary>The same rule for a requester and the people they named, as read without the whole request.</summary>
-    public static bool ChainConflicted(OrgChart chart, Guid requesterId, IReadOnlyList<Guid> named, Guid supporterId) =>
-        chart.InSameLine(requesterId, supporterId) || chart.IsOrInLineOf(named, supporterId);
+    public static bool ChainConflicted(OrgChart chart, Guid requesterId, IEnumerable<Guid> named, Guid supporterId) =>
+        chart.IsOrInLineOf([requesterId, .. named], supporterId);
 
     /// <summary>
     /// Whether the request's current supporter now breaks a management-chain hard rule (<see cref="ChainConflicted"/>); false
     /// for a request nobody holds.
     /// </summary>
     public async Task<bool> SupporterConflictedAsync(SupportRequestRecord request, CancellationToken ct) =>
-        request.SupporterId is { } supporterId && ChainConflicted(await ChartAsync(ct), request, supporterId);
+        request.SupporterId is { } supporterId && ChainConflicted(await ChartAsync(ct), request.PersonId, request.NamedPeopleIds, supporterId);
 
     /// <summary>
     /// The engine's view of stored requests, in the order given. Blocked supporters are the requester's own blocks

@@ -47,6 +47,8 @@ public sealed record RequesterSuggestion(string Token, string Text);
 /// Where a request stands for its requester, in plain words, and what they may do. <see cref="Chooses"/>: whenever the request
 /// waits, it waits for its requester's choice (routine, and requesters choose), so a supporter who cannot take it on sends
 /// it back to them, not to someone else. <see cref="ChooseAgain"/>: it is waiting for that choice after a supporter had it.
+/// <see cref="MayComeBack"/>: it could still come back to its requester to choose again (<see cref="SupportOffers.SendBackAsync"/>):
+/// it is waiting, offered or taken on, routine, and requesters choose. Only then is the email about it worth choosing.
 /// </summary>
 public sealed record RequesterMatching(
     bool Chooses,
@@ -56,7 +58,8 @@ public sealed record RequesterMatching(
     string? WhyThisSupporter,
     bool CanBlockSupporter,
     bool ChooseAgain = false,
-    bool SupporterConflicted = false);
+    bool SupporterConflicted = false,
+    bool MayComeBack = false);
 
 /// <summary>A pending offer as the supporter sees it before accepting: never the requester's own words.</summary>
 public sealed record SupporterOfferView(
@@ -170,19 +173,13 @@ public sealed class SupportOffers(
     private async Task<int> RunLockedAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var due = await db.Set<SupportOffer>().Where(o => o.Outcome == OfferOutcome.Pending && o.AnswerBy <= now).ToListAsync(ct);
-        foreach (var offer in due)
-        {
-            offer.Expire(now);
-            audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id);
-            await ReturnIfHeldAsync(offer.RequestId, offer.SupporterId, ct);
-        }
-        if (due.Count + await ExpireNotCurrentAsync(now, ct) + await ExpireConflictedAsync(now, ct) > 0)
+        var settings = await SettingsAsync(ct);
+        var (expired, chart) = await ExpireNoLongerPossibleAsync(now, settings, notCurrentOnly: false, ct);
+        if (expired > 0)
         {
             await db.SaveChangesAsync(ct);
         }
 
-        var settings = await SettingsAsync(ct);
         var waiting = db.Set<SupportRequestRecord>().Where(r => r.Status == RequestStatus.Waiting);
         if (settings.Mode == MatchingMode.RequesterChooses)
         {
@@ -193,7 +190,7 @@ public sealed class SupportOffers(
         {
             return 0;
         }
-        var pool = await pools.PoolAsync(ct);
+        var pool = await pools.PoolAsync(chart, ct);
         var assignment = new SupportMatcher(settings.Options).AssignQueue(await pools.RequestsAsync(queue, ct), pool);
         var offered = 0;
         foreach (var outcome in assignment.Outcomes)
@@ -220,27 +217,28 @@ public sealed class SupportOffers(
     public async Task<RequesterMatching> ForRequesterAsync(SupportRequestRecord request, CancellationToken ct)
     {
         var canBlock = await LastSupporterAsync(request, ct) is not null;
+        // Read once: whether it waits for its requester's choice, and whether it could still come back to them.
+        var settings = request.Status is RequestStatus.Waiting or RequestStatus.Offered or RequestStatus.Active ? await SettingsAsync(ct) : null;
+        var chooses = settings is not null && Chooses(settings, request);
         switch (request.Status)
         {
             case RequestStatus.Waiting:
-                var settings = await SettingsAsync(ct);
-                var chooses = Chooses(settings, request);
-                var result = new SupportMatcher(settings.Options).Suggest((await pools.RequestsAsync([request], ct))[0], await pools.PoolAsync(ct));
+                var result = new SupportMatcher(settings!.Options).Suggest((await pools.RequestsAsync([request], ct))[0], await pools.PoolAsync(ct));
                 // Waiting after an offer (declined, expired, taken back) or a conversation handed back (one taken on before
                 // offers were recorded has no offer row): they must choose again.
                 var again = chooses && (request.FirstAcceptedAt is not null || await db.Set<SupportOffer>().AnyAsync(o => o.RequestId == request.Id, ct));
                 return new RequesterMatching(chooses,
                     chooses ? [.. result.Suggestions.Select(s => new RequesterSuggestion(protector.Seal(s.SupporterId.ToString("N"), SuggestionPurpose, request.Id), s.Explanation.ForRequester.Text))] : [],
-                    result.None?.RequesterText, null, null, canBlock, again);
+                    result.None?.RequesterText, null, null, canBlock, again, MayComeBack: chooses);
             case RequestStatus.Offered:
                 var pending = await db.Set<SupportOffer>().Where(o => o.RequestId == request.Id && o.Outcome == OfferOutcome.Pending).FirstOrDefaultAsync(ct);
-                return new RequesterMatching(Chooses(await SettingsAsync(ct), request), [], null, pending?.AnswerBy, null, canBlock);
+                return new RequesterMatching(chooses, [], null, pending?.AnswerBy, null, canBlock, MayComeBack: chooses);
             case RequestStatus.Active or RequestStatus.Closed:
                 var accepted = await db.Set<SupportOffer>().Where(o => o.RequestId == request.Id && o.Outcome == OfferOutcome.Accepted)
                     .OrderByDescending(o => o.OfferedAt).FirstOrDefaultAsync(ct);
                 // Read from the chart now, for this one request: a re-organisation since the match may have broken a chain rule.
                 var conflicted = request.Status == RequestStatus.Active && await pools.SupporterConflictedAsync(request, ct);
-                return new RequesterMatching(false, [], null, null, accepted?.RequesterText, canBlock, SupporterConflicted: conflicted);
+                return new RequesterMatching(false, [], null, null, accepted?.RequesterText, canBlock, SupporterConflicted: conflicted, MayComeBack: chooses);
             default:
                 return new RequesterMatching(false, [], null, null, null, canBlock);
         }
@@ -355,7 +353,7 @@ public sealed class SupportOffers(
 
     /// <summary>
     /// Pending offers to anyone who is no longer a current supporter (the account deactivated, the PeerSupporter role taken
-    /// away, the certificate lapsed) expire (<see cref="ExpireNotCurrentAsync"/>), as they would at the next run; active
+    /// away, the certificate lapsed) expire (<see cref="ExpireNoLongerPossibleAsync"/>), as they would at the next run; active
     /// conversations held by a supporter whose account has been deactivated (they left, or an administrator stopped it), or
     /// who no longer holds the PeerSupporter role, go back to the queue: they can no longer open the conversation, so the
     /// requester would be writing to nobody. Either way the requests are matched again at once. A lapsed certificate alone
@@ -364,12 +362,9 @@ public sealed class SupportOffers(
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         await using var _ = await EnterMatchingAsync(ct);
-        var moved = await ExpireNotCurrentAsync(clock.GetUtcNow(), ct);
+        var (moved, _) = await ExpireNoLongerPossibleAsync(clock.GetUtcNow(), null, notCurrentOnly: true, ct);
         var stopped = db.Users.Where(a => a.DeactivatedAt != null && a.PersonId != null).Select(a => a.PersonId!.Value);
-        var supporters = db.Users
-            .Where(a => a.DeactivatedAt == null && a.PersonId != null
-                && db.UserRoles.Any(ur => ur.UserId == a.Id && db.Roles.Any(role => role.Id == ur.RoleId && role.Name == Roles.PeerSupporter)))
-            .Select(a => a.PersonId!.Value);
+        var supporters = Accounts.AccountLifecycle.ActivePeopleInRole(db, Roles.PeerSupporter);
         // Active only: an offered request of theirs has just gone back to the queue with its offer (still offered in the database).
         moved += await ReturnToQueueAsync(r => r.Status == RequestStatus.Active && r.SupporterId != null && stopped.Contains(r.SupporterId.Value), "supporter-deactivated", ct);
         // The two never overlap, so no request is returned twice in this unit of work.
@@ -384,72 +379,89 @@ public sealed class SupportOffers(
     }
 
     /// <summary>
-    /// Expires every pending offer whose supporter is no longer current (certificate lapsed, PeerSupporter role or account
-    /// gone), so that the request goes back to the queue at once instead of waiting out the answer time; audited as the
-    /// system (<c>reason=supporter-not-current</c>). An expiry, not a withdrawal: that supporter is not offered the request
-    /// again, even if they come back. Run by the runner and the hand-over sweep. The caller holds the matching section and
-    /// saves; returns how many expired.
+    /// Expires every pending offer that can no longer be taken on, for the first reason that holds: its answer time has
+    /// passed; its supporter is no longer current (certificate lapsed, PeerSupporter role or account gone:
+    /// <c>reason=supporter-not-current</c>), so that the request goes back at once instead of waiting out the answer time;
+    /// or a re-organisation since the offer (a manager edited by an administrator or changed by an import) put the supporter
+    /// in the requester's management line or in that of someone the requester named
+    /// (<see cref="MatchingPoolSource.ChainConflicted"/>, decided from the chart as it stands now, so no change to people
+    /// needs to tell matching: <c>reason=supporter-conflicted</c>, nothing about who). Audited as the system. An expiry, not a
+    /// withdrawal: that supporter is not offered the request again, even if they come back. A request the offer still holds
+    /// goes back through <see cref="SendBackAsync"/>. One read of the pending offers, with their request's requester and
+    /// named people (never its sealed details), and of the chart, which is returned for the caller's pool. The runner asks
+    /// for all three; the hand-over sweep (<paramref name="notCurrentOnly"/>) for the not-current only. The caller holds the
+    /// matching section and saves; returns how many expired.
     /// </summary>
-    private async Task<int> ExpireNotCurrentAsync(DateTimeOffset now, CancellationToken ct)
+    private async Task<(int Expired, OrgChart? Chart)> ExpireNoLongerPossibleAsync(
+        DateTimeOffset now, MatchingSettings? settings, bool notCurrentOnly, CancellationToken ct)
     {
         var current = certification.CurrentSupporters;
-        // Offers the caller has just ended in this unit of work are still pending in the database: the second check skips them.
-        var lapsed = (await db.Set<SupportOffer>().Where(o => o.Outcome == OfferOutcome.Pending && !current.Contains(o.SupporterId)).ToListAsync(ct))
-            .Where(o => o.Outcome == OfferOutcome.Pending).ToList();
-        foreach (var offer in lapsed)
+        var query = from o in db.Set<SupportOffer>()
+                    join r in db.Set<SupportRequestRecord>() on o.RequestId equals r.Id
+                    where o.Outcome == OfferOutcome.Pending
+                    select new { Offer = o, NotCurrent = !current.Contains(o.SupporterId), Requester = r.PersonId, r.NamedPeople };
+        if (notCurrentOnly)
         {
-            await ExpireAsNotCurrentAsync(offer, now, ct);
+            query = query.Where(p => p.NotCurrent);
         }
-        return lapsed.Count;
+        // Offers the caller has just ended in this unit of work are still pending in the database: the second check skips them.
+        var pending = (await query.ToListAsync(ct)).Where(p => p.Offer.Outcome == OfferOutcome.Pending).ToList();
+        OrgChart? chart = null;
+        var ending = new List<(SupportOffer Offer, Expiry Why)>();
+        foreach (var p in pending)
+        {
+            if (!notCurrentOnly && p.Offer.AnswerBy <= now)
+            {
+                ending.Add((p.Offer, Expiry.Overdue));
+            }
+            else if (p.NotCurrent)
+            {
+                ending.Add((p.Offer, Expiry.NotCurrent));
+            }
+            else if (!notCurrentOnly && MatchingPoolSource.ChainConflicted(
+                chart ??= await pools.ChartAsync(ct), p.Requester, SupportRequestRecord.ParseNamed(p.NamedPeople), p.Offer.SupporterId))
+            {
+                ending.Add((p.Offer, Expiry.Conflicted));
+            }
+        }
+        if (ending.Count == 0)
+        {
+            return (0, chart);
+        }
+        var ids = ending.Select(e => e.Offer.RequestId).ToList();
+        var requests = await db.Set<SupportRequestRecord>().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        settings ??= await SettingsAsync(ct);
+        // The overdue first, then the not current, then the conflicted, as three passes did.
+        foreach (var (offer, why) in ending.OrderBy(e => e.Why))
+        {
+            Expire(offer, why, now);
+            if (requests[offer.RequestId] is { Status: RequestStatus.Offered } request && request.SupporterId == offer.SupporterId)
+            {
+                await SendBackInPassAsync(request, settings, ct);
+            }
+        }
+        return (ending.Count, chart);
     }
 
-    /// <summary>
-    /// Expires every pending offer whose supporter now breaks a management-chain hard rule for its request
-    /// (<see cref="MatchingPoolSource.ChainConflicted"/>): a re-organisation since the offer (a manager edited by an
-    /// administrator or changed by an import) put them in the requester's line or in that of someone the requester named.
-    /// Decided from the chart as it stands now, so no change to people needs to tell matching. Audited as the system with
-    /// <c>reason=supporter-conflicted</c> and nothing about who; the request goes back through <see cref="SendBackAsync"/>.
-    /// Run by the runner. The caller holds the matching section and saves; returns how many expired.
-    /// </summary>
-    private async Task<int> ExpireConflictedAsync(DateTimeOffset now, CancellationToken ct)
+    /// <summary>Why a pending offer expires, in the order the reasons are checked.</summary>
+    private enum Expiry
     {
-        // Offers the caller has just ended in this unit of work are still pending in the database: the second check skips them.
-        var pending = (await (from o in db.Set<SupportOffer>()
-                              join r in db.Set<SupportRequestRecord>() on o.RequestId equals r.Id
-                              where o.Outcome == OfferOutcome.Pending
-                              select new { Offer = o, Request = r }).ToListAsync(ct))
-            .Where(p => p.Offer.Outcome == OfferOutcome.Pending).ToList();
-        if (pending.Count == 0)
-        {
-            return 0;
-        }
-        var chart = await pools.ChartAsync(ct);
-        var conflicted = pending.Where(p => MatchingPoolSource.ChainConflicted(chart, p.Request, p.Offer.SupporterId)).ToList();
-        foreach (var p in conflicted)
-        {
-            ExpireAsConflicted(p.Offer, now);
-            await ReturnIfHeldAsync(p.Offer.RequestId, p.Offer.SupporterId, ct);
-        }
-        return conflicted.Count;
+        Overdue,
+        NotCurrent,
+        Conflicted,
     }
 
-    private void ExpireAsConflicted(SupportOffer offer, DateTimeOffset now)
+    /// <summary>The offer expires, audited as the system with the reason (none when its answer time passed); nothing about who.</summary>
+    private void Expire(SupportOffer offer, Expiry why, DateTimeOffset now)
     {
         offer.Expire(now);
-        audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id, ConflictedDetail);
+        audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id, why switch
+        {
+            Expiry.NotCurrent => "reason=supporter-not-current",
+            Expiry.Conflicted => "reason=supporter-conflicted",
+            _ => null,
+        });
     }
-
-    private const string ConflictedDetail = "reason=supporter-conflicted";
-
-    /// <summary>The offer's supporter is no longer current: it expires (never their decline) and its request goes back to the queue.</summary>
-    private async Task ExpireAsNotCurrentAsync(SupportOffer offer, DateTimeOffset now, CancellationToken ct)
-    {
-        offer.Expire(now);
-        audit.RecordAsSystem(OfferAudit.Expired, OfferAudit.TargetOffer, offer.Id, NotCurrentDetail);
-        await ReturnIfHeldAsync(offer.RequestId, offer.SupporterId, ct);
-    }
-
-    private const string NotCurrentDetail = "reason=supporter-not-current";
 
     /// <summary>
     /// Puts the offered or active requests that match back in the queue (a pending offer is withdrawn): their requester's own
@@ -463,6 +475,7 @@ public sealed class SupportOffers(
             .Where(r => r.Status == RequestStatus.Offered || r.Status == RequestStatus.Active)
             .Where(which)
             .ToListAsync(ct);
+        var settings = byRequester || held.Count == 0 ? null : await SettingsAsync(ct);
         foreach (var request in held)
         {
             if (request.Status == RequestStatus.Offered)
@@ -470,13 +483,13 @@ public sealed class SupportOffers(
                 await EndPendingOfferAsync(request.Id, OfferOutcome.Withdrawn, now, ct);
             }
             audit.RecordAsSystem(OfferAudit.ReturnedToQueue, RequestAudit.Target, request.Id, detail: "reason=" + reason);
-            if (byRequester)
+            if (settings is null)
             {
                 request.ReturnToQueue();
             }
             else
             {
-                await SendBackAsync(request, ct);
+                await SendBackInPassAsync(request, settings, ct);
             }
         }
         return held.Count;
@@ -561,17 +574,10 @@ public sealed class SupportOffers(
             return (AcceptResult.NotFound, Guid.Empty);
         }
         var now = clock.GetUtcNow();
-        if (await ExpiredAsNotCurrentAsync(offer, now, ct))
+        if (await NoLongerPossibleAsync(offer, request, ct) is { } why)
         {
-            return (AcceptResult.NoLongerCurrent, request.Id);
-        }
-        if (MatchingPoolSource.ChainConflicted(await pools.ChartAsync(ct), request, offer.SupporterId))
-        {
-            ExpireAsConflicted(offer, now);
-            await SendBackAsync(request, ct);
-            await db.SaveChangesAsync(ct);
-            await RunLockedAsync(ct);
-            return (AcceptResult.Conflicted, request.Id);
+            await ExpireAnsweredAsync(offer, request, why, now, ct);
+            return (why, request.Id);
         }
         offer.Accept(now);
         request.Accept(now);
@@ -596,8 +602,9 @@ public sealed class SupportOffers(
         {
             return false;
         }
-        if (await ExpiredAsNotCurrentAsync(offer, clock.GetUtcNow(), ct))
+        if (!await certification.IsCurrentAsync(offer.SupporterId, ct))
         {
+            await ExpireAnsweredAsync(offer, request, AcceptResult.NoLongerCurrent, clock.GetUtcNow(), ct);
             return true;
         }
         offer.Decline(reason, clock.GetUtcNow());
@@ -609,19 +616,26 @@ public sealed class SupportOffers(
     }
 
     /// <summary>
-    /// When the offer's supporter is no longer current (<see cref="SupporterCertification.IsCurrentAsync"/>), expires it,
-    /// saves and matches the queue again, and answers true; otherwise changes nothing. The caller holds the matching section.
+    /// Why the offer's supporter can no longer take it on now, checked in the runner's order: no longer current
+    /// (<see cref="SupporterCertification.IsCurrentAsync"/>), then in a chain the hard rules keep them out of since a
+    /// re-organisation (<see cref="MatchingPoolSource.ChainConflicted"/>, from the chart now); null when they can.
     /// </summary>
-    private async Task<bool> ExpiredAsNotCurrentAsync(SupportOffer offer, DateTimeOffset now, CancellationToken ct)
+    private async Task<AcceptResult?> NoLongerPossibleAsync(SupportOffer offer, SupportRequestRecord request, CancellationToken ct) =>
+        !await certification.IsCurrentAsync(offer.SupporterId, ct) ? AcceptResult.NoLongerCurrent
+        : MatchingPoolSource.ChainConflicted(await pools.ChartAsync(ct), request.PersonId, request.NamedPeopleIds, offer.SupporterId) ? AcceptResult.Conflicted
+        : null;
+
+    /// <summary>
+    /// The offer its supporter answered can no longer be taken on (<see cref="NoLongerPossibleAsync"/>): it expires, as the
+    /// system with the reason, its request goes back (<see cref="SendBackAsync"/>), and the queue is matched again. The
+    /// caller holds the matching section.
+    /// </summary>
+    private async Task ExpireAnsweredAsync(SupportOffer offer, SupportRequestRecord request, AcceptResult why, DateTimeOffset now, CancellationToken ct)
     {
-        if (await certification.IsCurrentAsync(offer.SupporterId, ct))
-        {
-            return false;
-        }
-        await ExpireAsNotCurrentAsync(offer, now, ct);
+        Expire(offer, why == AcceptResult.Conflicted ? Expiry.Conflicted : Expiry.NotCurrent, now);
+        await SendBackAsync(request, ct);
         await db.SaveChangesAsync(ct);
         await RunLockedAsync(ct);
-        return true;
     }
 
     private async Task<(SupportOffer, SupportRequestRecord)?> OwnOpenAsync(Guid offerId, CancellationToken ct)
@@ -765,7 +779,7 @@ public sealed class SupportOffers(
         }
         if (mail.Enabled)
         {
-            var organisation = await mail.OrganisationAsync(ct);
+            var organisation = await OrganisationNameAsync(ct);
             foreach (var supporter in await mail.RecipientsAsync([supporterId], ct))
             {
                 mail.Queue(OfferMailPurpose, offer.Id, supporter, t["{0}: a request for peer support is waiting for your answer", organisation],
@@ -776,14 +790,10 @@ public sealed class SupportOffers(
         }
     }
 
-    private async Task ReturnIfHeldAsync(Guid requestId, Guid supporterId, CancellationToken ct)
-    {
-        var request = await db.Set<SupportRequestRecord>().SingleAsync(r => r.Id == requestId, ct);
-        if (request.Status == RequestStatus.Offered && request.SupporterId == supporterId)
-        {
-            await SendBackAsync(request, ct);
-        }
-    }
+    /// <summary>The organisation's name for emails, read once for this unit of work however many are queued.</summary>
+    private async Task<string> OrganisationNameAsync(CancellationToken ct) => _organisationName ??= await mail.OrganisationAsync(ct);
+
+    private string? _organisationName;
 
     /// <summary>
     /// Puts the request back in the queue because something other than its requester ended its offer or conversation (the
@@ -798,17 +808,20 @@ public sealed class SupportOffers(
     /// supporter's whose answer set it off. A raised or urgent request, or any in automatic mode, is matched again by the
     /// runner instead. The caller holds the matching section and saves.
     /// </summary>
-    public async Task SendBackAsync(SupportRequestRecord request, CancellationToken ct)
+    public async Task SendBackAsync(SupportRequestRecord request, CancellationToken ct) => await SendBackInPassAsync(request, await SettingsAsync(ct), ct);
+
+    /// <summary><see cref="SendBackAsync"/> with the settings the caller has read once for its pass.</summary>
+    private async Task SendBackInPassAsync(SupportRequestRecord request, MatchingSettings settings, CancellationToken ct)
     {
         request.ReturnToQueue();
-        if (!Chooses(await SettingsAsync(ct), request))
+        if (!Chooses(settings, request))
         {
             return;
         }
         var emailed = false;
         if (mail.Enabled && request.ChooseAgainEmail)
         {
-            var organisation = await mail.OrganisationAsync(ct);
+            var organisation = await OrganisationNameAsync(ct);
             foreach (var requester in await mail.RecipientsAsync([request.PersonId], ct))
             {
                 mail.Queue(ChooseAgainMailPurpose, request.Id, requester, t["{0}: your request needs your choice", organisation],
@@ -820,13 +833,6 @@ public sealed class SupportOffers(
         }
         audit.RecordAsSystem(OfferAudit.ChooseAgain, RequestAudit.Target, request.Id, emailed ? "email=queued" : "email=none");
     }
-
-    /// <summary>
-    /// Whether the request could still come back to its requester to choose again (<see cref="SendBackAsync"/>): it is
-    /// waiting, offered or taken on, routine, and requesters choose. Only then is the email about it worth choosing.
-    /// </summary>
-    public async Task<bool> MayComeBackAsync(SupportRequestRecord request, CancellationToken ct) =>
-        request.Status is (RequestStatus.Waiting or RequestStatus.Offered or RequestStatus.Active) && Chooses(await SettingsAsync(ct), request);
 
     /// <summary>
     /// Records the requester's choice of the email about choosing again for their own request, audited without their account

@@ -40,7 +40,7 @@ public sealed class RequestModel(SupportRequests requests, SupportOffers offers,
 
     /// <summary>
     /// Whether the page offers the email about choosing again: only while mail is on and the request could still come back
-    /// to its requester (<see cref="SupportOffers.MayComeBackAsync"/>).
+    /// to its requester (<see cref="RequesterMatching.MayComeBack"/>).
     /// </summary>
     public bool OffersChooseAgainEmail { get; private set; }
 
@@ -62,7 +62,7 @@ public sealed class RequestModel(SupportRequests requests, SupportOffers offers,
             ModelState.AddModelError(nameof(ChooseAgainEmail), t["Choose whether to be emailed if you need to choose a supporter again."]);
             return Page();
         }
-        if (!await offers.MayComeBackAsync(Record, ct))
+        if (!Matching!.MayComeBack)
         {
             ModelState.AddModelError(nameof(ChooseAgainEmail), t["This request can no longer come back to you to choose a supporter, so there is nothing to email you about."]);
             return Page();
@@ -152,7 +152,7 @@ public sealed class RequestModel(SupportRequests requests, SupportOffers offers,
         Details = requests.OwnDetails(record);
         Named = await requests.PeopleAsync(record.NamedPeopleIds, ct);
         Matching = await offers.ForRequesterAsync(record, ct);
-        OffersChooseAgainEmail = mail.Enabled && await offers.MayComeBackAsync(record, ct);
+        OffersChooseAgainEmail = mail.Enabled && Matching.MayComeBack;
         if (record.CrisisFirst)
         {
             Crisis = await requests.CrisisResourcesAsync(ct);

@@ -42,7 +42,7 @@ public sealed class ConflictOfInterestTests
             foreach (var person in ids)
             {
                 var expected = named.Any(x => x == person || Above(x, person) || Above(person, x));
-                CaseConflicts.IsConflicted(chart, named, person).ShouldBe(expected);
+                chart.IsOrInLineOf(named, person).ShouldBe(expected);
                 checkedCases++;
             }
         }
@@ -102,7 +102,7 @@ public sealed class ConflictOfInterestTests
                 var named = reports.ToDictionary(r => r.Id, r => s.GetRequiredService<CaseConflicts>().Named(r)!);
                 foreach (var manager in managers)
                 {
-                    var conflicted = reports.Where(r => CaseConflicts.IsConflicted(chart, named[r.Id], manager)).Select(r => r.Id).ToHashSet();
+                    var conflicted = reports.Where(r => chart.IsOrInLineOf(named[r.Id], manager)).Select(r => r.Id).ToHashSet();
                     var queue = await work.QueueAsync(manager, CancellationToken.None);
                     queue.Unassigned.Concat(queue.Mine).Select(r => r.Id).Intersect(conflicted).ShouldBeEmpty();
                     (await work.OverdueAsync(manager, CancellationToken.None)).Select(r => r.Id).Intersect(conflicted).ShouldBeEmpty();
@@ -117,7 +117,7 @@ public sealed class ConflictOfInterestTests
                 }
                 foreach (var report in reports.Where(r => r.AssigneeId is not null))
                 {
-                    CaseConflicts.IsConflicted(chart, named[report.Id], report.AssigneeId!.Value).ShouldBeFalse("a case went to a conflicted case manager");
+                    chart.IsOrInLineOf(named[report.Id], report.AssigneeId!.Value).ShouldBeFalse("a case went to a conflicted case manager");
                 }
                 return reports.Count;
             });
