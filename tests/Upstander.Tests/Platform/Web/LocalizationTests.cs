@@ -176,8 +176,19 @@ public sealed partial class LocalizationTests : IAsyncLifetime
         (await ShouldBeLocalizedAsync(requester, conversation)).ShouldContain("connected to your reporting line");
         (await ShouldBeLocalizedAsync(await ClientAsync(Roles.Coordinator), "/coordinate/matching")).ShouldContain("management chain or that of someone they named");
 
+        // Closed, with a supporter who is current (certified now) and so could be reopened but for the re-organisation.
         (await Features.Training.TrainingPages.PostAsync(requester, $"{conversation}?handler=Close", ("Confirm", "true"))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        await ShouldBeLocalizedAsync(requester, conversation);
+        await _factory.InScopeAsync(_org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var now = _factory.Clock.GetUtcNow();
+            var signOff = Upstander.Features.Training.SignOffRequest.Open(_org.Id, _org[Roles.PeerSupporter].PersonId, now);
+            signOff.SignOff(_org[Roles.Coordinator].PersonId, DateOnly.FromDateTime(now.UtcDateTime), null, now);
+            db.Add(signOff);
+            db.Add(Upstander.Features.Training.Certificate.Issue(signOff, now, 12));
+            await db.SaveChangesAsync();
+        });
+        (await ShouldBeLocalizedAsync(requester, conversation)).ShouldContain("so this conversation cannot be reopened");
         await ShouldBeLocalizedAsync(supporter, conversation);
     }
 

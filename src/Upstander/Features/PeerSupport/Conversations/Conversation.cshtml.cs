@@ -29,6 +29,14 @@ public sealed class ConversationModel(
     public ConversationThread Thread { get; private set; } = null!;
     public bool AwaitsFeedback { get; private set; }
     public bool CanReopen { get; private set; }
+
+    /// <summary>
+    /// For the requester of a closed conversation they could otherwise reopen: a re-organisation since has connected the
+    /// supporter to their line or to someone they named, so it cannot be reopened; the page says so instead of the button.
+    /// </summary>
+    public bool ReopenConflicted { get; private set; }
+
+    public const string ReopenConflictedText = "After a change in the organisation, your supporter is now connected to your reporting line or to someone you named, so this conversation cannot be reopened. You can ask for support again at any time, to talk to another supporter.";
     public IReadOnlyList<SupportResource> Directory { get; private set; } = [];
     public string Title { get; private set; } = "";
     public string? Done { get; private set; }
@@ -130,6 +138,10 @@ public sealed class ConversationModel(
             case ReopenOutcome.SupporterPaused:
                 // Not why: a supporter's pause may be for their own well-being, which is theirs.
                 ModelState.AddModelError(nameof(Confirm), t["Your supporter is not taking conversations on just now, so this one cannot be reopened. Ask for support again to talk to another supporter."]);
+                return false;
+            case ReopenOutcome.SupporterConflicted:
+                // Never who or which line: the requester knows whom they named, and the supporter is not told.
+                ModelState.AddModelError(nameof(Confirm), t[ReopenConflictedText]);
                 return false;
             case ReopenOutcome.ContentRemoved:
                 ModelState.AddModelError(nameof(Confirm), t["The messages of this conversation have been removed, as they are some time after a conversation closes, so it cannot be reopened. You can ask for support again at any time."]);
@@ -465,7 +477,8 @@ public sealed class ConversationModel(
             Crisis = await requests.CrisisResourcesAsync(ct);
         }
         SupporterConflicted = c.IsRequester && c.IsOpen && await pools.SupporterConflictedAsync(c.Request, ct);
-        CanReopen = await conversations.CanReopenAsync(c, ct);
+        var whyNotReopen = await conversations.WhyNotReopenAsync(c, ct);
+        (CanReopen, ReopenConflicted) = (whyNotReopen is null, whyNotReopen == ReopenOutcome.SupporterConflicted);
         NoticesOn = MailOn && await conversations.NoticesOnAsync(c, ct);
         if (c.IsSupporter && c.IsOpen)
         {

@@ -70,12 +70,19 @@ public sealed record MeetingView(ConversationMeeting Meeting, string? Place, boo
 /// <summary>What the conversation page shows: the thread, the calls and meetings, and (for the supporter only) their note.</summary>
 public sealed record ConversationThread(IReadOnlyList<MessageView> Messages, IReadOnlyList<MeetingView> Meetings, string? Note);
 
-/// <summary>What came of the requester's reopening: reopened, no longer possible (window, retention, supporter not current), the supporter is at their cap, or paused.</summary>
+/// <summary>What came of the requester's reopening: reopened, no longer possible (window, retention, supporter not current), the supporter now in their line, at their cap, or paused.</summary>
 public enum ReopenOutcome
 {
     Reopened,
     NotPossible,
     SupporterFull,
+
+    /// <summary>
+    /// Since the conversation, a re-organisation put the supporter in the requester's management line or in that of someone
+    /// they named (<see cref="Matching.MatchingPoolSource.SupporterConflictedAsync"/>): matching would never put them
+    /// together now, so neither does reopening.
+    /// </summary>
+    SupporterConflicted,
 
     /// <summary>The supporter has paused taking anyone on (their own setting, for a break or their well-being).</summary>
     SupporterPaused,
@@ -102,7 +109,7 @@ public sealed record RequesterOverview(int Waiting, IReadOnlyList<ConversationRo
 public sealed class Conversations(
     AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, CurrentActor actor,
     SupportResources resources, IOptions<ConversationOptions> options, IStringLocalizer<SharedResource> t, SupporterCertification certification,
-    SupportOffers offers, SupporterCare care, SafetyConcerns concerns)
+    SupportOffers offers, SupporterCare care, SafetyConcerns concerns, Matching.MatchingPoolSource pools)
 {
     private ConversationOptions Settings => options.Value;
 
@@ -431,17 +438,33 @@ public sealed class Conversations(
     /// <summary>
     /// The requester may reopen a closed conversation within the reopen window (and before retention removed it), and only
     /// while its supporter is still current (certified, PeerSupporter, account active): never back to someone who stopped.
+    /// Nor to one whom a re-organisation since has put in the requester's management line or in that of someone they named,
+    /// read from the chart now: the hard rules matching keeps to (<see cref="ReopenOutcome.SupporterConflicted"/>).
     /// </summary>
-    public async Task<bool> CanReopenAsync(Conversation c, CancellationToken ct) =>
-        c.IsRequester && c.Request.Status == RequestStatus.Closed && !c.ContentRemoved && c.Request.SupporterId is { } supporter
-        && c.Request.ClosedAt is { } closed && clock.GetUtcNow() < closed.AddDays(Settings.ReopenDays)
-        && await certification.IsCurrentAsync(supporter, ct);
+    public async Task<bool> CanReopenAsync(Conversation c, CancellationToken ct) => await WhyNotReopenAsync(c, ct) is null;
+
+    /// <summary>
+    /// Why the requester may not reopen (<see cref="CanReopenAsync"/>): <see cref="ReopenOutcome.SupporterConflicted"/> when
+    /// everything else allows it but the supporter is now connected to their line, which the page tells them;
+    /// <see cref="ReopenOutcome.NotPossible"/> for the rest; null when they may.
+    /// </summary>
+    public async Task<ReopenOutcome?> WhyNotReopenAsync(Conversation c, CancellationToken ct)
+    {
+        if (!(c.IsRequester && c.Request.Status == RequestStatus.Closed && !c.ContentRemoved && c.Request.SupporterId is { } supporter
+            && c.Request.ClosedAt is { } closed && clock.GetUtcNow() < closed.AddDays(Settings.ReopenDays)
+            && await certification.IsCurrentAsync(supporter, ct)))
+        {
+            return ReopenOutcome.NotPossible;
+        }
+        return await pools.SupporterConflictedAsync(c.Request, ct) ? ReopenOutcome.SupporterConflicted : null;
+    }
 
     public int ReopenDays => Settings.ReopenDays;
 
     /// <summary>
     /// Reopens the conversation with the same supporter. A reopened conversation is an open case of theirs again, so this
-    /// holds the matching section and checks, inside it, everything <see cref="CanReopenAsync"/> checks and the supporter's
+    /// holds the matching section and checks, inside it, everything <see cref="CanReopenAsync"/> checks (a supporter now
+    /// connected to the requester's line is <see cref="ReopenOutcome.SupporterConflicted"/>) and the supporter's
     /// caseload cap, which matching keeps to: <see cref="ReopenOutcome.SupporterFull"/> while they already hold as many
     /// open cases (offered or active) as their cap, and <see cref="ReopenOutcome.SupporterPaused"/> while they have paused
     /// (a pause means nobody new is put on them, and a conversation coming back is someone put on them again). A
@@ -460,9 +483,9 @@ public sealed class Conversations(
         {
             return ReopenOutcome.ContentRemoved;
         }
-        if (!await CanReopenAsync(c, ct))
+        if (await WhyNotReopenAsync(c, ct) is { } whyNot)
         {
-            return ReopenOutcome.NotPossible;
+            return whyNot;
         }
         if (await care.IsPausedAsync(c.Request.SupporterId!.Value, ct))
         {

@@ -18,6 +18,7 @@ public sealed class ReorganisationTests
 {
     private const string Flag = "The supporter is now in the requester's management chain or that of someone they named";
     private const string Notice = "your supporter is now connected to your reporting line or to someone you named";
+    private const string CannotReopen = "your supporter is now connected to your reporting line or to someone you named, so this conversation cannot be reopened";
     private const string Refused = "Something has changed since this request was offered to you, so you can no longer take it on.";
 
     [Fact]
@@ -79,12 +80,7 @@ public sealed class ReorganisationTests
     public async Task An_active_conversation_whose_supporter_becomes_the_requesters_manager_is_flagged_and_the_requester_may_ask_for_another()
     {
         await using var w = await OfferWorld.StartAsync();
-        var ada = await w.SupporterAsync("Ada Supporter");
-        await w.SetModeAsync("Automatic");
-        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
-        var id = await OfferWorld.AskAsync(requester, OfferWorld.Form());
-        var adaClient = await w.Factory.SignInAsync(ada);
-        Location(await PostAsync(adaClient, "/supporter/offers?handler=Accept", ("OfferId", (await w.PendingAsync(id)).Id.ToString())));
+        var (ada, adaClient, requester, id) = await TakenOnByAdaAsync(w);
 
         await ReportToAsync(w, w.Org[Roles.Employee].PersonId, ada.PersonId);
         await w.RunAsync();
@@ -111,11 +107,7 @@ public sealed class ReorganisationTests
     public async Task An_active_conversation_whose_supporter_moves_into_the_line_of_someone_the_requester_named_is_flagged()
     {
         await using var w = await OfferWorld.StartAsync();
-        var ada = await w.SupporterAsync("Ada Supporter");
-        await w.SetModeAsync("Automatic");
-        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
-        var id = await OfferWorld.AskAsync(requester, [.. OfferWorld.Form(), ("Named", w.Org[Roles.Leader].PersonId.ToString())]);
-        Location(await PostAsync(await w.Factory.SignInAsync(ada), "/supporter/offers?handler=Accept", ("OfferId", (await w.PendingAsync(id)).Id.ToString())));
+        var (ada, _, requester, id) = await TakenOnByAdaAsync(w, ("Named", w.Org[Roles.Leader].PersonId.ToString()));
         var coordinator = await w.Factory.SignInAsync(w.Org[Roles.Coordinator]);
         (await PageAsync(coordinator, "/coordinate/matching")).ShouldNotContain(Flag);
 
@@ -125,6 +117,30 @@ public sealed class ReorganisationTests
         list.ShouldContain(Flag);
         list.ShouldNotContain($"{Roles.Leader} of Offer Org", Case.Sensitive, "never who was named");
         (await PageAsync(requester, $"/support/requests/{id}")).ShouldContain(Notice);
+    }
+
+    [Fact]
+    public async Task A_closed_conversation_whose_supporter_is_now_in_the_requesters_line_cannot_be_reopened_and_the_requester_is_told_why()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var (ada, adaClient, requester, id) = await TakenOnByAdaAsync(w);
+        var conversation = $"/support/conversations/{id}";
+        Location(await PostAsync(requester, conversation + "?handler=Close", ("Confirm", "true")));
+        (await PageAsync(requester, conversation)).ShouldContain("Reopen the conversation");
+
+        // The employee now reports to Ada: matching would never put them together, so neither does reopening.
+        await ReportToAsync(w, w.Org[Roles.Employee].PersonId, ada.PersonId);
+        var refused = await PostAsync(requester, conversation + "?handler=Reopen");
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()).ShouldContain(CannotReopen);
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Closed);
+        (await w.AuditCountAsync(Upstander.Features.PeerSupport.Conversations.ConversationAudit.Reopened)).ShouldBe(0);
+
+        var page = WebUtility.HtmlDecode(await PageAsync(requester, conversation));
+        page.ShouldNotContain("Reopen the conversation");
+        page.ShouldContain(CannotReopen);
+        page.ShouldContain("href=\"/support/talk\"");
+        WebUtility.HtmlDecode(await PageAsync(adaClient, conversation)).ShouldNotContain(CannotReopen);
     }
 
     [Fact]
@@ -153,6 +169,28 @@ public sealed class ReorganisationTests
         (await PageAsync(requester, $"/support/conversations/{active}")).ShouldNotContain(Notice);
         Location(await PostAsync(await w.Factory.SignInAsync(pending.SupporterId == ada.PersonId ? ada : ben), "/supporter/offers?handler=Accept",
             ("OfferId", pending.Id.ToString()))).ShouldBe($"/support/conversations/{offered}");
+
+        // Closed, the conversation reopens as ever.
+        var conversation = $"/support/conversations/{active}";
+        Location(await PostAsync(requester, conversation + "?handler=Close", ("Confirm", "true")));
+        (await PageAsync(requester, conversation)).ShouldNotContain(CannotReopen);
+        Location(await PostAsync(requester, conversation + "?handler=Reopen")).ShouldContain("done=reopened");
+        (await w.RequestAsync(active)).Status.ShouldBe(RequestStatus.Active);
+    }
+
+    /// <summary>
+    /// In automatic mode with Ada the one supporter, the employee asks (with <paramref name="extra"/> fields on the form) and
+    /// Ada accepts: the conversation is open.
+    /// </summary>
+    private static async Task<(TestAccount Ada, HttpClient AdaClient, HttpClient Requester, Guid Id)> TakenOnByAdaAsync(OfferWorld w, params (string, string)[] extra)
+    {
+        var ada = await w.SupporterAsync("Ada Supporter");
+        await w.SetModeAsync("Automatic");
+        var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
+        var id = await OfferWorld.AskAsync(requester, [.. OfferWorld.Form(), .. extra]);
+        var adaClient = await w.Factory.SignInAsync(ada);
+        Location(await PostAsync(adaClient, "/supporter/offers?handler=Accept", ("OfferId", (await w.PendingAsync(id)).Id.ToString())));
+        return (ada, adaClient, requester, id);
     }
 
     /// <summary>An administrator makes <paramref name="managerId"/> the manager of <paramref name="personId"/> through the people API.</summary>
