@@ -224,9 +224,7 @@ public sealed class SupportOffers(
         {
             case RequestStatus.Waiting:
                 var result = new SupportMatcher(settings!.Options).Suggest((await pools.RequestsAsync([request], ct))[0], await pools.PoolAsync(ct));
-                // Waiting after an offer (declined, expired, taken back) or a conversation handed back (one taken on before
-                // offers were recorded has no offer row): they must choose again.
-                var again = chooses && (request.FirstAcceptedAt is not null || await db.Set<SupportOffer>().AnyAsync(o => o.RequestId == request.Id, ct));
+                var again = chooses && await ChooseAgainAsync(request, ct);
                 return new RequesterMatching(chooses,
                     chooses ? [.. result.Suggestions.Select(s => new RequesterSuggestion(protector.Seal(s.SupporterId.ToString("N"), SuggestionPurpose, request.Id), s.Explanation.ForRequester.Text))] : [],
                     result.None?.RequesterText, null, null, canBlock, again, MayComeBack: chooses);
@@ -242,6 +240,25 @@ public sealed class SupportOffers(
             default:
                 return new RequesterMatching(false, [], null, null, null, canBlock);
         }
+    }
+
+    /// <summary>
+    /// Whether a waiting request waits for its requester's choice again because a supporter had it: after an offer (declined,
+    /// expired, taken back) or a conversation handed back (one taken on before offers were recorded has no offer row). Not
+    /// when the requester sent it back themselves by blocking the supporter who had it (the latest offer, withdrawn or left
+    /// accepted, is to someone they blocked): that is their own doing, and the page says only that they will not be matched
+    /// with that supporter again.
+    /// </summary>
+    private async Task<bool> ChooseAgainAsync(SupportRequestRecord request, CancellationToken ct)
+    {
+        var latest = await db.Set<SupportOffer>().Where(o => o.RequestId == request.Id).OrderByDescending(o => o.OfferedAt)
+            .Select(o => new { o.SupporterId, o.Outcome }).FirstOrDefaultAsync(ct);
+        if (latest is null)
+        {
+            return request.FirstAcceptedAt is not null;
+        }
+        return latest.Outcome is not (OfferOutcome.Withdrawn or OfferOutcome.Accepted)
+            || !await db.Set<SupporterBlock>().AnyAsync(b => b.RequesterId == request.PersonId && b.BlockedPersonId == latest.SupporterId, ct);
     }
 
     /// <summary>

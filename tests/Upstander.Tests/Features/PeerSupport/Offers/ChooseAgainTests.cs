@@ -178,6 +178,32 @@ public sealed class ChooseAgainTests
     }
 
     [Fact]
+    public async Task A_requester_who_blocks_their_supporter_is_not_told_to_choose_again_as_if_the_supporter_could_not_take_it_on()
+    {
+        await using var c = await Chosen.StartAsync(mail: false);
+        var (w, requester, id, offer, holder, other) = (c.World, c.Requester, c.Id, c.Offer, c.Holder, c.Other);
+        Location(await PostAsync(await w.Factory.SignInAsync(holder), "/supporter/offers?handler=Accept", ("OfferId", offer.Id.ToString())));
+
+        // "Don't match me with this supporter again" (where "Ask for another supporter" leads): their own doing.
+        Location(await PostAsync(requester, $"/support/requests/{id}?handler=BlockSupporter", ("Confirm", "true"))).ShouldBe($"/support/requests/{id}?blocked=true");
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Waiting);
+        var page = WebUtility.HtmlDecode(await PageAsync(requester, $"/support/requests/{id}?blocked=true"));
+        page.ShouldContain("You will not be matched with that supporter again.");
+        page.ShouldNotContain(PageSaysChooseAgain);
+        page.ShouldNotContain("cannot take it on now");
+        OfferWorld.Tokens(page).ShouldHaveSingleItem("only the other supporter is suggested");
+        (await w.AuditCountAsync(OfferAudit.ChooseAgain)).ShouldBe(0);
+
+        // Chosen again, the other supporter declines: not their doing, so the page says the supporter cannot take it on.
+        Location(await PostAsync(requester, $"/support/requests/{id}?handler=Choose", ("token", OfferWorld.Tokens(page).Single())))
+            .ShouldBe($"/support/requests/{id}?chosen=true");
+        var second = await w.PendingAsync(id);
+        second.SupporterId.ShouldBe(other.PersonId);
+        Location(await PostAsync(await w.Factory.SignInAsync(other), "/supporter/offers?handler=Decline", ("OfferId", second.Id.ToString())));
+        (await RequestPageAsync(requester, id)).ShouldContain("The supporter who had your request cannot take it on now.");
+    }
+
+    [Fact]
     public async Task An_urgent_request_is_offered_to_someone_else_while_a_routine_one_declined_beside_it_comes_back_to_its_requester()
     {
         await using var c = await Chosen.StartAsync(email: true);
