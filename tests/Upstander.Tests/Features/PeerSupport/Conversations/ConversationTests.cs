@@ -448,6 +448,21 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task A_conversation_taken_on_before_offers_were_recorded_still_lets_its_requester_ask_never_to_be_matched_with_that_supporter_again()
+    {
+        await using var world = await StartAsync();
+        var supporterId = world.Org[Roles.PeerSupporter].PersonId;
+        (await world.DbAsync(db => db.Set<SupportOffer>().CountAsync())).ShouldBe(0, "taken on with no offer row, as before offers were recorded");
+        var request = $"/support/requests/{world.Id}";
+        (await PageAsync(world.Requester, request)).ShouldContain("id=\"block-supporter\"");
+
+        Location(await PostAsync(world.Requester, request + "?handler=BlockSupporter", ("Confirm", "true"))).ShouldBe(request + "?blocked=true");
+        (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Waiting);
+        (await world.DbAsync(db => db.Set<SupporterBlock>().CountAsync(b => b.RequesterId == world.Org[Roles.Employee].PersonId && b.BlockedPersonId == supporterId)))
+            .ShouldBe(1);
+    }
+
+    [Fact]
     public async Task The_requester_cannot_reopen_a_conversation_to_a_supporter_who_is_no_longer_current()
     {
         await using var world = await StartAsync();
