@@ -51,8 +51,8 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
     /// released (a learner new to it or gone from it too) releases them all, if each of the part's figures changed for
     /// none of them or for at least the minimum group size; otherwise it keeps what it released before and stands at the
     /// quarter of that release. An organisation that showed the evaluation before releases were kept releases everything
-    /// once (<see cref="EvaluationBaseline"/>). The comments are released too (<see cref="ReleasedCommentsAsync"/>), and
-    /// each module counts those shown.
+    /// once (<see cref="EvaluationBaseline"/>). The comments are released too (<see cref="ReleaseBaselineAsync"/>,
+    /// <see cref="ReleasedCommentsAsync"/>), and each module counts those shown.
     /// </summary>
     public async Task<IReadOnlyList<CourseEvaluation>> EvaluateAsync(CancellationToken ct)
     {
@@ -61,8 +61,8 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
         var through = Quarter.Last;
         var organisationId = db.CurrentOrganisationId!.Value;
         await using var section = await locks.EnterAsync(db, ReleaseSection, organisationId, ct);
+        await ReleaseBaselineAsync(minimum, ct);
         var baseline = await db.Set<EvaluationBaseline>().SingleOrDefaultAsync(ct);
-        var commentBaseline = await db.Set<CommentBaseline>().SingleOrDefaultAsync(ct);
         var results = new List<CourseEvaluation>();
         foreach (var published in await library.CatalogueAsync(db, ct))
         {
@@ -99,7 +99,7 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
             }
             var released = kept.Where(k => k.Value.State is not null)
                 .Select(k => new LearnerRowState(k.Key.Part, k.Key.Row, k.Key.PersonId, RowState.Parse(k.Value.State!))).ToList();
-            var comments = (await ReleasedCommentsAsync(reactions, minimum, commentMinimum, commentBaseline is not null, ct)).CountBy(r => r.ModuleKey).ToDictionary();
+            var comments = (await ReleasedCommentsAsync(reactions, commentMinimum, ct)).CountBy(r => r.ModuleKey).ToDictionary();
             results.Add(TrainingEvaluation.Evaluate(input, released, minimum,
                 cohortRows: current.Keys.Where(k => k.Part is RowPart.Learners or RowPart.Growth).Select(k => k.Row),
                 label: Label, asOf: (part, row) => held.GetValueOrDefault((part, row)),
@@ -108,10 +108,6 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
         if (baseline is not null)
         {
             db.Remove(baseline);
-        }
-        if (commentBaseline is not null)
-        {
-            db.Remove(commentBaseline);
         }
         await db.SaveChangesAsync(ct);
         return results;
@@ -127,8 +123,9 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
         var minimum = await MinimumGroupSizeAsync(ct);
         var commentMinimum = await CommentMinimumGroupSizeAsync(ct);
         await using var section = await locks.EnterAsync(db, ReleaseSection, db.CurrentOrganisationId!.Value, ct);
+        await ReleaseBaselineAsync(minimum, ct);
         var reactions = await ReactionsAsync([.. (await ProgressAsync(slug, ct)).Select(p => p.Id)], moduleKey, ct);
-        var released = await ReleasedCommentsAsync(reactions, minimum, commentMinimum, await db.Set<CommentBaseline>().AnyAsync(ct), ct);
+        var released = await ReleasedCommentsAsync(reactions, commentMinimum, ct);
         if (released.Count == 0)
         {
             return null;
@@ -148,18 +145,56 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
     /// groups of the organisation's minimum for comments, oldest first. A comment changed after it was shown is a new one:
     /// the old one no longer counts and leaves the page, and the new one waits at the end of the queue, so no comment that
     /// waited ever shows without a whole group. Raising the minimum shows nothing more; lowering it releases whole groups
-    /// of the new one. An organisation upgraded from before releases were kept first keeps what it showed then, the first
-    /// whole groups of <paramref name="minimum"/> (<see cref="CommentBaseline"/>). Run under the release section.
+    /// of the new one. Run under the release section, after <see cref="ReleaseBaselineAsync"/>.
     /// </summary>
-    private async Task<List<GivenReaction>> ReleasedCommentsAsync(List<GivenReaction> reactions, int minimum, int commentMinimum, bool baseline, CancellationToken ct)
+    private async Task<List<GivenReaction>> ReleasedCommentsAsync(List<GivenReaction> reactions, int commentMinimum, CancellationToken ct)
     {
-        var given = reactions.Where(r => r.CommentSealed is not null).ToList();
-        var ids = given.Select(r => r.Id).ToList();
-        var kept = await db.Set<CommentRelease>().Where(r => ids.Contains(r.ReactionId)).ToDictionaryAsync(r => r.ReactionId, ct);
+        var given = Commented(reactions);
+        var kept = await KeptAsync(given, ct);
         bool Shown(GivenReaction reaction) => kept.TryGetValue(reaction.Id, out var release) && release.Holds(reaction.CommentSealed!);
-        var releasing = baseline ? WholeGroups.Of(given, minimum).Where(r => !Shown(r)).ToList() : [];
-        releasing.AddRange(WholeGroups.Of([.. given.Where(r => !Shown(r) && !releasing.Contains(r))], commentMinimum));
-        foreach (var reaction in releasing)
+        Release(kept, WholeGroups.Of([.. given.Where(r => !Shown(r))], commentMinimum));
+        return [.. given.Where(Shown)];
+    }
+
+    /// <summary>
+    /// An organisation upgraded from before comment releases were kept (<see cref="CommentBaseline"/>) first keeps what it
+    /// showed then: on each module of each course, the first whole groups of <paramref name="minimum"/> of its comments in
+    /// the order given. Whichever reading comes first, the evaluation or a comments page, does it once for every module and
+    /// removes the mark, so no later reading goes back to that rule. Run under the release section.
+    /// </summary>
+    private async Task ReleaseBaselineAsync(int minimum, CancellationToken ct)
+    {
+        if (await db.Set<CommentBaseline>().SingleOrDefaultAsync(ct) is not { } baseline)
+        {
+            return;
+        }
+        foreach (var published in await library.CatalogueAsync(db, ct))
+        {
+            var given = Commented(await ReactionsAsync([.. (await ProgressAsync(published.Course.Slug, ct)).Select(p => p.Id)], null, ct));
+            var kept = await KeptAsync(given, ct);
+            foreach (var module in given.GroupBy(r => r.ModuleKey))
+            {
+                Release(kept, WholeGroups.Of([.. module], minimum));
+            }
+        }
+        db.Remove(baseline);
+        // Saved now, so the releases that follow in this reading read these.
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static List<GivenReaction> Commented(List<GivenReaction> reactions) => [.. reactions.Where(r => r.CommentSealed is not null)];
+
+    /// <summary>The releases kept for <paramref name="given"/>, by reaction.</summary>
+    private Task<Dictionary<Guid, CommentRelease>> KeptAsync(List<GivenReaction> given, CancellationToken ct)
+    {
+        var ids = given.Select(r => r.Id).ToList();
+        return db.Set<CommentRelease>().Where(r => ids.Contains(r.ReactionId)).ToDictionaryAsync(r => r.ReactionId, ct);
+    }
+
+    /// <summary>Releases each of <paramref name="reactions"/>' comments as it stands, beside those <paramref name="kept"/>.</summary>
+    private void Release(Dictionary<Guid, CommentRelease> kept, IEnumerable<GivenReaction> reactions)
+    {
+        foreach (var reaction in reactions)
         {
             if (!kept.TryGetValue(reaction.Id, out var release))
             {
@@ -169,7 +204,6 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
             }
             release.Release(reaction.CommentSealed!, Quarter.Last);
         }
-        return [.. given.Where(Shown)];
     }
 
     /// <summary>Learners of the course (as first taken: refresher runs are renewals, not new learners) who started it before the end of the last completed quarter.</summary>

@@ -93,7 +93,7 @@ public sealed class TrainingEvaluationPageTests
             db.Set<ModuleReaction>().Remove(await db.Set<ModuleReaction>().OrderBy(r => r.CommentSealed == null).ThenBy(r => r.Id).LastAsync());
             await db.SaveChangesAsync();
         });
-        var remaining = Shown(WebUtility.HtmlDecode(await coordinator.GetStringAsync(Comments)));
+        var remaining = await ShownAsync(coordinator);
         remaining.Count.ShouldBe(4);
         remaining.ShouldBeSubsetOf([Comment, "Seeded comment 2", "Seeded comment 3", "Seeded comment 4", "Seeded comment 5"]);
         (await ReadsAsync(factory, org.Id)).ShouldBe(3);
@@ -299,16 +299,12 @@ public sealed class TrainingEvaluationPageTests
         var coordinator = await SeededInQuarterFourAsync(factory, org);
         await FinishAsync(factory, org.Id, 7, new DateTimeOffset(2026, 9, 1, 9, 0, 0, TimeSpan.Zero), "Remark 7");
         await FinishAsync(factory, org.Id, 8, new DateTimeOffset(2026, 9, 2, 9, 0, 0, TimeSpan.Zero), "Remark 8");
-        await using (var connection = SchemaSnapshot.Open(engine, factory.Database.Connection))
-        {
-            var sql = MigrationRunner.Load(factory.Database.Provider).Single(m => m.Version == 32).Sql;
-            await SchemaSnapshot.ExecuteAsync(connection, sql[sql.IndexOf("INSERT", StringComparison.Ordinal)..]);
-        }
+        await MarkUpgradedAsync(engine, factory);
 
         var first = Shown((await ViewAsync(coordinator)).Comments);
         first.Count.ShouldBe(5, "what was shown stays shown, although five are fewer than the ten comments now need");
         first.ShouldNotContain(c => c.StartsWith("Remark", StringComparison.Ordinal));
-        (await factory.InScopeAsync(org.Id, services => services.GetRequiredService<AppDbContext>().Set<CommentBaseline>().CountAsync())).ShouldBe(0);
+        (await BaselinesAsync(factory, org.Id)).ShouldBe(0);
 
         // From then on new comments wait for a whole group of ten: three more make five waiting, and none shows.
         for (var n = 9; n <= 11; n++)
@@ -317,6 +313,30 @@ public sealed class TrainingEvaluationPageTests
         }
         coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
         Shown((await ViewAsync(coordinator)).Comments).ShouldBe(first);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task An_upgraded_organisation_read_only_on_the_comments_page_keeps_what_it_showed_once_then_follows_the_rule(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Upgraded Comments Page Org");
+        // Five comments, A to E, by the end of the third quarter: before the upgrade they showed, a whole group of five.
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+        await MarkUpgradedAsync(engine, factory);
+        string[] seeded = [Comment, "Seeded comment 2", "Seeded comment 3", "Seeded comment 4", "Seeded comment 5"];
+
+        // Only the comments page is read, never the evaluation: it keeps what was shown, and removes the mark as the evaluation does.
+        (await ShownAsync(coordinator)).ShouldBe([.. seeded.Order(StringComparer.CurrentCulture)]);
+        (await BaselinesAsync(factory, org.Id)).ShouldBe(0, "the comments page's reading removes the mark");
+
+        // Learner 1 rewrites A in the fourth quarter. Once it is over, A as it was leaves and B to E stay; the new A waits for
+        // a whole group of ten, and is not let in alone by the upgrade's rule (the first whole groups of five of those given).
+        await ChangeReactionAsync(factory, org.Id, "learner1@evaluation.example", "A second thought");
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        (await ShownAsync(coordinator)).ShouldBe(seeded[1..]);
     }
 
     [Fact]
@@ -653,6 +673,17 @@ public sealed class TrainingEvaluationPageTests
         ValueIn(after, "Listening first", "reaction_responses").ShouldBe("5");
     }
 
+    /// <summary>Marks the organisations that have comments as migration 0032 does on the upgrade (<see cref="CommentBaseline"/>).</summary>
+    private static async Task MarkUpgradedAsync(Engine engine, UpstanderFactory factory)
+    {
+        await using var connection = SchemaSnapshot.Open(engine, factory.Database.Connection);
+        var sql = MigrationRunner.Load(factory.Database.Provider).Single(m => m.Version == 32).Sql;
+        await SchemaSnapshot.ExecuteAsync(connection, sql[sql.IndexOf("INSERT", StringComparison.Ordinal)..]);
+    }
+
+    private static Task<int> BaselinesAsync(UpstanderFactory factory, Guid organisationId) =>
+        factory.InScopeAsync(organisationId, services => services.GetRequiredService<AppDbContext>().Set<CommentBaseline>().CountAsync());
+
     /// <summary>One figure of the view's CSV: the value on the line for the sample course's row and figure.</summary>
     private static string ValueIn(View view, string row, string figure) =>
         view.Csv.Split("\r\n").Single(l => l.StartsWith("Sample supporter course,", StringComparison.Ordinal) && l.Contains($",{row},{figure},", StringComparison.Ordinal)).Split(',')[^1];
@@ -807,6 +838,9 @@ public sealed class TrainingEvaluationPageTests
 
     /// <summary>The comments a comments page shows, in its order; none when it is not shown.</summary>
     private static List<string> Shown(string comments) => [.. Regex.Matches(comments, "<p class=\"confidential\">(.*?)</p>").Select(m => m.Groups[1].Value)];
+
+    /// <summary>The comments a comments page shows now, in its order (<see cref="Shown"/>).</summary>
+    private static async Task<List<string>> ShownAsync(HttpClient client, string page = Comments) => Shown(WebUtility.HtmlDecode(await client.GetStringAsync(page)));
 
     /// <summary>A seeded learner changes their reaction now to 1, 1, 1 with a new comment, or keeps their comment as it was sealed (null).</summary>
     private static Task ChangeReactionAsync(UpstanderFactory factory, Guid organisationId, string email, string? comment) => factory.InScopeAsync(organisationId, async services =>
