@@ -142,7 +142,8 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
     /// Of the comments on <paramref name="reactions"/> (as they stood at the end of the last completed quarter, in the
     /// order they were given), those released, after releasing what may be: a comment once released stays released while
     /// its reaction counts that same comment, and is never taken back; the others wait, and are released only in whole
-    /// groups of the organisation's minimum for comments, oldest first. A comment changed after it was shown is a new one:
+    /// groups of the organisation's minimum for comments on their own module, oldest first (comments on two modules never
+    /// make up one group, as each module's are read on their own page). A comment changed after it was shown is a new one:
     /// the old one no longer counts and leaves the page, and the new one waits at the end of the queue, so no comment that
     /// waited ever shows without a whole group. Raising the minimum shows nothing more; lowering it releases whole groups
     /// of the new one. Run under the release section, after <see cref="ReleaseBaselineAsync"/>.
@@ -152,7 +153,10 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
         var given = Commented(reactions);
         var kept = await KeptAsync(given, ct);
         bool Shown(GivenReaction reaction) => kept.TryGetValue(reaction.Id, out var release) && release.Holds(reaction.CommentSealed!);
-        Release(kept, WholeGroups.Of([.. given.Where(r => !Shown(r))], commentMinimum));
+        foreach (var module in given.Where(r => !Shown(r)).GroupBy(r => r.ModuleKey).ToList())
+        {
+            Release(kept, WholeGroups.Of([.. module], commentMinimum));
+        }
         return [.. given.Where(Shown)];
     }
 

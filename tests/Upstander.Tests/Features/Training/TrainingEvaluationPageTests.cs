@@ -339,6 +339,44 @@ public sealed class TrainingEvaluationPageTests
         (await ShownAsync(coordinator)).ShouldBe(seeded[1..]);
     }
 
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Comments_wait_for_a_whole_group_on_their_own_module_never_one_made_up_with_another_modules(Engine engine)
+    {
+        using var content = new TrainingContentFixture();
+        content.AddModule("02-responding", "Responding well");
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Training:ContentPath"] = content.Root });
+        var org = await factory.CreateOrganisationAsync("Comments Per Module Org");
+        await CommentMinimumAsync(factory, org.Id, 5);
+        var coordinator = await SeededInQuarterFourAsync(factory, org);
+        string[] seeded = [Comment, "Seeded comment 2", "Seeded comment 3", "Seeded comment 4", "Seeded comment 5"];
+        await coordinator.GetStringAsync(Page);
+        (await ShownAsync(coordinator)).ShouldBe([.. seeded.Order(StringComparer.CurrentCulture)]);
+
+        // In the fourth quarter two more comment on the first module and three on the second: five in all, but no module has
+        // a whole group of its own, so once the quarter is over (the evaluation read first) none shows.
+        await FinishAsync(factory, org.Id, 7, factory.Clock.GetUtcNow(), "First module remark 7");
+        await FinishAsync(factory, org.Id, 8, factory.Clock.GetUtcNow(), "First module remark 8");
+        for (var n = 1; n <= 3; n++)
+        {
+            await ReactToSecondModuleAsync(factory, org.Id, $"learner{n}@evaluation.example", $"Second module remark {n}");
+        }
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        await coordinator.GetStringAsync(Page);
+        (await ShownAsync(coordinator)).ShouldBe([.. seeded.Order(StringComparer.CurrentCulture)], "two comments are not a group of five");
+        (await coordinator.GetAsync(SecondModuleComments)).StatusCode.ShouldBe(HttpStatusCode.NotFound, "three comments are not a group of five");
+
+        // Two more on the second module in the next quarter make a whole group of its own: its five show together.
+        for (var n = 4; n <= 5; n++)
+        {
+            await ReactToSecondModuleAsync(factory, org.Id, $"learner{n}@evaluation.example", $"Second module remark {n}");
+        }
+        coordinator = await CoordinatorOnAsync(factory, org, new DateTimeOffset(2027, 4, 5, 9, 0, 0, TimeSpan.Zero));
+        (await ShownAsync(coordinator, SecondModuleComments)).ShouldBe([.. Enumerable.Range(1, 5).Select(n => $"Second module remark {n}")]);
+        (await ShownAsync(coordinator)).Count.ShouldBe(5);
+    }
+
     [Fact]
     public async Task Changing_only_the_ratings_keeps_the_comment_as_it_was_sealed()
     {
@@ -673,6 +711,8 @@ public sealed class TrainingEvaluationPageTests
         ValueIn(after, "Listening first", "reaction_responses").ShouldBe("5");
     }
 
+    private const string SecondModuleComments = Page + "/sample-course/02-responding/comments";
+
     /// <summary>Marks the organisations that have comments as migration 0032 does on the upgrade (<see cref="CommentBaseline"/>).</summary>
     private static async Task MarkUpgradedAsync(Engine engine, UpstanderFactory factory)
     {
@@ -683,6 +723,20 @@ public sealed class TrainingEvaluationPageTests
 
     private static Task<int> BaselinesAsync(UpstanderFactory factory, Guid organisationId) =>
         factory.InScopeAsync(organisationId, services => services.GetRequiredService<AppDbContext>().Set<CommentBaseline>().CountAsync());
+
+    /// <summary>A learner reacts to the second module now, with a comment.</summary>
+    private static Task ReactToSecondModuleAsync(UpstanderFactory factory, Guid organisationId, string email, string comment) => factory.InScopeAsync(organisationId, async services =>
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        var module = (await services.GetRequiredService<TrainingLibrary>().CurrentAsync(db, "sample-course", CancellationToken.None))!.Course.Modules[1];
+        var personId = await db.People.Where(p => p.WorkEmail == email).Select(p => p.Id).SingleAsync();
+        var progress = await db.Set<CourseProgress>().SingleAsync(p => p.PersonId == personId);
+        var reaction = ModuleReaction.Begin(progress, module);
+        var now = factory.Clock.GetUtcNow();
+        reaction.Answer(4, 4, 4, services.GetRequiredService<FieldProtector>().Seal(comment, ModuleReaction.CommentPurpose, reaction.Id), now, now);
+        db.Set<ModuleReaction>().Add(reaction);
+        await db.SaveChangesAsync();
+    });
 
     /// <summary>One figure of the view's CSV: the value on the line for the sample course's row and figure.</summary>
     private static string ValueIn(View view, string row, string figure) =>
