@@ -23,15 +23,12 @@ public sealed class CommentRelease : IOrganisationOwned
     /// <summary>SHA-256 of the sealed comment released, in hex.</summary>
     public string Fingerprint { get; private set; } = "";
 
-    /// <summary>The last day of the quarter it was released at.</summary>
-    public DateOnly ReleasedThrough { get; private set; }
-
     public static CommentRelease Of(Guid organisationId, Guid reactionId) => new() { OrganisationId = organisationId, ReactionId = reactionId };
 
     /// <summary>Whether <paramref name="sealedComment"/> is the comment released.</summary>
     public bool Holds(string sealedComment) => Fingerprint == CourseVersion.Hash(sealedComment);
 
-    public void Release(string sealedComment, DateOnly through) => (Fingerprint, ReleasedThrough) = (CourseVersion.Hash(sealedComment), through);
+    public void Release(string sealedComment) => Fingerprint = CourseVersion.Hash(sealedComment);
 }
 
 /// <summary>

@@ -206,7 +206,7 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
                 db.Add(release);
                 kept[reaction.Id] = release;
             }
-            release.Release(reaction.CommentSealed!, Quarter.Last);
+            release.Release(reaction.CommentSealed!);
         }
     }
 
