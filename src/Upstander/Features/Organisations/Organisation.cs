@@ -3,6 +3,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Upstander.Features.Organisations;
 
+/// <summary>An organisation's minimum group size for figures (<see cref="Size"/>) and its higher one for free-text comments.</summary>
+public sealed record MinimumGroupSizes(int Size, int Comments);
+
 /// <summary>An organisation that runs its own peer-support programme on this installation.</summary>
 public sealed class Organisation
 {
@@ -15,6 +18,10 @@ public sealed class Organisation
     /// <summary>The current organisation's <see cref="MinimumGroupSize"/>.</summary>
     public static Task<int> MinimumGroupSizeAsync(Platform.Data.AppDbContext db, CancellationToken ct) =>
         db.Organisations.Where(o => o.Id == db.CurrentOrganisationId).Select(o => o.MinimumGroupSize).SingleAsync(ct);
+
+    /// <summary>The current organisation's <see cref="MinimumGroupSize"/> and <see cref="CommentMinimumGroupSize"/>, read together.</summary>
+    public static Task<MinimumGroupSizes> MinimumGroupSizesAsync(Platform.Data.AppDbContext db, CancellationToken ct) =>
+        db.Organisations.Where(o => o.Id == db.CurrentOrganisationId).Select(o => new MinimumGroupSizes(o.MinimumGroupSize, o.CommentMinimumGroupSize)).SingleAsync(ct);
 
     /// <summary>No aggregate is ever shown for a group smaller than this; never below <see cref="MinimumGroupSizeFloor"/>.</summary>
     public const int DefaultMinimumGroupSize = 5;

@@ -5,10 +5,15 @@ using Upstander.Features.Organisations;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
-using Upstander.Platform.Tenancy;
 using Upstander.Platform.Web;
 
 namespace Upstander.Features.Training;
+
+/// <summary>The training evaluation as read (<see cref="TrainingEvaluationData.EvaluateAsync"/>), and the organisation's minimums it was read with.</summary>
+public sealed record EvaluationReading(IReadOnlyList<CourseEvaluation> Courses, MinimumGroupSizes Minimums);
+
+/// <summary>A module's released comments, opened and sorted by their text, and the minimum for comments they are released in whole groups of.</summary>
+public sealed record ModuleComments(IReadOnlyList<string> Comments, int Minimum);
 
 /// <summary>
 /// Reads the organisation's training records into <see cref="TrainingEvaluation"/>'s plain inputs, as they stood at the end
@@ -22,7 +27,7 @@ namespace Upstander.Features.Training;
 /// fewer learners than that; free comments are released on their own, in whole groups of the organisation's minimum
 /// for comments, which is separate and at least as high, and stay released (<see cref="CommentRelease"/>). Scoped.
 /// </summary>
-public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope scope, TrainingLibrary library, FieldProtector protector, AuditLog audit, OrganisationTime time, CompletedPeriods periods, ExclusiveLocks locks, IStringLocalizer<SharedResource> t)
+public sealed class TrainingEvaluationData(AppDbContext db, TrainingLibrary library, FieldProtector protector, AuditLog audit, OrganisationTime time, CompletedPeriods periods, ExclusiveLocks locks, IStringLocalizer<SharedResource> t)
 {
     /// <summary>Releasing states runs one reader at a time per organisation, so two readers never release the same change twice over.</summary>
     public const string ReleaseSection = "training-evaluation-release";
@@ -38,13 +43,6 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
     /// <summary>The organisation's current version of a course (its own published version, else the shipped one).</summary>
     public Task<PublishedCourse?> CurrentCourseAsync(string slug, CancellationToken ct) => library.CurrentAsync(db, slug, ct);
 
-    public Task<int> MinimumGroupSizeAsync(CancellationToken ct) =>
-        db.Organisations.Where(o => o.Id == scope.OrganisationId).Select(o => o.MinimumGroupSize).SingleAsync(ct);
-
-    /// <summary>The organisation's minimum for free comments, which are released in whole groups of it (never below <see cref="MinimumGroupSizeAsync"/>).</summary>
-    public Task<int> CommentMinimumGroupSizeAsync(CancellationToken ct) =>
-        db.Organisations.Where(o => o.Id == scope.OrganisationId).Select(o => o.CommentMinimumGroupSize).SingleAsync(ct);
-
     /// <summary>
     /// Every course on offer, evaluated with suppression applied, from the released states: first, under the release
     /// section, each part of each row whose learners' states as of the end of the last completed quarter differ from those
@@ -52,12 +50,13 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
     /// none of them or for at least the minimum group size; otherwise it keeps what it released before and stands at the
     /// quarter of that release. An organisation that showed the evaluation before releases were kept releases everything
     /// once (<see cref="EvaluationBaseline"/>). The comments are released too (<see cref="ReleaseBaselineAsync"/>,
-    /// <see cref="ReleasedCommentsAsync"/>), and each module counts those shown.
+    /// <see cref="ReleasedCommentsAsync"/>), and each module counts those shown. Returns the organisation's minimums with
+    /// the figures, as read for them.
     /// </summary>
-    public async Task<IReadOnlyList<CourseEvaluation>> EvaluateAsync(CancellationToken ct)
+    public async Task<EvaluationReading> EvaluateAsync(CancellationToken ct)
     {
-        var minimum = await MinimumGroupSizeAsync(ct);
-        var commentMinimum = await CommentMinimumGroupSizeAsync(ct);
+        var minimums = await Organisation.MinimumGroupSizesAsync(db, ct);
+        var minimum = minimums.Size;
         var through = Quarter.Last;
         var organisationId = db.CurrentOrganisationId!.Value;
         await using var section = await locks.EnterAsync(db, ReleaseSection, organisationId, ct);
@@ -67,10 +66,12 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
         foreach (var published in await library.CatalogueAsync(db, ct))
         {
             var (input, reactions) = await ReadAsync(published.Course, ct);
-            var current = TrainingEvaluation.States(input).ToDictionary(s => new StateKey(s.Part, s.Row, s.PersonId), s => s.State.ToJson());
+            var states = TrainingEvaluation.States(input).ToDictionary(s => new StateKey(s.Part, s.Row, s.PersonId), s => s.State);
+            var current = states.ToDictionary(s => s.Key, s => s.Value.ToJson());
             var kept = (await db.Set<EvaluationRelease>().Where(r => r.CourseSlug == input.Slug).ToListAsync(ct))
                 .ToDictionary(r => new StateKey(Enum.Parse<RowPart>(r.Part), r.Row, r.PersonId));
-            static RowState? State(string? json) => json is null ? null : RowState.Parse(json);
+            // Each kept state parsed once; a release here replaces it with the state released.
+            var keptStates = kept.ToDictionary(k => k.Key, k => k.Value.State is { } json ? RowState.Parse(json) : null);
             var held = new Dictionary<(RowPart, string), DateOnly?>();
             foreach (var row in current.Keys.Union(kept.Keys).GroupBy(k => (k.Part, k.Row)))
             {
@@ -79,7 +80,7 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
                 {
                     continue;
                 }
-                var learners = row.Select(k => (State(kept.GetValueOrDefault(k)?.State), State(current.GetValueOrDefault(k)))).ToList();
+                var learners = row.Select(k => (keptStates.GetValueOrDefault(k), states.GetValueOrDefault(k))).ToList();
                 if (baseline is null && !TrainingEvaluation.Releasable(row.Key.Part, learners, minimum))
                 {
                     var standsAt = row.Where(kept.ContainsKey).Select(k => (DateOnly?)kept[k].ReleasedThrough).Max();
@@ -95,11 +96,11 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
                         kept[key] = release;
                     }
                     release.Release(current.GetValueOrDefault(key), through);
+                    keptStates[key] = states.GetValueOrDefault(key);
                 }
             }
-            var released = kept.Where(k => k.Value.State is not null)
-                .Select(k => new LearnerRowState(k.Key.Part, k.Key.Row, k.Key.PersonId, RowState.Parse(k.Value.State!))).ToList();
-            var comments = (await ReleasedCommentsAsync(reactions, commentMinimum, ct)).CountBy(r => r.ModuleKey).ToDictionary();
+            var released = kept.Keys.Where(k => keptStates[k] is not null).Select(k => new LearnerRowState(k.Part, k.Row, k.PersonId, keptStates[k]!)).ToList();
+            var comments = (await ReleasedCommentsAsync(reactions, minimums.Comments, ct)).CountBy(r => r.ModuleKey).ToDictionary();
             results.Add(TrainingEvaluation.Evaluate(input, released, minimum,
                 cohortRows: current.Keys.Where(k => k.Part is RowPart.Learners or RowPart.Growth).Select(k => k.Row),
                 label: Label, asOf: (part, row) => held.GetValueOrDefault((part, row)),
@@ -110,22 +111,21 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
             db.Remove(baseline);
         }
         await db.SaveChangesAsync(ct);
-        return results;
+        return new EvaluationReading(results, minimums);
     }
 
     /// <summary>
     /// The released free comments on a module (<see cref="ReleasedCommentsAsync"/>), opened, without names, sorted by their
-    /// text so the order tells nothing of when each was given; null while none is released. One audit event records the
-    /// reading.
+    /// text so the order tells nothing of when each was given, with the minimum for comments they were released by;
+    /// null while none is released. One audit event records the reading.
     /// </summary>
-    public async Task<IReadOnlyList<string>?> CommentsAsync(string slug, string moduleKey, CancellationToken ct)
+    public async Task<ModuleComments?> CommentsAsync(string slug, string moduleKey, CancellationToken ct)
     {
-        var minimum = await MinimumGroupSizeAsync(ct);
-        var commentMinimum = await CommentMinimumGroupSizeAsync(ct);
+        var minimums = await Organisation.MinimumGroupSizesAsync(db, ct);
         await using var section = await locks.EnterAsync(db, ReleaseSection, db.CurrentOrganisationId!.Value, ct);
-        await ReleaseBaselineAsync(minimum, ct);
+        await ReleaseBaselineAsync(minimums.Size, ct);
         var reactions = await ReactionsAsync([.. (await ProgressAsync(slug, ct)).Select(p => p.Id)], moduleKey, ct);
-        var released = await ReleasedCommentsAsync(reactions, commentMinimum, ct);
+        var released = await ReleasedCommentsAsync(reactions, minimums.Comments, ct);
         if (released.Count == 0)
         {
             return null;
@@ -135,7 +135,7 @@ public sealed class TrainingEvaluationData(AppDbContext db, OrganisationScope sc
             .ToList();
         audit.Record(AuditActions.ProtectedRead, "training-reaction-comments", $"{slug}/{moduleKey}", detail: $"comments={comments.Count}");
         await db.SaveChangesAsync(ct);
-        return comments;
+        return new ModuleComments(comments, minimums.Comments);
     }
 
     /// <summary>

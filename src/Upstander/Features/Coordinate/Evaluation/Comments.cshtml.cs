@@ -24,11 +24,11 @@ public sealed class CommentsModel(TrainingEvaluationData data) : PageModel
         {
             return NotFound();
         }
-        if (await data.CommentsAsync(found.Slug, part.Key, ct) is not { } comments)
+        if (await data.CommentsAsync(found.Slug, part.Key, ct) is not { } released)
         {
             return NotFound();
         }
-        (CourseTitle, ModuleTitle, Comments, CommentMinimumGroupSize) = (found.Title, part.Title, comments, await data.CommentMinimumGroupSizeAsync(ct));
+        (CourseTitle, ModuleTitle, Comments, CommentMinimumGroupSize) = (found.Title, part.Title, released.Comments, released.Minimum);
         return Page();
     }
 }

@@ -110,9 +110,8 @@ public sealed class IndexModel(TrainingEvaluationData data, IStringLocalizer<Sha
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Courses = await data.EvaluateAsync(ct);
-        MinimumGroupSize = await data.MinimumGroupSizeAsync(ct);
-        CommentMinimumGroupSize = await data.CommentMinimumGroupSizeAsync(ct);
+        var reading = await data.EvaluateAsync(ct);
+        (Courses, MinimumGroupSize, CommentMinimumGroupSize) = (reading.Courses, reading.Minimums.Size, reading.Minimums.Comments);
         Format = new EvaluationFormat(t, MinimumGroupSize);
         MayReadComments = User.IsInRole(Roles.Coordinator);
     }
