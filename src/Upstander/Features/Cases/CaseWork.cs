@@ -8,13 +8,13 @@ namespace Upstander.Features.Cases;
 
 /// <summary>One case in a list: never content; the reporter's name only when it is the case managers' to see.</summary>
 public sealed record CaseRow(Guid Id, DateTimeOffset ReceivedAt, string Category, ReportStatus Status, ReportWay Way, string Who, bool NameShown,
-    Deadline? Deadline, bool RetaliationFlagged, bool Mine, int NewMessages = 0, bool RetaliationSinceClosed = false)
+    Deadline? Deadline, bool RetaliationFlagged, bool Mine, bool WaitsForAHolder, int NewMessages = 0)
 {
     /// <summary>
-    /// Whether the row waits in the intake queue when nobody holds the case: an open case, or a closed one whose reporter
-    /// has written something unread or said at a check-in, since it closed, that they are being treated worse.
+    /// Whether the row waits in the intake queue when nobody holds the case: <see cref="ReportRecord.WaitsForAHolder"/>
+    /// (open, or a retaliation "yes" since it closed), or a closed one whose reporter has written something unread.
     /// </summary>
-    public bool Waiting => Status != ReportStatus.Closed || NewMessages > 0 || RetaliationSinceClosed;
+    public bool Waiting => WaitsForAHolder || NewMessages > 0;
 }
 
 public sealed record CaseQueue(IReadOnlyList<CaseRow> Unassigned, IReadOnlyList<CaseRow> Mine);
@@ -86,7 +86,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         var workable = await WorkableAsync(me, ct);
         var open = workable.Where(r => r.Status != ReportStatus.Closed).ToList();
         var unread = await UnreadFromReportersAsync(workable, ct);
-        return new CaseSummary(workable.Count(r => r.AssigneeId != me && (r.IsOpen || r.RetaliationSinceClosed)), open.Count(r => r.AssigneeId == me), unread.Count);
+        return new CaseSummary(workable.Count(r => r.AssigneeId != me && r.WaitsForAHolder), open.Count(r => r.AssigneeId == me), unread.Count);
     }
 
     /// <summary>
@@ -128,7 +128,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             .OrderBy(x => x.Deadline is null ? 1 : 0).ThenBy(x => x.Deadline?.At).ThenBy(x => x.Report.ReceivedAt)
             .Select(x => new CaseRow(x.Report.Id, x.Report.ReceivedAt, x.Report.Category, x.Report.Status, x.Report.Way,
                 Who(x.Report, names), ShowsName(x.Report), x.Deadline, x.Report.RetaliationFlaggedAt is not null, x.Report.AssigneeId == me,
-                unread.GetValueOrDefault(x.Report.Id), x.Report.RetaliationSinceClosed))];
+                x.Report.WaitsForAHolder, unread.GetValueOrDefault(x.Report.Id)))];
     }
 
     private static bool ShowsName(ReportRecord r) => !r.IdentityHeld && r.ReporterId is not null;

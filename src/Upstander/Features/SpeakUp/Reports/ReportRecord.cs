@@ -187,6 +187,13 @@ public sealed class ReportRecord : IOrganisationOwned
     /// <summary>A closed case whose reporter said at a check-in, after it closed, that they are being treated worse.</summary>
     public bool RetaliationSinceClosed => Status == ReportStatus.Closed && RetaliationFlaggedAt > ClosedAt;
 
+    /// <summary>
+    /// Whether the case waits in the intake queue, and counts on the home page, while nobody holds it: an open case, or a
+    /// closed one whose reporter has said at a check-in since it closed that they are being treated worse (a closed one
+    /// also waits while its reporter has written something no case manager has read, see <see cref="Cases.CaseRow"/>).
+    /// </summary>
+    public bool WaitsForAHolder => IsOpen || RetaliationSinceClosed;
+
     /// <summary>Retention: forgets what was written and who was involved; dates, category and status stay for aggregate insight.</summary>
     public void EraseContent(DateTimeOffset now)
     {

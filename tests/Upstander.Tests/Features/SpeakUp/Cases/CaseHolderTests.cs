@@ -105,6 +105,7 @@ public sealed class CaseHolderTests
         world.Factory.Clock.Advance(TimeSpan.FromDays(29));
         var other = await world.Factory.SignInAsync(colleague);
         (await other.GetStringAsync("/cases")).ShouldContain("No report is waiting.");
+        (await other.GetStringAsync("/")).ShouldContain("No report is waiting for a case manager");
 
         var reporter = await world.Factory.SignInAsync(world.Org[Roles.Employee]);
         await YesAsync(reporter, held);
@@ -121,10 +122,12 @@ public sealed class CaseHolderTests
         queue.ShouldContain($"/cases/{nobodys:D}");
         queue.ShouldNotContain($"/cases/{held:D}"); // it has a case manager
         queue.ShouldContain("Retaliation reported");
+        (await other.GetStringAsync("/")).ShouldContain("1 report waiting for a case manager", Case.Sensitive, "the home page counts it as the queue shows it");
         // Opening it is not enough: it waits until someone takes it.
         await other.GetStringAsync($"/cases/{nobodys:D}");
         (await other.GetStringAsync("/cases")).ShouldContain($"/cases/{nobodys:D}");
         Location(await PostAsync(other, $"/cases/{nobodys:D}?handler=Take"));
+        (await other.GetStringAsync("/")).ShouldContain("No report is waiting for a case manager");
         var manager = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
         (await manager.GetStringAsync("/cases")).ShouldNotContain($"/cases/{nobodys:D}");
         (await world.ReportAsync(nobodys)).AssigneeId.ShouldBe(colleague.PersonId);
