@@ -50,7 +50,7 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
         }
         Done = done;
         View = await work.OpenAsync(report, me, ct);
-        Files = [.. (await files.ListAsync(report.Id, ct)).Select((f, i) => (f.Id, files.NameOf(f, i + 1), f.Length))];
+        Files = [.. files.Named(await files.ListAsync(report.Id, ct)).Select(f => (f.Row.Id, f.Name, f.Row.Length))];
         return Page();
     }
 

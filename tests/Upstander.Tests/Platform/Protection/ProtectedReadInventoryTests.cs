@@ -23,12 +23,12 @@ public sealed partial class ProtectedReadInventoryTests
     {
         // Reads by someone other than the author, or of a shared thread: audited, each with a test that counts the events.
         ["Features/Cases/CaseWork.cs: purpose"] = $"{Audited}: CaseWork.OpenAsync records the case read first (CaseFlowTests)",
-        ["Features/Cases/Case.cshtml.cs: files.NameOf"] = $"{Audited}: shown on the case page after CaseWork.OpenAsync's read (CaseFlowTests)",
+        ["Features/Cases/Case.cshtml.cs: files.Named"] = $"{Audited}: shown on the case page after CaseWork.OpenAsync's read (CaseFlowTests)",
         ["Features/Cases/Case.cshtml.cs: files.OpenAsync"] = $"{Audited}: each evidence download (CaseEvidenceTests)",
         ["Features/SpeakUp/Reporting/ReporterFollowUp.cs: ReportRecord.AccountPurpose"] = $"{Audited}: each showing of the follow-up page and each copy, by the reporter (held back when hidden) (ProtectedReadAuditTests, ReportCopyTests)",
         ["Features/SpeakUp/Reporting/ReporterFollowUp.cs: ReportRecord.InvolvedPurpose"] = $"{Audited}: as above",
         ["Features/SpeakUp/Reporting/ReporterFollowUp.cs: ReportMessage.BodyPurpose"] = $"{Audited}: as above",
-        ["Features/SpeakUp/Reporting/ReporterFollowUp.cs: files.NameOf"] = $"{Audited}: as above",
+        ["Features/SpeakUp/Reporting/ReporterFollowUp.cs: files.Named"] = $"{Audited}: as above",
         ["Features/SpeakUp/Reporting/ReporterFollowUp.cs: files.OpenAsync"] = $"{Audited}: each download of the reporter's own file (ReportingTests, ReporterAuditTests)",
         ["Features/PeerSupport/Conversations/Conversations.cs: ConversationMessage.BodyPurpose"] = $"{Audited}: each page view or poll with content, by either participant (ConversationTests, RequesterAuditTests)",
         ["Features/PeerSupport/Conversations/Conversations.cs: ConversationMeeting.PlacePurpose"] = $"{Audited}: in the page view's read (ConversationTests)",
@@ -55,7 +55,7 @@ public sealed partial class ProtectedReadInventoryTests
         ["Features/Cases/CaseConflicts.cs: ReportRecord.InvolvedPurpose"] = $"{Internal}: the named ids, for the conflict-of-interest rule",
         ["Features/SpeakUp/Reporting/ReportSubmission.cs: JournalEntry.TextPurpose"] = $"{Internal}: journal entries copied, sealed, into the report being sent",
         ["Features/SpeakUp/Reporting/ReportFiles.cs: ReportFile.KeyPurpose"] = $"{Internal}: the file's key; ReportFiles.OpenAsync's callers audit",
-        ["Features/SpeakUp/Reporting/ReportFiles.cs: ReportFile.NamePurpose"] = $"{Internal}: ReportFiles.NameOf; its callers audit",
+        ["Features/SpeakUp/Reporting/ReportFiles.cs: ReportFile.NamePurpose"] = $"{Internal}: ReportFiles.Named; its callers audit",
         ["Features/SpeakUp/Escrow/EscrowStore.cs: AttestationPurpose"] = $"{Internal}: checks who attested an escrow entry at release",
         ["Features/PeerSupport/Offers/SupportOffers.cs: SuggestionPurpose"] = $"{Internal}: a suggestion token's supporter id",
         ["Platform/Mail/MailOutbox.cs: OutgoingMail.MessagePurpose"] = $"{Internal}: an email handed to the mail server",
@@ -131,7 +131,7 @@ public sealed partial class ProtectedReadInventoryTests
         throw new DirectoryNotFoundException("src/Upstander was not found above the test output.");
     }
 
-    [GeneratedRegex(@"\bprotector\.Open\(\s*[^,]+,\s*(?<purpose>[^,]+),|(?<wrapper>\bfiles\.NameOf|\bfiles\.OpenAsync|\bjournal\.Open|\.OwnDetails)\(")]
+    [GeneratedRegex(@"\bprotector\.Open\(\s*[^,]+,\s*(?<purpose>[^,]+),|(?<wrapper>\bfiles\.Named|\bfiles\.OpenAsync|\bjournal\.Open|\.OwnDetails)\(")]
     private static partial Regex Opening();
 
     [GeneratedRegex(@"\b(?<type>FieldProtector|ReportFiles|IncidentJournal)\s+(?<name>[a-z_]\w*)\s*[,)=;]")]

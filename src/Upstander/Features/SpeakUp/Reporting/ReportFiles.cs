@@ -12,7 +12,7 @@ namespace Upstander.Features.SpeakUp.Reporting;
 /// </summary>
 public sealed record PreparedFile(string Name, string ContentType, byte[] Bytes);
 
-/// <summary>A stored evidence file opened for reading: the decrypted bytes, the content type and the name it is shown under (<see cref="ReportFiles.NameOf"/>).</summary>
+/// <summary>A stored evidence file opened for reading: the decrypted bytes, the content type and the name it is shown under (<see cref="ReportFiles.Named"/>).</summary>
 public sealed record OpenedFile(Stream Content, string ContentType, string FileName);
 
 /// <summary>
@@ -82,7 +82,7 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
     /// Encrypts each file into the uploads folder and adds its row to the unit of work. Returns the paths written, to
     /// remove if saving fails. The name a file was sent with is sealed with it, except for a report whose author is held
     /// back (anonymous, escrow, or named with the identity held): names such as "IMG_ruth_phone.jpg" or
-    /// "Smith-timeline.pdf" say who sent them, so such a report keeps none, and <see cref="NameOf"/> gives its files
+    /// "Smith-timeline.pdf" say who sent them, so such a report keeps none, and <see cref="Named"/> gives its files
     /// neutral ones.
     /// </summary>
     public List<string> Store(ReportRecord report, IReadOnlyList<PreparedFile> files)
@@ -115,12 +115,14 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
         db.Set<ReportFile>().Where(f => f.ReportId == reportId).OrderBy(f => f.UploadedAt).ThenBy(f => f.Id).ToListAsync(ct);
 
     /// <summary>
-    /// The name a file is listed and downloaded under: the name it was sent with (sealed), or, where none was kept (its
-    /// report's author was held back when it was sent), a neutral one made of its <paramref name="position"/> in the
-    /// report's files (from 1, in <see cref="ListAsync"/>'s order) and the content type it was recognised as:
-    /// "evidence-2.pdf". A neutral name stays one if the identity is revealed later.
+    /// Each of a report's files, as <see cref="ListAsync"/> listed them, with the name it is listed and downloaded under:
+    /// the name it was sent with (sealed, and opened here: the callers audit the read), or, where none was kept (its
+    /// report's author was held back when it was sent), a neutral one made of its position in the list (from 1) and the
+    /// content type it was recognised as: "evidence-2.pdf". A neutral name stays one if the identity is revealed later.
     /// </summary>
-    public string NameOf(ReportFile file, int position) => file.NameSealed is null
+    public List<(ReportFile Row, string Name)> Named(IReadOnlyList<ReportFile> listed) => [.. listed.Select((file, i) => (file, NameOf(file, i + 1)))];
+
+    private string NameOf(ReportFile file, int position) => file.NameSealed is null
         ? $"evidence-{position}{EvidenceFormats.ExtensionOf(file.ContentType)}"
         : protector.Open(file.NameSealed, ReportFile.NamePurpose, file.Id);
 
@@ -131,13 +133,11 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
     public async Task<OpenedFile?> OpenAsync(Guid reportId, Guid fileId, CancellationToken ct)
     {
         // The whole list (a handful of rows), as a neutral name is the file's place in it.
-        var rows = await ListAsync(reportId, ct);
-        var index = rows.FindIndex(f => f.Id == fileId);
-        if (index < 0 || !File.Exists(PathOf(rows[index])))
+        var (row, name) = Named(await ListAsync(reportId, ct)).Find(f => f.Row.Id == fileId);
+        if (row is null || !File.Exists(PathOf(row)))
         {
             return null;
         }
-        var row = rows[index];
         var stored = await File.ReadAllBytesAsync(PathOf(row), ct);
         var key = Convert.FromBase64String(protector.Open(row.KeySealed, ReportFile.KeyPurpose, row.Id));
         var plain = new byte[stored.Length - 28];
@@ -146,7 +146,7 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
             aes.Decrypt(stored.AsSpan(0, 12), stored.AsSpan(28), stored.AsSpan(12, 16), plain, row.Id.ToByteArray());
         }
         CryptographicOperations.ZeroMemory(key);
-        return new OpenedFile(new MemoryStream(plain, writable: false), row.ContentType, NameOf(row, index + 1));
+        return new OpenedFile(new MemoryStream(plain, writable: false), row.ContentType, name);
     }
 
     /// <summary>Removes a report's files, rows and bytes (retention, erasure); the caller saves.</summary>

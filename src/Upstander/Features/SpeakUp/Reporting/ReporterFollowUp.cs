@@ -109,7 +109,7 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         var names = involved is { Named.Count: > 0 }
             ? await db.People.Where(p => involved.Named.Contains(p.Id)).OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(ct)
             : [];
-        return new FollowUpView(report, account, involved, [.. fileRows.Select((f, i) => new FollowUpFile(f.Id, files.NameOf(f, i + 1)))],
+        return new FollowUpView(report, account, involved, [.. files.Named(fileRows).Select(f => new FollowUpFile(f.Row.Id, f.Name))],
             [.. messages.Select(m => new ReporterMessageView(m.Number, m.SentAt, m.FromReporter, m.BodySealed is null ? "" : protector.Open(m.BodySealed, ReportMessage.BodyPurpose, m.Id)))],
             await DueCheckInAsync(report, ct), names);
     }

@@ -68,7 +68,7 @@ public sealed class JournalEntry : IOrganisationOwned
 /// An evidence file sent with a report. The bytes live encrypted in the uploads folder (AES-256-GCM under a random
 /// per-file key); the key and the original file name are sealed here. Only the sniffed content type and size are plain.
 /// A report whose author is held back (anonymous, or named with the identity held) keeps no file name
-/// (<see cref="NameSealed"/> is null; see <see cref="ReportFiles.NameOf"/>), as names often say whose phone or laptop a
+/// (<see cref="NameSealed"/> is null; see <see cref="ReportFiles.Named"/>), as names often say whose phone or laptop a
 /// file came from; migration 0029 removed the names such reports had kept before.
 /// </summary>
 public sealed class ReportFile : IOrganisationOwned
