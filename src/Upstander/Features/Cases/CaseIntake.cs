@@ -78,7 +78,7 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         var now = clock.GetUtcNow();
         foreach (var report in orphaned)
         {
-            LetGo(report, CaseReasons.NotACaseManager, now);
+            LetGo(report, Unheld.NotACaseManager, now);
             if (report.IsOpen)
             {
                 await AssignByRulesAsync(report, rules, managers, now, ct);
@@ -105,8 +105,15 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         return true;
     }
 
+    /// <summary>Why a case's assignee may no longer hold it: the reason its event records, and the one its audit event gives.</summary>
+    private sealed record Unheld(string Reason, string AuditReason)
+    {
+        public static Unheld NotACaseManager { get; } = new(CaseReasons.NotACaseManager, "assignee-not-a-case-manager");
+        public static Unheld Conflicted { get; } = new(CaseReasons.ConflictOrRole, "assignee-conflicted");
+    }
+
     /// <summary>Why the case's assignee may no longer hold it (not an active case manager, or conflicted on it); null when they may, or nobody holds it.</summary>
-    private async Task<string?> NoLongerHeldAsync(ReportRecord report, List<Guid> managers, CancellationToken ct)
+    private async Task<Unheld?> NoLongerHeldAsync(ReportRecord report, List<Guid> managers, CancellationToken ct)
     {
         if (report.AssigneeId is not { } assignee)
         {
@@ -114,16 +121,16 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         }
         if (!managers.Contains(assignee))
         {
-            return CaseReasons.NotACaseManager;
+            return Unheld.NotACaseManager;
         }
-        return await conflicts.MaySeeAsync(report, assignee, ct) ? null : CaseReasons.ConflictOrRole;
+        return await conflicts.MaySeeAsync(report, assignee, ct) ? null : Unheld.Conflicted;
     }
 
     /// <summary>Unassigns as Upstander's own decision (<see cref="SweepAsync"/>, or inside a reporter's request): audited as the system.</summary>
-    private void LetGo(ReportRecord report, string reason, DateTimeOffset now)
+    private void LetGo(ReportRecord report, Unheld why, DateTimeOffset now)
     {
-        Unassign(report, reason, now);
-        audit.RecordAsSystem(CaseAudit.Routed, CaseAudit.Target, report.Id, detail: "reason=" + (reason == CaseReasons.NotACaseManager ? "assignee-not-a-case-manager" : "assignee-conflicted"));
+        Unassign(report, why.Reason, now);
+        audit.RecordAsSystem(CaseAudit.Routed, CaseAudit.Target, report.Id, detail: "reason=" + why.AuditReason);
     }
 
     private Task<List<RoutingRule>> RulesAsync(CancellationToken ct) =>

@@ -19,9 +19,10 @@ public sealed class SpeakUpOptions
 }
 
 /// <summary>
-/// Removes content that belongs to a report but lives outside the case tables (evidence files, journal links, the
-/// escrow entry a released report was made from). The reporting and escrow sides register their implementations;
-/// retention calls every registered one with the reports it erases, and saves what they changed with its own changes.
+/// Removes content that belongs to a report but lives outside the case tables (evidence files, the escrow entry a
+/// released report was made from; journal entries sent with a report are copied into its account). The reporting and
+/// escrow sides register their implementations; retention calls every registered one with the reports it erases, and
+/// saves what they changed with its own changes.
 /// </summary>
 public interface IReportContentEraser
 {
@@ -43,9 +44,10 @@ public sealed record ReportRetentionCounts(int Reports, int Messages, int Notes,
 
 /// <summary>
 /// Removes a closed case's content <see cref="SpeakUpOptions.RetentionDays"/> after it closed: the account and
-/// involved people, messages, internal notes, the plan's items, labels, the actions taken, and (through
-/// <see cref="IReportContentEraser"/>) evidence files. Dates, category, status and the outcome key stay for aggregate
-/// insight. A reopened case has no close date, so it stays until it closes again and that date passes. Scoped.
+/// involved people, messages, internal notes, the plan's items, labels, the actions taken, and (through each
+/// <see cref="IReportContentEraser"/>) evidence files and what a released escrow report's entry still held. Dates,
+/// category, status and the outcome key stay for aggregate insight. A reopened case has no close date, so it stays
+/// until it closes again and that date passes. Scoped.
 /// </summary>
 public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog audit, IOptions<SpeakUpOptions> options, IEnumerable<IReportContentEraser> erasers)
 {
