@@ -84,13 +84,33 @@ public sealed class ImportCheck
 /// </summary>
 public static class ImportValidator
 {
+    /// <summary>
+    /// The addresses whose holders <see cref="Check"/> needs to know: those of new people and of people whose work email
+    /// the file changes. A re-import that changes few addresses looks up few accounts, however large the file.
+    /// </summary>
+    public static IEnumerable<string> AddressesToCheck(PeopleFile file, IReadOnlyCollection<ExistingPerson> directory)
+    {
+        var existingByEmployeeId = new Dictionary<string, ExistingPerson>(directory.Count, StringComparer.Ordinal);
+        foreach (var person in directory)
+        {
+            existingByEmployeeId[person.EmployeeId] = person;
+        }
+        return file.Rows.Where(r => TakesNewAddress(r, existingByEmployeeId.GetValueOrDefault(ImportCheck.Key(r.Details.EmployeeId))))
+            .Select(r => r.Details.WorkEmail);
+    }
+
+    /// <summary>Whether the row gives its person an address they do not have: a new person, or a changed work email.</summary>
+    private static bool TakesNewAddress(ImportRow row, ExistingPerson? existing) =>
+        existing is null || existing.NormalizedEmail != Person.NormalizeEmail(row.Details.WorkEmail);
+
     /// <param name="importer">
     /// The person importing, when they are in the directory: their own row may not carry a leave date that has come,
     /// since importing it would end their own access (the same rule as the edit page).
     /// </param>
     /// <param name="accounts">
-    /// The accounts, in any organisation, holding an address in the file: a row may not give a person an address that
-    /// another account holds, since accounts are unique across the installation and the person's account takes their work email.
+    /// The accounts, in any organisation, holding the addresses of <see cref="AddressesToCheck"/>: a row may not give a person
+    /// an address that another account holds, since accounts are unique across the installation and the person's account takes
+    /// their work email. A row that keeps the person's address is not checked, as the edit page checks only a change.
     /// </param>
     public static ImportCheck Check(PeopleFile file, IReadOnlyCollection<ExistingPerson> directory, ImportingPerson? importer = null,
         AccountEmails? accounts = null)
@@ -150,12 +170,13 @@ public static class ImportValidator
         foreach (var row in rows)
         {
             var email = Person.NormalizeEmail(row.Details.WorkEmail);
+            var existing = existingByEmployeeId.GetValueOrDefault(ImportCheck.Key(row.Details.EmployeeId));
             if (email.Length > 0 && existingByEmail.TryGetValue(email, out var owner) && owner.EmployeeId != ImportCheck.Key(row.Details.EmployeeId))
             {
                 Add(row, PeopleCsv.WorkEmail, $"is already the work email of employee {owner.EmployeeId} in the directory.");
             }
-            else if (accounts is not null && email.Length > 0
-                && accounts.HeldByAnother(row.Details.WorkEmail, existingByEmployeeId.GetValueOrDefault(ImportCheck.Key(row.Details.EmployeeId))?.Id))
+            else if (accounts is not null && email.Length > 0 && TakesNewAddress(row, existing)
+                && accounts.HeldByAnother(row.Details.WorkEmail, existing?.Id))
             {
                 // Another organisation's account, perhaps: say no more than that the address is taken.
                 Add(row, PeopleCsv.WorkEmail, AccountEmails.InUseMessage);

@@ -29,7 +29,8 @@ public sealed class PeopleImporter(
     /// <summary>Checks every row and records that a file was checked (counts only, never content).</summary>
     public async Task<ImportCheck> ValidateAsync(PeopleFile file, ImportActor actor, CancellationToken ct)
     {
-        var check = ImportValidator.Check(file, await SnapshotAsync(ct), await ImportingPersonAsync(actor, ct), await AccountEmailsAsync(file, ct));
+        var snapshot = await SnapshotAsync(ct);
+        var check = ImportValidator.Check(file, snapshot, await ImportingPersonAsync(actor, ct), await AccountEmailsAsync(file, snapshot, ct));
         audit.Record(AuditActions.ImportValidated, "people", (string?)null, check.IsValid ? "success" : "failure",
             $"rows={check.Rows} rows-with-errors={check.RowsWithErrors} valid-only-rows={check.ValidRows}");
         await db.SaveChangesAsync(ct);
@@ -46,7 +47,7 @@ public sealed class PeopleImporter(
         var stamp = await DirectoryStamp.ReadAsync(db, ct);
         var snapshot = await SnapshotAsync(ct);
         var importer = await ImportingPersonAsync(actor, ct);
-        var check = ImportValidator.Check(file, snapshot, importer, await AccountEmailsAsync(file, ct));
+        var check = ImportValidator.Check(file, snapshot, importer, await AccountEmailsAsync(file, snapshot, ct));
         if (mode == ImportMode.Validate || check.RowsToImport(mode).Count == 0)
         {
             return Refused(check, mode);
@@ -58,7 +59,7 @@ public sealed class PeopleImporter(
         if (await DirectoryStamp.ReadAsync(db, ct) != stamp)
         {
             snapshot = await SnapshotAsync(ct);
-            check = ImportValidator.Check(file, snapshot, importer, await AccountEmailsAsync(file, ct));
+            check = ImportValidator.Check(file, snapshot, importer, await AccountEmailsAsync(file, snapshot, ct));
             if (check.RowsToImport(mode).Count == 0)
             {
                 return Refused(check, mode);
@@ -181,9 +182,9 @@ public sealed class PeopleImporter(
         return employeeId is null ? null : new ImportingPerson(employeeId, time.Today);
     }
 
-    /// <summary>The accounts, in any organisation, that hold an address the file gives someone.</summary>
-    private Task<AccountEmails> AccountEmailsAsync(PeopleFile file, CancellationToken ct) =>
-        AccountEmails.ForAsync(db, users, file.Rows.Select(r => r.Details.WorkEmail), ct);
+    /// <summary>The accounts, in any organisation, that hold an address the file gives someone new to it.</summary>
+    private Task<AccountEmails> AccountEmailsAsync(PeopleFile file, IReadOnlyCollection<ExistingPerson> snapshot, CancellationToken ct) =>
+        AccountEmails.ForAsync(db, users, ImportValidator.AddressesToCheck(file, snapshot), ct);
 
     public Task<List<ExistingPerson>> SnapshotAsync(CancellationToken ct) =>
         db.People.AsNoTracking().Select(p => new ExistingPerson(p.Id, p.EmployeeId, p.NormalizedEmail, p.ManagerId)).ToListAsync(ct);

@@ -137,4 +137,25 @@ public sealed class WorkEmailAccountTests
         (await newcomer.Content.ReadFromJsonAsync<ImportReportView>())!.Problems.Select(p => (p.Row, p.Column, p.Message))
             .ShouldBe([(2, "work_email", AccountEmails.InUseMessage)]);
     }
+
+    [Fact]
+    public async Task A_reimport_checks_accounts_only_for_addresses_it_gives_so_an_unchanged_row_is_never_refused()
+    {
+        await using var factory = new UpstanderFactory();
+        var (org, other, admin, _, _) = await SceneAsync(factory, "Unchanged Org");
+        // Someone in the directory, without an account, whose address an account in another organisation holds (it was
+        // made there later): their row, as it is, goes on being imported, as the edit page saves them unless the address changes.
+        var shared = other[Roles.Leader].Email;
+        var personId = await factory.AddPersonAsync(org.Id, "Sam Shared", shared);
+        var kept = await PersonAsync(factory, org, personId);
+        var unchanged = await admin.ApiImportAsync(Csv(Row(kept.EmployeeId, email: shared.ToUpperInvariant(), name: "Sam Renamed"), Row("N3")), "all");
+        unchanged.StatusCode.ShouldBe(HttpStatusCode.OK, await unchanged.Content.ReadAsStringAsync());
+        (await PersonAsync(factory, org, personId)).Name.ShouldBe("Sam Renamed");
+        (await factory.PeopleAsync(org.Id)).ShouldContain(p => p.EmployeeId == "N3");
+
+        // Giving the same address to anyone else is still refused.
+        var taken = await admin.ApiImportAsync(Csv(Row("N4", email: other[Roles.Employee].Email)), "validate");
+        (await taken.Content.ReadFromJsonAsync<ImportReportView>())!.Problems.Select(p => (p.Row, p.Column, p.Message))
+            .ShouldBe([(2, "work_email", AccountEmails.InUseMessage)]);
+    }
 }
