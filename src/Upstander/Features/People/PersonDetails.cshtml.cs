@@ -262,6 +262,7 @@ public sealed class PersonDetailsModel(
         return null;
     }
 
+    /// <summary>Shows the message by its field and marks the post as not accepted, so it answers 400 (<see cref="InvalidFormStatus"/>).</summary>
     private void AddError(string field, string message)
     {
         if (!Errors.TryGetValue(field, out var list))
@@ -269,5 +270,6 @@ public sealed class PersonDetailsModel(
             Errors[field] = list = [];
         }
         list.Add(message);
+        ModelState.AddModelError(field, message);
     }
 }

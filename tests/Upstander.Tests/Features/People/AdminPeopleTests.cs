@@ -76,12 +76,13 @@ public sealed class AdminPeopleTests : IAsyncLifetime
 
         // H3 reports to H1 through H2, so H1 cannot report to H3.
         var cycle = await _admin.PostFormAsync(page + "?handler=Details", Form(h1, "H3"), tokenFrom: page);
-        cycle.StatusCode.ShouldBe(HttpStatusCode.OK);
+        cycle.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var html = await cycle.Content.ReadAsStringAsync();
         PageText.Of(html).ShouldContain("Manager's employee id reports to this person already, so this would make a management cycle.");
         html.ShouldContain("aria-describedby=\"hint-manager_employee_id error-manager_employee_id\"");
 
         var bad = await _admin.PostFormAsync(page + "?handler=Details", Form(h1, null, f => { f["Input.WorkEmail"] = "h2@example.org"; f["Input.PreferredLanguage"] = "klingon"; }), tokenFrom: page);
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var badText = PageText.Of(await bad.Content.ReadAsStringAsync());
         badText.ShouldContain("Work email is already someone else's work email.");
         badText.ShouldContain("Preferred language is not a language tag");
@@ -175,6 +176,7 @@ public sealed class AdminPeopleTests : IAsyncLifetime
         (read.Detail ?? "").ShouldNotContain("canary");
 
         var tooLong = await _admin.PostFormAsync(page + "?handler=Note", new() { ["Note"] = new string('x', 4001) }, tokenFrom: page);
+        tooLong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         PageText.Of(await tooLong.Content.ReadAsStringAsync()).ShouldContain("Confidential note is longer than 4000 characters.");
         _factory.Logs.All.ShouldNotContain("canary-note");
     }

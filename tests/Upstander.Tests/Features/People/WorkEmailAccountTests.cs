@@ -95,7 +95,7 @@ public sealed class WorkEmailAccountTests
         // An address another organisation's account holds is refused, and nothing changes.
         person = await PersonAsync(factory, org, employee.PersonId);
         var taken = await admin.PostFormAsync(page + "?handler=Details", Form(person, other[Roles.Leader].Email.ToUpperInvariant()), tokenFrom: page);
-        taken.StatusCode.ShouldBe(HttpStatusCode.OK);
+        taken.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         PageText.Of(await taken.Content.ReadAsStringAsync()).ShouldContain("Work email is already in use by another account.");
         (await PersonAsync(factory, org, employee.PersonId)).UpdatedAt.ShouldBe(person.UpdatedAt);
         (await AccountAsync(factory, employee.AccountId)).Email.ShouldBe(moved);
