@@ -191,6 +191,33 @@ public sealed partial class RecentSignInTests : IAsyncLifetime
         (await TwoFactorAsync(coordinator)).Item3.ShouldBe(9, "the code used to confirm is gone");
     }
 
+    [Fact]
+    public async Task Turning_two_factor_off_needs_a_recent_sign_in_for_someone_whose_role_allows_it()
+    {
+        // An employee may turn two-factor off (a coordinator's role is refused before the recent sign-in is asked about).
+        var employee = _org[Roles.Employee];
+        var session = await _factory.SignInAsync(employee);
+        var key = AccountsTestKit.AuthenticatorKey(await session.GetStringAsync(TwoFactorRequirement.SetupPath));
+        (await session.PostFormAsync(TwoFactorRequirement.SetupPath, new() { ["Code"] = Totp.Code(key) })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        _factory.Clock.Advance(PastTheWindow);
+        var before = await TwoFactorAsync(employee);
+        before.Item1.ShouldBeTrue();
+
+        var refused = await session.PostFormAsync($"{TwoFactorRequirement.SetupPath}?handler=Disable", new(), tokenFrom: TwoFactorRequirement.SetupPath);
+        refused.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        refused.Headers.Location!.OriginalString.ShouldBe("/account/confirm?returnUrl=%2Faccount%2Ftwo-factor");
+        (await TwoFactorAsync(employee)).ShouldBe(before, "still on, with the same key and recovery codes");
+        (await ActionsAsync(employee)).ShouldNotContain(AuditActions.TwoFactorDisabled);
+
+        var confirmed = await session.PostFormAsync("/account/confirm?returnUrl=%2Faccount%2Ftwo-factor",
+            new() { ["Password"] = UpstanderFactory.Password, ["Code"] = Totp.Code(key) });
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var off = await session.PostFormAsync($"{TwoFactorRequirement.SetupPath}?handler=Disable", new(), tokenFrom: TwoFactorRequirement.SetupPath);
+        off.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        off.Headers.Location!.OriginalString.ShouldBe(TwoFactorRequirement.SetupPath);
+        (await TwoFactorAsync(employee)).Item1.ShouldBeFalse();
+    }
+
     [GeneratedRegex("<li><code>([^<]+)</code></li>")]
     private static partial Regex RecoveryCodeRegex();
 
