@@ -20,12 +20,14 @@ public sealed class ResetPasswordModel(AccountRecovery recovery, IStringLocalize
     [BindProperty(SupportsGet = true)]
     public string? Token { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public bool Done { get; set; }
+    /// <summary>
+    /// Set only by the post that set the password, whose answer is the page saying so: nothing in an address can make the
+    /// page claim a password was set, or how many passkeys an account has.
+    /// </summary>
+    public bool Done { get; private set; }
 
     /// <summary>On the page that says it is done: how many passkeys the account has, which still sign in.</summary>
-    [BindProperty(SupportsGet = true)]
-    public int Passkeys { get; set; }
+    public int Passkeys { get; private set; }
 
     [BindProperty]
     public string? Password { get; set; }
@@ -38,11 +40,14 @@ public sealed class ResetPasswordModel(AccountRecovery recovery, IStringLocalize
     public bool SignedInAlready { get; private set; }
     public List<string> Errors { get; } = [];
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => Done || await LoadAsync(ct) ? Page() : Refused();
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : Refused();
 
+    /// <summary>
+    /// Sets the password and answers with the page that says so, not a redirect: the passkey count comes from the account,
+    /// never from the address. Sending the form again finds the link used, and says so.
+    /// </summary>
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        Done = false;
         if (!await LoadAsync(ct))
         {
             return Refused();
@@ -54,8 +59,9 @@ public sealed class ResetPasswordModel(AccountRecovery recovery, IStringLocalize
             ModelState.AddModelError(nameof(Password), Errors[0]);
             return Page();
         }
-        var passkeys = await recovery.SetPasswordAsync(Reset!, password, ct);
-        return Redirect(AccountRecovery.ResetPath + "?done=true" + (passkeys > 0 ? "&passkeys=" + passkeys.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""));
+        Passkeys = await recovery.SetPasswordAsync(Reset!, password, ct);
+        Done = true;
+        return Page();
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct)
