@@ -6,7 +6,6 @@ using Microsoft.Extensions.Localization;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Security;
 using Upstander.Platform.Web;
-using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 
 namespace Upstander.Features.Accounts;
 
@@ -63,10 +62,9 @@ public sealed class ConfirmIdentityModel(
             return await RefuseAsync(account, t["Enter the code from your authenticator app, or one of your recovery codes."]);
         }
 
-        var checkedPassword = await signIn.CheckPasswordSignInAsync(account, Password, lockoutOnFailure: true);
+        var checkedPassword = await AccountLockout.CheckPasswordAsync(signIn, audit, account, Password, ct);
         if (!checkedPassword.Succeeded)
         {
-            await RecordRefusalAsync(audit, account, checkedPassword, ct);
             return await RefuseAsync(account, checkedPassword.IsLockedOut ? SignInModel.LockedOut(t)
                 : checkedPassword.IsNotAllowed ? SignInModel.Deactivated(t)
                 : t["That password is not right. Check it and try again."]);
@@ -76,10 +74,9 @@ public sealed class ConfirmIdentityModel(
             if (!await CodeWorksAsync(account, code))
             {
                 // As the second step of sign-in does: a wrong code counts towards the lockout too.
-                await users.AccessFailedAsync(account);
-                var locked = await users.IsLockedOutAsync(account);
-                await RecordRefusalAsync(audit, account, locked ? SignInResult.LockedOut : SignInResult.Failed, ct);
-                return await RefuseAsync(account, locked ? SignInModel.LockedOut(t)
+                var refused = await AccountLockout.CountFailureAsync(users, account);
+                await AccountLockout.RecordRefusalAsync(audit, account, refused, ct);
+                return await RefuseAsync(account, refused.IsLockedOut ? SignInModel.LockedOut(t)
                     : t["That code did not work. Codes change every 30 seconds; enter the one showing now, or a recovery code."]);
             }
             await users.ResetAccessFailedCountAsync(account);
@@ -88,14 +85,6 @@ public sealed class ConfirmIdentityModel(
         audit.Record(AuditActions.SignInConfirmed, "account", account.Id, detail: "password");
         await audit.SaveAsync(ct);
         return LocalRedirect(Back);
-    }
-
-    /// <summary>A confirmation that failed, audited as a failed sign-in is (never what was typed).</summary>
-    public static Task RecordRefusalAsync(AuditLog audit, Account account, SignInResult result, CancellationToken ct)
-    {
-        audit.Record(result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed, "account", account.Id,
-            result.IsLockedOut || result.IsNotAllowed ? "denied" : "failure", detail: "confirm");
-        return audit.SaveAsync(ct);
     }
 
     /// <summary>Six digits from the authenticator app (typed with a dash or not), or else one of the recovery codes (which is then used up).</summary>

@@ -121,10 +121,9 @@ public sealed class IndexModel(
         {
             // Checked as sign-in checks it, so this form is no way around the lockout for someone holding the session:
             // nothing is checked while the account is locked, and a wrong password counts and is audited.
-            var current = await signIn.CheckPasswordSignInAsync(account, CurrentPassword!, lockoutOnFailure: true);
+            var current = await AccountLockout.CheckPasswordAsync(signIn, audit, account, CurrentPassword!, ct);
             if (!current.Succeeded)
             {
-                await ConfirmIdentityModel.RecordRefusalAsync(audit, account, current, ct);
                 Errors.Add(current.IsLockedOut ? SignInModel.LockedOut(t) : PasswordMessages.CurrentPasswordWrong(t));
                 return await ShowAsync(account);
             }

@@ -129,7 +129,7 @@ public static class PasskeyEndpoints
                 }
                 if (await AssertAsync(signIn, body.Credential) is not { Succeeded: true } assertion || assertion.User.Id != account.Id)
                 {
-                    await ConfirmIdentityModel.RecordRefusalAsync(audit, account, SignInResult.Failed, ct);
+                    await AccountLockout.RecordRefusalAsync(audit, account, SignInResult.Failed, ct);
                     return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Passkey not accepted",
                         detail: "That passkey is not one of this account's, or it could not be verified.");
                 }
@@ -137,7 +137,7 @@ public static class PasskeyEndpoints
                 {
                     // The passkey proved whose account this is, so it is told why, as at sign-in.
                     var locked = account.IsActive;
-                    await ConfirmIdentityModel.RecordRefusalAsync(audit, account,
+                    await AccountLockout.RecordRefusalAsync(audit, account,
                         locked ? SignInResult.LockedOut : SignInResult.NotAllowed, ct);
                     return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: locked ? "Account locked" : "Account not active",
                         detail: locked ? SignInModel.LockedOut(t) : SignInModel.Deactivated(t));

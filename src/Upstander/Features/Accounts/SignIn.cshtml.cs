@@ -95,8 +95,11 @@ public sealed class SignInModel(IStringLocalizer<SharedResource> t) : PageModel
             return await LockedOutAsync(audit, account, ct);
         }
         var knows = await users.CheckPasswordAsync(account, Password);
-        await (knows ? users.ResetAccessFailedCountAsync(account) : users.AccessFailedAsync(account));
-        if (!knows && await users.IsLockedOutAsync(account))
+        if (knows)
+        {
+            await users.ResetAccessFailedCountAsync(account);
+        }
+        else if ((await AccountLockout.CountFailureAsync(users, account)).IsLockedOut)
         {
             return await LockedOutAsync(audit, account, ct);
         }
