@@ -105,14 +105,14 @@ public static class AccountsApi
             .WithSummary("The organisation's personal access tokens, newest first (at most 1000). Secrets are never shown again.");
 
         tokens.MapPost("/", async Task<Results<Created<TokenIssuedView>, NotFound, ProblemHttpResult, ValidationProblem>> (
-                IssueTokenRequest body, TokenIssuer issuer, RecentSignIn recent, IStringLocalizer<SharedResource> t, CancellationToken ct) =>
+                IssueTokenRequest body, TokenIssuer issuer, IStringLocalizer<SharedResource> t, CancellationToken ct) =>
             {
                 if (!issuer.CanIssue)
                 {
                     return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Tokens cannot issue tokens",
                         detail: "Issue tokens from a signed-in browser session, so a leaked token cannot mint more.");
                 }
-                if (!await recent.IsRecentAsync())
+                if (!await issuer.SignedInRecentlyAsync())
                 {
                     return RecentSignIn.Refused(t, TokensModel.Path);
                 }

@@ -11,13 +11,20 @@ public sealed record IssuedToken(PersonalAccessToken Token, string Secret);
 public sealed record AccountChoice(Guid Id, string Label);
 
 /// <summary>Issues and revokes personal access tokens for the admin page and the API alike.</summary>
-public sealed class TokenIssuer(AppDbContext db, CurrentActor actor, AuditLog audit, TimeProvider clock)
+public sealed class TokenIssuer(AppDbContext db, CurrentActor actor, AuditLog audit, TimeProvider clock, RecentSignIn recent)
 {
     public const int MinLifetimeDays = 1;
     public const int MaxLifetimeDays = 365;
 
     /// <summary>Only a person in a browser session may issue: a leaked token must not be able to mint more.</summary>
     public bool CanIssue => actor.Kind == "account" && actor.Id is not null;
+
+    /// <summary>
+    /// Whether this session signed in, or confirmed it is them, recently enough to issue now (<see cref="RecentSignIn"/>):
+    /// a token is a key to an account that lasts up to a year, beyond any session. The callers send the person to confirm
+    /// first; <see cref="IssueAsync"/> refuses without it.
+    /// </summary>
+    public Task<bool> SignedInRecentlyAsync() => recent.IsRecentAsync();
 
     /// <summary>Accounts in the caller's organisation, with the directory name where there is one.</summary>
     public IQueryable<AccountChoice> AccountChoices() =>
@@ -34,6 +41,10 @@ public sealed class TokenIssuer(AppDbContext db, CurrentActor actor, AuditLog au
         if (!CanIssue)
         {
             throw new InvalidOperationException("Tokens are issued from a signed-in browser session only.");
+        }
+        if (!await SignedInRecentlyAsync())
+        {
+            throw new InvalidOperationException($"Tokens are issued only within {RecentSignIn.Window.TotalMinutes} minutes of signing in or confirming it is you.");
         }
         if (lifetimeDays is < MinLifetimeDays or > MaxLifetimeDays)
         {

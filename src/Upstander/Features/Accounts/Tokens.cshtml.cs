@@ -14,7 +14,7 @@ public sealed record TokenRow(Guid Id, string Name, string Account, string Prefi
 
 /// <summary>Personal access tokens for programs that call the API: issue (secret shown once, after a recent sign-in), list, revoke.</summary>
 [Authorize(Roles = Roles.Admin)]
-public sealed class TokensModel(AppDbContext db, TokenIssuer issuer, RecentSignIn recent, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class TokensModel(AppDbContext db, TokenIssuer issuer, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
     public const string Path = "/admin/tokens";
 
@@ -41,8 +41,7 @@ public sealed class TokensModel(AppDbContext db, TokenIssuer issuer, RecentSignI
         {
             return Forbid();
         }
-        // A token is a key to an account that lasts up to a year, beyond any session.
-        if (!await recent.IsRecentAsync())
+        if (!await issuer.SignedInRecentlyAsync())
         {
             return RecentSignIn.ConfirmFirst(Path);
         }
