@@ -21,6 +21,8 @@ namespace Upstander.Features.Accounts;
 public sealed class ConfirmIdentityModel(
     UserManager<Account> users, AccountSignInManager signIn, AuditLog audit, CurrentActor actor, IStringLocalizer<SharedResource> t) : PageModel
 {
+    public const string Path = "/account/confirm";
+
     [BindProperty]
     public string? Password { get; set; }
 

@@ -161,6 +161,6 @@ public sealed class InvitationIssuer(
     /// <paramref name="emailed"/> never comes from <paramref name="requestAddress"/> (<see cref="PublicUrl.Link"/>); the
     /// administrator is shown the same link the person is sent.
     /// </summary>
-    public string LinkFor(string token, string requestAddress, bool emailed) =>
+    private string LinkFor(string token, string requestAddress, bool emailed) =>
         PublicUrl.Link(configuration, emailed ? null : requestAddress, AcceptPath, token);
 }

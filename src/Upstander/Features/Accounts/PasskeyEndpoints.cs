@@ -133,14 +133,10 @@ public static class PasskeyEndpoints
                     return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Passkey not accepted",
                         detail: "That passkey is not one of this account's, or it could not be verified.");
                 }
-                if (await users.IsLockedOutAsync(account) || !await signIn.CanSignInAsync(account))
+                if (await RefusedAsync(users, signIn, account, t) is { } refused)
                 {
-                    // The passkey proved whose account this is, so it is told why, as at sign-in.
-                    var locked = account.IsActive;
-                    await AccountLockout.RecordRefusalAsync(audit, account,
-                        locked ? SignInResult.LockedOut : SignInResult.NotAllowed, ct);
-                    return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: locked ? "Account locked" : "Account not active",
-                        detail: locked ? SignInModel.LockedOut(t) : SignInModel.Deactivated(t));
+                    await AccountLockout.RecordRefusalAsync(audit, account, refused.Locked ? SignInResult.LockedOut : SignInResult.NotAllowed, ct);
+                    return refused.Problem;
                 }
                 await users.AddOrUpdatePasskeyAsync(account, assertion.Passkey);
                 await signIn.ConfirmedAsync(account);
@@ -172,21 +168,12 @@ public static class PasskeyEndpoints
                         detail: "That passkey is not registered here, or it could not be verified.");
                 }
                 var account = assertion.User;
-                if (await users.IsLockedOutAsync(account) || !await signIn.CanSignInAsync(account))
+                if (await RefusedAsync(users, signIn, account, t) is { } refused)
                 {
-                    if (!account.IsActive)
-                    {
-                        // AccountSignInManager refuses deactivated accounts; the passkey proved who this is, so say why.
-                        audit.RecordFor(account.OrganisationId, account.Id, AuditActions.SignInFailed, "account", account.Id.ToString("N"), "deactivated");
-                        await audit.SaveAsync(ct);
-                        return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account not active",
-                            detail: SignInModel.Deactivated(t));
-                    }
-                    audit.RecordFor(account.OrganisationId, account.Id, AuditActions.LockedOut, "account", account.Id.ToString("N"), "denied");
+                    audit.RecordFor(account.OrganisationId, account.Id, refused.Locked ? AuditActions.LockedOut : AuditActions.SignInFailed,
+                        "account", account.Id.ToString("N"), refused.Locked ? "denied" : "deactivated");
                     await audit.SaveAsync(ct);
-                    // As above: the passkey proved whose account this is, so it is told why (403, which the page shows).
-                    return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account locked",
-                        detail: SignInModel.LockedOut(t));
+                    return refused.Problem;
                 }
                 // The assertion moved the passkey's signature counter on; keep it, so a cloned authenticator shows up.
                 await users.AddOrUpdatePasskeyAsync(account, assertion.Passkey);
@@ -259,6 +246,23 @@ public static class PasskeyEndpoints
                 }
                 return TypedResults.Ok(new PasskeyNext(usable.RequiresTwoFactor ? TwoFactorRequirement.RequiredSetupPath : "/"));
             });
+    }
+
+    /// <summary>
+    /// Whether an account a passkey has just proved may sign in or confirm now: null when it may; else, since the passkey
+    /// proved whose account this is, the answer telling why, as sign-in does (403, which the page shows: locked, or no
+    /// longer active, which AccountSignInManager refuses), and whether it is the lockout. The callers audit.
+    /// </summary>
+    private static async Task<(ProblemHttpResult Problem, bool Locked)?> RefusedAsync(
+        UserManager<Account> users, SignInManager<Account> signIn, Account account, IStringLocalizer<SharedResource> t)
+    {
+        if (!await users.IsLockedOutAsync(account) && await signIn.CanSignInAsync(account))
+        {
+            return null;
+        }
+        var locked = account.IsActive;
+        return (TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: locked ? "Account locked" : "Account not active",
+            detail: locked ? SignInModel.LockedOut(t) : SignInModel.Deactivated(t)), locked);
     }
 
     private static async Task<PasskeyAttestationResult?> AttestAsync(SignInManager<Account> signIn, JsonElement credential)

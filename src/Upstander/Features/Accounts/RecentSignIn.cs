@@ -27,8 +27,6 @@ public sealed class RecentSignIn(IHttpContextAccessor http, TimeProvider clock)
     /// <summary>How long after proving who they are a person may make such changes without proving it again.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(10);
 
-    public const string ConfirmPath = "/account/confirm";
-
     private const string Item = ".upstander.signed-in";
 
     /// <summary>Records <paramref name="at"/> as the moment the person proved who they are, in the cookie about to be issued.</summary>
@@ -51,7 +49,7 @@ public sealed class RecentSignIn(IHttpContextAccessor http, TimeProvider clock)
     }
 
     /// <summary>The confirmation page, coming back to <paramref name="returnUrl"/> (a local path) afterwards.</summary>
-    public static string ConfirmUrl(string returnUrl) => ConfirmPath + "?returnUrl=" + Uri.EscapeDataString(returnUrl);
+    public static string ConfirmUrl(string returnUrl) => ConfirmIdentityModel.Path + "?returnUrl=" + Uri.EscapeDataString(returnUrl);
 
     /// <summary>A form post that needs a recent sign-in goes to the confirmation page first; nothing has changed.</summary>
     public static RedirectResult ConfirmFirst(string returnUrl) => new(ConfirmUrl(returnUrl));
