@@ -84,8 +84,10 @@ public static class AccountsApi
                 };
             })
             .RequireRateLimiting(RateLimitPolicies.Invitations)
+            .AddEndpointFilter<RequireRecentSignIn>()
             .WithName("CreateInvitation")
-            .WithSummary("Invite a person in the directory. The answer holds the one-time link; with a mail server configured it is also emailed to their work address unless email is false.");
+            .WithSummary("Invite a person in the directory. The answer holds the one-time link; with a mail server configured it is also emailed to their work address unless email is false. "
+                + RequireRecentSignIn.Summary);
 
         invitations.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, InvitationIssuer issuer, CancellationToken ct) =>
                 await issuer.RevokeAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())

@@ -18,7 +18,7 @@ namespace Upstander.Features.Accounts;
 /// </summary>
 [Authorize(Roles = Roles.Admin)]
 [EnableRateLimiting(RateLimitPolicies.Invitations)]
-public sealed class InviteEveryoneModel(InvitationIssuer issuer, MailOutbox outbox, RateLimitOptions limits) : PageModel
+public sealed class InviteEveryoneModel(InvitationIssuer issuer, MailOutbox outbox, RateLimitOptions limits, RecentSignIn recent) : PageModel
 {
     public int Uninvited { get; private set; }
     public bool MailEnabled => outbox.Enabled;
@@ -33,6 +33,11 @@ public sealed class InviteEveryoneModel(InvitationIssuer issuer, MailOutbox outb
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        // Without a mail server the links are shown here: ways into new accounts.
+        if (!await recent.IsRecentAsync())
+        {
+            return RecentSignIn.ConfirmFirst("/admin/invitations/everyone");
+        }
         Issued = await issuer.CreateForEveryoneAsync(BatchSize, $"{Request.Scheme}://{Request.Host}", ct);
         Uninvited = await issuer.Uninvited().CountAsync(ct);
         if (!MailEnabled)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
+using Upstander.Platform.Security;
 using Upstander.Platform.Web;
 
 namespace Upstander.Features.Accounts;
@@ -13,7 +14,9 @@ namespace Upstander.Features.Accounts;
 /// an accepted invitation) or confirmed it on <see cref="ConfirmIdentityModel"/> within <see cref="Window"/>. Changes that
 /// would let someone keep or widen their access after the session is gone (adding a passkey, setting a first password,
 /// weakening two-factor, issuing access tokens) ask for it, so a few minutes at someone's unlocked computer, or a copied
-/// cookie, is not a way in for good. Scoped.
+/// cookie, is not a way in for good. So do an administrator's acts that hand someone a way into an account or widen
+/// one: inviting, making a password link for someone, turning their two-factor off, changing roles and reactivating
+/// an account (<see cref="RequireRecentSignIn"/> for their JSON calls). Scoped.
 /// </summary>
 /// <remarks>
 /// The time lives in the session cookie's own properties, written by <see cref="AccountSignInManager"/> at each sign-in
@@ -62,4 +65,20 @@ public sealed class RecentSignIn(IHttpContextAccessor http, TimeProvider clock)
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Confirm it is you",
             detail: t["For your safety, this needs a sign-in from the last {0} minutes. Choose \"Confirm it's you\" on your account page, enter your password (or use a passkey), then try again.", (int)Window.TotalMinutes],
             extensions: new Dictionary<string, object?> { ["confirmUrl"] = ConfirmUrl(returnUrl) });
+}
+
+/// <summary>
+/// For JSON calls that hand someone a way into an account or widen one (inviting, changing roles, reactivating): a
+/// browser session must have signed in or confirmed within <see cref="RecentSignIn.Window"/>, or the call is refused
+/// (<see cref="RecentSignIn.Refused"/>, 403, nothing changed). A program's token passes: issuing it needed a recent
+/// sign-in, and a program cannot confirm.
+/// </summary>
+public sealed class RequireRecentSignIn(RecentSignIn recent, CurrentActor actor, IStringLocalizer<SharedResource> t) : IEndpointFilter
+{
+    /// <summary>What the OpenAPI summary of each such call adds.</summary>
+    public static readonly string Summary =
+        $"From a browser session, only within {RecentSignIn.Window.TotalMinutes} minutes of signing in or confirming (403 with confirmUrl otherwise); a token is not asked.";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        actor.Kind == "token" || await recent.IsRecentAsync() ? await next(context) : RecentSignIn.Refused(t, IndexModel.Path);
 }

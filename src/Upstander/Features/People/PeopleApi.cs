@@ -95,8 +95,10 @@ public static class PeopleApi
                 var account = await editor.AccountOfAsync(id, ct);
                 return TypedResults.Ok(new RolesView(id, await editor.RolesOfAsync(account!)));
             })
+            .AddEndpointFilter<RequireRecentSignIn>()
             .WithName("SetPersonRoles")
-            .WithSummary("Replace the roles of the person's account (Employee is always kept).");
+            .WithSummary("Replace the roles of the person's account (Employee is always kept). "
+                + RequireRecentSignIn.Summary);
 
         people.MapGet("/{id:guid}/account", async Task<Results<Ok<AccountStateView>, NotFound>> (
                 Guid id, AccountLifecycle lifecycle, CancellationToken ct) =>
@@ -112,8 +114,10 @@ public static class PeopleApi
 
         people.MapPost("/{id:guid}/account/reactivate", (Guid id, AccountLifecycle lifecycle, CancellationToken ct) =>
                 ChangeAccountAsync(id, lifecycle, lifecycle.ReactivateAsync, ct))
+            .AddEndpointFilter<RequireRecentSignIn>()
             .WithName("ReactivatePersonAccount")
-            .WithSummary("Let a deactivated account sign in again (with new sessions and tokens). Refused (409) while the person's leave date has passed.");
+            .WithSummary("Let a deactivated account sign in again (with new sessions and tokens). Refused (409) while the person's leave date has passed. "
+                + RequireRecentSignIn.Summary);
 
         people.MapGet("/{id:guid}/managers", async Task<Results<Ok<IReadOnlyList<PersonView>>, NotFound>> (
                 Guid id, AppDbContext db, OrgChartCache charts, CancellationToken ct) =>

@@ -17,7 +17,8 @@ namespace Upstander.Features.People;
 /// </summary>
 [Authorize(Roles = Roles.Admin)]
 public sealed class PersonDetailsModel(
-    AppDbContext db, PersonEditor editor, OrgChartCache charts, AccountLifecycle lifecycle, CurrentActor actor, IStringLocalizer<SharedResource> t) : PageModel
+    AppDbContext db, PersonEditor editor, OrgChartCache charts, AccountLifecycle lifecycle, CurrentActor actor, RecentSignIn recent,
+    IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed class DetailsInput
     {
@@ -110,6 +111,10 @@ public sealed class PersonDetailsModel(
 
     public async Task<IActionResult> OnPostRolesAsync(Guid id, CancellationToken ct)
     {
+        if (!await recent.IsRecentAsync())
+        {
+            return ConfirmFirst(id);
+        }
         var result = await editor.SetRolesAsync(id, SelectedRoles, ct);
         if (!result.Found)
         {
@@ -148,7 +153,15 @@ public sealed class PersonDetailsModel(
     public Task<IActionResult> OnPostDeactivateAsync(Guid id, CancellationToken ct) => ChangeAccountAsync(id, lifecycle.DeactivateAsync, "deactivated", ct);
 
     /// <summary>Lets a deactivated account sign in again; refused while the person's leave date has passed.</summary>
-    public Task<IActionResult> OnPostReactivateAsync(Guid id, CancellationToken ct) => ChangeAccountAsync(id, lifecycle.ReactivateAsync, "reactivated", ct);
+    public async Task<IActionResult> OnPostReactivateAsync(Guid id, CancellationToken ct) =>
+        await recent.IsRecentAsync() ? await ChangeAccountAsync(id, lifecycle.ReactivateAsync, "reactivated", ct) : ConfirmFirst(id);
+
+    /// <summary>
+    /// Changing roles, reactivating, a password link and turning two-factor off each hand someone a way into an account
+    /// or widen one, so they need a recent sign-in (<see cref="RecentSignIn"/>): the administrator confirms it is them
+    /// and comes back to this page; nothing has changed.
+    /// </summary>
+    private static RedirectResult ConfirmFirst(Guid id) => RecentSignIn.ConfirmFirst($"/admin/people/{id:D}");
 
     private async Task<IActionResult> ChangeAccountAsync(Guid id, Func<Guid, CancellationToken, Task<AccountChangeRefusal>> change, string saved, CancellationToken ct) =>
         await change(id, ct) is var refusal && refusal == AccountChangeRefusal.None
@@ -158,13 +171,17 @@ public sealed class PersonDetailsModel(
     /// <summary>A one-time link for the person to set a new password, shown here once and emailed to them when mail is on.</summary>
     public async Task<IActionResult> OnPostPasswordLinkAsync(Guid id, [FromServices] AccountRecovery recovery, CancellationToken ct)
     {
+        if (!await recent.IsRecentAsync())
+        {
+            return ConfirmFirst(id);
+        }
         (GivenLink, var refusal) = await recovery.GiveLinkAsync(id, $"{Request.Scheme}://{Request.Host}", ct);
         return await AccountAnswerAsync(id, refusal, "password", ct);
     }
 
     /// <summary>Two-factor off for someone who lost their authenticator and recovery codes; every session of theirs ends.</summary>
     public async Task<IActionResult> OnPostTwoFactorOffAsync(Guid id, [FromServices] AccountRecovery recovery, CancellationToken ct) =>
-        await AccountAnswerAsync(id, await recovery.TurnOffTwoFactorAsync(id, ct), "two-factor-off", ct);
+        await recent.IsRecentAsync() ? await AccountAnswerAsync(id, await recovery.TurnOffTwoFactorAsync(id, ct), "two-factor-off", ct) : ConfirmFirst(id);
 
     /// <summary>
     /// The page after a change to the person's account, on this answer (never after a redirect, so that a password link is

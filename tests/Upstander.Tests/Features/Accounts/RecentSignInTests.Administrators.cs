@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Accounts;
+using Upstander.Platform.Auditing;
+using Upstander.Platform.Data;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+
+namespace Upstander.Tests.Features.Accounts;
+
+/// <summary>
+/// An administrator's session left open (an unlocked laptop, a copied cookie) must not hand anyone a way into an
+/// account: inviting (the link is shown to the administrator), a password link for someone, turning their two-factor
+/// off, changing roles and reactivating an account need a sign-in, or a confirmation, from the last
+/// <see cref="RecentSignIn.Window"/>, on the pages and through the API. A program's token is not asked: issuing it
+/// needed a recent sign-in.
+/// </summary>
+public sealed partial class RecentSignInTests
+{
+    [Fact]
+    public async Task A_session_past_the_window_hands_out_no_way_into_an_account_until_the_administrator_confirms()
+    {
+        var admin = _org[Roles.Admin];
+        var session = await _factory.SignInForApiAsync(admin);
+        var coordinator = _org[Roles.Coordinator];
+        var leader = _org[Roles.Leader];
+        var newcomer = await _factory.AddPersonAsync(_org.Id, "Nia Newcomer", "nia@adminrecent.example");
+        var person = $"/admin/people/{coordinator.PersonId:D}";
+        var confirmPerson = "/account/confirm?returnUrl=" + Uri.EscapeDataString(person);
+        // Pages read while the sign-in was recent, so each form's token is at hand.
+        var personToken = await session.AntiforgeryTokenAsync(person);
+        var inviteToken = await session.AntiforgeryTokenAsync($"/admin/invitations/new?person={newcomer:D}");
+        var everyoneToken = await session.AntiforgeryTokenAsync("/admin/invitations/everyone");
+        _factory.Clock.Advance(PastTheWindow);
+        var before = await RowCounts.TakeAsync(_factory.Database);
+
+        foreach (var handler in new[] { "PasswordLink", "TwoFactorOff", "Reactivate" })
+        {
+            ShouldGoToConfirm(await session.PostWithTokenAsync($"{person}?handler={handler}", personToken), confirmPerson, handler);
+        }
+        ShouldGoToConfirm(await session.PostWithTokenAsync($"{person}?handler=Roles", personToken, ("SelectedRoles", Roles.Admin)), confirmPerson, "roles");
+        ShouldGoToConfirm(await session.PostWithTokenAsync($"/admin/invitations/new?person={newcomer:D}", inviteToken, ("SelectedRoles", Roles.CaseManager)),
+            "/account/confirm?returnUrl=" + Uri.EscapeDataString($"/admin/invitations/new?person={newcomer:D}"), "invitation");
+        ShouldGoToConfirm(await session.PostWithTokenAsync("/admin/invitations/everyone", everyoneToken),
+            "/account/confirm?returnUrl=%2Fadmin%2Finvitations%2Feveryone", "everyone");
+        await ShouldAskToConfirmAsync(await session.PutAsJsonAsync($"/api/v1/people/{leader.PersonId}/roles", new { roles = new[] { Roles.CaseManager } }));
+        await ShouldAskToConfirmAsync(await session.PostAsJsonAsync("/api/v1/invitations", new { personId = newcomer, roles = new[] { Roles.CaseManager } }));
+        await ShouldAskToConfirmAsync(await session.PostAsync($"/api/v1/people/{leader.PersonId}/account/reactivate", null));
+
+        // Nothing changed: no link, no invitation, two-factor still on, the roles as they were, nothing audited as done.
+        RowCounts.Differences(before, await RowCounts.TakeAsync(_factory.Database)).ShouldBeEmpty();
+        (await DbAsync(db => db.Users.Where(a => a.Id == coordinator.AccountId).Select(a => a.TwoFactorEnabled).SingleAsync())).ShouldBeTrue();
+        (await RolesAsync(coordinator)).ShouldNotContain(Roles.Admin);
+        (await RolesAsync(leader)).ShouldNotContain(Roles.CaseManager);
+        var done = new[] { AuditActions.PasswordLinkGiven, AuditActions.TwoFactorTurnedOffByAdministrator, AuditActions.RolesChanged, AuditActions.InvitationCreated };
+        (await DbAsync(db => db.AuditEvents.CountAsync(e => done.Contains(e.Action)))).ShouldBe(0);
+
+        // Confirmed (password and code, as the Admin role has two-factor), the same acts go through.
+        var confirmed = await session.PostFormAsync(confirmPerson, new() { ["Password"] = UpstanderFactory.Password, ["Code"] = Totp.Code(admin.TotpKey!) });
+        confirmed.Headers.Location!.OriginalString.ShouldBe(person);
+        var link = await session.PostFormAsync($"{person}?handler=PasswordLink", new());
+        link.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await link.Content.ReadAsStringAsync()).ShouldContain("/account/reset-password?token=");
+        (await session.PutAsJsonAsync($"/api/v1/people/{leader.PersonId}/roles", new { roles = new[] { Roles.CaseManager } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await RolesAsync(leader)).ShouldContain(Roles.CaseManager);
+        (await session.PostAsJsonAsync("/api/v1/invitations", new { personId = newcomer, roles = Array.Empty<string>() })).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_programs_token_changes_roles_and_invites_without_confirming()
+    {
+        var api = await _factory.ApiClientAsync(_org, _org[Roles.Admin]);
+        _factory.Clock.Advance(PastTheWindow);
+        var leader = _org[Roles.Leader];
+        (await api.PutAsJsonAsync($"/api/v1/people/{leader.PersonId}/roles", new { roles = new[] { Roles.Researcher } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await RolesAsync(leader)).ShouldContain(Roles.Researcher);
+        var newcomer = await _factory.AddPersonAsync(_org.Id, "Tomi Token", "tomi@adminrecent.example");
+        (await api.PostAsJsonAsync("/api/v1/invitations", new { personId = newcomer, roles = Array.Empty<string>() })).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    private static void ShouldGoToConfirm(HttpResponseMessage response, string confirmUrl, string what)
+    {
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect, what);
+        response.Headers.Location!.OriginalString.ShouldBe(confirmUrl, what);
+    }
+
+    private Task<List<string>> RolesAsync(TestAccount account) => DbAsync(db =>
+        (from ur in db.UserRoles where ur.UserId == account.AccountId join r in db.Roles on ur.RoleId equals r.Id select r.Name!).ToListAsync());
+
+    private Task<T> DbAsync<T>(Func<AppDbContext, Task<T>> query) => _factory.InScopeAsync(null, s => query(s.GetRequiredService<AppDbContext>()));
+}
