@@ -46,7 +46,7 @@ public sealed record PasswordLinkRequest(string Email, string Culture);
 public sealed class AccountRecovery(
     AppDbContext db, OrganisationScope scope, UserManager<Account> users, AuditLog audit, MailOutbox outbox,
     OrganisationZones zones, OrganisationTime time, CurrentActor actor, TimeProvider clock, IConfiguration configuration,
-    IStringLocalizer<SharedResource> t)
+    AccountSecurityNotices notices, IStringLocalizer<SharedResource> t)
 {
     public const string ResetPath = "/account/reset-password";
     public const string MailPurpose = "password-reset";
@@ -130,6 +130,7 @@ public sealed class AccountRecovery(
         await Succeeded(users.ResetAuthenticatorKeyAsync(account!));
         await users.GenerateNewTwoFactorRecoveryCodesAsync(account!, 0);
         audit.Record(AuditActions.TwoFactorTurnedOffByAdministrator, "account", account!.Id);
+        await notices.QueueAsync(account, SignInChange.TwoFactorTurnedOffByAdministrator, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return AccountChangeRefusal.None;
@@ -201,6 +202,7 @@ public sealed class AccountRecovery(
             other.Withdraw(now);
         }
         audit.RecordFor(account.OrganisationId, account.Id, AuditActions.PasswordReset, "account", account.Id.ToString("N"), "success");
+        await notices.QueueAsync(account, SignInChange.PasswordSetWithLink, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return (await users.GetPasskeysAsync(account)).Count;

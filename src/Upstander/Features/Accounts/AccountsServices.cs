@@ -15,6 +15,7 @@ public static class AccountsServices
         services.AddScoped<InvitationAcceptance>();
         services.AddScoped<TokenIssuer>();
         services.AddScoped<RecentSignIn>();
+        services.AddScoped<AccountSecurityNotices>();
         services.AddScoped<AccountLifecycle>();
         services.AddScoped<AccountRecovery>();
         services.AddSingleton<PasswordLinkRequests>();

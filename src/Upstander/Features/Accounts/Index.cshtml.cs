@@ -13,7 +13,7 @@ public sealed record PasskeyRow(string Id, string Name, DateTimeOffset CreatedAt
 
 /// <summary>Your account: passkeys (add, rename, remove), two-factor status and your password.</summary>
 public sealed class IndexModel(
-    UserManager<Account> users, SignInManager<Account> signIn, RecentSignIn recent, AuditLog audit, CurrentActor actor,
+    UserManager<Account> users, SignInManager<Account> signIn, RecentSignIn recent, AuditLog audit, AccountSecurityNotices notices, CurrentActor actor,
     OrganisationTime time, IStringLocalizer<SharedResource> t) : PageModel
 {
     public const int PasswordMaxLength = 200;
@@ -137,6 +137,7 @@ public sealed class IndexModel(
             return await ShowAsync(account);
         }
         audit.Record(AuditActions.PasswordSet, "account", account.Id, detail: hasPassword ? "changed" : "added");
+        await notices.QueueAsync(account, hasPassword ? SignInChange.PasswordChanged : SignInChange.PasswordAdded, ct);
         await audit.SaveAsync(ct);
         // The password change moved the security stamp; keep this session, end the others at their next check.
         await signIn.RefreshSignInAsync(account);

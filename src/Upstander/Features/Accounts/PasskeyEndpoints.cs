@@ -68,7 +68,7 @@ public static class PasskeyEndpoints
 
         passkeys.MapPost("/", async Task<Results<Created<PasskeyAdded>, ProblemHttpResult, ForbidHttpResult>> (
                 AddPasskeyRequest body, HttpContext http, UserManager<Account> users, SignInManager<Account> signIn,
-                CurrentActor actor, RecentSignIn recent, AuditLog audit, AppDbContext db, OrganisationTime time,
+                CurrentActor actor, RecentSignIn recent, AuditLog audit, AccountSecurityNotices notices, AppDbContext db, OrganisationTime time,
                 IStringLocalizer<SharedResource> t, CancellationToken ct) =>
             {
                 if (actor.Kind != "account" || await users.GetUserAsync(http.User) is not { } account)
@@ -97,6 +97,7 @@ public static class PasskeyEndpoints
                     // A new way in, as a new password is: the account's other sessions end at their next request
                     // (AccountChangeNotices), so one someone else holds does not outlive it. Saved with the audit event.
                     audit.Record(AuditActions.PasskeyAdded, "account", account.Id);
+                    await notices.QueueAsync(account, SignInChange.PasskeyAdded, ct);
                     var stamped = await users.UpdateSecurityStampAsync(account);
                     if (!stamped.Succeeded)
                     {

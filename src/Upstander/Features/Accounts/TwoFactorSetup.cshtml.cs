@@ -17,7 +17,7 @@ namespace Upstander.Features.Accounts;
 /// </summary>
 [AllowWithoutTwoFactor]
 public sealed class TwoFactorSetupModel(
-    UserManager<Account> users, SignInManager<Account> signIn, RecentSignIn recent, AuditLog audit, CurrentActor actor,
+    UserManager<Account> users, SignInManager<Account> signIn, RecentSignIn recent, AuditLog audit, AccountSecurityNotices notices, CurrentActor actor,
     IStringLocalizer<SharedResource> t) : PageModel
 {
     public const int RecoveryCodeCount = 10;
@@ -93,6 +93,7 @@ public sealed class TwoFactorSetupModel(
         }
         RecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(account, RecoveryCodeCount))?.ToList();
         audit.Record(AuditActions.TwoFactorEnabled, "account", account.Id, detail: "recovery-codes-replaced");
+        await notices.QueueAsync(account, SignInChange.RecoveryCodesReplaced, ct);
         await audit.SaveAsync(ct);
         await signIn.RefreshSignInAsync(account);
         await LoadAsync(account);
@@ -142,6 +143,7 @@ public sealed class TwoFactorSetupModel(
         await users.SetTwoFactorEnabledAsync(account, false);
         await users.ResetAuthenticatorKeyAsync(account);
         audit.Record(AuditActions.TwoFactorDisabled, "account", account.Id, detail: detail);
+        await notices.QueueAsync(account, detail == "reset" ? SignInChange.AuthenticatorReset : SignInChange.TwoFactorTurnedOff, ct);
         await audit.SaveAsync(ct);
         await signIn.RefreshSignInAsync(account);
     }

@@ -1,0 +1,97 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using Upstander.Features.Accounts;
+using Upstander.Platform.Data;
+using Upstander.Platform.Mail;
+using Upstander.Platform.Security;
+using Upstander.Tests.TestHost;
+
+namespace Upstander.Tests.Features.Accounts;
+
+/// <summary>
+/// The owner of an account is emailed whenever the way it signs in changes (a passkey added, the password changed,
+/// new recovery codes, two-factor turned off by an administrator), at the account's own address, saying what changed
+/// and what to do if it was not them, and nothing else. Without a mail server nothing is queued and the change works.
+/// </summary>
+public sealed class AccountSecurityNoticeTests : IAsyncLifetime
+{
+    private const string Subject = "Notice Org: how your account signs in has changed";
+    private const string NewPassword = "quiet meadow copper kettle";
+    private readonly SmtpSink _sink = new();
+
+    [Fact]
+    public async Task Each_change_to_how_an_account_signs_in_is_emailed_to_its_owner_and_says_nothing_else()
+    {
+        await using var factory = new UpstanderFactory(settings: _sink.Settings());
+        var org = await factory.CreateOrganisationAsync("Notice Org");
+        var employee = org[Roles.Employee];
+        var coordinator = org[Roles.Coordinator];
+
+        var session = await factory.SignInForApiAsync(employee);
+        using var device = new SoftwarePasskey();
+        (await session.AddPasskeyAsync(device, "Laptop")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var passkey = await NoticeAsync(employee, "A passkey was added to your Upstander account at Notice Org, on ");
+        passkey.ShouldContain("It signs in without a password.");
+
+        (await session.PostFormAsync("/account?handler=Password", new()
+        {
+            ["CurrentPassword"] = UpstanderFactory.Password,
+            ["NewPassword"] = NewPassword,
+            ["ConfirmPassword"] = NewPassword,
+        }, tokenFrom: "/account")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await NoticeAsync(employee, "The password of your Upstander account at Notice Org was changed on ");
+
+        var coordinatorSession = await factory.SignInAsync(coordinator);
+        (await coordinatorSession.PostFormAsync($"{TwoFactorRequirement.SetupPath}?handler=RecoveryCodes", new(), tokenFrom: TwoFactorRequirement.SetupPath))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        await NoticeAsync(coordinator, "New recovery codes were made for your Upstander account at Notice Org on ");
+
+        var admin = await factory.SignInAsync(org[Roles.Admin]);
+        (await admin.PostFormAsync($"/admin/people/{coordinator.PersonId:D}?handler=TwoFactorOff", new())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await NoticeAsync(coordinator, "An administrator turned off two-factor sign-in for your Upstander account at Notice Org on ");
+
+        // One email per change, each to the account's own address, and none to anyone else (the administrator included).
+        var notices = _sink.Received.Where(m => m.Subject == Subject).ToList();
+        notices.Count.ShouldBe(4);
+        notices.Count(m => To(m) == employee.Email).ShouldBe(2);
+        notices.Count(m => To(m) == coordinator.Email).ShouldBe(2);
+        (await factory.InScopeAsync(null, s => s.GetRequiredService<AppDbContext>().Set<OutgoingMail>().IgnoreQueryFilters()
+            .CountAsync(m => m.Purpose == AccountSecurityNotices.MailPurpose))).ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task Without_a_mail_server_nothing_is_queued_and_the_change_is_made()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Quiet Org");
+        var session = await factory.SignInForApiAsync(org[Roles.Employee]);
+        using var device = new SoftwarePasskey();
+        (await session.AddPasskeyAsync(device, "Laptop")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await factory.PasskeyCountAsync(org[Roles.Employee])).ShouldBe(1);
+        (await factory.InScopeAsync(null, s => s.GetRequiredService<AppDbContext>().Set<OutgoingMail>().IgnoreQueryFilters().CountAsync())).ShouldBe(0);
+    }
+
+    /// <summary>The notice to <paramref name="account"/> that says <paramref name="says"/>: what to do, the link, and no word about anything they do in Upstander.</summary>
+    private async Task<string> NoticeAsync(TestAccount account, string says)
+    {
+        var mail = await _sink.WaitForAsync(m => To(m) == account.Email && m.TextBody?.Contains(says, StringComparison.Ordinal) == true, TimeSpan.FromSeconds(30));
+        mail.Subject.ShouldBe(Subject);
+        var body = mail.TextBody!;
+        body.ShouldContain("If this was you, there is nothing to do.");
+        body.ShouldContain("If it was not you, sign in now, remove any passkey you do not recognise");
+        body.ShouldContain("/account\n");
+        foreach (var word in new[] { "support", "report", "case", "conversation", "training" })
+        {
+            body.ShouldNotContain(word, Case.Insensitive);
+        }
+        return body;
+    }
+
+    private static string To(MimeMessage message) => message.To.Mailboxes.Single().Address;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _sink.DisposeAsync();
+}
