@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Upstander.Features.Organisations;
 using Upstander.Platform.Data;
-using Upstander.Platform.Mail;
 using Upstander.Platform.Web;
 
 namespace Upstander.Features.Accounts;
@@ -28,22 +27,23 @@ public enum SignInChange
 /// says what changed and when, what to do if it was not them, and nothing about anything else they do in Upstander
 /// (docs/mail.md). Queued in the caller's unit of work, so it exists exactly when the change was saved. Scoped.
 /// </summary>
-public sealed class AccountSecurityNotices(AppDbContext db, MailOutbox outbox, OrganisationTime time, TimeProvider clock,
-    IStringLocalizer<SharedResource> t, IConfiguration configuration)
+public sealed class AccountSecurityNotices(AppDbContext db, WorkMail mail, TimeProvider clock, IStringLocalizer<SharedResource> t)
 {
     public const string MailPurpose = "account.sign-in-changed";
 
-    public async Task QueueAsync(Account account, SignInChange change, CancellationToken ct)
+    /// <summary>
+    /// Queues the notice of <paramref name="change"/> to the account's sign-in address (or to <paramref name="address"/>:
+    /// the address it had, when that is what changed). Runs in the account's organisation (a password link enters it).
+    /// </summary>
+    public async Task QueueAsync(Account account, SignInChange change, CancellationToken ct, string? address = null)
     {
-        if (!outbox.Enabled || account.Email is not { Length: > 0 } email)
+        if (!mail.Enabled || (address ?? account.Email) is not { Length: > 0 } email)
         {
             return;
         }
-        // Accounts carry no organisation filter and this may run outside the organisation's scope (a password link).
-        var name = await db.People.IgnoreQueryFilters().Where(p => p.Id == account.PersonId && p.OrganisationId == account.OrganisationId)
-            .Select(p => p.Name).SingleOrDefaultAsync(ct) ?? email;
-        var organisation = await Organisation.NameAsync(db, account.OrganisationId, ct);
-        var when = time.WhenIn(account.OrganisationId, clock.GetUtcNow());
+        var name = await db.People.Where(p => p.Id == account.PersonId).Select(p => p.Name).SingleOrDefaultAsync(ct) ?? email;
+        var organisation = await mail.OrganisationAsync(ct);
+        var when = mail.When(clock.GetUtcNow());
         string what = change switch
         {
             SignInChange.PasskeyAdded => t["A passkey was added to your Upstander account at {0}, on {1}. It signs in without a password.", organisation, when],
@@ -55,13 +55,11 @@ public sealed class AccountSecurityNotices(AppDbContext db, MailOutbox outbox, O
             SignInChange.RecoveryCodesReplaced => t["New recovery codes were made for your Upstander account at {0} on {1}. The old ones no longer work.", organisation, when],
             _ => t["An administrator turned off two-factor sign-in for your Upstander account at {0} on {1}, as is done for someone who lost their authenticator app.", organisation, when],
         };
-        outbox.Queue(account.OrganisationId, MailPurpose, account.Id, new MailMessage(email, name, t["{0}: how your account signs in has changed", organisation],
-            string.Join("\n\n",
-                t["Hello {0},", name],
-                what,
-                t["If this was you, there is nothing to do."],
-                t["If it was not you, sign in now, remove any passkey you do not recognise, change your password and turn two-factor sign-in on, then tell your administrator:"],
-                PublicUrl.Of(configuration) + IndexModel.Path,
-                t["This email is about your account only, and is sent whenever the way it signs in changes."]) + "\n"));
+        mail.Queue(MailPurpose, account.Id, new WorkRecipient(account.PersonId ?? Guid.Empty, name, email), t["{0}: how your account signs in has changed", organisation],
+            what,
+            t["If this was you, there is nothing to do."],
+            t["If it was not you, sign in now, remove any passkey you do not recognise, change your password and turn two-factor sign-in on, then tell your administrator:"],
+            mail.Link(IndexModel.Path),
+            t["This email is about your account only, and is sent whenever the way it signs in changes."]);
     }
 }

@@ -66,21 +66,11 @@ public sealed class OrganisationTime(OrganisationScope scope, OrganisationZones 
     public string Date(DateTimeOffset at) => OrganisationZones.DateIn(Zone, at).ToString("d MMMM yyyy", CultureInfo.CurrentCulture);
 
     /// <summary>The date and time in the organisation's zone, the month in the reader's culture, and the zone's name.</summary>
-    public string When(DateTimeOffset at) => Format(at, Zone);
-
-    /// <summary>
-    /// <see cref="When"/> in a given organisation's zone, for work done outside its scope (a password link used by someone
-    /// not signed in).
-    /// </summary>
-    public string WhenIn(Guid organisationId, DateTimeOffset at) => Format(at, zones.For(organisationId));
-
-    private string Format(DateTimeOffset at, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(at, zone).ToString("d MMMM yyyy, HH:mm", CultureInfo.CurrentCulture) + " " + LabelOf(zone);
+    public string When(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, Zone).ToString("d MMMM yyyy, HH:mm", CultureInfo.CurrentCulture) + " " + Label;
 
     /// <summary>"UTC", or the zone's place: "London time", "New York time".</summary>
-    public string Label => LabelOf(Zone);
-
-    private string LabelOf(TimeZoneInfo zone) => zone.Id is "UTC" or "Etc/UTC" ? "UTC" : t["{0} time", Place(zone.Id)];
+    public string Label => Zone.Id is "UTC" or "Etc/UTC" ? "UTC" : t["{0} time", Place(Zone.Id)];
 
     /// <summary>The last part of an IANA name, as people write it: America/New_York is New York.</summary>
     public static string Place(string zoneId) => zoneId[(zoneId.LastIndexOf('/') + 1)..].Replace('_', ' ');
