@@ -32,6 +32,25 @@ public sealed class AccountSecurityNotices(AppDbContext db, WorkMail mail, TimeP
     public const string MailPurpose = "account.sign-in-changed";
 
     /// <summary>
+    /// Makes a change to how <paramref name="account"/> signs in and queues its notice in one transaction: Identity's calls
+    /// in <paramref name="make"/> each save on their own, so without it the change could stand with no notice. The caller
+    /// records its audit event inside <paramref name="make"/>, which says whether the change was made; when it was not,
+    /// nothing is saved and no notice goes.
+    /// </summary>
+    public async Task<bool> ChangeAsync(Account account, SignInChange change, Func<Task<bool>> make, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await make())
+        {
+            return false;
+        }
+        await QueueAsync(account, change, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>
     /// Queues the notice of <paramref name="change"/> to the account's sign-in address (or to <paramref name="address"/>:
     /// the address it had, when that is what changed). Runs in the account's organisation (a password link enters it).
     /// </summary>

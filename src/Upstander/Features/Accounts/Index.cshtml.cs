@@ -128,17 +128,23 @@ public sealed class IndexModel(
                 return await ShowAsync(account);
             }
         }
-        var result = hasPassword
-            ? await users.ChangePasswordAsync(account, CurrentPassword!, password)
-            : await users.AddPasswordAsync(account, password);
-        if (!result.Succeeded)
+        var result = IdentityResult.Success;
+        var changed = await notices.ChangeAsync(account, hasPassword ? SignInChange.PasswordChanged : SignInChange.PasswordAdded, async () =>
+        {
+            result = hasPassword
+                ? await users.ChangePasswordAsync(account, CurrentPassword!, password)
+                : await users.AddPasswordAsync(account, password);
+            if (result.Succeeded)
+            {
+                audit.Record(AuditActions.PasswordSet, "account", account.Id, detail: hasPassword ? "changed" : "added");
+            }
+            return result.Succeeded;
+        }, ct);
+        if (!changed)
         {
             Errors.AddRange(result.Errors.Select(e => PasswordMessages.Describe(e, t)));
             return await ShowAsync(account);
         }
-        audit.Record(AuditActions.PasswordSet, "account", account.Id, detail: hasPassword ? "changed" : "added");
-        await notices.QueueAsync(account, hasPassword ? SignInChange.PasswordChanged : SignInChange.PasswordAdded, ct);
-        await audit.SaveAsync(ct);
         // The password change moved the security stamp; keep this session, end the others at their next check.
         await signIn.RefreshSignInAsync(account);
         Message = t["Your password has been changed."];

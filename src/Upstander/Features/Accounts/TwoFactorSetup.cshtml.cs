@@ -91,10 +91,12 @@ public sealed class TwoFactorSetupModel(
         {
             return RecentSignIn.ConfirmFirst(TwoFactorRequirement.SetupPath);
         }
-        RecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(account, RecoveryCodeCount))?.ToList();
-        audit.Record(AuditActions.TwoFactorEnabled, "account", account.Id, detail: "recovery-codes-replaced");
-        await notices.QueueAsync(account, SignInChange.RecoveryCodesReplaced, ct);
-        await audit.SaveAsync(ct);
+        await notices.ChangeAsync(account, SignInChange.RecoveryCodesReplaced, async () =>
+        {
+            RecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(account, RecoveryCodeCount))?.ToList();
+            audit.Record(AuditActions.TwoFactorEnabled, "account", account.Id, detail: "recovery-codes-replaced");
+            return true;
+        }, ct);
         await signIn.RefreshSignInAsync(account);
         await LoadAsync(account);
         return Page();
@@ -106,6 +108,11 @@ public sealed class TwoFactorSetupModel(
         if (await AccountAsync() is not { } account)
         {
             return Forbid();
+        }
+        if (!account.TwoFactorEnabled)
+        {
+            // Already off (a second post of the form): nothing to turn off, and no notice of a change that did not happen.
+            return RedirectToPage();
         }
         if (await RoleRequiresTwoFactorAsync(account))
         {
@@ -129,6 +136,11 @@ public sealed class TwoFactorSetupModel(
         {
             return Forbid();
         }
+        if (!account.TwoFactorEnabled)
+        {
+            // Already off (a second post of the form): nothing to turn off, and no notice of a change that did not happen.
+            return RedirectToPage();
+        }
         // Until a new app is set up, a password alone signs in; and whoever sets it up holds the second step.
         if (!await recent.IsRecentAsync())
         {
@@ -140,11 +152,13 @@ public sealed class TwoFactorSetupModel(
 
     private async Task TurnOffAsync(Account account, string detail, CancellationToken ct)
     {
-        await users.SetTwoFactorEnabledAsync(account, false);
-        await users.ResetAuthenticatorKeyAsync(account);
-        audit.Record(AuditActions.TwoFactorDisabled, "account", account.Id, detail: detail);
-        await notices.QueueAsync(account, detail == "reset" ? SignInChange.AuthenticatorReset : SignInChange.TwoFactorTurnedOff, ct);
-        await audit.SaveAsync(ct);
+        await notices.ChangeAsync(account, detail == "reset" ? SignInChange.AuthenticatorReset : SignInChange.TwoFactorTurnedOff, async () =>
+        {
+            await users.SetTwoFactorEnabledAsync(account, false);
+            await users.ResetAuthenticatorKeyAsync(account);
+            audit.Record(AuditActions.TwoFactorDisabled, "account", account.Id, detail: detail);
+            return true;
+        }, ct);
         await signIn.RefreshSignInAsync(account);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -15,7 +16,7 @@ namespace Upstander.Tests.Features.Accounts;
 /// new recovery codes, two-factor turned off by an administrator), at the account's own address, saying what changed
 /// and what to do if it was not them, and nothing else. Without a mail server nothing is queued and the change works.
 /// </summary>
-public sealed class AccountSecurityNoticeTests : IAsyncLifetime
+public sealed partial class AccountSecurityNoticeTests : IAsyncLifetime
 {
     private const string Subject = "Notice Org: how your account signs in has changed";
     private const string NewPassword = "quiet meadow copper kettle";
@@ -62,6 +63,37 @@ public sealed class AccountSecurityNoticeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_factor_turned_off_by_its_owner_is_told_once_and_a_password_set_with_a_link_is_told_too()
+    {
+        await using var factory = new UpstanderFactory(settings: _sink.Settings());
+        var org = await factory.CreateOrganisationAsync("Notice Org");
+        await AheadOfUtc.PlaceAsync(factory, org.Id, "America/New_York");
+        var employee = org[Roles.Employee];
+        var session = await factory.SignInAsync(employee);
+        var key = AccountsTestKit.AuthenticatorKey(await session.GetStringAsync(TwoFactorRequirement.SetupPath));
+        (await session.PostFormAsync(TwoFactorRequirement.SetupPath, new() { ["Code"] = Totp.Code(key) })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // The form sent twice (a double click, or again after going back): one change, one notice.
+        var token = await session.AntiforgeryTokenAsync(TwoFactorRequirement.SetupPath);
+        for (var i = 0; i < 2; i++)
+        {
+            (await session.PostWithTokenAsync($"{TwoFactorRequirement.SetupPath}?handler=Disable", token)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+        await NoticeAsync(employee, "Two-factor sign-in was turned off for your Upstander account at Notice Org on ");
+
+        // A link an administrator made, used by someone not signed in: the owner is told at their own address.
+        var admin = await factory.SignInAsync(org[Roles.Admin]);
+        var html = await (await admin.PostFormAsync($"/admin/people/{employee.PersonId:D}?handler=PasswordLink", new())).Content.ReadAsStringAsync();
+        var link = new Uri(WebUtility.HtmlDecode(LinkRegex().Match(html).Value)).PathAndQuery;
+        (await factory.Browser().PostFormAsync(link, new() { ["Password"] = NewPassword, ["ConfirmPassword"] = NewPassword })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var reset = await NoticeAsync(employee, "A new password was set for your Upstander account at Notice Org with a password link on ");
+        reset.ShouldContain(" New York time.", Case.Sensitive, "the organisation's time, though the link was used by someone not signed in");
+
+        var notices = _sink.Received.Where(m => m.Subject == Subject).ToList();
+        notices.Count.ShouldBe(2, string.Join(" | ", notices.Select(m => m.TextBody)));
+    }
+
+    [Fact]
     public async Task Without_a_mail_server_nothing_is_queued_and_the_change_is_made()
     {
         await using var factory = new UpstanderFactory();
@@ -88,6 +120,9 @@ public sealed class AccountSecurityNoticeTests : IAsyncLifetime
         }
         return body;
     }
+
+    [GeneratedRegex(@"https?://[^\s""<]+/account/reset-password\?token=[^\s""<&]+")]
+    private static partial Regex LinkRegex();
 
     private static string To(MimeMessage message) => message.To.Mailboxes.Single().Address;
 
