@@ -17,6 +17,7 @@ public enum SignInChange
     AuthenticatorReset,
     RecoveryCodesReplaced,
     TwoFactorTurnedOffByAdministrator,
+    SignInAddressChanged,
 }
 
 /// <summary>
@@ -72,6 +73,7 @@ public sealed class AccountSecurityNotices(AppDbContext db, WorkMail mail, TimeP
             SignInChange.TwoFactorTurnedOff => t["Two-factor sign-in was turned off for your Upstander account at {0} on {1}: a password alone now signs in.", organisation, when],
             SignInChange.AuthenticatorReset => t["The authenticator app of your Upstander account at {0} was reset on {1}, to set up a new one.", organisation, when],
             SignInChange.RecoveryCodesReplaced => t["New recovery codes were made for your Upstander account at {0} on {1}. The old ones no longer work.", organisation, when],
+            SignInChange.SignInAddressChanged => t["The address your Upstander account at {0} signs in with was changed on {1}, with your work email in the directory. Emails about your account now go to the new address, not this one.", organisation, when],
             _ => t["An administrator turned off two-factor sign-in for your Upstander account at {0} on {1}, as is done for someone who lost their authenticator app.", organisation, when],
         };
         mail.Queue(MailPurpose, account.Id, new WorkRecipient(account.PersonId ?? Guid.Empty, name, email), t["{0}: how your account signs in has changed", organisation],

@@ -16,7 +16,7 @@ namespace Upstander.Features.Accounts;
 /// weakening two-factor, issuing access tokens) ask for it, so a few minutes at someone's unlocked computer, or a copied
 /// cookie, is not a way in for good. So do an administrator's acts that hand someone a way into an account or widen
 /// one: inviting, making a password link for someone, turning their two-factor off, changing roles and reactivating
-/// an account (<see cref="RequireRecentSignIn"/> for their JSON calls). Scoped.
+/// an account, and moving an account's sign-in address (<see cref="RequireRecentSignIn"/> for their JSON calls). Scoped.
 /// </summary>
 /// <remarks>
 /// The time lives in the session cookie's own properties, written by <see cref="AccountSignInManager"/> at each sign-in
@@ -25,7 +25,7 @@ namespace Upstander.Features.Accounts;
 /// which is why the issue time cannot say this. A session without the time (a token, or a cookie issued before this
 /// existed) is never recent.
 /// </remarks>
-public sealed class RecentSignIn(IHttpContextAccessor http, TimeProvider clock)
+public sealed class RecentSignIn(IHttpContextAccessor http, TimeProvider clock, CurrentActor actor)
 {
     /// <summary>How long after proving who they are a person may make such changes without proving it again.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(10);
@@ -51,6 +51,13 @@ public sealed class RecentSignIn(IHttpContextAccessor http, TimeProvider clock)
             && clock.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds) <= Window;
     }
 
+    /// <summary>
+    /// Whether whoever acts may make a change that needs a recent sign-in: a browser session only when
+    /// <see cref="IsRecentAsync"/>; a program's token (issuing it needed a recent sign-in, and a program cannot confirm)
+    /// and Upstander itself (CLI verbs, jobs) always.
+    /// </summary>
+    public async Task<bool> AllowsAsync() => actor.Kind != "account" || await IsRecentAsync();
+
     /// <summary>The confirmation page, coming back to <paramref name="returnUrl"/> (a local path) afterwards.</summary>
     public static string ConfirmUrl(string returnUrl) => ConfirmIdentityModel.Path + "?returnUrl=" + Uri.EscapeDataString(returnUrl);
 
@@ -73,12 +80,12 @@ public sealed class RecentSignIn(IHttpContextAccessor http, TimeProvider clock)
 /// (<see cref="RecentSignIn.Refused"/>, 403, nothing changed). A program's token passes: issuing it needed a recent
 /// sign-in, and a program cannot confirm.
 /// </summary>
-public sealed class RequireRecentSignIn(RecentSignIn recent, CurrentActor actor, IStringLocalizer<SharedResource> t) : IEndpointFilter
+public sealed class RequireRecentSignIn(RecentSignIn recent, IStringLocalizer<SharedResource> t) : IEndpointFilter
 {
     /// <summary>What the OpenAPI summary of each such call adds.</summary>
     public static readonly string Summary =
         $"From a browser session, only within {RecentSignIn.Window.TotalMinutes} minutes of signing in or confirming (403 with confirmUrl otherwise); a token is not asked.";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        actor.Kind == "token" || await recent.IsRecentAsync() ? await next(context) : RecentSignIn.Refused(t, IndexModel.Path);
+        await recent.AllowsAsync() ? await next(context) : RecentSignIn.Refused(t, IndexModel.Path);
 }

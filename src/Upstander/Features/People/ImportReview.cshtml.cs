@@ -3,13 +3,14 @@ using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Upstander.Features.Accounts;
 using Upstander.Platform.Security;
 
 namespace Upstander.Features.People;
 
 /// <summary>The report on an uploaded file: every problem by row and column, and the choice of how to import.</summary>
 [Authorize(Roles = Roles.Admin)]
-public sealed class ImportReviewModel(PeopleImportJobs jobs, CurrentActor actor) : PageModel
+public sealed class ImportReviewModel(PeopleImportJobs jobs, CurrentActor actor, RecentSignIn recent) : PageModel
 {
     /// <summary>A page of 50,000 table rows helps nobody; the full list is a download.</summary>
     public const int ProblemsShown = 500;
@@ -44,8 +45,13 @@ public sealed class ImportReviewModel(PeopleImportJobs jobs, CurrentActor actor)
         return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "import-problems.csv");
     }
 
-    public IActionResult OnPost(Guid id, string mode)
+    public async Task<IActionResult> OnPostAsync(Guid id, string mode)
     {
+        // An import can move accounts' sign-in addresses, which hands them to whoever reads the new ones (RecentSignIn).
+        if (!await recent.AllowsAsync())
+        {
+            return RecentSignIn.ConfirmFirst($"/admin/people/import/{id:D}");
+        }
         var upload = jobs.Upload(id, actor.OrganisationId!.Value, actor.Id);
         if (upload is null)
         {

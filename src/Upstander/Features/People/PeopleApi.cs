@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Upstander.Features.Accounts;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
@@ -63,13 +64,17 @@ public static class PeopleApi
                     : TypedResults.NotFound())
             .WithName("GetPerson");
 
-        people.MapPut("/{id:guid}", async Task<Results<Ok<PersonView>, ValidationProblem, NotFound>> (
-                Guid id, PersonEditRequest request, PersonEditor editor, AppDbContext db, CancellationToken ct) =>
+        people.MapPut("/{id:guid}", async Task<Results<Ok<PersonView>, ValidationProblem, NotFound, ProblemHttpResult>> (
+                Guid id, PersonEditRequest request, PersonEditor editor, AppDbContext db, IStringLocalizer<SharedResource> t, CancellationToken ct) =>
             {
                 var result = await editor.UpdateAsync(id, request.ToDetails(), ct);
                 if (!result.Found)
                 {
                     return TypedResults.NotFound();
+                }
+                if (result.NeedsRecentSignIn)
+                {
+                    return RecentSignIn.Refused(t, IndexModel.Path);
                 }
                 if (!result.Succeeded)
                 {
@@ -78,7 +83,8 @@ public static class PeopleApi
                 return TypedResults.Ok(await PersonQueries.ToViews(db, db.People.Where(p => p.Id == id)).SingleAsync(ct));
             })
             .WithName("UpdatePerson")
-            .WithSummary("Edit a person's details. The manager is given by employee id and must not be one of the person's own reports.");
+            .WithSummary("Edit a person's details. The manager is given by employee id and must not be one of the person's own reports. "
+                + "A new work email moves the person's account to it, and is refused like the other acts that hand out a way in. " + RequireRecentSignIn.Summary);
 
         people.MapPut("/{id:guid}/roles", async Task<Results<Ok<RolesView>, ValidationProblem, NotFound>> (
                 Guid id, RolesRequest request, PersonEditor editor, CancellationToken ct) =>

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
+using Upstander.Features.Accounts;
 using Upstander.Platform.Security;
+using Upstander.Platform.Web;
 
 namespace Upstander.Features.People;
 
@@ -41,11 +44,17 @@ public static class PeopleImportApi
     public static void MapPeopleImportApi(this RouteGroupBuilder people)
     {
         people.MapPost("/import", async Task<Results<Ok<ImportReportView>, UnprocessableEntity<ImportReportView>, ValidationProblem, ProblemHttpResult>> (
-                HttpRequest request, string? mode, PeopleImporter importer, PeopleImportJobs jobs, CurrentActor actor, CancellationToken ct) =>
+                HttpRequest request, string? mode, PeopleImporter importer, PeopleImportJobs jobs, CurrentActor actor, RecentSignIn recent,
+                IStringLocalizer<SharedResource> t, CancellationToken ct) =>
             {
                 if (ParseMode(mode) is not { } importMode)
                 {
                     return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["mode"] = ["mode must be validate, all or valid-only."] });
+                }
+                // Importing (not validating) can move accounts' sign-in addresses, which hands them to whoever reads the new ones.
+                if (importMode != ImportMode.Validate && !await recent.AllowsAsync())
+                {
+                    return RecentSignIn.Refused(t, IndexModel.Path);
                 }
                 if (!request.HasFormContentType)
                 {
@@ -96,6 +105,7 @@ public static class PeopleImportApi
             })
             .DisableAntiforgery() // ApiAntiforgery already demands the header from cookie callers; token callers have no cookie to forge.
             .WithName("ImportPeople")
-            .WithSummary("Check (mode=validate), import every row only if all are valid (mode=all), or import the valid rows (mode=valid-only). Multipart field: file.");
+            .WithSummary("Check (mode=validate), import every row only if all are valid (mode=all), or import the valid rows (mode=valid-only). Multipart field: file. "
+                + "Importing (all, valid-only) can move accounts' sign-in addresses, and is refused like the other acts that hand out a way in. " + RequireRecentSignIn.Summary);
     }
 }

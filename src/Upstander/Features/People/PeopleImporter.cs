@@ -22,7 +22,8 @@ public sealed record ImportActor(string Kind, Guid? AccountId)
 /// job), the API and the CLI verb, so all three check and write the same way. Scoped.
 /// </summary>
 public sealed class PeopleImporter(
-    AppDbContext db, UserManager<Account> users, AuditLog audit, OrgChartCache charts, AccountLifecycle lifecycle, OrganisationTime time, TimeProvider clock)
+    AppDbContext db, UserManager<Account> users, AuditLog audit, OrgChartCache charts, AccountLifecycle lifecycle, OrganisationTime time, TimeProvider clock,
+    AccountSecurityNotices notices)
 {
     public const int BatchSize = 1000;
 
@@ -147,7 +148,12 @@ public sealed class PeopleImporter(
                 var changed = newEmails.Keys.ToList();
                 foreach (var account in await db.Users.Where(a => a.PersonId != null && changed.Contains(a.PersonId.Value)).ToListAsync(ct))
                 {
+                    var leaves = account.Email;
                     AccountEmails.Follow(account, newEmails[account.PersonId!.Value], users);
+                    if (account.NormalizedEmail != users.NormalizeEmail(leaves))
+                    {
+                        await notices.QueueAsync(account, SignInChange.SignInAddressChanged, ct, address: leaves);
+                    }
                 }
             }
             await db.SaveChangesAsync(ct);

@@ -97,6 +97,10 @@ public sealed class PersonDetailsModel(
             {
                 return NotFound();
             }
+            if (result.NeedsRecentSignIn)
+            {
+                return ConfirmFirst(id);
+            }
             if (result.Succeeded)
             {
                 return Redirect($"/admin/people/{id:D}?saved=details");

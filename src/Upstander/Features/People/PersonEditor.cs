@@ -10,9 +10,12 @@ using Upstander.Platform.Security;
 namespace Upstander.Features.People;
 
 /// <summary>The result of an edit: the person, or what was wrong (nothing was changed then).</summary>
-public sealed record PersonEditResult(bool Found, IReadOnlyList<FieldError> Errors)
+public sealed record PersonEditResult(bool Found, IReadOnlyList<FieldError> Errors, bool NeedsRecentSignIn = false)
 {
-    public bool Succeeded => Found && Errors.Count == 0;
+    public bool Succeeded => Found && Errors.Count == 0 && !NeedsRecentSignIn;
+
+    /// <summary>Nothing changed: the edit would move an account's sign-in address, and the session did not sign in recently (<see cref="RecentSignIn"/>).</summary>
+    public static PersonEditResult NotRecent { get; } = new(true, [], NeedsRecentSignIn: true);
 }
 
 /// <summary>
@@ -23,7 +26,8 @@ public sealed record PersonEditResult(bool Found, IReadOnlyList<FieldError> Erro
 /// </summary>
 public sealed class PersonEditor(
     AppDbContext db, OrganisationSetup setup, UserManager<Account> accounts, AuditLog audit, OrgChartCache charts,
-    FieldProtector protector, CurrentActor actor, AccountLifecycle lifecycle, OrganisationTime time, TimeProvider clock)
+    FieldProtector protector, CurrentActor actor, AccountLifecycle lifecycle, OrganisationTime time, TimeProvider clock,
+    RecentSignIn recent, AccountSecurityNotices notices)
 {
     public const int ConfidentialNoteMaxLength = 4000;
 
@@ -88,6 +92,13 @@ public sealed class PersonEditor(
         {
             return new PersonEditResult(true, errors);
         }
+        // A new sign-in address hands the account to whoever reads it (a password link goes there): as an administrator's
+        // other acts that give a way into an account, it needs a recent sign-in, and the address it leaves is told.
+        var leaves = account is not null && accounts.NormalizeEmail((details.WorkEmail ?? "").Trim()) != account.NormalizedEmail ? account.Email : null;
+        if (leaves is not null && !await recent.AllowsAsync())
+        {
+            return PersonEditResult.NotRecent;
+        }
 
         var changed = Changes(person, details, managerId);
         var departmentName = details.Department?.Trim();
@@ -102,6 +113,10 @@ public sealed class PersonEditor(
         if (account is not null)
         {
             AccountEmails.Follow(account, person.WorkEmail, accounts);
+            if (leaves is not null)
+            {
+                await notices.QueueAsync(account, SignInChange.SignInAddressChanged, ct, address: leaves);
+            }
         }
         // Which fields changed, never their values.
         audit.Record(AuditActions.PersonUpdated, "person", id, detail: changed.Count == 0 ? "fields=none" : "fields=" + string.Join('+', changed));

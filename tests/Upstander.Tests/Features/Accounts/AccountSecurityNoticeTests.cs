@@ -4,9 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Upstander.Features.Accounts;
+using Upstander.Features.People;
 using Upstander.Platform.Data;
 using Upstander.Platform.Mail;
 using Upstander.Platform.Security;
+using Upstander.Tests.Features.People;
 using Upstander.Tests.TestHost;
 
 namespace Upstander.Tests.Features.Accounts;
@@ -91,6 +93,23 @@ public sealed partial class AccountSecurityNoticeTests : IAsyncLifetime
 
         var notices = _sink.Received.Where(m => m.Subject == Subject).ToList();
         notices.Count.ShouldBe(2, string.Join(" | ", notices.Select(m => m.TextBody)));
+    }
+
+    [Fact]
+    public async Task A_new_sign_in_address_is_told_to_the_address_it_leaves()
+    {
+        await using var factory = new UpstanderFactory(settings: _sink.Settings());
+        var org = await factory.CreateOrganisationAsync("Notice Org");
+        var employee = org[Roles.Employee];
+        var person = (await factory.PeopleAsync(org.Id)).Single(p => p.Id == employee.PersonId);
+        var admin = await factory.SignInAsync(org[Roles.Admin]);
+        (await admin.ApiSendAsync(HttpMethod.Put, $"/api/v1/people/{employee.PersonId}",
+            new PersonEditRequest(person.Name, "ruth.new@notice.example", person.EmployeeId, null, null, null, null, null, null, null))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var told = await NoticeAsync(employee, "The address your Upstander account at Notice Org signs in with was changed on ");
+        told.ShouldContain("Emails about your account now go to the new address, not this one.");
+        told.ShouldNotContain("ruth.new", Case.Insensitive, "the new address is not sent to the old one");
+        _sink.Received.Where(m => m.Subject == Subject).ShouldHaveSingleItem();
     }
 
     [Fact]

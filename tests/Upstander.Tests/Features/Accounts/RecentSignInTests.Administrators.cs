@@ -3,9 +3,11 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Accounts;
+using Upstander.Features.People;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
+using Upstander.Tests.Features.People;
 using Upstander.Tests.TestHost;
 
 namespace Upstander.Tests.Features.Accounts;
@@ -66,6 +68,39 @@ public sealed partial class RecentSignInTests
         (await session.PutAsJsonAsync($"/api/v1/people/{leader.PersonId}/roles", new { roles = new[] { Roles.CaseManager } })).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await RolesAsync(leader)).ShouldContain(Roles.CaseManager);
         (await session.PostAsJsonAsync("/api/v1/invitations", new { personId = newcomer, roles = Array.Empty<string>() })).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_session_past_the_window_cannot_move_an_accounts_sign_in_address_by_an_edit_or_an_import()
+    {
+        var session = await _factory.SignInForApiAsync(_org[Roles.Admin]);
+        var employee = _org[Roles.Employee];
+        var person = (await _factory.PeopleAsync(_org.Id)).Single(p => p.Id == employee.PersonId);
+        var page = $"/admin/people/{employee.PersonId:D}";
+        var pageToken = await session.AntiforgeryTokenAsync(page);
+        const string Elsewhere = "someone.else@elsewhere.example";
+        var edit = new PersonEditRequest(person.Name, Elsewhere, person.EmployeeId, null, null, null, null, null, null, null);
+        _factory.Clock.Advance(PastTheWindow);
+        var before = await RowCounts.TakeAsync(_factory.Database);
+
+        // Whoever reads the new address could ask for a password link there and take the account.
+        await ShouldAskToConfirmAsync(await session.ApiSendAsync(HttpMethod.Put, $"/api/v1/people/{employee.PersonId}", edit));
+        ShouldGoToConfirm(await session.PostWithTokenAsync($"{page}?handler=Details", pageToken,
+            ("Input.Name", person.Name), ("Input.WorkEmail", Elsewhere), ("Input.EmployeeId", person.EmployeeId)), "/account/confirm?returnUrl=" + Uri.EscapeDataString(page), "details");
+        await ShouldAskToConfirmAsync(await session.ApiImportAsync($"name,work_email,employee_id\n{person.Name},{Elsewhere},{person.EmployeeId}\n", "all"));
+        RowCounts.Differences(before, await RowCounts.TakeAsync(_factory.Database)).ShouldBeEmpty();
+        (await DbAsync(db => db.Users.Where(a => a.Id == employee.AccountId).Select(a => a.Email).SingleAsync())).ShouldBe(employee.Email);
+
+        // Other details are edited as before, and checking a file is not importing it.
+        (await session.ApiSendAsync(HttpMethod.Put, $"/api/v1/people/{employee.PersonId}", edit with { WorkEmail = person.WorkEmail, Team = "Night shift" }))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await session.ApiImportAsync($"name,work_email,employee_id\n{person.Name},{Elsewhere},{person.EmployeeId}\n", "validate")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // Confirmed, the address moves (and the account with it).
+        var confirmed = await session.PostFormAsync("/account/confirm?returnUrl=%2Faccount", new() { ["Password"] = UpstanderFactory.Password, ["Code"] = Totp.Code(_org[Roles.Admin].TotpKey!) });
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await session.ApiSendAsync(HttpMethod.Put, $"/api/v1/people/{employee.PersonId}", edit)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await DbAsync(db => db.Users.Where(a => a.Id == employee.AccountId).Select(a => a.Email).SingleAsync())).ShouldBe(Elsewhere);
     }
 
     [Fact]
