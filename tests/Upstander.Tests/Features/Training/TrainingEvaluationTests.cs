@@ -49,9 +49,11 @@ public sealed class TrainingEvaluationTests
         module.KnowledgeGain.Value!.Value.ShouldBe(0.3, 1e-9);
         module.Responses.Value.ShouldBe(5);
         (module.Useful.Value, module.Relevant.Value, module.Clear.Value).ShouldBe((4.0, 4.0, 3.0));
-        module.CommentsReadable.ShouldBeFalse("no comment is released");
         var input = new EvaluationInput("c", "Course", [Listening, Reading], learners, attempts, reactions, true);
         TrainingEvaluation.Evaluate(input, TrainingEvaluation.States(input), 5, comments: key => key == "listening" ? 10 : 0).Modules[0].CommentsReadable.ShouldBeTrue();
+        TrainingEvaluation.Evaluate(input, TrainingEvaluation.States(input), 5).Modules[0].CommentsReadable.ShouldBeFalse("no comment is released");
+        TrainingEvaluation.Evaluate(input, TrainingEvaluation.States(input), 6, comments: key => key == "listening" ? 10 : 0).Modules[0].CommentsReadable
+            .ShouldBeFalse("the comments are released, but the five responses are fewer than a minimum of six, so the module's responses are not shown");
 
         // With a minimum of four, the four passers are enough: (1 + 2 + 3 + 1) / 4 attempts.
         Evaluate(learners, attempts, reactions, minimum: 4).Modules[0].MeanAttemptsToPass.Value.ShouldBe(1.75);
