@@ -685,7 +685,10 @@ public sealed class SupportOffers(
         return [.. rows.Select(r =>
         {
             var name = r.ShowName ? names.GetValueOrDefault(r.PersonId) : null;
-            var conflicted = chart is not null && r.Status == RequestStatus.Active && MatchingPoolSource.ChainConflicted(chart, r.PersonId, SupportRequestRecord.ParseNamed(r.NamedPeople), r.SupporterId!.Value);
+            // On a row that names its requester, only their own line: a coordinator who knows the requester and sees the
+            // supporter outside it would learn that they named someone in the supporter's line. The requester is told either way.
+            var conflicted = chart is not null && r.Status == RequestStatus.Active
+                && MatchingPoolSource.ChainConflicted(chart, r.PersonId, name is null ? SupportRequestRecord.ParseNamed(r.NamedPeople) : [], r.SupporterId!.Value);
             return new OpenMatchRow(r.Id, r.Priority, r.Status, name ?? r.Pseudonym, name is not null, names.GetValueOrDefault(r.SupporterId!.Value) ?? "", conflicted);
         })];
     }

@@ -120,6 +120,26 @@ public sealed class ReorganisationTests
     }
 
     [Fact]
+    public async Task A_requester_who_shows_their_name_to_coordinators_is_not_flagged_for_the_line_of_someone_they_named_only_told_themselves()
+    {
+        await using var w = await OfferWorld.StartAsync();
+        var (ada, _, requester, id) = await TakenOnByAdaAsync(w, ("ShowName", "name"), ("Named", w.Org[Roles.Leader].PersonId.ToString()));
+        var coordinator = await w.Factory.SignInAsync(w.Org[Roles.Coordinator]);
+        var requesterName = (await w.Factory.PeopleAsync(w.Org.Id)).Single(p => p.Id == w.Org[Roles.Employee].PersonId).Name;
+        (await PageAsync(coordinator, "/coordinate/matching")).ShouldContain(requesterName);
+
+        // Ada now reports to the person the requester named. Flagged beside the requester's name, it would tell a
+        // coordinator who knows Ada is not in the requester's line that the requester named someone in hers.
+        await ReportToAsync(w, ada.PersonId, w.Org[Roles.Leader].PersonId);
+        (await PageAsync(coordinator, "/coordinate/matching")).ShouldNotContain(Flag);
+        (await PageAsync(requester, $"/support/requests/{id}")).ShouldContain(Notice);
+
+        // Their own line is flagged as for anyone: the coordinator could see that for themselves.
+        await ReportToAsync(w, w.Org[Roles.Employee].PersonId, ada.PersonId);
+        (await PageAsync(coordinator, "/coordinate/matching")).ShouldContain(Flag);
+    }
+
+    [Fact]
     public async Task A_closed_conversation_whose_supporter_is_now_in_the_requesters_line_cannot_be_reopened_and_the_requester_is_told_why()
     {
         await using var w = await OfferWorld.StartAsync();
@@ -187,7 +207,7 @@ public sealed class ReorganisationTests
         var ada = await w.SupporterAsync("Ada Supporter");
         await w.SetModeAsync("Automatic");
         var requester = await w.Factory.SignInAsync(w.Org[Roles.Employee]);
-        var id = await OfferWorld.AskAsync(requester, [.. OfferWorld.Form(), .. extra]);
+        var id = await OfferWorld.AskAsync(requester, [.. OfferWorld.Form().Where(f => !extra.Any(e => e.Item1 == f.Item1)), .. extra]);
         var adaClient = await w.Factory.SignInAsync(ada);
         Location(await PostAsync(adaClient, "/supporter/offers?handler=Accept", ("OfferId", (await w.PendingAsync(id)).Id.ToString())));
         return (ada, adaClient, requester, id);
