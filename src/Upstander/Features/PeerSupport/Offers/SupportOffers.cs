@@ -243,11 +243,15 @@ public sealed class SupportOffers(
     }
 
     /// <summary>
-    /// Whether a waiting request waits for its requester's choice again because a supporter had it: after an offer (declined,
-    /// expired, taken back) or a conversation handed back (one taken on before offers were recorded has no offer row). Not
-    /// when the requester sent it back themselves by blocking the supporter who had it (the latest offer, withdrawn or left
-    /// accepted, is to someone they blocked): that is their own doing, and the page says only that they will not be matched
-    /// with that supporter again.
+    /// Whether a waiting request waits for its requester's choice again because a supporter had it and cannot take it on,
+    /// read from the request's latest offer, never from the block list as it stands now (a block removed since changes
+    /// nothing about what happened). Declined, expired or taken back by a coordinator: yes. Withdrawn: no, since on a
+    /// waiting request only the requester's own block withdraws an offer (<see cref="BlockAsync"/>; withdrawing the request
+    /// leaves it withdrawn, and the hand-over sweep returns active requests only), and the page says only that they will not
+    /// be matched with that supporter again. Still accepted: the conversation came back either by the requester's block or
+    /// by the hand-over sweep (<see cref="SweepAsync"/>) because the supporter's account was stopped or they lost the
+    /// PeerSupporter role; so yes exactly when that supporter is no longer an active PeerSupporter. No offer row: a
+    /// conversation taken on before offers were recorded and handed back.
     /// </summary>
     private async Task<bool> ChooseAgainAsync(SupportRequestRecord request, CancellationToken ct)
     {
@@ -257,8 +261,13 @@ public sealed class SupportOffers(
         {
             return request.FirstAcceptedAt is not null;
         }
-        return latest.Outcome is not (OfferOutcome.Withdrawn or OfferOutcome.Accepted)
-            || !await db.Set<SupporterBlock>().AnyAsync(b => b.RequesterId == request.PersonId && b.BlockedPersonId == latest.SupporterId, ct);
+        var supporterId = latest.SupporterId;
+        return latest.Outcome switch
+        {
+            OfferOutcome.Withdrawn => false,
+            OfferOutcome.Accepted => !await Accounts.AccountLifecycle.ActivePeopleInRole(db, Roles.PeerSupporter).AnyAsync(id => id == supporterId, ct),
+            _ => true,
+        };
     }
 
     /// <summary>

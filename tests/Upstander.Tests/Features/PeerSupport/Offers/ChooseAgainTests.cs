@@ -203,6 +203,34 @@ public sealed class ChooseAgainTests
         (await RequestPageAsync(requester, id)).ShouldContain("The supporter who had your request cannot take it on now.");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_requester_who_blocks_their_supporter_and_then_unblocks_them_is_still_not_told_to_choose_again(bool accepted)
+    {
+        await using var c = await Chosen.StartAsync(mail: false);
+        var (w, requester, id, offer, holder) = (c.World, c.Requester, c.Id, c.Offer, c.Holder);
+        if (accepted)
+        {
+            Location(await PostAsync(await w.Factory.SignInAsync(holder), "/supporter/offers?handler=Accept", ("OfferId", offer.Id.ToString())));
+            (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Active);
+        }
+
+        // Blocked from their list while the offer is pending or the conversation open: the request comes back by their own doing.
+        Location(await PostAsync(requester, "/support/blocked?handler=Add", ("PersonId", holder.PersonId.ToString()))).ShouldBe("/support/blocked?saved=true");
+        (await w.RequestAsync(id)).Status.ShouldBe(RequestStatus.Waiting);
+        (await RequestPageAsync(requester, id)).ShouldNotContain(PageSaysChooseAgain);
+
+        // Removing the block changes nothing about what happened: nobody became unable to take it on.
+        Location(await PostAsync(requester, "/support/blocked?handler=Remove", ("PersonId", holder.PersonId.ToString()))).ShouldBe("/support/blocked?saved=true");
+        (await PageAsync(requester, "/support/blocked")).ShouldContain("Nobody yet.");
+        var page = await RequestPageAsync(requester, id);
+        page.ShouldNotContain(PageSaysChooseAgain);
+        page.ShouldNotContain("cannot take it on now");
+        OfferWorld.Tokens(page).Count.ShouldBe(2, "the unblocked supporter may be chosen again");
+        (await w.AuditCountAsync(OfferAudit.ChooseAgain)).ShouldBe(0);
+    }
+
     [Fact]
     public async Task An_urgent_request_is_offered_to_someone_else_while_a_routine_one_declined_beside_it_comes_back_to_its_requester()
     {
