@@ -55,7 +55,7 @@ public sealed partial class ProtectedReadInventoryTests
         ["Features/Cases/CaseConflicts.cs: ReportRecord.InvolvedPurpose"] = $"{Internal}: the named ids, for the conflict-of-interest rule",
         ["Features/SpeakUp/Reporting/ReportSubmission.cs: JournalEntry.TextPurpose"] = $"{Internal}: journal entries copied, sealed, into the report being sent",
         ["Features/SpeakUp/Reporting/ReportFiles.cs: ReportFile.KeyPurpose"] = $"{Internal}: the file's key; ReportFiles.OpenAsync's callers audit",
-        ["Features/SpeakUp/Reporting/ReportFiles.cs: ReportFile.NamePurpose"] = $"{Internal}: ReportFiles.Named; its callers audit",
+        ["Features/SpeakUp/Reporting/ReportFiles.cs: ReportFile.NamePurpose"] = $"{Internal}: ReportFiles.NameOf, for Named (every file, the list pages) and OpenAsync (the one file downloaded); their callers audit",
         ["Features/SpeakUp/Escrow/EscrowStore.cs: AttestationPurpose"] = $"{Internal}: checks who attested an escrow entry at release",
         ["Features/PeerSupport/Offers/SupportOffers.cs: SuggestionPurpose"] = $"{Internal}: a suggestion token's supporter id",
         ["Platform/Mail/MailOutbox.cs: OutgoingMail.MessagePurpose"] = $"{Internal}: an email handed to the mail server",

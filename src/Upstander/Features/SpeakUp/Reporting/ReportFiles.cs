@@ -132,12 +132,15 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
     /// </summary>
     public async Task<OpenedFile?> OpenAsync(Guid reportId, Guid fileId, CancellationToken ct)
     {
-        // The whole list (a handful of rows), as a neutral name is the file's place in it.
-        var (row, name) = Named(await ListAsync(reportId, ct)).Find(f => f.Row.Id == fileId);
-        if (row is null || !File.Exists(PathOf(row)))
+        // The whole list (a handful of rows), as a neutral name is the file's place in it; only this file's name is opened.
+        var listed = await ListAsync(reportId, ct);
+        var i = listed.FindIndex(f => f.Id == fileId);
+        if (i < 0 || !File.Exists(PathOf(listed[i])))
         {
             return null;
         }
+        var row = listed[i];
+        var name = NameOf(row, i + 1);
         var stored = await File.ReadAllBytesAsync(PathOf(row), ct);
         var key = Convert.FromBase64String(protector.Open(row.KeySealed, ReportFile.KeyPurpose, row.Id));
         var plain = new byte[stored.Length - 28];
