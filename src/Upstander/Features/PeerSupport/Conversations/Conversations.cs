@@ -436,17 +436,12 @@ public sealed class Conversations(
     }
 
     /// <summary>
-    /// The requester may reopen a closed conversation within the reopen window (and before retention removed it), and only
-    /// while its supporter is still current (certified, PeerSupporter, account active): never back to someone who stopped.
-    /// Nor to one whom a re-organisation since has put in the requester's management line or in that of someone they named,
-    /// read from the chart now: the hard rules matching keeps to (<see cref="ReopenOutcome.SupporterConflicted"/>).
-    /// </summary>
-    public async Task<bool> CanReopenAsync(Conversation c, CancellationToken ct) => await WhyNotReopenAsync(c, ct) is null;
-
-    /// <summary>
-    /// Why the requester may not reopen (<see cref="CanReopenAsync"/>): <see cref="ReopenOutcome.SupporterConflicted"/> when
-    /// everything else allows it but the supporter is now connected to their line, which the page tells them;
-    /// <see cref="ReopenOutcome.NotPossible"/> for the rest; null when they may.
+    /// Why the requester may not reopen; null when they may. The requester may reopen a closed conversation within the
+    /// reopen window (and before retention removed it), and only while its supporter is still current (certified,
+    /// PeerSupporter, account active): never back to someone who stopped. Nor to one whom a re-organisation since has put in
+    /// the requester's management line or in that of someone they named, read from the chart now: the hard rules matching
+    /// keeps to. <see cref="ReopenOutcome.SupporterConflicted"/> when everything else allows it but the supporter is now
+    /// connected to their line, which the page tells them; <see cref="ReopenOutcome.NotPossible"/> for the rest.
     /// </summary>
     public async Task<ReopenOutcome?> WhyNotReopenAsync(Conversation c, CancellationToken ct)
     {
@@ -463,7 +458,7 @@ public sealed class Conversations(
 
     /// <summary>
     /// Reopens the conversation with the same supporter. A reopened conversation is an open case of theirs again, so this
-    /// holds the matching section and checks, inside it, everything <see cref="CanReopenAsync"/> checks (a supporter now
+    /// holds the matching section and checks, inside it, everything <see cref="WhyNotReopenAsync"/> checks (a supporter now
     /// connected to the requester's line is <see cref="ReopenOutcome.SupporterConflicted"/>) and the supporter's
     /// caseload cap, which matching keeps to: <see cref="ReopenOutcome.SupporterFull"/> while they already hold as many
     /// open cases (offered or active) as their cap, and <see cref="ReopenOutcome.SupporterPaused"/> while they have paused
