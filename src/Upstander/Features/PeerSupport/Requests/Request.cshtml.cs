@@ -49,7 +49,9 @@ public sealed class RequestModel(SupportRequests requests, SupportOffers offers,
 
     /// <summary>
     /// The requester turns the email about choosing again on or off for this request. It is off until they do: even an
-    /// email that says nothing tells whoever reads their work mailbox that they asked for support.
+    /// email that says nothing tells whoever reads their work mailbox that they asked for support. Refused (400, nothing
+    /// changes) for anything but "on" or "off", and whenever the page does not offer the choice
+    /// (<see cref="OffersChooseAgainEmail"/>: mail off, or a request that can no longer come back).
     /// </summary>
     public async Task<IActionResult> OnPostChooseAgainEmailAsync(Guid id, CancellationToken ct)
     {
@@ -62,7 +64,8 @@ public sealed class RequestModel(SupportRequests requests, SupportOffers offers,
             ModelState.AddModelError(nameof(ChooseAgainEmail), t["Choose whether to be emailed if you need to choose a supporter again."]);
             return Page();
         }
-        if (!Matching!.MayComeBack)
+        // As the form: only while mail is on and the request could still come back (otherwise the page never offered it).
+        if (!OffersChooseAgainEmail)
         {
             ModelState.AddModelError(nameof(ChooseAgainEmail), t["This request can no longer come back to you to choose a supporter, so there is nothing to email you about."]);
             return Page();

@@ -394,6 +394,53 @@ public sealed class ChooseAgainTests
         (await w.AuditCountAsync(OfferAudit.ChooseAgainEmailChanged)).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task A_request_that_can_no_longer_come_back_refuses_the_email_and_changes_nothing()
+    {
+        await using var c = await Chosen.StartAsync();
+        var (w, requester, routine) = (c.World, c.Requester, c.Id);
+
+        // An urgent request is matched by the runner, never sent back to its requester: its page offers no email, nor does the post.
+        var urgent = await OfferWorld.AskAsync(requester, OfferWorld.Form(selfHarm: "yes"));
+        (await RequestPageAsync(requester, urgent)).ShouldNotContain(TurnOn);
+        await ShouldRefuseEmailAsync(requester, urgent, "on");
+
+        // Nor can a withdrawn one come back.
+        Location(await PostAsync(requester, $"/support/requests/{routine}?handler=Withdraw", ("Confirm", "true"))).ShouldBe($"/support/requests/{routine}");
+        (await w.RequestAsync(routine)).Status.ShouldBe(RequestStatus.Withdrawn);
+        (await RequestPageAsync(requester, routine)).ShouldNotContain(TurnOn);
+        await ShouldRefuseEmailAsync(requester, routine, "on");
+
+        (await w.RequestAsync(urgent)).ChooseAgainEmail.ShouldBeFalse();
+        (await w.RequestAsync(routine)).ChooseAgainEmail.ShouldBeFalse();
+        (await w.AuditCountAsync(OfferAudit.ChooseAgainEmailChanged)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task With_mail_off_the_email_is_refused_as_the_page_never_offers_it_and_nothing_changes()
+    {
+        await using var c = await Chosen.StartAsync(mail: false);
+        var (w, requester, id) = (c.World, c.Requester, c.Id);
+
+        // A routine request while requesters choose could come back, but without mail there is nothing to email.
+        (await RequestPageAsync(requester, id)).ShouldNotContain(TurnOn);
+        foreach (var value in new[] { "on", "off" })
+        {
+            await ShouldRefuseEmailAsync(requester, id, value);
+        }
+        (await w.RequestAsync(id)).ChooseAgainEmail.ShouldBeFalse();
+        (await w.AuditCountAsync(OfferAudit.ChooseAgainEmailChanged)).ShouldBe(0);
+    }
+
+    /// <summary>The requester's post of the email choice for a request whose page does not offer it: 400, saying why.</summary>
+    private static async Task ShouldRefuseEmailAsync(HttpClient requester, Guid id, string value)
+    {
+        var refused = await PostAsync(requester, $"/support/requests/{id}?handler=ChooseAgainEmail", ("ChooseAgainEmail", value));
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, value);
+        WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync())
+            .ShouldContain("This request can no longer come back to you to choose a supporter, so there is nothing to email you about.");
+    }
+
     /// <summary>The requester turns the email about choosing again on through the form on their request's page.</summary>
     private static async Task TurnOnAsync(HttpClient requester, Guid id)
     {
