@@ -25,6 +25,11 @@ public enum AccountChangeRefusal
     PersonHasLeft,
     /// <summary>The account is deactivated: help signing in again (<see cref="AccountRecovery"/>) waits until it is reactivated.</summary>
     NotActive,
+    /// <summary>
+    /// The administrator's browser session did not sign in or confirm recently enough (<see cref="RecentSignIn"/>): asked by
+    /// the acts that hand someone a way into an account (reactivating it, a password link, turning two-factor off).
+    /// </summary>
+    NotRecent,
 }
 
 /// <summary>
@@ -37,7 +42,7 @@ public enum AccountChangeRefusal
 /// </summary>
 public sealed class AccountLifecycle(
     AppDbContext db, AuditLog audit, CurrentActor actor, OrganisationTime time, MailOutbox outbox,
-    IEnumerable<IHandOverSweep> sweeps, TimeProvider clock)
+    IEnumerable<IHandOverSweep> sweeps, TimeProvider clock, RecentSignIn recent)
 {
     /// <summary>The state of a person's account in the current organisation; null when they have none.</summary>
     public async Task<AccountState?> StateAsync(Guid personId, CancellationToken ct) =>
@@ -67,9 +72,16 @@ public sealed class AccountLifecycle(
         return AccountChangeRefusal.None;
     }
 
-    /// <summary>An administrator lets the account work again (already active: nothing changes); refused while the person's leave date has passed.</summary>
+    /// <summary>
+    /// An administrator lets the account work again (already active: nothing changes); refused while the person's leave
+    /// date has passed, and unless <see cref="RecentSignIn.AllowsAsync"/> (a stopped account working again is a way in).
+    /// </summary>
     public async Task<AccountChangeRefusal> ReactivateAsync(Guid personId, CancellationToken ct)
     {
+        if (!await recent.AllowsAsync())
+        {
+            return AccountChangeRefusal.NotRecent;
+        }
         if (await AccountOfAsync(personId, ct) is not { } account)
         {
             return AccountChangeRefusal.NoAccount;

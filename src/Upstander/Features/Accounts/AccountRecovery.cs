@@ -46,7 +46,7 @@ public sealed record PasswordLinkRequest(string Email, string Culture);
 public sealed class AccountRecovery(
     AppDbContext db, OrganisationScope scope, UserManager<Account> users, AuditLog audit, MailOutbox outbox,
     OrganisationZones zones, OrganisationTime time, CurrentActor actor, TimeProvider clock, IConfiguration configuration,
-    AccountSecurityNotices notices, IStringLocalizer<SharedResource> t)
+    AccountSecurityNotices notices, IStringLocalizer<SharedResource> t, RecentSignIn recent)
 {
     public const string ResetPath = "/account/reset-password";
     public const string MailPurpose = "password-reset";
@@ -221,9 +221,13 @@ public sealed class AccountRecovery(
         return (reset, PublicUrl.Link(configuration, shownAt, ResetPath, token));
     }
 
-    /// <summary>The account of a person in the current organisation that an administrator may help: active, and not their own.</summary>
+    /// <summary>
+    /// The account of a person in the current organisation that an administrator may help: active, and not their own. A
+    /// password link and two-factor off each hand someone a way into it, so first of all the administrator must have
+    /// signed in or confirmed recently (<see cref="RecentSignIn.AllowsAsync"/>).
+    /// </summary>
     private async Task<(Account? Account, AccountChangeRefusal Refusal)> AccountForAdministratorAsync(Guid personId, CancellationToken ct) =>
-        await AccountLifecycle.AccountOfAsync(db, personId, ct) switch
+        !await recent.AllowsAsync() ? (null, AccountChangeRefusal.NotRecent) : await AccountLifecycle.AccountOfAsync(db, personId, ct) switch
         {
             null => (null, AccountChangeRefusal.NoAccount),
             { } own when own.Id == actor.Id => (null, AccountChangeRefusal.OwnAccount),

@@ -63,13 +63,14 @@ public static class AccountsApi
             .WithSummary("The organisation's invitations, newest first (at most 1000), with their status.");
 
         invitations.MapPost("/", async Task<Results<Created<InvitationCreatedView>, NotFound, ProblemHttpResult, ValidationProblem>> (
-                CreateInvitationRequest body, HttpRequest request, InvitationIssuer issuer, CancellationToken ct) =>
+                CreateInvitationRequest body, HttpRequest request, InvitationIssuer issuer, IStringLocalizer<SharedResource> t, CancellationToken ct) =>
             {
                 var (issued, refusal) = await issuer.CreateAsync(body.PersonId, body.Roles ?? [], $"{request.Scheme}://{request.Host}", body.Email ?? true, ct);
                 return refusal switch
                 {
                     InvitationRefusal.None => TypedResults.Created($"/api/v1/invitations/{issued!.Invitation.Id}",
                         new InvitationCreatedView(issued.Invitation.Id, issued.Invitation.PersonId, issued.Invitation.RoleList, issued.Invitation.ExpiresAt, issued.Link, issued.Emailed)),
+                    InvitationRefusal.NotRecent => RecentSignIn.Refused(t, IndexModel.Path),
                     InvitationRefusal.PersonNotFound => TypedResults.NotFound(),
                     InvitationRefusal.UnknownRole => TypedResults.ValidationProblem(new Dictionary<string, string[]>
                     {
@@ -84,10 +85,9 @@ public static class AccountsApi
                 };
             })
             .RequireRateLimiting(RateLimitPolicies.Invitations)
-            .AddEndpointFilter<RequireRecentSignIn>()
             .WithName("CreateInvitation")
             .WithSummary("Invite a person in the directory. The answer holds the one-time link; with a mail server configured it is also emailed to their work address unless email is false. "
-                + RequireRecentSignIn.Summary);
+                + RecentSignIn.ApiSummary);
 
         invitations.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, InvitationIssuer issuer, CancellationToken ct) =>
                 await issuer.RevokeAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())

@@ -18,6 +18,8 @@ public enum InvitationRefusal
     AlreadyHasAccount,
     AlreadyInvited,
     UnknownRole,
+    /// <summary>The inviter's browser session did not sign in or confirm recently enough (<see cref="RecentSignIn"/>).</summary>
+    NotRecent,
 }
 
 /// <summary>
@@ -28,11 +30,13 @@ public sealed record IssuedInvitation(Invitation Invitation, string PersonName, 
 
 /// <summary>
 /// Creates and revokes invitations for the admin pages and the API alike, so the rules (someone with an
-/// account or a pending invitation cannot be invited again) hold on every route.
+/// account or a pending invitation cannot be invited again) hold on every route. An invitation's link is a way into a new
+/// account with its roles, so each needs a recent sign-in (<see cref="RecentSignIn.AllowsAsync"/>), checked here for
+/// every caller before anything else.
 /// </summary>
 public sealed class InvitationIssuer(
     AppDbContext db, CurrentActor actor, AuditLog audit, TimeProvider clock, IConfiguration configuration,
-    MailOutbox outbox, OrganisationTime time, IStringLocalizer<SharedResource> t)
+    MailOutbox outbox, OrganisationTime time, IStringLocalizer<SharedResource> t, RecentSignIn recent)
 {
     public const string AcceptPath = "/account/invitation";
     public const string MailPurpose = "invitation";
@@ -45,6 +49,10 @@ public sealed class InvitationIssuer(
     public async Task<(IssuedInvitation? Issued, InvitationRefusal Refusal)> CreateAsync(
         Guid personId, IReadOnlyCollection<string> roles, string requestAddress, bool email, CancellationToken ct)
     {
+        if (!await recent.AllowsAsync())
+        {
+            return (null, InvitationRefusal.NotRecent);
+        }
         if (roles.Any(r => !Roles.IsKnown(r)))
         {
             return (null, InvitationRefusal.UnknownRole);
@@ -87,10 +95,15 @@ public sealed class InvitationIssuer(
     /// <summary>
     /// Invites up to <paramref name="limit"/> people who have no account or pending invitation, as employees,
     /// in one unit of work, each emailed their link when a mail server is configured. Returns the links, which
-    /// otherwise exist only in this result.
+    /// otherwise exist only in this result. <see cref="InvitationRefusal.NotRecent"/>, with none made, unless
+    /// <see cref="RecentSignIn.AllowsAsync"/>.
     /// </summary>
-    public async Task<IReadOnlyList<IssuedInvitation>> CreateForEveryoneAsync(int limit, string requestAddress, CancellationToken ct)
+    public async Task<(IReadOnlyList<IssuedInvitation> Issued, InvitationRefusal Refusal)> CreateForEveryoneAsync(int limit, string requestAddress, CancellationToken ct)
     {
+        if (!await recent.AllowsAsync())
+        {
+            return ([], InvitationRefusal.NotRecent);
+        }
         var people = await Uninvited().OrderBy(p => p.Name).ThenBy(p => p.Id).Take(limit)
             .Select(p => new { p.Id, p.OrganisationId, p.Name, p.WorkEmail })
             .ToListAsync(ct);
@@ -110,7 +123,7 @@ public sealed class InvitationIssuer(
             issued.Add(one);
         }
         await db.SaveChangesAsync(ct);
-        return issued;
+        return (issued, InvitationRefusal.None);
     }
 
     /// <summary>People in the directory who have not left, have no account and no pending invitation.</summary>

@@ -18,7 +18,7 @@ namespace Upstander.Features.Accounts;
 /// </summary>
 [Authorize(Roles = Roles.Admin)]
 [EnableRateLimiting(RateLimitPolicies.Invitations)]
-public sealed class InviteEveryoneModel(InvitationIssuer issuer, MailOutbox outbox, RateLimitOptions limits, RecentSignIn recent) : PageModel
+public sealed class InviteEveryoneModel(InvitationIssuer issuer, MailOutbox outbox, RateLimitOptions limits) : PageModel
 {
     public int Uninvited { get; private set; }
     public bool MailEnabled => outbox.Enabled;
@@ -33,12 +33,13 @@ public sealed class InviteEveryoneModel(InvitationIssuer issuer, MailOutbox outb
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        // Without a mail server the links are shown here: ways into new accounts.
-        if (!await recent.IsRecentAsync())
+        // Without a mail server the links are shown here: ways into new accounts, so the issuer asks for a recent sign-in.
+        var (issued, refusal) = await issuer.CreateForEveryoneAsync(BatchSize, $"{Request.Scheme}://{Request.Host}", ct);
+        if (refusal == InvitationRefusal.NotRecent)
         {
             return RecentSignIn.ConfirmFirst("/admin/invitations/everyone");
         }
-        Issued = await issuer.CreateForEveryoneAsync(BatchSize, $"{Request.Scheme}://{Request.Host}", ct);
+        Issued = issued;
         Uninvited = await issuer.Uninvited().CountAsync(ct);
         if (!MailEnabled)
         {

@@ -20,7 +20,7 @@ public sealed record InvitablePerson(Guid Id, string Name, string WorkEmail);
 /// </summary>
 [Authorize(Roles = Roles.Admin)]
 [EnableRateLimiting(RateLimitPolicies.Invitations)]
-public sealed class NewInvitationModel(AppDbContext db, InvitationIssuer issuer, MailOutbox outbox, RecentSignIn recent, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class NewInvitationModel(AppDbContext db, InvitationIssuer issuer, MailOutbox outbox, IStringLocalizer<SharedResource> t) : PageModel
 {
     public const int SearchResults = 50;
 
@@ -61,11 +61,11 @@ public sealed class NewInvitationModel(AppDbContext db, InvitationIssuer issuer,
             return NotFound();
         }
         // An invitation's link is shown to the administrator who makes it: a way into a new account, with its roles.
-        if (!await recent.IsRecentAsync())
+        var (issued, refusal) = await issuer.CreateAsync(personId, SelectedRoles, $"{Request.Scheme}://{Request.Host}", email: true, ct);
+        if (refusal == InvitationRefusal.NotRecent)
         {
             return RecentSignIn.ConfirmFirst($"/admin/invitations/new?person={personId:D}");
         }
-        var (issued, refusal) = await issuer.CreateAsync(personId, SelectedRoles, $"{Request.Scheme}://{Request.Host}", email: true, ct);
         if (issued is null)
         {
             Error = Explain(refusal, Person!.Name);

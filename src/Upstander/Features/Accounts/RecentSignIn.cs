@@ -16,7 +16,10 @@ namespace Upstander.Features.Accounts;
 /// weakening two-factor, issuing access tokens) ask for it, so a few minutes at someone's unlocked computer, or a copied
 /// cookie, is not a way in for good. So do an administrator's acts that hand someone a way into an account or widen
 /// one: inviting, making a password link for someone, turning their two-factor off, changing roles and reactivating
-/// an account, and moving an account's sign-in address (<see cref="RequireRecentSignIn"/> for their JSON calls). Scoped.
+/// an account, and moving an account's sign-in address. Those are refused by the services that make them
+/// (<see cref="InvitationIssuer"/>, <see cref="AccountRecovery"/>, <see cref="AccountLifecycle.ReactivateAsync"/>,
+/// <see cref="People.PersonEditor"/>) through <see cref="AllowsAsync"/>, so every page, API route or later caller gets the
+/// rule; each caller only turns the refusal into <see cref="ConfirmFirst"/> or <see cref="Refused"/>. Scoped.
 /// </summary>
 /// <remarks>
 /// The time lives in the session cookie's own properties, written by <see cref="AccountSignInManager"/> at each sign-in
@@ -58,6 +61,10 @@ public sealed class RecentSignIn(IHttpContextAccessor http, TimeProvider clock, 
     /// </summary>
     public async Task<bool> AllowsAsync() => actor.Kind != "account" || await IsRecentAsync();
 
+    /// <summary>What the OpenAPI summary of each JSON call that needs a recent sign-in adds.</summary>
+    public static readonly string ApiSummary =
+        $"From a browser session, only within {Window.TotalMinutes} minutes of signing in or confirming (403 with confirmUrl otherwise); a token is not asked.";
+
     /// <summary>The confirmation page, coming back to <paramref name="returnUrl"/> (a local path) afterwards.</summary>
     public static string ConfirmUrl(string returnUrl) => ConfirmIdentityModel.Path + "?returnUrl=" + Uri.EscapeDataString(returnUrl);
 
@@ -72,20 +79,4 @@ public sealed class RecentSignIn(IHttpContextAccessor http, TimeProvider clock, 
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Confirm it is you",
             detail: t["For your safety, this needs a sign-in from the last {0} minutes. Choose \"Confirm it's you\" on your account page, enter your password (or use a passkey), then try again.", (int)Window.TotalMinutes],
             extensions: new Dictionary<string, object?> { ["confirmUrl"] = ConfirmUrl(returnUrl) });
-}
-
-/// <summary>
-/// For JSON calls that hand someone a way into an account or widen one (inviting, changing roles, reactivating): a
-/// browser session must have signed in or confirmed within <see cref="RecentSignIn.Window"/>, or the call is refused
-/// (<see cref="RecentSignIn.Refused"/>, 403, nothing changed). A program's token passes: issuing it needed a recent
-/// sign-in, and a program cannot confirm.
-/// </summary>
-public sealed class RequireRecentSignIn(RecentSignIn recent, IStringLocalizer<SharedResource> t) : IEndpointFilter
-{
-    /// <summary>What the OpenAPI summary of each such call adds.</summary>
-    public static readonly string Summary =
-        $"From a browser session, only within {RecentSignIn.Window.TotalMinutes} minutes of signing in or confirming (403 with confirmUrl otherwise); a token is not asked.";
-
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        await recent.AllowsAsync() ? await next(context) : RecentSignIn.Refused(t, IndexModel.Path);
 }

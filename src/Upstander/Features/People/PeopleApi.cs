@@ -84,15 +84,19 @@ public static class PeopleApi
             })
             .WithName("UpdatePerson")
             .WithSummary("Edit a person's details. The manager is given by employee id and must not be one of the person's own reports. "
-                + "A new work email moves the person's account to it, and is refused like the other acts that hand out a way in. " + RequireRecentSignIn.Summary);
+                + "A new work email moves the person's account to it, and is refused like the other acts that hand out a way in. " + RecentSignIn.ApiSummary);
 
-        people.MapPut("/{id:guid}/roles", async Task<Results<Ok<RolesView>, ValidationProblem, NotFound>> (
-                Guid id, RolesRequest request, PersonEditor editor, CancellationToken ct) =>
+        people.MapPut("/{id:guid}/roles", async Task<Results<Ok<RolesView>, ValidationProblem, NotFound, ProblemHttpResult>> (
+                Guid id, RolesRequest request, PersonEditor editor, IStringLocalizer<SharedResource> t, CancellationToken ct) =>
             {
                 var result = await editor.SetRolesAsync(id, request.Roles ?? [], ct);
                 if (!result.Found)
                 {
                     return TypedResults.NotFound();
+                }
+                if (result.NeedsRecentSignIn)
+                {
+                    return RecentSignIn.Refused(t, IndexModel.Path);
                 }
                 if (!result.Succeeded)
                 {
@@ -101,10 +105,9 @@ public static class PeopleApi
                 var account = await editor.AccountOfAsync(id, ct);
                 return TypedResults.Ok(new RolesView(id, await editor.RolesOfAsync(account!)));
             })
-            .AddEndpointFilter<RequireRecentSignIn>()
             .WithName("SetPersonRoles")
             .WithSummary("Replace the roles of the person's account (Employee is always kept). "
-                + RequireRecentSignIn.Summary);
+                + RecentSignIn.ApiSummary);
 
         people.MapGet("/{id:guid}/account", async Task<Results<Ok<AccountStateView>, NotFound>> (
                 Guid id, AccountLifecycle lifecycle, CancellationToken ct) =>
@@ -112,18 +115,17 @@ public static class PeopleApi
             .WithName("GetPersonAccount")
             .WithSummary("Whether the person's account is active. 404 when the person has no account.");
 
-        people.MapPost("/{id:guid}/account/deactivate", (Guid id, AccountLifecycle lifecycle, CancellationToken ct) =>
-                ChangeAccountAsync(id, lifecycle, lifecycle.DeactivateAsync, ct))
+        people.MapPost("/{id:guid}/account/deactivate", (Guid id, AccountLifecycle lifecycle, IStringLocalizer<SharedResource> t, CancellationToken ct) =>
+                ChangeAccountAsync(id, lifecycle, lifecycle.DeactivateAsync, t, ct))
             .WithName("DeactivatePersonAccount")
             .WithSummary("Stop the person's account: it cannot sign in, its sessions end within five minutes and its access tokens stop working. "
                 + "Their open cases and support requests are handed on. Repeating it changes nothing. Refused (409) for your own account.");
 
-        people.MapPost("/{id:guid}/account/reactivate", (Guid id, AccountLifecycle lifecycle, CancellationToken ct) =>
-                ChangeAccountAsync(id, lifecycle, lifecycle.ReactivateAsync, ct))
-            .AddEndpointFilter<RequireRecentSignIn>()
+        people.MapPost("/{id:guid}/account/reactivate", (Guid id, AccountLifecycle lifecycle, IStringLocalizer<SharedResource> t, CancellationToken ct) =>
+                ChangeAccountAsync(id, lifecycle, lifecycle.ReactivateAsync, t, ct))
             .WithName("ReactivatePersonAccount")
             .WithSummary("Let a deactivated account sign in again (with new sessions and tokens). Refused (409) while the person's leave date has passed. "
-                + RequireRecentSignIn.Summary);
+                + RecentSignIn.ApiSummary);
 
         people.MapGet("/{id:guid}/managers", async Task<Results<Ok<IReadOnlyList<PersonView>>, NotFound>> (
                 Guid id, AppDbContext db, OrgChartCache charts, CancellationToken ct) =>
@@ -166,10 +168,11 @@ public static class PeopleApi
     }
 
     private static async Task<Results<Ok<AccountStateView>, NotFound, ProblemHttpResult>> ChangeAccountAsync(
-        Guid id, AccountLifecycle lifecycle, Func<Guid, CancellationToken, Task<AccountChangeRefusal>> change, CancellationToken ct) =>
+        Guid id, AccountLifecycle lifecycle, Func<Guid, CancellationToken, Task<AccountChangeRefusal>> change, IStringLocalizer<SharedResource> t, CancellationToken ct) =>
         await change(id, ct) switch
         {
             AccountChangeRefusal.None => TypedResults.Ok(View(id, (await lifecycle.StateAsync(id, ct))!)),
+            AccountChangeRefusal.NotRecent => RecentSignIn.Refused(t, IndexModel.Path),
             AccountChangeRefusal.OwnAccount => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
                 title: "Your own account", detail: "Administrators cannot deactivate their own account. Ask another administrator."),
             AccountChangeRefusal.PersonHasLeft => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,

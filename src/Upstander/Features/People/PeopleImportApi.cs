@@ -106,6 +106,6 @@ public static class PeopleImportApi
             .DisableAntiforgery() // ApiAntiforgery already demands the header from cookie callers; token callers have no cookie to forge.
             .WithName("ImportPeople")
             .WithSummary("Check (mode=validate), import every row only if all are valid (mode=all), or import the valid rows (mode=valid-only). Multipart field: file. "
-                + "Importing (all, valid-only) can move accounts' sign-in addresses, and is refused like the other acts that hand out a way in. " + RequireRecentSignIn.Summary);
+                + "Importing (all, valid-only) can move accounts' sign-in addresses, and is refused like the other acts that hand out a way in. " + RecentSignIn.ApiSummary);
     }
 }

@@ -17,7 +17,7 @@ namespace Upstander.Features.People;
 /// </summary>
 [Authorize(Roles = Roles.Admin)]
 public sealed class PersonDetailsModel(
-    AppDbContext db, PersonEditor editor, OrgChartCache charts, AccountLifecycle lifecycle, CurrentActor actor, RecentSignIn recent,
+    AppDbContext db, PersonEditor editor, OrgChartCache charts, AccountLifecycle lifecycle, CurrentActor actor,
     IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed class DetailsInput
@@ -115,14 +115,14 @@ public sealed class PersonDetailsModel(
 
     public async Task<IActionResult> OnPostRolesAsync(Guid id, CancellationToken ct)
     {
-        if (!await recent.IsRecentAsync())
-        {
-            return ConfirmFirst(id);
-        }
         var result = await editor.SetRolesAsync(id, SelectedRoles, ct);
         if (!result.Found)
         {
             return NotFound();
+        }
+        if (result.NeedsRecentSignIn)
+        {
+            return ConfirmFirst(id);
         }
         if (result.Succeeded)
         {
@@ -157,13 +157,12 @@ public sealed class PersonDetailsModel(
     public Task<IActionResult> OnPostDeactivateAsync(Guid id, CancellationToken ct) => ChangeAccountAsync(id, lifecycle.DeactivateAsync, "deactivated", ct);
 
     /// <summary>Lets a deactivated account sign in again; refused while the person's leave date has passed.</summary>
-    public async Task<IActionResult> OnPostReactivateAsync(Guid id, CancellationToken ct) =>
-        await recent.IsRecentAsync() ? await ChangeAccountAsync(id, lifecycle.ReactivateAsync, "reactivated", ct) : ConfirmFirst(id);
+    public Task<IActionResult> OnPostReactivateAsync(Guid id, CancellationToken ct) => ChangeAccountAsync(id, lifecycle.ReactivateAsync, "reactivated", ct);
 
     /// <summary>
     /// Changing roles, reactivating, a password link and turning two-factor off each hand someone a way into an account
-    /// or widen one, so they need a recent sign-in (<see cref="RecentSignIn"/>): the administrator confirms it is them
-    /// and comes back to this page; nothing has changed.
+    /// or widen one, so their services refuse them without a recent sign-in (<see cref="RecentSignIn"/>): the administrator
+    /// confirms it is them and comes back to this page; nothing has changed.
     /// </summary>
     private static RedirectResult ConfirmFirst(Guid id) => RecentSignIn.ConfirmFirst($"/admin/people/{id:D}");
 
@@ -175,17 +174,13 @@ public sealed class PersonDetailsModel(
     /// <summary>A one-time link for the person to set a new password, shown here once and emailed to them when mail is on.</summary>
     public async Task<IActionResult> OnPostPasswordLinkAsync(Guid id, [FromServices] AccountRecovery recovery, CancellationToken ct)
     {
-        if (!await recent.IsRecentAsync())
-        {
-            return ConfirmFirst(id);
-        }
         (GivenLink, var refusal) = await recovery.GiveLinkAsync(id, $"{Request.Scheme}://{Request.Host}", ct);
         return await AccountAnswerAsync(id, refusal, "password", ct);
     }
 
     /// <summary>Two-factor off for someone who lost their authenticator and recovery codes; every session of theirs ends.</summary>
     public async Task<IActionResult> OnPostTwoFactorOffAsync(Guid id, [FromServices] AccountRecovery recovery, CancellationToken ct) =>
-        await recent.IsRecentAsync() ? await AccountAnswerAsync(id, await recovery.TurnOffTwoFactorAsync(id, ct), "two-factor-off", ct) : ConfirmFirst(id);
+        await AccountAnswerAsync(id, await recovery.TurnOffTwoFactorAsync(id, ct), "two-factor-off", ct);
 
     /// <summary>
     /// The page after a change to the person's account, on this answer (never after a redirect, so that a password link is
@@ -193,6 +188,10 @@ public sealed class PersonDetailsModel(
     /// </summary>
     private async Task<IActionResult> AccountAnswerAsync(Guid id, AccountChangeRefusal refusal, string saved, CancellationToken ct)
     {
+        if (refusal == AccountChangeRefusal.NotRecent)
+        {
+            return ConfirmFirst(id);
+        }
         if (refusal == AccountChangeRefusal.NoAccount || !await LoadAsync(id, fillInput: true, ct))
         {
             return NotFound();

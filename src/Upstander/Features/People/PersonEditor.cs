@@ -138,9 +138,16 @@ public sealed class PersonEditor(
     /// <summary>The person's account, if they have one.</summary>
     public Task<Account?> AccountOfAsync(Guid personId, CancellationToken ct) => AccountLifecycle.AccountOfAsync(db, personId, ct);
 
-    /// <summary>Replaces the roles of the person's account (Employee is always kept). Audited by <see cref="OrganisationSetup.SetRolesAsync"/>.</summary>
+    /// <summary>
+    /// Replaces the roles of the person's account (Employee is always kept). Audited by <see cref="OrganisationSetup.SetRolesAsync"/>.
+    /// Roles widen a way into the organisation's records, so first of all it needs a recent sign-in (<see cref="PersonEditResult.NotRecent"/>).
+    /// </summary>
     public async Task<PersonEditResult> SetRolesAsync(Guid personId, IReadOnlyCollection<string> roles, CancellationToken ct)
     {
+        if (!await recent.AllowsAsync())
+        {
+            return PersonEditResult.NotRecent;
+        }
         if (!await db.People.AnyAsync(p => p.Id == personId, ct))
         {
             return NotFound;

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Accounts;
@@ -113,6 +115,69 @@ public sealed partial class RecentSignInTests
         (await RolesAsync(leader)).ShouldContain(Roles.Researcher);
         var newcomer = await _factory.AddPersonAsync(_org.Id, "Tomi Token", "tomi@adminrecent.example");
         (await api.PostAsJsonAsync("/api/v1/invitations", new { personId = newcomer, roles = Array.Empty<string>() })).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task The_services_refuse_an_administrators_act_without_a_recent_sign_in_whoever_calls_them()
+    {
+        // No page or route in between: a later caller that forgot to ask would still be refused by the service.
+        var admin = _org[Roles.Admin];
+        var coordinator = _org[Roles.Coordinator];
+        var newcomer = await _factory.AddPersonAsync(_org.Id, "Sol Service", "sol@adminrecent.example");
+        var before = await RowCounts.TakeAsync(_factory.Database);
+
+        var refusals = await AsAccountAsync(async services =>
+        {
+            // A browser session of the administrator's that carries no sign-in time, as one past the window.
+            var user = new ClaimsPrincipal(new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.NameIdentifier, admin.AccountId.ToString()),
+                new Claim(UpstanderClaims.Person, admin.PersonId.ToString()),
+                new Claim(UpstanderClaims.Organisation, _org.Id.ToString()),
+                new Claim(ClaimTypes.Role, Roles.Admin),
+            ], "test"));
+            services.GetRequiredService<IHttpContextAccessor>().HttpContext = new DefaultHttpContext { User = user, RequestServices = services };
+            services.GetRequiredService<CurrentActor>().Kind.ShouldBe("account");
+            var editor = services.GetRequiredService<PersonEditor>();
+            var recovery = services.GetRequiredService<AccountRecovery>();
+            var issuer = services.GetRequiredService<InvitationIssuer>();
+            var ct = CancellationToken.None;
+            return new
+            {
+                Roles = await editor.SetRolesAsync(coordinator.PersonId, [Roles.Admin], ct),
+                Reactivate = await services.GetRequiredService<AccountLifecycle>().ReactivateAsync(coordinator.PersonId, ct),
+                Link = await recovery.GiveLinkAsync(coordinator.PersonId, "http://localhost", ct),
+                TwoFactorOff = await recovery.TurnOffTwoFactorAsync(coordinator.PersonId, ct),
+                Invite = await issuer.CreateAsync(newcomer, [Roles.CaseManager], "http://localhost", email: false, ct),
+                Everyone = await issuer.CreateForEveryoneAsync(10, "http://localhost", ct),
+            };
+        });
+
+        refusals.Roles.ShouldBe(PersonEditResult.NotRecent);
+        refusals.Reactivate.ShouldBe(AccountChangeRefusal.NotRecent);
+        refusals.Link.ShouldBe((null, AccountChangeRefusal.NotRecent));
+        refusals.TwoFactorOff.ShouldBe(AccountChangeRefusal.NotRecent);
+        refusals.Invite.Refusal.ShouldBe(InvitationRefusal.NotRecent);
+        refusals.Everyone.Refusal.ShouldBe(InvitationRefusal.NotRecent);
+        refusals.Everyone.Issued.ShouldBeEmpty();
+        RowCounts.Differences(before, await RowCounts.TakeAsync(_factory.Database)).ShouldBeEmpty();
+        (await RolesAsync(coordinator)).ShouldNotContain(Roles.Admin);
+
+        // Upstander acting by itself (a CLI verb, a job) is not asked.
+        var asSystem = await _factory.InScopeAsync(_org.Id, async services =>
+        {
+            services.GetRequiredService<CurrentActor>().ActAsSystem();
+            return await services.GetRequiredService<InvitationIssuer>().CreateAsync(newcomer, [], "http://localhost", email: false, CancellationToken.None);
+        });
+        asSystem.Refusal.ShouldBe(InvitationRefusal.None);
+    }
+
+    /// <summary>Runs work in a scope of the organisation's that, unlike <see cref="UpstanderFactory.InScopeAsync{T}"/>, does not act as the system.</summary>
+    private async Task<T> AsAccountAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        using var scope = _factory.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<Upstander.Platform.Tenancy.OrganisationScope>().Enter(_org.Id);
+        return await work(scope.ServiceProvider);
     }
 
     private static void ShouldGoToConfirm(HttpResponseMessage response, string confirmUrl, string what)
