@@ -26,7 +26,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 {
     /// <summary>Serialises appends to the audit chain within this process; PostgreSQL adds an advisory lock across processes.</summary>
     internal static readonly SemaphoreSlim AuditGate = new(1, 1);
-    private const long AuditAdvisoryLockKey = 0x55505354_41554449; // "UPSTAUDI"
+    internal const long AuditAdvisoryLockKey = 0x55505354_41554449; // "UPSTAUDI"
 
     private OrganisationScope? _scope;
     private IServiceProvider? _services;
@@ -169,11 +169,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
         // Load the key before taking the write lock: a first load may itself write to the key ring.
         var key = (_services ?? throw new InvalidOperationException("This context is not attached to a scope.")).GetRequiredService<KeyRing>().AuditKey();
-        // On SQLite a transaction that is already open holds the database's one write lock (Upstander's
-        // transactions begin IMMEDIATE), so no other writer can move the chain's tail until it commits.
-        // Waiting for the gate here would take the two locks in the opposite order to a request that holds
-        // the gate and is waiting for that write lock: each would wait on the other until the busy timeout.
-        var gate = Database.CurrentTransaction is not null && !Database.IsNpgsql() ? null : AuditGate;
+        // A transaction that is already open may hold the lock that keeps the chain in one line: on SQLite the
+        // database's one write lock (Upstander's transactions begin IMMEDIATE), on PostgreSQL the advisory lock
+        // below, taken by an earlier audited save in it and held until it commits. Either way no other writer can
+        // move the chain's tail until it commits. Waiting for the gate here would take the two locks in the
+        // opposite order to a request that holds the gate and is waiting for that lock: each would wait on the
+        // other until the busy or command timeout, and the request would fail. Without the gate, a transaction
+        // that holds no such lock yet simply waits for it below, as any writer does.
+        var gate = Database.CurrentTransaction is not null ? null : AuditGate;
         if (gate is not null)
         {
             await gate.WaitAsync(cancellationToken);
