@@ -218,13 +218,18 @@ public static class CliVerbs
         }));
         keys.Subcommands.Add(rotate);
         var newKeyFile = new Option<string>("--new-master-key-file") { Required = true, Description = "File holding the new master key (base64 of 32 bytes)" };
-        var rewrap = new Command("rewrap", "Re-wrap every data key under a new master key.") { newKeyFile };
+        var rewrap = new Command("rewrap", "Re-wrap every data key, and the cookie and antiforgery keys, under a new master key (stop Upstander first).") { newKeyFile };
         rewrap.SetAction((parse, ct) => InScope(parse, async services =>
         {
-            var path = parse.GetValue(newKeyFile)!;
-            var next = MasterKey.Load(new ProtectionOptions { MasterKeyFile = path }, Directory.GetCurrentDirectory(), null);
+            var current = services.GetRequiredService<MasterKey>();
+            var next = MasterKey.LoadReplacement(parse.GetValue(newKeyFile)!, Directory.GetCurrentDirectory(),
+                services.GetRequiredService<DatabaseOptions>().DataDirectory(services.GetRequiredService<IHostEnvironment>().ContentRootPath), current);
+            // Every file is opened before anything is written, so a file the key in use cannot open changes nothing.
+            var files = DataProtectionKeyFiles.Prepare(services.GetRequiredService<DataProtectionKeyFolder>().Path, current, next);
             var count = await services.GetRequiredService<KeyRing>().RewrapAsync(next, ct);
-            await output.WriteLineAsync($"Re-wrapped {count} keys under master key {next.Fingerprint}. Start Upstander with the new key file now.");
+            DataProtectionKeyFiles.Write(files);
+            await output.WriteLineAsync($"Re-wrapped {count} data keys and {files.Count} cookie key file(s) under master key {next.Fingerprint}. "
+                + "Start Upstander with the new key file now, and keep the old one until a backup made with the new one has been restored in a test.");
             return 0;
         }));
         keys.Subcommands.Add(rewrap);

@@ -69,6 +69,28 @@ public sealed class MasterKey
         return FromBase64(File.ReadAllText(path), $"The master key file {path}");
     }
 
+    /// <summary>
+    /// The new master key for <c>keys rewrap</c>, from a file that must already exist (never made here: a key invented
+    /// because a secret did not mount, or a path was mistyped, would be lost with everything wrapped under it) and
+    /// must not be inside the data directory or be the key already in use.
+    /// </summary>
+    public static MasterKey LoadReplacement(string file, string currentDirectory, string? dataDirectory, MasterKey current)
+    {
+        var path = Path.GetFullPath(file, currentDirectory);
+        if (dataDirectory is not null && IsInside(path, Path.GetFullPath(dataDirectory)))
+        {
+            throw new StartupProblem("The new master key file must not be kept in the data directory: a copy of the data would then carry its own key.");
+        }
+        if (!File.Exists(path))
+        {
+            throw new StartupProblem($"There is no file {path}. Write the new key there first (head -c 32 /dev/urandom | base64 > FILE, mode 600); nothing was changed.");
+        }
+        var next = FromBase64(File.ReadAllText(path), $"The new master key file {path}");
+        return next.Fingerprint == current.Fingerprint
+            ? throw new StartupProblem($"{path} holds the master key already in use ({current.Fingerprint}); nothing was changed.")
+            : next;
+    }
+
     private static MasterKey FromBase64(string text, string source)
     {
         byte[] bytes;

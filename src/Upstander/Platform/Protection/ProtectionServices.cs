@@ -21,6 +21,7 @@ public static class ProtectionServices
         var masterKeyDirectory = Path.GetDirectoryName(Path.GetFullPath(options.MasterKeyFile ?? Path.Combine("keys", "master.key"), contentRoot))!;
         var keyDirectory = Path.GetFullPath(configuration["Protection:DataProtectionKeys"] ?? Path.Combine(masterKeyDirectory, "data-protection"), contentRoot);
         Directory.CreateDirectory(keyDirectory);
+        services.AddSingleton(new DataProtectionKeyFolder(keyDirectory));
         var dataProtection = services.AddDataProtection()
             .SetApplicationName("Upstander")
             .PersistKeysToFileSystem(new DirectoryInfo(keyDirectory));
@@ -42,3 +43,6 @@ public static class ProtectionServices
         return services;
     }
 }
+
+/// <summary>Where the cookie and antiforgery keys are kept (encrypted with the master key; see <see cref="MasterKeyXmlEncryptor"/>).</summary>
+public sealed record DataProtectionKeyFolder(string Path);

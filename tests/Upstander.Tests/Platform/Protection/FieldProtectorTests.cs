@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Platform.Protection;
 using Upstander.Tests.TestHost;
@@ -67,25 +68,39 @@ public sealed class MasterKeyTests
     public async Task Starting_with_a_different_master_key_fails_with_a_clear_message_and_rewrap_moves_to_a_new_one()
     {
         await using var database = TestDatabase.Create(Engine.Sqlite);
-        string sealedText;
+        string sealedText, session;
         var row = Guid.NewGuid();
         await using (var first = new UpstanderFactory(database: database))
         {
             sealedText = first.Services.GetRequiredService<FieldProtector>().Seal("kept across key changes", "p", row);
+            // What a session cookie or an antiforgery token is: protected with the data-protection keys in keys/data-protection.
+            session = first.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("rewrap test").Protect("a session");
         }
 
-        var otherKey = Path.Combine(database.Folder, "other", "master.key");
+        // The new key beside the old one, so the cookie keys' folder (beside the master key) stays the same.
+        var otherKey = Path.Combine(database.Folder, "keys", "next.key");
         await using (var wrong = new UpstanderFactory(database: database, settings: new Dictionary<string, string?> { ["Protection:MasterKeyFile"] = otherKey }))
         {
             var error = Should.Throw<InvalidOperationException>(() => wrong.Server);
             error.Message.ShouldContain("different master key");
         }
 
-        // Rewrap the data keys under the new master key; then the new key opens the old data.
+        // A new key file that is not there (a secret that did not mount, a typo) is refused, and none is invented.
+        var absent = Path.Combine(database.Folder, "keys", "absent.key");
+        var refused = await Cli.RunAsync(database, "keys", "rewrap", "--new-master-key-file", absent);
+        refused.ExitCode.ShouldBe(1);
+        refused.Error.ShouldContain("There is no file");
+        File.Exists(absent).ShouldBeFalse();
+        (await Cli.RunAsync(database, "keys", "rewrap", "--new-master-key-file", Path.Combine(database.Folder, "keys", "master.key"))).Error.ShouldContain("already in use");
+
+        // Rewrap the data keys and the cookie keys under the new master key; then the new key opens the old data,
+        // and sessions and forms made before the change still open.
         var rewrap = await Cli.RunAsync(database, "keys", "rewrap", "--new-master-key-file", otherKey);
         rewrap.ExitCode.ShouldBe(0, rewrap.Error);
+        rewrap.Output.ShouldContain("1 cookie key file(s)");
         await using var moved = new UpstanderFactory(database: database, settings: new Dictionary<string, string?> { ["Protection:MasterKeyFile"] = otherKey });
         moved.Services.GetRequiredService<FieldProtector>().Open(sealedText, "p", row).ShouldBe("kept across key changes");
+        moved.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("rewrap test").Unprotect(session).ShouldBe("a session");
     }
 
     [Fact]
