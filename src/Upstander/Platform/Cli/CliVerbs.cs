@@ -244,7 +244,7 @@ public static class CliVerbs
         root.Subcommands.Add(schema);
 
         PeopleImportCli.Add(root, InScope, output, error);
-        Retention.RetentionCli.Add(root, InScope, output);
+        Retention.RetentionCli.Add(root, InScope, output, error);
         BackupCli.Add(root, InScope, output, error);
 
         var parsed = root.Parse(args);

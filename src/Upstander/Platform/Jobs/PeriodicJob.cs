@@ -71,6 +71,10 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : Backgrou
         {
             await RunOnceAsync(ct);
         }
+        catch (OrganisationsFailedException ex)
+        {
+            logger.LogError("{Job}: {Failures} It runs again at the next interval.", Name, ex.Message);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError("{Job} failed with {ExceptionType}; it runs again at the next interval.", Name, ex.GetType().Name);
@@ -116,14 +120,38 @@ public static class EveryOrganisation
         }
     }
 
-    /// <summary>Runs <paramref name="pass"/> in every organisation and adds up what each returns.</summary>
+    /// <summary>
+    /// Runs <paramref name="pass"/> in every organisation and adds up what each returns. One that fails does not stop
+    /// the others (leavers elsewhere are still stopped, content elsewhere still removed on time); once all have run,
+    /// <see cref="OrganisationsFailedException"/> names those that failed, so the job logs them and the verb exits 1.
+    /// </summary>
     public static async Task<T> SumAsync<T>(IServiceScopeFactory scopes, Func<IServiceProvider, Task<T>> pass, Func<T, T, T> add, T none, CancellationToken ct)
     {
         var total = none;
+        var failures = new List<(Guid, string)>();
         foreach (var organisationId in await IdsAsync(scopes, ct))
         {
-            total = add(total, await InScopeAsync(scopes, organisationId, pass));
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                total = add(total, await InScopeAsync(scopes, organisationId, pass));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failures.Add((organisationId, ex.GetType().Name));
+            }
         }
-        return total;
+        return failures.Count == 0 ? total : throw new OrganisationsFailedException(failures);
     }
+}
+
+/// <summary>
+/// Some organisations' part of a pass failed, after every organisation's ran. The message names each with its exception's
+/// type only (database messages can quote values).
+/// </summary>
+public sealed class OrganisationsFailedException(IReadOnlyList<(Guid Organisation, string ExceptionType)> failures)
+    : InvalidOperationException($"Failed for {failures.Count} organisation(s), the others ran: "
+        + string.Join(", ", failures.Select(f => $"{f.Organisation} ({f.ExceptionType})")) + ".")
+{
+    public IReadOnlyList<(Guid Organisation, string ExceptionType)> Failures => failures;
 }

@@ -74,18 +74,28 @@ public static class RetentionStorage
 /// <summary>The <c>retention run</c> verb: one pass of every registered kind over every organisation, printing counts only.</summary>
 internal static class RetentionCli
 {
-    public static void Add(RootCommand root, Func<ParseResult, Func<IServiceProvider, Task<int>>, bool, Task<int>> inScope, TextWriter output)
+    public static void Add(RootCommand root, Func<ParseResult, Func<IServiceProvider, Task<int>>, bool, Task<int>> inScope, TextWriter output, TextWriter error)
     {
         var retention = new Command("retention", "Retention verbs.");
         var run = new Command("run", "Remove conversations', requests' and closed reports' content, and the records of sent mail, past their retention time, in every organisation; prints counts only.");
         run.SetAction((parse, ct) => inScope(parse, async services =>
         {
             var scopes = services.GetRequiredService<IServiceScopeFactory>();
+            var exit = 0;
             foreach (var pass in services.GetServices<RetentionPass>())
             {
-                await output.WriteLineAsync((await pass.RunEverywhereAsync(scopes, ct)).Summary);
+                try
+                {
+                    await output.WriteLineAsync((await pass.RunEverywhereAsync(scopes, ct)).Summary);
+                }
+                catch (Jobs.OrganisationsFailedException failed)
+                {
+                    // The other organisations, and the other passes, still run.
+                    await error.WriteLineAsync($"Retention of {pass.Name}: {failed.Message}");
+                    exit = 1;
+                }
             }
-            return 0;
+            return exit;
         }, true));
         retention.Subcommands.Add(run);
         root.Subcommands.Add(retention);
