@@ -168,7 +168,7 @@ public static class SecurityServices
             o.AddPolicy(RateLimitPolicies.SignIn, context =>
                 HttpMethods.IsGet(context.Request.Method)
                     ? RateLimitPartition.GetNoLimiter("read")
-                    : RateLimitPartition.GetFixedWindowLimiter("signin:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), _ => new FixedWindowRateLimiterOptions
+                    : RateLimitPartition.GetFixedWindowLimiter("signin:" + ClientAddress.Key(context), _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = limits.SignInPerMinute,
                         Window = TimeSpan.FromMinutes(1),
@@ -188,7 +188,7 @@ public static class SecurityServices
             o.AddPolicy(RateLimitPolicies.AnonymousReports, context =>
                 HttpMethods.IsGet(context.Request.Method)
                     ? RateLimitPartition.GetNoLimiter("read")
-                    : RateLimitPartition.GetFixedWindowLimiter("anonymous-report:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), _ => new FixedWindowRateLimiterOptions
+                    : RateLimitPartition.GetFixedWindowLimiter("anonymous-report:" + ClientAddress.Key(context), _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = limits.AnonymousReportsPerHour,
                         Window = TimeSpan.FromHours(1),
@@ -201,7 +201,7 @@ public static class SecurityServices
     private static string ClientKey(HttpContext context) =>
         context.User.Identity?.IsAuthenticated == true
             ? "person:" + context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value
-            : "anon:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            : "anon:" + ClientAddress.Key(context);
 
     private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {

@@ -78,6 +78,28 @@ public sealed class TrustedProxyTests
             .ShouldBe([HttpStatusCode.TooManyRequests], "the first client through two trusted proxies is still the first client");
     }
 
+    [Fact]
+    public async Task A_client_counts_by_its_IPv6_slash_64_so_a_new_address_per_guess_buys_no_fresh_limit()
+    {
+        await using var factory = Factory(null);
+        var org = await factory.CreateOrganisationAsync("IPv6 Org");
+        var account = org[Roles.Employee];
+
+        // One subscriber's /64: a different address for every guess.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 1; i <= 4; i++)
+        {
+            statuses.AddRange(await WrongPasswordsAsync(From(factory, $"2001:db8:1:2::{i:x}", null), account, 1));
+        }
+        statuses.ShouldBe([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests]);
+        (await WrongPasswordsAsync(From(factory, "2001:db8:1:3::1", null), account, 1))
+            .ShouldBe([HttpStatusCode.BadRequest], "the next /64 is another client");
+        (await WrongPasswordsAsync(From(factory, "::ffff:198.51.100.7", null), account, 3)).Last().ShouldBe(HttpStatusCode.BadRequest);
+        (await WrongPasswordsAsync(From(factory, "198.51.100.7", null), account, 1))
+            .ShouldBe([HttpStatusCode.TooManyRequests], "an IPv4-mapped address is the IPv4 client");
+        factory.Logs.All.ShouldNotContain("2001:db8", customMessage: "logs hold no client address");
+    }
+
     [Theory]
     [InlineData(null, "10.0.0.5")]
     [InlineData("10.0.0.5", "198.51.100.7")]

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Upstander.Platform.Protection;
+using Upstander.Platform.Security;
 
 namespace Upstander.Features.SpeakUp.Reporting;
 
@@ -107,7 +108,7 @@ public sealed class FollowUpThrottle(ReportingOptions options, TimeProvider cloc
     public bool TryAttempt(HttpContext context)
     {
         var now = clock.GetUtcNow();
-        var key = Convert.ToBase64String(HMACSHA256.HashData(_salt, Encoding.UTF8.GetBytes(context.Connection.RemoteIpAddress?.ToString() ?? "unknown")));
+        var key = Convert.ToBase64String(HMACSHA256.HashData(_salt, Encoding.UTF8.GetBytes(ClientAddress.Key(context))));
         lock (_gate)
         {
             Trim(_failures, now);
