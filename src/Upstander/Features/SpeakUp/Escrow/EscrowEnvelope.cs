@@ -10,8 +10,11 @@ namespace Upstander.Features.SpeakUp.Escrow;
 /// </summary>
 public sealed record EscrowEntry(byte[] Index, int Threshold, byte[] Sealed);
 
-/// <summary>One opened record: the reporter's coordinate and the payload they wrote.</summary>
-public sealed record OpenedRecord(BigInteger ReporterX, byte[] Payload);
+/// <summary>
+/// One opened record: the reporter's coordinate, the payload they wrote, and where its entry was in the list given to
+/// <see cref="EscrowOpener.Open"/>.
+/// </summary>
+public sealed record OpenedRecord(BigInteger ReporterX, byte[] Payload, int Position);
 
 /// <summary>
 /// Builds entries exactly as the browser does (wwwroot/js/escrow.js): record AEAD under a key derived
@@ -138,13 +141,32 @@ public static class EscrowEnvelope
 }
 
 /// <summary>
-/// What the reviewers do once a group has reached its threshold: decrypt each c, take the points of
-/// distinct reporters, interpolate K at 0 and open every record. Fewer than t distinct reporters, or
-/// any value that fails authentication, is a clear failure; nothing is ever returned half-opened.
+/// What the reviewers do once a group has reached its threshold: decrypt each c, recover K from the shares of t distinct
+/// reporters and open the records, each on its own. An envelope or a record that fails authentication, or a share that
+/// does not lie on the polynomial K came from, is left out, so that one bad upload cannot keep the others closed; what is
+/// returned is only ever records that authenticate under the recovered key, never a half-opened or garbage one.
 /// </summary>
 public static class EscrowOpener
 {
-    public static IReadOnlyList<OpenedRecord> Open(IReadOnlyList<EscrowEntry> entries, ECDiffieHellman reviewerKey)
+    /// <summary>
+    /// How many t-subsets of distinct reporters' shares one opening tries at most. Every share in a subset must be
+    /// right for it to give K, so a wrong share (or a point that is not anyone's) in the first subset sends the search on
+    /// to the next. Ten thousand cover every subset of a group of up to 141 distinct reporters at t = 2, 40 at t = 3,
+    /// 25 at t = 5, 16 at t = 10; beyond that a group whose honest subset comes later stays held.
+    /// </summary>
+    public const int MaxSubsets = 10_000;
+
+    /// <summary>
+    /// Opens what a group's entries allow. For each t-subset of points (U, s) with distinct U, in the order the entries
+    /// come, it recovers K and keeps it only if K opens a record of every point in the subset; then it counts the entries
+    /// whose share lies on that subset's polynomial and whose record opens under K. Of all the keys found (at most
+    /// <see cref="MaxSubsets"/> subsets are tried) it keeps the one whose counted records come from the most distinct
+    /// reporters, then the one with the most records: <paramref name="reporterOf"/> says who a record's reporter is (null:
+    /// it does not count), by default its U. The search ends early when a key counts every entry. Fewer than t distinct
+    /// reporters under the best key, or none at all, is a clear failure.
+    /// </summary>
+    public static IReadOnlyList<OpenedRecord> Open(IReadOnlyList<EscrowEntry> entries, ECDiffieHellman reviewerKey,
+        Func<OpenedRecord, object?>? reporterOf = null)
     {
         if (entries.Count == 0)
         {
@@ -156,20 +178,123 @@ public static class EscrowOpener
         {
             throw new EscrowOpenException("The entries do not share one matching index and threshold.");
         }
-        var opened = entries.Select(e => EscrowEnvelope.OpenEnvelope(e, reviewerKey)).ToList();
-        var distinct = opened.GroupBy(o => o.Share.U).Select(g => g.First()).ToList();
-        if (distinct.Count < threshold)
+        reporterOf ??= r => r.ReporterX;
+        var envelopes = new List<Envelope>();
+        for (var position = 0; position < entries.Count; position++)
         {
-            throw new EscrowOpenException($"Only {distinct.Count} distinct reporter(s); this entry needs {threshold}.");
+            try
+            {
+                var (share, record) = EscrowEnvelope.OpenEnvelope(entries[position], reviewerKey);
+                envelopes.Add(new(position, share, record));
+            }
+            catch (EscrowOpenException)
+            {
+                // Altered, moved or sealed to another key: it can never open, and it must not block the others.
+            }
         }
-        var key = EscrowShares.Recover(distinct.Take(threshold).Select(o => o.Share).ToList());
+        var refused = entries.Count - envelopes.Count;
+        var points = envelopes.Select(e => e.Share).Where(EscrowShares.InField).Distinct().ToList();
+        var distinct = points.Select(p => p.U).Distinct().Count();
+        if (distinct < threshold)
+        {
+            var failed = refused > 0 ? $" ({refused} failed authentication)" : "";
+            throw new EscrowOpenException($"Only {distinct} distinct reporter(s) among the envelopes that open{failed}; this entry needs {threshold}.");
+        }
+
+        var recordsAt = envelopes.GroupBy(e => e.Share).ToDictionary(g => g.Key, g => g.Select(e => e.Record).ToList());
+        Candidate? best = null;
+        var found = new List<HashSet<EscrowShare>>();
+        var tried = 0;
+        foreach (var subset in Subsets(points, threshold))
+        {
+            if (++tried > MaxSubsets)
+            {
+                tried = MaxSubsets;
+                break;
+            }
+            // t points of a polynomial already found give that same polynomial.
+            if (found.Any(on => subset.All(on.Contains)))
+            {
+                continue;
+            }
+            var polynomial = new EscrowPolynomial(subset);
+            var key = polynomial.At(BigInteger.Zero);
+            if (!subset.All(point => recordsAt[point].Any(record => TryOpen(key, index, record) is not null)))
+            {
+                continue;
+            }
+            found.Add([.. points.Where(p => polynomial.At(p.U) == p.S)]);
+            var records = new List<OpenedRecord>();
+            foreach (var envelope in envelopes)
+            {
+                if (EscrowShares.InField(envelope.Share) && polynomial.At(envelope.Share.U) == envelope.Share.S
+                    && TryOpen(key, index, envelope.Record) is { } payload)
+                {
+                    records.Add(new(envelope.Share.U, payload, envelope.Position));
+                }
+            }
+            var candidate = new Candidate(records, records.Select(reporterOf).OfType<object>().Distinct().Count());
+            if (best is null || candidate.Reporters > best.Reporters || (candidate.Reporters == best.Reporters && records.Count > best.Records.Count))
+            {
+                best = candidate;
+            }
+            if (records.Count == envelopes.Count)
+            {
+                break;
+            }
+        }
+        if (best is null || best.Reporters < threshold)
+        {
+            throw new EscrowOpenException($"No key from {tried} subset(s) of {threshold} distinct reporters' shares opens the records of {threshold} " +
+                $"distinct reporters (found {best?.Reporters ?? 0}): a share is wrong or a record failed authentication.");
+        }
+        return best.Records;
+    }
+
+    private sealed record Envelope(int Position, EscrowShare Share, byte[] Record);
+
+    private sealed record Candidate(List<OpenedRecord> Records, int Reporters);
+
+    private static byte[]? TryOpen(BigInteger key, byte[] index, byte[] record)
+    {
         try
         {
-            return opened.Select(o => new OpenedRecord(o.Share.U, EscrowEnvelope.OpenRecord(key, index, o.Record))).ToList();
+            return EscrowEnvelope.OpenRecord(key, index, record);
         }
-        catch (CryptographicException ex)
+        catch (CryptographicException)
         {
-            throw new EscrowOpenException("A record failed authentication: a share is wrong or a record was altered.", ex);
+            return null;
+        }
+    }
+
+    /// <summary>The t-subsets of the points with distinct U, lexicographically in the points' order.</summary>
+    private static IEnumerable<EscrowShare[]> Subsets(List<EscrowShare> points, int size)
+    {
+        var chosen = new int[size];
+        var depth = 0;
+        chosen[0] = -1;
+        while (depth >= 0)
+        {
+            var next = chosen[depth] + 1;
+            while (next < points.Count && Enumerable.Range(0, depth).Any(d => points[chosen[d]].U == points[next].U))
+            {
+                next++;
+            }
+            if (next > points.Count - (size - depth))
+            {
+                depth--;
+                continue;
+            }
+            chosen[depth] = next;
+            if (depth == size - 1)
+            {
+                yield return [.. chosen.Select(i => points[i])];
+            }
+            else
+            {
+                depth++;
+                chosen[depth] = next;
+            }
         }
     }
 }

@@ -52,7 +52,10 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     EscrowReleaseRetries retries)
 {
     public const string AttestationPurpose = "speak-up.escrow-reporter";
-    /// <summary>The escrow page asks no category; case managers set the case's category as they assess it.</summary>
+    /// <summary>
+    /// The escrow page asks no category, and nothing changes a report's category afterwards: a released escrow report
+    /// stays "other" (routing rules and insight see it so).
+    /// </summary>
     public const string Category = "other";
 
     /// <summary>
@@ -159,7 +162,7 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
         {
             return Judgement.Held;
         }
-        var opened = Open(group, threshold);
+        var opened = Open(group);
         if (opened is null)
         {
             return Judgement.Held;
@@ -266,55 +269,55 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     private sealed record Opened(HeldEntry Entry, EscrowPayload Payload);
 
     /// <summary>
-    /// Entries whose envelope fails authentication are left out (they can never open); the rest go to the opener
-    /// together. Any failure of the opener (too few distinct reporters, a share that does not fit) keeps them held.
+    /// Opens the group with <see cref="EscrowOpener"/>, which leaves out every entry whose envelope or record fails
+    /// authentication or whose share is wrong, so that garbage uploaded under a known π, or a reporter's wrong share, cannot
+    /// block the others. It keeps the key under which the most distinct attested reporters' records open (an uploader can
+    /// make any number of records under a key of their own, but only with their own attestation). If no key opens the
+    /// records of t distinct attested reporters the group stays held. Records that are not a well-formed report stay held.
     /// </summary>
-    private List<Opened>? Open(List<HeldEntry> group, int threshold)
+    private List<Opened>? Open(List<HeldEntry> group)
     {
-        var authentic = new List<HeldEntry>();
-        foreach (var entry in group)
-        {
-            try
-            {
-                _ = EscrowEnvelope.OpenEnvelope(entry.AsEntry(), reviewers.Key);
-                authentic.Add(entry);
-            }
-            catch (EscrowOpenException)
-            {
-                // Garbage uploaded under this index: it can never open and must not block the others.
-            }
-        }
-        if (authentic.Count < threshold)
-        {
-            return null;
-        }
         IReadOnlyList<OpenedRecord> records;
         try
         {
-            records = EscrowOpener.Open([.. authentic.Select(e => e.AsEntry())], reviewers.Key);
+            records = EscrowOpener.Open([.. group.Select(e => e.AsEntry())], reviewers.Key,
+                record => Parse(record.Payload) is { } payload && Attested(payload) ? payload.Reporter : null);
         }
         catch (EscrowOpenException ex)
         {
-            logger.LogInformation("An escrow group of {Count} entries stays held: {Reason}", authentic.Count, ex.Message);
+            logger.LogInformation("An escrow group of {Count} entries stays held: {Reason}", group.Count, ex.Message);
             return null;
         }
-        var opened = new List<Opened>();
-        for (var i = 0; i < records.Count; i++)
+        return [.. records.Select(r => (Entry: group[r.Position], Payload: Parse(r.Payload)))
+            .Where(o => o.Payload is not null).Select(o => new Opened(o.Entry, o.Payload!))];
+    }
+
+    /// <summary>The record as a report, or null when it is not one (it then stays held).</summary>
+    private static EscrowPayload? Parse(byte[] record)
+    {
+        try
         {
-            try
-            {
-                var payload = JsonSerializer.Deserialize<EscrowPayload>(records[i].Payload, EscrowPayload.Json);
-                if (payload is { V: 1 } && payload.Reporter != Guid.Empty && payload.Named != Guid.Empty && Fits(payload.Account))
-                {
-                    opened.Add(new(authentic[i], payload));
-                }
-            }
-            catch (JsonException)
-            {
-                // A record that is not a report stays held.
-            }
+            var payload = JsonSerializer.Deserialize<EscrowPayload>(record, EscrowPayload.Json);
+            return payload is { V: 1 } && payload.Reporter != Guid.Empty && payload.Named != Guid.Empty && Fits(payload.Account) ? payload : null;
         }
-        return opened;
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether the record's attestation is one this organisation's keys made for its reporter.</summary>
+    private bool Attested(EscrowPayload payload)
+    {
+        try
+        {
+            return payload.Attestation is { } token && protector.Open(token, AttestationPurpose, Organisation) == payload.Reporter.ToString("D");
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException or ArgumentException or InvalidOperationException or KeyNotFoundException)
+        {
+            // Not an attestation this organisation's keys made.
+            return false;
+        }
     }
 
     private static bool Fits(EscrowAccount? account) =>
@@ -324,22 +327,7 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     /// <summary>The reporters whose attestation is genuine and who are people of this organisation.</summary>
     private async Task<HashSet<Guid>> ReportersAsync(List<Opened> opened, CancellationToken ct)
     {
-        var attested = new HashSet<Guid>();
-        foreach (var (_, payload) in opened)
-        {
-            try
-            {
-                if (payload.Attestation is { } token && protector.Open(token, AttestationPurpose, Organisation) == payload.Reporter.ToString("D"))
-                {
-                    attested.Add(payload.Reporter);
-                }
-            }
-            catch (Exception ex) when (ex is CryptographicException or FormatException or ArgumentException or InvalidOperationException or KeyNotFoundException)
-            {
-                // Not an attestation this organisation's keys made.
-            }
-        }
-        var ids = attested.ToList();
+        var ids = opened.Where(o => Attested(o.Payload)).Select(o => o.Payload.Reporter).Distinct().ToList();
         return [.. await db.People.Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(ct)];
     }
 

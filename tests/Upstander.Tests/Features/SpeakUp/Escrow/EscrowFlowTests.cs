@@ -30,13 +30,22 @@ public sealed class EscrowFlowTests
         return new(account, client, await client.AntiforgeryTokenAsync("/speak-up/escrow"));
     }
 
+    /// <summary>How a test entry lies: not at all, with a share that is not on the polynomial, or with a record sealed under another key.</summary>
+    public enum Poison
+    {
+        None,
+        WrongShare,
+        GarbageRecord,
+    }
+
     /// <summary>
     /// What escrow-page.js does, in C#: OPRF (against the key holder directly: Upstander's own, or <paramref name="holder"/>
     /// when it runs as its own process), payload, entry, withdrawal code. <paramref name="claimedNamed"/> is whom the record
-    /// says it names, when that is not the person whose index it is made under.
+    /// says it names, when that is not the person whose index it is made under; <paramref name="poison"/> makes an envelope
+    /// that passes the reviewers' check but holds a wrong share (its record still sealed under K) or a record K does not open.
     /// </summary>
     internal static (object Body, string Code) MakeEntry(UpstanderFactory factory, Guid organisationId, Guid reporterId, Guid named, int threshold, string text,
-        Guid? claimedNamed = null, OprfKeyHolder? holder = null)
+        Guid? claimedNamed = null, OprfKeyHolder? holder = null, Poison poison = Poison.None)
     {
         var services = factory.Services;
         holder ??= services.GetRequiredService<OprfKeyHolder>();
@@ -51,7 +60,15 @@ public sealed class EscrowFlowTests
             named = claimedNamed ?? named,
             account = new { whatHappened = text, when = "Last Tuesday", where = "Ward 3", impact = "I dread going in", outcome = "It stops" },
         });
-        var entry = EscrowEnvelope.Create(oprf, organisationId, reporterId, threshold, payload, reviewers.PublicKey);
+        var secrets = EscrowShares.Derive(oprf, threshold);
+        var u = EscrowShares.ReporterX(oprf, organisationId, reporterId);
+        var entry = poison switch
+        {
+            Poison.WrongShare => EscrowEnvelope.Seal(secrets, new EscrowShare(u, (secrets.ShareAt(u) + 1) % EscrowShares.Prime), payload, reviewers.PublicKey),
+            Poison.GarbageRecord => EscrowEnvelope.Seal(secrets with { RecordKey = (secrets.RecordKey + 1) % EscrowShares.Prime },
+                new EscrowShare(u, secrets.ShareAt(u)), payload, reviewers.PublicKey),
+            _ => EscrowEnvelope.Create(oprf, organisationId, reporterId, threshold, payload, reviewers.PublicKey),
+        };
         var code = Guid.NewGuid().ToString("N")[..24].ToUpperInvariant();
         return (new
         {
@@ -305,6 +322,45 @@ public sealed class EscrowFlowTests
         (await ReportsAsync(factory, org.Id)).Count.ShouldBe(threshold);
         (await liar.Client.PostFormAsync("/speak-up/escrow/withdraw", new() { ["Code"] = lieCode })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await EntriesAsync(factory, org.Id)).Count(e => !e.IsReleased).ShouldBe(1, "only the later one");
+    }
+
+    /// <summary>
+    /// The attack on a whole group: its envelope passes the reviewers' check, but its share is wrong or its record does not
+    /// open under K. The person named sends the garbage record (the index of anyone is theirs for an OPRF evaluation); the
+    /// wrong share comes from a third, attested reporter whose record is otherwise a genuine report about the same person,
+    /// so it would count if it were not left out. Either way the two honest reporters release their reports, and the
+    /// poisoned entry stays held, becomes no report and brings no notice, before the release and after it.
+    /// </summary>
+    [Theory]
+    [InlineData(Poison.WrongShare)]
+    [InlineData(Poison.GarbageRecord)]
+    public async Task An_entry_with_a_wrong_share_or_a_garbage_record_does_not_keep_the_honest_reporters_held_and_is_never_released(Poison poison)
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Escrow Poisoned");
+        var named = org[Roles.Coordinator].PersonId;
+        var poisoner = await SignInAsync(factory, org[poison == Poison.GarbageRecord ? Roles.Coordinator : Roles.Leader]);
+        var first = await SignInAsync(factory, org[Roles.Employee]);
+        var second = await SignInAsync(factory, org[Roles.PeerSupporter]);
+        async Task<string> PoisonAsync(string text) =>
+            await StatusOfAsync(await PostAsync(poisoner, MakeEntry(factory, org.Id, poisoner.Account.PersonId, named, 2, text, poison: poison).Body));
+
+        (await PoisonAsync("poisoned")).ShouldBe("held");
+        (await SubmitAsync(factory, org.Id, first, named, 2, "first")).ShouldBe("held");
+        (await ReportsAsync(factory, org.Id)).ShouldBeEmpty();
+        (await SubmitAsync(factory, org.Id, second, named, 2, "second")).ShouldBe("released");
+
+        var reports = await ReportsAsync(factory, org.Id);
+        reports.Select(r => r.ReporterId).ShouldBe([first.Account.PersonId, second.Account.PersonId], ignoreOrder: true);
+        (await EntriesAsync(factory, org.Id)).Count(e => !e.IsReleased).ShouldBe(1, "the poisoned entry stays held");
+        var release = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents.SingleAsync(e => e.Action == EscrowAudit.Released));
+        release.Detail.ShouldBe("entries=2;threshold=2;group=3;naming-someone-else=0");
+        (await poisoner.Client.GetStringAsync("/")).ShouldNotContain("Someone else has named the same person");
+
+        // Another one after the release is answered "held" and becomes nothing.
+        (await PoisonAsync("poisoned again")).ShouldBe("held");
+        (await ReportsAsync(factory, org.Id)).Count.ShouldBe(2);
+        (await EntriesAsync(factory, org.Id)).Count(e => !e.IsReleased).ShouldBe(2);
     }
 
     [Fact]

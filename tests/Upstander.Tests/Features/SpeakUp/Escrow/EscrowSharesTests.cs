@@ -94,6 +94,87 @@ public sealed class EscrowSharesTests : IDisposable
         Should.Throw<EscrowOpenException>(() => EscrowOpener.Open([honest, second], stranger));
     }
 
+    /// <summary>
+    /// Before the honest entries, in the order the opener takes them: a wrong share whose record is sealed under K, a point
+    /// on an honest reporter's U with a wrong share, and a right share whose record is sealed under another key. Each is
+    /// left out; the honest records open, and only they.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void A_wrong_share_or_a_garbage_record_is_left_out_and_the_honest_records_still_open(int threshold)
+    {
+        var oprf = OprfOf(_random.NextGuid());
+        var secrets = EscrowShares.Derive(oprf, threshold);
+        var reporters = Enumerable.Range(0, threshold).Select(_ => _random.NextGuid()).ToList();
+        var honest = reporters.Select((r, i) => Entry(oprf, r, threshold, $"honest {i}")).ToList();
+        var u = EscrowShares.ReporterX(oprf, _organisation, _random.NextGuid());
+        var lying = EscrowEnvelope.Seal(secrets, new EscrowShare(u, (secrets.ShareAt(u) + 1) % EscrowShares.Prime), "lying"u8, _reviewersPublic);
+        var copied = EscrowShares.ReporterX(oprf, _organisation, reporters[0]);
+        var posing = EscrowEnvelope.Seal(secrets, new EscrowShare(copied, (secrets.ShareAt(copied) + 7) % EscrowShares.Prime), "posing"u8, _reviewersPublic);
+        var v = EscrowShares.ReporterX(oprf, _organisation, _random.NextGuid());
+        var garbage = EscrowEnvelope.Seal(secrets with { RecordKey = (secrets.RecordKey + 1) % EscrowShares.Prime },
+            new EscrowShare(v, secrets.ShareAt(v)), "garbage"u8, _reviewersPublic);
+
+        foreach (var poisoned in new[] { lying, posing, garbage })
+        {
+            var opened = EscrowOpener.Open([poisoned, .. honest], _reviewers);
+            opened.Select(o => Encoding.UTF8.GetString(o.Payload)).ShouldBe(honest.Select((_, i) => $"honest {i}"));
+            opened.Select(o => o.Position).ShouldBe(Enumerable.Range(1, threshold));
+        }
+        var all = EscrowOpener.Open([lying, posing, garbage, .. honest], _reviewers);
+        all.Select(o => Encoding.UTF8.GetString(o.Payload)).ShouldBe(honest.Select((_, i) => $"honest {i}"));
+
+        // Without t honest entries nothing opens, whatever else is there.
+        Should.Throw<EscrowOpenException>(() => EscrowOpener.Open([lying, posing, garbage, .. honest.Skip(1)], _reviewers))
+            .Message.ShouldContain("failed authentication");
+    }
+
+    /// <summary>
+    /// An uploader can make any number of entries on a polynomial of their own, under the group's index, whose records
+    /// open under their own key. Counted by U they outnumber the honest reporters; counted by reporter (what the store
+    /// does, with attestations only the reporter's own session can have) the honest key wins.
+    /// </summary>
+    [Fact]
+    public void The_key_kept_is_the_one_that_opens_the_records_of_the_most_distinct_reporters()
+    {
+        var oprf = OprfOf(_random.NextGuid());
+        var secrets = EscrowShares.Derive(oprf, 2);
+        var honest = Enumerable.Range(0, 2).Select(i => Entry(oprf, _random.NextGuid(), 2, $"honest {i}")).ToList();
+        var own = secrets with { RecordKey = EscrowShares.Prime - 5, Coefficients = [12345] };
+        var forged = Enumerable.Range(0, 4).Select(i =>
+        {
+            var u = new BigInteger(1000 + i);
+            return EscrowEnvelope.Seal(own, new EscrowShare(u, own.ShareAt(u)), Encoding.UTF8.GetBytes($"forged {i}"), _reviewersPublic);
+        }).ToList();
+        List<EscrowEntry> group = [.. forged, .. honest];
+
+        EscrowOpener.Open(group, _reviewers).Select(o => Encoding.UTF8.GetString(o.Payload)).ShouldBe(["forged 0", "forged 1", "forged 2", "forged 3"]);
+        var byReporter = EscrowOpener.Open(group, _reviewers, r => Encoding.UTF8.GetString(r.Payload) is var text && text.StartsWith("forged", StringComparison.Ordinal) ? "one uploader" : text);
+        byReporter.Select(o => Encoding.UTF8.GetString(o.Payload)).ShouldBe(["honest 0", "honest 1"]);
+        Should.Throw<EscrowOpenException>(() => EscrowOpener.Open(forged, _reviewers, _ => "one uploader")).Message.ShouldContain("found 1");
+    }
+
+    /// <summary>At most <see cref="EscrowOpener.MaxSubsets"/> subsets are tried: an honest pair behind more wrong shares than that stays held.</summary>
+    [Fact]
+    public void The_search_for_an_honest_subset_stops_at_its_bound()
+    {
+        var oprf = OprfOf(_random.NextGuid());
+        var secrets = EscrowShares.Derive(oprf, 2);
+        var honest = Enumerable.Range(0, 2).Select(i => Entry(oprf, _random.NextGuid(), 2, $"honest {i}")).ToList();
+        var wrong = Enumerable.Range(0, 150).Select(i =>
+        {
+            var u = new BigInteger(1000 + i);
+            return EscrowEnvelope.Seal(secrets, new EscrowShare(u, (secrets.ShareAt(u) + 1) % EscrowShares.Prime), "wrong"u8, _reviewersPublic);
+        }).ToList();
+        (150 * 149 / 2).ShouldBeGreaterThan(EscrowOpener.MaxSubsets);
+
+        EscrowOpener.Open([.. honest, .. wrong], _reviewers).Select(o => Encoding.UTF8.GetString(o.Payload)).ShouldBe(["honest 0", "honest 1"]);
+        Should.Throw<EscrowOpenException>(() => EscrowOpener.Open([.. wrong, .. honest], _reviewers))
+            .Message.ShouldContain($"No key from {EscrowOpener.MaxSubsets} subset(s)");
+    }
+
     [Fact]
     public void Entries_made_with_different_thresholds_never_share_an_index()
     {
