@@ -10,9 +10,12 @@ using Upstander.Platform.Protection;
 namespace Upstander.Features.Cases;
 
 /// <summary>
-/// The one conflict-of-interest rule, used by every case query, page, count, routing and custodian decision: a person
-/// is conflicted on a report when the report names them, or names anyone in their management line, up or down
-/// (<see cref="OrgChart.IsOrInLineOf"/>). The named ids are read from the sealed involved-people JSON in memory only,
+/// The one conflict-of-interest rule, used by every case query, page, count, routing, handover, notice and custodian
+/// decision: a person is conflicted on a report when they are its reporter, or in its reporter's management line, up or
+/// down, or when the report names them or anyone in their management line (<see cref="OrgChart.IsOrInLineOf"/> over the
+/// named people and the reporter, as peer-support matching treats the requester). A reporter's own manager would
+/// otherwise read, and recognise, a report whose identity is held back, and as custodian could approve its reveal; a
+/// reporter who is a case manager never handles their own case. The named ids are read from the sealed involved-people JSON in memory only,
 /// for the check; they are not shown and not kept. A report whose involved people cannot be read is treated as
 /// conflicted for everyone (fail closed), and a report whose content retention removed is shown to nobody. Scoped.
 /// </summary>
@@ -46,15 +49,19 @@ public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, Org
 
     /// <summary>Whether <paramref name="person"/> may see, be assigned or decide on <paramref name="report"/>.</summary>
     public async Task<bool> MaySeeAsync(ReportRecord report, Guid person, CancellationToken ct) =>
-        !report.ContentErased && Named(report) is { } named && !(await ChartAsync(ct)).IsOrInLineOf(named, person);
+        !report.ContentErased && Concerned(report) is { } concerned && !(await ChartAsync(ct)).IsOrInLineOf(concerned, person);
 
     /// <summary>The reports in <paramref name="query"/> that <paramref name="person"/> is not conflicted on.</summary>
     public async Task<List<ReportRecord>> VisibleAsync(IQueryable<ReportRecord> query, Guid person, CancellationToken ct)
     {
         var reports = await query.Where(r => r.ContentErasedAt == null).ToListAsync(ct);
         var chart = await ChartAsync(ct);
-        return [.. reports.Where(r => Named(r) is { } named && !chart.IsOrInLineOf(named, person))];
+        return [.. reports.Where(r => Concerned(r) is { } concerned && !chart.IsOrInLineOf(concerned, person))];
     }
+
+    /// <summary>Whom the rule keeps the report from, with their management lines: the people it names and its reporter (when known); null when the named cannot be read.</summary>
+    private IReadOnlyList<Guid>? Concerned(ReportRecord report) =>
+        Named(report) is not { } named ? null : report.ReporterId is { } reporter ? [.. named, reporter] : named;
 
     /// <summary>The people holding the case manager role in the current organisation (with an active account and a directory entry).</summary>
     public Task<List<Guid>> CaseManagersAsync(CancellationToken ct) => AccountLifecycle.ActivePeopleInRoleAsync(db, Platform.Security.Roles.CaseManager, ct);

@@ -90,7 +90,7 @@ public sealed class ConflictOfInterestTests
             for (var k = 0; k < 30; k++)
             {
                 var named = Enumerable.Range(0, random.Next(1, 3)).Select(_ => everyone[random.Next(everyone.Count)]).ToList();
-                await world.ReceiveAsync(named, category: random.Next(2) == 0 ? "intimidation" : "verbal-abuse", route: true);
+                await world.ReceiveAsync(named, reporter: everyone[random.Next(everyone.Count)], category: random.Next(2) == 0 ? "intimidation" : "verbal-abuse", route: true);
             }
             await world.InScopeAsync(async (s, _) => { await s.GetRequiredService<CaseIntake>().RunRulesAsync(CancellationToken.None); return true; });
 
@@ -99,7 +99,8 @@ public sealed class ConflictOfInterestTests
                 var chart = await s.GetRequiredService<OrgChartCache>().ForAsync(db, CancellationToken.None);
                 var work = s.GetRequiredService<CaseWork>();
                 var reports = await db.Set<ReportRecord>().ToListAsync();
-                var named = reports.ToDictionary(r => r.Id, r => s.GetRequiredService<CaseConflicts>().Named(r)!);
+                // The reporter counts as one of the people the report names.
+                var named = reports.ToDictionary(r => r.Id, r => s.GetRequiredService<CaseConflicts>().Named(r)!.Append(r.ReporterId!.Value).ToList());
                 foreach (var manager in managers)
                 {
                     var conflicted = reports.Where(r => chart.IsOrInLineOf(named[r.Id], manager)).Select(r => r.Id).ToHashSet();
@@ -149,6 +150,66 @@ public sealed class ConflictOfInterestTests
         var after = await client.GetStringAsync("/cases");
         after.ShouldContain(id.ToString());
         after.ShouldContain("Overdue: 1");
+    }
+
+    /// <summary>
+    /// The reporter counts as named: their own manager, a case manager, never sees, opens or is routed a report they
+    /// held their identity back on (they would recognise it); a case manager never handles their own report; and a
+    /// custodian never decides the reveal of their own held identity. A colleague outside their lines works both.
+    /// </summary>
+    [Fact]
+    public async Task The_reporter_and_their_management_line_are_conflicted_on_the_report()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var employee = world.Org[Roles.Employee].PersonId;
+        var custodian = world.Org[Roles.Custodian].PersonId;
+        await world.ReportToAsync(employee, world.CaseManager);
+        var (colleague, _) = await world.CaseManagerAsync("Olive Colleague", "olive");
+        var stranger = await world.PersonAsync("Sam Stranger", null);
+        var byTheirReport = await world.ReceiveAsync([stranger], reporter: employee, held: true);
+        var byTheManager = await world.ReceiveAsync([stranger], reporter: world.CaseManager);
+        var byTheCustodian = await world.ReceiveAsync([stranger], reporter: custodian, held: true);
+
+        var client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        var queue = await client.GetStringAsync("/cases");
+        queue.ShouldNotContain(byTheirReport.ToString());
+        queue.ShouldNotContain(byTheManager.ToString());
+        queue.ShouldContain(byTheCustodian.ToString());
+        foreach (var id in new[] { byTheirReport, byTheManager })
+        {
+            (await client.GetAsync($"/cases/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await TrainingPagesPost(client, $"/cases/{id}?handler=Take")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await world.ReportAsync(id)).AssigneeId.ShouldBeNull();
+        }
+        var theirs = await world.InScopeAsync(async (s, _) => (await s.GetRequiredService<CaseWork>().QueueAsync(colleague, CancellationToken.None)).Unassigned.Select(r => r.Id).ToList());
+        theirs.ShouldBe([byTheirReport, byTheManager, byTheCustodian], ignoreOrder: true);
+
+        // A custodian is not shown, and cannot decide, the request to reveal their own name.
+        var request = await world.InScopeAsync(async (s, db) =>
+        {
+            var report = await db.Set<ReportRecord>().SingleAsync(r => r.Id == byTheCustodian);
+            await s.GetRequiredService<CaseWork>().RequestRevealAsync(report, "needed-for-investigation", colleague, CancellationToken.None);
+            return await db.Set<RevealRequest>().SingleAsync();
+        });
+        await world.InScopeAsync(async (s, _) =>
+        {
+            var desk = s.GetRequiredService<CustodianDesk>();
+            (await desk.PendingAsync(custodian, CancellationToken.None)).ShouldBeEmpty();
+            (await desk.FindAsync(request.Id, custodian, CancellationToken.None)).ShouldBeNull();
+            return true;
+        });
+
+        // A rule for the reporter's manager is passed over, and the pool leaves out the reporter and their line.
+        await world.InScopeAsync(async (_, db) =>
+        {
+            db.Add(RoutingRule.Create(world.Org.Id, 1, "verbal-abuse", null, null, world.CaseManager, world.Factory.Clock.GetUtcNow()));
+            db.Add(RoutingRule.Create(world.Org.Id, 2, null, null, null, null, world.Factory.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+            return true;
+        });
+        (await world.ReportAsync(await world.ReceiveAsync([stranger], reporter: employee, held: true, route: true))).AssigneeId.ShouldBe(colleague);
+        (await world.ReportAsync(await world.ReceiveAsync([stranger], reporter: world.CaseManager, route: true))).AssigneeId.ShouldBe(colleague);
+        (await world.ReportAsync(await world.ReceiveAsync([stranger], route: true, reporter: custodian))).AssigneeId.ShouldBe(world.CaseManager, "sanity: the rule still applies");
     }
 
     private static async Task<HttpResponseMessage> TrainingPagesPost(HttpClient client, string url)
