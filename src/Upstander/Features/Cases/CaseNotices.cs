@@ -73,15 +73,15 @@ public sealed class CaseNotices(WorkMail mail, CaseConflicts conflicts, IStringL
         }
     }
 
-    /// <summary>Tells every custodian who may decide it (not conflicted on the report) that a reveal request waits.</summary>
-    public async Task RevealRequestedAsync(ReportRecord report, CancellationToken ct)
+    /// <summary>Tells every custodian who may decide it (not conflicted on the report, and not <paramref name="requestedBy"/>) that a reveal request waits.</summary>
+    public async Task RevealRequestedAsync(ReportRecord report, Guid requestedBy, CancellationToken ct)
     {
         if (!mail.Enabled)
         {
             return;
         }
         var organisation = await mail.OrganisationAsync(ct);
-        foreach (var custodian in await MaySeeInRoleAsync(report, Roles.Custodian, ct))
+        foreach (var custodian in (await MaySeeInRoleAsync(report, Roles.Custodian, ct)).Where(c => c.PersonId != requestedBy))
         {
             mail.Queue(RevealPurpose, report.Id, custodian, t["{0}: a decision is waiting for you as identity custodian", organisation],
                 t["A case manager has asked to see the name of a reporter who asked for it to be held back. Please approve or refuse on the page below."],

@@ -361,7 +361,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         db.Add(RevealRequest.Ask(report, me, reason, clock.GetUtcNow()));
         db.Add(ReportEvent.Record(report, "reveal-requested", null, null, reason, me, clock.GetUtcNow()));
         audit.Record(CaseAudit.RevealRequested, CaseAudit.Target, report.Id, detail: "reason=" + reason);
-        await notices.RevealRequestedAsync(report, ct);
+        await notices.RevealRequestedAsync(report, me, ct);
         await db.SaveChangesAsync(ct);
     }
 
@@ -379,7 +379,8 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
 public sealed record RevealRow(Guid Id, DateTimeOffset RequestedAt, string Reason, string Pseudonym, string? RequestedBy);
 
 /// <summary>
-/// The identity custodian's desk: pending reveal requests on reports the custodian is not conflicted on, and the
+/// The identity custodian's desk: pending reveal requests on reports the custodian is not conflicted on and did not ask
+/// for themselves (a case manager may hold the custodian role too, and must not approve their own request), and the
 /// decision. An approval reveals the name to case managers, records "identity-revealed", and tells the reporter in a
 /// system message on the report. Scoped.
 /// </summary>
@@ -387,7 +388,7 @@ public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, Case
 {
     public async Task<IReadOnlyList<RevealRow>> PendingAsync(Guid me, CancellationToken ct)
     {
-        var pending = await db.Set<RevealRequest>().Where(r => r.Status == RevealStatus.Pending).OrderBy(r => r.RequestedAt).ToListAsync(ct);
+        var pending = await db.Set<RevealRequest>().Where(r => r.Status == RevealStatus.Pending && r.RequestedBy != me).OrderBy(r => r.RequestedAt).ToListAsync(ct);
         var ids = pending.Select(p => p.ReportId).ToList();
         var visible = (await conflicts.VisibleAsync(db.Set<ReportRecord>().Where(r => ids.Contains(r.Id)), me, ct)).ToDictionary(r => r.Id);
         var askers = pending.Where(p => p.RequestedBy is not null).Select(p => p.RequestedBy!.Value).Distinct().ToList();
@@ -396,10 +397,10 @@ public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, Case
             .Select(p => new RevealRow(p.Id, p.RequestedAt, p.Reason, visible[p.ReportId].Pseudonym, p.RequestedBy is { } by ? names.GetValueOrDefault(by) : null))];
     }
 
-    /// <summary>A pending request this custodian may decide; null otherwise (404).</summary>
+    /// <summary>A pending request this custodian may decide (not conflicted, not their own request); null otherwise (404).</summary>
     public async Task<(RevealRequest Request, ReportRecord Report)?> FindAsync(Guid id, Guid me, CancellationToken ct)
     {
-        var request = await db.Set<RevealRequest>().SingleOrDefaultAsync(r => r.Id == id && r.Status == RevealStatus.Pending, ct);
+        var request = await db.Set<RevealRequest>().SingleOrDefaultAsync(r => r.Id == id && r.Status == RevealStatus.Pending && r.RequestedBy != me, ct);
         var report = request is null ? null : await db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.Id == request.ReportId, ct);
         return request is not null && report is not null && await conflicts.MaySeeAsync(report, me, ct) ? (request, report) : null;
     }

@@ -1,9 +1,14 @@
 using System.Net;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Accounts;
 using Upstander.Features.Cases;
+using Upstander.Features.Organisations;
+using Upstander.Features.People;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Auditing;
+using Upstander.Platform.Mail;
 using Upstander.Platform.Protection;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
@@ -146,6 +151,56 @@ public sealed class CaseFlowTests
         var request = await world.InScopeAsync((_, db) => db.Set<RevealRequest>().SingleAsync());
         (await PostAsync(custodian, "/custodian", ("RequestId", request.Id.ToString()), ("Decision", "approve"))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await world.ReportAsync(id)).IdentityHeld.ShouldBeTrue();
+    }
+
+    /// <summary>
+    /// Roles are not exclusive: a case manager who is also a custodian neither sees, counts, is emailed about nor decides
+    /// their own reveal request (404, nothing changed), while they decide a colleague's; another custodian decides theirs.
+    /// </summary>
+    [Fact]
+    public async Task A_custodian_never_decides_their_own_reveal_request()
+    {
+        await using var sink = new SmtpSink();
+        await using var world = await CaseWorld.StartAsync(settings: sink.Settings());
+        var both = await world.Factory.InScopeAsync(world.Org.Id, async s =>
+        {
+            var (person, account) = await s.GetRequiredService<OrganisationSetup>().CreatePersonWithAccountAsync(world.Org.Id,
+                new PersonDetails("Casey Both", "casey-both@case.example", "casey-both", null, null, null, null, "en", null, null),
+                [Roles.CaseManager, Roles.Custodian], UpstanderFactory.Password, CancellationToken.None);
+            var users = s.GetRequiredService<UserManager<Account>>();
+            await users.ResetAuthenticatorKeyAsync(account);
+            var key = await users.GetAuthenticatorKeyAsync(account);
+            await users.SetTwoFactorEnabledAsync(account, true);
+            return new TestAccount(Roles.Custodian, "casey-both@case.example", account.Id, person.Id, key);
+        });
+        var named = await world.PersonAsync("Named Person", null);
+        var own = await world.ReceiveAsync([named], held: true, assignee: both.PersonId);
+        var colleagues = await world.ReceiveAsync([named], held: true, assignee: world.CaseManager);
+        var client = await world.Factory.SignInAsync(both);
+        Location(await PostAsync(client, $"/cases/{own}?handler=Reveal", ("Reason", "needed-for-investigation")));
+        var manager = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        Location(await PostAsync(manager, $"/cases/{colleagues}?handler=Reveal", ("Reason", "needed-for-investigation")));
+        var mine = await world.InScopeAsync((_, db) => db.Set<RevealRequest>().SingleAsync(r => r.ReportId == own));
+        var theirs = await world.InScopeAsync((_, db) => db.Set<RevealRequest>().SingleAsync(r => r.ReportId == colleagues));
+
+        var desk = await PageAsync(client, "/custodian");
+        desk.ShouldContain(theirs.Id.ToString("D"));
+        desk.ShouldNotContain(mine.Id.ToString("D"));
+        (await PageAsync(client, "/")).ShouldContain("1 request to see a reporter's name is waiting for your decision.");
+        (await world.InScopeAsync((_, db) => db.Set<OutgoingMail>().CountAsync(m => m.Purpose == CaseNotices.RevealPurpose && m.About == own)))
+            .ShouldBe(1, "only the other custodian is emailed");
+        (await world.InScopeAsync((_, db) => db.Set<OutgoingMail>().CountAsync(m => m.Purpose == CaseNotices.RevealPurpose && m.About == colleagues))).ShouldBe(2);
+
+        var before = await RowCounts.TakeAsync(world.Factory.Database);
+        (await PostAsync(client, "/custodian", ("RequestId", mine.Id.ToString()), ("Decision", "approve"))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        RowCounts.Differences(before, await RowCounts.TakeAsync(world.Factory.Database)).ShouldBeEmpty();
+        (await world.ReportAsync(own)).IdentityHeld.ShouldBeTrue();
+        (await world.InScopeAsync((_, db) => db.Set<RevealRequest>().SingleAsync(r => r.Id == mine.Id))).Status.ShouldBe(RevealStatus.Pending);
+
+        // Another custodian decides it.
+        var custodian = await world.Factory.SignInAsync(world.Org[Roles.Custodian]);
+        Location(await PostAsync(custodian, "/custodian", ("RequestId", mine.Id.ToString()), ("Decision", "approve")));
+        (await world.ReportAsync(own)).IdentityHeld.ShouldBeFalse();
     }
 
     [Fact]
