@@ -47,7 +47,10 @@ public sealed record ReportRetentionCounts(int Reports, int Messages, int Notes,
 /// involved people, messages, internal notes, the plan's items, labels, the actions taken, and (through each
 /// <see cref="IReportContentEraser"/>) evidence files and what a released escrow report's entry still held. Dates,
 /// category, status and the outcome key stay for aggregate insight. A reopened case has no close date, so it stays
-/// until it closes again and that date passes. Scoped.
+/// until it closes again and that date passes. A closed case past that time is still kept while its reporter waits for
+/// the case side: while a message from the reporter is unread (no case manager who may work the case has opened it
+/// since), and while a retaliation "yes" given after it closed waits in the intake queue with nobody holding the case;
+/// the first pass after the message is read, or the case is taken, removes it. Scoped.
 /// </summary>
 public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog audit, IOptions<SpeakUpOptions> options, IEnumerable<IReportContentEraser> erasers)
 {
@@ -57,6 +60,8 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
         var cutoff = now.AddDays(-options.Value.RetentionDays);
         var due = await db.Set<ReportRecord>()
             .Where(r => r.ContentErasedAt == null && r.Status == ReportStatus.Closed && r.ClosedAt <= cutoff)
+            .Where(r => !db.Set<ReportMessage>().Any(m => m.ReportId == r.Id && m.FromReporter && m.ReadAt == null))
+            .Where(r => !(r.AssigneeId == null && r.RetaliationFlaggedAt > r.ClosedAt))
             .ToListAsync(ct);
         if (due.Count == 0)
         {

@@ -55,6 +55,48 @@ public sealed class CaseRetentionTests
         text.ShouldNotContain("CANARY-");
     }
 
+    /// <summary>
+    /// A closed case past its retention time is kept while the reporter waits for the case side: a message nobody has
+    /// read, or a retaliation "yes" since it closed that waits in the queue with nobody holding the case. The first pass
+    /// after the message is read, or the case taken, removes it.
+    /// </summary>
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_closed_case_is_kept_past_retention_until_what_the_reporter_said_after_it_closed_is_read_or_taken(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine, new Dictionary<string, string?> { ["SpeakUp:RetentionDays"] = "30" });
+        var wrote = await world.ReceiveAsync([], assignee: world.CaseManager);
+        var flagged = await world.ReceiveAsync([], assignee: world.CaseManager);
+        await world.AcknowledgeAndCloseAsync([wrote, flagged], "resolved-informally");
+        // The holder of the second case left it: it waits unassigned, as after a sweep.
+        await world.InScopeAsync(async (_, db) =>
+        {
+            (await db.Set<ReportRecord>().SingleAsync(r => r.Id == flagged)).Assign(null);
+            return await db.SaveChangesAsync();
+        });
+        world.Factory.Clock.Advance(TimeSpan.FromDays(31));
+        var reporter = await world.Factory.SignInAsync(world.Org[Roles.Employee]);
+        var page = $"/speak-up/reports/{wrote:D}";
+        (await reporter.PostFormAsync(page + "?handler=Reply", new() { ["Reply"] = "It has started again." }, tokenFrom: page)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect);
+        page = $"/speak-up/reports/{flagged:D}";
+        (await reporter.PostFormAsync(page + "?handler=CheckIn", new() { ["Day"] = "30", ["Answer"] = "yes" }, tokenFrom: page)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect);
+
+        (await RunAsync(world)).ShouldBe(ReportRetentionCounts.None);
+        (await world.ReportAsync(wrote)).ContentErasedAt.ShouldBeNull();
+        (await world.ReportAsync(flagged)).ContentErasedAt.ShouldBeNull();
+
+        var manager = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        (await manager.GetStringAsync($"/cases/{wrote}")).ShouldContain("It has started again.");
+        (await RunAsync(world)).Reports.ShouldBe(1);
+        (await world.ReportAsync(wrote)).ContentErasedAt.ShouldNotBeNull();
+        (await world.ReportAsync(flagged)).ContentErasedAt.ShouldBeNull();
+
+        Location(await PostAsync(manager, $"/cases/{flagged}?handler=Take"));
+        (await RunAsync(world)).Reports.ShouldBe(1);
+        (await world.ReportAsync(flagged)).ContentErasedAt.ShouldNotBeNull();
+    }
+
     [Fact]
     public async Task Once_retention_erased_the_case_the_reporters_page_says_it_is_finished_and_a_forged_reply_or_check_in_stores_nothing()
     {
