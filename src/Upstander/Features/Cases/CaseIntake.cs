@@ -21,12 +21,6 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
     public async Task<Guid?> RouteAsync(ReportRecord report, CancellationToken ct)
     {
         var to = await AssignByRulesAsync(report, await RulesAsync(ct), await conflicts.CaseManagersAsync(ct), clock.GetUtcNow(), ct);
-        if (to is not null)
-        {
-            // Routing is Upstander's decision, made inside whoever's request received the report: for a new report that is
-            // its author's, and an account beside a held-back report's id would tell administrators who sent it.
-            audit.RecordAsSystem(CaseAudit.Routed, CaseAudit.Target, report.Id);
-        }
         await db.SaveChangesAsync(ct);
         return to;
     }
@@ -142,7 +136,11 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         db.Add(ReportEvent.Record(report, "unassigned", null, null, reason, null, now));
     }
 
-    /// <summary>Gives an unassigned case to the case manager the rules choose, if any, and records it; returns who.</summary>
+    /// <summary>
+    /// Gives an unassigned case to the case manager the rules choose, if any, and records it (the "assigned" event and a
+    /// <c>speak-up.case-routed</c> audit event per case, for a new report and when the rules are run or a sweep routes
+    /// again alike); returns who.
+    /// </summary>
     private async Task<Guid?> AssignByRulesAsync(ReportRecord report, List<RoutingRule> rules, List<Guid> managers, DateTimeOffset now, CancellationToken ct)
     {
         var chosen = await ChooseAsync(report, rules, managers, ct);
@@ -150,6 +148,9 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         {
             report.Assign(chosen);
             db.Add(ReportEvent.Record(report, "assigned", null, null, "routing-rule", null, now));
+            // Routing is Upstander's decision, made inside whoever's request received the report: for a new report that is
+            // its author's, and an account beside a held-back report's id would tell administrators who sent it.
+            audit.RecordAsSystem(CaseAudit.Routed, CaseAudit.Target, report.Id);
             await notices.AssignedAsync(report, chosen.Value, ct);
         }
         return chosen;

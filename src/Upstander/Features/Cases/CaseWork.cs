@@ -222,7 +222,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         var now = clock.GetUtcNow();
         _workable = null;
         report.MoveTo(to, now);
-        report.Assign(report.AssigneeId ?? me);
+        TakeIfUnheld(report, me, now);
         db.Add(ReportEvent.Record(report, ReportEvent.StatusKind, from, to, reason, me, now));
         audit.Record(CaseAudit.StatusChanged, CaseAudit.Target, report.Id, detail: $"from={from};to={to};reason={reason}");
         if (!string.IsNullOrWhiteSpace(toReporter))
@@ -260,11 +260,11 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
     private Task<ReportMessage> SaveMessageAsync(ReportRecord report, string body, Guid? me, DateTimeOffset now, CancellationToken ct) =>
         ReportThread.SaveNextAsync(db, protector, report, fromReporter: false, me, body, now, _ =>
         {
-            if (me is not null)
+            if (me is { } author)
             {
                 _workable = null;
                 report.FeedbackGiven(now);
-                report.Assign(report.AssigneeId ?? me);
+                TakeIfUnheld(report, author, now);
             }
             audit.Record(CaseAudit.MessageSent, CaseAudit.Target, report.Id);
         }, ct);
@@ -343,17 +343,34 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         {
             return false;
         }
-        var kind = report.AssigneeId is null && to == me ? "assigned" : "handed-over";
-        _workable = null;
-        report.Assign(to);
-        db.Add(ReportEvent.Record(report, kind, null, null, reason, me, clock.GetUtcNow()));
-        audit.Record(CaseAudit.Assigned, CaseAudit.Target, report.Id, detail: $"kind={kind};reason={reason}");
+        Assign(report, to, report.AssigneeId is null && to == me ? "assigned" : "handed-over", reason, me, clock.GetUtcNow());
         if (to != me)
         {
             await notices.AssignedAsync(report, to, ct);
         }
         await db.SaveChangesAsync(ct);
         return true;
+    }
+
+    /// <summary>
+    /// Acting on a case nobody holds (moving it, writing to the reporter) takes it, recorded as taking it from the queue:
+    /// the same "assigned" event and audit event as <see cref="AssignAsync"/>. Adds to the caller's unit of work.
+    /// </summary>
+    private void TakeIfUnheld(ReportRecord report, Guid me, DateTimeOffset now)
+    {
+        if (report.AssigneeId is null)
+        {
+            Assign(report, me, "assigned", "taken", me, now);
+        }
+    }
+
+    /// <summary>Gives the case to <paramref name="to"/> and records it (a <see cref="ReportEvent"/> of <paramref name="kind"/> and the audit event), unsaved.</summary>
+    private void Assign(ReportRecord report, Guid to, string kind, string reason, Guid me, DateTimeOffset now)
+    {
+        _workable = null;
+        report.Assign(to);
+        db.Add(ReportEvent.Record(report, kind, null, null, reason, me, now));
+        audit.Record(CaseAudit.Assigned, CaseAudit.Target, report.Id, detail: $"kind={kind};reason={reason}");
     }
 
     public async Task RequestRevealAsync(ReportRecord report, string reason, Guid me, CancellationToken ct)

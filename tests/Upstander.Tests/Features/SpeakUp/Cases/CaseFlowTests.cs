@@ -203,6 +203,53 @@ public sealed class CaseFlowTests
         (await world.ReportAsync(own)).IdentityHeld.ShouldBeFalse();
     }
 
+    /// <summary>
+    /// Every assignment is recorded as taking a case is: moving or writing on a case nobody holds takes it (an "assigned"
+    /// event and <c>speak-up.case-assigned</c>), and the rules, whether run from the routing page or by the sweep,
+    /// record <c>speak-up.case-routed</c> for each case they route, as routing a new report does.
+    /// </summary>
+    [Fact]
+    public async Task Every_assignment_is_recorded_with_its_event_and_audit_event()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var moved = await world.ReceiveAsync([]);
+        var written = await world.ReceiveAsync([]);
+        await world.MoveAsync(moved, ReportStatus.Acknowledged, "received-and-read");
+        await world.InScopeAsync(async (s, db) =>
+        {
+            var report = await db.Set<ReportRecord>().SingleAsync(r => r.Id == written);
+            await s.GetRequiredService<CaseWork>().SendAsync(report, "We have your report.", world.CaseManager, CancellationToken.None);
+            return true;
+        });
+        foreach (var id in new[] { moved, written })
+        {
+            (await world.ReportAsync(id)).AssigneeId.ShouldBe(world.CaseManager);
+            var assigned = await world.InScopeAsync((_, db) => db.Set<ReportEvent>().SingleAsync(e => e.ReportId == id && e.Kind == "assigned"));
+            (assigned.Reason, assigned.ActorId).ShouldBe(("taken", (Guid?)world.CaseManager));
+            (await world.InScopeAsync((_, db) => db.AuditEvents.CountAsync(e => e.Action == CaseAudit.Assigned && e.TargetId == id.ToString("N")
+                && e.Detail == "kind=assigned;reason=taken"))).ShouldBe(1);
+        }
+
+        await world.InScopeAsync(async (_, db) =>
+        {
+            db.Add(RoutingRule.Create(world.Org.Id, 1, null, null, null, null, world.Factory.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+            return true;
+        });
+        var waiting = await world.ReceiveAsync([]);
+        var leaver = await world.PersonAsync("Left Person", null);
+        var orphaned = await world.ReceiveAsync([], assignee: leaver);
+        (await world.InScopeAsync(async (s, _) => await s.GetRequiredService<CaseIntake>().SweepAsync(CancellationToken.None))).ShouldBe(1);
+        await world.InScopeAsync(async (s, _) => { await s.GetRequiredService<CaseIntake>().RunRulesAsync(CancellationToken.None); return true; });
+        foreach (var id in new[] { waiting, orphaned })
+        {
+            (await world.ReportAsync(id)).AssigneeId.ShouldBe(world.CaseManager);
+            (await world.InScopeAsync((_, db) => db.Set<ReportEvent>().CountAsync(e => e.ReportId == id && e.Kind == "assigned" && e.Reason == "routing-rule"))).ShouldBe(1);
+            (await world.InScopeAsync((_, db) => db.AuditEvents.CountAsync(e => e.Action == CaseAudit.Routed && e.TargetId == id.ToString("N") && e.Detail == null)))
+                .ShouldBe(1, "routed by the rules");
+        }
+    }
+
     [Fact]
     public async Task Other_roles_are_turned_away_from_cases_and_a_case_of_another_case_manager_is_404()
     {
