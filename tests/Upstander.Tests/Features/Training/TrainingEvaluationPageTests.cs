@@ -215,7 +215,9 @@ public sealed class TrainingEvaluationPageTests
         Shown(ten).Count.ShouldBe(10);
         ten.ShouldContain(Comment);
         ten.ShouldContain("Remark 11");
-        ten.ShouldContain("added in groups of at least 10");
+        // The groups already shown keep the size they were added in, whatever the minimum becomes: the page claims no more.
+        ten.ShouldContain("in whole groups of the minimum group size in force when each group was added (now 10)");
+        ten.ShouldNotContain("at least 10");
     }
 
     [Theory]
