@@ -179,9 +179,11 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
             ModelState.AddModelError(nameof(Reason), t["Choose a reason for the handover from the list."]);
             return false;
         }
-        if (AssignTo is not { } to || to == me || !await work.AssignAsync(report, to, Reason!, me, ct))
+        if (!await work.HandOverAsync(report, AssignTo, Reason!, me, ct))
         {
-            ModelState.AddModelError(nameof(AssignTo), t["Choose a case manager from the list."]);
+            ModelState.AddModelError(nameof(AssignTo), CaseWork.HandoverChosenByUpstander(report)
+                ? t["No other case manager may take this case now, so it stays with you."]
+                : t["Choose a case manager from the list."]);
             return false;
         }
         return true;

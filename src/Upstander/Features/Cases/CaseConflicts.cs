@@ -63,6 +63,20 @@ public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, Org
     private IReadOnlyList<Guid>? Concerned(ReportRecord report) =>
         Named(report) is not { } named ? null : report.ReporterId is { } reporter ? [.. named, reporter] : named;
 
+    /// <summary>The active case managers who may see, be assigned or decide on <paramref name="report"/>.</summary>
+    public async Task<List<Guid>> EligibleAsync(ReportRecord report, CancellationToken ct)
+    {
+        var eligible = new List<Guid>();
+        foreach (var manager in await CaseManagersAsync(ct))
+        {
+            if (await MaySeeAsync(report, manager, ct))
+            {
+                eligible.Add(manager);
+            }
+        }
+        return eligible;
+    }
+
     /// <summary>The people holding the case manager role in the current organisation (with an active account and a directory entry).</summary>
     public Task<List<Guid>> CaseManagersAsync(CancellationToken ct) => AccountLifecycle.ActivePeopleInRoleAsync(db, Platform.Security.Roles.CaseManager, ct);
 }

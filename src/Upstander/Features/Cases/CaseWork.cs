@@ -37,7 +37,8 @@ public sealed record CaseView(
     IReadOnlyList<CaseMessageView> Messages, IReadOnlyList<CaseNoteView> Notes, IReadOnlyList<string> Labels, IReadOnlyList<CasePlanView> Plan,
     CaseOutcome? Outcome, string? Actions, IReadOnlyList<CaseEventView> Events, RevealRequest? LatestReveal, IReadOnlyList<(Guid Id, string Name)> HandoverTo,
     bool ReporterCannotRead = false,
-    bool ReporterReadsByReceipt = false);
+    bool ReporterReadsByReceipt = false,
+    bool HandoverByUpstander = false);
 
 /// <summary>
 /// Case handling for case managers in the current organisation. Every query goes through <see cref="CaseConflicts"/>:
@@ -169,14 +170,10 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         var outcome = await db.Set<CaseOutcome>().SingleOrDefaultAsync(o => o.ReportId == report.Id, ct);
         var events = await db.Set<ReportEvent>().Where(e => e.ReportId == report.Id).OrderBy(e => e.At).ToListAsync(ct);
         var reveal = await db.Set<RevealRequest>().Where(r => r.ReportId == report.Id).OrderByDescending(r => r.RequestedAt).FirstOrDefaultAsync(ct);
-        var handover = new List<Guid>();
-        foreach (var manager in await conflicts.CaseManagersAsync(ct))
-        {
-            if (manager != me && await conflicts.MaySeeAsync(report, manager, ct))
-            {
-                handover.Add(manager);
-            }
-        }
+        // For a reporter whose name is held back the list would tell who is in their management line (the case managers
+        // missing from it though unrelated to everyone named), so Upstander chooses instead (HandOverAsync) and names nobody.
+        var byUpstander = HandoverChosenByUpstander(report);
+        var handover = byUpstander ? [] : (await conflicts.EligibleAsync(report, ct)).Where(m => m != me).ToList();
         var names = await NamesAsync(named
             .Concat(messages.Where(m => m.AuthorId is not null).Select(m => m.AuthorId!.Value))
             .Concat(notes.Where(n => n.AuthorId is not null).Select(n => n.AuthorId!.Value))
@@ -205,7 +202,28 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             reveal,
             [.. handover.Select(h => (h, names.GetValueOrDefault(h) ?? "?")).OrderBy(h => h.Item2, StringComparer.CurrentCulture)],
             reporterInactive && !report.HasReceipt,
-            reporterInactive && report.HasReceipt);
+            reporterInactive && report.HasReceipt,
+            byUpstander);
+    }
+
+    /// <summary>
+    /// Whether a handover of <paramref name="report"/> goes to the case manager Upstander chooses rather than one picked from
+    /// a list: when its reporter is known to Upstander but their name is held back from case managers.
+    /// </summary>
+    public static bool HandoverChosenByUpstander(ReportRecord report) => report.ReporterId is not null && !ShowsName(report);
+
+    /// <summary>
+    /// Hands the case over: to <paramref name="to"/> when the case manager picked one from the list, or, for a reporter whose
+    /// name is held back (<see cref="HandoverChosenByUpstander"/>), to the other case manager who may see it with the
+    /// fewest open cases, whatever was posted. False, with nothing changed, when that one may not hold it or there is none.
+    /// </summary>
+    public async Task<bool> HandOverAsync(ReportRecord report, Guid? to, string reason, Guid me, CancellationToken ct)
+    {
+        if (HandoverChosenByUpstander(report))
+        {
+            to = await CaseIntake.LeastLoadedAsync(db, [.. (await conflicts.EligibleAsync(report, ct)).Where(m => m != me)], ct);
+        }
+        return to is { } chosen && chosen != me && await AssignAsync(report, chosen, reason, me, ct);
     }
 
     /// <summary>

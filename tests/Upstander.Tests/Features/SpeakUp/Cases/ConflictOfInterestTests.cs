@@ -212,6 +212,41 @@ public sealed class ConflictOfInterestTests
         (await world.ReportAsync(await world.ReceiveAsync([stranger], route: true, reporter: custodian))).AssigneeId.ShouldBe(world.CaseManager, "sanity: the rule still applies");
     }
 
+    [Fact]
+    public async Task A_case_whose_reporter_is_held_back_is_handed_over_to_whom_Upstander_chooses_and_the_page_lists_nobody()
+    {
+        // A list of the case managers who may take it over would leave out the reporter's own manager, though that
+        // manager is unrelated to everyone named: that tells who the reporter may be.
+        await using var world = await CaseWorld.StartAsync();
+        var employee = world.Org[Roles.Employee].PersonId;
+        var (theirManager, _) = await world.CaseManagerAsync("Morgan Linemanager", "morgan");
+        var (other, _) = await world.CaseManagerAsync("Beatrix Otherdesk", "beatrix");
+        await world.ReportToAsync(employee, theirManager);
+        var stranger = await world.PersonAsync("Sam Stranger", null);
+        // The other case manager already holds a case, the reporter's manager none: the least loaded would be the manager.
+        await world.ReceiveAsync([stranger], assignee: other);
+        var held = await world.ReceiveAsync([stranger], reporter: employee, held: true, assignee: world.CaseManager);
+        var named = await world.ReceiveAsync([stranger], reporter: employee, assignee: world.CaseManager);
+
+        var client = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        var page = await client.GetStringAsync($"/cases/{held}");
+        page.ShouldContain("Upstander chooses who takes the case over");
+        page.ShouldNotContain("name=\"AssignTo\"");
+        page.ShouldNotContain("Beatrix Otherdesk");
+        page.ShouldNotContain("Morgan Linemanager");
+        // Where the reporter is named the list stays, without their manager (who may not see it).
+        var namedPage = await client.GetStringAsync($"/cases/{named}");
+        namedPage.ShouldContain("Beatrix Otherdesk");
+        namedPage.ShouldNotContain("Morgan Linemanager");
+
+        // Whatever is posted, the case goes to the case manager Upstander chooses among those who may see it.
+        var token = await client.AntiforgeryTokenAsync($"/cases/{held}");
+        var handedOver = await client.PostAsync($"/cases/{held}?handler=HandOver", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", token), new("Reason", "workload"), new("AssignTo", theirManager.ToString())]));
+        handedOver.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await world.ReportAsync(held)).AssigneeId.ShouldBe(other);
+    }
+
     private static async Task<HttpResponseMessage> TrainingPagesPost(HttpClient client, string url)
     {
         var token = await client.AntiforgeryTokenAsync("/cases/routing");
