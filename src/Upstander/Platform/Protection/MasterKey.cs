@@ -41,12 +41,7 @@ public sealed class MasterKey
             return FromBase64(options.MasterKey, "Protection:MasterKey");
         }
 
-        var path = Path.GetFullPath(options.MasterKeyFile ?? Path.Combine("keys", "master.key"), contentRoot);
-        if (dataDirectory is not null && IsInside(path, Path.GetFullPath(dataDirectory)))
-        {
-            throw new StartupProblem(
-                "The master key file must not be kept in the data directory: a copy of the data would then carry its own key. Set Protection:MasterKeyFile elsewhere.");
-        }
+        var path = OutsideTheData(options.MasterKeyFile ?? Path.Combine("keys", "master.key"), contentRoot, dataDirectory, "The master key file", "Set Protection:MasterKeyFile elsewhere.");
         if (!File.Exists(path))
         {
             var directory = Path.GetDirectoryName(path)!;
@@ -76,11 +71,7 @@ public sealed class MasterKey
     /// </summary>
     public static MasterKey LoadReplacement(string file, string currentDirectory, string? dataDirectory, MasterKey current)
     {
-        var path = Path.GetFullPath(file, currentDirectory);
-        if (dataDirectory is not null && IsInside(path, Path.GetFullPath(dataDirectory)))
-        {
-            throw new StartupProblem("The new master key file must not be kept in the data directory: a copy of the data would then carry its own key.");
-        }
+        var path = OutsideTheData(file, currentDirectory, dataDirectory, "The new master key file", "Keep it elsewhere; nothing was changed.");
         if (!File.Exists(path))
         {
             throw new StartupProblem($"There is no file {path}. Write the new key there first (head -c 32 /dev/urandom | base64 > FILE, mode 600); nothing was changed.");
@@ -125,6 +116,15 @@ public sealed class MasterKey
     }
 
     private static byte[] WrapContext(int keyId, string purpose) => Encoding.UTF8.GetBytes($"upstander key v1|{keyId}|{purpose}");
+
+    /// <summary>The full path of a master key file, refused inside the data directory (a copy of the data would then carry its own key).</summary>
+    private static string OutsideTheData(string file, string basePath, string? dataDirectory, string what, string advice)
+    {
+        var path = Path.GetFullPath(file, basePath);
+        return dataDirectory is not null && IsInside(path, Path.GetFullPath(dataDirectory))
+            ? throw new StartupProblem($"{what} must not be kept in the data directory: a copy of the data would then carry its own key. {advice}")
+            : path;
+    }
 
     private static bool IsInside(string path, string directory) =>
         path.StartsWith(directory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);

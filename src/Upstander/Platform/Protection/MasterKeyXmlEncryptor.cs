@@ -11,17 +11,17 @@ namespace Upstander.Platform.Protection;
 /// </summary>
 public sealed class MasterKeyXmlEncryptor(MasterKey masterKey) : IXmlEncryptor
 {
-    private const string Purpose = "data-protection-xml";
+    internal const string ElementName = "encryptedKey";
+    internal const string FingerprintAttribute = "masterKey";
+    internal const string Purpose = "data-protection-xml";
 
-    public EncryptedXmlInfo Encrypt(XElement plaintextElement)
-    {
-        var wrapped = masterKey.Wrap(Encoding.UTF8.GetBytes(plaintextElement.ToString(SaveOptions.DisableFormatting)), 0, Purpose);
-        var element = new XElement("encryptedKey",
-            new XComment(" Encrypted with the Upstander master key. "),
-            new XElement("value", wrapped),
-            new XAttribute("masterKey", masterKey.Fingerprint));
-        return new EncryptedXmlInfo(element, typeof(MasterKeyXmlDecryptor));
-    }
+    public EncryptedXmlInfo Encrypt(XElement plaintextElement) => new(Seal(masterKey, plaintextElement), typeof(MasterKeyXmlDecryptor));
+
+    /// <summary>The element that stands for <paramref name="plaintextElement"/> on disk, sealed with <paramref name="key"/>.</summary>
+    internal static XElement Seal(MasterKey key, XElement plaintextElement) => new(ElementName,
+        new XComment(" Encrypted with the Upstander master key. "),
+        new XElement("value", key.Wrap(Encoding.UTF8.GetBytes(plaintextElement.ToString(SaveOptions.DisableFormatting)), 0, Purpose)),
+        new XAttribute(FingerprintAttribute, key.Fingerprint));
 }
 
 /// <summary>
@@ -30,8 +30,6 @@ public sealed class MasterKeyXmlEncryptor(MasterKey masterKey) : IXmlEncryptor
 /// </summary>
 public static class DataProtectionKeyFiles
 {
-    private const string Purpose = "data-protection-xml";
-
     /// <summary>
     /// The files' new contents, all prepared before anything is written: a file that the current key cannot open stops
     /// the rewrap with nothing changed. A key already sealed with <paramref name="to"/> (a rewrap run again) is left as it is.
@@ -43,9 +41,9 @@ public static class DataProtectionKeyFiles
         {
             var document = XDocument.Load(path, LoadOptions.PreserveWhitespace);
             var changed = false;
-            foreach (var encrypted in document.Descendants("encryptedKey").Where(e => e.Element("value") is not null).ToList())
+            foreach (var encrypted in document.Descendants(MasterKeyXmlEncryptor.ElementName).ToList())
             {
-                var fingerprint = (string?)encrypted.Attribute("masterKey");
+                var fingerprint = (string?)encrypted.Attribute(MasterKeyXmlEncryptor.FingerprintAttribute);
                 if (fingerprint == to.Fingerprint)
                 {
                     continue;
@@ -54,17 +52,16 @@ public static class DataProtectionKeyFiles
                 {
                     throw new InvalidOperationException($"{path} is encrypted with master key {fingerprint}, not the one in use ({from.Fingerprint}); nothing was changed.");
                 }
-                byte[] plain;
+                XElement plain;
                 try
                 {
-                    plain = from.Unwrap(encrypted.Element("value")!.Value, 0, Purpose);
+                    plain = MasterKeyXmlDecryptor.Open(from, encrypted);
                 }
                 catch (Exception ex) when (ex is CryptographicException or FormatException)
                 {
                     throw new InvalidOperationException($"{path} cannot be opened with the master key in use ({from.Fingerprint}); nothing was changed.", ex);
                 }
-                encrypted.Element("value")!.Value = to.Wrap(plain, 0, Purpose);
-                encrypted.SetAttributeValue("masterKey", to.Fingerprint);
+                encrypted.ReplaceWith(MasterKeyXmlEncryptor.Seal(to, plain));
                 changed = true;
             }
             if (changed)
@@ -93,12 +90,12 @@ public static class DataProtectionKeyFiles
 
 public sealed class MasterKeyXmlDecryptor(IServiceProvider services) : IXmlDecryptor
 {
-    private const string Purpose = "data-protection-xml";
+    public XElement Decrypt(XElement encryptedElement) => Open(services.GetRequiredService<MasterKey>(), encryptedElement);
 
-    public XElement Decrypt(XElement encryptedElement)
+    /// <summary>The key element that <see cref="MasterKeyXmlEncryptor.Seal"/> sealed with <paramref name="key"/>.</summary>
+    internal static XElement Open(MasterKey key, XElement encryptedElement)
     {
-        var masterKey = services.GetRequiredService<MasterKey>();
         var value = encryptedElement.Element("value")?.Value ?? throw new CryptographicException("Missing encrypted key value.");
-        return XElement.Parse(Encoding.UTF8.GetString(masterKey.Unwrap(value, 0, Purpose)));
+        return XElement.Parse(Encoding.UTF8.GetString(key.Unwrap(value, 0, MasterKeyXmlEncryptor.Purpose)));
     }
 }
