@@ -64,10 +64,13 @@ public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, Org
         Named(report) is not { } named ? null : report.ReporterId is { } reporter ? [.. named, reporter] : named;
 
     /// <summary>The active case managers who may see, be assigned or decide on <paramref name="report"/>.</summary>
-    public async Task<List<Guid>> EligibleAsync(ReportRecord report, CancellationToken ct)
+    public async Task<List<Guid>> EligibleAsync(ReportRecord report, CancellationToken ct) => await EligibleAsync(report, await CaseManagersAsync(ct), ct);
+
+    /// <summary>Those of <paramref name="managers"/> (the case managers, read once by a caller routing many reports) who may see <paramref name="report"/>.</summary>
+    public async Task<List<Guid>> EligibleAsync(ReportRecord report, IEnumerable<Guid> managers, CancellationToken ct)
     {
         var eligible = new List<Guid>();
-        foreach (var manager in await CaseManagersAsync(ct))
+        foreach (var manager in managers)
         {
             if (await MaySeeAsync(report, manager, ct))
             {

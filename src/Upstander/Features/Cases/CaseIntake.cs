@@ -168,15 +168,7 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
                 }
                 continue;
             }
-            var eligible = new List<Guid>();
-            foreach (var manager in managers)
-            {
-                if (await conflicts.MaySeeAsync(report, manager, ct))
-                {
-                    eligible.Add(manager);
-                }
-            }
-            if (await LeastLoadedAsync(db, eligible, ct) is { } least)
+            if (await LeastLoadedAsync(db, await conflicts.EligibleAsync(report, managers, ct), ct) is { } least)
             {
                 return least;
             }
