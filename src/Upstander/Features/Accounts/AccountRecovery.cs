@@ -120,8 +120,9 @@ public sealed class AccountRecovery(
     public async Task<AccountChangeRefusal> TurnOffTwoFactorAsync(Guid personId, CancellationToken ct)
     {
         var (account, refusal) = await AccountForAdministratorAsync(personId, ct);
-        if (refusal != AccountChangeRefusal.None)
+        if (refusal != AccountChangeRefusal.None || !account!.TwoFactorEnabled)
         {
+            // Already off (a second post, a reload): nothing changes, and no second notice says it did.
             return refusal;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);

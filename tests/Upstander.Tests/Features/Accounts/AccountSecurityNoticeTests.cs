@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Upstander.Features.Accounts;
 using Upstander.Features.People;
+using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Mail;
 using Upstander.Platform.Security;
@@ -54,6 +55,11 @@ public sealed partial class AccountSecurityNoticeTests : IAsyncLifetime
         var admin = await factory.SignInAsync(org[Roles.Admin]);
         (await admin.PostFormAsync($"/admin/people/{coordinator.PersonId:D}?handler=TwoFactorOff", new())).StatusCode.ShouldBe(HttpStatusCode.OK);
         await NoticeAsync(coordinator, "An administrator turned off two-factor sign-in for your Upstander account at Notice Org on ");
+        // Posted again (the answer is a page, so a reload posts it again): two-factor is already off, nothing changes and
+        // no second notice says it did.
+        (await admin.PostFormAsync($"/admin/people/{coordinator.PersonId:D}?handler=TwoFactorOff", new())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await factory.InScopeAsync(null, s => s.GetRequiredService<AppDbContext>().AuditEvents.IgnoreQueryFilters()
+            .CountAsync(e => e.Action == AuditActions.TwoFactorTurnedOffByAdministrator))).ShouldBe(1);
 
         // One email per change, each to the account's own address, and none to anyone else (the administrator included).
         var notices = _sink.Received.Where(m => m.Subject == Subject).ToList();
