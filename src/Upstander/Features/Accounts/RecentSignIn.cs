@@ -57,9 +57,9 @@ public sealed class RecentSignIn(IHttpContextAccessor http, TimeProvider clock, 
     /// <summary>
     /// Whether whoever acts may make a change that needs a recent sign-in: a browser session only when
     /// <see cref="IsRecentAsync"/>; a program's token (issuing it needed a recent sign-in, and a program cannot confirm)
-    /// and Upstander itself (CLI verbs, jobs) always.
+    /// and Upstander itself (CLI verbs, jobs) always; nobody signed in, never.
     /// </summary>
-    public async Task<bool> AllowsAsync() => actor.Kind != "account" || await IsRecentAsync();
+    public async Task<bool> AllowsAsync() => actor.Kind is "token" or CurrentActor.SystemKind || await IsRecentAsync();
 
     /// <summary>What the OpenAPI summary of each JSON call that needs a recent sign-in adds.</summary>
     public static readonly string ApiSummary =

@@ -90,6 +90,9 @@ public sealed partial class RecentSignInTests
         ShouldGoToConfirm(await session.PostWithTokenAsync($"{page}?handler=Details", pageToken,
             ("Input.Name", person.Name), ("Input.WorkEmail", Elsewhere), ("Input.EmployeeId", person.EmployeeId)), "/account/confirm?returnUrl=" + Uri.EscapeDataString(page), "details");
         await ShouldAskToConfirmAsync(await session.ApiImportAsync($"name,work_email,employee_id\n{person.Name},{Elsewhere},{person.EmployeeId}\n", "all"));
+        // The review page's import buttons ask before they look at the upload.
+        var review = $"/admin/people/import/{Guid.NewGuid():D}";
+        ShouldGoToConfirm(await session.PostWithTokenAsync(review, pageToken, ("mode", "all")), "/account/confirm?returnUrl=" + Uri.EscapeDataString(review), "import review");
         RowCounts.Differences(before, await RowCounts.TakeAsync(_factory.Database)).ShouldBeEmpty();
         (await DbAsync(db => db.Users.Where(a => a.Id == employee.AccountId).Select(a => a.Email).SingleAsync())).ShouldBe(employee.Email);
 
