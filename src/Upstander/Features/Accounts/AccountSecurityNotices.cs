@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Upstander.Features.Organisations;
+using Upstander.Features.People;
 using Upstander.Platform.Data;
 using Upstander.Platform.Web;
 
@@ -52,16 +54,31 @@ public sealed class AccountSecurityNotices(AppDbContext db, WorkMail mail, TimeP
     }
 
     /// <summary>
+    /// Moves <paramref name="person"/>'s account to their work email (<see cref="AccountEmails.Follow"/>, saved by the
+    /// caller with the person) and, when its sign-in address changed, queues <see cref="SignInChange.SignInAddressChanged"/>
+    /// to the address it leaves, without the new one: an edit and an import alike.
+    /// </summary>
+    public async Task FollowAsync(Account account, Person person, UserManager<Account> users, CancellationToken ct)
+    {
+        var leaves = account.Email;
+        AccountEmails.Follow(account, person.WorkEmail, users);
+        if (account.NormalizedEmail != users.NormalizeEmail(leaves))
+        {
+            await QueueAsync(account, SignInChange.SignInAddressChanged, ct, address: leaves, name: person.Name);
+        }
+    }
+
+    /// <summary>
     /// Queues the notice of <paramref name="change"/> to the account's sign-in address (or to <paramref name="address"/>:
     /// the address it had, when that is what changed). Runs in the account's organisation (a password link enters it).
     /// </summary>
-    public async Task QueueAsync(Account account, SignInChange change, CancellationToken ct, string? address = null)
+    public async Task QueueAsync(Account account, SignInChange change, CancellationToken ct, string? address = null, string? name = null)
     {
         if (!mail.Enabled || (address ?? account.Email) is not { Length: > 0 } email)
         {
             return;
         }
-        var name = await db.People.Where(p => p.Id == account.PersonId).Select(p => p.Name).SingleOrDefaultAsync(ct) ?? email;
+        name ??= await db.People.Where(p => p.Id == account.PersonId).Select(p => p.Name).SingleOrDefaultAsync(ct) ?? email;
         var organisation = await mail.OrganisationAsync(ct);
         var when = mail.When(clock.GetUtcNow());
         string what = change switch
@@ -74,7 +91,8 @@ public sealed class AccountSecurityNotices(AppDbContext db, WorkMail mail, TimeP
             SignInChange.AuthenticatorReset => t["The authenticator app of your Upstander account at {0} was reset on {1}, to set up a new one.", organisation, when],
             SignInChange.RecoveryCodesReplaced => t["New recovery codes were made for your Upstander account at {0} on {1}. The old ones no longer work.", organisation, when],
             SignInChange.SignInAddressChanged => t["The address your Upstander account at {0} signs in with was changed on {1}, with your work email in the directory. Emails about your account now go to the new address, not this one.", organisation, when],
-            _ => t["An administrator turned off two-factor sign-in for your Upstander account at {0} on {1}, as is done for someone who lost their authenticator app.", organisation, when],
+            SignInChange.TwoFactorTurnedOffByAdministrator => t["An administrator turned off two-factor sign-in for your Upstander account at {0} on {1}, as is done for someone who lost their authenticator app.", organisation, when],
+            _ => throw new ArgumentOutOfRangeException(nameof(change), change, "Every change has its own sentence."),
         };
         mail.Queue(MailPurpose, account.Id, new WorkRecipient(account.PersonId ?? Guid.Empty, name, email), t["{0}: how your account signs in has changed", organisation],
             what,

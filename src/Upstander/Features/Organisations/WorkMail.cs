@@ -39,8 +39,21 @@ public sealed class WorkMail(
     public async Task<IReadOnlyList<WorkRecipient>> InRoleAsync(string role, CancellationToken ct) =>
         await RecipientsAsync(await AccountLifecycle.ActivePeopleInRoleAsync(db, role, ct), ct);
 
-    /// <summary>The organisation's name, for subjects ("Riverside Council: …").</summary>
-    public Task<string> OrganisationAsync(CancellationToken ct) => Organisation.NameAsync(db, db.CurrentOrganisationId!.Value, ct);
+    private (Guid Id, string Name)? _organisation;
+
+    /// <summary>
+    /// The organisation's name, for subjects ("Riverside Council: …"). Read once per scope: an import that emails
+    /// thousands of people in one unit of work asks for it each time.
+    /// </summary>
+    public async Task<string> OrganisationAsync(CancellationToken ct)
+    {
+        var id = db.CurrentOrganisationId!.Value;
+        if (_organisation is not { } known || known.Id != id)
+        {
+            _organisation = known = (id, await Organisation.NameAsync(db, id, ct));
+        }
+        return known.Name;
+    }
 
     /// <summary>
     /// A full link to a page: the configured public address, else the address Upstander listens on. Never the address of

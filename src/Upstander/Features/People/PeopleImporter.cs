@@ -108,7 +108,7 @@ public sealed class PeopleImporter(
                 ? []
                 : await db.People.Where(p => keys.Contains(p.EmployeeId)).ToDictionaryAsync(p => p.EmployeeId, StringComparer.Ordinal, ct);
             var added = new List<Person>();
-            var newEmails = new Dictionary<Guid, string>();
+            var newEmails = new Dictionary<Guid, Person>();
             foreach (var row in batch)
             {
                 var key = ImportCheck.Key(row.Details.EmployeeId);
@@ -126,7 +126,7 @@ public sealed class PeopleImporter(
                     person.Apply(details, now);
                     if (!string.Equals(before, person.WorkEmail, StringComparison.Ordinal))
                     {
-                        newEmails[person.Id] = person.WorkEmail;
+                        newEmails[person.Id] = person;
                     }
                 }
                 if (hasDepartment)
@@ -148,12 +148,7 @@ public sealed class PeopleImporter(
                 var changed = newEmails.Keys.ToList();
                 foreach (var account in await db.Users.Where(a => a.PersonId != null && changed.Contains(a.PersonId.Value)).ToListAsync(ct))
                 {
-                    var leaves = account.Email;
-                    AccountEmails.Follow(account, newEmails[account.PersonId!.Value], users);
-                    if (account.NormalizedEmail != users.NormalizeEmail(leaves))
-                    {
-                        await notices.QueueAsync(account, SignInChange.SignInAddressChanged, ct, address: leaves);
-                    }
+                    await notices.FollowAsync(account, newEmails[account.PersonId!.Value], users, ct);
                 }
             }
             await db.SaveChangesAsync(ct);

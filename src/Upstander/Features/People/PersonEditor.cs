@@ -112,11 +112,7 @@ public sealed class PersonEditor(
         person.ReportTo(managerId);
         if (account is not null)
         {
-            AccountEmails.Follow(account, person.WorkEmail, accounts);
-            if (leaves is not null)
-            {
-                await notices.QueueAsync(account, SignInChange.SignInAddressChanged, ct, address: leaves);
-            }
+            await notices.FollowAsync(account, person, accounts, ct);
         }
         // Which fields changed, never their values.
         audit.Record(AuditActions.PersonUpdated, "person", id, detail: changed.Count == 0 ? "fields=none" : "fields=" + string.Join('+', changed));
