@@ -80,6 +80,20 @@ public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, Org
         return eligible;
     }
 
+    /// <summary>Of <paramref name="eligible"/>, the case manager holding the fewest open cases (ties by id); null when there is none.</summary>
+    public async Task<Guid?> LeastLoadedAsync(List<Guid> eligible, CancellationToken ct)
+    {
+        if (eligible.Count == 0)
+        {
+            return null;
+        }
+        var load = await db.Set<ReportRecord>()
+            .Where(r => r.Status != ReportStatus.Closed && r.AssigneeId != null && eligible.Contains(r.AssigneeId.Value))
+            .GroupBy(r => r.AssigneeId!.Value).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        return eligible.OrderBy(m => load.GetValueOrDefault(m)).ThenBy(m => m).First();
+    }
+
     /// <summary>The people holding the case manager role in the current organisation (with an active account and a directory entry).</summary>
     public Task<List<Guid>> CaseManagersAsync(CancellationToken ct) => AccountLifecycle.ActivePeopleInRoleAsync(db, Platform.Security.Roles.CaseManager, ct);
 }

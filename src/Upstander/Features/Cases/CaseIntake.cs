@@ -168,25 +168,11 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
                 }
                 continue;
             }
-            if (await LeastLoadedAsync(db, await conflicts.EligibleAsync(report, managers, ct), ct) is { } least)
+            if (await conflicts.LeastLoadedAsync(await conflicts.EligibleAsync(report, managers, ct), ct) is { } least)
             {
                 return least;
             }
         }
         return null;
-    }
-
-    /// <summary>Of <paramref name="eligible"/>, the case manager holding the fewest open cases (ties by id); null when there is none.</summary>
-    public static async Task<Guid?> LeastLoadedAsync(AppDbContext db, List<Guid> eligible, CancellationToken ct)
-    {
-        if (eligible.Count == 0)
-        {
-            return null;
-        }
-        var load = await db.Set<ReportRecord>()
-            .Where(r => r.Status != ReportStatus.Closed && r.AssigneeId != null && eligible.Contains(r.AssigneeId.Value))
-            .GroupBy(r => r.AssigneeId!.Value).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        return eligible.OrderBy(m => load.GetValueOrDefault(m)).ThenBy(m => m).First();
     }
 }

@@ -221,7 +221,7 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
     {
         if (HandoverChosenByUpstander(report))
         {
-            to = await CaseIntake.LeastLoadedAsync(db, [.. (await conflicts.EligibleAsync(report, ct)).Where(m => m != me)], ct);
+            to = await conflicts.LeastLoadedAsync([.. (await conflicts.EligibleAsync(report, ct)).Where(m => m != me)], ct);
         }
         return to is { } chosen && chosen != me && await AssignAsync(report, chosen, reason, me, ct);
     }

@@ -221,9 +221,12 @@ public sealed class ConflictOfInterestTests
         var employee = world.Org[Roles.Employee].PersonId;
         var (theirManager, _) = await world.CaseManagerAsync("Morgan Linemanager", "morgan");
         var (other, _) = await world.CaseManagerAsync("Beatrix Otherdesk", "beatrix");
+        var (quieter, _) = await world.CaseManagerAsync("Cyril Quietdesk", "cyril");
         await world.ReportToAsync(employee, theirManager);
         var stranger = await world.PersonAsync("Sam Stranger", null);
-        // The other case manager already holds a case, the reporter's manager none: the least loaded would be the manager.
+        // Open cases held: the reporter's manager none (but conflicted), Cyril one, Beatrix two. Cyril is the one to choose.
+        await world.ReceiveAsync([stranger], assignee: quieter);
+        await world.ReceiveAsync([stranger], assignee: other);
         await world.ReceiveAsync([stranger], assignee: other);
         var held = await world.ReceiveAsync([stranger], reporter: employee, held: true, assignee: world.CaseManager);
         var named = await world.ReceiveAsync([stranger], reporter: employee, assignee: world.CaseManager);
@@ -239,12 +242,24 @@ public sealed class ConflictOfInterestTests
         namedPage.ShouldContain("Beatrix Otherdesk");
         namedPage.ShouldNotContain("Morgan Linemanager");
 
-        // Whatever is posted, the case goes to the case manager Upstander chooses among those who may see it.
-        var token = await client.AntiforgeryTokenAsync($"/cases/{held}");
-        var handedOver = await client.PostAsync($"/cases/{held}?handler=HandOver", new FormUrlEncodedContent(
-            [new("__RequestVerificationToken", token), new("Reason", "workload"), new("AssignTo", theirManager.ToString())]));
-        handedOver.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        (await world.ReportAsync(held)).AssigneeId.ShouldBe(other);
+        // Whatever is posted (here the busiest colleague), the case goes to the one with the fewest open cases among those
+        // who may see it.
+        (await HandOverAsync(client, held, other)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await world.ReportAsync(held)).AssigneeId.ShouldBe(quieter);
+
+        // With every other case manager conflicted (two named, one the reporter's manager), it stays with its holder.
+        var nowhere = await world.ReceiveAsync([other, quieter], reporter: employee, held: true, assignee: world.CaseManager);
+        var refused = await HandOverAsync(client, nowhere, quieter);
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("No other case manager may take this case now, so it stays with you.");
+        (await world.ReportAsync(nowhere)).AssigneeId.ShouldBe(world.CaseManager);
+    }
+
+    private static async Task<HttpResponseMessage> HandOverAsync(HttpClient client, Guid id, Guid assignTo)
+    {
+        var token = await client.AntiforgeryTokenAsync($"/cases/{id}");
+        return await client.PostAsync($"/cases/{id}?handler=HandOver", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", token), new("Reason", "workload"), new("AssignTo", assignTo.ToString())]));
     }
 
     private static async Task<HttpResponseMessage> TrainingPagesPost(HttpClient client, string url)
