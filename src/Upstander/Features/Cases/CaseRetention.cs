@@ -50,19 +50,36 @@ public sealed record ReportRetentionCounts(int Reports, int Messages, int Notes,
 /// until it closes again and that date passes. A closed case past that time is still kept while its reporter waits for
 /// the case side: while a message from the reporter is unread (no case manager who may work the case has opened it
 /// since), and while a retaliation "yes" given after it closed waits in the intake queue with nobody holding the case;
-/// the first pass after the message is read, or the case is taken, removes it. Scoped.
+/// the first pass after the message is read, or the case is taken, removes it. That wait lasts only while some case
+/// manager may see the case (<see cref="CaseConflicts.EligibleAsync(ReportRecord, CancellationToken)"/>): with everyone
+/// conflicted nobody could ever read it. Scoped.
 /// </summary>
-public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog audit, IOptions<SpeakUpOptions> options, IEnumerable<IReportContentEraser> erasers)
+public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog audit, IOptions<SpeakUpOptions> options, IEnumerable<IReportContentEraser> erasers,
+    CaseConflicts conflicts)
 {
     public async Task<ReportRetentionCounts> RunAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var cutoff = now.AddDays(-options.Value.RetentionDays);
-        var due = await db.Set<ReportRecord>()
+        var closed = await db.Set<ReportRecord>()
             .Where(r => r.ContentErasedAt == null && r.Status == ReportStatus.Closed && r.ClosedAt <= cutoff)
-            .Where(r => !db.Set<ReportMessage>().Any(m => m.ReportId == r.Id && m.FromReporter && m.ReadAt == null))
-            .Where(r => !(r.AssigneeId == null && r.RetaliationFlaggedAt > r.ClosedAt))
+            .Select(r => new
+            {
+                Report = r,
+                Waits = db.Set<ReportMessage>().Any(m => m.ReportId == r.Id && m.FromReporter && m.ReadAt == null)
+                    || (r.AssigneeId == null && r.RetaliationFlaggedAt > r.ClosedAt),
+            })
             .ToListAsync(ct);
+        var due = new List<ReportRecord>();
+        foreach (var candidate in closed)
+        {
+            // What waits for the case side keeps the case only while a case manager may read it: otherwise nobody ever
+            // would, and nothing would ever remove it.
+            if (!candidate.Waits || (await conflicts.EligibleAsync(candidate.Report, ct)).Count == 0)
+            {
+                due.Add(candidate.Report);
+            }
+        }
         if (due.Count == 0)
         {
             return ReportRetentionCounts.None;

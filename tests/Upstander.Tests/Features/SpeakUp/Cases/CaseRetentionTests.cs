@@ -98,6 +98,24 @@ public sealed class CaseRetentionTests
     }
 
     [Fact]
+    public async Task What_the_reporter_said_keeps_a_case_past_retention_only_while_a_case_manager_may_read_it()
+    {
+        await using var world = await CaseWorld.StartAsync(settings: new Dictionary<string, string?> { ["SpeakUp:RetentionDays"] = "30" });
+        var wrote = await world.ReceiveAsync([], assignee: world.CaseManager);
+        await world.AcknowledgeAndCloseAsync([wrote], "resolved-informally");
+        world.Factory.Clock.Advance(TimeSpan.FromDays(31));
+        var reporter = await world.Factory.SignInAsync(world.Org[Roles.Employee]);
+        var page = $"/speak-up/reports/{wrote:D}";
+        (await reporter.PostFormAsync(page + "?handler=Reply", new() { ["Reply"] = "It has started again." }, tokenFrom: page)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect);
+        (await RunAsync(world)).ShouldBe(ReportRetentionCounts.None);
+
+        // A re-organisation puts the reporter under the only case manager: nobody may read the case any more.
+        await world.ReportToAsync(world.Org[Roles.Employee].PersonId, world.CaseManager);
+        (await RunAsync(world)).Reports.ShouldBe(1);
+        (await world.ReportAsync(wrote)).ContentErasedAt.ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task Once_retention_erased_the_case_the_reporters_page_says_it_is_finished_and_a_forged_reply_or_check_in_stores_nothing()
     {
         await using var sink = new SmtpSink();
