@@ -224,10 +224,11 @@ public static class CliVerbs
             var current = services.GetRequiredService<MasterKey>();
             var next = MasterKey.LoadReplacement(parse.GetValue(newKeyFile)!, Directory.GetCurrentDirectory(),
                 services.GetRequiredService<DatabaseOptions>().DataDirectory(services.GetRequiredService<IHostEnvironment>().ContentRootPath), current);
-            // Every file is opened before anything is written, so a file the key in use cannot open changes nothing.
-            var files = DataProtectionKeyFiles.Prepare(services.GetRequiredService<DataProtectionKeyFolder>().Path, current, next);
+            // Every cookie key file is opened and its new content written beside it before the data keys change, so a file
+            // the key in use cannot open, or a folder that cannot be written to, changes nothing.
+            using var files = DataProtectionKeyFiles.Stage(DataProtectionKeyFiles.Prepare(services.GetRequiredService<DataProtectionKeyFolder>().Path, current, next));
             var count = await services.GetRequiredService<KeyRing>().RewrapAsync(next, ct);
-            DataProtectionKeyFiles.Write(files);
+            files.Replace();
             await output.WriteLineAsync($"Re-wrapped {count} data keys and {files.Count} cookie key file(s) under master key {next.Fingerprint}. "
                 + "Start Upstander with the new key file now, and keep the old one until a backup made with the new one has been restored in a test.");
             return 0;

@@ -31,8 +31,8 @@ public sealed class MasterKeyXmlEncryptor(MasterKey masterKey) : IXmlEncryptor
 public static class DataProtectionKeyFiles
 {
     /// <summary>
-    /// The files' new contents, all prepared before anything is written: a file that the current key cannot open stops
-    /// the rewrap with nothing changed. A key already sealed with <paramref name="to"/> (a rewrap run again) is left as it is.
+    /// The files' new contents, all prepared before anything is written: a file that the current key cannot open (or that
+    /// another key sealed) stops the rewrap with nothing changed.
     /// </summary>
     public static IReadOnlyList<(string Path, string Xml)> Prepare(string folder, MasterKey from, MasterKey to)
     {
@@ -44,10 +44,6 @@ public static class DataProtectionKeyFiles
             foreach (var encrypted in document.Descendants(MasterKeyXmlEncryptor.ElementName).ToList())
             {
                 var fingerprint = (string?)encrypted.Attribute(MasterKeyXmlEncryptor.FingerprintAttribute);
-                if (fingerprint == to.Fingerprint)
-                {
-                    continue;
-                }
                 if (fingerprint is not null && fingerprint != from.Fingerprint)
                 {
                     throw new InvalidOperationException($"{path} is encrypted with master key {fingerprint}, not the one in use ({from.Fingerprint}); nothing was changed.");
@@ -72,18 +68,47 @@ public static class DataProtectionKeyFiles
         return prepared;
     }
 
-    /// <summary>Writes each file whole (a temporary file beside it, then renamed over it), keeping it readable by its owner only.</summary>
-    public static void Write(IEnumerable<(string Path, string Xml)> files)
+    /// <summary>
+    /// Writes each file's new content beside it (readable by its owner only), before anything else changes: a folder that
+    /// cannot be written to stops the rewrap here. <see cref="StagedKeyFiles.Replace"/> then renames them over the files.
+    /// </summary>
+    public static StagedKeyFiles Stage(IReadOnlyList<(string Path, string Xml)> files)
     {
+        var staged = new StagedKeyFiles([.. files.Select(f => f.Path)]);
         foreach (var (path, xml) in files)
         {
-            var temporary = path + ".rewrap";
+            var temporary = StagedKeyFiles.Temporary(path);
             File.WriteAllText(temporary, xml, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
-            File.Move(temporary, path, overwrite: true);
+        }
+        return staged;
+    }
+}
+
+/// <summary>Key files whose new content waits beside them; disposing removes what was not put in place.</summary>
+public sealed class StagedKeyFiles(IReadOnlyList<string> paths) : IDisposable
+{
+    public int Count => paths.Count;
+
+    internal static string Temporary(string path) => path + ".rewrap";
+
+    /// <summary>Puts each new file in place whole (a rename over the old one).</summary>
+    public void Replace()
+    {
+        foreach (var path in paths)
+        {
+            File.Move(Temporary(path), path, overwrite: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var path in paths)
+        {
+            File.Delete(Temporary(path));
         }
     }
 }

@@ -77,8 +77,9 @@ public sealed class MasterKeyTests
             session = first.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("rewrap test").Protect("a session");
         }
 
-        // The new key beside the old one, so the cookie keys' folder (beside the master key) stays the same.
+        // The new key, written by the operator beside the old one, so the cookie keys' folder (beside the master key) stays the same.
         var otherKey = Path.Combine(database.Folder, "keys", "next.key");
+        await File.WriteAllTextAsync(otherKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         await using (var wrong = new UpstanderFactory(database: database, settings: new Dictionary<string, string?> { ["Protection:MasterKeyFile"] = otherKey }))
         {
             var error = Should.Throw<InvalidOperationException>(() => wrong.Server);
@@ -92,6 +93,14 @@ public sealed class MasterKeyTests
         refused.Error.ShouldContain("There is no file");
         File.Exists(absent).ShouldBeFalse();
         (await Cli.RunAsync(database, "keys", "rewrap", "--new-master-key-file", Path.Combine(database.Folder, "keys", "master.key"))).Error.ShouldContain("already in use");
+
+        // A cookie key file that cannot be written (here a folder stands where its new content would go) stops the rewrap
+        // before the data keys change: once it is cleared, the same rewrap still finds them under the key in use.
+        var cookieKeys = Path.Combine(database.Folder, "keys", "data-protection");
+        var blocker = Directory.CreateDirectory(Directory.GetFiles(cookieKeys, "*.xml").First() + ".rewrap");
+        var blocked = await Cli.RunAsync(database, "keys", "rewrap", "--new-master-key-file", otherKey);
+        blocked.ExitCode.ShouldBe(1);
+        blocker.Delete();
 
         // Rewrap the data keys and the cookie keys under the new master key; then the new key opens the old data,
         // and sessions and forms made before the change still open.
