@@ -67,7 +67,9 @@ public sealed class RequestModel(SupportRequests requests, SupportOffers offers,
         // As the form: only while mail is on and the request could still come back (otherwise the page never offered it).
         if (!OffersChooseAgainEmail)
         {
-            ModelState.AddModelError(nameof(ChooseAgainEmail), t["This request can no longer come back to you to choose a supporter, so there is nothing to email you about."]);
+            ModelState.AddModelError(nameof(ChooseAgainEmail), mail.Enabled
+                ? t["This request can no longer come back to you to choose a supporter, so there is nothing to email you about."]
+                : t["Upstander does not send email here, so it cannot email you about this. This page will show it if you need to choose a supporter again."]);
             return Page();
         }
         await offers.SetChooseAgainEmailAsync(Record, ChooseAgainEmail == "on", ct);

@@ -426,19 +426,21 @@ public sealed class ChooseAgainTests
         (await RequestPageAsync(requester, id)).ShouldNotContain(TurnOn);
         foreach (var value in new[] { "on", "off" })
         {
-            await ShouldRefuseEmailAsync(requester, id, value);
+            // The request could still come back: what stands in the way is that no email is sent, and the answer says so.
+            await ShouldRefuseEmailAsync(requester, id, value, "Upstander does not send email here, so it cannot email you about this.");
         }
         (await w.RequestAsync(id)).ChooseAgainEmail.ShouldBeFalse();
         (await w.AuditCountAsync(OfferAudit.ChooseAgainEmailChanged)).ShouldBe(0);
     }
 
+    private const string CannotComeBack = "This request can no longer come back to you to choose a supporter, so there is nothing to email you about.";
+
     /// <summary>The requester's post of the email choice for a request whose page does not offer it: 400, saying why.</summary>
-    private static async Task ShouldRefuseEmailAsync(HttpClient requester, Guid id, string value)
+    private static async Task ShouldRefuseEmailAsync(HttpClient requester, Guid id, string value, string why = CannotComeBack)
     {
         var refused = await PostAsync(requester, $"/support/requests/{id}?handler=ChooseAgainEmail", ("ChooseAgainEmail", value));
         refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, value);
-        WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync())
-            .ShouldContain("This request can no longer come back to you to choose a supporter, so there is nothing to email you about.");
+        WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()).ShouldContain(why);
     }
 
     /// <summary>The requester turns the email about choosing again on through the form on their request's page.</summary>
