@@ -16,6 +16,12 @@ public sealed record EscrowEntry(byte[] Index, int Threshold, byte[] Sealed);
 /// </summary>
 public sealed record OpenedRecord(BigInteger ReporterX, byte[] Payload, int Position);
 
+/// <summary>What <see cref="EscrowOpener.Search"/> found: each key's records, how many subsets it tried, and the group's threshold.</summary>
+public sealed record EscrowKeySearch(IReadOnlyList<IReadOnlyList<OpenedRecord>> Keys, int Tried, int Threshold);
+
+/// <summary>One key's records, with how many distinct reporters and how many records among them count.</summary>
+public sealed record RankedKey<T>(IReadOnlyList<T> Records, int Reporters, int Counted);
+
 /// <summary>
 /// Builds entries exactly as the browser does (wwwroot/js/escrow.js): record AEAD under a key derived
 /// from K, then ECIES (ephemeral-static ECDH P-256, HKDF-SHA-256, AES-256-GCM) to the reviewers.
@@ -157,16 +163,32 @@ public static class EscrowOpener
     public const int MaxSubsets = 10_000;
 
     /// <summary>
-    /// Opens what a group's entries allow. For each t-subset of points (U, s) with distinct U, in the order the entries
-    /// come, it recovers K and keeps it only if K opens a record of every point in the subset; then it counts the entries
-    /// whose share lies on that subset's polynomial and whose record opens under K. Of all the keys found (at most
-    /// <see cref="MaxSubsets"/> subsets are tried) it keeps the one whose counted records come from the most distinct
-    /// reporters, then the one with the most records: <paramref name="reporterOf"/> says who a record's reporter is (null:
-    /// it does not count), by default its U. The search ends early when a key counts every entry. Fewer than t distinct
-    /// reporters under the best key, or none at all, is a clear failure.
+    /// Opens what a group's entries allow, and keeps the key whose records come from the most distinct reporters
+    /// (<see cref="Best{T}"/>): <paramref name="reporterOf"/> says who a record's reporter is (null: it does not count), by
+    /// default its U. Fewer than t distinct reporters under the best key, or no key at all, is a clear failure.
     /// </summary>
     public static IReadOnlyList<OpenedRecord> Open(IReadOnlyList<EscrowEntry> entries, ECDiffieHellman reviewerKey,
         Func<OpenedRecord, object?>? reporterOf = null)
+    {
+        var search = Search(entries, reviewerKey);
+        var best = Best(search.Keys, reporterOf ?? (r => r.ReporterX));
+        if (best is null || best.Reporters < search.Threshold)
+        {
+            throw new EscrowOpenException($"No key from {search.Tried} subset(s) of {search.Threshold} distinct reporters' shares opens the records of {search.Threshold} " +
+                $"distinct reporters (found {best?.Reporters ?? 0}): a share is wrong or a record failed authentication.");
+        }
+        return best.Records;
+    }
+
+    /// <summary>
+    /// Every key a group's entries give. For each t-subset of points (U, s) with distinct U, in the order the entries
+    /// come, it recovers K and keeps it only if K opens a record of every point in the subset; the key's records are the
+    /// entries whose share lies on that subset's polynomial and whose record opens under K, in entry order. At most
+    /// <see cref="MaxSubsets"/> subsets are tried, and the search ends early when one key opens every entry. Which key
+    /// counts is the caller's choice (<see cref="Best{T}"/>): the store can only tell once it has read the records.
+    /// Fewer than t distinct points among the envelopes that open is a clear failure.
+    /// </summary>
+    public static EscrowKeySearch Search(IReadOnlyList<EscrowEntry> entries, ECDiffieHellman reviewerKey)
     {
         if (entries.Count == 0)
         {
@@ -178,7 +200,6 @@ public static class EscrowOpener
         {
             throw new EscrowOpenException("The entries do not share one matching index and threshold.");
         }
-        reporterOf ??= r => r.ReporterX;
         var envelopes = new List<Envelope>();
         for (var position = 0; position < entries.Count; position++)
         {
@@ -202,7 +223,7 @@ public static class EscrowOpener
         }
 
         var recordsAt = envelopes.GroupBy(e => e.Share).ToDictionary(g => g.Key, g => g.Select(e => e.Record).ToList());
-        Candidate? best = null;
+        var keys = new List<IReadOnlyList<OpenedRecord>>();
         var found = new List<HashSet<EscrowShare>>();
         var tried = 0;
         foreach (var subset in Subsets(points, threshold))
@@ -233,27 +254,36 @@ public static class EscrowOpener
                     records.Add(new(envelope.Share.U, payload, envelope.Position));
                 }
             }
-            var candidate = new Candidate(records, records.Select(reporterOf).OfType<object>().Distinct().Count());
-            if (best is null || candidate.Reporters > best.Reporters || (candidate.Reporters == best.Reporters && records.Count > best.Records.Count))
-            {
-                best = candidate;
-            }
+            keys.Add(records);
             if (records.Count == envelopes.Count)
             {
                 break;
             }
         }
-        if (best is null || best.Reporters < threshold)
+        return new(keys, tried, threshold);
+    }
+
+    /// <summary>
+    /// Of the keys found, the one whose records come from the most distinct reporters, then the one with the most records
+    /// that count; the first found on a tie. <paramref name="reporterOf"/> says who a record's reporter is, or null when it
+    /// does not count. Null when no key was found.
+    /// </summary>
+    public static RankedKey<T>? Best<T>(IEnumerable<IReadOnlyList<T>> keys, Func<T, object?> reporterOf)
+    {
+        RankedKey<T>? best = null;
+        foreach (var records in keys)
         {
-            throw new EscrowOpenException($"No key from {tried} subset(s) of {threshold} distinct reporters' shares opens the records of {threshold} " +
-                $"distinct reporters (found {best?.Reporters ?? 0}): a share is wrong or a record failed authentication.");
+            var counted = records.Select(reporterOf).OfType<object>().ToList();
+            var candidate = new RankedKey<T>(records, counted.Distinct().Count(), counted.Count);
+            if (best is null || candidate.Reporters > best.Reporters || (candidate.Reporters == best.Reporters && candidate.Counted > best.Counted))
+            {
+                best = candidate;
+            }
         }
-        return best.Records;
+        return best;
     }
 
     private sealed record Envelope(int Position, EscrowShare Share, byte[] Record);
-
-    private sealed record Candidate(List<OpenedRecord> Records, int Reporters);
 
     private static byte[]? TryOpen(BigInteger key, byte[] index, byte[] record)
     {

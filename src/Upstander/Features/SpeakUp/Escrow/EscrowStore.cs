@@ -162,39 +162,45 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
         {
             return Judgement.Held;
         }
-        var opened = Open(group);
-        if (opened is null)
+        var keys = await OpenAsync(group, ct);
+        if (keys is null)
         {
             return Judgement.Held;
         }
-        var reporters = await ReportersAsync(opened, ct);
-        var attested = opened.Where(o => reporters.Contains(o.Payload.Reporter)).ToList();
-        if (attested.Select(o => o.Payload.Reporter).Distinct().Count() < threshold)
+        if (keys.Select(k => k.Select(o => o.Payload.Reporter).Distinct().Count()).DefaultIfEmpty(0).Max() < threshold)
         {
-            logger.LogWarning("An escrow group reached {Count} entries but fewer than {Threshold} distinct attested reporters; it stays held.", group.Count, threshold);
+            logger.LogWarning("An escrow group reached {Count} entries but no key opens the records of {Threshold} distinct attested reporters; it stays held.", group.Count, threshold);
             return Judgement.Held;
         }
         // Whom the group is about: the person whose index it has, recomputed here from the ids its records name. A record
         // that names anyone else was made under someone's index by a reporter who had that person's π (their own OPRF
         // evaluations give it) but names another: it never counts and never becomes a report (it would be a report about
-        // someone nobody else named, carried by a genuine group), and the group is judged without it. If the key holder
-        // cannot be asked, nothing is decided: the group stays held and is tried again.
-        var subject = await subjects.FindAsync(Organisation, index, threshold, attested.Select(o => o.Payload.Named), ct);
+        // someone nobody else named, carried by a genuine group), and the group is judged without it. The person a group
+        // is about never counts towards it either: naming themselves (a record that does name the person of the index),
+        // they neither complete a group nor become a report, and so are never told, by a release or a notice, that others
+        // named them. The server cannot tell either at upload: π is made with the OPRF key, and c opens only with the
+        // whole group. Only someone named under one key by t distinct attested reporters other than themselves could
+        // complete it, so only they are checked. If the key holder cannot be asked, nothing is decided: the group stays
+        // held and is tried again.
+        var possible = keys.SelectMany(k => k.Where(o => o.Payload.Reporter != o.Payload.Named).GroupBy(o => o.Payload.Named)
+            .Where(g => g.Select(o => o.Payload.Reporter).Distinct().Count() >= threshold).Select(g => g.Key)).Distinct().ToList();
+        var subject = possible.Count == 0 ? new GroupSubject(true, null) : await subjects.FindAsync(Organisation, index, threshold, possible, ct);
         if (!subject.Checked)
         {
             return Judgement.Unchecked;
         }
-        var namingSomeoneElse = attested.Count(o => o.Payload.Named != subject.Person);
-        // The person a group is about never counts towards it either: naming themselves (a record that does name the
-        // person of the index), they neither complete a group nor become a report, and so are never told, by a release or
-        // a notice, that others named them. The server cannot tell either at upload: π is made with the OPRF key, and c
-        // opens only with the whole group.
-        var valid = attested.Where(o => o.Payload.Named == subject.Person && o.Payload.Reporter != subject.Person).ToList();
-        if (valid.Select(o => o.Payload.Reporter).Distinct().Count() < threshold)
+        bool Counts(Opened o) => o.Payload.Named == subject.Person && o.Payload.Reporter != subject.Person;
+        // The key kept is the one under which the most reporters who count name that person. Ranked by every attested
+        // reporter instead, the person named and one colleague naming someone else could make a key of their own that
+        // ties an honest pair at t = 2 and, with one more record, wins, keeping the honest reporters held for ever.
+        var best = subject.Person is null ? null : EscrowOpener.Best(keys, o => Counts(o) ? o.Payload.Reporter : null);
+        if (best is null || best.Reporters < threshold)
         {
             logger.LogWarning("An escrow group reached {Count} entries but fewer than {Threshold} distinct attested reporters who name the person it is about and are not that person; it stays held.", group.Count, threshold);
             return Judgement.Held;
         }
+        var namingSomeoneElse = best.Records.Count(o => o.Payload.Named != subject.Person);
+        var valid = best.Records.Where(Counts).ToList();
         var now = clock.GetUtcNow();
         var released = 0;
         var reports = new List<ReportRecord>();
@@ -269,27 +275,31 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     private sealed record Opened(HeldEntry Entry, EscrowPayload Payload);
 
     /// <summary>
-    /// Opens the group with <see cref="EscrowOpener"/>, which leaves out every entry whose envelope or record fails
+    /// Opens the group with <see cref="EscrowOpener.Search"/>, which leaves out every entry whose envelope or record fails
     /// authentication or whose share is wrong, so that garbage uploaded under a known π, or a reporter's wrong share, cannot
-    /// block the others. It keeps the key under which the most distinct attested reporters' records open (an uploader can
-    /// make any number of records under a key of their own, but only with their own attestation). If no key opens the
-    /// records of t distinct attested reporters the group stays held. Records that are not a well-formed report stay held.
+    /// block the others. Returns, for each key found, its records that are a well-formed report with a genuine attestation
+    /// by a person of this organisation (an uploader can make any number of records under a key of their own, but only
+    /// with their own attestation); the others stay held. Each record is read, and its attestation checked, once. Null
+    /// when the group cannot be opened at all.
     /// </summary>
-    private List<Opened>? Open(List<HeldEntry> group)
+    private async Task<List<List<Opened>>?> OpenAsync(List<HeldEntry> group, CancellationToken ct)
     {
-        IReadOnlyList<OpenedRecord> records;
+        EscrowKeySearch search;
         try
         {
-            records = EscrowOpener.Open([.. group.Select(e => e.AsEntry())], reviewers.Key,
-                record => Parse(record.Payload) is { } payload && Attested(payload) ? payload.Reporter : null);
+            search = EscrowOpener.Search([.. group.Select(e => e.AsEntry())], reviewers.Key);
         }
         catch (EscrowOpenException ex)
         {
             logger.LogInformation("An escrow group of {Count} entries stays held: {Reason}", group.Count, ex.Message);
             return null;
         }
-        return [.. records.Select(r => (Entry: group[r.Position], Payload: Parse(r.Payload)))
-            .Where(o => o.Payload is not null).Select(o => new Opened(o.Entry, o.Payload!))];
+        var payloads = search.Keys.SelectMany(k => k).DistinctBy(r => r.Position)
+            .ToDictionary(r => r.Position, r => Parse(r.Payload) is { } payload && Attested(payload) ? payload : null);
+        var ids = payloads.Values.OfType<EscrowPayload>().Select(p => p.Reporter).Distinct().ToList();
+        var people = (await db.People.Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(ct)).ToHashSet();
+        return [.. search.Keys.Select(k => k.Where(r => payloads[r.Position] is { } payload && people.Contains(payload.Reporter))
+            .Select(r => new Opened(group[r.Position], payloads[r.Position]!)).ToList())];
     }
 
     /// <summary>The record as a report, or null when it is not one (it then stays held).</summary>
@@ -323,13 +333,6 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     private static bool Fits(EscrowAccount? account) =>
         account is not null && !string.IsNullOrWhiteSpace(account.WhatHappened)
         && new[] { account.WhatHappened, account.When, account.Where, account.Impact, account.Outcome }.All(f => (f?.Length ?? 0) <= EscrowAccount.FieldMaxLength);
-
-    /// <summary>The reporters whose attestation is genuine and who are people of this organisation.</summary>
-    private async Task<HashSet<Guid>> ReportersAsync(List<Opened> opened, CancellationToken ct)
-    {
-        var ids = opened.Where(o => Attested(o.Payload)).Select(o => o.Payload.Reporter).Distinct().ToList();
-        return [.. await db.People.Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(ct)];
-    }
 
     private static string Pseudonym(HeldEntry entry) => $"Escrow reporter {entry.Id.ToString("N")[^6..].ToUpperInvariant()}";
 

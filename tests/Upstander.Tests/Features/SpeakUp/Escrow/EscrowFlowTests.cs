@@ -30,12 +30,16 @@ public sealed class EscrowFlowTests
         return new(account, client, await client.AntiforgeryTokenAsync("/speak-up/escrow"));
     }
 
-    /// <summary>How a test entry lies: not at all, with a share that is not on the polynomial, or with a record sealed under another key.</summary>
+    /// <summary>
+    /// How a test entry lies: not at all, with a share that is not on the polynomial, with a record sealed under another
+    /// key, or on a polynomial of its own (every such entry on the same one, so that colluders' entries give a key of their own).
+    /// </summary>
     public enum Poison
     {
         None,
         WrongShare,
         GarbageRecord,
+        RivalKey,
     }
 
     /// <summary>
@@ -67,6 +71,7 @@ public sealed class EscrowFlowTests
             Poison.WrongShare => EscrowEnvelope.Seal(secrets, new EscrowShare(u, (secrets.ShareAt(u) + 1) % EscrowShares.Prime), payload, reviewers.PublicKey),
             Poison.GarbageRecord => EscrowEnvelope.Seal(secrets with { RecordKey = (secrets.RecordKey + 1) % EscrowShares.Prime },
                 new EscrowShare(u, secrets.ShareAt(u)), payload, reviewers.PublicKey),
+            Poison.RivalKey => EscrowEnvelope.Seal(Rival(secrets), new EscrowShare(u, Rival(secrets).ShareAt(u)), payload, reviewers.PublicKey),
             _ => EscrowEnvelope.Create(oprf, organisationId, reporterId, threshold, payload, reviewers.PublicKey),
         };
         var code = Guid.NewGuid().ToString("N")[..24].ToUpperInvariant();
@@ -78,6 +83,13 @@ public sealed class EscrowFlowTests
             withdrawal = EscrowStore.WithdrawalHashOf(code),
         }, code);
     }
+
+    /// <summary>Another polynomial under the same index, the same for everyone who makes one: K + 1, each coefficient + 1.</summary>
+    private static EscrowSecrets Rival(EscrowSecrets secrets) => secrets with
+    {
+        RecordKey = (secrets.RecordKey + 1) % EscrowShares.Prime,
+        Coefficients = [.. secrets.Coefficients.Select(c => (c + 1) % EscrowShares.Prime)],
+    };
 
     internal static async Task<HttpResponseMessage> PostAsync(Reporter reporter, object body)
     {
@@ -361,6 +373,41 @@ public sealed class EscrowFlowTests
         (await PoisonAsync("poisoned again")).ShouldBe("held");
         (await ReportsAsync(factory, org.Id)).Count.ShouldBe(2);
         (await EntriesAsync(factory, org.Id)).Count(e => !e.IsReleased).ShouldBe(2);
+    }
+
+    /// <summary>
+    /// The person named and one colleague build a key of their own under the group's index: the person names themselves
+    /// (twice), the colleague names someone else. Both are attested, so that key has as many distinct reporters as the honest
+    /// pair's, and more records; but neither of its records counts towards a release, so the honest pair's key is the one
+    /// kept and their reports are released. The rival entries stay held and become nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_key_made_by_the_person_named_and_a_colleague_naming_someone_else_does_not_keep_the_honest_reporters_held()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Escrow Rival");
+        var accused = await SignInAsync(factory, org[Roles.Coordinator]);
+        var named = accused.Account.PersonId;
+        var colleague = await SignInAsync(factory, org[Roles.Leader]);
+        var first = await SignInAsync(factory, org[Roles.Employee]);
+        var second = await SignInAsync(factory, org[Roles.PeerSupporter]);
+        async Task<string> RivalAsync(Reporter by, string text, Guid? claimed = null) =>
+            await StatusOfAsync(await PostAsync(by, MakeEntry(factory, org.Id, by.Account.PersonId, named, 2, text, claimed, poison: Poison.RivalKey).Body));
+
+        (await RivalAsync(accused, "I name myself")).ShouldBe("held");
+        (await RivalAsync(accused, "I name myself again")).ShouldBe("held");
+        (await RivalAsync(colleague, "someone else", org[Roles.Researcher].PersonId)).ShouldBe("held");
+        (await SubmitAsync(factory, org.Id, first, named, 2, "first")).ShouldBe("held");
+        (await ReportsAsync(factory, org.Id)).ShouldBeEmpty();
+        (await SubmitAsync(factory, org.Id, second, named, 2, "second")).ShouldBe("released");
+
+        var reports = await ReportsAsync(factory, org.Id);
+        reports.Select(r => r.ReporterId).ShouldBe([first.Account.PersonId, second.Account.PersonId], ignoreOrder: true);
+        (await EntriesAsync(factory, org.Id)).Count(e => !e.IsReleased).ShouldBe(3, "the rival key's entries stay held");
+        var release = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents.SingleAsync(e => e.Action == EscrowAudit.Released));
+        release.Detail.ShouldBe("entries=2;threshold=2;group=5;naming-someone-else=0");
+        (await accused.Client.GetStringAsync("/")).ShouldNotContain("Someone else has named the same person");
+        (await colleague.Client.GetStringAsync("/")).ShouldNotContain("Someone else has named the same person");
     }
 
     [Fact]
