@@ -219,10 +219,11 @@ public sealed class LeaversJob(IServiceScopeFactory scopes, TimeProvider clock, 
             var lifecycle = services.GetRequiredService<AccountLifecycle>();
             return await lifecycle.DeactivateLeaversAsync(ct) + await lifecycle.SweepAsync(ct);
         }, (a, b) => a + b, 0, ct);
-        if (stopped > 0)
+        if (stopped.Total > 0)
         {
-            logger.LogInformation("Deactivated {Count} accounts, invitations, cases and requests of people who have left or whose accounts were deactivated.", stopped);
+            logger.LogInformation("Deactivated {Count} accounts, invitations, cases and requests of people who have left or whose accounts were deactivated.", stopped.Total);
         }
+        stopped.ThrowIfAnyFailed();
     }
 }
 

@@ -254,15 +254,12 @@ public sealed class AccountRecovery(
     public static readonly TimeSpan KeepEnded = TimeSpan.FromDays(30);
 
     /// <summary>Removes links that expired more than <see cref="KeepEnded"/> ago, used or not (a retention pass, hourly).</summary>
-    public static async Task<RetentionOutcome> RemoveOldAsync(IServiceScopeFactory scopes, CancellationToken ct)
-    {
-        var removed = await EveryOrganisation.SumAsync(scopes, async services =>
+    public static Task<RetentionOutcome> RemoveOldAsync(IServiceScopeFactory scopes, CancellationToken ct) =>
+        EveryOrganisation.SumAsync(scopes, async services =>
         {
             var cutoff = services.GetRequiredService<TimeProvider>().GetUtcNow() - KeepEnded;
             return await services.GetRequiredService<AppDbContext>().Set<PasswordReset>().Where(r => r.ExpiresAt < cutoff).ExecuteDeleteAsync(ct);
-        }, (a, b) => a + b, 0, ct);
-        return new RetentionOutcome(removed > 0, $"Removed {removed} password links that ended more than {KeepEnded.TotalDays} days ago.");
-    }
+        }, (a, b) => a + b, 0, ct).DescribedAs(removed => new(removed > 0, $"Removed {removed} password links that ended more than {KeepEnded.TotalDays} days ago."));
 
     private static async Task Succeeded(Task<IdentityResult> change)
     {

@@ -112,7 +112,7 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
     }
 
     /// <summary>Runs retention for every organisation, each in its own scope, acting as the system.</summary>
-    public static Task<ReportRetentionCounts> RunEverywhereAsync(IServiceScopeFactory scopes, CancellationToken ct) =>
+    public static Task<OrganisationsSum<ReportRetentionCounts>> RunEverywhereAsync(IServiceScopeFactory scopes, CancellationToken ct) =>
         EveryOrganisation.SumAsync(scopes, s => s.GetRequiredService<CaseRetention>().RunAsync(ct), (a, b) => a.Add(b), ReportRetentionCounts.None, ct);
 
     /// <summary>What the <c>retention run</c> verb prints and the job logs for reports (counts only).</summary>
@@ -138,7 +138,7 @@ public static class CaseServices
         services.AddScoped<CaseRetention>();
         services.AddRetentionPass("closed reports",
             provider => TimeSpan.FromMinutes(provider.GetRequiredService<IOptions<SpeakUpOptions>>().Value.RetentionIntervalMinutes),
-            async (scopes, ct) => CaseRetention.Outcome(await CaseRetention.RunEverywhereAsync(scopes, ct)));
+            (scopes, ct) => CaseRetention.RunEverywhereAsync(scopes, ct).DescribedAs(CaseRetention.Outcome));
         return services;
     }
 }

@@ -122,10 +122,10 @@ public static class EveryOrganisation
 
     /// <summary>
     /// Runs <paramref name="pass"/> in every organisation and adds up what each returns. One that fails does not stop
-    /// the others (leavers elsewhere are still stopped, content elsewhere still removed on time); once all have run,
-    /// <see cref="OrganisationsFailedException"/> names those that failed, so the job logs them and the verb exits 1.
+    /// the others (leavers elsewhere are still stopped, content elsewhere still removed on time): the sum is of those that
+    /// ran, and names those that failed, so that the job logs both and the verb prints both and exits 1.
     /// </summary>
-    public static async Task<T> SumAsync<T>(IServiceScopeFactory scopes, Func<IServiceProvider, Task<T>> pass, Func<T, T, T> add, T none, CancellationToken ct)
+    public static async Task<OrganisationsSum<T>> SumAsync<T>(IServiceScopeFactory scopes, Func<IServiceProvider, Task<T>> pass, Func<T, T, T> add, T none, CancellationToken ct)
     {
         var total = none;
         var failures = new List<(Guid, string)>();
@@ -141,8 +141,15 @@ public static class EveryOrganisation
                 failures.Add((organisationId, ex.GetType().Name));
             }
         }
-        return failures.Count == 0 ? total : throw new OrganisationsFailedException(failures);
+        return new(total, failures);
     }
+}
+
+/// <summary>What a pass over every organisation added up, over those whose part ran, and those whose part failed.</summary>
+public sealed record OrganisationsSum<T>(T Total, IReadOnlyList<(Guid Organisation, string ExceptionType)> Failures)
+{
+    /// <summary>Throws <see cref="OrganisationsFailedException"/> naming the failed ones, if any; call it once the total is reported.</summary>
+    public void ThrowIfAnyFailed() => OrganisationsFailedException.ThrowIfAny(Failures);
 }
 
 /// <summary>
@@ -154,4 +161,12 @@ public sealed class OrganisationsFailedException(IReadOnlyList<(Guid Organisatio
         + string.Join(", ", failures.Select(f => $"{f.Organisation} ({f.ExceptionType})")) + ".")
 {
     public IReadOnlyList<(Guid Organisation, string ExceptionType)> Failures => failures;
+
+    public static void ThrowIfAny(IReadOnlyList<(Guid Organisation, string ExceptionType)> failures)
+    {
+        if (failures.Count > 0)
+        {
+            throw new OrganisationsFailedException(failures);
+        }
+    }
 }

@@ -23,18 +23,15 @@ public static class MailServices
     }
 
     /// <summary>Removes the records of messages that went or were given up on more than <see cref="MailOptions.KeepDays"/> ago (their text is already gone).</summary>
-    public static async Task<RetentionOutcome> RemoveOldAsync(IServiceScopeFactory scopes, CancellationToken ct)
-    {
-        var removed = await EveryOrganisation.SumAsync(scopes, async services =>
+    public static Task<RetentionOutcome> RemoveOldAsync(IServiceScopeFactory scopes, CancellationToken ct) =>
+        EveryOrganisation.SumAsync(scopes, async services =>
         {
             var cutoff = services.GetRequiredService<TimeProvider>().GetUtcNow()
                 - TimeSpan.FromDays(services.GetRequiredService<IOptions<MailOptions>>().Value.KeepDays);
             return await services.GetRequiredService<AppDbContext>().Set<OutgoingMail>()
                 .Where(m => m.SentAt < cutoff || m.FailedAt < cutoff)
                 .ExecuteDeleteAsync(ct);
-        }, (a, b) => a + b, 0, ct);
-        return new RetentionOutcome(removed > 0, $"Removed the records of {removed} sent or undeliverable messages.");
-    }
+        }, (a, b) => a + b, 0, ct).DescribedAs(removed => new(removed > 0, $"Removed the records of {removed} sent or undeliverable messages."));
 }
 
 /// <summary>Names each problem with the Mail settings at start, instead of one generic line.</summary>

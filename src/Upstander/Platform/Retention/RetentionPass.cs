@@ -4,8 +4,26 @@ using Upstander.Platform.Data;
 
 namespace Upstander.Platform.Retention;
 
-/// <summary>What one pass removed: whether anything, and one line of counts (never content).</summary>
-public sealed record RetentionOutcome(bool Removed, string Summary);
+/// <summary>
+/// What one pass removed: whether anything, and one line of counts (never content), over the organisations whose part
+/// ran; and the organisations whose part failed.
+/// </summary>
+public sealed record RetentionOutcome(bool Removed, string Summary)
+{
+    public IReadOnlyList<(Guid Organisation, string ExceptionType)> Failures { get; init; } = [];
+
+    public string? FailureMessage => Failures.Count == 0 ? null : new Jobs.OrganisationsFailedException(Failures).Message;
+}
+
+public static class RetentionOutcomes
+{
+    /// <summary>The outcome of a pass over every organisation: what those that ran removed, and those that failed.</summary>
+    public static async Task<RetentionOutcome> DescribedAs<T>(this Task<Jobs.OrganisationsSum<T>> sum, Func<T, RetentionOutcome> describe)
+    {
+        var result = await sum;
+        return describe(result.Total) with { Failures = result.Failures };
+    }
+}
 
 /// <summary>
 /// One kind of content that is removed once past its retention time. Each feature that keeps such content registers
@@ -56,6 +74,7 @@ public sealed class RetentionJob(RetentionPass pass, IServiceProvider services, 
         {
             logger.LogInformation("{Summary}", outcome.Summary);
         }
+        Jobs.OrganisationsFailedException.ThrowIfAny(outcome.Failures);
     }
 }
 
@@ -84,14 +103,12 @@ internal static class RetentionCli
             var exit = 0;
             foreach (var pass in services.GetServices<RetentionPass>())
             {
-                try
+                var outcome = await pass.RunEverywhereAsync(scopes, ct);
+                await output.WriteLineAsync(outcome.Summary);
+                if (outcome.FailureMessage is { } failed)
                 {
-                    await output.WriteLineAsync((await pass.RunEverywhereAsync(scopes, ct)).Summary);
-                }
-                catch (Jobs.OrganisationsFailedException failed)
-                {
-                    // The other organisations, and the other passes, still run.
-                    await error.WriteLineAsync($"Retention of {pass.Name}: {failed.Message}");
+                    // The other organisations, and the other passes, still ran.
+                    await error.WriteLineAsync($"Retention of {pass.Name}: {failed}");
                     exit = 1;
                 }
             }

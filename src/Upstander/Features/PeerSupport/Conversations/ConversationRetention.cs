@@ -92,7 +92,7 @@ public sealed class ConversationRetention(AppDbContext db, TimeProvider clock, A
     }
 
     /// <summary>Runs retention for every organisation, each in its own scope, acting as the system.</summary>
-    public static Task<RetentionCounts> RunEverywhereAsync(IServiceScopeFactory scopes, CancellationToken ct) =>
+    public static Task<OrganisationsSum<RetentionCounts>> RunEverywhereAsync(IServiceScopeFactory scopes, CancellationToken ct) =>
         EveryOrganisation.SumAsync(scopes, s => s.GetRequiredService<ConversationRetention>().RunAsync(ct), (a, b) => a.Add(b), RetentionCounts.None, ct);
 
     /// <summary>What the <c>retention run</c> verb prints and the job logs for conversations and requests (counts only).</summary>

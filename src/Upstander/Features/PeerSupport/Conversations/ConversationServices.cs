@@ -19,7 +19,7 @@ public static class ConversationServices
         services.AddHostedService<MessageNoticeJob>();
         services.AddRetentionPass("conversations and requests",
             provider => TimeSpan.FromMinutes(provider.GetRequiredService<IOptions<ConversationOptions>>().Value.RetentionIntervalMinutes),
-            async (scopes, ct) => ConversationRetention.Outcome(await ConversationRetention.RunEverywhereAsync(scopes, ct)));
+            (scopes, ct) => ConversationRetention.RunEverywhereAsync(scopes, ct).DescribedAs(ConversationRetention.Outcome));
         return services;
     }
 }

@@ -159,8 +159,12 @@ public sealed class CaseRetentionTests
         result.Output.ShouldContain("Retention removed the content of 0 closed reports: 0 messages, 0 notes, 0 plan items, 0 labels, 0 actions, 0 files.");
     }
 
-    private static Task<ReportRetentionCounts> RunAsync(CaseWorld world) =>
-        CaseRetention.RunEverywhereAsync(world.Factory.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None);
+    private static async Task<ReportRetentionCounts> RunAsync(CaseWorld world)
+    {
+        var sum = await CaseRetention.RunEverywhereAsync(world.Factory.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None);
+        sum.Failures.ShouldBeEmpty();
+        return sum.Total;
+    }
 
     private static Task<List<string>> SealedAsync(CaseWorld world, Guid id) => world.InScopeAsync(async (_, db) =>
     {

@@ -36,7 +36,7 @@ public sealed class EscrowRetentionTests
 
         await CloseAllAsync(factory, org);
         factory.Clock.Advance(TimeSpan.FromDays(31));
-        (await CaseRetention.RunEverywhereAsync(factory.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None)).Reports.ShouldBe(2);
+        (await CaseRetention.RunEverywhereAsync(factory.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None)).Total.Reports.ShouldBe(2);
 
         var erased = await EntriesAsync(factory, org.Id);
         erased.Count.ShouldBe(2, "a tombstone stays: released, with its report and withdrawal hash");
