@@ -18,10 +18,11 @@ public sealed class RetentionJobTests
         });
         await factory.CreateOrganisationAsync("Retention Org");
         var passes = factory.Services.GetServices<RetentionPass>().ToList();
-        passes.Select(p => p.Name).Order().ShouldBe(["closed reports", "conversations and requests", "password links", "sent mail"]);
+        passes.Select(p => p.Name).Order().ShouldBe(["closed reports", "conversations and requests", "held escrow entries", "password links", "sent mail"]);
         passes.Single(p => p.Name == "conversations and requests").IntervalFrom(factory.Services).ShouldBe(TimeSpan.FromMinutes(7));
         passes.Single(p => p.Name == "closed reports").IntervalFrom(factory.Services).ShouldBe(TimeSpan.FromMinutes(11));
         passes.Single(p => p.Name == "sent mail").IntervalFrom(factory.Services).ShouldBe(TimeSpan.FromHours(1));
+        passes.Single(p => p.Name == "held escrow entries").IntervalFrom(factory.Services).ShouldBe(TimeSpan.FromHours(1));
 
         var jobs = factory.Services.GetServices<IHostedService>().OfType<RetentionJob>().ToList();
         jobs.Count.ShouldBe(passes.Count, "one background job per pass");

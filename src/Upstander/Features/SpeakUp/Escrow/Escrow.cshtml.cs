@@ -15,8 +15,11 @@ namespace Upstander.Features.SpeakUp.Escrow;
 /// so the server never sees whom a person names.
 /// </summary>
 [Authorize]
-public sealed class EscrowModel(AppDbContext db, CurrentActor actor, OrganisationScope scope, EscrowStore store, TimeProvider clock) : PageModel
+public sealed class EscrowModel(AppDbContext db, CurrentActor actor, OrganisationScope scope, EscrowStore store, TimeProvider clock, EscrowOptions options) : PageModel
 {
+    /// <summary>How long a held report waits before it is deleted (<see cref="HeldEntryExpiry"/>).</summary>
+    public int HeldMonths => options.HeldMonths;
+
     public Guid OrganisationId { get; private set; }
     public Guid ReporterId { get; private set; }
     public string Attestation { get; private set; } = "";

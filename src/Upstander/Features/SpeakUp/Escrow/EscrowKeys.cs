@@ -28,6 +28,12 @@ public sealed class EscrowOptions
 
     /// <summary>Escrow entries each account may upload per hour (a token bucket of this size, refilled hourly).</summary>
     public int EntriesPerHour { get; set; } = 5;
+
+    /// <summary>
+    /// How long an entry that has not been released is kept (<see cref="HeldEntryExpiry"/>), in months; at least 1. The
+    /// escrow page tells the reporter before they send.
+    /// </summary>
+    public int HeldMonths { get; set; } = 36;
 }
 
 /// <summary>The reviewers' key pair: entries are sealed to its public half; only opening uses the private half.</summary>

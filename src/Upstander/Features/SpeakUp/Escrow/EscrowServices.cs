@@ -1,5 +1,7 @@
 using Upstander.Platform.Data;
+using Upstander.Platform.Jobs;
 using Upstander.Platform.Protection;
+using Upstander.Platform.Retention;
 
 namespace Upstander.Features.SpeakUp.Escrow;
 
@@ -8,6 +10,10 @@ public static class EscrowServices
     public static IServiceCollection AddEscrow(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Escrow").Get<EscrowOptions>() ?? new EscrowOptions();
+        if (options.HeldMonths < 1)
+        {
+            throw new Platform.StartupProblem("Escrow:HeldMonths must be 1 or more: how many months an escrow entry that has not been released is kept.");
+        }
         services.AddSingleton(options);
         services.AddSingleton<OprfCallerLimiter>();
         if (string.IsNullOrWhiteSpace(options.OprfUrl))
@@ -22,7 +28,7 @@ public static class EscrowServices
             if (string.IsNullOrWhiteSpace(options.OprfClientSecretFile) || !File.Exists(options.OprfClientSecretFile)
                 || File.ReadAllText(options.OprfClientSecretFile).Trim().Length < 32)
             {
-                throw new InvalidOperationException(
+                throw new Platform.StartupProblem(
                     "Escrow:OprfUrl is set, so Escrow:OprfClientSecretFile must name a readable file holding the secret shared with the OPRF key holder (at least 32 characters).");
             }
             var baseAddress = new Uri(options.OprfUrl.EndsWith('/') ? options.OprfUrl : options.OprfUrl + "/", UriKind.Absolute);
@@ -39,6 +45,10 @@ public static class EscrowServices
         services.AddSingleton<EscrowReleaseRetries>();
         services.AddScoped<EscrowStore>();
         services.AddScoped<Cases.IReportContentEraser, EscrowEntriesEraser>();
+        services.AddScoped<HeldEntryExpiry>();
+        services.AddRetentionPass("held escrow entries", _ => TimeSpan.FromHours(1), (scopes, ct) =>
+            EveryOrganisation.SumAsync(scopes, s => s.GetRequiredService<HeldEntryExpiry>().RunAsync(ct), (a, b) => a + b, 0, ct)
+                .DescribedAs(deleted => new(deleted > 0, $"Deleted {deleted} held escrow entries that were not released within {options.HeldMonths} months.")));
         services.AddHostedService<EscrowReleaseJob>();
         return services;
     }

@@ -19,6 +19,9 @@ public static class EscrowAudit
 
     /// <summary>A held entry was withdrawn with its code. No actor: the server must not learn whose it was.</summary>
     public const string Withdrawn = "speak-up.escrow-withdrawn";
+
+    /// <summary>Held entries past <see cref="EscrowOptions.HeldMonths"/> were deleted. Recorded as the system, with the count.</summary>
+    public const string Expired = "speak-up.escrow-expired";
 }
 
 /// <summary>The reporter's account inside the record, the same fields as a short report.</summary>

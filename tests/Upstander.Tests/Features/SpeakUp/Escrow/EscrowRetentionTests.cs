@@ -5,6 +5,7 @@ using Upstander.Features.Cases;
 using Upstander.Features.SpeakUp.Escrow;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Data;
+using Upstander.Platform.Retention;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
 using static Upstander.Tests.Features.SpeakUp.Escrow.EscrowFlowTests;
@@ -60,6 +61,55 @@ public sealed class EscrowRetentionTests
         var reports = await ReportsAsync(factory, org.Id);
         reports.Count.ShouldBe(4);
         reports.Count(r => r.ContentErasedAt is null && r.AccountSealed != null).ShouldBe(2);
+    }
+
+    /// <summary>
+    /// An entry that waits longer than Escrow:HeldMonths is deleted, row and all: its envelope is gone from the database,
+    /// its withdrawal code no longer works, and a later entry about the same person waits for t distinct reporters again.
+    /// A younger held entry and released entries stay. The page says how long the wait lasts.
+    /// </summary>
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_held_entry_not_released_within_the_held_months_is_deleted_and_a_later_one_about_the_same_person_waits_again(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine, new Dictionary<string, string?> { ["Escrow:HeldMonths"] = "12" });
+        var org = await factory.CreateOrganisationAsync("Escrow Expiry");
+        var named = org[Roles.Coordinator].PersonId;
+        var waiting = await SignInAsync(factory, org[Roles.Employee]);
+        (await waiting.Client.GetStringAsync("/speak-up/escrow")).ShouldContain("has not opened after 12 months is deleted");
+        var (old, oldCode) = MakeEntry(factory, org.Id, waiting.Account.PersonId, named, 2, "The oldest account");
+        (await StatusOfAsync(await PostAsync(waiting, old))).ShouldBe("held");
+        var researcher = org[Roles.Researcher].PersonId;
+        (await SubmitAsync(factory, org.Id, await SignInAsync(factory, org[Roles.PeerSupporter]), researcher, 2, "first of a pair")).ShouldBe("held");
+        (await SubmitAsync(factory, org.Id, await SignInAsync(factory, org[Roles.Leader]), researcher, 2, "second of a pair")).ShouldBe("released");
+        var sealedOld = (await EntriesAsync(factory, org.Id)).Single(e => !e.IsReleased).Sealed;
+
+        factory.Clock.Advance(TimeSpan.FromDays(200));
+        (await SubmitAsync(factory, org.Id, await SignInAsync(factory, org[Roles.Admin]), org[Roles.Leader].PersonId, 2, "younger")).ShouldBe("held");
+        factory.Clock.Advance(TimeSpan.FromDays(170));
+        var pass = factory.Services.GetServices<RetentionPass>().Single(p => p.Name == "held escrow entries");
+        var outcome = await pass.RunEverywhereAsync(factory.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None);
+        outcome.Failures.ShouldBeEmpty();
+        outcome.Summary.ShouldBe("Deleted 1 held escrow entries that were not released within 12 months.");
+
+        var entries = await EntriesAsync(factory, org.Id);
+        entries.Count.ShouldBe(3, "the younger held entry and the released pair stay");
+        entries.Count(e => e.IsReleased).ShouldBe(2);
+        entries.Select(e => Convert.ToHexString(e.Sealed)).ShouldNotContain(Convert.ToHexString(sealedOld));
+        var raw = engine == Engine.Sqlite ? Canary.SqliteBytes(factory.Database) : await Canary.PostgresDumpAsync(factory.Database);
+        Kept(raw, sealedOld.AsSpan(1, 65).ToArray()).ShouldBeFalse("the deleted envelope is still in the database");
+        await factory.InScopeAsync(org.Id, async s =>
+        {
+            (await s.GetRequiredService<EscrowStore>().WithdrawAsync(oldCode, CancellationToken.None)).ShouldBe(WithdrawOutcome.Unknown);
+            var expired = await s.GetRequiredService<AppDbContext>().AuditEvents.SingleAsync(e => e.Action == EscrowAudit.Expired);
+            (expired.ActorKind, expired.ActorId, expired.Detail).ShouldBe((CurrentActor.SystemKind, (Guid?)null, "entries=1;held-months=12"));
+        });
+        (await pass.RunEverywhereAsync(factory.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None)).Removed.ShouldBeFalse();
+
+        // A second reporter about the same person now waits: the deleted entry no longer counts.
+        (await SubmitAsync(factory, org.Id, await SignInAsync(factory, org[Roles.CaseManager]), named, 2, "a year later")).ShouldBe("held");
+        (await ReportsAsync(factory, org.Id)).Count.ShouldBe(2);
     }
 
     /// <summary>Acknowledges and closes every report, as a case manager would.</summary>
