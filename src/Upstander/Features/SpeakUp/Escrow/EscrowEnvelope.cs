@@ -16,8 +16,12 @@ public sealed record EscrowEntry(byte[] Index, int Threshold, byte[] Sealed);
 /// </summary>
 public sealed record OpenedRecord(BigInteger ReporterX, byte[] Payload, int Position);
 
-/// <summary>What <see cref="EscrowOpener.Search"/> found: each key's records, how many subsets it tried, and the group's threshold.</summary>
-public sealed record EscrowKeySearch(IReadOnlyList<IReadOnlyList<OpenedRecord>> Keys, int Tried, int Threshold);
+/// <summary>
+/// What <see cref="EscrowOpener.Search"/> found: each key's records, how many subsets it tried, and the group's threshold.
+/// <see cref="Next"/> is where a later search should go on from when the bound stopped this one before every subset was
+/// tried (0 to start again from the first, when this one began further on); null when nothing is left to find.
+/// </summary>
+public sealed record EscrowKeySearch(IReadOnlyList<IReadOnlyList<OpenedRecord>> Keys, int Tried, int Threshold, long? Next = null);
 
 /// <summary>One key's records, with how many distinct reporters and how many records among them count.</summary>
 public sealed record RankedKey<T>(IReadOnlyList<T> Records, int Reporters, int Counted);
@@ -184,11 +188,13 @@ public static class EscrowOpener
     /// Every key a group's entries give. For each t-subset of points (U, s) with distinct U, in the order the entries
     /// come, it recovers K and keeps it only if K opens a record of every point in the subset; the key's records are the
     /// entries whose share lies on that subset's polynomial and whose record opens under K, in entry order. At most
-    /// <see cref="MaxSubsets"/> subsets are tried, and the search ends early when one key opens every entry. Which key
-    /// counts is the caller's choice (<see cref="Best{T}"/>): the store can only tell once it has read the records.
-    /// Fewer than t distinct points among the envelopes that open is a clear failure.
+    /// <see cref="MaxSubsets"/> subsets are tried, beginning after the first <paramref name="skip"/> (a search the bound
+    /// stopped goes on from <see cref="EscrowKeySearch.Next"/>; past the last subset it begins again at the first), and the
+    /// search ends early when one key opens every entry. Which key counts is the caller's choice (<see cref="Best{T}"/>):
+    /// the store can only tell once it has read the records. Fewer than t distinct points among the envelopes that open
+    /// is a clear failure.
     /// </summary>
-    public static EscrowKeySearch Search(IReadOnlyList<EscrowEntry> entries, ECDiffieHellman reviewerKey)
+    public static EscrowKeySearch Search(IReadOnlyList<EscrowEntry> entries, ECDiffieHellman reviewerKey, long skip = 0)
     {
         if (entries.Count == 0)
         {
@@ -226,12 +232,17 @@ public static class EscrowOpener
         var keys = new List<IReadOnlyList<OpenedRecord>>();
         var found = new List<HashSet<EscrowShare>>();
         var tried = 0;
+        long number = 0;
         foreach (var subset in Subsets(points, threshold))
         {
+            // Passing over a subset costs no arithmetic; only those tried count towards the bound.
+            if (number++ < skip)
+            {
+                continue;
+            }
             if (++tried > MaxSubsets)
             {
-                tried = MaxSubsets;
-                break;
+                return new(keys, MaxSubsets, threshold, Next: number - 1);
             }
             // t points of a polynomial already found give that same polynomial.
             if (found.Any(on => subset.All(on.Contains)))
@@ -257,10 +268,12 @@ public static class EscrowOpener
             keys.Add(records);
             if (records.Count == envelopes.Count)
             {
-                break;
+                return new(keys, tried, threshold);
             }
         }
-        return new(keys, tried, threshold);
+        // Every subset from skip on was tried. Those before it were tried by earlier searches, but perhaps over other
+        // entries (one has arrived, or gone, since): so a search that began further on is followed by one from the start.
+        return new(keys, tried, threshold, Next: skip > 0 ? 0 : null);
     }
 
     /// <summary>

@@ -149,15 +149,42 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     {
         retries.Add(Organisation, index, threshold);
         await using var section = await locks.EnterAsync(db, ReleaseSection, Organisation, ct);
-        var judgement = await JudgeAsync(index, threshold, ct);
-        if (judgement != Judgement.Unchecked)
+        var state = retries.SearchState(Organisation, index, threshold);
+        var search = new SearchProgress(state.From);
+        var judgement = await JudgeAsync(index, threshold, search, ct);
+        if (judgement == Judgement.Held && search.Next is { } next && search.Entries is { } entries)
+        {
+            // The bound stopped the search before every subset was tried: the job goes on with it at its next pass. A round
+            // begun at the first subset over these same entries that comes back to it has tried them all.
+            var round = state.From == 0 ? entries : state.RoundOver;
+            if (next == 0 && round == entries)
+            {
+                retries.Remove(Organisation, index, threshold);
+            }
+            else
+            {
+                retries.GoOn(Organisation, index, threshold, new(next, next == 0 ? entries : round));
+            }
+        }
+        else if (judgement != Judgement.Unchecked)
         {
             retries.Remove(Organisation, index, threshold);
         }
         return judgement == Judgement.Released;
     }
 
-    private async Task<Judgement> JudgeAsync(byte[] index, int threshold, CancellationToken ct)
+    /// <summary>
+    /// Where a group's search for a key begins; where the next one goes on from (null: nothing is left to try), and which
+    /// entries it searched (a hash of their ids).
+    /// </summary>
+    private sealed class SearchProgress(long from)
+    {
+        public long From => from;
+        public long? Next { get; set; }
+        public string? Entries { get; set; }
+    }
+
+    private async Task<Judgement> JudgeAsync(byte[] index, int threshold, SearchProgress progress, CancellationToken ct)
     {
         var group = await db.Set<HeldEntry>().Where(e => e.MatchIndex == index && e.Threshold == threshold)
             .OrderBy(e => e.Id).ToListAsync(ct);
@@ -165,7 +192,7 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
         {
             return Judgement.Held;
         }
-        var keys = await OpenAsync(group, ct);
+        var keys = await OpenAsync(group, progress, ct);
         if (keys is null)
         {
             return Judgement.Held;
@@ -285,12 +312,18 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     /// with their own attestation); the others stay held. Each record is read, and its attestation checked, once. Null
     /// when the group cannot be opened at all.
     /// </summary>
-    private async Task<List<List<Opened>>?> OpenAsync(List<HeldEntry> group, CancellationToken ct)
+    private async Task<List<List<Opened>>?> OpenAsync(List<HeldEntry> group, SearchProgress progress, CancellationToken ct)
     {
         EscrowKeySearch search;
         try
         {
-            search = EscrowOpener.Search([.. group.Select(e => e.AsEntry())], reviewers.Key);
+            search = EscrowOpener.Search([.. group.Select(e => e.AsEntry())], reviewers.Key, progress.From);
+            progress.Next = search.Next;
+            progress.Entries = Convert.ToHexString(SHA256.HashData(group.SelectMany(e => e.Id.ToByteArray()).ToArray()));
+            if (search.Next is not null)
+            {
+                logger.LogInformation("An escrow group of {Count} entries was searched for a key through {Tried} subsets; the search goes on at the next pass.", group.Count, search.Tried);
+            }
         }
         catch (EscrowOpenException ex)
         {

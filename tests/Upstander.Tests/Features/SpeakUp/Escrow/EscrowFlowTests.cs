@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Upstander.Features.SpeakUp.Escrow;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Auditing;
@@ -51,6 +52,20 @@ public sealed class EscrowFlowTests
     internal static (object Body, string Code) MakeEntry(UpstanderFactory factory, Guid organisationId, Guid reporterId, Guid named, int threshold, string text,
         Guid? claimedNamed = null, OprfKeyHolder? holder = null, Poison poison = Poison.None)
     {
+        var (entry, code) = MakeEscrowEntry(factory, organisationId, reporterId, named, threshold, text, claimedNamed, holder, poison);
+        return (new
+        {
+            index = Base64Url.Encode(entry.Index),
+            threshold = entry.Threshold,
+            @sealed = Base64Url.Encode(entry.Sealed),
+            withdrawal = EscrowStore.WithdrawalHashOf(code),
+        }, code);
+    }
+
+    /// <summary>The entry <see cref="MakeEntry"/> uploads, and its withdrawal code.</summary>
+    internal static (EscrowEntry Entry, string Code) MakeEscrowEntry(UpstanderFactory factory, Guid organisationId, Guid reporterId, Guid named, int threshold, string text,
+        Guid? claimedNamed = null, OprfKeyHolder? holder = null, Poison poison = Poison.None)
+    {
         var services = factory.Services;
         holder ??= services.GetRequiredService<OprfKeyHolder>();
         var reviewers = services.GetRequiredService<EscrowReviewerKey>();
@@ -74,14 +89,7 @@ public sealed class EscrowFlowTests
             Poison.RivalKey => EscrowEnvelope.Seal(Rival(secrets), new EscrowShare(u, Rival(secrets).ShareAt(u)), payload, reviewers.PublicKey),
             _ => EscrowEnvelope.Create(oprf, organisationId, reporterId, threshold, payload, reviewers.PublicKey),
         };
-        var code = Guid.NewGuid().ToString("N")[..24].ToUpperInvariant();
-        return (new
-        {
-            index = Base64Url.Encode(entry.Index),
-            threshold = entry.Threshold,
-            @sealed = Base64Url.Encode(entry.Sealed),
-            withdrawal = EscrowStore.WithdrawalHashOf(code),
-        }, code);
+        return (entry, Guid.NewGuid().ToString("N")[..24].ToUpperInvariant());
     }
 
     /// <summary>Another polynomial under the same index, the same for everyone who makes one: K + 1, each coefficient + 1.</summary>
@@ -408,6 +416,82 @@ public sealed class EscrowFlowTests
         release.Detail.ShouldBe("entries=2;threshold=2;group=5;naming-someone-else=0");
         (await accused.Client.GetStringAsync("/")).ShouldNotContain("Someone else has named the same person");
         (await colleague.Client.GetStringAsync("/")).ShouldNotContain("Someone else has named the same person");
+    }
+
+    /// <summary>
+    /// A group flooded with wrong shares: 150 of them, then an honest pair whose entries sort last, so the pair is the last
+    /// of 11,476 subsets and the first search stops at <see cref="EscrowOpener.MaxSubsets"/> before reaching it. The
+    /// group stays held, and the release job's next pass goes on where the search stopped and releases the pair. Entries
+    /// are stored directly, with chosen ids, because the store orders a group by its random ids.
+    /// </summary>
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_group_flooded_past_the_search_bound_is_searched_on_by_the_release_job_until_the_honest_pair_opens(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine);
+        var org = await factory.CreateOrganisationAsync("Escrow Flooded");
+        await FloodAsync(factory, org, honest: [Roles.Employee, Roles.PeerSupporter]);
+
+        await factory.Services.GetServices<IHostedService>().OfType<EscrowReleaseJob>().Single().RunOnceAsync(CancellationToken.None);
+
+        (await ReportsAsync(factory, org.Id)).Select(r => r.ReporterId).ShouldBe([org[Roles.Employee].PersonId, org[Roles.PeerSupporter].PersonId], ignoreOrder: true);
+        (await EntriesAsync(factory, org.Id)).Count(e => e.IsReleased).ShouldBe(2);
+        factory.Services.GetRequiredService<EscrowReleaseRetries>().Pending().ShouldBeEmpty();
+    }
+
+    /// <summary>
+    /// A flooded group that holds nothing else: once the job's search has come round to the first subset over the same
+    /// entries, every subset was tried and the group is no longer searched each minute.
+    /// </summary>
+    [Fact]
+    public async Task A_flooded_group_with_nothing_to_open_is_searched_once_round_and_then_left_until_an_entry_arrives()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Escrow Flooded Only");
+        await FloodAsync(factory, org, honest: []);
+        var retries = factory.Services.GetRequiredService<EscrowReleaseRetries>();
+        retries.Pending().Count.ShouldBe(1, "the search stopped at its bound");
+
+        await factory.Services.GetServices<IHostedService>().OfType<EscrowReleaseJob>().Single().RunOnceAsync(CancellationToken.None);
+
+        retries.Pending().ShouldBeEmpty();
+        (await ReportsAsync(factory, org.Id)).ShouldBeEmpty();
+    }
+
+    /// <summary>
+    /// Stores 150 entries with wrong shares about the Coordinator and then one honest entry by each of <paramref name="honest"/>,
+    /// with ids that sort the honest ones last (the store orders a group by its random ids), and judges the group once:
+    /// the search stops at its bound and the group stays held.
+    /// </summary>
+    private static async Task FloodAsync(UpstanderFactory factory, TestOrganisation org, string[] honest)
+    {
+        var named = org[Roles.Coordinator].PersonId;
+        var entries = new List<(EscrowEntry Entry, string Code, Guid Id)>();
+        for (var i = 0; i < 150; i++)
+        {
+            var (wrong, code) = MakeEscrowEntry(factory, org.Id, Guid.NewGuid(), named, 2, "wrong", poison: Poison.WrongShare);
+            entries.Add((wrong, code, new Guid($"00000000-0000-4000-8000-{i:D12}")));
+        }
+        for (var i = 0; i < honest.Length; i++)
+        {
+            var (entry, code) = MakeEscrowEntry(factory, org.Id, org[honest[i]].PersonId, named, 2, "what happened");
+            entries.Add((entry, code, new Guid($"ffffffff-ffff-4fff-bfff-ffffffffff{i:D2}")));
+        }
+        (150 * 149 / 2).ShouldBeGreaterThan(EscrowOpener.MaxSubsets);
+        await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            foreach (var (entry, code, id) in entries)
+            {
+                var held = HeldEntry.Hold(org.Id, entry.Index, entry.Threshold, entry.Sealed, EscrowStore.WithdrawalHashOf(code), factory.Clock.GetUtcNow());
+                db.Entry(held).Property(e => e.Id).CurrentValue = id;
+                db.Add(held);
+            }
+            await db.SaveChangesAsync();
+            (await s.GetRequiredService<EscrowStore>().RetryAsync(entries[0].Entry.Index, 2, CancellationToken.None)).ShouldBeFalse("the first search stops at its bound");
+        });
+        (await ReportsAsync(factory, org.Id)).ShouldBeEmpty();
     }
 
     [Fact]

@@ -156,9 +156,8 @@ public sealed class EscrowSharesTests : IDisposable
         Should.Throw<EscrowOpenException>(() => EscrowOpener.Open(forged, _reviewers, _ => "one uploader")).Message.ShouldContain("found 1");
     }
 
-    /// <summary>At most <see cref="EscrowOpener.MaxSubsets"/> subsets are tried: an honest pair behind more wrong shares than that stays held.</summary>
-    [Fact]
-    public void The_search_for_an_honest_subset_stops_at_its_bound()
+    /// <summary>Two honest entries at t = 2, and 150 entries about the same person whose shares are wrong.</summary>
+    private (List<EscrowEntry> Honest, List<EscrowEntry> Wrong) HonestPairAndWrongShares()
     {
         var oprf = OprfOf(_random.NextGuid());
         var secrets = EscrowShares.Derive(oprf, 2);
@@ -168,11 +167,40 @@ public sealed class EscrowSharesTests : IDisposable
             var u = new BigInteger(1000 + i);
             return EscrowEnvelope.Seal(secrets, new EscrowShare(u, (secrets.ShareAt(u) + 1) % EscrowShares.Prime), "wrong"u8, _reviewersPublic);
         }).ToList();
+        return (honest, wrong);
+    }
+
+    /// <summary>At most <see cref="EscrowOpener.MaxSubsets"/> subsets are tried: an honest pair behind more wrong shares than that stays held.</summary>
+    [Fact]
+    public void The_search_for_an_honest_subset_stops_at_its_bound()
+    {
+        var (honest, wrong) = HonestPairAndWrongShares();
         (150 * 149 / 2).ShouldBeGreaterThan(EscrowOpener.MaxSubsets);
 
         EscrowOpener.Open([.. honest, .. wrong], _reviewers).Select(o => Encoding.UTF8.GetString(o.Payload)).ShouldBe(["honest 0", "honest 1"]);
         Should.Throw<EscrowOpenException>(() => EscrowOpener.Open([.. wrong, .. honest], _reviewers))
             .Message.ShouldContain($"No key from {EscrowOpener.MaxSubsets} subset(s)");
+    }
+
+    /// <summary>
+    /// A search the bound stops says where to go on from; going on from there finds the honest key behind the wrong
+    /// shares; one that began further on and reached the last subset says to begin again at the first; and one that
+    /// tried every subset from the first says nothing is left.
+    /// </summary>
+    [Fact]
+    public void A_search_stopped_by_its_bound_goes_on_from_where_it_stopped()
+    {
+        var (honest, wrong) = HonestPairAndWrongShares();
+        List<EscrowEntry> group = [.. wrong, .. honest];
+
+        var first = EscrowOpener.Search(group, _reviewers);
+        (first.Keys.Count, first.Tried, first.Next).ShouldBe((0, EscrowOpener.MaxSubsets, (long?)EscrowOpener.MaxSubsets));
+        var second = EscrowOpener.Search(group, _reviewers, first.Next!.Value);
+        second.Keys.Single().Select(o => Encoding.UTF8.GetString(o.Payload)).ShouldBe(["honest 0", "honest 1"]);
+        (second.Tried, second.Next).ShouldBe((152 * 151 / 2 - EscrowOpener.MaxSubsets, (long?)0), "it reached the last subset, having begun further on");
+
+        var small = EscrowOpener.Search([.. wrong.Take(20), .. honest], _reviewers);
+        (small.Tried, small.Next).ShouldBe((22 * 21 / 2, (long?)null), "every subset from the first was tried");
     }
 
     [Fact]
