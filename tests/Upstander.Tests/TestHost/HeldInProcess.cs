@@ -37,6 +37,21 @@ public sealed class HeldInProcess : IAsyncDisposable
     public static Task<Task<T>> StartWaitingAsync<T>(UpstanderFactory host, string section, Guid organisationId, Func<Task<T>> work) =>
         StartWaitingAsync(host, Line(section, organisationId), work);
 
+    /// <summary>
+    /// Starts <paramref name="first"/> and holds it at the gate (inside the section), starts <paramref name="second"/> and
+    /// sees it wait for the section, then lets both go on: the second goes only once the first has left the section.
+    /// </summary>
+    public static async Task<(TFirst, TSecond)> SecondWaitsForFirstAsync<TFirst, TSecond>(
+        UpstanderFactory host, string section, Guid organisationId, QueryGate gate, Func<Task<TFirst>> first, Func<Task<TSecond>> second)
+    {
+        gate.Arm();
+        var running = Task.Run(first);
+        await gate.ReachedAsync();
+        var waiting = await StartWaitingAsync(host, section, organisationId, second);
+        gate.Open();
+        return (await running, await waiting);
+    }
+
     private static async Task<Task<T>> StartWaitingAsync<T>(UpstanderFactory host, string line, Func<Task<T>> work)
     {
         var waiting = host.Logs.WaitForNextAsync(line, TimeSpan.FromMinutes(1));

@@ -21,13 +21,20 @@ public sealed class SpeakUpOptions
 /// <summary>
 /// Removes content that belongs to a report but lives outside the case tables (evidence files, the escrow entry a
 /// released report was made from; journal entries sent with a report are copied into its account). The reporting and
-/// escrow sides register their implementations; retention calls every registered one with the reports it erases, and
-/// saves what they changed with its own changes.
+/// escrow sides register their implementations; retention calls every registered one with the reports it erases, inside
+/// the transaction of its erase: what they change in the database is saved and committed with the pass's own changes, all
+/// or nothing. What lives outside the database (a file's encrypted bytes) is removed in <see cref="Committed"/>, once
+/// the erase is committed, so that a pass that fails midway leaves every case whole.
 /// </summary>
 public interface IReportContentEraser
 {
-    /// <summary>Removes the content of these reports; returns how many files went (other content is not counted).</summary>
+    /// <summary>Removes the content of these reports from the database (unsaved); returns how many files went (other content is not counted).</summary>
     Task<int> EraseAsync(IReadOnlyList<Guid> reportIds, CancellationToken ct);
+
+    /// <summary>Called once the erase <see cref="EraseAsync"/> took part in is committed: removes what it left outside the database.</summary>
+    void Committed()
+    {
+    }
 }
 
 /// <summary>What one report retention pass removed (counts only).</summary>
@@ -52,12 +59,41 @@ public sealed record ReportRetentionCounts(int Reports, int Messages, int Notes,
 /// since), and while a retaliation "yes" given after it closed waits in the intake queue with nobody holding the case;
 /// the first pass after the message is read, or the case is taken, removes it. That wait lasts only while some case
 /// manager may see the case (<see cref="CaseConflicts.EligibleAsync(ReportRecord, CancellationToken)"/>): with everyone
-/// conflicted nobody could ever read it. Scoped.
+/// conflicted nobody could ever read it.
+/// A pass holds the organisation's <see cref="Section"/> from reading which cases are due until their erase is
+/// committed, and erases them in one transaction; the reporter's writes to a closed case hold the same section and read
+/// the case again inside it (<see cref="SpeakUp.Reporting.ReporterFollowUp"/>). So a message or check-in answer either lands
+/// before the pass decides (and keeps the case while it waits) or finds the case erased and is refused: never deleted
+/// unread, never stored on an erased case. Scoped.
 /// </summary>
 public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog audit, IOptions<SpeakUpOptions> options, IEnumerable<IReportContentEraser> erasers,
-    CaseConflicts conflicts)
+    CaseConflicts conflicts, ExclusiveLocks locks)
 {
+    /// <summary>
+    /// The per-organisation section a pass holds while it decides and erases, and that a reporter's message or check-in
+    /// answer to a closed case holds while it reads the case again and saves.
+    /// </summary>
+    public const string Section = "speak-up.case-retention";
+
     public async Task<ReportRetentionCounts> RunAsync(CancellationToken ct)
+    {
+        ReportRetentionCounts counts;
+        await using (await locks.EnterAsync(db, Section, db.CurrentOrganisationId!.Value, ct))
+        {
+            counts = await EraseDueAsync(ct);
+        }
+        if (counts.Reports > 0)
+        {
+            foreach (var eraser in erasers)
+            {
+                eraser.Committed();
+            }
+            await RetentionStorage.ReclaimAsync(db, ct);
+        }
+        return counts;
+    }
+
+    private async Task<ReportRetentionCounts> EraseDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var cutoff = now.AddDays(-options.Value.RetentionDays);
@@ -85,6 +121,8 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
             return ReportRetentionCounts.None;
         }
         var ids = due.Select(r => r.Id).ToList();
+        // All or nothing: a pass that fails midway (the process stops, the database refuses) leaves every case whole.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var files = 0;
         foreach (var eraser in erasers)
         {
@@ -107,7 +145,7 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
         var counts = new ReportRetentionCounts(due.Count, messages, notes, items, labels, actions, files);
         audit.Record(CaseAudit.RetentionRun, CaseAudit.Target, detail: counts.ToString());
         await db.SaveChangesAsync(ct);
-        await RetentionStorage.ReclaimAsync(db, ct);
+        await transaction.CommitAsync(ct);
         return counts;
     }
 

@@ -50,9 +50,24 @@ public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocaliz
         {
             return Missing();
         }
+        return await ShowAsync(report, sent, ct);
+    }
+
+    private async Task<IActionResult> ShowAsync(ReportRecord report, bool sent, CancellationToken ct)
+    {
         Showing(report);
         Part = new FollowUpPartModel(await followUp.ViewAsync(report, ct), Action, sent, Anonymous, Reply);
         return Page();
+    }
+
+    /// <summary>
+    /// Refuses a post to a case retention has erased, saying so, and shows the report as it stands (this once even when its
+    /// receipt no longer opens it: erased while the post waited, the answer still says why nothing was stored).
+    /// </summary>
+    private Task<IActionResult> FinishedAsync(ReportRecord report, string field, CancellationToken ct)
+    {
+        ModelState.AddModelError(field, t[FinishedText]);
+        return ShowAsync(report, false, ct);
     }
 
     /// <summary>Called with the report about to be shown, for what a page adds to the shared view.</summary>
@@ -91,16 +106,17 @@ public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocaliz
         }
         if (report.ContentErased)
         {
-            ModelState.AddModelError(nameof(Reply), t[FinishedText]);
-            return await ShowAsync(false, ct);
+            return await FinishedAsync(report, nameof(Reply), ct);
         }
         if (string.IsNullOrWhiteSpace(Reply) || Reply.Length > ReportMessage.BodyMaxLength)
         {
             ModelState.AddModelError(nameof(Reply), t["Write a message of up to {0} characters.", ReportMessage.BodyMaxLength]);
             return await ShowAsync(false, ct);
         }
-        await followUp.ReplyAsync(report, Reply, ct);
-        return Redirect(Action + "?done=sent#messages");
+        // A closed case may be erased by a retention pass while this waits for it: the reply is then refused, and says so.
+        return await followUp.ReplyAsync(report, Reply, ct)
+            ? Redirect(Action + "?done=sent#messages")
+            : await FinishedAsync(report, nameof(Reply), ct);
     }
 
     public async Task<IActionResult> OnPostCheckInAsync(CancellationToken ct)
@@ -111,13 +127,14 @@ public abstract class FollowUpPageBase(ReporterFollowUp followUp, IStringLocaliz
         }
         if (report.ContentErased)
         {
-            ModelState.AddModelError(nameof(Answer), t[FinishedText]);
-            return await ShowAsync(false, ct);
+            return await FinishedAsync(report, nameof(Answer), ct);
         }
         switch (await followUp.AnswerCheckInAsync(report, Day, Answer, ct))
         {
             case CheckInOutcome.Recorded:
                 return Redirect(Action + "?done=check-in");
+            case CheckInOutcome.Finished:
+                return await FinishedAsync(report, nameof(Answer), ct);
             case CheckInOutcome.AlreadyAnswered:
                 ModelState.AddModelError(nameof(Answer), t["This check-in was already answered, so this answer was not recorded. If something has changed, write to the case team below."]);
                 return await ShowAsync(false, ct);

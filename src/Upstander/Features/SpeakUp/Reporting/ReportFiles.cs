@@ -152,31 +152,44 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
         return new OpenedFile(new MemoryStream(plain, writable: false), row.ContentType, name);
     }
 
-    /// <summary>Removes a report's files, rows and bytes (retention, erasure); the caller saves.</summary>
-    public async Task<int> DeleteForReportAsync(Guid reportId, CancellationToken ct)
+    /// <summary>
+    /// Removes a report's files' rows (unsaved) for retention, and returns where their encrypted bytes are: the caller
+    /// deletes those once the removal is committed, so that an erase that fails keeps the files
+    /// whole. Bytes left behind by a process that stops in between open with nothing: their keys were in the rows.
+    /// </summary>
+    public async Task<List<string>> RemoveForReportAsync(Guid reportId, CancellationToken ct)
     {
         var rows = await ListAsync(reportId, ct);
-        foreach (var row in rows)
-        {
-            File.Delete(PathOf(row));
-            db.Remove(row);
-        }
-        return rows.Count;
+        db.RemoveRange(rows);
+        return [.. rows.Select(PathOf)];
     }
 
     private string PathOf(ReportFile row) => Path.Combine(options.UploadsDirectory!, row.OrganisationId.ToString("N"), row.Id.ToString("N") + ".bin");
 }
 
-/// <summary>Case retention removes a closed case's evidence files (rows and encrypted bytes) with the rest of its content.</summary>
+/// <summary>
+/// Case retention removes a closed case's evidence files (rows and encrypted bytes) with the rest of its content: the rows
+/// in the pass's transaction, the bytes once it is committed.
+/// </summary>
 public sealed class ReportFilesEraser(ReportFiles files) : Cases.IReportContentEraser
 {
+    private readonly List<string> _bytes = [];
+
     public async Task<int> EraseAsync(IReadOnlyList<Guid> reportIds, CancellationToken ct)
     {
         var count = 0;
         foreach (var id in reportIds)
         {
-            count += await files.DeleteForReportAsync(id, ct);
+            var paths = await files.RemoveForReportAsync(id, ct);
+            _bytes.AddRange(paths);
+            count += paths.Count;
         }
         return count;
+    }
+
+    public void Committed()
+    {
+        _bytes.ForEach(File.Delete);
+        _bytes.Clear();
     }
 }

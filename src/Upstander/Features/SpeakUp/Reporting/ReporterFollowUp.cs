@@ -23,7 +23,7 @@ public sealed record FollowUpFile(Guid Id, string Name);
 /// check-ins. The caller has established that the person is the report's author. Scoped.
 /// </summary>
 public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, ReportFiles files, Receipts receipts,
-    Cases.CaseNotices notices, Cases.CaseIntake intake)
+    Cases.CaseNotices notices, Cases.CaseIntake intake, ExclusiveLocks locks)
 {
     /// <summary>The reports a signed-in person sent with their name (or that were released from escrow), newest first.</summary>
     public Task<List<ReportRecord>> OwnAsync(Guid personId, CancellationToken ct) =>
@@ -130,17 +130,20 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     }
 
     /// <summary>
-    /// Adds the reporter's message to the thread; never to a case retention erased (<see cref="ReportRecord.ContentErased"/>). A case held by someone who may no longer hold it (no longer an active case
+    /// Adds the reporter's message to the thread and returns true; never to a case retention erased
+    /// (<see cref="ReportRecord.ContentErased"/>): false, and nothing is stored, when the case is erased by the time it is
+    /// saved (<see cref="EnterClosedAsync"/>). A case held by someone who may no longer hold it (no longer an active case
     /// manager, or conflicted since) is let go of first, in the same save, so that it waits in the queue of every case
     /// manager who may see it (<see cref="Cases.CaseIntake.LetGoIfUnheldAsync"/>). When no earlier message of theirs waits
     /// unread, or the case was just let go of, the case side is told by email in the same save
     /// (<see cref="Cases.CaseNotices.ReporterWroteAsync"/>), whether the case is open or closed.
     /// </summary>
-    public async Task ReplyAsync(ReportRecord report, string body, CancellationToken ct)
+    public async Task<bool> ReplyAsync(ReportRecord report, string body, CancellationToken ct)
     {
+        await using var section = await EnterClosedAsync(report, ct);
         if (report.ContentErased)
         {
-            throw new InvalidOperationException("Retention erased this case: nothing more is stored for it (the page checks ContentErased first).");
+            return false;
         }
         var letGo = await intake.LetGoIfUnheldAsync(report, ct);
         if (letGo || !await db.Set<ReportMessage>().AnyAsync(m => m.ReportId == report.Id && m.FromReporter && m.ReadAt == null, ct))
@@ -149,6 +152,33 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         }
         await ReportThread.SaveNextAsync(db, protector, report, fromReporter: true, authorId: null, body, clock.GetUtcNow(), message =>
             audit.RecordByReporter(report, ReportingAudit.ReporterMessage, ReportingAudit.TargetReport, report.Id, detail: $"number={message.Number}"), ct);
+        return true;
+    }
+
+    /// <summary>
+    /// For a write to a closed case: enters the retention section (<see cref="Cases.CaseRetention.Section"/>) and reads the
+    /// case again inside it, so that what the caller then checks and saves is ordered with a retention pass: saved before the
+    /// pass decides (which then sees it), or after the pass has erased the case (which the caller then sees, and refuses).
+    /// Null, at no cost, for a case this request read as open: an open case is never erased, and one closed since cannot be
+    /// due for at least a day (<see cref="Cases.SpeakUpOptions.RetentionDays"/>).
+    /// </summary>
+    private async Task<IAsyncDisposable?> EnterClosedAsync(ReportRecord report, CancellationToken ct)
+    {
+        if (report.IsOpen)
+        {
+            return null;
+        }
+        var section = await locks.EnterAsync(db, Cases.CaseRetention.Section, report.OrganisationId, ct);
+        try
+        {
+            await db.Entry(report).ReloadAsync(ct);
+            return section;
+        }
+        catch
+        {
+            await section.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The check-in day (30, 90, 180) waiting for an answer, if any (<see cref="RetaliationCheckIn.Due"/>); none once the case is <see cref="ReportRecord.ContentErased"/>.</summary>
@@ -166,7 +196,9 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     /// Records the answer to the due check-in; a yes flags the case, records a "retaliation-flagged" event and tells the
     /// case side by email (<see cref="Cases.CaseNotices.RetaliationReportedAsync"/>), after letting go of a case its holder
     /// may no longer hold, as a message does (<see cref="ReplyAsync"/>).
-    /// <see cref="CheckInOutcome.Invalid"/> when none is due or the answer is not one of the three, and
+    /// <see cref="CheckInOutcome.Finished"/>, with nothing stored, when retention has erased the case (read again inside
+    /// its section for a closed case, as a message is), <see cref="CheckInOutcome.Invalid"/> when none is due or the answer
+    /// is not one of the three, and
     /// <see cref="CheckInOutcome.AlreadyAnswered"/> when the same check-in was answered at the same moment (another tab,
     /// a second click): the unique (report, day) index keeps the first answer, and nothing of this one is stored.
     /// </summary>
@@ -175,6 +207,11 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         if (answer is null || !RetaliationCheckIn.Answers.Contains(answer))
         {
             return CheckInOutcome.Invalid;
+        }
+        await using var section = await EnterClosedAsync(report, ct);
+        if (report.ContentErased)
+        {
+            return CheckInOutcome.Finished;
         }
         if (await DueCheckInAsync(report, ct) != day)
         {
@@ -216,4 +253,7 @@ public enum CheckInOutcome
     Recorded,
     Invalid,
     AlreadyAnswered,
+
+    /// <summary>Retention has erased the case: nothing more is answered on it.</summary>
+    Finished,
 }

@@ -264,20 +264,10 @@ public sealed class ConversationRaceTests
         return (world, requester, await requester.AntiforgeryTokenAsync(world.Path));
     }
 
-    /// <summary>
-    /// Starts <paramref name="first"/> and holds it at the gate (inside the matching section), starts <paramref name="second"/>
-    /// and sees it wait for the section, then lets both go on: the second goes only once the first has finished.
-    /// </summary>
-    private static async Task<(TFirst, TSecond)> SecondWaitsForFirstAsync<TFirst, TSecond>(
-        ConversationWorld world, QueryGate gate, Func<Task<TFirst>> first, Func<Task<TSecond>> second)
-    {
-        gate.Arm();
-        var running = Task.Run(first);
-        await gate.ReachedAsync();
-        var waiting = await HeldInProcess.StartWaitingAsync(world.Factory, SupportOffers.MatchingSection, world.Org.Id, second);
-        gate.Open();
-        return (await running, await waiting);
-    }
+    /// <summary>Holds <paramref name="first"/> at the gate inside the matching section, and lets <paramref name="second"/> go only once it has finished.</summary>
+    private static Task<(TFirst, TSecond)> SecondWaitsForFirstAsync<TFirst, TSecond>(
+        ConversationWorld world, QueryGate gate, Func<Task<TFirst>> first, Func<Task<TSecond>> second) =>
+        HeldInProcess.SecondWaitsForFirstAsync(world.Factory, SupportOffers.MatchingSection, world.Org.Id, gate, first, second);
 
     private static Task<RetentionCounts> RetainAsync(ConversationWorld world) =>
         world.Factory.InScopeAsync(world.Org.Id, s => s.GetRequiredService<ConversationRetention>().RunAsync(CancellationToken.None));
