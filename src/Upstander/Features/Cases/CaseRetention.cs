@@ -56,9 +56,12 @@ public sealed record ReportRetentionCounts(int Reports, int Messages, int Notes,
 /// category, status and the outcome key stay for aggregate insight. A reopened case has no close date, so it stays
 /// until it closes again and that date passes. A closed case past that time is still kept while its reporter waits for
 /// the case side: while a message from the reporter is unread (no case manager who may work the case has opened it
-/// since), and while a retaliation "yes" given after it closed waits in the intake queue with nobody holding the case;
-/// the first pass after the message is read, or the case is taken, removes it. That wait lasts only while some case
-/// manager may see the case (<see cref="CaseConflicts.EligibleAsync(ReportRecord, CancellationToken)"/>): with everyone
+/// since), and while a retaliation "yes" given after it closed has not reached the case side: while it waits in the intake
+/// queue with nobody holding the case, and until a case manager who may work the case has opened it since the yes (its
+/// page shows the flag first, <see cref="ReportRecord.RetaliationFlagSeen"/>), as its holder, told by email, would to act
+/// on it (reopening the case, or writing to the reporter). The first pass after the message is read, or the case is
+/// held and has been opened since the yes (a reopened case is not closed, and a later close comes after the yes), removes
+/// it. That wait lasts only while some case manager may see the case (<see cref="CaseConflicts.EligibleAsync(ReportRecord, CancellationToken)"/>): with everyone
 /// conflicted nobody could ever read it.
 /// A pass holds the organisation's <see cref="Section"/> from reading which cases are due until their erase is
 /// committed, and erases them in one transaction; the reporter's writes to a closed case hold the same section and read
@@ -103,7 +106,8 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
             {
                 Report = r,
                 Waits = db.Set<ReportMessage>().Any(m => m.ReportId == r.Id && m.FromReporter && m.ReadAt == null)
-                    || (r.AssigneeId == null && r.RetaliationFlaggedAt > r.ClosedAt),
+                    || (r.RetaliationFlaggedAt > r.ClosedAt
+                        && (r.AssigneeId == null || r.RetaliationFlagSeen == null || r.RetaliationFlagSeen < r.RetaliationFlaggedAt)),
             })
             .ToListAsync(ct);
         var due = new List<ReportRecord>();

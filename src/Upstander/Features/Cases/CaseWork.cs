@@ -146,7 +146,8 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
 
     /// <summary>
     /// Opens the case's content for a case manager who may work it; records the protected read first. The reporter's
-    /// messages nobody had read are marked read now, and shown as new this once.
+    /// messages nobody had read are marked read now, and shown as new this once; a retaliation flag the page shows that no
+    /// case manager had opened the case to see is marked seen (<see cref="ReportRecord.RetaliationSeen"/>).
     /// </summary>
     public async Task<CaseView> OpenAsync(ReportRecord report, Guid me, CancellationToken ct)
     {
@@ -155,12 +156,16 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         var messages = await db.Set<ReportMessage>().Where(m => m.ReportId == report.Id).OrderBy(m => m.Number).ToListAsync(ct);
         // The cases this person may work stay the same (the counts of unread messages are read apart from them).
         var unread = messages.Where(m => m.FromReporter && m.ReadAt is null).ToHashSet();
-        if (unread.Count > 0)
+        if (unread.Count > 0 || report.RetaliationUnseen)
         {
             var now = clock.GetUtcNow();
             foreach (var message in unread)
             {
                 message.MarkRead(now);
+            }
+            if (report.RetaliationUnseen)
+            {
+                report.RetaliationSeen();
             }
             await db.SaveChangesAsync(ct);
         }

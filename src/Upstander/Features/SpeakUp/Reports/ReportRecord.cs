@@ -99,6 +99,14 @@ public sealed class ReportRecord : IOrganisationOwned
     /// </summary>
     public DateTimeOffset? RetaliationFlaggedAt { get; private set; }
 
+    /// <summary>
+    /// The <see cref="RetaliationFlaggedAt"/> of the latest flag a case manager who may work the case has seen: set when
+    /// one opens the case (its page shows the flag first) to the flag it showed, so a yes that comes while the page is
+    /// read is not taken as seen. A yes since closing keeps a closed case past retention until it is seen
+    /// (<see cref="Cases.CaseRetention"/>).
+    /// </summary>
+    public DateTimeOffset? RetaliationFlagSeen { get; private set; }
+
     /// <summary>When retention removed the case's content (account, involved, messages, notes, files).</summary>
     public DateTimeOffset? ContentErasedAt { get; private set; }
 
@@ -183,6 +191,12 @@ public sealed class ReportRecord : IOrganisationOwned
     public void Reveal() => IdentityHeld = false;
 
     public void FlagRetaliation(DateTimeOffset now) => RetaliationFlaggedAt = now;
+
+    /// <summary>Whether the flag has been raised again since a case manager who may work the case last saw it (or was never seen).</summary>
+    public bool RetaliationUnseen => RetaliationFlaggedAt is { } flagged && !(RetaliationFlagSeen >= flagged);
+
+    /// <summary>A case manager who may work the case has opened it, and so seen the flag as this copy of the case has it.</summary>
+    public void RetaliationSeen() => RetaliationFlagSeen = RetaliationFlaggedAt;
 
     /// <summary>A closed case whose reporter said at a check-in, after it closed, that they are being treated worse.</summary>
     public bool RetaliationSinceClosed => Status == ReportStatus.Closed && RetaliationFlaggedAt > ClosedAt;

@@ -97,6 +97,42 @@ public sealed class CaseRetentionTests
         (await world.ReportAsync(flagged)).ContentErasedAt.ShouldNotBeNull();
     }
 
+    /// <summary>
+    /// A retaliation "yes" on a closed case that a case manager still holds keeps it past retention until a case manager
+    /// who may work it has opened it since (its page shows the flag first), and only while one may see it.
+    /// </summary>
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_retaliation_yes_on_a_held_closed_case_keeps_it_past_retention_until_the_case_side_has_opened_it(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine, new Dictionary<string, string?> { ["SpeakUp:RetentionDays"] = "30" });
+        var seen = await world.ReceiveAsync([], assignee: world.CaseManager);
+        var unseeable = await world.ReceiveAsync([], assignee: world.CaseManager);
+        await world.AcknowledgeAndCloseAsync([seen, unseeable], "resolved-informally");
+        world.Factory.Clock.Advance(TimeSpan.FromDays(31));
+        var reporter = await world.Factory.SignInAsync(world.Org[Roles.Employee]);
+        foreach (var id in new[] { seen, unseeable })
+        {
+            var page = $"/speak-up/reports/{id:D}";
+            (await reporter.PostFormAsync(page + "?handler=CheckIn", new() { ["Day"] = "30", ["Answer"] = "yes" }, tokenFrom: page)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect);
+            (await world.ReportAsync(id)).AssigneeId.ShouldBe(world.CaseManager, "the holder may still hold it, and was told by email");
+        }
+
+        (await RunAsync(world)).ShouldBe(ReportRetentionCounts.None, "nobody on the case side has seen the yes");
+
+        var manager = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        (await manager.GetStringAsync($"/cases/{seen}")).ShouldContain("Retaliation reported");
+        (await RunAsync(world)).Reports.ShouldBe(1);
+        (await world.ReportAsync(seen)).ContentErasedAt.ShouldNotBeNull();
+        (await world.ReportAsync(unseeable)).ContentErasedAt.ShouldBeNull();
+
+        // A re-organisation puts the reporter under the only case manager: nobody may see the case, so nothing keeps it.
+        await world.ReportToAsync(world.Org[Roles.Employee].PersonId, world.CaseManager);
+        (await RunAsync(world)).Reports.ShouldBe(1);
+        (await world.ReportAsync(unseeable)).ContentErasedAt.ShouldNotBeNull();
+    }
+
     [Fact]
     public async Task What_the_reporter_said_keeps_a_case_past_retention_only_while_a_case_manager_may_read_it()
     {

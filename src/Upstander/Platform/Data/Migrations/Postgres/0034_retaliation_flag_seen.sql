@@ -1,0 +1,2 @@
+-- 0034 retaliation flag seen: a retaliation "yes" given after a case closed now keeps the case past retention, even while a case manager holds it, until a case manager who may work the case has opened it since the yes ("RetaliationFlagSeen", the flag the page showed). Cases flagged before this have no record of being seen, so a held closed case with such a flag is kept until its holder opens it once more.
+ALTER TABLE reports ADD COLUMN "RetaliationFlagSeen" timestamp with time zone;
