@@ -230,9 +230,10 @@ public sealed class LeaversJob(IServiceScopeFactory scopes, TimeProvider clock, 
 /// <summary>
 /// Work a feature hands on when the person holding it no longer can, because their account was stopped or the role taken
 /// away: a case manager's open cases go back to routing and their closed ones to nobody (so a reporter who writes again
-/// reaches every case manager who may see the case), and a supporter's active conversations go back to the queue. Each
-/// sweep finds such work itself (so it is safe to run again and catches anything missed), and saves only when it
-/// changed something. Run after every stop and role change, and by <see cref="LeaversJob"/> each hour. Scoped.
+/// reaches every case manager who may see the case), and a supporter's active conversations go back to the queue; a case
+/// manager who has become conflicted on a case through a change to the chart lets go of it too. Each sweep finds such
+/// work itself (so it is safe to run again and catches anything missed), and saves only when it changed something. Run
+/// after every stop, role change, import and change of manager, and by <see cref="LeaversJob"/> each hour. Scoped.
 /// </summary>
 public interface IHandOverSweep
 {

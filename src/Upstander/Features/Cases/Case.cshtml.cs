@@ -44,10 +44,13 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
     {
-        if (actor.PersonId is not { } me || await work.FindAsync(id, me, ct) is not { } report)
+        // Opening marks the reporter's messages read and a retaliation flag seen: held against retention, as a change is.
+        if (actor.PersonId is not { } me || await work.FindToWorkAsync(id, me, ct) is not { } held)
         {
             return NotFound();
         }
+        await using var _ = held;
+        var report = held.Report;
         Done = done;
         View = await work.OpenAsync(report, me, ct);
         Files = [.. files.Named(await files.ListAsync(report.Id, ct)).Select(f => (f.Row.Id, f.Name, f.Row.Length))];
@@ -138,10 +141,16 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
 
     public async Task<IActionResult> OnPostTickAsync(Guid id, CancellationToken ct)
     {
-        if (actor.PersonId is not { } me || await work.FindAsync(id, me, ct) is not { } report || ItemId is not { } item
-            || !await work.TickAsync(report, item, Ticked, me, ct))
+        if (actor.PersonId is not { } me || ItemId is not { } item || await work.FindToWorkAsync(id, me, ct) is not { } held)
         {
             return NotFound();
+        }
+        await using (held)
+        {
+            if (!await work.TickAsync(held.Report, item, Ticked, me, ct))
+            {
+                return NotFound();
+            }
         }
         return Redirect(Path(id) + "?done=plan#plan");
     }
@@ -215,13 +224,18 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
         return true;
     }
 
-    /// <summary>Finds the case (404 otherwise), runs the action, and redirects; a refused action re-shows the page with 400.</summary>
+    /// <summary>
+    /// Finds the case (404 otherwise), runs the action, and redirects; a refused action re-shows the page with 400. A closed
+    /// case is held against retention meanwhile (<see cref="CaseWork.FindToWorkAsync"/>): 404 if a pass erased it first.
+    /// </summary>
     private async Task<IActionResult> ActAsync(Guid id, Func<ReportRecord, Guid, Task<bool>> action, string done, CancellationToken ct, bool toQueue = false)
     {
-        if (actor.PersonId is not { } me || await work.FindAsync(id, me, ct) is not { } report)
+        if (actor.PersonId is not { } me || await work.FindToWorkAsync(id, me, ct) is not { } held)
         {
             return NotFound();
         }
+        await using var _ = held;
+        var report = held.Report;
         if (!ModelState.IsValid || !await action(report, me))
         {
             if (ModelState.IsValid)

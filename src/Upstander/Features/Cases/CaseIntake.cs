@@ -53,33 +53,42 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
     }
 
     /// <summary>
-    /// Cases assigned to someone who no longer holds an active case manager's account (deactivated, or the role taken
-    /// away) are let go of: an open one goes back to routing (the rules choose another case manager, or it waits in the
-    /// intake queue); a closed one waits unassigned, so that what its reporter writes later reaches every case manager who
-    /// may see it. A reporter's case never waits with nobody able to see it.
+    /// Cases held by someone who may no longer hold them are let go of: someone who no longer holds an active case
+    /// manager's account (deactivated, or the role taken away), or who has become conflicted on the case because the
+    /// organisation chart changed (an import or an edit put them in the line of someone it names, or of its reporter), and
+    /// so can no longer open it while nobody else sees it. An open one goes back to routing (the rules choose another case
+    /// manager, or it waits in the intake queue); a closed one waits unassigned, so that what its reporter writes later
+    /// reaches every case manager who may see it. A reporter's case never waits with nobody able to see it. Run after
+    /// every stop, role change and change to the chart, and each hour (<see cref="Accounts.IHandOverSweep"/>).
     /// </summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         var managers = await conflicts.CaseManagersAsync(ct);
-        var orphaned = await db.Set<ReportRecord>()
-            .Where(r => r.ContentErasedAt == null && r.AssigneeId != null && !managers.Contains(r.AssigneeId.Value))
-            .ToListAsync(ct);
-        if (orphaned.Count == 0)
+        var held = await db.Set<ReportRecord>().Where(r => r.ContentErasedAt == null && r.AssigneeId != null).ToListAsync(ct);
+        var unheld = new List<(ReportRecord Report, Unheld Why)>();
+        foreach (var report in held)
+        {
+            if (await NoLongerHeldAsync(report, managers, ct) is { } why)
+            {
+                unheld.Add((report, why));
+            }
+        }
+        if (unheld.Count == 0)
         {
             return 0;
         }
         var rules = await RulesAsync(ct);
         var now = clock.GetUtcNow();
-        foreach (var report in orphaned)
+        foreach (var (report, why) in unheld)
         {
-            LetGo(report, Unheld.NotACaseManager, now);
+            LetGo(report, why, now);
             if (report.IsOpen)
             {
                 await AssignByRulesAsync(report, rules, managers, now, ct);
             }
         }
         await db.SaveChangesAsync(ct);
-        return orphaned.Count;
+        return unheld.Count;
     }
 
     /// <summary>

@@ -78,6 +78,33 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
     /// </summary>
     public const string Section = "speak-up.case-retention";
 
+    /// <summary>
+    /// For work on a closed case (a reporter's message or check-in answer, a case manager's note, reopening, opening its
+    /// page, a custodian's decision): enters <see cref="Section"/> and reads the case again inside it, so that what the
+    /// caller then checks and saves is ordered with a retention pass: saved before the pass decides (which then sees it), or
+    /// after the pass has erased the case (<see cref="ReportRecord.ContentErased"/>, which the caller then sees, and refuses).
+    /// Null, at no cost, for a case this request read as open: an open case is never erased, and one closed since cannot be
+    /// due for at least a day (<see cref="SpeakUpOptions.RetentionDays"/>). Disposing the holder ends the section.
+    /// </summary>
+    public static async Task<IAsyncDisposable?> HoldIfClosedAsync(AppDbContext db, ExclusiveLocks locks, ReportRecord report, CancellationToken ct)
+    {
+        if (report.IsOpen)
+        {
+            return null;
+        }
+        var section = await locks.EnterAsync(db, Section, report.OrganisationId, ct);
+        try
+        {
+            await db.Entry(report).ReloadAsync(ct);
+            return section;
+        }
+        catch
+        {
+            await section.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task<ReportRetentionCounts> RunAsync(CancellationToken ct)
     {
         ReportRetentionCounts counts;

@@ -40,13 +40,22 @@ public sealed record CaseView(
     bool ReporterReadsByReceipt = false,
     bool HandoverByUpstander = false);
 
+/// <summary>A case found to work on, and the retention section held for it while it is closed (<see cref="CaseWork.FindToWorkAsync"/>).</summary>
+public sealed class CaseHold(ReportRecord report, IAsyncDisposable? section) : IAsyncDisposable
+{
+    public ReportRecord Report => report;
+
+    public ValueTask DisposeAsync() => section?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
+
 /// <summary>
 /// Case handling for case managers in the current organisation. Every query goes through <see cref="CaseConflicts"/>:
 /// a conflicted case manager gets nothing (null, so the page answers 404), sees nothing in lists and counts nothing.
 /// A case manager sees cases waiting unassigned and their own. Every change records a <see cref="ReportEvent"/> where it
 /// matters and an audit event; reading a case's content records a protected read first. Scoped.
 /// </summary>
-public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProtector protector, AuditLog audit, TimeProvider clock, CaseNotices notices)
+public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProtector protector, AuditLog audit, TimeProvider clock, CaseNotices notices,
+    ExclusiveLocks locks)
 {
     public const string RevealNotice = "A custodian approved showing your name to the case managers handling your report, as the process allows. You can reply here if you have concerns.";
 
@@ -142,6 +151,27 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
     {
         var report = await Reports.SingleOrDefaultAsync(r => r.Id == id && (r.AssigneeId == null || r.AssigneeId == me), ct);
         return report is not null && await conflicts.MaySeeAsync(report, me, ct) ? report : null;
+    }
+
+    /// <summary>
+    /// The case as <see cref="FindAsync"/> finds it, to open or change: a closed case is held against retention
+    /// (<see cref="CaseRetention.HoldIfClosedAsync"/>) until the holder is disposed, so that nothing is written to a case a
+    /// pass is erasing, and a pass never erases what was just written (a note, a reopening, a message marked read). Null
+    /// (404) when the case is not found, or was erased or taken by someone else while this waited.
+    /// </summary>
+    public async Task<CaseHold?> FindToWorkAsync(Guid id, Guid me, CancellationToken ct)
+    {
+        if (await FindAsync(id, me, ct) is not { } report)
+        {
+            return null;
+        }
+        var section = await CaseRetention.HoldIfClosedAsync(db, locks, report, ct);
+        if (section is not null && (report.ContentErased || report.AssigneeId is { } holder && holder != me))
+        {
+            await section.DisposeAsync();
+            return null;
+        }
+        return new CaseHold(report, section);
     }
 
     /// <summary>
@@ -424,7 +454,7 @@ public sealed record RevealRow(Guid Id, DateTimeOffset RequestedAt, string Reaso
 /// decision. An approval reveals the name to case managers, records "identity-revealed", and tells the reporter in a
 /// system message on the report. Scoped.
 /// </summary>
-public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, CaseWork work, AuditLog audit, TimeProvider clock)
+public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, CaseWork work, AuditLog audit, TimeProvider clock, ExclusiveLocks locks)
 {
     public async Task<IReadOnlyList<RevealRow>> PendingAsync(Guid me, CancellationToken ct)
     {
@@ -437,12 +467,26 @@ public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, Case
             .Select(p => new RevealRow(p.Id, p.RequestedAt, p.Reason, visible[p.ReportId].Pseudonym, p.RequestedBy is { } by ? names.GetValueOrDefault(by) : null))];
     }
 
-    /// <summary>A pending request this custodian may decide (not conflicted, not their own request); null otherwise (404).</summary>
-    public async Task<(RevealRequest Request, ReportRecord Report)?> FindAsync(Guid id, Guid me, CancellationToken ct)
+    /// <summary>
+    /// A pending request this custodian may decide (not conflicted, not their own request); null otherwise (404). A closed
+    /// case is held against retention until the holder is disposed (an approval writes to the reporter): null if a pass
+    /// erased it while this waited.
+    /// </summary>
+    public async Task<(RevealRequest Request, CaseHold Case)?> FindAsync(Guid id, Guid me, CancellationToken ct)
     {
         var request = await db.Set<RevealRequest>().SingleOrDefaultAsync(r => r.Id == id && r.Status == RevealStatus.Pending && r.RequestedBy != me, ct);
         var report = request is null ? null : await db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.Id == request.ReportId, ct);
-        return request is not null && report is not null && await conflicts.MaySeeAsync(report, me, ct) ? (request, report) : null;
+        if (request is null || report is null || !await conflicts.MaySeeAsync(report, me, ct))
+        {
+            return null;
+        }
+        var section = await CaseRetention.HoldIfClosedAsync(db, locks, report, ct);
+        if (section is not null && report.ContentErased)
+        {
+            await section.DisposeAsync();
+            return null;
+        }
+        return (request, new CaseHold(report, section));
     }
 
     public async Task DecideAsync(RevealRequest request, ReportRecord report, bool approve, Guid me, CancellationToken ct)

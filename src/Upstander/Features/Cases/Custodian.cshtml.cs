@@ -37,13 +37,14 @@ public sealed class CustodianModel(CustodianDesk desk, CurrentActor actor, IStri
         {
             return NotFound();
         }
+        await using var _ = found.Case;
         if (Decision is not ("approve" or "refuse"))
         {
             ModelState.AddModelError(nameof(Decision), t["Choose to approve or refuse."]);
             Pending = await desk.PendingAsync(me, ct);
             return Page();
         }
-        await desk.DecideAsync(found.Request, found.Report, Decision == "approve", me, ct);
+        await desk.DecideAsync(found.Request, found.Case.Report, Decision == "approve", me, ct);
         return Redirect("/custodian?done=" + (Decision == "approve" ? "approved" : "refused"));
     }
 }

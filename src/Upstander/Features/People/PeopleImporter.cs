@@ -164,10 +164,9 @@ public sealed class PeopleImporter(
         }
         await transaction.CommitAsync(ct);
         charts.Invalidate(organisationId);
-        if (file.Has(PeopleCsv.LeaveDate))
-        {
-            await lifecycle.SweepAsync(ct);
-        }
+        // Stopped accounts, and a chart whose lines may have moved, can leave a case or a conversation with someone who
+        // may no longer hold it.
+        await lifecycle.SweepAsync(ct);
         return new ImportOutcome(check, mode, true, created, updated, skipped);
     }
 

@@ -124,8 +124,9 @@ public sealed class PersonEditor(
         }
         await db.SaveChangesAsync(ct);
         charts.Invalidate(person.OrganisationId);
-        if (left)
+        if (left || changed.Contains("manager"))
         {
+            // A stopped account, or a new line in the chart, can leave a case with someone who may no longer hold it.
             await lifecycle.SweepAsync(ct);
         }
         return new PersonEditResult(true, []);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Upstander.Features.Accounts;
+using Upstander.Features.Cases;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.People;
 using Upstander.Platform.Auditing;
@@ -328,6 +329,37 @@ public sealed class AccountLifecycleTests
         var other = await world.Factory.SignInAsync(coordinator);
         (await other.GetStringAsync("/cases")).ShouldContain($"/cases/{report:D}");
         (await other.GetStringAsync($"/cases/{report:D}")).ShouldContain("(The case manager&#x27;s account was deactivated or their role removed)");
+    }
+
+    [Fact]
+    public async Task A_case_manager_whom_a_new_manager_puts_in_the_line_of_someone_a_case_names_lets_go_of_it_at_once()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var named = await world.PersonAsync("Named Person", manager: null);
+        var open = await world.ReceiveAsync([named], assignee: world.CaseManager);
+        var closed = await world.ReceiveAsync([named], assignee: world.CaseManager);
+        await world.AcknowledgeAndCloseAsync([closed], "resolved-informally");
+        var unrelated = await world.ReceiveAsync([], assignee: world.CaseManager);
+        var other = await world.CaseManagerAsync("Other Manager", "other-manager");
+        var api = await world.Factory.ApiClientAsync(world.Org, world.Org[Roles.Admin]);
+        var person = (await api.GetFromJsonAsync<PersonView>($"/api/v1/people/{named}"))!;
+        var holder = (await api.GetFromJsonAsync<PersonView>($"/api/v1/people/{world.CaseManager}"))!;
+
+        // The case manager holding both cases becomes the named person's manager: conflicted on both, they can no longer
+        // open them, and while they hold them nobody else sees them.
+        (await api.PutAsJsonAsync($"/api/v1/people/{named}", new PersonEditRequest(person.Name, person.WorkEmail, person.EmployeeId, person.Department,
+            person.Team, holder.EmployeeId, person.Location, person.PreferredLanguage, person.StartDate, null))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await world.ReportAsync(open)).AssigneeId.ShouldBeNull("no routing rule picks another case manager, so the case waits in the intake queue");
+        (await world.ReportAsync(closed)).AssigneeId.ShouldBeNull("a closed case waits unassigned, for what its reporter may write");
+        (await world.ReportAsync(unrelated)).AssigneeId.ShouldBe(world.CaseManager, "a case naming nobody in their line stays");
+        var events = await world.InScopeAsync((_, db) => db.Set<Upstander.Features.SpeakUp.Reports.ReportEvent>()
+            .Where(e => e.Kind == "unassigned").Select(e => new { e.ReportId, e.Reason }).ToListAsync());
+        events.Select(e => e.ReportId).ShouldBe([open, closed], ignoreOrder: true);
+        events.ShouldAllBe(e => e.Reason == CaseReasons.ConflictOrRole);
+        var queue = await world.InScopeAsync((s, _) => s.GetRequiredService<CaseWork>().QueueAsync(other.PersonId, CancellationToken.None));
+        queue.Unassigned.Select(r => r.Id).ShouldContain(open);
+        (await world.InScopeAsync((s, _) => s.GetRequiredService<CaseWork>().FindAsync(closed, other.PersonId, CancellationToken.None))).ShouldNotBeNull();
     }
 
     [Fact]

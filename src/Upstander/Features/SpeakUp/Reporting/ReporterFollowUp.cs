@@ -155,31 +155,8 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         return true;
     }
 
-    /// <summary>
-    /// For a write to a closed case: enters the retention section (<see cref="Cases.CaseRetention.Section"/>) and reads the
-    /// case again inside it, so that what the caller then checks and saves is ordered with a retention pass: saved before the
-    /// pass decides (which then sees it), or after the pass has erased the case (which the caller then sees, and refuses).
-    /// Null, at no cost, for a case this request read as open: an open case is never erased, and one closed since cannot be
-    /// due for at least a day (<see cref="Cases.SpeakUpOptions.RetentionDays"/>).
-    /// </summary>
-    private async Task<IAsyncDisposable?> EnterClosedAsync(ReportRecord report, CancellationToken ct)
-    {
-        if (report.IsOpen)
-        {
-            return null;
-        }
-        var section = await locks.EnterAsync(db, Cases.CaseRetention.Section, report.OrganisationId, ct);
-        try
-        {
-            await db.Entry(report).ReloadAsync(ct);
-            return section;
-        }
-        catch
-        {
-            await section.DisposeAsync();
-            throw;
-        }
-    }
+    /// <summary>For a write to a closed case: <see cref="Cases.CaseRetention.HoldIfClosedAsync"/>.</summary>
+    private Task<IAsyncDisposable?> EnterClosedAsync(ReportRecord report, CancellationToken ct) => Cases.CaseRetention.HoldIfClosedAsync(db, locks, report, ct);
 
     /// <summary>The check-in day (30, 90, 180) waiting for an answer, if any (<see cref="RetaliationCheckIn.Due"/>); none once the case is <see cref="ReportRecord.ContentErased"/>.</summary>
     public async Task<int?> DueCheckInAsync(ReportRecord report, CancellationToken ct)

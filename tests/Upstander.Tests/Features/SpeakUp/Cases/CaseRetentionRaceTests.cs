@@ -80,6 +80,75 @@ public sealed class CaseRetentionRaceTests
     }
 
     [Theory]
+    [InlineData(Engine.Sqlite, "note")]
+    [InlineData(Engine.Sqlite, "reopen")]
+    [InlineData(Engine.Sqlite, "open")]
+    [InlineData(Engine.Sqlite, "approve")]
+    [InlineData(Engine.Postgres, "note")]
+    [InlineData(Engine.Postgres, "reopen")]
+    [InlineData(Engine.Postgres, "approve")]
+    public async Task Case_side_work_on_a_closed_case_that_retention_is_erasing_waits_and_finds_the_case_gone(Engine engine, string work)
+    {
+        // Retention has read which cases are due (this one among them) and is held there, inside its section.
+        var gate = new QueryGate("reports", "\"ContentErasedAt\" IS NULL");
+        await using var sink = new SmtpSink();
+        var (world, id, caseSide) = await CaseSideDueAsync(engine, sink, gate, work);
+        await using var _ = world;
+        var before = await StoredAsync(world, id);
+        var written = Canary.New("written-while-erased");
+
+        var (counts, answer) = await HeldInProcess.SecondWaitsForFirstAsync(world.Factory, CaseRetention.Section, world.Org.Id, gate,
+            () => RetainAsync(world), () => caseSide(written));
+
+        counts.Reports.ShouldBe(1);
+        answer.StatusCode.ShouldBe(HttpStatusCode.NotFound, "the case is gone by the time the case side may touch it");
+        var report = await world.ReportAsync(id);
+        report.ContentErasedAt.ShouldNotBeNull();
+        report.Status.ShouldBe(ReportStatus.Closed);
+        report.IdentityHeld.ShouldBe(work == "approve");
+        (await StoredAsync(world, id)).ShouldBe((0, 0, before.Told), "nothing written to the reporter, nobody told more than before");
+        (await world.InScopeAsync((_, db) => db.Set<CaseNote>().CountAsync(n => n.ReportId == id))).ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite, "reopen")]
+    [InlineData(Engine.Sqlite, "approve")]
+    [InlineData(Engine.Postgres, "reopen")]
+    [InlineData(Engine.Postgres, "approve")]
+    public async Task Retention_that_arrives_while_the_case_side_writes_to_the_closed_case_waits_and_then_sees_what_was_written(Engine engine, string work)
+    {
+        // The case side has read the case again inside the section and is held there, about to number its message to the
+        // reporter (reopening with a message, or a custodian's approval, which tells the reporter).
+        var gate = new QueryGate("report_messages", "max(");
+        await using var sink = new SmtpSink();
+        var (world, id, caseSide) = await CaseSideDueAsync(engine, sink, gate, work);
+        await using var _ = world;
+
+        var (answer, counts) = await HeldInProcess.SecondWaitsForFirstAsync(world.Factory, CaseRetention.Section, world.Org.Id, gate,
+            () => caseSide("We are looking at this again."), () => RetainAsync(world));
+
+        answer.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var report = await world.ReportAsync(id);
+        if (work == "reopen")
+        {
+            counts.ShouldBe(ReportRetentionCounts.None, "a reopened case is not closed");
+            report.Status.ShouldBe(ReportStatus.Assessing);
+            report.ContentErasedAt.ShouldBeNull();
+            report.AccountSealed.ShouldNotBeNull();
+            (await StoredAsync(world, id)).Messages.ShouldBe(1);
+        }
+        else
+        {
+            // The approval and its message to the reporter were committed before the pass decided (the case stays closed):
+            // the pass then erased the case with that message, leaving nothing behind on it.
+            report.IdentityHeld.ShouldBeFalse();
+            counts.ShouldBe(ReportRetentionCounts.None with { Reports = 1, Messages = 1 });
+            report.ContentErasedAt.ShouldNotBeNull();
+            (await StoredAsync(world, id)).Messages.ShouldBe(0);
+        }
+    }
+
+    [Theory]
     [InlineData(Engine.Sqlite)]
     [InlineData(Engine.Postgres)]
     public async Task A_retention_pass_that_fails_midway_erases_nothing_and_the_next_pass_erases_everything(Engine engine)
@@ -121,12 +190,13 @@ public sealed class CaseRetentionRaceTests
     /// A closed case past its retention time (30 days) that nobody holds, and its reporter signed in again (the earlier
     /// session has run out in those days) with a token to post on its page; mail is on.
     /// </summary>
-    private static async Task<(CaseWorld World, HttpClient Reporter, string Page, string Token, Guid Id)> DueForRetentionAsync(Engine engine, SmtpSink sink, QueryGate gate)
+    private static async Task<(CaseWorld World, HttpClient Reporter, string Page, string Token, Guid Id)> DueForRetentionAsync(Engine engine, SmtpSink sink, QueryGate gate,
+        bool held = false)
     {
         var settings = sink.Settings();
         settings["SpeakUp:RetentionDays"] = "30";
         var world = await CaseWorld.StartAsync(engine, settings, gate.Register);
-        var id = await world.ReceiveAsync([], account: Canary.New("account"), assignee: world.CaseManager);
+        var id = await world.ReceiveAsync([], account: Canary.New("account"), assignee: world.CaseManager, held: held);
         await world.AcknowledgeAndCloseAsync([id], "resolved-informally");
         await world.InScopeAsync(async (_, db) =>
         {
@@ -137,6 +207,44 @@ public sealed class CaseRetentionRaceTests
         var reporter = await world.Factory.SignInAsync(world.Org[Roles.Employee]);
         var page = $"/speak-up/reports/{id:D}";
         return (world, reporter, page, await reporter.AntiforgeryTokenAsync(page), id);
+    }
+
+    /// <summary>A closed case due for retention (<see cref="DueForRetentionAsync"/>), and the case side's <paramref name="work"/> on it (<see cref="CaseSideAsync"/>).</summary>
+    private static async Task<(CaseWorld World, Guid Id, Func<string, Task<HttpResponseMessage>> CaseSide)> CaseSideDueAsync(Engine engine, SmtpSink sink, QueryGate gate,
+        string work)
+    {
+        var (world, _, _, _, id) = await DueForRetentionAsync(engine, sink, gate, held: work == "approve");
+        return (world, id, await CaseSideAsync(world, id, work));
+    }
+
+    /// <summary>
+    /// Signs in who does <paramref name="work"/> on the case side and returns it, ready to run with a text: the case manager
+    /// on the case's page (a note, reopening with a message to the reporter, opening the page), or a custodian approving on
+    /// theirs a request to reveal the held reporter's name made before the case closed.
+    /// </summary>
+    private static async Task<Func<string, Task<HttpResponseMessage>>> CaseSideAsync(CaseWorld world, Guid id, string work)
+    {
+        if (work == "approve")
+        {
+            var request = await world.InScopeAsync(async (s, db) =>
+            {
+                var report = await db.Set<ReportRecord>().SingleAsync(r => r.Id == id);
+                await s.GetRequiredService<CaseWork>().RequestRevealAsync(report, "needed-for-investigation", world.CaseManager, CancellationToken.None);
+                return await db.Set<RevealRequest>().Where(r => r.ReportId == id).Select(r => r.Id).SingleAsync();
+            });
+            var custodian = await world.Factory.SignInAsync(world.Org[Roles.Custodian]);
+            var desk = await custodian.AntiforgeryTokenAsync("/custodian");
+            return _ => custodian.PostWithTokenAsync("/custodian", desk, ("RequestId", request.ToString()), ("Decision", "approve"));
+        }
+        var manager = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        var path = $"/cases/{id:D}";
+        var token = await manager.AntiforgeryTokenAsync(path);
+        return work switch
+        {
+            "note" => text => manager.PostWithTokenAsync(path + "?handler=Note", token, ("Body", text)),
+            "reopen" => text => manager.PostWithTokenAsync(path + "?handler=Move", token, ("To", "Assessing"), ("Reason", "reopened"), ("ToReporter", text)),
+            _ => _ => manager.GetAsync(path),
+        };
     }
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient reporter, string page, string token, bool checkIn, string reply) => checkIn
