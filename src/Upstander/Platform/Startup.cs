@@ -162,6 +162,7 @@ public static partial class Startup
                 $"The database lacks {pending.Count} migration(s) this build needs ({string.Join(", ", pending.Select(m => $"{m.Version:D4}_{m.Name}"))}), and Database:MigrateOnStart is false. Run the migrate verb first.");
         }
         services.GetRequiredService<KeyRing>().Reload();
+        await KeyFileBindings.CheckAsync(services, ct);
         await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
     }
 

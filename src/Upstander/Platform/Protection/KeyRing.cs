@@ -138,8 +138,11 @@ public sealed class KeyRing(IServiceScopeFactory scopes, MasterKey masterKey, Ti
     {
         if (key.MasterKeyFingerprint != masterKey.Fingerprint)
         {
+            var invented = masterKey.CreatedFile is { } created && masterKey.RemoveCreatedFile()
+                ? $" There was no master key file at {created}, so this start made one; it has been removed again."
+                : "";
             throw new StartupProblem(
-                $"Protection key {key.Id} was wrapped by a different master key (fingerprint {key.MasterKeyFingerprint}, this one is {masterKey.Fingerprint}). Restore the master key that belongs with this database; see docs/operations.md.");
+                $"Protection key {key.Id} was wrapped by a different master key (fingerprint {key.MasterKeyFingerprint}, this one is {masterKey.Fingerprint}).{invented} Restore the master key that belongs with this database; see docs/operations.md.");
         }
         return masterKey.Unwrap(key.Wrapped, key.Id, key.Purpose);
     }

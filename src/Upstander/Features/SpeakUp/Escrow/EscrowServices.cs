@@ -18,7 +18,8 @@ public static class EscrowServices
         services.AddSingleton<OprfCallerLimiter>();
         if (string.IsNullOrWhiteSpace(options.OprfUrl))
         {
-            services.AddSingleton(provider => new OprfKeyHolder(LoadKey(provider, options.OprfKeyFile, "escrow-oprf.key")));
+            AddKeyFile(services, OprfPurpose, options.OprfKeyFile, "escrow-oprf.key");
+            services.AddSingleton(provider => new OprfKeyHolder(provider.GetRequiredKeyedService<LoadedKey>(OprfPurpose).Key));
             services.AddSingleton<IOprfEvaluator, InProcessOprfEvaluator>();
         }
         else
@@ -39,7 +40,8 @@ public static class EscrowServices
             });
             services.AddSingleton<IOprfEvaluator, RemoteOprfEvaluator>();
         }
-        services.AddSingleton(provider => new EscrowReviewerKey(LoadKey(provider, options.ReviewerKeyFile, "escrow-reviewers.key")));
+        AddKeyFile(services, ReviewersPurpose, options.ReviewerKeyFile, "escrow-reviewers.key");
+        services.AddSingleton(provider => new EscrowReviewerKey(provider.GetRequiredKeyedService<LoadedKey>(ReviewersPurpose).Key));
         services.AddSingleton<EscrowEntryLimiter>();
         services.AddSingleton<EscrowSubject>();
         services.AddSingleton<EscrowReleaseRetries>();
@@ -53,13 +55,32 @@ public static class EscrowServices
         return services;
     }
 
+    /// <summary>The purposes the escrow key files are recorded under (<see cref="BoundKeyFile"/>).</summary>
+    public const string ReviewersPurpose = "escrow reviewers", OprfPurpose = "escrow OPRF";
+
+    /// <summary>
+    /// Registers a key file, loaded (or made, on a first start) when first needed, and its <see cref="BoundKeyFile"/>, which
+    /// the start compares with the key the database was first used with (<see cref="KeyFileBindings.CheckAsync"/>).
+    /// </summary>
+    private static void AddKeyFile(IServiceCollection services, string purpose, string? configured, string fileName)
+    {
+        services.AddKeyedSingleton(purpose, (provider, _) => LoadKey(provider, purpose, configured, fileName));
+        services.AddSingleton(provider => provider.GetRequiredKeyedService<LoadedKey>(purpose).Bound);
+    }
+
     /// <summary>Beside the master key unless configured; in its own file, never in the data directory or the database.</summary>
-    private static System.Security.Cryptography.ECDiffieHellman LoadKey(IServiceProvider provider, string? configured, string fileName)
+    private static LoadedKey LoadKey(IServiceProvider provider, string purpose, string? configured, string fileName)
     {
         var contentRoot = provider.GetRequiredService<IHostEnvironment>().ContentRootPath;
         var protection = provider.GetRequiredService<ProtectionOptions>();
         var masterKeyDirectory = Path.GetDirectoryName(Path.GetFullPath(protection.MasterKeyFile ?? Path.Combine("keys", "master.key"), contentRoot))!;
         var path = Path.GetFullPath(configured ?? Path.Combine(masterKeyDirectory, fileName), contentRoot);
-        return EscrowKeyFile.LoadOrCreate(path, provider.GetRequiredService<DatabaseOptions>().DataDirectory(contentRoot));
+        var created = !File.Exists(path);
+        var key = EscrowKeyFile.LoadOrCreate(path, provider.GetRequiredService<DatabaseOptions>().DataDirectory(contentRoot));
+        var fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
+        return new LoadedKey(key, new BoundKeyFile(purpose, path, fingerprint, created));
     }
+
+    /// <summary>A key file as <see cref="LoadKey"/> loaded it (made on a first start), and what the start checks of it (its fingerprint is the SHA-256 of the public key).</summary>
+    private sealed record LoadedKey(System.Security.Cryptography.ECDiffieHellman Key, BoundKeyFile Bound);
 }
