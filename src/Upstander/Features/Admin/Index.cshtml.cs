@@ -10,11 +10,16 @@ namespace Upstander.Features.Admin;
 /// <summary>
 /// The administration page: what an admin can do, and whether the organisation will still have an administrator. An
 /// organisation whose only admin leaves (their leave date stops the account) can appoint another only from the
-/// server's command line, so the page says so while there is still time to give the role to someone else.
+/// server's command line, so the page says so while there is still time to give the role to someone else. Likewise
+/// a request to reveal a held-back reporter's name that no identity custodian may decide waits unseen, so the page counts
+/// those (never which report).
 /// </summary>
 [Authorize(Roles = Roles.Admin)]
-public sealed class IndexModel(AppDbContext db) : PageModel
+public sealed class IndexModel(AppDbContext db, Cases.CustodianDesk custodians) : PageModel
 {
+    /// <summary>Requests to see a held-back reporter's name that no identity custodian may decide (<see cref="Cases.CustodianDesk.UndecidableAsync"/>).</summary>
+    public int Undecidable { get; private set; }
+
     /// <summary>Active administrators with no leave date.</summary>
     public int Staying { get; private set; }
 
@@ -27,5 +32,6 @@ public sealed class IndexModel(AppDbContext db) : PageModel
         var people = await db.People.AsNoTracking().Where(p => admins.Contains(p.Id)).Select(p => new { p.Name, p.LeaveDate }).ToListAsync(ct);
         Staying = people.Count(p => p.LeaveDate is null);
         Leaving = [.. people.Where(p => p.LeaveDate is not null).OrderBy(p => p.LeaveDate).ThenBy(p => p.Name).Select(p => (p.Name, p.LeaveDate!.Value))];
+        Undecidable = await custodians.UndecidableAsync(ct);
     }
 }

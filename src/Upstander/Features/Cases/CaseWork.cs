@@ -3,6 +3,7 @@ using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Protection;
+using Upstander.Platform.Security;
 
 namespace Upstander.Features.Cases;
 
@@ -38,7 +39,8 @@ public sealed record CaseView(
     CaseOutcome? Outcome, string? Actions, IReadOnlyList<CaseEventView> Events, RevealRequest? LatestReveal, IReadOnlyList<(Guid Id, string Name)> HandoverTo,
     bool ReporterCannotRead = false,
     bool ReporterReadsByReceipt = false,
-    bool HandoverByUpstander = false);
+    bool HandoverByUpstander = false,
+    bool NoOtherCustodian = false);
 
 /// <summary>A case found to work on, and the retention section held for it while it is closed (<see cref="CaseWork.FindToWorkAsync"/>).</summary>
 public sealed class CaseHold(ReportRecord report, IAsyncDisposable? section) : IAsyncDisposable
@@ -221,6 +223,12 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
         // case manager already sees who the reporter is: for a held identity it would narrow the reporter down to leavers.
         // A receipt the reporter set up still opens the report, so the notice then says that messages do reach them.
         var reporterInactive = await ReporterKnownToHaveLeftAsync(report, ct);
+        // Nobody decides their own request: with no other custodian, a request (waiting, or about to be made) waits until an
+        // administrator names one. Said only when nobody else holds the role at all, never when others do but are
+        // conflicted: that would tell the case manager whose line a held-back reporter is in.
+        var asker = reveal is { Status: RevealStatus.Pending, RequestedBy: { } requestedBy } ? requestedBy : me;
+        var noOtherCustodian = report.IdentityHeld && report.ReporterId is not null
+            && !(await Accounts.AccountLifecycle.ActivePeopleInRoleAsync(db, Roles.Custodian, ct)).Any(c => c != asker);
 
         return new CaseView(report, Who(report, names), ShowsName(report), report.AssigneeId is { } assignee ? names.GetValueOrDefault(assignee) : null,
             report.AssigneeId == me,
@@ -238,7 +246,8 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
             [.. handover.Select(h => (h, names.GetValueOrDefault(h) ?? "?")).OrderBy(h => h.Item2, StringComparer.CurrentCulture)],
             reporterInactive && !report.HasReceipt,
             reporterInactive && report.HasReceipt,
-            byUpstander);
+            byUpstander,
+            noOtherCustodian);
     }
 
     /// <summary>
@@ -465,6 +474,38 @@ public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, Case
         var names = await db.People.Where(p => askers.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         return [.. pending.Where(p => visible.ContainsKey(p.ReportId))
             .Select(p => new RevealRow(p.Id, p.RequestedAt, p.Reason, visible[p.ReportId].Pseudonym, p.RequestedBy is { } by ? names.GetValueOrDefault(by) : null))];
+    }
+
+    /// <summary>
+    /// How many pending requests no active custodian may decide: every one asked for it or is conflicted on its report, or
+    /// nobody holds the role. The administration page says so (a count, never which report), so that someone is named
+    /// custodian; the request otherwise waits unseen. A request whose case retention erased is not counted.
+    /// </summary>
+    public async Task<int> UndecidableAsync(CancellationToken ct)
+    {
+        var pending = await db.Set<RevealRequest>().Where(r => r.Status == RevealStatus.Pending).ToListAsync(ct);
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+        var custodians = await Accounts.AccountLifecycle.ActivePeopleInRoleAsync(db, Roles.Custodian, ct);
+        var ids = pending.Select(p => p.ReportId).ToList();
+        var reports = await db.Set<ReportRecord>().Where(r => ids.Contains(r.Id) && r.ContentErasedAt == null).ToDictionaryAsync(r => r.Id, ct);
+        var undecidable = 0;
+        foreach (var request in pending.Where(p => reports.ContainsKey(p.ReportId)))
+        {
+            var decidable = false;
+            foreach (var custodian in custodians.Where(c => c != request.RequestedBy))
+            {
+                if (await conflicts.MaySeeAsync(reports[request.ReportId], custodian, ct))
+                {
+                    decidable = true;
+                    break;
+                }
+            }
+            undecidable += decidable ? 0 : 1;
+        }
+        return undecidable;
     }
 
     /// <summary>

@@ -151,6 +151,37 @@ public sealed class CaseFlowTests
         var request = await world.InScopeAsync((_, db) => db.Set<RevealRequest>().SingleAsync());
         (await PostAsync(custodian, "/custodian", ("RequestId", request.Id.ToString()), ("Decision", "approve"))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await world.ReportAsync(id)).IdentityHeld.ShouldBeTrue();
+
+        // The administrators are told that a request waits with nobody able to decide it (a count, not which report); the
+        // case manager is not told why it waits, which would say whose line the held-back reporter is close to.
+        var admin = await world.Factory.SignInAsync(world.Org[Roles.Admin]);
+        (await PageAsync(admin, "/admin")).ShouldContain("1 request to see the name of a reporter who asked for it to be held back is waiting, and no identity custodian may decide it");
+        (await PageAsync(manager, $"/cases/{id}")).ShouldNotContain("Nobody but");
+        await world.ReportToAsync(world.Org[Roles.Custodian].PersonId, null);
+        (await PageAsync(admin, "/admin")).ShouldNotContain("no identity custodian may decide");
+    }
+
+    [Fact]
+    public async Task With_nobody_else_holding_the_custodian_role_the_case_manager_and_the_administrators_are_told_a_request_would_wait()
+    {
+        await using var world = await CaseWorld.StartAsync();
+        var id = await world.ReceiveAsync([], held: true, assignee: world.CaseManager);
+        var api = await world.Factory.ApiClientAsync(world.Org, world.Org[Roles.Admin]);
+        var custodian = world.Org[Roles.Custodian].PersonId;
+        (await api.PostAsync($"/api/v1/people/{custodian}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var manager = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        var admin = await world.Factory.SignInAsync(world.Org[Roles.Admin]);
+
+        (await PageAsync(manager, $"/cases/{id}")).ShouldContain("Nobody but you holds the identity custodian role");
+        (await PageAsync(admin, "/admin")).ShouldNotContain("no identity custodian may decide", customMessage: "nothing waits yet");
+        Location(await PostAsync(manager, $"/cases/{id}?handler=Reveal", ("Reason", "needed-for-investigation")));
+        (await PageAsync(manager, $"/cases/{id}")).ShouldContain("Nobody but the case manager who asked holds the identity custodian role");
+        (await PageAsync(admin, "/admin")).ShouldContain("1 request to see the name of a reporter who asked for it to be held back is waiting, and no identity custodian may decide it");
+
+        // Once someone holds the role again, the request is theirs to decide and neither page warns.
+        (await api.PostAsync($"/api/v1/people/{custodian}/account/reactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PageAsync(manager, $"/cases/{id}")).ShouldNotContain("Nobody but");
+        (await PageAsync(admin, "/admin")).ShouldNotContain("no identity custodian may decide");
     }
 
     /// <summary>
