@@ -11,6 +11,7 @@ public static class AccountsServices
     {
         // In place of Identity's default store, so authenticator keys and recovery codes are sealed at rest.
         services.Replace(ServiceDescriptor.Scoped<IUserStore<Account>, AccountStore>());
+        services.AddScoped<AccountActivity>();
         services.AddScoped<InvitationIssuer>();
         services.AddScoped<InvitationAcceptance>();
         services.AddScoped<TokenIssuer>();

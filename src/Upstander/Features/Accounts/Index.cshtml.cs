@@ -11,10 +11,10 @@ namespace Upstander.Features.Accounts;
 
 public sealed record PasskeyRow(string Id, string Name, DateTimeOffset CreatedAt);
 
-/// <summary>Your account: passkeys (add, rename, remove), two-factor status and your password.</summary>
+/// <summary>Your account: passkeys (add, rename, remove), two-factor status, your password, and recent sign-ins and changes.</summary>
 public sealed class IndexModel(
     UserManager<Account> users, SignInManager<Account> signIn, RecentSignIn recent, AuditLog audit, AccountSecurityNotices notices, CurrentActor actor,
-    OrganisationTime time, IStringLocalizer<SharedResource> t) : PageModel
+    OrganisationTime time, AccountActivity activity, IStringLocalizer<SharedResource> t) : PageModel
 {
     public const int PasswordMaxLength = 200;
     public const string Path = "/account";
@@ -32,6 +32,13 @@ public sealed class IndexModel(
     /// <summary>Whether this session may add a passkey or set a first password now (<see cref="RecentSignIn"/>).</summary>
     public bool RecentlySignedIn { get; private set; }
     public IReadOnlyList<PasskeyRow> Passkeys { get; private set; } = [];
+
+    /// <summary>The recent sign-ins and changes to how this account signs in (<see cref="AccountActivity"/>).</summary>
+    public IReadOnlyList<AccountActivityRow> Activity { get; private set; } = [];
+
+    /// <summary>When an activity line happened, in the organisation's time zone.</summary>
+    public string When(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, time.Zone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
     public string? Message { get; private set; }
     public List<string> Errors { get; } = [];
 
@@ -188,6 +195,7 @@ public sealed class IndexModel(
             .OrderBy(p => p.CreatedAt)
             .Select(p => new PasskeyRow(PasskeyNames.Id(p.CredentialId), p.Name ?? PasskeyNames.Default(OrganisationZones.DateIn(time.Zone, p.CreatedAt)), p.CreatedAt))
             .ToList();
+        Activity = await activity.RecentAsync(account.Id, HttpContext.RequestAborted);
         CurrentPassword = NewPassword = ConfirmPassword = null;
         if (Errors.Count > 0)
         {

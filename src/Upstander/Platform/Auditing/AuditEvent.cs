@@ -62,5 +62,7 @@ public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEven
         builder.Property(e => e.PreviousHash).HasMaxLength(64).IsRequired();
         builder.Property(e => e.Hash).HasMaxLength(64).IsRequired();
         builder.HasIndex(e => new { e.OrganisationId, e.Sequence });
+        // A person's own account page lists the recent events about their account (AccountActivity).
+        builder.HasIndex(e => new { e.TargetType, e.TargetId, e.Sequence });
     }
 }
