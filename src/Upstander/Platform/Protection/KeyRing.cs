@@ -104,6 +104,12 @@ public sealed class KeyRing(IServiceScopeFactory scopes, MasterKey masterKey, Ti
             using var scope = scopes.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var keys = db.ProtectionKeys.AsNoTracking().ToList();
+            // Checked before anything is made: a key made under another master key than the others' would leave the
+            // database needing two master keys, and could never be opened with the right one.
+            if (keys.FirstOrDefault(k => k.MasterKeyFingerprint != masterKey.Fingerprint) is { } wrapped)
+            {
+                throw WrappedByAnother(wrapped);
+            }
             var missing = new List<string>();
             if (!keys.Any(k => k.Purpose == ProtectionKey.FieldPurpose)) missing.Add(ProtectionKey.FieldPurpose);
             if (!keys.Any(k => k.Purpose == ProtectionKey.AuditPurpose)) missing.Add(ProtectionKey.AuditPurpose);
@@ -134,15 +140,25 @@ public sealed class KeyRing(IServiceScopeFactory scopes, MasterKey masterKey, Ti
     private ProtectionKey NewKey(int id, string purpose, DateTimeOffset now) =>
         new(id, purpose, masterKey.Wrap(RandomNumberGenerator.GetBytes(32), id, purpose), masterKey.Fingerprint, now);
 
+    /// <summary>
+    /// The start stops: the database's keys were wrapped by another master key. A key file this start made because none
+    /// was there (a mistyped path, a secret that did not mount) is removed again, so that nobody later takes it for the
+    /// real one: nothing was wrapped under it, as <see cref="LoadOrCreate"/> makes no key beside keys of another master key.
+    /// </summary>
+    private StartupProblem WrappedByAnother(ProtectionKey key)
+    {
+        var invented = masterKey.CreatedFile is { } created && masterKey.RemoveCreatedFile()
+            ? $" There was no master key file at {created}, so this start made one; it has been removed again."
+            : "";
+        return new StartupProblem(
+            $"Protection key {key.Id} was wrapped by a different master key (fingerprint {key.MasterKeyFingerprint}, this one is {masterKey.Fingerprint}).{invented} Restore the master key that belongs with this database; see docs/operations.md.");
+    }
+
     private byte[] Unwrap(ProtectionKey key)
     {
         if (key.MasterKeyFingerprint != masterKey.Fingerprint)
         {
-            var invented = masterKey.CreatedFile is { } created && masterKey.RemoveCreatedFile()
-                ? $" There was no master key file at {created}, so this start made one; it has been removed again."
-                : "";
-            throw new StartupProblem(
-                $"Protection key {key.Id} was wrapped by a different master key (fingerprint {key.MasterKeyFingerprint}, this one is {masterKey.Fingerprint}).{invented} Restore the master key that belongs with this database; see docs/operations.md.");
+            throw WrappedByAnother(key);
         }
         return masterKey.Unwrap(key.Wrapped, key.Id, key.Purpose);
     }

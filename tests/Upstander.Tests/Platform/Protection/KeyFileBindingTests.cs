@@ -74,6 +74,33 @@ public sealed class KeyFileBindingTests
         File.Exists(mistyped).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task No_key_is_made_under_a_master_key_other_than_the_one_that_wrapped_the_database_keys()
+    {
+        await using var database = TestDatabase.Create(Engine.Sqlite);
+        await using (var first = new UpstanderFactory(database.Engine, database: database))
+        {
+            _ = first.Server;
+        }
+        // A database missing one purpose's key (restored in part, or edited by hand): a start would make that key.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database.SqliteFile}"))
+        {
+            await connection.OpenAsync();
+            await using var delete = connection.CreateCommand();
+            delete.CommandText = "DELETE FROM protection_keys WHERE Purpose = 'audit'";
+            (await delete.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+
+        StartFails(database, new() { ["Protection:MasterKeyFile"] = Path.Combine(database.Folder, "keys", "other.key") })
+            .ShouldContain("was wrapped by a different master key");
+
+        await using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database.SqliteFile}");
+        await check.OpenAsync();
+        await using var count = check.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM protection_keys WHERE Purpose = 'audit'";
+        ((long)(await count.ExecuteScalarAsync())!).ShouldBe(0, "no key was wrapped under the invented master key");
+    }
+
     private static string StartFails(TestDatabase database, Dictionary<string, string?>? settings = null)
     {
         using var factory = new UpstanderFactory(database.Engine, settings, database);
