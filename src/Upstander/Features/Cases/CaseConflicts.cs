@@ -66,7 +66,7 @@ public sealed class CaseConflicts(AppDbContext db, FieldProtector protector, Org
     /// <summary>The active case managers who may see, be assigned or decide on <paramref name="report"/>.</summary>
     public async Task<List<Guid>> EligibleAsync(ReportRecord report, CancellationToken ct) => await EligibleAsync(report, await CaseManagersAsync(ct), ct);
 
-    /// <summary>Those of <paramref name="managers"/> (the case managers, read once by a caller routing many reports) who may see <paramref name="report"/>.</summary>
+    /// <summary>Those of <paramref name="managers"/> (the case managers, read once by a caller routing many reports; or custodians) who may see <paramref name="report"/>.</summary>
     public async Task<List<Guid>> EligibleAsync(ReportRecord report, IEnumerable<Guid> managers, CancellationToken ct)
     {
         var eligible = new List<Guid>();

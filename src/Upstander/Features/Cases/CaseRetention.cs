@@ -37,6 +37,14 @@ public interface IReportContentEraser
     }
 }
 
+/// <summary>A case being worked on, and the retention section held for it while it is closed (<see cref="CaseRetention.HoldAsync"/>).</summary>
+public sealed class CaseHold(ReportRecord report, IAsyncDisposable? section) : IAsyncDisposable
+{
+    public ReportRecord Report => report;
+
+    public ValueTask DisposeAsync() => section?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
+
 /// <summary>What one report retention pass removed (counts only).</summary>
 public sealed record ReportRetentionCounts(int Reports, int Messages, int Notes, int PlanItems, int Labels, int Actions, int Files)
 {
@@ -79,30 +87,36 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
     public const string Section = "speak-up.case-retention";
 
     /// <summary>
-    /// For work on a closed case (a reporter's message or check-in answer, a case manager's note, reopening, opening its
-    /// page, a custodian's decision): enters <see cref="Section"/> and reads the case again inside it, so that what the
-    /// caller then checks and saves is ordered with a retention pass: saved before the pass decides (which then sees it), or
-    /// after the pass has erased the case (<see cref="ReportRecord.ContentErased"/>, which the caller then sees, and refuses).
-    /// Null, at no cost, for a case this request read as open: an open case is never erased, and one closed since cannot be
-    /// due for at least a day (<see cref="SpeakUpOptions.RetentionDays"/>). Disposing the holder ends the section.
+    /// For work on a case (a reporter's message or check-in answer, a case manager's note, reopening, opening its page, a
+    /// custodian's decision): for a closed case, enters <see cref="Section"/> and reads the case again inside it, so that
+    /// what the caller then checks and saves is ordered with a retention pass: saved before the pass decides (which then
+    /// sees it), or refused after the pass has erased the case. Null, with the section left, when the case is erased
+    /// (<see cref="ReportRecord.ContentErased"/>) by then. A case this request read as open takes no section, at no cost:
+    /// an open case is never erased, and one closed since cannot be due for at least a day
+    /// (<see cref="SpeakUpOptions.RetentionDays"/>). Disposing the hold ends the section.
     /// </summary>
-    public static async Task<IAsyncDisposable?> HoldIfClosedAsync(AppDbContext db, ExclusiveLocks locks, ReportRecord report, CancellationToken ct)
+    public static async Task<CaseHold?> HoldAsync(AppDbContext db, ExclusiveLocks locks, ReportRecord report, CancellationToken ct)
     {
         if (report.IsOpen)
         {
-            return null;
+            return report.ContentErased ? null : new CaseHold(report, null);
         }
         var section = await locks.EnterAsync(db, Section, report.OrganisationId, ct);
         try
         {
             await db.Entry(report).ReloadAsync(ct);
-            return section;
         }
         catch
         {
             await section.DisposeAsync();
             throw;
         }
+        if (report.ContentErased)
+        {
+            await section.DisposeAsync();
+            return null;
+        }
+        return new CaseHold(report, section);
     }
 
     public async Task<ReportRetentionCounts> RunAsync(CancellationToken ct)

@@ -42,14 +42,6 @@ public sealed record CaseView(
     bool HandoverByUpstander = false,
     bool NoOtherCustodian = false);
 
-/// <summary>A case found to work on, and the retention section held for it while it is closed (<see cref="CaseWork.FindToWorkAsync"/>).</summary>
-public sealed class CaseHold(ReportRecord report, IAsyncDisposable? section) : IAsyncDisposable
-{
-    public ReportRecord Report => report;
-
-    public ValueTask DisposeAsync() => section?.DisposeAsync() ?? ValueTask.CompletedTask;
-}
-
 /// <summary>
 /// Case handling for case managers in the current organisation. Every query goes through <see cref="CaseConflicts"/>:
 /// a conflicted case manager gets nothing (null, so the page answers 404), sees nothing in lists and counts nothing.
@@ -157,23 +149,22 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
 
     /// <summary>
     /// The case as <see cref="FindAsync"/> finds it, to open or change: a closed case is held against retention
-    /// (<see cref="CaseRetention.HoldIfClosedAsync"/>) until the holder is disposed, so that nothing is written to a case a
-    /// pass is erasing, and a pass never erases what was just written (a note, a reopening, a message marked read). Null
-    /// (404) when the case is not found, or was erased or taken by someone else while this waited.
+    /// (<see cref="CaseRetention.HoldAsync"/>) until the hold is disposed, so that nothing is written to a case a pass is
+    /// erasing, and a pass never erases what was just written (a note, a reopening, a message marked read). Null (404) when
+    /// the case is not found, or was erased or taken by someone else while this waited.
     /// </summary>
     public async Task<CaseHold?> FindToWorkAsync(Guid id, Guid me, CancellationToken ct)
     {
-        if (await FindAsync(id, me, ct) is not { } report)
+        if (await FindAsync(id, me, ct) is not { } report || await CaseRetention.HoldAsync(db, locks, report, ct) is not { } hold)
         {
             return null;
         }
-        var section = await CaseRetention.HoldIfClosedAsync(db, locks, report, ct);
-        if (section is not null && (report.ContentErased || report.AssigneeId is { } holder && holder != me))
+        if (report.AssigneeId is { } holder && holder != me)
         {
-            await section.DisposeAsync();
+            await hold.DisposeAsync();
             return null;
         }
-        return new CaseHold(report, section);
+        return hold;
     }
 
     /// <summary>
@@ -494,16 +485,10 @@ public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, Case
         var undecidable = 0;
         foreach (var request in pending.Where(p => reports.ContainsKey(p.ReportId)))
         {
-            var decidable = false;
-            foreach (var custodian in custodians.Where(c => c != request.RequestedBy))
+            if ((await conflicts.EligibleAsync(reports[request.ReportId], custodians.Where(c => c != request.RequestedBy), ct)).Count == 0)
             {
-                if (await conflicts.MaySeeAsync(reports[request.ReportId], custodian, ct))
-                {
-                    decidable = true;
-                    break;
-                }
+                undecidable++;
             }
-            undecidable += decidable ? 0 : 1;
         }
         return undecidable;
     }
@@ -517,17 +502,8 @@ public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, Case
     {
         var request = await db.Set<RevealRequest>().SingleOrDefaultAsync(r => r.Id == id && r.Status == RevealStatus.Pending && r.RequestedBy != me, ct);
         var report = request is null ? null : await db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.Id == request.ReportId, ct);
-        if (request is null || report is null || !await conflicts.MaySeeAsync(report, me, ct))
-        {
-            return null;
-        }
-        var section = await CaseRetention.HoldIfClosedAsync(db, locks, report, ct);
-        if (section is not null && report.ContentErased)
-        {
-            await section.DisposeAsync();
-            return null;
-        }
-        return (request, new CaseHold(report, section));
+        return request is not null && report is not null && await conflicts.MaySeeAsync(report, me, ct)
+            && await CaseRetention.HoldAsync(db, locks, report, ct) is { } hold ? (request, hold) : null;
     }
 
     public async Task DecideAsync(RevealRequest request, ReportRecord report, bool approve, Guid me, CancellationToken ct)

@@ -157,10 +157,13 @@ public sealed record OrganisationsSum<T>(T Total, IReadOnlyList<(Guid Organisati
 /// type only (database messages can quote values).
 /// </summary>
 public sealed class OrganisationsFailedException(IReadOnlyList<(Guid Organisation, string ExceptionType)> failures)
-    : InvalidOperationException($"Failed for {failures.Count} organisation(s), the others ran: "
-        + string.Join(", ", failures.Select(f => $"{f.Organisation} ({f.ExceptionType})")) + ".")
+    : InvalidOperationException(Describe(failures))
 {
     public IReadOnlyList<(Guid Organisation, string ExceptionType)> Failures => failures;
+
+    /// <summary>The line that names the failed organisations (the exception's message, and what <c>retention run</c> prints).</summary>
+    public static string Describe(IReadOnlyList<(Guid Organisation, string ExceptionType)> failures) =>
+        $"Failed for {failures.Count} organisation(s), the others ran: " + string.Join(", ", failures.Select(f => $"{f.Organisation} ({f.ExceptionType})")) + ".";
 
     public static void ThrowIfAny(IReadOnlyList<(Guid Organisation, string ExceptionType)> failures)
     {

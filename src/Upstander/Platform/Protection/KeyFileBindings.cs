@@ -68,15 +68,10 @@ public static class KeyFileBindings
             {
                 if (recorded.TryGetValue(file.Purpose, out var expected) && expected != file.Fingerprint)
                 {
-                    var invented = file.Created && File.Exists(file.Path);
-                    if (invented)
-                    {
-                        File.Delete(file.Path);
-                    }
+                    var invented = InventedKeyFile.Remove(file.Created ? file.Path : null, "file there");
                     throw new StartupProblem(
                         $"The {file.Purpose} key file {file.Path} is not the key this database was used with (fingerprint {Short(file.Fingerprint)}, the database's is {Short(expected)})."
-                        + (invented ? " There was no file there, so this start made one; it has been removed again." : "")
-                        + " Restore the key file from the backup kept with the master key; see docs/operations.md.");
+                        + invented + " Restore the key file from the backup kept with the master key; see docs/operations.md.");
                 }
             }
             var missing = files.Where(f => !recorded.ContainsKey(f.Purpose)).ToList();
@@ -99,4 +94,25 @@ public static class KeyFileBindings
     }
 
     private static string Short(string fingerprint) => fingerprint.Length > 16 ? fingerprint[..16] : fingerprint;
+}
+
+/// <summary>
+/// A key file a start made because none was there, found to be the wrong key for the database: removed again, so that
+/// nobody later takes an invented key for the real one (nothing was made under it: the check comes first).
+/// </summary>
+internal static class InventedKeyFile
+{
+    /// <summary>
+    /// Removes the file at <paramref name="createdPath"/> (null: this start made none) and returns the sentence that says so
+    /// (<paramref name="there"/> names what was missing), or "" when there was nothing to remove.
+    /// </summary>
+    public static string Remove(string? createdPath, string there)
+    {
+        if (createdPath is null || !File.Exists(createdPath))
+        {
+            return "";
+        }
+        File.Delete(createdPath);
+        return $" There was no {there}, so this start made one; it has been removed again.";
+    }
 }

@@ -147,9 +147,7 @@ public sealed class KeyRing(IServiceScopeFactory scopes, MasterKey masterKey, Ti
     /// </summary>
     private StartupProblem WrappedByAnother(ProtectionKey key)
     {
-        var invented = masterKey.CreatedFile is { } created && masterKey.RemoveCreatedFile()
-            ? $" There was no master key file at {created}, so this start made one; it has been removed again."
-            : "";
+        var invented = InventedKeyFile.Remove(masterKey.CreatedFile, $"master key file at {masterKey.CreatedFile}");
         return new StartupProblem(
             $"Protection key {key.Id} was wrapped by a different master key (fingerprint {key.MasterKeyFingerprint}, this one is {masterKey.Fingerprint}).{invented} Restore the master key that belongs with this database; see docs/operations.md.");
     }

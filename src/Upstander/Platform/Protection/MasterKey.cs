@@ -37,20 +37,9 @@ public sealed class MasterKey
     /// <summary>
     /// The file this start made, because none was there (a first start, or a path mistyped, a secret not mounted); null
     /// when the key was read. A start that then finds the database's keys wrapped by another key removes it again
-    /// (<see cref="RemoveCreatedFile"/>), so that the next start does not read an invented key as if it were the real one.
+    /// (<see cref="InventedKeyFile"/>), so that the next start does not read an invented key as if it were the real one.
     /// </summary>
     public string? CreatedFile { get; private init; }
-
-    /// <summary>Deletes the file this start made (<see cref="CreatedFile"/>), if any; true when it did.</summary>
-    public bool RemoveCreatedFile()
-    {
-        if (CreatedFile is null || !File.Exists(CreatedFile))
-        {
-            return false;
-        }
-        File.Delete(CreatedFile);
-        return true;
-    }
 
     public static MasterKey Load(ProtectionOptions options, string contentRoot, string? dataDirectory)
     {

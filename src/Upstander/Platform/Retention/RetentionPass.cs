@@ -12,7 +12,7 @@ public sealed record RetentionOutcome(bool Removed, string Summary)
 {
     public IReadOnlyList<(Guid Organisation, string ExceptionType)> Failures { get; init; } = [];
 
-    public string? FailureMessage => Failures.Count == 0 ? null : new Jobs.OrganisationsFailedException(Failures).Message;
+    public string? FailureMessage => Failures.Count == 0 ? null : Jobs.OrganisationsFailedException.Describe(Failures);
 }
 
 public static class RetentionOutcomes

@@ -132,7 +132,7 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     /// <summary>
     /// Adds the reporter's message to the thread and returns true; never to a case retention erased
     /// (<see cref="ReportRecord.ContentErased"/>): false, and nothing is stored, when the case is erased by the time it is
-    /// saved (<see cref="EnterClosedAsync"/>). A case held by someone who may no longer hold it (no longer an active case
+    /// saved (<see cref="Cases.CaseRetention.HoldAsync"/>). A case held by someone who may no longer hold it (no longer an active case
     /// manager, or conflicted since) is let go of first, in the same save, so that it waits in the queue of every case
     /// manager who may see it (<see cref="Cases.CaseIntake.LetGoIfUnheldAsync"/>). When no earlier message of theirs waits
     /// unread, or the case was just let go of, the case side is told by email in the same save
@@ -140,8 +140,8 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     /// </summary>
     public async Task<bool> ReplyAsync(ReportRecord report, string body, CancellationToken ct)
     {
-        await using var section = await EnterClosedAsync(report, ct);
-        if (report.ContentErased)
+        await using var hold = await Cases.CaseRetention.HoldAsync(db, locks, report, ct);
+        if (hold is null)
         {
             return false;
         }
@@ -154,9 +154,6 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
             audit.RecordByReporter(report, ReportingAudit.ReporterMessage, ReportingAudit.TargetReport, report.Id, detail: $"number={message.Number}"), ct);
         return true;
     }
-
-    /// <summary>For a write to a closed case: <see cref="Cases.CaseRetention.HoldIfClosedAsync"/>.</summary>
-    private Task<IAsyncDisposable?> EnterClosedAsync(ReportRecord report, CancellationToken ct) => Cases.CaseRetention.HoldIfClosedAsync(db, locks, report, ct);
 
     /// <summary>The check-in day (30, 90, 180) waiting for an answer, if any (<see cref="RetaliationCheckIn.Due"/>); none once the case is <see cref="ReportRecord.ContentErased"/>.</summary>
     public async Task<int?> DueCheckInAsync(ReportRecord report, CancellationToken ct)
@@ -185,8 +182,8 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         {
             return CheckInOutcome.Invalid;
         }
-        await using var section = await EnterClosedAsync(report, ct);
-        if (report.ContentErased)
+        await using var hold = await Cases.CaseRetention.HoldAsync(db, locks, report, ct);
+        if (hold is null)
         {
             return CheckInOutcome.Finished;
         }
