@@ -21,6 +21,31 @@ public sealed class AccountSignInManager(
 
     public override async Task<bool> CanSignInAsync(Account user) => user.IsActive && await base.CanSignInAsync(user);
 
+    /// <summary>
+    /// Identity's recovery-code step checks neither whether the account may sign in nor whether it is locked, and does not
+    /// count a wrong code. Here it does all three, as the authenticator-code step does: a deactivated account is refused
+    /// (NotAllowed), a locked one checks nothing (LockedOut), and a wrong code counts towards the lockout.
+    /// </summary>
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
+    {
+        if (await GetTwoFactorAuthenticationUserAsync() is not { } user)
+        {
+            return SignInResult.Failed;
+        }
+        if (await PreSignInCheck(user) is { } refused)
+        {
+            return refused;
+        }
+        var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        if (result.Succeeded)
+        {
+            await UserManager.ResetAccessFailedCountAsync(user);
+            return result;
+        }
+        await UserManager.AccessFailedAsync(user);
+        return await UserManager.IsLockedOutAsync(user) ? SignInResult.LockedOut : result;
+    }
+
     public override async Task<Account?> ValidateSecurityStampAsync(ClaimsPrincipal? principal) =>
         await base.ValidateSecurityStampAsync(principal) is { IsActive: true } account ? account : null;
 

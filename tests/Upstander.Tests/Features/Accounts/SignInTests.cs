@@ -91,6 +91,77 @@ public sealed class SignInTests : IAsyncLifetime
         (await client.GetAsync("/admin")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    private Task<List<string>> RecoveryCodesAsync(TestAccount account) => _factory.InScopeAsync(_org.Id, async services =>
+    {
+        var users = services.GetRequiredService<UserManager<Account>>();
+        var user = (await users.FindByIdAsync(account.AccountId.ToString()))!;
+        return (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!.ToList();
+    });
+
+    private Task<bool> IsLockedOutAsync(TestAccount account) => _factory.InScopeAsync(_org.Id, async services =>
+    {
+        var users = services.GetRequiredService<UserManager<Account>>();
+        return await users.IsLockedOutAsync((await users.FindByIdAsync(account.AccountId.ToString()))!);
+    });
+
+    /// <summary>Past the password, then the recovery-code step: where the second step's address is.</summary>
+    private async Task<(HttpClient Client, string Step)> PastThePasswordAsync(TestAccount account)
+    {
+        var client = _factory.Browser();
+        var response = await client.PostFormAsync("/account/sign-in", new() { ["Email"] = account.Email, ["Password"] = UpstanderFactory.Password });
+        return (client, response.Headers.Location!.OriginalString);
+    }
+
+    private const string RecoveryStep = "/account/sign-in/two-factor?handler=Recovery";
+
+    [Fact]
+    public async Task A_recovery_code_does_not_sign_in_an_account_deactivated_after_its_password_step()
+    {
+        var coordinator = _org[Roles.Coordinator];
+        var codes = await RecoveryCodesAsync(coordinator);
+        var (client, step) = await PastThePasswordAsync(coordinator);
+        var admin = await _factory.ApiClientAsync(_org, _org[Roles.Admin]);
+        (await admin.PostAsync($"/api/v1/people/{coordinator.PersonId}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var response = await client.PostFormAsync(RecoveryStep, new() { ["RecoveryCode"] = codes[0] }, tokenFrom: step);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, "a deactivated account is signed in by no route");
+        (await response.Content.ReadAsStringAsync()).ShouldContain("This account is no longer active");
+        (await client.GetAsync("/coordinate")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task A_recovery_code_does_not_sign_in_a_locked_account_and_wrong_ones_lock_it()
+    {
+        var coordinator = _org[Roles.Coordinator];
+        var codes = await RecoveryCodesAsync(coordinator);
+        var (client, step) = await PastThePasswordAsync(coordinator);
+        for (var i = 0; i < 5; i++)
+        {
+            (await client.PostFormAsync(RecoveryStep, new() { ["RecoveryCode"] = "WRONG-" + i }, tokenFrom: step)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
+        (await IsLockedOutAsync(coordinator)).ShouldBeTrue("wrong recovery codes count as wrong authenticator codes do");
+
+        var response = await client.PostFormAsync(RecoveryStep, new() { ["RecoveryCode"] = codes[0] }, tokenFrom: step);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, "a locked account checks nothing and signs in nobody");
+        (await response.Content.ReadAsStringAsync()).ShouldContain("locked");
+        (await client.GetAsync("/coordinate")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task A_right_recovery_code_signs_in_and_clears_the_failures_before_it()
+    {
+        var coordinator = _org[Roles.Coordinator];
+        var codes = await RecoveryCodesAsync(coordinator);
+        var (client, step) = await PastThePasswordAsync(coordinator);
+        (await client.PostFormAsync(RecoveryStep, new() { ["RecoveryCode"] = "WRONG-1" }, tokenFrom: step)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var right = await client.PostFormAsync(RecoveryStep, new() { ["RecoveryCode"] = codes[0] }, tokenFrom: step);
+        right.Headers.Location!.OriginalString.ShouldBe("/");
+        (await client.GetAsync("/coordinate")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var failures = await _factory.InScopeAsync(_org.Id, async s =>
+            (await s.GetRequiredService<UserManager<Account>>().FindByIdAsync(coordinator.AccountId.ToString()))!.AccessFailedCount);
+        failures.ShouldBe(0);
+    }
+
     [Fact]
     public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one()
     {
