@@ -43,13 +43,24 @@ public sealed class AuditModel(AppDbContext db, AuditLog audit, OrganisationTime
     /// <summary>After a check: whether the chain holds, and how many of this organisation's events it covered.</summary>
     public (bool Intact, long OwnEvents, long? BrokenAt, string? Problem)? Check { get; private set; }
 
+    // The organisation's midnight of a date far from today would fall outside the range of times (a day is added to the end date).
+    private static readonly DateOnly EarliestDay = new(1900, 1, 1), LatestDay = new(9998, 12, 31);
+
+    private static bool OutOfRange(DateOnly? day) => day is { } d && (d < EarliestDay || d > LatestDay);
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (ActionFilter is { Length: > FilterMaxLength } || IdFilter is { Length: > FilterMaxLength })
         {
             Errors.Add(("Filters are at most {0} characters.", [FilterMaxLength]));
         }
-        if (From is { } from && To is { } to && to < from)
+        if (OutOfRange(From) || OutOfRange(To))
+        {
+            Errors.Add(("Dates must be between {0} and {1}.", [Day(EarliestDay), Day(LatestDay)]));
+        }
+        else if (From is { } from && To is { } to && to < from)
         {
             Errors.Add(("The end date is before the start date.", []));
         }

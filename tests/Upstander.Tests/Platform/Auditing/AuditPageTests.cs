@@ -48,6 +48,13 @@ public sealed partial class AuditPageTests
         var backwards = await admin.GetAsync("/admin/audit?from=2031-03-02&to=2031-03-01");
         backwards.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await backwards.Content.ReadAsStringAsync()).ShouldContain("The end date is before the start date.");
+        // The last and first dates there are: the end date's next midnight would be past the range of times (was a 500).
+        foreach (var far in new[] { "to=9999-12-31", "from=0001-01-01", "from=9999-12-31" })
+        {
+            var outside = await admin.GetAsync("/admin/audit?" + far);
+            outside.StatusCode.ShouldBe(HttpStatusCode.BadRequest, far);
+            (await outside.Content.ReadAsStringAsync()).ShouldContain("Dates must be between 1900-01-01 and 9998-12-31.");
+        }
         var tooLong = await admin.GetAsync("/admin/audit?action=" + new string('a', AuditModel.FilterMaxLength + 1));
         tooLong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await tooLong.Content.ReadAsStringAsync()).ShouldContain($"Filters are at most {AuditModel.FilterMaxLength} characters.");
