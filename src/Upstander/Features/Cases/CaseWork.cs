@@ -467,12 +467,19 @@ public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, Case
             .Select(p => new RevealRow(p.Id, p.RequestedAt, p.Reason, visible[p.ReportId].Pseudonym, p.RequestedBy is { } by ? names.GetValueOrDefault(by) : null))];
     }
 
+    /// <summary>How long a pending request may wait before the administration page counts it whatever the reason.</summary>
+    public static readonly TimeSpan LongWait = TimeSpan.FromDays(14);
+
     /// <summary>
-    /// How many pending requests no active custodian may decide: every one asked for it or is conflicted on its report, or
-    /// nobody holds the role. The administration page says so (a count, never which report), so that someone is named
-    /// custodian; the request otherwise waits unseen. A request whose case retention erased is not counted.
+    /// How many pending requests wait with nobody to decide them: nobody but the case manager who asked holds the custodian
+    /// role, or the request has waited longer than <see cref="LongWait"/>. The administration page says so (a count, never
+    /// which report), so that someone else is named custodian. Custodians who exist but are all too close to the people a
+    /// request concerns are deliberately not counted as such: an administrator (who may also be the case manager who asked)
+    /// would learn whose line a held-back reporter is close to. Such a request is counted once it has waited
+    /// <see cref="LongWait"/>, which says no more than the audit log's undecided request. A request whose case retention
+    /// erased is not counted.
     /// </summary>
-    public async Task<int> UndecidableAsync(CancellationToken ct)
+    public async Task<int> UnattendedAsync(CancellationToken ct)
     {
         var pending = await db.Set<RevealRequest>().Where(r => r.Status == RevealStatus.Pending).ToListAsync(ct);
         if (pending.Count == 0)
@@ -481,16 +488,9 @@ public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, Case
         }
         var custodians = await Accounts.AccountLifecycle.ActivePeopleInRoleAsync(db, Roles.Custodian, ct);
         var ids = pending.Select(p => p.ReportId).ToList();
-        var reports = await db.Set<ReportRecord>().Where(r => ids.Contains(r.Id) && r.ContentErasedAt == null).ToDictionaryAsync(r => r.Id, ct);
-        var undecidable = 0;
-        foreach (var request in pending.Where(p => reports.ContainsKey(p.ReportId)))
-        {
-            if ((await conflicts.EligibleAsync(reports[request.ReportId], custodians.Where(c => c != request.RequestedBy), ct)).Count == 0)
-            {
-                undecidable++;
-            }
-        }
-        return undecidable;
+        var live = (await db.Set<ReportRecord>().Where(r => ids.Contains(r.Id) && r.ContentErasedAt == null).Select(r => r.Id).ToListAsync(ct)).ToHashSet();
+        var longAgo = clock.GetUtcNow() - LongWait;
+        return pending.Count(p => live.Contains(p.ReportId) && (p.RequestedAt <= longAgo || custodians.All(c => c == p.RequestedBy)));
     }
 
     /// <summary>
