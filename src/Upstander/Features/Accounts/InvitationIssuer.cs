@@ -20,6 +20,8 @@ public enum InvitationRefusal
     UnknownRole,
     /// <summary>The inviter's browser session did not sign in or confirm recently enough (<see cref="RecentSignIn"/>).</summary>
     NotRecent,
+    /// <summary>The inviter has issued as many invitations in the last hour as one person may (<see cref="InvitationIssuer.CreateForEveryoneAsync"/>).</summary>
+    HourlyLimit,
 }
 
 /// <summary>
@@ -104,10 +106,18 @@ public sealed class InvitationIssuer(
         {
             return ([], InvitationRefusal.NotRecent);
         }
-        var people = await Uninvited().OrderBy(p => p.Name).ThenBy(p => p.Id).Take(limit)
+        // The rate limiter counts submissions, and one submission here issues many: so the hour's budget is what this inviter
+        // has issued in the last hour, read from the invitations themselves (which also holds across processes).
+        var now = clock.GetUtcNow();
+        var since = now - TimeSpan.FromHours(1);
+        var room = limit - await db.Invitations.CountAsync(i => i.InvitedBy == actor.Id && i.CreatedAt > since, ct);
+        if (room <= 0)
+        {
+            return ([], InvitationRefusal.HourlyLimit);
+        }
+        var people = await Uninvited().OrderBy(p => p.Name).ThenBy(p => p.Id).Take(room)
             .Select(p => new { p.Id, p.OrganisationId, p.Name, p.WorkEmail })
             .ToListAsync(ct);
-        var now = clock.GetUtcNow();
         var issued = new List<IssuedInvitation>(people.Count);
         string? organisationName = null;
         foreach (var person in people)

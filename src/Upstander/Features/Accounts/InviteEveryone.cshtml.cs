@@ -23,10 +23,16 @@ public sealed class InviteEveryoneModel(InvitationIssuer issuer, MailOutbox outb
     public int Uninvited { get; private set; }
     public bool MailEnabled => outbox.Enabled;
 
-    /// <summary>One submission invites at most this many, so the hourly invitation limit holds for bulk too.</summary>
+    /// <summary>
+    /// One submission invites at most this many, less what this administrator issued in the last hour (counted from the
+    /// invitations), so the hourly invitation limit holds for bulk too.
+    /// </summary>
     public int BatchSize => Math.Max(1, limits.InvitationsPerHour);
 
     public IReadOnlyList<IssuedInvitation>? Issued { get; private set; }
+
+    /// <summary>This administrator issued the hour's invitations already: nothing was created.</summary>
+    public bool HourlyLimitReached { get; private set; }
     public string? CsvDataUri { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct) => Uninvited = await issuer.Uninvited().CountAsync(ct);
@@ -38,6 +44,14 @@ public sealed class InviteEveryoneModel(InvitationIssuer issuer, MailOutbox outb
         if (refusal == InvitationRefusal.NotRecent)
         {
             return RecentSignIn.ConfirmFirst("/admin/invitations/everyone");
+        }
+        if (refusal == InvitationRefusal.HourlyLimit)
+        {
+            Uninvited = await issuer.Uninvited().CountAsync(ct);
+            HourlyLimitReached = true;
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = "3600";
+            return Page();
         }
         Issued = issued;
         Uninvited = await issuer.Uninvited().CountAsync(ct);

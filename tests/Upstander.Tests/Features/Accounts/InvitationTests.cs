@@ -308,6 +308,37 @@ public sealed partial class InvitationTests : IAsyncLifetime
         (await _admin.GetStringAsync("/admin/invitations/everyone")).ShouldContain("already has an account or a waiting invitation");
     }
 
+    /// <summary>
+    /// The rate limiter counts submissions, and one "invite everyone" issues many: the hour's budget is counted from the
+    /// invitations the administrator issued, single ones included, so bulk keeps to the hourly limit too.
+    /// </summary>
+    [Fact]
+    public async Task Inviting_everyone_keeps_to_the_hourly_invitation_limit_of_the_administrator()
+    {
+        await using var factory = new UpstanderFactory(settings: new Dictionary<string, string?> { ["RateLimits:InvitationsPerHour"] = "4" });
+        var org = await factory.CreateOrganisationAsync("Bulk Org");
+        var people = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            people.Add(await factory.AddPersonAsync(org.Id, "Person " + i, $"person{i}@bulk.example"));
+        }
+        var admin = await factory.SignInForApiAsync(org[Roles.Admin]);
+        await admin.InviteAsync(people[0]);
+        Task<int> CountAsync() => factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Invitations.CountAsync());
+
+        (await admin.PostFormAsync("/admin/invitations/everyone", new())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await CountAsync()).ShouldBe(4, "one single invitation and three in bulk: the hour's four");
+        var refused = await admin.PostFormAsync("/admin/invitations/everyone", new());
+        refused.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("You have issued 4 invitations in the last hour");
+        (await CountAsync()).ShouldBe(4, "nothing was created");
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(61));
+        admin = await factory.SignInForApiAsync(org[Roles.Admin]);
+        (await admin.PostFormAsync("/admin/invitations/everyone", new())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await CountAsync()).ShouldBe(6, "in the next hour, the two people left");
+    }
+
     [Fact]
     public async Task Only_admins_manage_invitations()
     {
