@@ -19,6 +19,9 @@ public sealed class IndexModel(AppDbContext db, CurrentActor actor, IStringLocal
     /// <summary>The roles without live figures on the home page: a description and a link.</summary>
     public List<EmptyState> Sections { get; } = [];
 
+    /// <summary>Whether the person holds <paramref name="role"/>: the page invokes a role's cards only then.</summary>
+    public bool Holds(string role) => actor.IsInRole(role);
+
     // Compiled once: every signed-in visit to the home page runs it, and the organisation filter still applies.
     private static readonly ModelBoundQuery<Func<AppDbContext, Guid, CancellationToken, Task<string?>>> NameById = new(() =>
         EF.CompileAsyncQuery((AppDbContext db, Guid personId, CancellationToken ct) =>
