@@ -9,7 +9,8 @@ namespace Upstander.Features.Accounts;
 
 /// <summary>
 /// Which accounts changed in this process, and when: a new security stamp (password changed, signed out everywhere
-/// else, deactivated or reactivated, two-factor changed) or new roles. A session issued before its account's change
+/// else, deactivated or reactivated, two-factor changed), new roles, or one of its sessions signed out (whose copies must
+/// stop working everywhere). A session issued before its account's change
 /// is checked on its next request instead of waiting out <see cref="SecurityServices.StampInterval"/>, so in a
 /// process a deactivation or a removed role takes effect at once. On PostgreSQL, other processes on the same database
 /// are told through <see cref="AccountChangeChannel"/>; without it (or while it is down) they learn of it at the
@@ -58,8 +59,9 @@ public sealed class AccountChangeNotices(TimeProvider clock)
 }
 
 /// <summary>
-/// Notices, as a save is about to be written, an account whose security stamp, deactivation or roles change in it, and
-/// tells <see cref="AccountChangeNotices"/> once the save is committed (never for a save that fails or rolls back).
+/// Notices, as a save is about to be written, an account whose security stamp, deactivation or roles change in it, or
+/// one of whose sessions ends in it, and tells <see cref="AccountChangeNotices"/> once the save is committed (never for a
+/// save that fails or rolls back).
 /// </summary>
 public sealed class AccountChangeInterceptor(AccountChangeNotices notices) : SaveChangesInterceptor
 {
@@ -105,6 +107,13 @@ public sealed class AccountChangeInterceptor(AccountChangeNotices notices) : Sav
                     && (Changed(entry.Property(a => a.SecurityStamp)) || Changed(entry.Property(a => a.DeactivatedAt))))
                 {
                     changed.Add(entry.Entity.Id);
+                }
+            }
+            foreach (var entry in tracker.Entries<EndedSession>())
+            {
+                if (entry.State == Microsoft.EntityFrameworkCore.EntityState.Added)
+                {
+                    changed.Add(entry.Entity.AccountId);
                 }
             }
             foreach (var entry in tracker.Entries<IdentityUserRole<Guid>>())

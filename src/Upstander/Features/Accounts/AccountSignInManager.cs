@@ -51,11 +51,13 @@ public sealed class AccountSignInManager(
 
     /// <summary>
     /// Every route into a session (password, two-factor, passkey, an accepted invitation, set-up) ends here, and so does
-    /// <see cref="RefreshSignInAsync"/>, which passes the session's own properties on: only a real sign-in records now.
+    /// <see cref="RefreshSignInAsync"/>, which passes the session's own properties on: only a real sign-in records now,
+    /// and only a real sign-in (whose properties are new) starts a session with a new id (<see cref="EndedSessions"/>).
     /// </summary>
     public override Task SignInWithClaimsAsync(Account user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
     {
         authenticationProperties ??= new AuthenticationProperties();
+        EndedSessions.Begin(authenticationProperties);
         if (!_refreshing)
         {
             RecentSignIn.Record(authenticationProperties, clock.GetUtcNow());

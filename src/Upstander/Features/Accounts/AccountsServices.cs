@@ -16,6 +16,8 @@ public static class AccountsServices
         services.AddScoped<InvitationAcceptance>();
         services.AddScoped<TokenIssuer>();
         services.AddScoped<RecentSignIn>();
+        services.AddScoped<EndedSessions>();
+        services.AddRetentionPass("signed-out sessions", _ => TimeSpan.FromHours(1), EndedSessions.RemoveOldAsync);
         services.AddScoped<AccountSecurityNotices>();
         services.AddScoped<AccountLifecycle>();
         services.AddScoped<AccountRecovery>();

@@ -40,16 +40,24 @@ public static class SecurityServices
     public static readonly TimeSpan StampInterval = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Checks a session whose account changed after it was issued. The stock validator applies the interval itself and
-    /// checks a session with no issue time at once; on failure the session ends. On success it asks for the session to be
-    /// issued again (with the account's roles as they are now), which the cookie handler does only for a session with an
-    /// issue time: put it back, so the new cookie is issued now (and not checked again) and keeps the session's length.
+    /// Checks a session: whether it was signed out (<see cref="EndedSessions"/>), then its account's security stamp. The
+    /// stock validator ends the session when the stamp fails; on success it asks for the session to be issued again
+    /// (with the account's roles as they are now). For a session whose account changed after it was issued
+    /// (<paramref name="issued"/>), the stock validator would wait out the interval, so its issue time is hidden from
+    /// it and put back afterwards: the cookie handler issues the new cookie now (and it is not checked again) and keeps
+    /// the session's length.
     /// </summary>
-    private static async Task ValidateChangedAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context, DateTimeOffset issued)
+    private static async Task ValidateAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context, DateTimeOffset? issued)
     {
-        context.Properties.IssuedUtc = null;
+        if (await context.HttpContext.RequestServices.GetRequiredService<EndedSessions>().IsEndedAsync(context.Properties, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(context.Scheme.Name);
+            return;
+        }
+        context.Properties.IssuedUtc = issued is null ? context.Properties.IssuedUtc : null;
         await SecurityStampValidator.ValidatePrincipalAsync(context);
-        if (context.Principal is not null)
+        if (issued is not null && context.Principal is not null)
         {
             context.Properties.IssuedUtc = issued;
         }
@@ -92,7 +100,7 @@ public static class SecurityServices
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.ExpireTimeSpan = EndedSessions.SessionLength;
             o.SlidingExpiration = true;
             o.LoginPath = "/account/sign-in";
             o.LogoutPath = "/account/sign-out";
@@ -100,18 +108,19 @@ public static class SecurityServices
             o.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
             // The stock validator builds SignInManager and UserManager on every request before it looks at
-            // the interval; look first, and only build them when a check is due (the same rule it applies), or
-            // when this process changed the account since the session was issued (AccountChangeNotices).
+            // the interval; look first, and only check when a check is due (the same rule it applies), or when
+            // the account changed since the session was issued (AccountChangeNotices: a new stamp or roles, a
+            // deactivation, or one of its sessions signed out).
             o.Events.OnValidatePrincipal = context =>
             {
                 var services = context.HttpContext.RequestServices;
                 if (context.Properties.IssuedUtc is not { } issued || services.GetRequiredService<TimeProvider>().GetUtcNow() - issued > StampInterval)
                 {
-                    return SecurityStampValidator.ValidatePrincipalAsync(context);
+                    return ValidateAsync(context, null);
                 }
                 // Every signed-in request passes here: the common answer (nothing changed) completes without awaiting.
                 return services.GetRequiredService<AccountChangeNotices>().ChangedSince(context.Principal, issued)
-                    ? ValidateChangedAsync(context, issued)
+                    ? ValidateAsync(context, issued)
                     : Task.CompletedTask;
             };
         });

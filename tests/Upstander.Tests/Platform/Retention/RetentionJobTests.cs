@@ -18,7 +18,7 @@ public sealed class RetentionJobTests
         });
         await factory.CreateOrganisationAsync("Retention Org");
         var passes = factory.Services.GetServices<RetentionPass>().ToList();
-        passes.Select(p => p.Name).Order().ShouldBe(["closed reports", "conversations and requests", "held escrow entries", "password links", "sent mail"]);
+        passes.Select(p => p.Name).Order().ShouldBe(["closed reports", "conversations and requests", "held escrow entries", "password links", "sent mail", "signed-out sessions"]);
         passes.Single(p => p.Name == "conversations and requests").IntervalFrom(factory.Services).ShouldBe(TimeSpan.FromMinutes(7));
         passes.Single(p => p.Name == "closed reports").IntervalFrom(factory.Services).ShouldBe(TimeSpan.FromMinutes(11));
         passes.Single(p => p.Name == "sent mail").IntervalFrom(factory.Services).ShouldBe(TimeSpan.FromHours(1));
