@@ -89,18 +89,13 @@ if (form && window.crypto?.subtle && typeof BigInt === "function") {
       });
       if (response.status === 429) throw new Error(form.dataset.msgLimit);
       if (!response.ok) throw new Error(`${form.dataset.msgRefused} (${response.status})`);
-      const answer = await response.json();
+      // The answer is always "held": groups are judged at set times, never inside an upload.
+      await response.json();
       status.textContent = "";
       form.hidden = true;
       form.reset();
       const done = document.querySelector("[data-escrow-done]");
       done.querySelector("[data-escrow-code]").value = code.match(/.{1,4}/g).join("-");
-      // A released report is with the case team: it cannot be withdrawn, so the code and "while you wait" are not shown.
-      const released = answer.status === "released";
-      done.querySelector("[data-escrow-held]").hidden = released;
-      done.querySelector("[data-escrow-released]").hidden = !released;
-      const heading = done.querySelector("[data-escrow-heading]");
-      if (released) heading.textContent = heading.dataset.released;
       done.hidden = false;
       done.querySelector("h2").focus?.();
     } catch (e) {

@@ -47,6 +47,8 @@ public sealed class StartFailureTests
     [InlineData("--Proxy:TrustedAddresses=10.0.0.5,10.0.0.300", "Proxy:TrustedAddresses has \"10.0.0.300\", which is neither an IP address nor a network")]
     [InlineData("--Privacy:QuickExitUrl=javascript:alert(1)", "Privacy:QuickExitUrl must be the full address of a neutral page")]
     [InlineData("--Escrow:HeldMonths=0", "Escrow:HeldMonths must be 1 or more")]
+    [InlineData("--Escrow:JudgementPeriod=00:00:00", "Escrow:JudgementPeriod must be between 00:00:01 and 1.00:00:00")]
+    [InlineData("--Escrow:JudgementPeriod=2.00:00:00", "Escrow:JudgementPeriod must be between 00:00:01 and 1.00:00:00")]
     public async Task A_setting_the_operator_must_put_right_stops_the_start_with_one_line(string setting, string expected)
     {
         await using var database = TestDatabase.Create(Engine.Sqlite);

@@ -77,15 +77,14 @@ public static class EscrowEntriesEndpoint
                 {
                     return NotAnEntry(problem);
                 }
-                var outcome = await store.HoldAsync(index, threshold, sealedBytes, request!.Withdrawal!, ct);
-                if (outcome is null)
+                if (!await store.HoldAsync(index, threshold, sealedBytes, request!.Withdrawal!, ct))
                 {
                     return NotAnEntry("This withdrawal code was already used.");
                 }
-                return TypedResults.Created((string?)null, new EntryAnswer(outcome == HoldOutcome.Released ? "released" : "held"));
+                return TypedResults.Created((string?)null, new EntryAnswer("held"));
             })
             .WithName("HoldEscrowEntry")
-            .WithSummary("Stores one escrow entry (π, c, t) with the hash of its withdrawal code; releases its group when complete.");
+            .WithSummary("Stores one escrow entry (π, c, t) with the hash of its withdrawal code. The answer is always \"held\": groups are judged at the next judgement boundary (each hour by default), never inside an upload.");
     }
 
     private static ProblemHttpResult NotAnEntry(string detail) =>

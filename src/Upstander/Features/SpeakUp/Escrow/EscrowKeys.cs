@@ -34,6 +34,21 @@ public sealed class EscrowOptions
     /// escrow page tells the reporter before they send.
     /// </summary>
     public int HeldMonths { get; set; } = 36;
+
+    /// <summary>
+    /// Groups are judged, and released, only at the boundaries of this period (multiples of it since 1970, UTC: by default
+    /// each hour, on the hour), never inside the request of the entry that completed one, and a release's times are
+    /// the boundary's. So neither the answer to an upload nor its duration, nor the time a report appears, tells anyone
+    /// which upload completed a group (see docs/escrow.md). Between one second and one day; a shorter period says more.
+    /// </summary>
+    public TimeSpan JudgementPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The boundary at or before <paramref name="now"/>.</summary>
+    public DateTimeOffset BoundaryAtOrBefore(DateTimeOffset now) =>
+        new(now.UtcTicks - (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) % JudgementPeriod.Ticks, TimeSpan.Zero);
+
+    /// <summary>The first boundary after <paramref name="now"/>: when an entry arriving now is first judged.</summary>
+    public DateTimeOffset BoundaryAfter(DateTimeOffset now) => BoundaryAtOrBefore(now) + JudgementPeriod;
 }
 
 /// <summary>The reviewers' key pair: entries are sealed to its public half; only opening uses the private half.</summary>

@@ -6,30 +6,44 @@ using Upstander.Platform.Jobs;
 namespace Upstander.Features.SpeakUp.Escrow;
 
 /// <summary>
-/// Groups whose release could not be decided: the OPRF key holder gave no answer (unreachable, 429, 503), or the search
-/// for a key reached <see cref="EscrowOpener.MaxSubsets"/> before it had tried every subset (a group flooded with wrong
-/// shares). They stay held and are tried again by <see cref="EscrowReleaseJob"/>, and by the next entry that arrives for
-/// them; a search goes on from where the last one stopped. In memory only, so nothing about a group is stored for it; the
-/// job's first pass after a start looks at every group that could be complete.
+/// Groups waiting to be judged by <see cref="EscrowReleaseJob"/>: every group an entry arrived in, from the next
+/// judgement boundary on (<see cref="EscrowOptions.JudgementPeriod"/>), and every group whose judgement could not be
+/// finished, from at once: the OPRF key holder gave no answer (unreachable, 429, 503), the search for a key reached
+/// <see cref="EscrowOpener.MaxSubsets"/> before it had tried every subset (a group flooded with wrong shares; it goes on
+/// from where it stopped), or the judgement was cut short. In memory only, so nothing about a group is stored for it; the
+/// job's first pass after a start takes in every group that could be complete.
 /// </summary>
-public sealed class EscrowReleaseRetries
+public sealed class EscrowPendingGroups
 {
-    private readonly ConcurrentDictionary<(Guid Organisation, string Index, int Threshold), EscrowSearchState> _pending = new();
+    private readonly ConcurrentDictionary<(Guid Organisation, string Index, int Threshold), Pending> _pending = new();
 
-    /// <summary>Marks the group to be tried again; where its search goes on from stays as it was.</summary>
-    public void Add(Guid organisationId, byte[] index, int threshold) => _pending.TryAdd(Key(organisationId, index, threshold), EscrowSearchState.Start);
+    private sealed record Pending(EscrowSearchState State, DateTimeOffset Due);
+
+    /// <summary>An entry arrived in the group: it is judged at <paramref name="due"/> (never sooner, even if it was waiting for a retry).</summary>
+    public void Arrived(Guid organisationId, byte[] index, int threshold, DateTimeOffset due) =>
+        _pending.AddOrUpdate(Key(organisationId, index, threshold), _ => new(EscrowSearchState.Start, due),
+            (_, pending) => pending with { Due = pending.Due > due ? pending.Due : due });
+
+    /// <summary>Keeps the group to be judged again at the next pass; where its search goes on from stays as it was.</summary>
+    public void Add(Guid organisationId, byte[] index, int threshold) =>
+        _pending.TryAdd(Key(organisationId, index, threshold), new(EscrowSearchState.Start, DateTimeOffset.MinValue));
 
     public void Remove(Guid organisationId, byte[] index, int threshold) => _pending.TryRemove(Key(organisationId, index, threshold), out _);
 
     /// <summary>Where the group's next search goes on from (<see cref="EscrowOpener.Search"/>).</summary>
     public EscrowSearchState SearchState(Guid organisationId, byte[] index, int threshold) =>
-        _pending.TryGetValue(Key(organisationId, index, threshold), out var state) ? state : EscrowSearchState.Start;
+        _pending.TryGetValue(Key(organisationId, index, threshold), out var pending) ? pending.State : EscrowSearchState.Start;
 
-    /// <summary>Keeps the group to be tried again, its next search going on as <paramref name="state"/> says.</summary>
-    public void GoOn(Guid organisationId, byte[] index, int threshold, EscrowSearchState state) => _pending[Key(organisationId, index, threshold)] = state;
+    /// <summary>Keeps the group to be judged again at the next pass, its next search going on as <paramref name="state"/> says.</summary>
+    public void GoOn(Guid organisationId, byte[] index, int threshold, EscrowSearchState state) =>
+        _pending.AddOrUpdate(Key(organisationId, index, threshold), _ => new(state, DateTimeOffset.MinValue), (_, pending) => pending with { State = state });
 
-    public IReadOnlyList<(Guid Organisation, byte[] Index, int Threshold)> Pending() =>
-        [.. _pending.Keys.Select(k => (k.Organisation, Convert.FromHexString(k.Index), k.Threshold))];
+    /// <summary>The groups due to be judged at <paramref name="now"/>.</summary>
+    public IReadOnlyList<(Guid Organisation, byte[] Index, int Threshold)> Due(DateTimeOffset now) =>
+        [.. _pending.Where(p => p.Value.Due <= now).Select(p => (p.Key.Organisation, Convert.FromHexString(p.Key.Index), p.Key.Threshold))];
+
+    /// <summary>Every group waiting, due or not.</summary>
+    public int Count => _pending.Count;
 
     private static (Guid, string, int) Key(Guid organisationId, byte[] index, int threshold) => (organisationId, Convert.ToHexString(index), threshold);
 }
@@ -45,18 +59,22 @@ public sealed record EscrowSearchState(long From, string? RoundOver)
 }
 
 /// <summary>
-/// Every minute, tries again the release of each escrow group the key holder could not check, or whose search for a key
-/// is not finished (<see cref="EscrowReleaseRetries"/>),
-/// as the system in its organisation. At start, first takes in every group with at least t entries of which some are still
-/// held, since a retry the previous run had pending was kept only in its memory.
+/// Judges the escrow groups that are due (<see cref="EscrowPendingGroups"/>), as the system in each organisation: every
+/// minute (more often when <see cref="EscrowOptions.JudgementPeriod"/> is shorter), so a group an entry arrived in is
+/// judged on the first pass after the next boundary and one whose judgement could not be finished is tried again at
+/// once. At the first pass after each boundary it also records the withdrawals since the last one
+/// (<see cref="EscrowStore.RecordWithdrawalsAsync"/>). At start, first takes in every group with at least t entries of
+/// which some are still held, to be judged at the next boundary, since what the previous run had pending was kept only
+/// in its memory.
 /// </summary>
-public sealed class EscrowReleaseJob(IServiceScopeFactory scopes, EscrowReleaseRetries retries, TimeProvider clock, ILogger<EscrowReleaseJob> logger)
+public sealed class EscrowReleaseJob(IServiceScopeFactory scopes, EscrowPendingGroups pending, EscrowOptions options, TimeProvider clock, ILogger<EscrowReleaseJob> logger)
     : PeriodicJob(clock, logger)
 {
     private readonly Lock _gate = new();
     private Task? _takenIn;
+    private DateTimeOffset _withdrawalsRecordedAt = DateTimeOffset.MinValue;
 
-    protected override TimeSpan Interval => TimeSpan.FromMinutes(1);
+    protected override TimeSpan Interval => options.JudgementPeriod < TimeSpan.FromMinutes(1) ? options.JudgementPeriod : TimeSpan.FromMinutes(1);
 
     public override async Task RunOnceAsync(CancellationToken ct)
     {
@@ -72,16 +90,24 @@ public sealed class EscrowReleaseJob(IServiceScopeFactory scopes, EscrowReleaseR
             takenIn = _takenIn;
         }
         await takenIn;
-        foreach (var (organisationId, index, threshold) in retries.Pending())
+        var now = Clock.GetUtcNow();
+        foreach (var (organisationId, index, threshold) in pending.Due(now))
         {
             try
             {
-                await EveryOrganisation.InScopeAsync(scopes, organisationId, s => s.GetRequiredService<EscrowStore>().RetryAsync(index, threshold, ct));
+                await EveryOrganisation.InScopeAsync(scopes, organisationId, s => s.GetRequiredService<EscrowStore>().JudgeAsync(index, threshold, ct));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogError("Retrying an escrow release in organisation {OrganisationId} failed with {ExceptionType}.", organisationId, ex.GetType().Name);
+                logger.LogError("Judging an escrow group in organisation {OrganisationId} failed with {ExceptionType}.", organisationId, ex.GetType().Name);
             }
+        }
+        var boundary = options.BoundaryAtOrBefore(now);
+        if (boundary > _withdrawalsRecordedAt)
+        {
+            var recorded = await EveryOrganisation.SumAsync(scopes, s => s.GetRequiredService<EscrowStore>().RecordWithdrawalsAsync(ct), (a, b) => a + b, 0, ct);
+            recorded.ThrowIfAnyFailed();
+            _withdrawalsRecordedAt = boundary;
         }
     }
 
@@ -89,13 +115,15 @@ public sealed class EscrowReleaseJob(IServiceScopeFactory scopes, EscrowReleaseR
     {
         await using var scope = scopes.CreateAsyncScope();
         var groups = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<HeldEntry>().IgnoreQueryFilters()
+            .Where(e => e.MatchIndex != HeldEntry.NoIndex)
             .GroupBy(e => new { e.OrganisationId, e.MatchIndex, e.Threshold })
             .Where(g => g.Count() >= g.Key.Threshold && g.Count(e => e.ReleasedAt == null) > 0)
             .Select(g => g.Key)
             .ToListAsync(ct);
+        var due = options.BoundaryAfter(Clock.GetUtcNow());
         foreach (var group in groups)
         {
-            retries.Add(group.OrganisationId, group.MatchIndex, group.Threshold);
+            pending.Arrived(group.OrganisationId, group.MatchIndex, group.Threshold, due);
         }
     }
 }

@@ -14,6 +14,10 @@ public static class EscrowServices
         {
             throw new Platform.StartupProblem("Escrow:HeldMonths must be 1 or more: how many months an escrow entry that has not been released is kept.");
         }
+        if (options.JudgementPeriod < TimeSpan.FromSeconds(1) || options.JudgementPeriod > TimeSpan.FromDays(1))
+        {
+            throw new Platform.StartupProblem("Escrow:JudgementPeriod must be between 00:00:01 and 1.00:00:00: how often held groups are judged (by default each hour, 01:00:00).");
+        }
         services.AddSingleton(options);
         services.AddSingleton<OprfCallerLimiter>();
         if (string.IsNullOrWhiteSpace(options.OprfUrl))
@@ -44,7 +48,7 @@ public static class EscrowServices
         services.AddSingleton(provider => new EscrowReviewerKey(provider.GetRequiredKeyedService<LoadedKey>(ReviewersPurpose).Key));
         services.AddSingleton<EscrowEntryLimiter>();
         services.AddSingleton<EscrowSubject>();
-        services.AddSingleton<EscrowReleaseRetries>();
+        services.AddSingleton<EscrowPendingGroups>();
         services.AddScoped<EscrowStore>();
         services.AddScoped<Cases.IReportContentEraser, EscrowEntriesEraser>();
         services.AddScoped<HeldEntryExpiry>();

@@ -17,7 +17,11 @@ public static class EscrowAudit
     /// <summary>A group reached its threshold and its entries became reports. Recorded as the system, counts in the detail.</summary>
     public const string Released = "speak-up.escrow-released";
 
-    /// <summary>A held entry was withdrawn with its code. No actor: the server must not learn whose it was.</summary>
+    /// <summary>
+    /// Held entries were withdrawn with their codes since the last judgement boundary. Recorded as the system at the
+    /// boundary, with the count: no actor, since the server must not learn whose they were, and not at the moment of a
+    /// withdrawal, which would place it beside the withdrawer's own events.
+    /// </summary>
     public const string Withdrawn = "speak-up.escrow-withdrawn";
 
     /// <summary>Held entries past <see cref="EscrowOptions.HeldMonths"/> were deleted. Recorded as the system, with the count.</summary>
@@ -39,20 +43,16 @@ public sealed record EscrowPayload(int V, Guid Reporter, string? Attestation, Gu
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 }
 
-public enum HoldOutcome
-{
-    Held,
-    Released,
-}
-
 /// <summary>
 /// Stores entries and releases a group when enough distinct people have named the same person. The server holds
 /// the reviewers' private key in-process (see docs/escrow.md), opens a complete group with
-/// <see cref="EscrowOpener"/>, and turns every entry into an escrow <see cref="ReportRecord"/> for its reporter.
+/// <see cref="EscrowOpener"/>, and turns every entry into an escrow <see cref="ReportRecord"/> for its reporter. An
+/// upload only stores its entry; groups are judged by <see cref="EscrowReleaseJob"/> at the judgement boundaries
+/// (<see cref="EscrowOptions.JudgementPeriod"/>), and a release carries the boundary's time.
 /// </summary>
 public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldProtector protector, EscrowReviewerKey reviewers,
     AuditLog audit, TimeProvider clock, ILogger<EscrowStore> logger, Cases.CaseIntake intake, ExclusiveLocks locks, EscrowSubject subjects,
-    EscrowReleaseRetries retries)
+    EscrowPendingGroups pending, EscrowOptions options)
 {
     public const string AttestationPurpose = "speak-up.escrow-reporter";
     /// <summary>
@@ -112,24 +112,26 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     public static string NormalizeCode(string code) =>
         new([.. code.Where(c => !char.IsWhiteSpace(c) && c != '-').Select(char.ToUpperInvariant)]);
 
-    /// <summary>Stores a checked entry and releases its group if it is now complete.</summary>
-    public async Task<HoldOutcome?> HoldAsync(byte[] index, int threshold, byte[] sealedBytes, string withdrawalHash, CancellationToken ct)
+    /// <summary>
+    /// Stores a checked entry, to be judged with its group at the next boundary; false when its withdrawal code was used
+    /// before. The same work whatever the group holds: nothing here reads the group or asks the key holder, so neither
+    /// the answer nor the time it takes says whether the group is complete.
+    /// </summary>
+    public async Task<bool> HoldAsync(byte[] index, int threshold, byte[] sealedBytes, string withdrawalHash, CancellationToken ct)
     {
         if (await db.Set<HeldEntry>().IgnoreQueryFilters().AnyAsync(e => e.WithdrawalHash == withdrawalHash, ct))
         {
-            return null;
+            return false;
         }
-        var entry = HeldEntry.Hold(Organisation, index, threshold, sealedBytes, withdrawalHash, clock.GetUtcNow());
-        db.Set<HeldEntry>().Add(entry);
+        var now = clock.GetUtcNow();
+        db.Set<HeldEntry>().Add(HeldEntry.Hold(Organisation, index, threshold, sealedBytes, withdrawalHash, now));
         await db.SaveChangesAsync(ct);
-        // The release must read this entry as the database has it when the section is entered: another process may
-        // have released the group (this entry with it) in between, and a tracked copy would still say held.
-        db.Entry(entry).State = EntityState.Detached;
-        return await ReleaseAsync(index, threshold, ct) ? HoldOutcome.Released : HoldOutcome.Held;
+        pending.Arrived(Organisation, index, threshold, options.BoundaryAfter(now));
+        return true;
     }
 
-    /// <summary>Tries again to release a group the OPRF key holder could not check before (<see cref="EscrowReleaseJob"/>).</summary>
-    public Task<bool> RetryAsync(byte[] index, int threshold, CancellationToken ct) => ReleaseAsync(index, threshold, ct);
+    /// <summary>Judges the group (π, t) now (<see cref="EscrowReleaseJob"/>); true when it released reports.</summary>
+    public Task<bool> JudgeAsync(byte[] index, int threshold, CancellationToken ct) => ReleaseAsync(index, threshold, ct);
 
     private enum Judgement
     {
@@ -142,14 +144,14 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     /// <summary>
     /// Tries to open the group (π, t). Attempted only when it has at least t entries; if fewer than t distinct
     /// reporters are among them (the server cannot tell before opening), everything stays held. A group the key holder
-    /// could not check stays held and is tried again (<see cref="EscrowReleaseRetries"/>), as is one whose judgement was
+    /// could not check stays held and is tried again (<see cref="EscrowPendingGroups"/>), as is one whose judgement was
     /// cut short (the uploader went away while the key holder was asked, the database failed).
     /// </summary>
     private async Task<bool> ReleaseAsync(byte[] index, int threshold, CancellationToken ct)
     {
-        retries.Add(Organisation, index, threshold);
+        pending.Add(Organisation, index, threshold);
         await using var section = await locks.EnterAsync(db, ReleaseSection, Organisation, ct);
-        var state = retries.SearchState(Organisation, index, threshold);
+        var state = pending.SearchState(Organisation, index, threshold);
         var search = new SearchProgress(state.From);
         var judgement = await JudgeAsync(index, threshold, search, ct);
         if (judgement == Judgement.Held && search.Next is { } next && search.Entries is { } entries)
@@ -159,16 +161,16 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
             var round = state.From == 0 ? entries : state.RoundOver;
             if (next == 0 && round == entries)
             {
-                retries.Remove(Organisation, index, threshold);
+                pending.Remove(Organisation, index, threshold);
             }
             else
             {
-                retries.GoOn(Organisation, index, threshold, new(next, next == 0 ? entries : round));
+                pending.GoOn(Organisation, index, threshold, new(next, next == 0 ? entries : round));
             }
         }
         else if (judgement != Judgement.Unchecked)
         {
-            retries.Remove(Organisation, index, threshold);
+            pending.Remove(Organisation, index, threshold);
         }
         return judgement == Judgement.Released;
     }
@@ -231,7 +233,8 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
         }
         var namingSomeoneElse = best.Records.Count(o => o.Payload.Named != subject.Person);
         var valid = best.Records.Where(Counts).ToList();
-        var now = clock.GetUtcNow();
+        // The boundary this judgement belongs to, not the moment it ran: a retry some minutes later says no more.
+        var now = options.BoundaryAtOrBefore(clock.GetUtcNow());
         var released = 0;
         var reports = new List<ReportRecord>();
         foreach (var (entry, payload) in valid.Where(o => !o.Entry.IsReleased))
@@ -265,7 +268,7 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
             // someone else, stays held): the answer is "held", as it is for any entry that completes nothing.
             return Judgement.Held;
         }
-        // Upstander's decision, made inside the last uploader's request: recorded as the system, never as them. Counts only.
+        // Upstander's decision, made at a judgement boundary: recorded as the system. Counts only.
         audit.RecordAsSystem(EscrowAudit.Released, "escrow-group", null,
             detail: $"entries={released};threshold={threshold};group={group.Count};naming-someone-else={namingSomeoneElse}");
         await db.SaveChangesAsync(ct);
@@ -278,17 +281,20 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
     }
 
     /// <summary>
-    /// Deletes a held entry given its withdrawal code. Released entries are reports now and stay. Holds the release section,
-    /// as a release does, and reads the entry once inside it: a withdrawal and a release of the same entry happen one after
-    /// the other (the entry is either withdrawn and left out of the group, or released and then <see cref="WithdrawOutcome.AlreadyReleased"/>),
-    /// and of two withdrawals with the same code the second finds nothing (<see cref="WithdrawOutcome.Unknown"/>).
+    /// Withdraws a held entry given its withdrawal code: its envelope and π are wiped at once (it is in no group any more
+    /// and can never be opened), and the row that is left, with nothing in it but the code's hash, is deleted and counted in
+    /// the audit log at the next boundary (<see cref="RecordWithdrawalsAsync"/>). Released entries are reports now and stay.
+    /// Holds the release section, as a release does, and reads the entry once inside it: a withdrawal and a release of the
+    /// same entry happen one after the other (the entry is either withdrawn and left out of the group, or released and then
+    /// <see cref="WithdrawOutcome.AlreadyReleased"/>), and of two withdrawals with the same code the second finds nothing
+    /// (<see cref="WithdrawOutcome.Unknown"/>).
     /// </summary>
     public async Task<WithdrawOutcome> WithdrawAsync(string code, CancellationToken ct)
     {
         var hash = WithdrawalHashOf(code);
         await using var section = await locks.EnterAsync(db, ReleaseSection, Organisation, ct);
         var entry = await db.Set<HeldEntry>().SingleOrDefaultAsync(e => e.WithdrawalHash == hash, ct);
-        if (entry is null)
+        if (entry is null || entry.IsWithdrawn)
         {
             return WithdrawOutcome.Unknown;
         }
@@ -296,10 +302,27 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
         {
             return WithdrawOutcome.AlreadyReleased;
         }
-        db.Remove(entry);
-        audit.RecordFor(Organisation, null, EscrowAudit.Withdrawn, "escrow-entry", null, "success");
+        entry.Withdraw();
         await db.SaveChangesAsync(ct);
         return WithdrawOutcome.Withdrawn;
+    }
+
+    /// <summary>
+    /// Deletes the entries withdrawn since the last boundary and records how many, as the system, in one audit event
+    /// (<see cref="EscrowReleaseJob"/>, at the first pass after each boundary). Returns the count.
+    /// </summary>
+    public async Task<int> RecordWithdrawalsAsync(CancellationToken ct)
+    {
+        await using var section = await locks.EnterAsync(db, ReleaseSection, Organisation, ct);
+        var withdrawn = await db.Set<HeldEntry>().Where(HeldEntry.Withdrawn).ToListAsync(ct);
+        if (withdrawn.Count == 0)
+        {
+            return 0;
+        }
+        db.RemoveRange(withdrawn);
+        audit.RecordAsSystem(EscrowAudit.Withdrawn, "escrow-entry", null, detail: $"entries={withdrawn.Count}");
+        await db.SaveChangesAsync(ct);
+        return withdrawn.Count;
     }
 
     private sealed record Opened(HeldEntry Entry, EscrowPayload Payload);

@@ -79,6 +79,30 @@ public sealed class HeldEntry : IOrganisationOwned
         Sealed = [];
     }
 
+    /// <summary>
+    /// Withdrawn by its reporter: π and c are wiped at once, so it is in no group and can never be opened. The row, with
+    /// the withdrawal hash only, waits for the next judgement boundary, where it is deleted and counted
+    /// (<see cref="EscrowStore.RecordWithdrawalsAsync"/>), so the audit log does not say when it was withdrawn.
+    /// </summary>
+    public void Withdraw()
+    {
+        if (IsReleased)
+        {
+            throw new InvalidOperationException("A released entry is a report now; it is not withdrawn.");
+        }
+        MatchIndex = [];
+        Sealed = [];
+    }
+
+    /// <summary>Withdrawn and waiting to be deleted and counted: never released, and nothing left in it.</summary>
+    public bool IsWithdrawn => !IsReleased && MatchIndex.Length == 0;
+
+    /// <summary>The π of an entry that is in no group any more (withdrawn, or erased with its report), for queries.</summary>
+    public static readonly byte[] NoIndex = [];
+
+    /// <summary><see cref="IsWithdrawn"/>, for queries.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<HeldEntry, bool>> Withdrawn = e => e.ReleasedAt == null && e.MatchIndex == NoIndex;
+
     public void Release(Guid reportId, DateTimeOffset now)
     {
         if (IsReleased)

@@ -24,7 +24,7 @@ public sealed class HeldEntryExpiry(AppDbContext db, OrganisationScope scope, Ex
         var cutoff = clock.GetUtcNow().AddMonths(-options.HeldMonths);
         await using var section = await locks.EnterAsync(db, EscrowStore.ReleaseSection, organisation, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var deleted = await db.Set<HeldEntry>().Where(e => e.ReleasedAt == null && e.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
+        var deleted = await db.Set<HeldEntry>().Where(e => e.ReleasedAt == null && e.MatchIndex != HeldEntry.NoIndex && e.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
         if (deleted == 0)
         {
             return 0;

@@ -30,7 +30,8 @@ public sealed class EscrowRetentionTests
         var second = await SignInAsync(factory, org[Roles.PeerSupporter]);
         var (replayed, _) = MakeEntry(factory, org.Id, first.Account.PersonId, named, 2, "The first account");
         (await StatusOfAsync(await PostAsync(first, replayed))).ShouldBe("held");
-        (await SubmitAsync(factory, org.Id, second, named, 2, "The second account")).ShouldBe("released");
+        (await SubmitAsync(factory, org.Id, second, named, 2, "The second account")).ShouldBe("held");
+        await JudgeAsync(factory);
         var released = await EntriesAsync(factory, org.Id);
         released.Count.ShouldBe(2);
         released.ShouldAllBe(e => e.IsReleased && e.Sealed.Length > 0);
@@ -57,7 +58,8 @@ public sealed class EscrowRetentionTests
         var third = await SignInAsync(factory, org[Roles.Leader]);
         (await SubmitAsync(factory, org.Id, third, named, 2, "A third account, after retention")).ShouldBe("held");
         (await ReportsAsync(factory, org.Id)).Count.ShouldBe(2);
-        (await SubmitAsync(factory, org.Id, first, named, 2, "The first reporter again")).ShouldBe("released");
+        (await SubmitAsync(factory, org.Id, first, named, 2, "The first reporter again")).ShouldBe("held");
+        await JudgeAsync(factory);
         var reports = await ReportsAsync(factory, org.Id);
         reports.Count.ShouldBe(4);
         reports.Count(r => r.ContentErasedAt is null && r.AccountSealed != null).ShouldBe(2);
@@ -82,7 +84,8 @@ public sealed class EscrowRetentionTests
         (await StatusOfAsync(await PostAsync(waiting, old))).ShouldBe("held");
         var researcher = org[Roles.Researcher].PersonId;
         (await SubmitAsync(factory, org.Id, await SignInAsync(factory, org[Roles.PeerSupporter]), researcher, 2, "first of a pair")).ShouldBe("held");
-        (await SubmitAsync(factory, org.Id, await SignInAsync(factory, org[Roles.Leader]), researcher, 2, "second of a pair")).ShouldBe("released");
+        (await SubmitAsync(factory, org.Id, await SignInAsync(factory, org[Roles.Leader]), researcher, 2, "second of a pair")).ShouldBe("held");
+        await JudgeAsync(factory);
         var sealedOld = (await EntriesAsync(factory, org.Id)).Single(e => !e.IsReleased).Sealed;
 
         factory.Clock.Advance(TimeSpan.FromDays(200));

@@ -230,7 +230,7 @@ public sealed class RemoteOprfTests : IAsyncLifetime
     [InlineData(HttpStatusCode.ServiceUnavailable, false)]
     [InlineData(HttpStatusCode.TooManyRequests, true)]
     [InlineData(HttpStatusCode.BadGateway, false)] // the key holder cannot be reached at all
-    public async Task When_the_key_holder_cannot_check_a_complete_group_nothing_is_released_until_it_answers_again(HttpStatusCode failure, bool retriedByAnUpload)
+    public async Task When_the_key_holder_cannot_check_a_complete_group_nothing_is_released_until_it_answers_again(HttpStatusCode failure, bool anEntryArrivesMeanwhile)
     {
         var (service, upstander) = Start(Secret("upstander.secret", SharedSecret), []);
         var org = await upstander.CreateOrganisationAsync("Remote Unchecked");
@@ -241,21 +241,31 @@ public sealed class RemoteOprfTests : IAsyncLifetime
         var job = upstander.Services.GetServices<IHostedService>().OfType<EscrowReleaseJob>().Single();
         (await EscrowFlowTests.SubmitAsync(upstander, org.Id, first, named, 2, "first", holder: holder)).ShouldBe("held");
 
-        // The group is complete, but whom it is about cannot be checked: it stays held, and the retry while still down does nothing.
+        // The upload that completes the group does no more than any other: it never asks the key holder, so the person a
+        // group is about cannot tell by the time their own upload takes that a complete group about them exists.
         _gate.Failure = failure;
         (await EscrowFlowTests.SubmitAsync(upstander, org.Id, second, named, 2, "second", holder: holder)).ShouldBe("held");
+        _gate.Callers.ShouldBeEmpty("an upload never asks the key holder");
+
+        // At the boundary the group is complete, but whom it is about cannot be checked: it stays held, and the retry at the
+        // next pass while still down does nothing.
+        await EscrowFlowTests.JudgeAsync(upstander);
         await job.RunOnceAsync(CancellationToken.None);
         (await EscrowFlowTests.ReportsAsync(upstander, org.Id)).ShouldBeEmpty();
         (await EscrowFlowTests.EntriesAsync(upstander, org.Id)).ShouldAllBe(e => !e.IsReleased);
-        _gate.Callers.ShouldNotBeEmpty();
+        _gate.Callers.Count.ShouldBe(2, "the judgement and its retry each asked once");
 
-        // Once it answers, the next upload to the group or the job's next pass releases it.
+        // Once it answers, the job's next pass releases it; but an entry arriving in between puts the group back to the
+        // next boundary, so that its release says nothing of that upload either.
         _gate.Failure = null;
         List<EscrowFlowTests.Reporter> reporters = [first, second];
-        if (retriedByAnUpload)
+        if (anEntryArrivesMeanwhile)
         {
             reporters.Add(await EscrowFlowTests.SignInAsync(upstander, org[Roles.Leader]));
-            (await EscrowFlowTests.SubmitAsync(upstander, org.Id, reporters[^1], named, 2, "third", holder: holder)).ShouldBe("released");
+            (await EscrowFlowTests.SubmitAsync(upstander, org.Id, reporters[^1], named, 2, "third", holder: holder)).ShouldBe("held");
+            await job.RunOnceAsync(CancellationToken.None);
+            (await EscrowFlowTests.ReportsAsync(upstander, org.Id)).ShouldBeEmpty("the group now waits for the next boundary");
+            await EscrowFlowTests.JudgeAsync(upstander);
         }
         else
         {
@@ -271,7 +281,7 @@ public sealed class RemoteOprfTests : IAsyncLifetime
     [Theory]
     [InlineData(Engine.Sqlite)]
     [InlineData(Engine.Postgres)]
-    public async Task A_group_left_unchecked_before_a_restart_is_released_by_the_first_pass_after_it(Engine engine)
+    public async Task A_group_complete_before_a_restart_is_judged_at_the_first_boundary_after_it(Engine engine)
     {
         var (service, before) = Start(Secret("upstander.secret", SharedSecret), [], engine);
         var org = await before.CreateOrganisationAsync("Remote Restart");
@@ -280,13 +290,20 @@ public sealed class RemoteOprfTests : IAsyncLifetime
         var first = await EscrowFlowTests.SignInAsync(before, org[Roles.Employee]);
         var second = await EscrowFlowTests.SignInAsync(before, org[Roles.PeerSupporter]);
         (await EscrowFlowTests.SubmitAsync(before, org.Id, first, named, 2, "first", holder: holder)).ShouldBe("held");
-        _gate.Failure = HttpStatusCode.ServiceUnavailable;
         (await EscrowFlowTests.SubmitAsync(before, org.Id, second, named, 2, "second", holder: holder)).ShouldBe("held");
-        _gate.Failure = null;
 
-        // A new process on the same database remembers no retry; its first pass looks at every group that could be complete.
+        // A new process on the same database remembers nothing pending; its first pass takes in every group that could be
+        // complete, and judges it at the next boundary.
         var (_, after) = Start(Secret("upstander.secret", SharedSecret), [], engine, before.Database, service);
-        await after.Services.GetServices<IHostedService>().OfType<EscrowReleaseJob>().Single().RunOnceAsync(CancellationToken.None);
+        var job = EscrowFlowTests.Job(after);
+        await job.RunOnceAsync(CancellationToken.None);
+        (await EscrowFlowTests.ReportsAsync(after, org.Id)).ShouldBeEmpty("not before the boundary");
+        // The key holder runs on the first process's clock (it checks each request's time): both move to the boundary.
+        var now = after.Clock.GetUtcNow();
+        var toBoundary = after.Services.GetRequiredService<EscrowOptions>().BoundaryAfter(now) - now;
+        after.Clock.Advance(toBoundary);
+        before.Clock.Advance(toBoundary);
+        await job.RunOnceAsync(CancellationToken.None);
         var reports = await EscrowFlowTests.ReportsAsync(after, org.Id);
         reports.Select(r => r.ReporterId).ShouldBe([first.Account.PersonId, second.Account.PersonId], ignoreOrder: true);
         (await EscrowFlowTests.EntriesAsync(after, org.Id)).ShouldAllBe(e => e.IsReleased);
