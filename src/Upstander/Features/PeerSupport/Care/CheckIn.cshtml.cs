@@ -24,7 +24,14 @@ public sealed class CheckInModel(SupporterCare care, CurrentActor actor, IString
             ModelState.AddModelError(nameof(Feeling), t["Choose how you are after this conversation."]);
             return Page();
         }
-        await care.RecordCheckInAsync(actor.PersonId!.Value, Feeling!, ConversationId, ct);
+        if (!await care.RecordCheckInAsync(actor.PersonId!.Value, Feeling!, ConversationId, ct))
+        {
+            // A link altered by hand, or to a conversation that was handed to someone else: the check-in still matters,
+            // so offer it again without the conversation.
+            ConversationId = null;
+            ModelState.AddModelError(nameof(ConversationId), t["That is not one of your conversations, so nothing was recorded. You can check in here without it."]);
+            return Page();
+        }
         return Redirect(Feeling == CheckInFeeling.NeedToTalk ? "/supporter/debrief?from=check-in" : "/supporter/check-in?done=true");
     }
 }

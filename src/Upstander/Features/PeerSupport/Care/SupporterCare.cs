@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Matching;
+using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.Training;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
@@ -165,14 +166,24 @@ public sealed partial class SupporterCare(
     public static string CheckInPath(Guid? conversationId) =>
         conversationId is { } id ? $"/supporter/check-in?conversation={id:D}" : "/supporter/check-in";
 
-    public async Task RecordCheckInAsync(Guid personId, string feeling, Guid? conversationId, CancellationToken ct)
+    /// <summary>
+    /// Records a check-in; false (and nothing recorded) when <paramref name="conversationId"/> is not a conversation this
+    /// supporter holds or held (active or closed), in this organisation.
+    /// </summary>
+    public async Task<bool> RecordCheckInAsync(Guid personId, string feeling, Guid? conversationId, CancellationToken ct)
     {
         if (!CheckInFeeling.IsKnown(feeling))
         {
             throw new ArgumentException($"\"{feeling}\" is not a check-in answer.", nameof(feeling));
         }
+        if (conversationId is { } id && !await db.Set<SupportRequestRecord>().AnyAsync(
+            r => r.Id == id && r.SupporterId == personId && (r.Status == RequestStatus.Active || r.Status == RequestStatus.Closed), ct))
+        {
+            return false;
+        }
         db.Add(SupporterCheckIn.Record(db.CurrentOrganisationId!.Value, personId, conversationId, feeling, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
+        return true;
     }
 
     // ---- Debrief ----

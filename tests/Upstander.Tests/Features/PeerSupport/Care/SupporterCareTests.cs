@@ -170,8 +170,7 @@ public sealed class SupporterCareTests
         var (factory, org) = await StartAsync(engine);
         await using var _ = factory;
         var supporter = await factory.SignInAsync(org[Roles.PeerSupporter]);
-        var conversation = Guid.NewGuid();
-        var checkIn = $"/supporter/check-in?conversation={conversation:D}";
+        var checkIn = "/supporter/check-in";
         (await PageAsync(supporter, checkIn)).ShouldContain("I need to talk to someone");
         (await PostAsync(supporter, checkIn, ("Feeling", "sad"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         Location(await PostAsync(supporter, checkIn, ("Feeling", CheckInFeeling.Drained))).ShouldBe("/supporter/check-in?done=true");
@@ -179,7 +178,7 @@ public sealed class SupporterCareTests
         (await PageAsync(supporter, "/supporter/debrief?from=check-in")).ShouldContain("You said you need to talk to someone");
         var checkIns = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<SupporterCheckIn>().AsNoTracking().ToListAsync());
         checkIns.Select(c => c.Feeling).Order().ShouldBe([CheckInFeeling.Drained, CheckInFeeling.NeedToTalk]);
-        checkIns.ShouldAllBe(c => c.ConversationId == conversation && c.PersonId == org[Roles.PeerSupporter].PersonId);
+        checkIns.ShouldAllBe(c => c.ConversationId == null && c.PersonId == org[Roles.PeerSupporter].PersonId);
 
         var before = await RowCounts.TakeAsync(factory.Database);
         (await PostAsync(supporter, "/supporter/debrief", ("Urgency", "tomorrow"), ("Note", "x"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
