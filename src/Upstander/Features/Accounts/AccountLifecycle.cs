@@ -33,8 +33,9 @@ public enum AccountChangeRefusal
 }
 
 /// <summary>
-/// Stops and restarts accounts. An account stops when the person's leave date comes (by <see cref="LeaversJob"/>, and
-/// at once after an import or an edit that sets a past date) or when an administrator deactivates it. Stopping marks
+/// Stops and restarts accounts. An account stops when the person's leave date comes (by <see cref="LeaversJob"/>, at
+/// once after an import or an edit that sets a past date, and by whatever finds the date come before the job does:
+/// <see cref="LeaveDates"/>) or when an administrator deactivates it. Stopping marks
 /// the account, changes its security stamp (every session ends at its next check, within
 /// <see cref="SecurityServices.StampInterval"/>), revokes its access tokens and withdraws the person's unused
 /// invitations with their unsent mail; <see cref="AccountSignInManager"/> refuses its sign-ins from then on. Nothing the
@@ -42,8 +43,14 @@ public enum AccountChangeRefusal
 /// </summary>
 public sealed class AccountLifecycle(
     AppDbContext db, AuditLog audit, CurrentActor actor, OrganisationTime time, MailOutbox outbox,
-    IEnumerable<IHandOverSweep> sweeps, TimeProvider clock, RecentSignIn recent)
+    IEnumerable<IHandOverSweep> sweeps, TimeProvider clock, RecentSignIn recent, ExclusiveLocks locks)
 {
+    /// <summary>
+    /// The section (<see cref="ExclusiveLocks"/>) in which leavers are found and stopped, by the hourly pass and by whatever
+    /// finds a leave date come first, so that each is stopped, and audited, once.
+    /// </summary>
+    public const string LeaversSection = "accounts.leavers";
+
     /// <summary>The state of a person's account in the current organisation; null when they have none.</summary>
     public async Task<AccountState?> StateAsync(Guid personId, CancellationToken ct) =>
         await AccountOfAsync(personId, ct) is { } account ? State(account) : null;
@@ -106,9 +113,27 @@ public sealed class AccountLifecycle(
     /// Stops the account of everyone in the current organisation whose leave date has come (in the organisation's time
     /// zone) and withdraws their unused invitations. Returns how many accounts and invitations it stopped.
     /// </summary>
-    public async Task<int> DeactivateLeaversAsync(CancellationToken ct)
+    public Task<int> DeactivateLeaversAsync(CancellationToken ct) =>
+        StopAndSaveAsync(db.People.Where(Person.LeftBy(time.Today)).Select(p => p.Id), ct);
+
+    /// <summary>
+    /// Stops one person's account, as <see cref="DeactivateLeaversAsync"/> would, if their leave date has come (already
+    /// stopped: nothing changes), and hands on what they held. For <see cref="LeaveDates"/>, which finds the date come
+    /// before the hourly pass does; outside any transaction, as the sweeps take their own locks.
+    /// </summary>
+    public async Task StopLeaverNowAsync(Guid personId, CancellationToken ct)
     {
-        var stopped = await StopLeaversAsync(db.People.Where(Person.LeftBy(time.Today)).Select(p => p.Id), ct);
+        if (await StopAndSaveAsync(db.People.Where(Person.LeftBy(time.Today)).Where(p => p.Id == personId).Select(p => p.Id), ct) > 0)
+        {
+            await SweepAsync(ct);
+        }
+    }
+
+    private async Task<int> StopAndSaveAsync(IQueryable<Guid> leavers, CancellationToken ct)
+    {
+        var organisationId = db.CurrentOrganisationId ?? throw new InvalidOperationException("No organisation entered.");
+        await using var section = await locks.EnterAsync(db, LeaversSection, organisationId, ct);
+        var stopped = await StopLeaversAsync(leavers, ct);
         if (stopped > 0)
         {
             await db.SaveChangesAsync(ct);

@@ -45,7 +45,7 @@ public sealed record PasswordLinkRequest(string Email, string Culture);
 /// </summary>
 public sealed class AccountRecovery(
     AppDbContext db, OrganisationScope scope, UserManager<Account> users, AuditLog audit, MailOutbox outbox,
-    OrganisationZones zones, OrganisationTime time, CurrentActor actor, TimeProvider clock, IConfiguration configuration,
+    LeaveDates leaveDates, OrganisationTime time, CurrentActor actor, TimeProvider clock, IConfiguration configuration,
     AccountSecurityNotices notices, IStringLocalizer<SharedResource> t, RecentSignIn recent)
 {
     public const string ResetPath = "/account/reset-password";
@@ -56,8 +56,9 @@ public sealed class AccountRecovery(
 
     /// <summary>
     /// Emails a link to set a new password to <paramref name="request"/>'s address, if it is the work email of an active
-    /// account whose person has not left, and no link went to it in the last <see cref="EmailInterval"/>. Otherwise
-    /// nothing happens, and nobody is told which: the page that asked answered before this ran.
+    /// account whose person has not left (<see cref="LeaveDates"/>, which stops a leaver's account then), and no link went
+    /// to it in the last <see cref="EmailInterval"/>. Otherwise nothing happens, and nobody is told which: the page that
+    /// asked answered before this ran.
     /// </summary>
     public async Task SendAsync(PasswordLinkRequest request, CancellationToken ct)
     {
@@ -65,13 +66,13 @@ public sealed class AccountRecovery(
         {
             return;
         }
-        if (await users.FindByEmailAsync(request.Email) is not { IsActive: true, PersonId: { } personId } account)
+        if (await users.FindByEmailAsync(request.Email) is not { PersonId: { } personId } account || !await leaveDates.AccountWorksAsync(account, ct))
         {
             return;
         }
         var person = await db.People.IgnoreQueryFilters()
             .SingleOrDefaultAsync(p => p.Id == personId && p.OrganisationId == account.OrganisationId, ct);
-        if (person is null || person.HasLeft(zones.Today(account.OrganisationId)))
+        if (person is null)
         {
             return;
         }
@@ -163,7 +164,7 @@ public sealed class AccountRecovery(
             return (null, PasswordResetProblem.Expired);
         }
         var account = await db.Users.SingleOrDefaultAsync(a => a.Id == reset.AccountId && a.OrganisationId == reset.OrganisationId, ct);
-        if (account is not { IsActive: true })
+        if (account is null || !await leaveDates.AccountWorksAsync(account, ct))
         {
             return (null, PasswordResetProblem.AccountStopped);
         }

@@ -6,20 +6,25 @@ using Microsoft.Extensions.Options;
 namespace Upstander.Features.Accounts;
 
 /// <summary>
-/// Identity's sign-in rules plus two. A deactivated account (<see cref="AccountLifecycle"/>) cannot sign in by any route
-/// (password, two-factor, passkey), and a session whose account has been deactivated ends at its next check, even if its
-/// security stamp were somehow unchanged. And every sign-in records when the person proved who they are
-/// (<see cref="RecentSignIn"/>), which re-issuing the cookie for other reasons keeps as it was.
+/// Identity's sign-in rules plus two. A deactivated account (<see cref="AccountLifecycle"/>), or one whose person's leave
+/// date has come (which <see cref="LeaveDates"/> stops there and then), cannot sign in by any route (password, two-factor,
+/// passkey) nor confirm it is them, and a session of such an account ends at its next check, even if its security stamp
+/// were somehow unchanged. And every sign-in records when the person proved who they are (<see cref="RecentSignIn"/>),
+/// which re-issuing the cookie for other reasons keeps as it was.
 /// </summary>
 public sealed class AccountSignInManager(
     UserManager<Account> users, IHttpContextAccessor context, IUserClaimsPrincipalFactory<Account> claims,
     IOptions<IdentityOptions> options, ILogger<SignInManager<Account>> logger, IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<Account> confirmation, TimeProvider clock)
+    IUserConfirmation<Account> confirmation, TimeProvider clock, LeaveDates leaveDates)
     : SignInManager<Account>(users, context, claims, options, logger, schemes, confirmation)
 {
     private bool _refreshing;
 
-    public override async Task<bool> CanSignInAsync(Account user) => user.IsActive && await base.CanSignInAsync(user);
+    /// <summary>
+    /// Refused (NotAllowed) for an account that does not work now (<see cref="LeaveDates.AccountWorksAsync"/>), which is then
+    /// deactivated, so callers tell the person why exactly as for any deactivated account.
+    /// </summary>
+    public override async Task<bool> CanSignInAsync(Account user) => await leaveDates.AccountWorksAsync(user) && await base.CanSignInAsync(user);
 
     /// <summary>
     /// Identity's recovery-code step checks neither whether the account may sign in nor whether it is locked, and does not
@@ -46,8 +51,13 @@ public sealed class AccountSignInManager(
         return await UserManager.IsLockedOutAsync(user) ? SignInResult.LockedOut : result;
     }
 
+    /// <summary>
+    /// Identity's check of the session's security stamp, every <see cref="Platform.Security.SecurityServices.StampInterval"/>
+    /// or when the account changed (<see cref="AccountChangeNotices"/>), and then <see cref="LeaveDates.AccountWorksAsync"/>:
+    /// one more read by key, so a leaver's session ends at the first check after their leave date comes.
+    /// </summary>
     public override async Task<Account?> ValidateSecurityStampAsync(ClaimsPrincipal? principal) =>
-        await base.ValidateSecurityStampAsync(principal) is { IsActive: true } account ? account : null;
+        await base.ValidateSecurityStampAsync(principal) is { } account && await leaveDates.AccountWorksAsync(account) ? account : null;
 
     /// <summary>
     /// Every route into a session (password, two-factor, passkey, an accepted invitation, set-up) ends here, and so does

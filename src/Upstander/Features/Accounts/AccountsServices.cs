@@ -20,6 +20,7 @@ public static class AccountsServices
         services.AddRetentionPass("signed-out sessions", _ => TimeSpan.FromHours(1), EndedSessions.RemoveOldAsync);
         services.AddScoped<AccountSecurityNotices>();
         services.AddScoped<AccountLifecycle>();
+        services.AddScoped<LeaveDates>();
         services.AddScoped<AccountRecovery>();
         services.AddSingleton<PasswordLinkRequests>();
         services.AddHostedService(sp => sp.GetRequiredService<PasswordLinkRequests>());

@@ -11,22 +11,25 @@ namespace Upstander.Platform.Security;
 
 /// <summary>
 /// Authenticates API calls that carry "Authorization: Bearer upt_…". The token is hashed and looked
-/// up; a revoked or expired token, or one whose account is locked out, is refused.
+/// up; a revoked or expired token, or one whose account is locked out, deactivated, or its person's leave date come
+/// (which stops the account there and then, <see cref="LeaveDates"/>), is refused.
 /// </summary>
 public sealed class PersonalAccessTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    AppDbContext db, TimeProvider clock)
+    AppDbContext db, TimeProvider clock, LeaveDates leaveDates)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "PersonalAccessToken";
 
-    /// <summary>The token and its account in one read; compiled once, as every API call runs it.</summary>
+    /// <summary>The token, its account and its person's leave date in one read; compiled once, as every API call runs it.</summary>
     private static readonly ModelBoundQuery<Func<AppDbContext, string, CancellationToken, Task<FoundToken?>>> FindToken = new(() =>
         EF.CompileAsyncQuery((AppDbContext db, string hash, CancellationToken ct) =>
             (from t in db.PersonalAccessTokens.IgnoreQueryFilters()
              where t.TokenHash == hash
              join a in db.Users on t.AccountId equals a.Id
-             select new FoundToken(t.Id, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, a.Id, a.OrganisationId, a.PersonId, a.LockoutEnd, a.TwoFactorEnabled, a.DeactivatedAt))
+             from p in db.People.IgnoreQueryFilters().Where(p => p.Id == a.PersonId).DefaultIfEmpty()
+             select new FoundToken(t.Id, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, a.Id, a.OrganisationId, a.PersonId, a.LockoutEnd, a.TwoFactorEnabled,
+                 a.DeactivatedAt, p != null ? p.LeaveDate : null))
             .AsNoTracking()
             .SingleOrDefault()));
 
@@ -44,7 +47,7 @@ public sealed class PersonalAccessTokenHandler(
 
     private sealed record FoundToken(
         Guid Id, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, Guid AccountId,
-        Guid OrganisationId, Guid? PersonId, DateTimeOffset? LockoutEnd, bool TwoFactorEnabled, DateTimeOffset? DeactivatedAt);
+        Guid OrganisationId, Guid? PersonId, DateTimeOffset? LockoutEnd, bool TwoFactorEnabled, DateTimeOffset? DeactivatedAt, DateOnly? LeaveDate);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -73,6 +76,12 @@ public sealed class PersonalAccessTokenHandler(
         // Deactivation revokes the account's tokens too; this holds even for a token issued afterwards.
         if (found.DeactivatedAt is not null || found.LockoutEnd is { } end && end > now)
         {
+            return AuthenticateResult.Fail("The account behind this access token cannot sign in.");
+        }
+        if (found.PersonId is { } leaver && leaveDates.HasCome(found.OrganisationId, found.LeaveDate))
+        {
+            // The leave date came before the hourly pass: the account stops now, as the pass would stop it (this token with it).
+            await leaveDates.StopAsync(found.OrganisationId, leaver, ct);
             return AuthenticateResult.Fail("The account behind this access token cannot sign in.");
         }
 

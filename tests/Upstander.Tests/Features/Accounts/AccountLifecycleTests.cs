@@ -18,7 +18,7 @@ using Upstander.Tests.TestHost;
 namespace Upstander.Tests.Features.Accounts;
 
 /// <summary>Leavers and deactivated accounts: nobody keeps access after they leave, and nothing they held is left waiting.</summary>
-public sealed class AccountLifecycleTests
+public sealed partial class AccountLifecycleTests
 {
     private const string Inactive = "This account is no longer active, so it cannot sign in.";
     private const string Mismatch = "That email and password do not match.";

@@ -89,6 +89,18 @@ public static partial class AccountsTestKit
 
     public static string TokenOf(string link) => Uri.UnescapeDataString(new Uri(link).Query.Split("token=")[1]);
 
+    /// <summary>An administrator makes a password link for <paramref name="person"/> on their page, which shows it; returns its path and query.</summary>
+    public static async Task<string> GivePasswordLinkAsync(this HttpClient admin, TestAccount person)
+    {
+        var page = await admin.PostFormAsync($"/admin/people/{person.PersonId:D}?handler=PasswordLink", new());
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return PathOf(WebUtility.HtmlDecode(PasswordLinkRegex().Match(await page.Content.ReadAsStringAsync()).Value));
+    }
+
+    /// <summary>A link to set a new password, in an email or (HTML-encoded) on a page.</summary>
+    [GeneratedRegex(@"https?://[^\s""<]+/account/reset-password\?token=[^\s""<]+")]
+    public static partial Regex PasswordLinkRegex();
+
     public static Task<HttpResponseMessage> AcceptWithPasswordAsync(this HttpClient client, string link, string password, string? confirm = null) =>
         client.PostFormAsync(PathOf(link), new() { ["Password"] = password, ["ConfirmPassword"] = confirm ?? password });
 
