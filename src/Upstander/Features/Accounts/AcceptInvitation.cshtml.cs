@@ -46,7 +46,12 @@ public sealed class AcceptInvitationModel(InvitationAcceptance acceptance, IStri
         }
         try
         {
-            await acceptance.AcceptWithPasswordAsync(Invitation!, password, ct);
+            if (await acceptance.AcceptWithPasswordAsync(Invitation!, password, ct) is not InvitationProblem.None and var gone)
+            {
+                // Used (or ended) since the page found it, by another post at the same moment: say so, as for a used link.
+                (Invitation, Problem) = (null, gone);
+                return Refused();
+            }
         }
         catch (ArgumentException)
         {

@@ -28,13 +28,18 @@ public sealed record UsableInvitation(Invitation Invitation, Person Person)
 /// <summary>
 /// Turns an invitation link into an account: finds the invitation by the hash of its token (nobody is
 /// signed in yet, so across organisations), then creates the account, grants the invited roles, marks
-/// the invitation used and signs the person in, in one transaction.
+/// the invitation used and signs the person in, in one transaction. Acceptances in an organisation go one at a time
+/// (<see cref="AcceptanceSection"/>), each reading the invitation and the person's account again first, so of two
+/// at once (a double click, two tabs) one makes the account and the other finds the invitation used.
 /// </summary>
 public sealed class InvitationAcceptance(
     AppDbContext db, OrganisationScope scope, OrganisationSetup setup, UserManager<Account> users,
-    SignInManager<Account> signIn, AuditLog audit, OrganisationZones zones, TimeProvider clock)
+    SignInManager<Account> signIn, AuditLog audit, OrganisationZones zones, TimeProvider clock, ExclusiveLocks locks)
 {
     public const string TokenPrefix = "inv";
+
+    /// <summary>The section (<see cref="ExclusiveLocks"/>) in which an organisation's invitations are accepted, one at a time.</summary>
+    public const string AcceptanceSection = "accounts.invitation-acceptance";
 
     public async Task<(UsableInvitation? Usable, InvitationProblem Problem)> FindAsync(string? token, CancellationToken ct)
     {
@@ -48,11 +53,9 @@ public sealed class InvitationAcceptance(
         {
             return (null, InvitationProblem.NotFound);
         }
-        switch (invitation.StatusAt(clock.GetUtcNow()))
+        if (Problem(invitation) is not InvitationProblem.None and var problem)
         {
-            case InvitationStatus.Accepted: return (null, InvitationProblem.AlreadyUsed);
-            case InvitationStatus.Revoked: return (null, InvitationProblem.Revoked);
-            case InvitationStatus.Expired: return (null, InvitationProblem.Expired);
+            return (null, problem);
         }
         var person = await db.People.IgnoreQueryFilters()
             .SingleOrDefaultAsync(p => p.Id == invitation.PersonId && p.OrganisationId == invitation.OrganisationId, ct);
@@ -65,7 +68,7 @@ public sealed class InvitationAcceptance(
             // The leave date came before the hourly pass withdrew the invitation: it is withdrawn all the same.
             return (null, InvitationProblem.Revoked);
         }
-        if (await db.Users.AnyAsync(a => a.PersonId == person.Id, ct))
+        if (await HasAccountAsync(person.Id, ct))
         {
             return (null, InvitationProblem.AlreadyUsed);
         }
@@ -78,19 +81,37 @@ public sealed class InvitationAcceptance(
     public Task<IReadOnlyList<IdentityError>> CheckPasswordAsync(UsableInvitation usable, string password) =>
         PasswordMessages.RuleBreachesAsync(users, new Account { UserName = usable.Person.WorkEmail, Email = usable.Person.WorkEmail }, password);
 
-    public Task<Account> AcceptWithPasswordAsync(UsableInvitation usable, string password, CancellationToken ct) =>
+    /// <summary>
+    /// Makes the account with a password and signs the person in; <see cref="InvitationProblem.None"/> then, otherwise why
+    /// the invitation can no longer be used (accepted, or withdrawn or expired, since it was found), with nothing made.
+    /// </summary>
+    public Task<InvitationProblem> AcceptWithPasswordAsync(UsableInvitation usable, string password, CancellationToken ct) =>
         AcceptAsync(usable, password, Guid.CreateVersion7(), null, ct);
 
-    /// <summary>The passkey was registered for <paramref name="accountId"/> (its user handle), so the account takes that id.</summary>
-    public Task<Account> AcceptWithPasskeyAsync(UsableInvitation usable, Guid accountId, UserPasskeyInfo passkey, CancellationToken ct) =>
+    /// <summary>
+    /// As <see cref="AcceptWithPasswordAsync"/>, with a passkey registered for <paramref name="accountId"/> (its user
+    /// handle), so the account takes that id.
+    /// </summary>
+    public Task<InvitationProblem> AcceptWithPasskeyAsync(UsableInvitation usable, Guid accountId, UserPasskeyInfo passkey, CancellationToken ct) =>
         AcceptAsync(usable, null, accountId, passkey, ct);
 
-    private async Task<Account> AcceptAsync(UsableInvitation usable, string? password, Guid accountId, UserPasskeyInfo? passkey, CancellationToken ct)
+    private async Task<InvitationProblem> AcceptAsync(UsableInvitation usable, string? password, Guid accountId, UserPasskeyInfo? passkey, CancellationToken ct)
     {
         var invitation = usable.Invitation;
         Account account;
+        await using (var section = await locks.EnterAsync(db, AcceptanceSection, invitation.OrganisationId, ct))
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            // Another acceptance may have gone first, of this invitation or another for the same person.
+            await db.Entry(invitation).ReloadAsync(ct);
+            if (Problem(invitation) is not InvitationProblem.None and var gone)
+            {
+                return gone;
+            }
+            if (await HasAccountAsync(usable.Person.Id, ct))
+            {
+                return InvitationProblem.AlreadyUsed;
+            }
             account = await setup.CreateAccountAsync(usable.Person, password, accountId, ct);
             if (passkey is not null)
             {
@@ -112,6 +133,16 @@ public sealed class InvitationAcceptance(
             await transaction.CommitAsync(ct);
         }
         await signIn.SignInAsync(account, isPersistent: false);
-        return account;
+        return InvitationProblem.None;
     }
+
+    private InvitationProblem Problem(Invitation invitation) => invitation.StatusAt(clock.GetUtcNow()) switch
+    {
+        InvitationStatus.Accepted => InvitationProblem.AlreadyUsed,
+        InvitationStatus.Revoked => InvitationProblem.Revoked,
+        InvitationStatus.Expired => InvitationProblem.Expired,
+        _ => InvitationProblem.None,
+    };
+
+    private Task<bool> HasAccountAsync(Guid personId, CancellationToken ct) => db.Users.AnyAsync(a => a.PersonId == personId, ct);
 }

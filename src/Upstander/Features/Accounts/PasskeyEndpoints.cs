@@ -238,7 +238,10 @@ public static class PasskeyEndpoints
                 attestation.Passkey!.Name = PasskeyNames.Default(zones.Today(usable.Person.OrganisationId));
                 try
                 {
-                    await acceptance.AcceptWithPasskeyAsync(usable, accountId, attestation.Passkey, ct);
+                    if (await acceptance.AcceptWithPasskeyAsync(usable, accountId, attestation.Passkey, ct) is not InvitationProblem.None and var gone)
+                    {
+                        return Unusable(gone);
+                    }
                 }
                 catch (ArgumentException)
                 {
