@@ -150,18 +150,9 @@ public sealed class AccountRecovery(
         {
             return (null, PasswordResetProblem.NotFound);
         }
-        var now = clock.GetUtcNow();
-        if (reset.UsedAt is not null)
+        if (ProblemOf(reset, clock.GetUtcNow()) is not PasswordResetProblem.None and var problem)
         {
-            return (null, PasswordResetProblem.AlreadyUsed);
-        }
-        if (reset.WithdrawnAt is not null)
-        {
-            return (null, PasswordResetProblem.Withdrawn);
-        }
-        if (now >= reset.ExpiresAt)
-        {
-            return (null, PasswordResetProblem.Expired);
+            return (null, problem);
         }
         var account = await db.Users.SingleOrDefaultAsync(a => a.Id == reset.AccountId && a.OrganisationId == reset.OrganisationId, ct);
         if (account is null || !await leaveDates.AccountWorksAsync(account, ct))
@@ -181,13 +172,22 @@ public sealed class AccountRecovery(
     /// Sets the new password, uses the link and withdraws every other link for the account, clears a lockout, and gives
     /// the account a new security stamp so that every session ends: in one transaction. Passkeys are left as they are
     /// (people use both, and a passkey is not something a lost password exposes); returns how many the account has, so
-    /// the person can be told they still work.
+    /// the person can be told they still work. The link is taken first, only while it is still usable: of two posts of
+    /// it at once (a double click, two tabs), the second waits there for the first to commit (PostgreSQL's row lock,
+    /// SQLite's write lock) and then, with nothing changed, gets why it can no longer be used.
     /// </summary>
-    public async Task<int> SetPasswordAsync(UsablePasswordReset usable, string password, CancellationToken ct)
+    public async Task<(PasswordResetProblem Problem, int Passkeys)> SetPasswordAsync(UsablePasswordReset usable, string password, CancellationToken ct)
     {
         var (reset, account) = usable;
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var taken = await db.Set<PasswordReset>().IgnoreQueryFilters().Where(r => r.Id == reset.Id).Where(PasswordReset.UsableAt(now))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.UsedAt, now), ct);
+        if (taken == 0)
+        {
+            await db.Entry(reset).ReloadAsync(ct);
+            return (ProblemOf(reset, now) is not PasswordResetProblem.None and var problem ? problem : PasswordResetProblem.AlreadyUsed, 0);
+        }
         if (await users.HasPasswordAsync(account))
         {
             await Succeeded(users.RemovePasswordAsync(account));
@@ -207,8 +207,15 @@ public sealed class AccountRecovery(
         await notices.QueueAsync(account, SignInChange.PasswordSetWithLink, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return (await users.GetPasskeysAsync(account)).Count;
+        return (PasswordResetProblem.None, (await users.GetPasskeysAsync(account)).Count);
     }
+
+    /// <summary>Why a link found by its token cannot be used at <paramref name="now"/>, if it cannot (its account aside).</summary>
+    private static PasswordResetProblem ProblemOf(PasswordReset reset, DateTimeOffset now) =>
+        reset.UsedAt is not null ? PasswordResetProblem.AlreadyUsed
+        : reset.WithdrawnAt is not null ? PasswordResetProblem.Withdrawn
+        : now >= reset.ExpiresAt ? PasswordResetProblem.Expired
+        : PasswordResetProblem.None;
 
     /// <summary>A new link; <paramref name="shownAt"/> is the request's address for a link that is only shown, null for one that is emailed (<see cref="PublicUrl.Link"/>).</summary>
     private async Task<(PasswordReset Reset, string Link)> IssueAsync(Account account, Guid? issuedBy, string? shownAt, DateTimeOffset now, CancellationToken ct)

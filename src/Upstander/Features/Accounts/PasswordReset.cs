@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Upstander.Platform.Security;
@@ -53,6 +54,9 @@ public sealed class PasswordReset : IOrganisationOwned
     }
 
     public bool IsUsable(DateTimeOffset now) => UsedAt is null && WithdrawnAt is null && now < ExpiresAt;
+
+    /// <summary><see cref="IsUsable"/> for queries and updates: links neither used nor withdrawn that have not expired at <paramref name="now"/>.</summary>
+    public static Expression<Func<PasswordReset, bool>> UsableAt(DateTimeOffset now) => r => r.UsedAt == null && r.WithdrawnAt == null && r.ExpiresAt > now;
 
     public void Use(DateTimeOffset now)
     {

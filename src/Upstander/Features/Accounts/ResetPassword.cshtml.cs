@@ -59,7 +59,13 @@ public sealed class ResetPasswordModel(AccountRecovery recovery, IStringLocalize
             ModelState.AddModelError(nameof(Password), Errors[0]);
             return Page();
         }
-        Passkeys = await recovery.SetPasswordAsync(Reset!, password, ct);
+        (var problem, Passkeys) = await recovery.SetPasswordAsync(Reset!, password, ct);
+        if (problem != PasswordResetProblem.None)
+        {
+            // Used (or ended) since the page found it, by another post at the same moment: say so, as for a used link.
+            (Reset, Problem) = (null, problem);
+            return Refused();
+        }
         Done = true;
         return Page();
     }

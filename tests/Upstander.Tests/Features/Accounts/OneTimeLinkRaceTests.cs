@@ -10,8 +10,8 @@ using Upstander.Tests.TestHost;
 namespace Upstander.Tests.Features.Accounts;
 
 /// <summary>
-/// One invitation link sent twice at the same moment (a double click, two tabs, two people holding the link): one post
-/// uses it, the other is told it was already used, and neither fails.
+/// One invitation or password link sent twice at the same moment (a double click, two tabs, two people holding the link):
+/// one post uses it, the other is told it was already used, and neither fails.
 /// </summary>
 public sealed class OneTimeLinkRaceTests
 {
@@ -45,6 +45,31 @@ public sealed class OneTimeLinkRaceTests
         (accounts, accepted).ShouldBe((1, 1));
         (await SignInAsync(factory, "tess@twice.example", won == 0 ? FirstPassword : SecondPassword)).ShouldBe(HttpStatusCode.Redirect);
         (await SignInAsync(factory, "tess@twice.example", won == 0 ? SecondPassword : FirstPassword)).ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Two_posts_of_one_password_link_at_once_set_one_password_and_tell_the_other_it_was_used(Engine engine)
+    {
+        // Both posts find the link unused before either sets a password.
+        var barrier = new ReadBarrier("password_resets", marker: "TokenHash");
+        await using var factory = new UpstanderFactory(engine) { TestServices = barrier.Register };
+        var org = await factory.CreateOrganisationAsync("Twice Reset Org");
+        var admin = await factory.SignInAsync(org[Roles.Admin]);
+        var employee = org[Roles.Employee];
+        var path = await admin.GivePasswordLinkAsync(employee);
+
+        var (answers, _) = await PostTwiceAsync(barrier, path, factory.Browser(), factory.Browser());
+
+        answers.Select(a => a.StatusCode).ShouldBe([HttpStatusCode.OK, HttpStatusCode.Gone], ignoreOrder: true);
+        var won = answers[0].StatusCode == HttpStatusCode.OK ? 0 : 1;
+        (await BodyAsync(answers[won])).ShouldContain("Your new password is set");
+        (await BodyAsync(answers[1 - won])).ShouldContain("It has already been used to set a new password.");
+        (await SignInAsync(factory, employee.Email, won == 0 ? FirstPassword : SecondPassword)).ShouldBe(HttpStatusCode.Redirect);
+        (await SignInAsync(factory, employee.Email, won == 0 ? SecondPassword : FirstPassword)).ShouldBe(HttpStatusCode.BadRequest);
+        (await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents.CountAsync(e => e.Action == AuditActions.PasswordReset)))
+            .ShouldBe(1);
     }
 
     /// <summary>Each browser loads the page for its form token; then, with the barrier armed, both post a password (one each) at once.</summary>
