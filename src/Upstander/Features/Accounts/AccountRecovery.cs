@@ -66,13 +66,13 @@ public sealed class AccountRecovery(
         {
             return;
         }
-        if (await users.FindByEmailAsync(request.Email) is not { PersonId: { } personId } account || !await leaveDates.AccountWorksAsync(account, ct))
+        if (await users.FindByEmailAsync(request.Email) is not { PersonId: { } personId } account)
         {
             return;
         }
         var person = await db.People.IgnoreQueryFilters()
             .SingleOrDefaultAsync(p => p.Id == personId && p.OrganisationId == account.OrganisationId, ct);
-        if (person is null)
+        if (person is null || !await leaveDates.AccountWorksAsync(account, person.LeaveDate, ct))
         {
             return;
         }

@@ -70,12 +70,29 @@ public sealed class EndedSessions(AppDbContext db, TimeProvider clock)
     private static string? HashOf(AuthenticationProperties properties) =>
         properties.Items.TryGetValue(Item, out var id) && !string.IsNullOrEmpty(id) ? SecretToken.Hash(id) : null;
 
-    /// <summary>Records the session as ended, to be saved with the caller's unit of work (the sign-out and its audit event).</summary>
-    public void End(Guid accountId, AuthenticationProperties properties)
+    /// <summary>
+    /// Records the session as ended and saves it with whatever the caller's unit of work holds (the sign-out's audit
+    /// event). Two sign-outs of one session at once (a double click) both get this far: the second save then finds the
+    /// session ended by the first, and there is nothing more to record.
+    /// </summary>
+    public async Task EndAsync(Guid accountId, AuthenticationProperties properties, CancellationToken ct)
     {
-        if (HashOf(properties) is { } hash && db.Set<EndedSession>().Local.All(s => s.IdHash != hash))
+        var hash = HashOf(properties);
+        if (hash is not null)
         {
             db.Set<EndedSession>().Add(new EndedSession(hash, accountId, clock.GetUtcNow()));
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (hash is not null)
+        {
+            db.ChangeTracker.Clear();
+            if (!await db.Set<EndedSession>().AsNoTracking().AnyAsync(s => s.IdHash == hash, ct))
+            {
+                throw;
+            }
         }
     }
 

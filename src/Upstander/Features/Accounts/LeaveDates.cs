@@ -34,9 +34,15 @@ public sealed class LeaveDates(AppDbContext db, OrganisationZones zones, IServic
             .Where(p => p.Id == personId && p.OrganisationId == account.OrganisationId)
             .Select(p => p.LeaveDate)
             .FirstOrDefaultAsync(ct);
-        if (!HasCome(account.OrganisationId, leaves))
+        return await AccountWorksAsync(account, leaves, ct);
+    }
+
+    /// <summary>As <see cref="AccountWorksAsync(Account, CancellationToken)"/>, for a caller that has read the person's leave date already.</summary>
+    public async Task<bool> AccountWorksAsync(Account account, DateOnly? leaveDate, CancellationToken ct)
+    {
+        if (!account.IsActive || account.PersonId is not { } personId || !HasCome(account.OrganisationId, leaveDate))
         {
-            return true;
+            return account.IsActive;
         }
         await StopAsync(account.OrganisationId, personId, ct);
         await db.Entry(account).ReloadAsync(ct);

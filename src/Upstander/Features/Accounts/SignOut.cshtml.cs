@@ -21,12 +21,15 @@ public sealed class SignOutModel(SignInManager<Account> signIn, AuditLog audit, 
     {
         var accountId = User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
         var session = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        audit.Record(AuditActions.SignOut, "account", accountId);
         if (session.Succeeded && Guid.TryParse(accountId, out var account))
         {
-            ended.End(account, session.Properties);
+            await ended.EndAsync(account, session.Properties, ct);
         }
-        audit.Record(AuditActions.SignOut, "account", accountId);
-        await audit.SaveAsync(ct);
+        else
+        {
+            await audit.SaveAsync(ct);
+        }
         await signIn.SignOutAsync();
         Response.Headers["Clear-Site-Data"] = "\"cache\", \"cookies\", \"storage\"";
         return RedirectToPage("/Accounts/SignedOut");

@@ -55,7 +55,10 @@ public static class SecurityServices
             await context.HttpContext.SignOutAsync(context.Scheme.Name);
             return;
         }
-        context.Properties.IssuedUtc = issued is null ? context.Properties.IssuedUtc : null;
+        if (issued is not null)
+        {
+            context.Properties.IssuedUtc = null;
+        }
         await SecurityStampValidator.ValidatePrincipalAsync(context);
         if (issued is not null && context.Principal is not null)
         {

@@ -96,6 +96,30 @@ public sealed class SignOutTests
         left.ShouldHaveSingleItem().AccountId.ShouldBe(org[Roles.Leader].AccountId);
     }
 
+    /// <summary>
+    /// Two sign-outs of one session at once (a double click) both pass the cookie check and both record the session as
+    /// ended; the second save then meets the first one's row. Run one after the other here, so the second always meets it.
+    /// </summary>
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_session_ended_twice_is_ended_once_and_the_second_sign_out_still_succeeds(Engine engine)
+    {
+        await using var factory = new UpstanderFactory(engine);
+        var org = await factory.CreateOrganisationAsync("Double Sign Out Org");
+        var employee = org[Roles.Employee];
+        var session = new AuthenticationProperties();
+        EndedSessions.Begin(session);
+
+        for (var click = 0; click < 2; click++)
+        {
+            await factory.InScopeAsync(org.Id, s => s.GetRequiredService<EndedSessions>().EndAsync(employee.AccountId, session, CancellationToken.None));
+        }
+
+        (await factory.InScopeAsync(null, s => s.GetRequiredService<AppDbContext>().Set<EndedSession>().CountAsync())).ShouldBe(1);
+        (await factory.InScopeAsync(null, s => s.GetRequiredService<EndedSessions>().IsEndedAsync(session, CancellationToken.None))).ShouldBeTrue();
+    }
+
     /// <summary>Signs in through the page and returns the browser and the session cookie it was given ("name=value").</summary>
     private static async Task<(HttpClient Browser, string Cookie)> SignInCapturingAsync(UpstanderFactory factory, TestAccount account)
     {

@@ -272,6 +272,7 @@ public sealed class EscrowStore(AppDbContext db, OrganisationScope scope, FieldP
         audit.RecordAsSystem(EscrowAudit.Released, "escrow-group", null,
             detail: $"entries={released};threshold={threshold};group={group.Count};naming-someone-else={namingSomeoneElse}");
         await db.SaveChangesAsync(ct);
+        logger.LogInformation("Released an escrow group at the judgement boundary: {Released} held reports became reports.", released);
         // Released reports enter case intake like any other: routing rules apply, conflicts of interest always win.
         foreach (var report in reports)
         {
