@@ -14,9 +14,22 @@ pg_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# A folder in memory (tmpfs) with room for the cluster, or /tmp. The cluster runs without fsync and is thrown away, so
+# memory loses nothing; on disk, the tests' many CREATE DATABASE ... TEMPLATE and DROP DATABASE spent a sixth of the
+# run's CPU in the file system allocating and freeing inodes.
+pg_memory_parent() {
+  local d=/dev/shm
+  if [ -d "$d" ] && [ -w "$d" ] && [ "$(df -Pk "$d" 2>/dev/null | awk 'NR==2 {print $4}')" -ge 4194304 ] 2>/dev/null; then
+    echo "$d"
+  else
+    echo /tmp
+  fi
+}
+
+# pg_throwaway_start [PARENT]: the cluster's folder is made under PARENT (default /tmp).
 pg_throwaway_start() {
   local bin; bin=$(pg_bin_dir) || { echo "PostgreSQL server binaries (initdb, pg_ctl) not found; install postgresql-15." >&2; return 1; }
-  PG_DIR=$(mktemp -d /tmp/upstander-pg.XXXXXX)
+  PG_DIR=$(mktemp -d "${1:-/tmp}/upstander-pg.XXXXXX")
   PG_PORT=$(pg_free_port)
   local run=()
   # PostgreSQL refuses to run as root; use the postgres system account when we are root.

@@ -255,11 +255,24 @@ public sealed partial class UpstanderServer : IAsyncDisposable
         throw new TimeoutException($"Upstander's /health did not answer 200 within {StartTimeout.TotalSeconds} s (last: {last}). It printed:\n{Output}");
     }
 
+    /// <summary>Ports handed to servers of this run: two sites start at once, and neither may be given the other's port.</summary>
+    private static readonly HashSet<int> PortsGiven = [];
+
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (PortsGiven)
+            {
+                if (PortsGiven.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 
     /// <summary>The same dotnet host that runs the tests (the CLI exports it), else the one on PATH.</summary>
