@@ -164,6 +164,9 @@ public enum RevealStatus
     Pending,
     Approved,
     Refused,
+
+    /// <summary>Closed undecided: retention erased the case's content while the request waited (<see cref="RevealRequest.Lapse"/>).</summary>
+    Lapsed,
 }
 
 /// <summary>A case manager's request to see the name of a reporter who asked for it to be held back; a custodian decides.</summary>
@@ -201,6 +204,19 @@ public sealed class RevealRequest : IOrganisationOwned
             throw new InvalidOperationException("This request was already decided.");
         }
         (Status, DecidedBy, DecidedAt) = (approve ? RevealStatus.Approved : RevealStatus.Refused, custodian, now);
+    }
+
+    /// <summary>
+    /// Closes a pending request undecided, by nobody, when retention erases its case's content: there is no case left to
+    /// reveal the reporter of, and a custodian can no longer open it.
+    /// </summary>
+    public void Lapse(DateTimeOffset now)
+    {
+        if (Status != RevealStatus.Pending)
+        {
+            throw new InvalidOperationException("This request was already decided.");
+        }
+        (Status, DecidedBy, DecidedAt) = (RevealStatus.Lapsed, null, now);
     }
 }
 

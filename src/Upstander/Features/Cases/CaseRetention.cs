@@ -60,8 +60,9 @@ public sealed record ReportRetentionCounts(int Reports, int Messages, int Notes,
 /// <summary>
 /// Removes a closed case's content <see cref="SpeakUpOptions.RetentionDays"/> after it closed: the account and
 /// involved people, messages, internal notes, the plan's items, labels, the actions taken, and (through each
-/// <see cref="IReportContentEraser"/>) evidence files and what a released escrow report's entry still held. Dates,
-/// category, status and the outcome key stay for aggregate insight. A reopened case has no close date, so it stays
+/// <see cref="IReportContentEraser"/>) evidence files and what a released escrow report's entry still held. A request to
+/// reveal the reporter still pending then lapses with it (<see cref="RevealStatus.Lapsed"/>, audited without content).
+/// Dates, category, status and the outcome key stay for aggregate insight. A reopened case has no close date, so it stays
 /// until it closes again and that date passes. A closed case past that time is still kept while its reporter waits for
 /// the case side: while a message from the reporter is unread (no case manager who may work the case has opened it
 /// since), and while a retaliation "yes" given after it closed has not reached the case side: while it waits in the intake
@@ -182,6 +183,12 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
         {
             outcome.EraseActions();
             actions++;
+        }
+        // A request to reveal the reporter of a case that no longer exists for anyone closes with it, undecided.
+        foreach (var request in await db.Set<RevealRequest>().Where(r => ids.Contains(r.ReportId) && r.Status == RevealStatus.Pending).ToListAsync(ct))
+        {
+            request.Lapse(now);
+            audit.Record(CaseAudit.RevealLapsed, CaseAudit.Target, request.ReportId);
         }
         foreach (var report in due)
         {

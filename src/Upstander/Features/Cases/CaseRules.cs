@@ -19,6 +19,7 @@ public static class CaseAudit
     public const string RevealRequested = "speak-up.reveal-requested";
     public const string RevealApproved = "speak-up.reveal-approved";
     public const string RevealRefused = "speak-up.reveal-refused";
+    public const string RevealLapsed = "speak-up.reveal-lapsed";
     public const string RulesChanged = "speak-up.routing-rules-changed";
     public const string RetentionRun = "speak-up.retention-run";
 }

@@ -456,9 +456,17 @@ public sealed record RevealRow(Guid Id, DateTimeOffset RequestedAt, string Reaso
 /// </summary>
 public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, CaseWork work, AuditLog audit, TimeProvider clock, ExclusiveLocks locks)
 {
+    /// <summary>
+    /// Pending requests on cases whose content is still there. Retention closes a case's pending request when it erases the
+    /// case (<see cref="RevealStatus.Lapsed"/>); one left pending on an erased case (by a pass before that rule) is never
+    /// listed, counted or decided either.
+    /// </summary>
+    private IQueryable<RevealRequest> Waiting() => db.Set<RevealRequest>()
+        .Where(r => r.Status == RevealStatus.Pending && db.Set<ReportRecord>().Any(report => report.Id == r.ReportId && report.ContentErasedAt == null));
+
     public async Task<IReadOnlyList<RevealRow>> PendingAsync(Guid me, CancellationToken ct)
     {
-        var pending = await db.Set<RevealRequest>().Where(r => r.Status == RevealStatus.Pending && r.RequestedBy != me).OrderBy(r => r.RequestedAt).ToListAsync(ct);
+        var pending = await Waiting().Where(r => r.RequestedBy != me).OrderBy(r => r.RequestedAt).ToListAsync(ct);
         var ids = pending.Select(p => p.ReportId).ToList();
         var visible = (await conflicts.VisibleAsync(db.Set<ReportRecord>().Where(r => ids.Contains(r.Id)), me, ct)).ToDictionary(r => r.Id);
         var askers = pending.Where(p => p.RequestedBy is not null).Select(p => p.RequestedBy!.Value).Distinct().ToList();
@@ -481,16 +489,14 @@ public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, Case
     /// </summary>
     public async Task<int> UnattendedAsync(CancellationToken ct)
     {
-        var pending = await db.Set<RevealRequest>().Where(r => r.Status == RevealStatus.Pending).ToListAsync(ct);
+        var pending = await Waiting().ToListAsync(ct);
         if (pending.Count == 0)
         {
             return 0;
         }
         var custodians = await Accounts.AccountLifecycle.ActivePeopleInRoleAsync(db, Roles.Custodian, ct);
-        var ids = pending.Select(p => p.ReportId).ToList();
-        var live = (await db.Set<ReportRecord>().Where(r => ids.Contains(r.Id) && r.ContentErasedAt == null).Select(r => r.Id).ToListAsync(ct)).ToHashSet();
         var longAgo = clock.GetUtcNow() - LongWait;
-        return pending.Count(p => live.Contains(p.ReportId) && (p.RequestedAt <= longAgo || custodians.All(c => c == p.RequestedBy)));
+        return pending.Count(p => p.RequestedAt <= longAgo || custodians.All(c => c == p.RequestedBy));
     }
 
     /// <summary>
@@ -500,7 +506,7 @@ public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, Case
     /// </summary>
     public async Task<(RevealRequest Request, CaseHold Case)?> FindAsync(Guid id, Guid me, CancellationToken ct)
     {
-        var request = await db.Set<RevealRequest>().SingleOrDefaultAsync(r => r.Id == id && r.Status == RevealStatus.Pending && r.RequestedBy != me, ct);
+        var request = await Waiting().SingleOrDefaultAsync(r => r.Id == id && r.RequestedBy != me, ct);
         var report = request is null ? null : await db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.Id == request.ReportId, ct);
         return request is not null && report is not null && await conflicts.MaySeeAsync(report, me, ct)
             && await CaseRetention.HoldAsync(db, locks, report, ct) is { } hold ? (request, hold) : null;

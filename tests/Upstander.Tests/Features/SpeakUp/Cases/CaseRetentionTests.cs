@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Cases;
 using Upstander.Features.SpeakUp.Reports;
+using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
 using static Upstander.Tests.Features.Training.TrainingPages;
@@ -184,6 +185,76 @@ public sealed class CaseRetentionTests
             Mail: await db.Set<Upstander.Platform.Mail.OutgoingMail>().CountAsync(m => m.About == id && m.Purpose != CaseNotices.AssignedPurpose)));
         stored.ShouldBe((0, 0, 0));
         (await world.ReportAsync(id)).RetaliationFlaggedAt.ShouldBeNull();
+    }
+
+    /// <summary>
+    /// A request to reveal the held-back reporter of a closed case, still pending when retention erases the case, lapses in
+    /// the same pass: closed undecided, audited without content, and no longer waiting for any custodian.
+    /// </summary>
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_pending_reveal_request_lapses_when_retention_erases_its_case(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine, new Dictionary<string, string?> { ["SpeakUp:RetentionDays"] = "30" });
+        var id = await world.ReceiveAsync([], held: true, assignee: world.CaseManager);
+        var manager = await world.Factory.SignInAsync(world.Org[Roles.CaseManager]);
+        Location(await PostAsync(manager, $"/cases/{id}?handler=Reveal", ("Reason", "needed-for-investigation")));
+        await world.AcknowledgeAndCloseAsync([id], "resolved-informally");
+        var custodian = await world.Factory.SignInAsync(world.Org[Roles.Custodian]);
+        (await PageAsync(custodian, "/custodian")).ShouldContain("Blue Heron");
+        (await PageAsync(custodian, "/")).ShouldContain("1 request to see a reporter's name is waiting for your decision.");
+        var request = await world.InScopeAsync((_, db) => db.Set<RevealRequest>().SingleAsync());
+
+        world.Factory.Clock.Advance(TimeSpan.FromDays(31));
+        (await RunAsync(world)).Reports.ShouldBe(1);
+
+        var report = await world.ReportAsync(id);
+        var lapsed = await world.InScopeAsync((_, db) => db.Set<RevealRequest>().SingleAsync());
+        (lapsed.Status, lapsed.DecidedBy).ShouldBe((RevealStatus.Lapsed, null));
+        lapsed.DecidedAt.ShouldBe(report.ContentErasedAt, "closed by the pass that erased the case");
+        var audited = await world.InScopeAsync((_, db) => db.AuditEvents.Where(e => e.Action == CaseAudit.RevealLapsed).ToListAsync());
+        audited.Select(e => (e.ActorKind, e.ActorId, e.TargetType, e.TargetId, e.Detail)).ShouldBe([(CurrentActor.SystemKind, (Guid?)null, CaseAudit.Target, id.ToString("N"), (string?)null)]);
+        custodian = await world.Factory.SignInAsync(world.Org[Roles.Custodian]);
+        (await PageAsync(custodian, "/custodian")).ShouldContain("No request is waiting.");
+        (await PageAsync(custodian, "/")).ShouldContain("No request to see a reporter's name is waiting.");
+        (await PostAsync(custodian, "/custodian", ("RequestId", request.Id.ToString()), ("Decision", "approve"))).StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+        (await world.InScopeAsync((s, _) => s.GetRequiredService<CustodianDesk>().UnattendedAsync(CancellationToken.None))).ShouldBe(0);
+    }
+
+    /// <summary>A request a pass left pending on a case it erased before requests lapsed with their case is closed by migration 0038, at the moment of the erase.</summary>
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Migration_0038_closes_requests_left_pending_on_cases_erased_before_it(Engine engine)
+    {
+        await using var world = await CaseWorld.StartAsync(engine);
+        var erased = await world.ReceiveAsync([], held: true, assignee: world.CaseManager);
+        var kept = await world.ReceiveAsync([], held: true, assignee: world.CaseManager);
+        await world.AcknowledgeAndCloseAsync([erased], "resolved-informally");
+        await world.InScopeAsync(async (s, db) =>
+        {
+            foreach (var report in await db.Set<ReportRecord>().ToListAsync())
+            {
+                await s.GetRequiredService<CaseWork>().RequestRevealAsync(report, "needed-for-investigation", world.CaseManager, CancellationToken.None);
+            }
+            // As a pass before 0038 erased a case: its request stayed pending.
+            (await db.Set<ReportRecord>().SingleAsync(r => r.Id == erased)).EraseContent(world.Factory.Clock.GetUtcNow());
+            return await db.SaveChangesAsync();
+        });
+        // Until then, such a request is listed, counted and decided nowhere; the other one has waited long.
+        world.Factory.Clock.Advance(CustodianDesk.LongWait + TimeSpan.FromDays(1));
+        var waiting = await world.InScopeAsync(async (s, _) => (
+            Listed: (await s.GetRequiredService<CustodianDesk>().PendingAsync(world.Org[Roles.Custodian].PersonId, CancellationToken.None)).Count,
+            Unattended: await s.GetRequiredService<CustodianDesk>().UnattendedAsync(CancellationToken.None)));
+        waiting.ShouldBe((1, 1));
+        await using (var connection = SchemaSnapshot.Open(engine, world.Factory.Database.Connection))
+        {
+            await SchemaSnapshot.ExecuteAsync(connection, MigrationRunner.Load(world.Factory.Database.Provider).Single(m => m.Version == 38).Sql);
+        }
+        var requests = await world.InScopeAsync((_, db) => db.Set<RevealRequest>().ToDictionaryAsync(r => r.ReportId));
+        (requests[erased].Status, requests[erased].DecidedBy, requests[erased].DecidedAt).ShouldBe((RevealStatus.Lapsed, null, (await world.ReportAsync(erased)).ContentErasedAt));
+        (requests[kept].Status, requests[kept].DecidedAt).ShouldBe((RevealStatus.Pending, null));
     }
 
     [Fact]

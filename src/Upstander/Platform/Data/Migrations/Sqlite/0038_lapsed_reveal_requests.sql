@@ -1,0 +1,3 @@
+-- 0038 lapsed reveal requests: retention now closes a pending request to reveal a held-back reporter when it erases the case's content ("Lapsed", decided by nobody, at the moment of the erase). A request left pending on a case erased before this is closed the same way, at the moment its case was erased.
+UPDATE "case_reveal_requests" SET "Status" = 'Lapsed', "DecidedAt" = (SELECT r."ContentErasedAt" FROM "reports" AS r WHERE r."Id" = "case_reveal_requests"."ReportId")
+WHERE "Status" = 'Pending' AND EXISTS (SELECT 1 FROM "reports" AS r WHERE r."Id" = "case_reveal_requests"."ReportId" AND r."ContentErasedAt" IS NOT NULL);
