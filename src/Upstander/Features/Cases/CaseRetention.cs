@@ -23,7 +23,7 @@ public sealed class SpeakUpOptions
 /// released report was made from; journal entries sent with a report are copied into its account). The reporting and
 /// escrow sides register their implementations; retention calls every registered one with the reports it erases, inside
 /// the transaction of its erase: what they change in the database is saved and committed with the pass's own changes, all
-/// or nothing. What lives outside the database (a file's encrypted bytes) is removed in <see cref="Committed"/>, once
+/// or nothing. What lives outside the database (a file's encrypted bytes) is removed in <see cref="CommittedAsync"/>, once
 /// the erase is committed, so that a pass that fails midway leaves every case whole.
 /// </summary>
 public interface IReportContentEraser
@@ -31,10 +31,11 @@ public interface IReportContentEraser
     /// <summary>Removes the content of these reports from the database (unsaved); returns how many files went (other content is not counted).</summary>
     Task<int> EraseAsync(IReadOnlyList<Guid> reportIds, CancellationToken ct);
 
-    /// <summary>Called once the erase <see cref="EraseAsync"/> took part in is committed: removes what it left outside the database.</summary>
-    void Committed()
-    {
-    }
+    /// <summary>
+    /// Called once the erase <see cref="EraseAsync"/> took part in is committed: removes what it left outside the database
+    /// (and may save a little of its own). Never fails the pass: what it cannot do now is left for later.
+    /// </summary>
+    Task CommittedAsync(CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>A case being worked on, and the retention section held for it while it is closed (<see cref="CaseRetention.HoldAsync"/>).</summary>
@@ -131,7 +132,7 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
         {
             foreach (var eraser in erasers)
             {
-                eraser.Committed();
+                await eraser.CommittedAsync(ct);
             }
             await RetentionStorage.ReclaimAsync(db, ct);
         }

@@ -96,7 +96,7 @@ internal static class RetentionCli
     public static void Add(RootCommand root, Func<ParseResult, Func<IServiceProvider, Task<int>>, bool, Task<int>> inScope, TextWriter output, TextWriter error)
     {
         var retention = new Command("retention", "Retention verbs.");
-        var run = new Command("run", "Remove everything kept past its retention time (conversations', requests' and closed reports' content, the records of sent mail, ended password links, escrow entries held too long), in every organisation; prints counts only.");
+        var run = new Command("run", "Remove everything kept past its retention time (conversations', requests' and closed reports' content, the records of sent mail, ended password links, escrow entries held too long, the bytes of evidence files an erase left on disk), in every organisation; prints counts only.");
         run.SetAction((parse, ct) => inScope(parse, async services =>
         {
             var scopes = services.GetRequiredService<IServiceScopeFactory>();

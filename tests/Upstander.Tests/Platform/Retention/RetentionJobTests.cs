@@ -18,11 +18,12 @@ public sealed class RetentionJobTests
         });
         await factory.CreateOrganisationAsync("Retention Org");
         var passes = factory.Services.GetServices<RetentionPass>().ToList();
-        passes.Select(p => p.Name).Order().ShouldBe(["closed reports", "conversations and requests", "held escrow entries", "password links", "sent mail", "signed-out sessions"]);
+        passes.Select(p => p.Name).Order().ShouldBe(["closed reports", "conversations and requests", "evidence bytes left after erasing", "held escrow entries", "password links", "sent mail", "signed-out sessions"]);
         passes.Single(p => p.Name == "conversations and requests").IntervalFrom(factory.Services).ShouldBe(TimeSpan.FromMinutes(7));
         passes.Single(p => p.Name == "closed reports").IntervalFrom(factory.Services).ShouldBe(TimeSpan.FromMinutes(11));
         passes.Single(p => p.Name == "sent mail").IntervalFrom(factory.Services).ShouldBe(TimeSpan.FromHours(1));
         passes.Single(p => p.Name == "held escrow entries").IntervalFrom(factory.Services).ShouldBe(TimeSpan.FromHours(1));
+        passes.Single(p => p.Name == "evidence bytes left after erasing").IntervalFrom(factory.Services).ShouldBe(TimeSpan.FromHours(1));
 
         var jobs = factory.Services.GetServices<IHostedService>().OfType<RetentionJob>().ToList();
         jobs.Count.ShouldBe(passes.Count, "one background job per pass");

@@ -153,43 +153,80 @@ public sealed class ReportFiles(AppDbContext db, FieldProtector protector, Repor
     }
 
     /// <summary>
-    /// Removes a report's files' rows (unsaved) for retention, and returns where their encrypted bytes are: the caller
-    /// deletes those once the removal is committed, so that an erase that fails keeps the files
-    /// whole. Bytes left behind by a process that stops in between open with nothing: their keys were in the rows.
+    /// Removes a report's files' rows (unsaved) for retention and adds, in the same unit of work, a
+    /// <see cref="ReportFileErasure"/> for each: the caller deletes their bytes with <see cref="DeleteErasedAsync"/> once
+    /// the removal is committed, so that an erase that fails keeps the files whole. Bytes left behind by a process that
+    /// stops in between open with nothing (their keys were in the rows), and the erasure committed with the removal names
+    /// them for <see cref="ErasedFileBytes"/>.
     /// </summary>
-    public async Task<List<string>> RemoveForReportAsync(Guid reportId, CancellationToken ct)
+    public async Task<List<ReportFileErasure>> RemoveForReportAsync(Guid reportId, CancellationToken ct)
     {
         var rows = await ListAsync(reportId, ct);
+        var now = clock.GetUtcNow();
+        List<ReportFileErasure> erased = [.. rows.Select(row => ReportFileErasure.Of(row, now))];
         db.RemoveRange(rows);
-        return [.. rows.Select(PathOf)];
+        db.AddRange(erased);
+        return erased;
     }
 
-    private string PathOf(ReportFile row) => Path.Combine(options.UploadsDirectory!, row.OrganisationId.ToString("N"), row.Id.ToString("N") + ".bin");
+    /// <summary>
+    /// Deletes the encrypted bytes of files retention erased (committed: their rows are gone), a file already gone
+    /// included, then their erasure rows, at once (in the caller's transaction, if any): the bytes are deleted first, so an
+    /// erasure row goes only once its bytes have. Returns how many erasure rows went (fewer when another process removed
+    /// some meanwhile). Only files an erasure names are ever deleted here.
+    /// </summary>
+    public async Task<int> DeleteErasedAsync(IReadOnlyCollection<ReportFileErasure> erased, CancellationToken ct)
+    {
+        foreach (var erasure in erased)
+        {
+            File.Delete(PathOf(erasure.OrganisationId, erasure.FileId));
+        }
+        var ids = erased.Select(e => e.FileId).ToList();
+        return await db.Set<ReportFileErasure>().Where(e => ids.Contains(e.FileId)).ExecuteDeleteAsync(ct);
+    }
+
+    private string PathOf(ReportFile row) => PathOf(row.OrganisationId, row.Id);
+
+    private string PathOf(Guid organisationId, Guid fileId) => Path.Combine(options.UploadsDirectory!, organisationId.ToString("N"), fileId.ToString("N") + ".bin");
 }
 
 /// <summary>
 /// Case retention removes a closed case's evidence files (rows and encrypted bytes) with the rest of its content: the rows
-/// in the pass's transaction, the bytes once it is committed.
+/// in the pass's transaction, with an erasure row for each (<see cref="ReportFileErasure"/>), and the bytes and then the
+/// erasure rows once it is committed. When that last part fails (a file cannot be deleted, the database refuses the small
+/// save) the pass does not: the erasure rows stay, and <see cref="ErasedFileBytes"/> finishes the work. Logs counts only.
 /// </summary>
-public sealed class ReportFilesEraser(ReportFiles files) : Cases.IReportContentEraser
+public sealed class ReportFilesEraser(ReportFiles files, ILogger<ReportFilesEraser> logger) : Cases.IReportContentEraser
 {
-    private readonly List<string> _bytes = [];
+    private readonly List<ReportFileErasure> _erased = [];
 
     public async Task<int> EraseAsync(IReadOnlyList<Guid> reportIds, CancellationToken ct)
     {
         var count = 0;
         foreach (var id in reportIds)
         {
-            var paths = await files.RemoveForReportAsync(id, ct);
-            _bytes.AddRange(paths);
-            count += paths.Count;
+            var erased = await files.RemoveForReportAsync(id, ct);
+            _erased.AddRange(erased);
+            count += erased.Count;
         }
         return count;
     }
 
-    public void Committed()
+    public async Task CommittedAsync(CancellationToken ct)
     {
-        _bytes.ForEach(File.Delete);
-        _bytes.Clear();
+        if (_erased.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await files.DeleteErasedAsync(_erased, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Deleting the bytes of {Files} erased evidence files and then their erasure rows failed after the erase ({ExceptionType}); the \"{Pass}\" retention pass finishes it.",
+                _erased.Count, ex.GetType().Name, ErasedFileBytes.PassName);
+        }
+        _erased.Clear();
     }
 }

@@ -24,6 +24,7 @@ public static class ReportingAudit
     public const string FollowUpRefused = "speak-up.follow-up-refused";
     public const string ReceiptIssued = "speak-up.receipt-issued";
     public const string ReceiptWithdrawn = "speak-up.receipt-withdrawn";
+    public const string ErasedFileBytesRemoved = "speak-up.erased-file-bytes-removed";
     public const string TargetReport = "report";
     public const string TargetDraft = "report-draft";
     public const string TargetJournal = "journal-entry";

@@ -103,6 +103,24 @@ public sealed class ReportFile : IOrganisationOwned
     public void Seal(string sealedKey, string? sealedName) => (KeySealed, NameSealed) = (sealedKey, sealedName);
 }
 
+/// <summary>
+/// Evidence bytes retention has erased: the file's row went in the erase's transaction, and this one was added with it, so
+/// it names bytes that must go. <see cref="ReportFilesEraser"/> deletes them once the erase is committed and then this row;
+/// a process that stops in between leaves it, and <see cref="ErasedFileBytes"/> finishes the work. Only a file named here
+/// is ever deleted from the uploads folder: a file no row names may belong to a report a database restored from an older
+/// backup does not know yet (docs/operations.md).
+/// </summary>
+public sealed class ReportFileErasure : IOrganisationOwned
+{
+    private ReportFileErasure() { }
+
+    public static ReportFileErasure Of(ReportFile file, DateTimeOffset now) => new() { FileId = file.Id, OrganisationId = file.OrganisationId, ErasedAt = now };
+
+    public Guid FileId { get; private set; }
+    public Guid OrganisationId { get; private set; }
+    public DateTimeOffset ErasedAt { get; private set; }
+}
+
 /// <summary>A reporter's answer at a retaliation check-in (30, 90 or 180 days after sending): yes, no or rather not say.</summary>
 public sealed class RetaliationCheckIn : IOrganisationOwned
 {
@@ -192,6 +210,16 @@ public sealed class ReportFileConfiguration : IEntityTypeConfiguration<ReportFil
         builder.HasIndex(f => f.ReportId);
         builder.HasOne<Organisations.Organisation>().WithMany().HasForeignKey(f => f.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<ReportRecord>().WithMany().HasForeignKey(f => f.ReportId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class ReportFileErasureConfiguration : IEntityTypeConfiguration<ReportFileErasure>
+{
+    public void Configure(EntityTypeBuilder<ReportFileErasure> builder)
+    {
+        builder.ToTable("report_file_erasures");
+        builder.HasKey(e => e.FileId);
+        builder.HasOne<Organisations.Organisation>().WithMany().HasForeignKey(e => e.OrganisationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

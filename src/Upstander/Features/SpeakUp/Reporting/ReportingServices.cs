@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Data;
+using Upstander.Platform.Retention;
 
 namespace Upstander.Features.SpeakUp.Reporting;
 
@@ -21,6 +22,8 @@ public static class ReportingServices
         services.AddSingleton<FollowUpSession>();
         services.AddScoped<ReportFiles>();
         services.AddScoped<Cases.IReportContentEraser, ReportFilesEraser>();
+        services.AddScoped<ErasedFileBytes>();
+        services.AddRetentionPass(ErasedFileBytes.PassName, _ => TimeSpan.FromHours(1), ErasedFileBytes.RunEverywhereAsync);
         services.AddScoped<ReportSubmission>();
         services.AddScoped<ReportLinks>();
         services.AddScoped<IncidentJournal>();

@@ -264,6 +264,7 @@ public sealed class CaseRetentionTests
         var result = await Cli.RunAsync(world.Factory.Database, "retention", "run");
         result.ExitCode.ShouldBe(0, result.Error);
         result.Output.ShouldContain("Retention removed the content of 0 closed reports: 0 messages, 0 notes, 0 plan items, 0 labels, 0 actions, 0 files.");
+        result.Output.ShouldContain("Deleted the bytes of 0 evidence files retention had erased and left on disk.");
     }
 
     private static async Task<ReportRetentionCounts> RunAsync(CaseWorld world)
