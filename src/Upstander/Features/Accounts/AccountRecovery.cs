@@ -46,10 +46,13 @@ public sealed record PasswordLinkRequest(string Email, string Culture);
 public sealed class AccountRecovery(
     AppDbContext db, OrganisationScope scope, UserManager<Account> users, AuditLog audit, MailOutbox outbox,
     LeaveDates leaveDates, OrganisationTime time, CurrentActor actor, TimeProvider clock, IConfiguration configuration,
-    AccountSecurityNotices notices, IStringLocalizer<SharedResource> t, RecentSignIn recent)
+    AccountSecurityNotices notices, IStringLocalizer<SharedResource> t, RecentSignIn recent, ExclusiveLocks locks)
 {
     public const string ResetPath = "/account/reset-password";
     public const string MailPurpose = "password-reset";
+
+    /// <summary>The section (<see cref="ExclusiveLocks"/>) in which an organisation's passwords are set with links, one at a time.</summary>
+    public const string PasswordSection = "accounts.password-link-use";
 
     /// <summary>At most one emailed link per account in this time, however often it is asked for: no mailbox is flooded.</summary>
     public static readonly TimeSpan EmailInterval = TimeSpan.FromMinutes(15);
@@ -172,41 +175,52 @@ public sealed class AccountRecovery(
     /// Sets the new password, uses the link and withdraws every other link for the account, clears a lockout, and gives
     /// the account a new security stamp so that every session ends: in one transaction. Passkeys are left as they are
     /// (people use both, and a passkey is not something a lost password exposes); returns how many the account has, so
-    /// the person can be told they still work. The link is taken first, only while it is still usable: of two posts of
-    /// it at once (a double click, two tabs), the second waits there for the first to commit (PostgreSQL's row lock,
-    /// SQLite's write lock) and then, with nothing changed, gets why it can no longer be used.
+    /// the person can be told they still work. An organisation's links are used one at a time (<see cref="PasswordSection"/>),
+    /// each reading the account again and taking its link only while it is still usable: of two posts at once, of one link
+    /// (a double click, two tabs) or of two links for one account (two issuances at once can leave two working), the second
+    /// finds its link used or withdrawn by the first and, with nothing changed, gets why it can no longer be used.
     /// </summary>
     public async Task<(PasswordResetProblem Problem, int Passkeys)> SetPasswordAsync(UsablePasswordReset usable, string password, CancellationToken ct)
     {
         var (reset, account) = usable;
-        var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var taken = await db.Set<PasswordReset>().IgnoreQueryFilters().Where(r => r.Id == reset.Id).Where(PasswordReset.UsableAt(now))
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.UsedAt, now), ct);
-        if (taken == 0)
+        await using (var section = await locks.EnterAsync(db, PasswordSection, reset.OrganisationId, ct))
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            await db.Entry(reset).ReloadAsync(ct);
-            return (ProblemOf(reset, now) is not PasswordResetProblem.None and var problem ? problem : PasswordResetProblem.AlreadyUsed, 0);
+            var now = clock.GetUtcNow();
+            // Another post may have gone first: its password change gave the account a new concurrency stamp.
+            await db.Entry(account).ReloadAsync(ct);
+            if (!account.IsActive)
+            {
+                return (PasswordResetProblem.AccountStopped, 0);
+            }
+            // Taken only while still usable: a link is also withdrawn outside the section, by a newer one.
+            var taken = await db.Set<PasswordReset>().IgnoreQueryFilters().Where(r => r.Id == reset.Id).Where(PasswordReset.UsableAt(now))
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.UsedAt, now), ct);
+            if (taken == 0)
+            {
+                await db.Entry(reset).ReloadAsync(ct);
+                return (ProblemOf(reset, now) is not PasswordResetProblem.None and var problem ? problem : PasswordResetProblem.AlreadyUsed, 0);
+            }
+            if (await users.HasPasswordAsync(account))
+            {
+                await Succeeded(users.RemovePasswordAsync(account));
+            }
+            await Succeeded(users.AddPasswordAsync(account, password));
+            if (await users.IsLockedOutAsync(account))
+            {
+                await Succeeded(users.SetLockoutEndDateAsync(account, null));
+            }
+            await Succeeded(users.ResetAccessFailedCountAsync(account));
+            reset.Use(now);
+            foreach (var other in await db.Set<PasswordReset>().Where(r => r.AccountId == account.Id && r.Id != reset.Id && r.UsedAt == null && r.WithdrawnAt == null).ToListAsync(ct))
+            {
+                other.Withdraw(now);
+            }
+            audit.RecordFor(account.OrganisationId, account.Id, AuditActions.PasswordReset, "account", account.Id.ToString("N"), "success");
+            await notices.QueueAsync(account, SignInChange.PasswordSetWithLink, ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
-        if (await users.HasPasswordAsync(account))
-        {
-            await Succeeded(users.RemovePasswordAsync(account));
-        }
-        await Succeeded(users.AddPasswordAsync(account, password));
-        if (await users.IsLockedOutAsync(account))
-        {
-            await Succeeded(users.SetLockoutEndDateAsync(account, null));
-        }
-        await Succeeded(users.ResetAccessFailedCountAsync(account));
-        reset.Use(now);
-        foreach (var other in await db.Set<PasswordReset>().Where(r => r.AccountId == account.Id && r.Id != reset.Id && r.UsedAt == null && r.WithdrawnAt == null).ToListAsync(ct))
-        {
-            other.Withdraw(now);
-        }
-        audit.RecordFor(account.OrganisationId, account.Id, AuditActions.PasswordReset, "account", account.Id.ToString("N"), "success");
-        await notices.QueueAsync(account, SignInChange.PasswordSetWithLink, ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
         return (PasswordResetProblem.None, (await users.GetPasskeysAsync(account)).Count);
     }
 

@@ -104,6 +104,22 @@ public static partial class AccountsTestKit
     public static Task<HttpResponseMessage> AcceptWithPasswordAsync(this HttpClient client, string link, string password, string? confirm = null) =>
         client.PostFormAsync(PathOf(link), new() { ["Password"] = password, ["ConfirmPassword"] = confirm ?? password });
 
+    /// <summary>
+    /// Each browser loads its page for its form token; then, with <paramref name="barrier"/> armed, each posts its password
+    /// (typed twice) there, all at once.
+    /// </summary>
+    public static async Task<HttpResponseMessage[]> PostPasswordsAtOnceAsync(ReadBarrier barrier, params (HttpClient Browser, string Path, string Password)[] posts)
+    {
+        var tokens = new string[posts.Length];
+        for (var i = 0; i < posts.Length; i++)
+        {
+            tokens[i] = await posts[i].Browser.AntiforgeryTokenAsync(posts[i].Path);
+        }
+        barrier.Arm();
+        return await Task.WhenAll(posts.Select((post, i) =>
+            post.Browser.PostWithTokenAsync(post.Path, tokens[i], ("Password", post.Password), ("ConfirmPassword", post.Password))));
+    }
+
     public static string AuthenticatorKey(string setupPage)
     {
         var match = KeyRegex().Match(setupPage);

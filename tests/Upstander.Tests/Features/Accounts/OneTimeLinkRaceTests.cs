@@ -31,7 +31,7 @@ public sealed class OneTimeLinkRaceTests
         var personId = await factory.AddPersonAsync(org.Id, "Tess Twice", "tess@twice.example");
         var path = AccountsTestKit.PathOf(await admin.InviteAsync(personId, Roles.Employee));
 
-        var (answers, browsers) = await PostTwiceAsync(barrier, path, factory.Browser(), factory.Browser());
+        var (answers, browsers) = await PostTwiceAsync(barrier, [path, path], factory.Browser(), factory.Browser());
 
         answers.Select(a => a.StatusCode).ShouldBe([HttpStatusCode.Redirect, HttpStatusCode.Gone], ignoreOrder: true);
         var won = answers[0].StatusCode == HttpStatusCode.Redirect ? 0 : 1;
@@ -60,28 +60,98 @@ public sealed class OneTimeLinkRaceTests
         var employee = org[Roles.Employee];
         var path = await admin.GivePasswordLinkAsync(employee);
 
-        var (answers, _) = await PostTwiceAsync(barrier, path, factory.Browser(), factory.Browser());
+        var (answers, _) = await PostTwiceAsync(barrier, [path, path], factory.Browser(), factory.Browser());
 
+        await OnePasswordSetAsync(factory, org.Id, employee, answers, "It has already been used to set a new password.");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Two_posts_of_two_links_for_one_account_at_once_set_one_password_and_tell_the_other_its_link_was_withdrawn(Engine engine)
+    {
+        // Two issuances at once can leave two working links for one account; both posts find their own link before either
+        // sets a password.
+        var barrier = new ReadBarrier("password_resets", marker: "TokenHash");
+        await using var factory = new UpstanderFactory(engine) { TestServices = barrier.Register };
+        var org = await factory.CreateOrganisationAsync("Two Links Org");
+        var employee = org[Roles.Employee];
+        var links = await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            var made = new[] { PasswordReset.Create(org.Id, employee.AccountId, null, factory.Clock.GetUtcNow()), PasswordReset.Create(org.Id, employee.AccountId, null, factory.Clock.GetUtcNow()) };
+            db.AddRange(made.Select(m => m.Reset));
+            await db.SaveChangesAsync();
+            return made;
+        });
+
+        var (answers, _) = await PostTwiceAsync(barrier, [.. links.Select(l => AccountRecovery.ResetPath + "?token=" + Uri.EscapeDataString(l.Token))],
+            factory.Browser(), factory.Browser());
+
+        var won = await OnePasswordSetAsync(factory, org.Id, employee, answers, "or a new password was set with another link, so this one stopped working.");
+        var resets = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().Set<PasswordReset>().ToDictionaryAsync(r => r.Id));
+        resets[links[won].Reset.Id].UsedAt.ShouldNotBeNull();
+        (resets[links[1 - won].Reset.Id].UsedAt, resets[links[1 - won].Reset.Id].WithdrawnAt is null).ShouldBe((null, false), "the other link was withdrawn, not used");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_password_link_posted_as_its_account_is_deactivated_sets_nothing_and_says_the_account_stopped(Engine engine)
+    {
+        // The post has found the link, and the account active (its person's leave date, read last, has not come), when an
+        // administrator deactivates the account.
+        var gate = new QueryGate("people", "\"LeaveDate\"");
+        await using var factory = new UpstanderFactory(engine) { TestServices = gate.Register };
+        var org = await factory.CreateOrganisationAsync("Stopped Meanwhile Org");
+        var admin = await factory.SignInForApiAsync(org[Roles.Admin]);
+        var employee = org[Roles.Employee];
+        var path = await admin.GivePasswordLinkAsync(employee);
+        var browser = factory.Browser();
+        var token = await browser.AntiforgeryTokenAsync(path);
+        var hashBefore = await PasswordHashAsync(factory, employee);
+
+        gate.Arm();
+        var posting = browser.PostWithTokenAsync(path, token, ("Password", FirstPassword), ("ConfirmPassword", FirstPassword));
+        await gate.ReachedAsync();
+        (await admin.PostAsync($"/api/v1/people/{employee.PersonId:D}/account/deactivate", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        gate.Open();
+        var answer = await posting;
+
+        answer.StatusCode.ShouldBe(HttpStatusCode.Gone);
+        (await BodyAsync(answer)).ShouldContain("The account is no longer active, so no password can be set for it.");
+        (await PasswordHashAsync(factory, employee)).ShouldBe(hashBefore);
+        var (used, reset) = await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            return (await db.Set<PasswordReset>().CountAsync(r => r.UsedAt != null), await db.AuditEvents.CountAsync(e => e.Action == AuditActions.PasswordReset));
+        });
+        (used, reset).ShouldBe((0, 0));
+    }
+
+    /// <summary>Each browser posts a password (one each) to its path (the same link, or a link each) at once, with the barrier armed.</summary>
+    private static async Task<(HttpResponseMessage[] Answers, HttpClient[] Browsers)> PostTwiceAsync(ReadBarrier barrier, string[] paths, params HttpClient[] browsers) =>
+        (await AccountsTestKit.PostPasswordsAtOnceAsync(barrier, (browsers[0], paths[0], FirstPassword), (browsers[1], paths[1], SecondPassword)), browsers);
+
+    /// <summary>
+    /// One post set its password (the page says so), the other was refused (410) with <paramref name="refusal"/>; only the
+    /// winner's password signs in, and one password reset is audited. Returns which post won.
+    /// </summary>
+    private static async Task<int> OnePasswordSetAsync(UpstanderFactory factory, Guid organisationId, TestAccount account, HttpResponseMessage[] answers, string refusal)
+    {
         answers.Select(a => a.StatusCode).ShouldBe([HttpStatusCode.OK, HttpStatusCode.Gone], ignoreOrder: true);
         var won = answers[0].StatusCode == HttpStatusCode.OK ? 0 : 1;
         (await BodyAsync(answers[won])).ShouldContain("Your new password is set");
-        (await BodyAsync(answers[1 - won])).ShouldContain("It has already been used to set a new password.");
-        (await SignInAsync(factory, employee.Email, won == 0 ? FirstPassword : SecondPassword)).ShouldBe(HttpStatusCode.Redirect);
-        (await SignInAsync(factory, employee.Email, won == 0 ? SecondPassword : FirstPassword)).ShouldBe(HttpStatusCode.BadRequest);
-        (await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents.CountAsync(e => e.Action == AuditActions.PasswordReset)))
+        (await BodyAsync(answers[1 - won])).ShouldContain(refusal);
+        (await SignInAsync(factory, account.Email, won == 0 ? FirstPassword : SecondPassword)).ShouldBe(HttpStatusCode.Redirect);
+        (await SignInAsync(factory, account.Email, won == 0 ? SecondPassword : FirstPassword)).ShouldBe(HttpStatusCode.BadRequest);
+        (await factory.InScopeAsync(organisationId, s => s.GetRequiredService<AppDbContext>().AuditEvents.CountAsync(e => e.Action == AuditActions.PasswordReset)))
             .ShouldBe(1);
+        return won;
     }
 
-    /// <summary>Each browser loads the page for its form token; then, with the barrier armed, both post a password (one each) at once.</summary>
-    private static async Task<(HttpResponseMessage[] Answers, HttpClient[] Browsers)> PostTwiceAsync(ReadBarrier barrier, string path, params HttpClient[] browsers)
-    {
-        var tokens = new[] { await browsers[0].AntiforgeryTokenAsync(path), await browsers[1].AntiforgeryTokenAsync(path) };
-        barrier.Arm();
-        var answers = await Task.WhenAll(
-            browsers[0].PostWithTokenAsync(path, tokens[0], ("Password", FirstPassword), ("ConfirmPassword", FirstPassword)),
-            browsers[1].PostWithTokenAsync(path, tokens[1], ("Password", SecondPassword), ("ConfirmPassword", SecondPassword)));
-        return (answers, browsers);
-    }
+    private static Task<string?> PasswordHashAsync(UpstanderFactory factory, TestAccount account) =>
+        factory.InScopeAsync(null, s => s.GetRequiredService<AppDbContext>().Users.Where(a => a.Id == account.AccountId).Select(a => a.PasswordHash).SingleAsync());
 
     private static async Task<string> BodyAsync(HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
 
