@@ -31,17 +31,22 @@ public enum InvitationRefusal
 public sealed record IssuedInvitation(Invitation Invitation, string PersonName, string WorkEmail, string Link, bool Emailed);
 
 /// <summary>
-/// Creates and revokes invitations for the admin pages and the API alike, so the rules (someone with an
-/// account or a pending invitation cannot be invited again) hold on every route. An invitation's link is a way into a new
-/// account with its roles, so each needs a recent sign-in (<see cref="RecentSignIn.AllowsAsync"/>), checked here for
-/// every caller before anything else.
+/// Creates and revokes invitations for the admin pages and the API alike, so the rules (someone with an account or a
+/// pending invitation cannot be invited again) hold on every route. An organisation's invitations are made one issuer
+/// at a time (<see cref="IssueSection"/>), each checking the rules again there, so of two at once for one person (two
+/// administrators, two tabs, one person while everyone is invited) one is made and the other is told one is waiting. An
+/// invitation's link is a way into a new account with its roles, so each needs a recent sign-in
+/// (<see cref="RecentSignIn.AllowsAsync"/>), checked here for every caller before anything else.
 /// </summary>
 public sealed class InvitationIssuer(
     AppDbContext db, CurrentActor actor, AuditLog audit, TimeProvider clock, IConfiguration configuration,
-    MailOutbox outbox, OrganisationTime time, IStringLocalizer<SharedResource> t, RecentSignIn recent)
+    MailOutbox outbox, OrganisationTime time, IStringLocalizer<SharedResource> t, RecentSignIn recent, ExclusiveLocks locks)
 {
     public const string AcceptPath = "/account/invitation";
     public const string MailPurpose = "invitation";
+
+    /// <summary>The section (<see cref="ExclusiveLocks"/>) in which an organisation's invitations are made, one issuer at a time.</summary>
+    public const string IssueSection = "accounts.invitation-issue";
 
     /// <summary>
     /// Invites one person. With <paramref name="email"/> and a mail server configured, the link is also emailed to their
@@ -71,34 +76,45 @@ public sealed class InvitationIssuer(
         {
             return (null, InvitationRefusal.PersonHasLeft);
         }
-        // Accounts carry no organisation query filter, so the person id (already scoped above) is the guard.
-        if (await db.Users.AnyAsync(a => a.PersonId == personId, ct))
+        // Most refusals are answered here, without waiting for the section; within it the rules are checked again.
+        if (await RefusalAsync(person.Id, now, ct) is not InvitationRefusal.None and var refusal)
         {
-            return (null, InvitationRefusal.AlreadyHasAccount);
+            return (null, refusal);
         }
-        if (await db.Invitations.AnyAsync(i => i.PersonId == personId && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct))
+        await using (var section = await locks.EnterAsync(db, IssueSection, person.OrganisationId, ct))
         {
-            return (null, InvitationRefusal.AlreadyInvited);
+            // Another issuer may have invited the person since.
+            if (await RefusalAsync(person.Id, now, ct) is not InvitationRefusal.None and var since)
+            {
+                return (null, since);
+            }
+            var (invitation, token) = Invitation.Create(person.OrganisationId, person.Id, roles.Append(Roles.Employee), actor.Id, now);
+            db.Invitations.Add(invitation);
+            audit.Record(AuditActions.InvitationCreated, "invitation", invitation.Id, detail: "roles=" + invitation.Roles.Replace(',', '+'));
+            var emailed = email && outbox.Enabled;
+            var issued = new IssuedInvitation(invitation, person.Name, person.WorkEmail, LinkFor(token, requestAddress, emailed), emailed);
+            if (issued.Emailed)
+            {
+                QueueEmail(issued, await Organisation.NameAsync(db, person.OrganisationId, ct));
+            }
+            await db.SaveChangesAsync(ct);
+            return (issued, InvitationRefusal.None);
         }
-
-        var (invitation, token) = Invitation.Create(person.OrganisationId, person.Id, roles.Append(Roles.Employee), actor.Id, now);
-        db.Invitations.Add(invitation);
-        audit.Record(AuditActions.InvitationCreated, "invitation", invitation.Id, detail: "roles=" + invitation.Roles.Replace(',', '+'));
-        var emailed = email && outbox.Enabled;
-        var issued = new IssuedInvitation(invitation, person.Name, person.WorkEmail, LinkFor(token, requestAddress, emailed), emailed);
-        if (issued.Emailed)
-        {
-            QueueEmail(issued, await Organisation.NameAsync(db, person.OrganisationId, ct));
-        }
-        await db.SaveChangesAsync(ct);
-        return (issued, InvitationRefusal.None);
     }
+
+    /// <summary>Why the person cannot be invited now, if they cannot: they have an account, or an invitation is waiting.</summary>
+    private async Task<InvitationRefusal> RefusalAsync(Guid personId, DateTimeOffset now, CancellationToken ct) =>
+        // Accounts carry no organisation query filter, so the person id (already scoped by the caller) is the guard.
+        await db.Users.AnyAsync(a => a.PersonId == personId, ct) ? InvitationRefusal.AlreadyHasAccount
+        : await db.Invitations.AnyAsync(i => i.PersonId == personId && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct) ? InvitationRefusal.AlreadyInvited
+        : InvitationRefusal.None;
 
     /// <summary>
     /// Invites up to <paramref name="limit"/> people who have no account or pending invitation, as employees,
     /// in one unit of work, each emailed their link when a mail server is configured. Returns the links, which
     /// otherwise exist only in this result. <see cref="InvitationRefusal.NotRecent"/>, with none made, unless
-    /// <see cref="RecentSignIn.AllowsAsync"/>.
+    /// <see cref="RecentSignIn.AllowsAsync"/>. Counts the hour's budget, finds the people and invites them within the
+    /// <see cref="IssueSection"/>, so no other issuer invites one of them, or spends the same budget, meanwhile.
     /// </summary>
     public async Task<(IReadOnlyList<IssuedInvitation> Issued, InvitationRefusal Refusal)> CreateForEveryoneAsync(int limit, string requestAddress, CancellationToken ct)
     {
@@ -106,6 +122,7 @@ public sealed class InvitationIssuer(
         {
             return ([], InvitationRefusal.NotRecent);
         }
+        await using var section = await locks.EnterAsync(db, IssueSection, db.CurrentOrganisationId ?? throw new InvalidOperationException("No organisation entered."), ct);
         // The rate limiter counts submissions, and one submission here issues many: so the hour's budget is what this inviter
         // has issued in the last hour, read from the invitations themselves (which also holds across processes).
         var now = clock.GetUtcNow();
