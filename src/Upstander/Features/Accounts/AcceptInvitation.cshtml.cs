@@ -55,7 +55,7 @@ public sealed class AcceptInvitationModel(InvitationAcceptance acceptance, IStri
         }
         catch (ArgumentException)
         {
-            // Identity refused the account itself (for example, the email is already in use elsewhere).
+            // Identity refused the account itself, for a reason other than its address having an account already.
             Errors.Add(t["Your account could not be created. Ask your administrator to check your details in the directory."]);
             return NotAccepted();
         }
@@ -84,9 +84,12 @@ public sealed class AcceptInvitationModel(InvitationAcceptance acceptance, IStri
         return Invitation is not null;
     }
 
+    /// <summary>As <see cref="PasswordMessages.RefusedLinkStatus"/>, and 409 when another account has the address: the link is not used up, but cannot make an account.</summary>
     private PageResult Refused()
     {
-        Response.StatusCode = PasswordMessages.RefusedLinkStatus(SignedInAlready, Problem == InvitationProblem.NotFound);
+        Response.StatusCode = Problem == InvitationProblem.EmailHasAccount
+            ? StatusCodes.Status409Conflict
+            : PasswordMessages.RefusedLinkStatus(SignedInAlready, Problem == InvitationProblem.NotFound);
         return Page();
     }
 }

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Upstander.Features.Organisations;
 using Upstander.Features.People;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Platform.Tenancy;
+using Upstander.Platform.Web;
 
 namespace Upstander.Features.Accounts;
 
@@ -17,6 +19,11 @@ public enum InvitationProblem
     AlreadyUsed,
     Expired,
     Revoked,
+    /// <summary>
+    /// Another account, in any organisation, already has the person's work email: accounts are unique across the
+    /// installation, so this invitation cannot make one.
+    /// </summary>
+    EmailHasAccount,
 }
 
 /// <summary>An invitation that can be accepted now, with the person it is for.</summary>
@@ -30,7 +37,10 @@ public sealed record UsableInvitation(Invitation Invitation, Person Person)
 /// signed in yet, so across organisations), then creates the account, grants the invited roles, marks
 /// the invitation used and signs the person in, in one transaction. Acceptances in an organisation go one at a time
 /// (<see cref="AcceptanceSection"/>), each reading the invitation and the person's account again first, so of two
-/// at once (a double click, two tabs) one makes the account and the other finds the invitation used.
+/// at once (a double click, two tabs) one makes the account and the other finds the invitation used. An address another
+/// account already has (a person in two organisations, whose other invitation was accepted first) makes none, and so
+/// does the second of two acceptances of one address in two organisations at once, which the first may beat to it after
+/// its checks (<see cref="InvitationProblem.EmailHasAccount"/>).
 /// </summary>
 public sealed class InvitationAcceptance(
     AppDbContext db, OrganisationScope scope, OrganisationSetup setup, UserManager<Account> users,
@@ -40,6 +50,10 @@ public sealed class InvitationAcceptance(
 
     /// <summary>The section (<see cref="ExclusiveLocks"/>) in which an organisation's invitations are accepted, one at a time.</summary>
     public const string AcceptanceSection = "accounts.invitation-acceptance";
+
+    /// <summary>What the person is told when another account has their address (<see cref="InvitationProblem.EmailHasAccount"/>), never which.</summary>
+    public static string EmailHasAccountMessage(IStringLocalizer<SharedResource> t) =>
+        t["An account with this email address already exists, and one address can have only one account. Ask your administrator to check your details in the directory."];
 
     public async Task<(UsableInvitation? Usable, InvitationProblem Problem)> FindAsync(string? token, CancellationToken ct)
     {
@@ -71,6 +85,10 @@ public sealed class InvitationAcceptance(
         if (await HasAccountAsync(person.Id, ct))
         {
             return (null, InvitationProblem.AlreadyUsed);
+        }
+        if (await AddressHasAccountAsync(person.WorkEmail, ct))
+        {
+            return (null, InvitationProblem.EmailHasAccount);
         }
         // From here on the request acts for the invitation's organisation, as a sign-in would.
         scope.Enter(invitation.OrganisationId);
@@ -112,7 +130,28 @@ public sealed class InvitationAcceptance(
             {
                 return InvitationProblem.AlreadyUsed;
             }
-            account = await setup.CreateAccountAsync(usable.Person, password, accountId, ct);
+            if (await AddressHasAccountAsync(usable.Person.WorkEmail, ct))
+            {
+                return InvitationProblem.EmailHasAccount;
+            }
+            try
+            {
+                account = await setup.CreateAccountAsync(usable.Person, password, accountId, ct);
+            }
+            catch (Exception e) when (e is DbUpdateException or ArgumentException)
+            {
+                // Another organisation's acceptance of the same address, in its own section, may pass the check above at the
+                // same moment. On PostgreSQL the second is then refused by Identity's own check, once the first has committed,
+                // or by the unique index on user names, which holds it until the first commits; SQLite's write lock, taken
+                // when the transaction began, already put them one after the other. Either way nothing of this one is kept.
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                if (await AddressHasAccountAsync(usable.Person.WorkEmail, ct))
+                {
+                    return InvitationProblem.EmailHasAccount;
+                }
+                throw;
+            }
             if (passkey is not null)
             {
                 var added = await users.AddOrUpdatePasskeyAsync(account, passkey);
@@ -145,4 +184,8 @@ public sealed class InvitationAcceptance(
     };
 
     private Task<bool> HasAccountAsync(Guid personId, CancellationToken ct) => db.Users.AnyAsync(a => a.PersonId == personId, ct);
+
+    /// <summary>Whether an account, in any organisation, has the address as its user name or email (the person has none).</summary>
+    private async Task<bool> AddressHasAccountAsync(string workEmail, CancellationToken ct) =>
+        (await AccountEmails.ForAsync(db, users, [workEmail], ct)).HeldByAnother(workEmail, null);
 }

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Upstander.Features.Organisations;
+using Upstander.Features.People;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Mail;
@@ -16,6 +18,11 @@ public enum InvitationRefusal
     PersonNotFound,
     PersonHasLeft,
     AlreadyHasAccount,
+    /// <summary>
+    /// Another account, in any organisation, already uses the person's work email (accounts are unique across the
+    /// installation), so an invitation could never be accepted. Which account is not said.
+    /// </summary>
+    EmailHasAccount,
     AlreadyInvited,
     UnknownRole,
     /// <summary>The inviter's browser session did not sign in or confirm recently enough (<see cref="RecentSignIn"/>).</summary>
@@ -31,16 +38,17 @@ public enum InvitationRefusal
 public sealed record IssuedInvitation(Invitation Invitation, string PersonName, string WorkEmail, string Link, bool Emailed);
 
 /// <summary>
-/// Creates and revokes invitations for the admin pages and the API alike, so the rules (someone with an account or a
-/// pending invitation cannot be invited again) hold on every route. An organisation's invitations are made one issuer
-/// at a time (<see cref="IssueSection"/>), each checking the rules again there, so of two at once for one person (two
-/// administrators, two tabs, one person while everyone is invited) one is made and the other is told one is waiting. An
-/// invitation's link is a way into a new account with its roles, so each needs a recent sign-in
-/// (<see cref="RecentSignIn.AllowsAsync"/>), checked here for every caller before anything else.
+/// Creates and revokes invitations for the admin pages and the API alike, so the rules (someone with an account, or whose
+/// work email another account uses, or with a pending invitation cannot be invited again) hold on every route. An
+/// organisation's invitations are made one issuer at a time (<see cref="IssueSection"/>), each checking the rules again
+/// there, so of two at once for one person (two administrators, two tabs, one person while everyone is invited) one is
+/// made and the other is told one is waiting. An invitation's link is a way into a new account with its roles, so each
+/// needs a recent sign-in (<see cref="RecentSignIn.AllowsAsync"/>), checked here for every caller before anything else.
 /// </summary>
 public sealed class InvitationIssuer(
     AppDbContext db, CurrentActor actor, AuditLog audit, TimeProvider clock, IConfiguration configuration,
-    MailOutbox outbox, OrganisationTime time, IStringLocalizer<SharedResource> t, RecentSignIn recent, ExclusiveLocks locks)
+    MailOutbox outbox, OrganisationTime time, IStringLocalizer<SharedResource> t, RecentSignIn recent, ExclusiveLocks locks,
+    UserManager<Account> users)
 {
     public const string AcceptPath = "/account/invitation";
     public const string MailPurpose = "invitation";
@@ -77,14 +85,14 @@ public sealed class InvitationIssuer(
             return (null, InvitationRefusal.PersonHasLeft);
         }
         // Most refusals are answered here, without waiting for the section; within it the rules are checked again.
-        if (await RefusalAsync(person.Id, now, ct) is not InvitationRefusal.None and var refusal)
+        if (await RefusalAsync(person.Id, person.WorkEmail, now, ct) is not InvitationRefusal.None and var refusal)
         {
             return (null, refusal);
         }
         await using (var section = await locks.EnterAsync(db, IssueSection, person.OrganisationId, ct))
         {
-            // Another issuer may have invited the person since.
-            if (await RefusalAsync(person.Id, now, ct) is not InvitationRefusal.None and var since)
+            // Another issuer may have invited the person since (or another organisation's acceptance taken the address).
+            if (await RefusalAsync(person.Id, person.WorkEmail, now, ct) is not InvitationRefusal.None and var since)
             {
                 return (null, since);
             }
@@ -102,10 +110,11 @@ public sealed class InvitationIssuer(
         }
     }
 
-    /// <summary>Why the person cannot be invited now, if they cannot: they have an account, or an invitation is waiting.</summary>
-    private async Task<InvitationRefusal> RefusalAsync(Guid personId, DateTimeOffset now, CancellationToken ct) =>
+    /// <summary>Why the person cannot be invited now, if they cannot: they have an account, their address has one, or an invitation is waiting.</summary>
+    private async Task<InvitationRefusal> RefusalAsync(Guid personId, string workEmail, DateTimeOffset now, CancellationToken ct) =>
         // Accounts carry no organisation query filter, so the person id (already scoped by the caller) is the guard.
         await db.Users.AnyAsync(a => a.PersonId == personId, ct) ? InvitationRefusal.AlreadyHasAccount
+        : (await AccountEmails.ForAsync(db, users, [workEmail], ct)).HeldByAnother(workEmail, null) ? InvitationRefusal.EmailHasAccount
         : await db.Invitations.AnyAsync(i => i.PersonId == personId && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct) ? InvitationRefusal.AlreadyInvited
         : InvitationRefusal.None;
 
@@ -153,13 +162,16 @@ public sealed class InvitationIssuer(
         return (issued, InvitationRefusal.None);
     }
 
-    /// <summary>People in the directory who have not left, have no account and no pending invitation.</summary>
-    public IQueryable<People.Person> Uninvited()
+    /// <summary>
+    /// People in the directory who have not left, have no account, no pending invitation, and a work email no account (in any
+    /// organisation) uses.
+    /// </summary>
+    public IQueryable<Person> Uninvited()
     {
         var now = clock.GetUtcNow();
         var today = time.Today;
-        return db.People.Where(People.Person.StillHereOn(today)).Where(p =>
-            !db.Users.Any(a => a.PersonId == p.Id)
+        return db.People.Where(Person.StillHereOn(today)).Where(p =>
+            !db.Users.Any(a => a.PersonId == p.Id || a.NormalizedUserName == p.NormalizedEmail || a.NormalizedEmail == p.NormalizedEmail)
             && !db.Invitations.Any(i => i.PersonId == p.Id && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now));
     }
 

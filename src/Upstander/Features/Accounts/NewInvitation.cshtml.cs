@@ -86,6 +86,7 @@ public sealed class NewInvitationModel(AppDbContext db, InvitationIssuer issuer,
     private string Explain(InvitationRefusal refusal, string name) => refusal switch
     {
         InvitationRefusal.AlreadyHasAccount => t["{0} already has an account, so they cannot be invited. To change their roles, edit them in the directory.", name],
+        InvitationRefusal.EmailHasAccount => t["{0} cannot be invited: another Upstander account already uses their work email. Accounts are unique across every organisation here, so check the address in the directory.", name],
         InvitationRefusal.AlreadyInvited => t["{0} already has an invitation waiting to be used. Withdraw it on the invitations page first if the link was lost.", name],
         InvitationRefusal.PersonHasLeft => t["{0} has left the organisation according to the directory, so they cannot be invited.", name],
         InvitationRefusal.UnknownRole => t["One of the chosen roles does not exist. Choose from the list."],

@@ -193,7 +193,8 @@ public static class PasskeyEndpoints
             .RequireRateLimiting(RateLimitPolicies.SignIn);
 
         invitation.MapPost("/creation-options", async Task<Results<ContentHttpResult, ProblemHttpResult>> (
-                InvitationPasskeyOptionsRequest body, HttpContext http, InvitationAcceptance acceptance, SignInManager<Account> signIn, CancellationToken ct) =>
+                InvitationPasskeyOptionsRequest body, HttpContext http, InvitationAcceptance acceptance, SignInManager<Account> signIn,
+                IStringLocalizer<SharedResource> t, CancellationToken ct) =>
             {
                 if (http.User.Identity?.IsAuthenticated == true)
                 {
@@ -202,7 +203,7 @@ public static class PasskeyEndpoints
                 var (usable, problem) = await acceptance.FindAsync(body.Token, ct);
                 if (usable is null)
                 {
-                    return Unusable(problem);
+                    return Unusable(problem, t);
                 }
                 // The account does not exist yet; its id is chosen now because the authenticator stores it as the user handle.
                 var json = await signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity
@@ -216,7 +217,7 @@ public static class PasskeyEndpoints
 
         invitation.MapPost("/", async Task<Results<Ok<PasskeyNext>, ProblemHttpResult>> (
                 InvitationPasskeyRequest body, HttpContext http, InvitationAcceptance acceptance, SignInManager<Account> signIn,
-                OrganisationZones zones, CancellationToken ct) =>
+                OrganisationZones zones, IStringLocalizer<SharedResource> t, CancellationToken ct) =>
             {
                 if (http.User.Identity?.IsAuthenticated == true)
                 {
@@ -225,7 +226,7 @@ public static class PasskeyEndpoints
                 var (usable, problem) = await acceptance.FindAsync(body.Token, ct);
                 if (usable is null)
                 {
-                    return Unusable(problem);
+                    return Unusable(problem, t);
                 }
                 var attestation = await AttestAsync(signIn, body.Credential);
                 // The ceremony must be the one started for this invitation's person.
@@ -240,7 +241,7 @@ public static class PasskeyEndpoints
                 {
                     if (await acceptance.AcceptWithPasskeyAsync(usable, accountId, attestation.Passkey, ct) is not InvitationProblem.None and var gone)
                     {
-                        return Unusable(gone);
+                        return Unusable(gone, t);
                     }
                 }
                 catch (ArgumentException)
@@ -313,11 +314,15 @@ public static class PasskeyEndpoints
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already signed in",
             detail: "Sign out first, then open the invitation link again.");
 
-    private static ProblemHttpResult Unusable(InvitationProblem problem) => problem == InvitationProblem.NotFound
-        ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Invitation not found",
-            detail: "This is not an invitation link we recognise. Ask your administrator for a new one.")
-        : TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Invitation cannot be used",
-            detail: "This invitation has been used, has expired or was withdrawn. Ask your administrator for a new one.");
+    private static ProblemHttpResult Unusable(InvitationProblem problem, IStringLocalizer<SharedResource> t) => problem switch
+    {
+        InvitationProblem.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Invitation not found",
+            detail: "This is not an invitation link we recognise. Ask your administrator for a new one."),
+        InvitationProblem.EmailHasAccount => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Account not created",
+            detail: InvitationAcceptance.EmailHasAccountMessage(t)),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Invitation cannot be used",
+            detail: "This invitation has been used, has expired or was withdrawn. Ask your administrator for a new one."),
+    };
 }
 
 /// <summary>Names and ids for passkeys as people see them in their account.</summary>

@@ -189,23 +189,6 @@ public sealed partial class InvitationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_account_that_cannot_be_created_is_refused_with_a_400_and_the_reason_and_the_link_still_works()
-    {
-        // Accounts are unique by email across organisations: another organisation's account already has this address.
-        var other = await _factory.CreateOrganisationAsync("Other Org");
-        var taken = other[Roles.Admin].Email;
-        var personId = await _factory.AddPersonAsync(_org.Id, "Tess Taken", taken);
-        var link = await _admin.InviteAsync(personId);
-
-        var refused = await _factory.Browser().AcceptWithPasswordAsync(link, "lantern orchard pebble violin");
-
-        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await refused.Content.ReadAsStringAsync()).ShouldContain("Your account could not be created");
-        (await AccountCountAsync(personId)).ShouldBe(0);
-        (await _factory.Browser().GetAsync(AccountsTestKit.PathOf(link))).StatusCode.ShouldBe(HttpStatusCode.OK, "the link still works after a refusal");
-    }
-
-    [Fact]
     public async Task A_weak_password_is_refused_with_a_clear_message_and_no_account_is_created()
     {
         var personId = await _factory.AddPersonAsync(_org.Id, "Wes Weak", "wes@invite.example");
