@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Accounts;
@@ -24,13 +25,10 @@ public sealed class OneTimeLinkRaceTests
     public async Task Two_acceptances_of_one_invitation_at_once_make_one_account_and_tell_the_other_it_was_used(Engine engine)
     {
         // Both posts find the invitation unused, and the person without an account, before either creates one.
-        var barrier = new ReadBarrier("invitations", marker: "TokenHash");
-        await using var factory = new UpstanderFactory(engine) { TestServices = barrier.Register };
-        var org = await factory.CreateOrganisationAsync("Twice Invited Org");
-        var admin = await factory.SignInForApiAsync(org[Roles.Admin]);
-        var personId = await factory.AddPersonAsync(org.Id, "Tess Twice", "tess@twice.example");
-        var path = AccountsTestKit.PathOf(await admin.InviteAsync(personId, Roles.Employee));
+        var (barrier, factory, org, personId, link) = await InvitedAsync(engine, "Twice Invited Org", "Tess Twice", "tess@twice.example");
+        await using var _ = factory;
 
+        var path = AccountsTestKit.PathOf(link);
         var (answers, browsers) = await PostTwiceAsync(barrier, [path, path], factory.Browser(), factory.Browser());
 
         answers.Select(a => a.StatusCode).ShouldBe([HttpStatusCode.Redirect, HttpStatusCode.Gone], ignoreOrder: true);
@@ -127,6 +125,60 @@ public sealed class OneTimeLinkRaceTests
             return (await db.Set<PasswordReset>().CountAsync(r => r.UsedAt != null), await db.AuditEvents.CountAsync(e => e.Action == AuditActions.PasswordReset));
         });
         (used, reset).ShouldBe((0, 0));
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task Two_passkey_acceptances_of_one_invitation_at_once_make_one_account_and_tell_the_other_it_cannot_be_used(Engine engine)
+    {
+        // Both browsers have run the ceremony for the invitation; both posts find it unused before either creates the account.
+        var (barrier, factory, org, personId, link) = await InvitedAsync(engine, "Twice Passkey Org", "Pip Passkey", "pip@twice.example");
+        await using var _ = factory;
+        var token = AccountsTestKit.TokenOf(link);
+        using var firstDevice = new SoftwarePasskey();
+        using var secondDevice = new SoftwarePasskey();
+        var devices = new[] { firstDevice, secondDevice };
+        var browsers = new[] { factory.Browser(), factory.Browser() };
+        var credentials = new object[2];
+        for (var i = 0; i < 2; i++)
+        {
+            browsers[i].DefaultRequestHeaders.Add("RequestVerificationToken", await browsers[i].AntiforgeryTokenAsync(AccountsTestKit.PathOf(link)));
+            var options = await browsers[i].PostJsonAsync("/account/invitation/passkey/creation-options", new { token });
+            options.StatusCode.ShouldBe(HttpStatusCode.OK);
+            credentials[i] = devices[i].Create(await options.Content.ReadAsStringAsync());
+        }
+
+        barrier.Arm();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => browsers[i].PostJsonAsync("/account/invitation/passkey", new { token, credential = credentials[i] })));
+
+        answers.Select(a => a.StatusCode).ShouldBe([HttpStatusCode.OK, HttpStatusCode.Gone], ignoreOrder: true);
+        var won = answers[0].StatusCode == HttpStatusCode.OK ? 0 : 1;
+        (await answers[1 - won].Content.ReadAsStringAsync()).ShouldContain("This invitation has been used, has expired or was withdrawn.");
+        (await browsers[won].GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK, "the acceptance that won signed its browser in");
+        (await browsers[1 - won].GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect, "the other browser is not signed in");
+        var (accounts, passkeys, accepted, added) = await factory.InScopeAsync(org.Id, async s =>
+        {
+            var db = s.GetRequiredService<AppDbContext>();
+            return (await db.Users.CountAsync(a => a.PersonId == personId), await db.Set<IdentityUserPasskey<Guid>>().CountAsync(),
+                await db.AuditEvents.CountAsync(e => e.Action == AuditActions.InvitationAccepted), await db.AuditEvents.CountAsync(e => e.Action == AuditActions.PasskeyAdded));
+        });
+        (accounts, accepted, added).ShouldBe((1, 1, 1));
+        passkeys.ShouldBe(1, "only the winning device's passkey was kept");
+    }
+
+    /// <summary>
+    /// A host holding reads of invitations by their token at a barrier once it is armed, an organisation, and a person
+    /// invited there as an employee, with the link.
+    /// </summary>
+    private static async Task<(ReadBarrier Barrier, UpstanderFactory Factory, TestOrganisation Org, Guid PersonId, string Link)> InvitedAsync(
+        Engine engine, string organisation, string name, string email)
+    {
+        var barrier = new ReadBarrier("invitations", marker: "TokenHash");
+        var factory = new UpstanderFactory(engine) { TestServices = barrier.Register };
+        var org = await factory.CreateOrganisationAsync(organisation);
+        var personId = await factory.AddPersonAsync(org.Id, name, email);
+        return (barrier, factory, org, personId, await (await factory.SignInForApiAsync(org[Roles.Admin])).InviteAsync(personId, Roles.Employee));
     }
 
     /// <summary>Each browser posts a password (one each) to its path (the same link, or a link each) at once, with the barrier armed.</summary>
