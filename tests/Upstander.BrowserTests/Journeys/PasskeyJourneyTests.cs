@@ -136,6 +136,34 @@ public sealed class PasskeyJourneyTests(OrganisationSite site) : IClassFixture<O
         await Expect(priya.GetByRole(AriaRole.Heading, new() { Name = "Hello, Priya", Level = 1 })).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task An_invitation_withdrawn_while_its_page_is_open_says_why_at_the_passkey_button_and_makes_nothing()
+    {
+        var admin = await site.SignedInAdministratorAsync("/admin");
+        var link = await admin.InviteAsync("grace", "Grace Liu");
+        var grace = await site.NewPageAsync();
+        var device = await VirtualAuthenticator.AttachAsync(grace);
+        await grace.OpenInvitationAsync(link, "Grace Liu");
+
+        // The administrator withdraws it while Grace has the page open: the button tells her what the link would now say,
+        // not to try again, and her device holds no passkey for an account that does not exist.
+        await admin.GotoAsync("/admin/invitations");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Withdraw the invitation for Grace Liu" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Status)).ToHaveTextAsync("The invitation was withdrawn. Its link no longer works.");
+
+        await grace.GetByRole(AriaRole.Button, new() { Name = "Create my account with a passkey" }).ClickAsync();
+        await Expect(grace.GetByRole(AriaRole.Status)).ToHaveTextAsync(
+            "This invitation link cannot be used. It was withdrawn by an administrator. Ask your administrator if you still need an account.");
+        (await device.CredentialsAsync()).ShouldBeEmpty();
+        grace.PathAndQuery().ShouldStartWith("/account/invitation");
+        await grace.ShouldBeAccessibleAsync();
+
+        // Opened again, the link says the same.
+        await grace.ReloadAsync();
+        await Expect(grace.GetByRole(AriaRole.Heading, new() { Name = "This invitation link cannot be used", Level = 1 })).ToBeVisibleAsync();
+        await Expect(grace.GetByRole(AriaRole.Alert)).ToHaveTextAsync("It was withdrawn by an administrator. Ask your administrator if you still need an account.");
+    }
+
     private static DateOnly OrganisationDate(TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
 
     /// <summary>"Passkey added 7 Mar 2026", for the day the passkey was made (either side of midnight, should it fall in between).</summary>

@@ -51,9 +51,19 @@ public sealed class InvitationAcceptance(
     /// <summary>The section (<see cref="ExclusiveLocks"/>) in which an organisation's invitations are accepted, one at a time.</summary>
     public const string AcceptanceSection = "accounts.invitation-acceptance";
 
-    /// <summary>What the person is told when another account has their address (<see cref="InvitationProblem.EmailHasAccount"/>), never which.</summary>
-    public static string EmailHasAccountMessage(IStringLocalizer<SharedResource> t) =>
-        t["An account with this email address already exists, and one address can have only one account. Ask your administrator to check your details in the directory."];
+    /// <summary>
+    /// Why an invitation link cannot be used, as the person holding it is told: by the invitation page under its heading
+    /// ("This invitation link cannot be used") and by the passkey route, whose answer the page shows by the button. When
+    /// another account has their address (<see cref="InvitationProblem.EmailHasAccount"/>) it never says which.
+    /// </summary>
+    public static string ProblemMessage(InvitationProblem problem, IStringLocalizer<SharedResource> t) => problem switch
+    {
+        InvitationProblem.AlreadyUsed => t["It has already been used to set up an account. If that was you, sign in with the password or passkey you chose."],
+        InvitationProblem.Expired => t["It has expired: invitation links work for 7 days. Ask your administrator for a new one."],
+        InvitationProblem.Revoked => t["It was withdrawn by an administrator. Ask your administrator if you still need an account."],
+        InvitationProblem.EmailHasAccount => t["An account with this email address already exists, and one address can have only one account. Ask your administrator to check your details in the directory."],
+        _ => t["It is not a link we recognise. Check that you copied all of it, or ask your administrator for a new one."],
+    };
 
     public async Task<(UsableInvitation? Usable, InvitationProblem Problem)> FindAsync(string? token, CancellationToken ct)
     {

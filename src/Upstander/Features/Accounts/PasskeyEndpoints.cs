@@ -198,7 +198,7 @@ public static class PasskeyEndpoints
             {
                 if (http.User.Identity?.IsAuthenticated == true)
                 {
-                    return SignedInAlready();
+                    return SignedInAlready(t);
                 }
                 var (usable, problem) = await acceptance.FindAsync(body.Token, ct);
                 if (usable is null)
@@ -221,7 +221,7 @@ public static class PasskeyEndpoints
             {
                 if (http.User.Identity?.IsAuthenticated == true)
                 {
-                    return SignedInAlready();
+                    return SignedInAlready(t);
                 }
                 var (usable, problem) = await acceptance.FindAsync(body.Token, ct);
                 if (usable is null)
@@ -247,7 +247,7 @@ public static class PasskeyEndpoints
                 catch (ArgumentException)
                 {
                     return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Account not created",
-                        detail: "Your account could not be created. Ask your administrator to check your details in the directory.");
+                        detail: t["Your account could not be created. Ask your administrator to check your details in the directory."]);
                 }
                 return TypedResults.Ok(new PasskeyNext(usable.RequiresTwoFactor ? TwoFactorRequirement.RequiredSetupPath : "/"));
             });
@@ -310,19 +310,26 @@ public static class PasskeyEndpoints
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Passkey not verified",
             detail: "The passkey could not be verified. Start again from the button on the page.");
 
-    private static ProblemHttpResult SignedInAlready() =>
+    private static ProblemHttpResult SignedInAlready(IStringLocalizer<SharedResource> t) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already signed in",
-            detail: "Sign out first, then open the invitation link again.");
+            detail: t["This invitation is for setting up a new account. Sign out first, then open the invitation link again."]);
 
-    private static ProblemHttpResult Unusable(InvitationProblem problem, IStringLocalizer<SharedResource> t) => problem switch
+    /// <summary>
+    /// Why the invitation cannot make an account, in the words its page uses (<see cref="InvitationAcceptance.ProblemMessage"/>):
+    /// 404 for a link nobody made, 409 when another account has the address (the link is not used up), 410 when it was used,
+    /// expired or withdrawn. The page shows the detail by the button (passkeys.js), so it is localized.
+    /// </summary>
+    private static ProblemHttpResult Unusable(InvitationProblem problem, IStringLocalizer<SharedResource> t)
     {
-        InvitationProblem.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Invitation not found",
-            detail: "This is not an invitation link we recognise. Ask your administrator for a new one."),
-        InvitationProblem.EmailHasAccount => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Account not created",
-            detail: InvitationAcceptance.EmailHasAccountMessage(t)),
-        _ => TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Invitation cannot be used",
-            detail: "This invitation has been used, has expired or was withdrawn. Ask your administrator for a new one."),
-    };
+        var (status, title) = problem switch
+        {
+            InvitationProblem.NotFound => (StatusCodes.Status404NotFound, "Invitation not found"),
+            InvitationProblem.EmailHasAccount => (StatusCodes.Status409Conflict, "Account not created"),
+            _ => (StatusCodes.Status410Gone, "Invitation cannot be used"),
+        };
+        return TypedResults.Problem(statusCode: status, title: title,
+            detail: t["This invitation link cannot be used. {0}", InvitationAcceptance.ProblemMessage(problem, t)]);
+    }
 }
 
 /// <summary>Names and ids for passkeys as people see them in their account.</summary>

@@ -102,8 +102,9 @@ const say = (message) => {
 };
 
 // Messages come from the page (data-cancelled, data-exists, data-refused, data-failed on the status element), so they are localized.
-// The browser's own cancellation (the person closed the prompt) needs no alarming message.
-const explain = (error) => {
+// The browser's own cancellation (the person closed the prompt) needs no alarming message. `told` lists the answers whose
+// reason (localized on the server) is for the person at this button: shown as it is, rather than "try again".
+const explain = (error, told) => {
   const texts = document.querySelector("[data-passkey-status]")?.dataset ?? {};
   if (error?.name === "NotAllowedError" || error?.name === "AbortError") return texts.cancelled ?? "";
   // The authenticator already holds a passkey for this account (WebAuthn's excludeCredentials at work).
@@ -111,17 +112,18 @@ const explain = (error) => {
   // Sign-in answers 403 only once the passkey has proved whose account it is and that account is deactivated or locked. The
   // server's reason (localized there) is for that person alone, as for the right password, so the page does not carry it.
   // Adding a passkey answers 403 when the sign-in is not recent enough, with what to do (localized there too).
-  if (error?.status === 403 && error.detail) return error.detail;
+  // An invitation answers 404, 409 or 410 when its link cannot make an account, with why: what its page says when opened.
+  if (error?.fromServer && told.includes(error.status) && error.detail) return error.detail;
   return (error?.fromServer ? texts.refused : texts.failed) ?? "";
 };
 
-const busy = async (button, work) => {
+const busy = async (button, work, told = [403]) => {
   button.disabled = true;
   say("");
   try {
     await work();
   } catch (error) {
-    say(explain(error));
+    say(explain(error, told));
   } finally {
     button.disabled = false;
   }
@@ -165,7 +167,7 @@ const acceptInvitation = (block) => {
       const credential = await navigator.credentials.create({ publicKey: creationOptions(options) });
       const next = await post("/account/invitation/passkey", { token, credential: credentialJson(credential) });
       window.location.assign(next.redirect);
-    }),
+    }, [404, 409, 410]),
   );
 };
 

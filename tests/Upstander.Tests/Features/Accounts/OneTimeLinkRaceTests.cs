@@ -154,7 +154,7 @@ public sealed class OneTimeLinkRaceTests
 
         answers.Select(a => a.StatusCode).ShouldBe([HttpStatusCode.OK, HttpStatusCode.Gone], ignoreOrder: true);
         var won = answers[0].StatusCode == HttpStatusCode.OK ? 0 : 1;
-        (await answers[1 - won].Content.ReadAsStringAsync()).ShouldContain("This invitation has been used, has expired or was withdrawn.");
+        (await answers[1 - won].Content.ReadAsStringAsync()).ShouldContain("This invitation link cannot be used. It has already been used to set up an account.");
         (await browsers[won].GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK, "the acceptance that won signed its browser in");
         (await browsers[1 - won].GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect, "the other browser is not signed in");
         var (accounts, passkeys, accepted, added) = await factory.InScopeAsync(org.Id, async s =>
