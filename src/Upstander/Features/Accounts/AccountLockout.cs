@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
 using Upstander.Platform.Auditing;
+using Upstander.Platform.Web;
 using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 
 namespace Upstander.Features.Accounts;
@@ -22,6 +24,14 @@ public static class AccountLockout
         }
         return result;
     }
+
+    /// <summary>
+    /// What a signed-in person is told when <see cref="CheckPasswordAsync"/> refused their password: that the account is
+    /// locked, that it no longer works (deactivated, or their leave date came after this session last checked, which the
+    /// check itself acted on: the session ends at its next request), or the form's own "not right".
+    /// </summary>
+    public static string RefusalMessage(SignInResult result, IStringLocalizer<SharedResource> t, string wrong) =>
+        result.IsLockedOut ? SignInModel.LockedOut(t) : result.IsNotAllowed ? SignInModel.Deactivated(t) : wrong;
 
     /// <summary>Counts a wrong answer checked outside sign-in's own check (an authenticator code, a deactivated account's password): whether it locked the account.</summary>
     public static async Task<SignInResult> CountFailureAsync(UserManager<Account> users, Account account)

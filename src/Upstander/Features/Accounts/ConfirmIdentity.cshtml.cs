@@ -67,9 +67,7 @@ public sealed class ConfirmIdentityModel(
         var checkedPassword = await AccountLockout.CheckPasswordAsync(signIn, audit, account, Password, ct);
         if (!checkedPassword.Succeeded)
         {
-            return await RefuseAsync(account, checkedPassword.IsLockedOut ? SignInModel.LockedOut(t)
-                : checkedPassword.IsNotAllowed ? SignInModel.Deactivated(t)
-                : t["That password is not right. Check it and try again."]);
+            return await RefuseAsync(account, AccountLockout.RefusalMessage(checkedPassword, t, t["That password is not right. Check it and try again."]));
         }
         if (account.TwoFactorEnabled)
         {

@@ -131,7 +131,7 @@ public sealed class IndexModel(
             var current = await AccountLockout.CheckPasswordAsync(signIn, audit, account, CurrentPassword!, ct);
             if (!current.Succeeded)
             {
-                Errors.Add(current.IsLockedOut ? SignInModel.LockedOut(t) : PasswordMessages.CurrentPasswordWrong(t));
+                Errors.Add(AccountLockout.RefusalMessage(current, t, PasswordMessages.CurrentPasswordWrong(t)));
                 return await ShowAsync(account);
             }
         }

@@ -160,6 +160,56 @@ public sealed partial class AccountLifecycleTests
     /// Puts the organisation in Auckland and the clock at the next 23:00 there (a real date, so tokens issued on the real
     /// clock still work); returns the next day, whose midnight is between 10:00 and 12:00 UTC, while the date in UTC is still today's.
     /// </summary>
+    [Fact]
+    public async Task A_leaver_whose_session_has_not_checked_since_midnight_is_told_at_the_password_forms_that_the_account_has_stopped()
+    {
+        await using var factory = new UpstanderFactory();
+        var org = await factory.CreateOrganisationAsync("Late Change Org");
+        var leaveDate = await BeforeAucklandMidnightAsync(factory, org);
+        var (employee, supporter) = (org[Roles.Employee], org[Roles.PeerSupporter]);
+        var changing = await factory.SignInAsync(employee);
+        var confirming = await factory.SignInAsync(supporter);
+        await LeaveOnAsync(factory, org, leaveDate, employee.PersonId, supporter.PersonId);
+        var hashBefore = await factory.PasswordHashAsync(employee);
+
+        // Each session checks at two minutes to midnight, so its next check is due after midnight, not at it.
+        factory.Clock.Advance(TimeSpan.FromMinutes(58));
+        (await changing.GetAsync("/account")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await confirming.GetAsync("/account")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        factory.Clock.Advance(TimeSpan.FromMinutes(3));
+
+        // Checking the current password finds the date come and stops the account: the person is told so, not that
+        // they mistyped, and nothing changes.
+        var change = await changing.PostFormAsync("/account?handler=Password", new()
+        {
+            ["CurrentPassword"] = UpstanderFactory.Password,
+            ["NewPassword"] = "quiet meadow copper kettle",
+            ["ConfirmPassword"] = "quiet meadow copper kettle",
+        }, tokenFrom: "/account");
+        change.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var page = await change.Content.ReadAsStringAsync();
+        page.ShouldContain(Inactive);
+        page.ShouldNotContain("Your current password is not right");
+        (await factory.PasswordHashAsync(employee)).ShouldBe(hashBefore);
+
+        // "Confirm it's you" answers the same.
+        var confirm = await confirming.PostFormAsync("/account/confirm?returnUrl=%2Faccount", new() { ["Password"] = UpstanderFactory.Password });
+        confirm.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await confirm.Content.ReadAsStringAsync()).ShouldContain(Inactive);
+
+        // Both accounts stopped there and then, once each, and the sessions end at their next request.
+        foreach (var (leaver, session) in new[] { (employee, changing), (supporter, confirming) })
+        {
+            (await StateAsync(factory, org, leaver.PersonId)).DeactivatedBecause.ShouldBe(DeactivationReason.Left, leaver.Role);
+            var next = await session.GetAsync("/account");
+            next.StatusCode.ShouldBe(HttpStatusCode.Redirect, leaver.Role);
+            next.Headers.Location!.AbsolutePath.ShouldBe("/account/sign-in");
+        }
+        var events = await AuditAsync(factory, org);
+        events.Count(e => e.Action == AuditActions.AccountDeactivated && e.Detail == "because=left").ShouldBe(2);
+        events.ShouldNotContain(e => e.Action == AuditActions.PasswordSet);
+    }
+
     private static async Task<DateOnly> BeforeAucklandMidnightAsync(UpstanderFactory factory, TestOrganisation org)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(AheadOfUtc.Zone);

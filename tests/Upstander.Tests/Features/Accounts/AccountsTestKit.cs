@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Accounts;
 using Upstander.Features.People;
@@ -13,6 +14,10 @@ namespace Upstander.Tests.Features.Accounts;
 /// <summary>Steps the account tests share: people without accounts, API clients with the antiforgery header, invitation links.</summary>
 public static partial class AccountsTestKit
 {
+    /// <summary>The account's stored password hash, to show a password was or was not changed.</summary>
+    public static Task<string?> PasswordHashAsync(this UpstanderFactory factory, TestAccount account) =>
+        factory.InScopeAsync(null, s => s.GetRequiredService<AppDbContext>().Users.Where(a => a.Id == account.AccountId).Select(a => a.PasswordHash).SingleAsync());
+
     public static async Task<Guid> AddPersonAsync(this UpstanderFactory factory, Guid organisationId, string name, string email, DateOnly? leaveDate = null) =>
         await factory.InScopeAsync(organisationId, async services =>
         {

@@ -107,7 +107,7 @@ public sealed class OneTimeLinkRaceTests
         var path = await admin.GivePasswordLinkAsync(employee);
         var browser = factory.Browser();
         var token = await browser.AntiforgeryTokenAsync(path);
-        var hashBefore = await PasswordHashAsync(factory, employee);
+        var hashBefore = await factory.PasswordHashAsync(employee);
 
         gate.Arm();
         var posting = browser.PostWithTokenAsync(path, token, ("Password", FirstPassword), ("ConfirmPassword", FirstPassword));
@@ -118,7 +118,7 @@ public sealed class OneTimeLinkRaceTests
 
         answer.StatusCode.ShouldBe(HttpStatusCode.Gone);
         (await BodyAsync(answer)).ShouldContain("The account is no longer active, so no password can be set for it.");
-        (await PasswordHashAsync(factory, employee)).ShouldBe(hashBefore);
+        (await factory.PasswordHashAsync(employee)).ShouldBe(hashBefore);
         var (used, reset) = await factory.InScopeAsync(org.Id, async s =>
         {
             var db = s.GetRequiredService<AppDbContext>();
@@ -201,9 +201,6 @@ public sealed class OneTimeLinkRaceTests
             .ShouldBe(1);
         return won;
     }
-
-    private static Task<string?> PasswordHashAsync(UpstanderFactory factory, TestAccount account) =>
-        factory.InScopeAsync(null, s => s.GetRequiredService<AppDbContext>().Users.Where(a => a.Id == account.AccountId).Select(a => a.PasswordHash).SingleAsync());
 
     private static async Task<string> BodyAsync(HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
 
