@@ -103,7 +103,7 @@ public sealed class AccountLifecycle(
         }
         account.Reactivate();
         // The sessions and tokens from before stay ended: the person signs in again.
-        account.SecurityStamp = NewStamp();
+        Restamp(account);
         audit.Record(AuditActions.AccountReactivated, "account", account.Id);
         await db.SaveChangesAsync(ct);
         return AccountChangeRefusal.None;
@@ -189,7 +189,7 @@ public sealed class AccountLifecycle(
     {
         var now = clock.GetUtcNow();
         account.Deactivate(reason, now);
-        account.SecurityStamp = NewStamp();
+        Restamp(account);
         foreach (var token in await db.PersonalAccessTokens.Where(t => t.AccountId == account.Id && t.RevokedAt == null).ToListAsync(ct))
         {
             token.Revoke(now);
@@ -229,7 +229,16 @@ public sealed class AccountLifecycle(
     }
 
     /// <summary>A new security stamp (random, as Identity's are): every session carrying the old one ends at its next check.</summary>
-    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+    /// <summary>
+    /// A new security stamp ends the account's sessions. A new concurrency stamp makes a request still holding a copy of
+    /// the account from before (a sign-in counting a wrong password) fail to save it, rather than write that copy back
+    /// over this change: Identity saves an account by writing every column, guarded only by this stamp (<see cref="AccountStore.UpdateAsync"/>).
+    /// </summary>
+    private static void Restamp(Account account)
+    {
+        account.SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+        account.ConcurrencyStamp = Guid.NewGuid().ToString();
+    }
 }
 
 /// <summary>Once an hour, in every organisation: stops the accounts of people whose leave date has come.</summary>

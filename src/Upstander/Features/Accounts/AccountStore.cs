@@ -27,5 +27,21 @@ public sealed class AccountStore(AppDbContext context, FieldProtector protector,
         return sealedValue is null ? null : protector.Open(sealedValue, Purpose(loginProvider, name), user.Id);
     }
 
+    /// <summary>
+    /// Identity saves an account by writing every column of the copy it holds, guarded by the concurrency stamp, so the
+    /// save fails when another request changed the account since this one read it (stopped or reactivated it, changed
+    /// its email, counted a failure). The copy is then read again: this request goes on with the account as it now is,
+    /// and its later saves (the audit) do not try to write the stale copy once more.
+    /// </summary>
+    public override async Task<IdentityResult> UpdateAsync(Account user, CancellationToken cancellationToken = default)
+    {
+        var result = await base.UpdateAsync(user, cancellationToken);
+        if (!result.Succeeded && result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+        {
+            await Context.Entry(user).ReloadAsync(cancellationToken);
+        }
+        return result;
+    }
+
     public static string Purpose(string loginProvider, string name) => $"{PurposePrefix}|{loginProvider}|{name}";
 }
