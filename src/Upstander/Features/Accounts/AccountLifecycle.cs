@@ -74,7 +74,7 @@ public sealed class AccountLifecycle(
             return AccountChangeRefusal.None;
         }
         await StopAsync(account, DeactivationReason.Administrator, ct);
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ct);
         await SweepAsync(ct);
         return AccountChangeRefusal.None;
     }
@@ -105,7 +105,7 @@ public sealed class AccountLifecycle(
         // The sessions and tokens from before stay ended: the person signs in again.
         Restamp(account);
         audit.Record(AuditActions.AccountReactivated, "account", account.Id);
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ct);
         return AccountChangeRefusal.None;
     }
 
@@ -136,7 +136,7 @@ public sealed class AccountLifecycle(
         var stopped = await StopLeaversAsync(leavers, ct);
         if (stopped > 0)
         {
-            await db.SaveChangesAsync(ct);
+            await SaveAsync(ct);
         }
         return stopped;
     }
@@ -228,11 +228,47 @@ public sealed class AccountLifecycle(
         return await db.Users.SingleOrDefaultAsync(a => a.PersonId == personId && a.OrganisationId == organisationId, ct);
     }
 
-    /// <summary>A new security stamp (random, as Identity's are): every session carrying the old one ends at its next check.</summary>
     /// <summary>
-    /// A new security stamp ends the account's sessions. A new concurrency stamp makes a request still holding a copy of
-    /// the account from before (a sign-in counting a wrong password) fail to save it, rather than write that copy back
-    /// over this change: Identity saves an account by writing every column, guarded only by this stamp (<see cref="AccountStore.UpdateAsync"/>).
+    /// Saves the unit of work that stops or restarts accounts. Should Identity have saved one of those accounts since it
+    /// was read here (a sign-in counting a wrong password gives it a new concurrency stamp), the save fails as a whole and
+    /// nothing is written; the account is then read again, given the state this unit of work chose for it (stopped when,
+    /// and why, or active) with new stamps, and the save is tried again. What Identity wrote (the failure count) stays.
+    /// </summary>
+    private async Task SaveAsync(CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException conflict) when (attempt < 3 && conflict.Entries.All(e => e.Entity is Account))
+            {
+                foreach (var entry in conflict.Entries)
+                {
+                    var account = (Account)entry.Entity;
+                    var (stoppedAt, because) = (account.DeactivatedAt, account.DeactivatedBecause);
+                    await entry.ReloadAsync(ct);
+                    if (stoppedAt is { } at)
+                    {
+                        account.Deactivate(because!, at);
+                    }
+                    else
+                    {
+                        account.Reactivate();
+                    }
+                    Restamp(account);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A new security stamp (random, as Identity's are) ends the account's sessions at their next check. A new concurrency
+    /// stamp makes a request still holding a copy of the account from before (a sign-in counting a wrong password) fail to
+    /// save it, rather than write that copy back over this change: Identity saves an account by writing every column,
+    /// guarded only by this stamp (<see cref="AccountStore.UpdateAsync"/>).
     /// </summary>
     private static void Restamp(Account account)
     {

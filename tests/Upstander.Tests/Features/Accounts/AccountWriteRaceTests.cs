@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Upstander.Features.Accounts;
+using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
 using Upstander.Tests.TestHost;
@@ -52,6 +53,45 @@ public sealed class AccountWriteRaceTests
 
         var retry = await factory.Browser().PostFormAsync("/account/sign-in", new() { ["Email"] = leader.Email, ["Password"] = UpstanderFactory.Password });
         (await retry.Content.ReadAsStringAsync()).ShouldContain("This account is no longer active");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_deactivation_whose_copy_a_wrong_password_changed_meanwhile_still_goes_through(Engine engine)
+    {
+        // The administrator's deactivation has read the account, and is held there.
+        var gate = new QueryGate("accounts", "\"PersonId\" = @");
+        await using var factory = new UpstanderFactory(engine) { TestServices = gate.Register };
+        var org = await factory.CreateOrganisationAsync("Busy Account Org");
+        var leader = org[Roles.Leader];
+        var admin = await factory.SignInAsync(org[Roles.Admin]);
+        var page = $"/admin/people/{leader.PersonId:D}";
+        var adminToken = await admin.AntiforgeryTokenAsync(page);
+        var before = await AccountAsync(factory, leader);
+
+        gate.Arm();
+        var deactivation = admin.PostWithTokenAsync(page + "?handler=Deactivate", adminToken);
+        await gate.ReachedAsync();
+
+        // Meanwhile someone tries a wrong password, which Identity counts on the account (a new concurrency stamp).
+        var wrong = await factory.Browser().PostFormAsync("/account/sign-in", new() { ["Email"] = leader.Email, ["Password"] = "a wrong guess" });
+        wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await AccountAsync(factory, leader)).AccessFailedCount.ShouldBe(before.AccessFailedCount + 1);
+
+        // The deactivation goes on from its older copy: it is not lost, nor does it fail; the failure stays counted.
+        gate.Open();
+        var answer = await deactivation;
+        answer.StatusCode.ShouldBe(HttpStatusCode.Redirect, await answer.Content.ReadAsStringAsync());
+        answer.Headers.Location!.OriginalString.ShouldBe(page + "?saved=deactivated");
+        var after = await AccountAsync(factory, leader);
+        after.DeactivatedAt.ShouldNotBeNull();
+        after.DeactivatedBecause.ShouldBe(DeactivationReason.Administrator);
+        after.SecurityStamp.ShouldNotBe(before.SecurityStamp);
+        after.AccessFailedCount.ShouldBe(before.AccessFailedCount + 1);
+        var events = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
+            .Where(e => e.Action == AuditActions.AccountDeactivated && e.TargetId == leader.AccountId.ToString("N")).CountAsync());
+        events.ShouldBe(1);
     }
 
     private static Task<Account> AccountAsync(UpstanderFactory factory, TestAccount account) =>
