@@ -24,11 +24,7 @@ public sealed class AccountWriteRaceTests
         // A sign-in attempt with a wrong password has read the account, and is held there.
         var gate = new QueryGate("accounts", "Normalized");
         await using var factory = new UpstanderFactory(engine) { TestServices = gate.Register };
-        var org = await factory.CreateOrganisationAsync("Stale Copy Org");
-        var leader = org[Roles.Leader];
-        var admin = await factory.SignInAsync(org[Roles.Admin]);
-        var page = $"/admin/people/{leader.PersonId:D}";
-        var adminToken = await admin.AntiforgeryTokenAsync(page);
+        var (_, leader, admin, page, adminToken) = await DeactivationFormAsync(factory, "Stale Copy Org");
         var browser = factory.Browser();
         var signInToken = await browser.AntiforgeryTokenAsync("/account/sign-in");
 
@@ -63,11 +59,7 @@ public sealed class AccountWriteRaceTests
         // The administrator's deactivation has read the account, and is held there.
         var gate = new QueryGate("accounts", "\"PersonId\" = @");
         await using var factory = new UpstanderFactory(engine) { TestServices = gate.Register };
-        var org = await factory.CreateOrganisationAsync("Busy Account Org");
-        var leader = org[Roles.Leader];
-        var admin = await factory.SignInAsync(org[Roles.Admin]);
-        var page = $"/admin/people/{leader.PersonId:D}";
-        var adminToken = await admin.AntiforgeryTokenAsync(page);
+        var (org, leader, admin, page, adminToken) = await DeactivationFormAsync(factory, "Busy Account Org");
         var before = await AccountAsync(factory, leader);
 
         gate.Arm();
@@ -92,6 +84,15 @@ public sealed class AccountWriteRaceTests
         var events = await factory.InScopeAsync(org.Id, s => s.GetRequiredService<AppDbContext>().AuditEvents
             .Where(e => e.Action == AuditActions.AccountDeactivated && e.TargetId == leader.AccountId.ToString("N")).CountAsync());
         events.ShouldBe(1);
+    }
+
+    /// <summary>An organisation whose administrator has the Leader's person page open, with the form's token.</summary>
+    private static async Task<(TestOrganisation Org, TestAccount Leader, HttpClient Admin, string Page, string Token)> DeactivationFormAsync(UpstanderFactory factory, string name)
+    {
+        var org = await factory.CreateOrganisationAsync(name);
+        var admin = await factory.SignInAsync(org[Roles.Admin]);
+        var page = $"/admin/people/{org[Roles.Leader].PersonId:D}";
+        return (org, org[Roles.Leader], admin, page, await admin.AntiforgeryTokenAsync(page));
     }
 
     private static Task<Account> AccountAsync(UpstanderFactory factory, TestAccount account) =>
