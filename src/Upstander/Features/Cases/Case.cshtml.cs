@@ -141,7 +141,7 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
 
     public async Task<IActionResult> OnPostTickAsync(Guid id, CancellationToken ct)
     {
-        if (actor.PersonId is not { } me || ItemId is not { } item || await work.FindToWorkAsync(id, me, ct) is not { } held)
+        if (actor.PersonId is not { } me || ItemId is not { } item || await work.FindToWorkAsync(id, me, ct, toChange: true) is not { } held)
         {
             return NotFound();
         }
@@ -225,12 +225,13 @@ public sealed class CaseModel(CaseWork work, CurrentActor actor, IStringLocalize
     }
 
     /// <summary>
-    /// Finds the case (404 otherwise), runs the action, and redirects; a refused action re-shows the page with 400. A closed
-    /// case is held against retention meanwhile (<see cref="CaseWork.FindToWorkAsync"/>): 404 if a pass erased it first.
+    /// Finds the case (404 otherwise), runs the action, and redirects; a refused action re-shows the page with 400. The case
+    /// is held meanwhile and read again (<see cref="CaseWork.FindToWorkAsync"/>): 404 if a pass erased it, or another case
+    /// manager took it, first; the action checks the case as another change at the same moment left it.
     /// </summary>
     private async Task<IActionResult> ActAsync(Guid id, Func<ReportRecord, Guid, Task<bool>> action, string done, CancellationToken ct, bool toQueue = false)
     {
-        if (actor.PersonId is not { } me || await work.FindToWorkAsync(id, me, ct) is not { } held)
+        if (actor.PersonId is not { } me || await work.FindToWorkAsync(id, me, ct, toChange: true) is not { } held)
         {
             return NotFound();
         }

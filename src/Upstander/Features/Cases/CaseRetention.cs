@@ -95,11 +95,14 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
     /// sees it), or refused after the pass has erased the case. Null, with the section left, when the case is erased
     /// (<see cref="ReportRecord.ContentErased"/>) by then. A case this request read as open takes no section, at no cost:
     /// an open case is never erased, and one closed since cannot be due for at least a day
-    /// (<see cref="SpeakUpOptions.RetentionDays"/>). Disposing the hold ends the section.
+    /// (<see cref="SpeakUpOptions.RetentionDays"/>). With <paramref name="toChange"/> (a case manager's change, a custodian's
+    /// decision) an open case is held too: two such changes at once are then ordered, and the later checks what the earlier
+    /// left (a case taken meanwhile, a status already moved, a request already decided) rather than what it read before.
+    /// Disposing the hold ends the section.
     /// </summary>
-    public static async Task<CaseHold?> HoldAsync(AppDbContext db, ExclusiveLocks locks, ReportRecord report, CancellationToken ct)
+    public static async Task<CaseHold?> HoldAsync(AppDbContext db, ExclusiveLocks locks, ReportRecord report, CancellationToken ct, bool toChange = false)
     {
-        if (report.IsOpen)
+        if (report.IsOpen && !toChange)
         {
             return report.ContentErased ? null : new CaseHold(report, null);
         }

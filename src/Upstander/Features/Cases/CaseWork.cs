@@ -151,11 +151,14 @@ public sealed class CaseWork(AppDbContext db, CaseConflicts conflicts, FieldProt
     /// The case as <see cref="FindAsync"/> finds it, to open or change: a closed case is held against retention
     /// (<see cref="CaseRetention.HoldAsync"/>) until the hold is disposed, so that nothing is written to a case a pass is
     /// erasing, and a pass never erases what was just written (a note, a reopening, a message marked read). Null (404) when
-    /// the case is not found, or was erased or taken by someone else while this waited.
+    /// the case is not found, or was erased or taken by someone else while this waited. With <paramref name="toChange"/> (every
+    /// form on the case's page) an open case is held as well and read again inside the hold, so that two changes at once go one
+    /// after the other: of two case managers taking a waiting case at once, the later finds it taken (404), and a second
+    /// move from the same status is checked against the status the first left.
     /// </summary>
-    public async Task<CaseHold?> FindToWorkAsync(Guid id, Guid me, CancellationToken ct)
+    public async Task<CaseHold?> FindToWorkAsync(Guid id, Guid me, CancellationToken ct, bool toChange = false)
     {
-        if (await FindAsync(id, me, ct) is not { } report || await CaseRetention.HoldAsync(db, locks, report, ct) is not { } hold)
+        if (await FindAsync(id, me, ct) is not { } report || await CaseRetention.HoldAsync(db, locks, report, ct, toChange) is not { } hold)
         {
             return null;
         }
@@ -500,16 +503,27 @@ public sealed class CustodianDesk(AppDbContext db, CaseConflicts conflicts, Case
     }
 
     /// <summary>
-    /// A pending request this custodian may decide (not conflicted, not their own request); null otherwise (404). A closed
-    /// case is held against retention until the holder is disposed (an approval writes to the reporter): null if a pass
-    /// erased it while this waited.
+    /// A pending request this custodian may decide (not conflicted, not their own request); null otherwise (404). Its case,
+    /// open or closed, is held (<see cref="CaseRetention.HoldAsync"/>) until the holder is disposed, and the request read
+    /// again inside: null if a pass erased the case, or another decision (a second tab, another custodian) came first,
+    /// while this waited. So a request is decided once: never approved and refused, the reporter never told twice.
     /// </summary>
     public async Task<(RevealRequest Request, CaseHold Case)?> FindAsync(Guid id, Guid me, CancellationToken ct)
     {
         var request = await Waiting().SingleOrDefaultAsync(r => r.Id == id && r.RequestedBy != me, ct);
         var report = request is null ? null : await db.Set<ReportRecord>().SingleOrDefaultAsync(r => r.Id == request.ReportId, ct);
-        return request is not null && report is not null && await conflicts.MaySeeAsync(report, me, ct)
-            && await CaseRetention.HoldAsync(db, locks, report, ct) is { } hold ? (request, hold) : null;
+        if (request is null || report is null || !await conflicts.MaySeeAsync(report, me, ct)
+            || await CaseRetention.HoldAsync(db, locks, report, ct, toChange: true) is not { } hold)
+        {
+            return null;
+        }
+        await db.Entry(request).ReloadAsync(ct);
+        if (request.Status != RevealStatus.Pending)
+        {
+            await hold.DisposeAsync();
+            return null;
+        }
+        return (request, hold);
     }
 
     public async Task DecideAsync(RevealRequest request, ReportRecord report, bool approve, Guid me, CancellationToken ct)

@@ -1,11 +1,7 @@
 using System.Net;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Upstander.Features.Accounts;
 using Upstander.Features.Cases;
-using Upstander.Features.Organisations;
-using Upstander.Features.People;
 using Upstander.Features.SpeakUp.Reports;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Mail;
@@ -206,17 +202,7 @@ public sealed class CaseFlowTests
     {
         await using var sink = new SmtpSink();
         await using var world = await CaseWorld.StartAsync(settings: sink.Settings());
-        var both = await world.Factory.InScopeAsync(world.Org.Id, async s =>
-        {
-            var (person, account) = await s.GetRequiredService<OrganisationSetup>().CreatePersonWithAccountAsync(world.Org.Id,
-                new PersonDetails("Casey Both", "casey-both@case.example", "casey-both", null, null, null, null, "en", null, null),
-                [Roles.CaseManager, Roles.Custodian], UpstanderFactory.Password, CancellationToken.None);
-            var users = s.GetRequiredService<UserManager<Account>>();
-            await users.ResetAuthenticatorKeyAsync(account);
-            var key = await users.GetAuthenticatorKeyAsync(account);
-            await users.SetTwoFactorEnabledAsync(account, true);
-            return new TestAccount(Roles.Custodian, "casey-both@case.example", account.Id, person.Id, key);
-        });
+        var both = await world.AccountAsync("Casey Both", "casey-both", Roles.Custodian, Roles.CaseManager);
         var named = await world.PersonAsync("Named Person", null);
         var own = await world.ReceiveAsync([named], held: true, assignee: both.PersonId);
         var colleagues = await world.ReceiveAsync([named], held: true, assignee: world.CaseManager);

@@ -226,12 +226,7 @@ public sealed class CaseRetentionRaceTests
     {
         if (work == "approve")
         {
-            var request = await world.InScopeAsync(async (s, db) =>
-            {
-                var report = await db.Set<ReportRecord>().SingleAsync(r => r.Id == id);
-                await s.GetRequiredService<CaseWork>().RequestRevealAsync(report, "needed-for-investigation", world.CaseManager, CancellationToken.None);
-                return await db.Set<RevealRequest>().Where(r => r.ReportId == id).Select(r => r.Id).SingleAsync();
-            });
+            var request = await world.RevealRequestAsync(id);
             var custodian = await world.Factory.SignInAsync(world.Org[Roles.Custodian]);
             var desk = await custodian.AntiforgeryTokenAsync("/custodian");
             return _ => custodian.PostWithTokenAsync("/custodian", desk, ("RequestId", request.ToString()), ("Decision", "approve"));

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Accounts;
 using Upstander.Features.Cases;
 using Upstander.Features.Organisations;
 using Upstander.Features.People;
@@ -70,6 +72,28 @@ public sealed class CaseWorld : IAsyncDisposable
         var (person, _) = await s.GetRequiredService<OrganisationSetup>().CreatePersonWithAccountAsync(Org.Id,
             new PersonDetails(name, email, slug, null, null, null, null, "en", null, null), [Roles.CaseManager], UpstanderFactory.Password, CancellationToken.None);
         return (person.Id, email);
+    });
+
+    /// <summary>Adds a person named <paramref name="name"/> with an account in <paramref name="roles"/>, two-factor set up, to sign in with.</summary>
+    public Task<TestAccount> AccountAsync(string name, string slug, params string[] roles) => Factory.InScopeAsync(Org.Id, async s =>
+    {
+        var email = $"{slug}@case.example";
+        var (person, account) = await s.GetRequiredService<OrganisationSetup>().CreatePersonWithAccountAsync(Org.Id,
+            new PersonDetails(name, email, slug, null, null, null, null, "en", null, null), roles, UpstanderFactory.Password, CancellationToken.None);
+        var users = s.GetRequiredService<UserManager<Account>>();
+        await users.ResetAuthenticatorKeyAsync(account);
+        var key = await users.GetAuthenticatorKeyAsync(account);
+        await users.SetTwoFactorEnabledAsync(account, true);
+        return new TestAccount(roles[0], email, account.Id, person.Id, key);
+    });
+
+    /// <summary>Asks, as <paramref name="by"/> (the organisation's case manager unless given), for the case's held reporter to be revealed; returns the request's id.</summary>
+    public Task<Guid> RevealRequestAsync(Guid id, Guid? by = null) => InScopeAsync(async (s, db) =>
+    {
+        var report = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Set<ReportRecord>(), r => r.Id == id);
+        await s.GetRequiredService<CaseWork>().RequestRevealAsync(report, "needed-for-investigation", by ?? CaseManager, CancellationToken.None);
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.Set<RevealRequest>().Where(r => r.ReportId == id && r.Status == RevealStatus.Pending).Select(r => r.Id));
     });
 
     /// <summary>Puts a person (with an account) under <paramref name="manager"/>.</summary>
