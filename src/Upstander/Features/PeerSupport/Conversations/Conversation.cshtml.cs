@@ -226,7 +226,12 @@ public sealed class ConversationModel(
             ModelState.AddModelError(nameof(Confirm), t["Tick the box to confirm that you have checked in with them."]);
             return false;
         }
-        await concerns.FollowUpAsync(concern, ConcernFollowedUpBy.Supporter, ct);
+        if (!await concerns.FollowUpAsync(concern, ConcernFollowedUpBy.Supporter, ct))
+        {
+            // A coordinator recorded it in the meantime.
+            ModelState.AddModelError(nameof(Confirm), t["There is no safety concern to follow up here."]);
+            return false;
+        }
         return true;
     }, "?done=followed-up#safety", ct);
 

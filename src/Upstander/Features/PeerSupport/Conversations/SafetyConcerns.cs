@@ -48,7 +48,9 @@ public sealed class SafetyConcerns(
     /// Adds a sign of risk to the conversation's open concern, or opens one, raises the request's risk and priority,
     /// audits it (the requester without their account, the supporter with theirs) and saves; a newly opened concern is
     /// emailed to coordinators and the supporter in the same save. Two signs at the same moment cannot open two concerns: the unique index
-    /// refuses the second, which then adds to the first.
+    /// refuses the second, which then adds to the first. A sign is added to the open concern only while it is still open and
+    /// as it was read (<see cref="AddSignAsync"/>): one followed up in the meantime takes no more signs, and the sign opens a
+    /// new concern, with its alerts, instead of disappearing into the one just closed.
     /// </summary>
     public async Task<SafetyConcern> RaiseAsync(SupportRequestRecord request, string source, RiskLevel level, IReadOnlyList<RiskCategory> categories, CancellationToken ct)
     {
@@ -57,8 +59,12 @@ public sealed class SafetyConcerns(
         // The same retry as a numbered message: a refused attempt is undone and made again, and then finds the other's concern.
         var concern = await ChangeMark.SaveNumberedAsync(db, async () =>
         {
-            var open = await OpenAsync(request.Id, ct);
-            open?.AddSign(level, categories, now);
+            SafetyConcern? open;
+            while ((open = await OpenAsync(request.Id, ct)) is not null && !await AddSignAsync(open, level, categories, now, ct))
+            {
+                // Followed up, or given another sign, since it was read: nothing was written; read again.
+                db.Entry(open).State = EntityState.Detached;
+            }
             var concern = open ?? SafetyConcern.Raise(request, source, level, categories, now);
             if (open is null)
             {
@@ -86,12 +92,45 @@ public sealed class SafetyConcerns(
         }
     }
 
-    /// <summary>Records that someone followed the concern up: its requester's crisis section and the alerts end.</summary>
-    public async Task FollowUpAsync(SafetyConcern concern, string by, CancellationToken ct)
+    /// <summary>
+    /// Adds the sign to the concern as read, in one guarded write: only while it is still open and has the signs it was read
+    /// with. False, and nothing written, when the supporter or a coordinator followed it up in the meantime, or another sign
+    /// came first.
+    /// </summary>
+    private async Task<bool> AddSignAsync(SafetyConcern open, RiskLevel level, IReadOnlyList<RiskCategory> categories, DateTimeOffset now, CancellationToken ct)
+    {
+        var signs = open.Signs;
+        open.AddSign(level, categories, now);
+        var added = await db.Set<SafetyConcern>().Where(c => c.Id == open.Id && c.FollowedUpAt == null && c.Signs == signs)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Level, open.Level).SetProperty(c => c.Categories, open.Categories)
+                .SetProperty(c => c.Signs, open.Signs).SetProperty(c => c.LastSignAt, open.LastSignAt), ct);
+        if (added == 1)
+        {
+            db.Entry(open).State = EntityState.Unchanged;
+        }
+        return added == 1;
+    }
+
+    /// <summary>
+    /// Records that someone followed the concern up: its requester's crisis section and the alerts end. False, and nothing
+    /// changes, when it is no longer open (the supporter and a coordinator at once: the other recorded it first).
+    /// </summary>
+    public async Task<bool> FollowUpAsync(SafetyConcern concern, string by, CancellationToken ct)
     {
         concern.FollowUp(by, clock.GetUtcNow());
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var taken = await db.Set<SafetyConcern>().Where(c => c.Id == concern.Id && c.FollowedUpAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.FollowedUpAt, concern.FollowedUpAt).SetProperty(c => c.FollowedUpBy, concern.FollowedUpBy), ct);
+        if (taken == 0)
+        {
+            await db.Entry(concern).ReloadAsync(ct);
+            return false;
+        }
+        db.Entry(concern).State = EntityState.Unchanged;
         audit.Record(FollowedUp, ConversationAudit.Target, concern.RequestId, detail: "by=" + by);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
     }
 
     /// <summary>How many concerns nobody has followed up yet (the coordinators' notice).</summary>

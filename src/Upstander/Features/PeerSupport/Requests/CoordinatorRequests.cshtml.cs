@@ -46,7 +46,13 @@ public sealed class CoordinatorRequestsModel(SupportRequests requests, SafetyCon
             await LoadAsync(ct);
             return Page();
         }
-        await concerns.FollowUpAsync(concern!, ConcernFollowedUpBy.Coordinator, ct);
+        if (!await concerns.FollowUpAsync(concern!, ConcernFollowedUpBy.Coordinator, ct))
+        {
+            // The supporter, or another coordinator, recorded it in the meantime.
+            ModelState.AddModelError(nameof(ConcernId), t["That concern is not open: it may have been followed up already."]);
+            await LoadAsync(ct);
+            return Page();
+        }
         return Redirect("/coordinate/requests?followedUp=true");
     }
 

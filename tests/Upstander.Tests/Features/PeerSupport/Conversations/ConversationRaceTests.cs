@@ -90,6 +90,67 @@ public sealed class ConversationRaceTests
     [Theory]
     [InlineData(Engine.Sqlite)]
     [InlineData(Engine.Postgres)]
+    public async Task A_sign_of_risk_that_arrives_while_a_coordinator_follows_the_concern_up_opens_a_new_concern(Engine engine)
+    {
+        // The requester's second risky message has found the open concern and is held there, before adding its sign to it.
+        var gate = new QueryGate("support_safety_concerns", "\"FollowedUpAt\" IS NULL");
+        var (world, coordinator, concern) = await OpenConcernAsync(engine, gate.Register);
+        await using var _ = world;
+        var coordinatorToken = await coordinator.AntiforgeryTokenAsync(CoordinatorRequests);
+        var requesterToken = await world.Requester.AntiforgeryTokenAsync(world.Path);
+        gate.Arm();
+        var sign = Task.Run(() => world.Requester.PostWithTokenAsync(world.Path, requesterToken, ("Body", "I have the pills here and I want to die")));
+        await gate.ReachedAsync();
+
+        Location(await coordinator.PostWithTokenAsync(CoordinatorRequests + "?handler=FollowUp", coordinatorToken,
+            ("ConcernId", concern.ToString()), ("Confirm", "true"))).ShouldBe(CoordinatorRequests + "?followedUp=true");
+        gate.Open();
+
+        Location(await sign).ShouldBe(world.Path + "#help-now");
+        var concerns = await world.DbAsync(db => db.Set<SafetyConcern>().AsNoTracking().OrderBy(c => c.RaisedAt).ThenBy(c => c.FollowedUpAt == null).ToListAsync());
+        concerns.Count.ShouldBe(2, "the sign after the follow-up is a new concern, not one added to the concern followed up");
+        concerns[0].Id.ShouldBe(concern);
+        concerns[0].IsOpen.ShouldBeFalse();
+        concerns[0].Signs.ShouldBe(1, "the follow-up was for the sign it knew of");
+        concerns[1].IsOpen.ShouldBeTrue();
+        concerns[1].Signs.ShouldBe(1);
+        (await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == SafetyConcerns.Raised))).ShouldBe(2);
+        (await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == SafetyConcerns.FollowedUp))).ShouldBe(1);
+        (await PageAsync(coordinator, "/")).ShouldContain("1 safety concern in a conversation needs following up");
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task When_the_supporter_and_a_coordinator_follow_a_concern_up_at_once_one_records_it_and_the_other_is_told(Engine engine)
+    {
+        // Both find the concern open before either saves.
+        var barrier = new ReadBarrier("support_safety_concerns", marker: "LIMIT");
+        var (world, coordinator, concern) = await OpenConcernAsync(engine, barrier.Register);
+        await using var _ = world;
+        var coordinatorToken = await coordinator.AntiforgeryTokenAsync(CoordinatorRequests);
+        var supporterToken = await world.Supporter.AntiforgeryTokenAsync(world.Path);
+        barrier.Arm();
+
+        var answers = await Task.WhenAll(
+            coordinator.PostWithTokenAsync(CoordinatorRequests + "?handler=FollowUp", coordinatorToken, ("ConcernId", concern.ToString()), ("Confirm", "true")),
+            world.Supporter.PostWithTokenAsync(world.Path + "?handler=FollowUp", supporterToken, ("Confirm", "true")));
+
+        answers.Count(a => a.StatusCode == HttpStatusCode.Redirect).ShouldBe(1);
+        var refused = answers.Single(a => a.StatusCode != HttpStatusCode.Redirect);
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var followed = (await world.DbAsync(db => db.Set<SafetyConcern>().AsNoTracking().ToListAsync())).ShouldHaveSingleItem();
+        followed.IsOpen.ShouldBeFalse();
+        followed.FollowedUpBy.ShouldBe(answers[0].StatusCode == HttpStatusCode.Redirect ? ConcernFollowedUpBy.Coordinator : ConcernFollowedUpBy.Supporter);
+        (await BodyAsync(refused)).ShouldContain(answers[0] == refused
+            ? "That concern is not open: it may have been followed up already."
+            : "There is no safety concern to follow up here.");
+        (await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == SafetyConcerns.FollowedUp))).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
     public async Task When_both_sides_close_at_once_one_closes_it_and_the_other_is_told_it_was_closed_in_the_meantime(Engine engine)
     {
         await using var world = await StartAsync(engine);
@@ -262,6 +323,17 @@ public sealed class ConversationRaceTests
         world.Factory.Clock.Advance(TimeSpan.FromDays(11));
         var requester = await world.Factory.SignInAsync(world.Org[Roles.Employee]);
         return (world, requester, await requester.AntiforgeryTokenAsync(world.Path));
+    }
+
+    private const string CoordinatorRequests = "/coordinate/requests";
+
+    /// <summary>A conversation whose requester's message opened a safety concern (its id), and a coordinator signed in.</summary>
+    private static async Task<(ConversationWorld World, HttpClient Coordinator, Guid Concern)> OpenConcernAsync(Engine engine, Action<IServiceCollection> services)
+    {
+        var world = await StartAsync(engine, services: services);
+        await world.SendAsync(world.Requester, "I want to kill myself");
+        var concern = (await world.DbAsync(db => db.Set<SafetyConcern>().Select(c => c.Id).ToListAsync())).ShouldHaveSingleItem();
+        return (world, await world.Factory.SignInAsync(world.Org[Roles.Coordinator]), concern);
     }
 
     /// <summary>Holds <paramref name="first"/> at the gate inside the matching section, and lets <paramref name="second"/> go only once it has finished.</summary>
