@@ -351,7 +351,12 @@ public sealed class ConversationModel(
             }
             option = chosen;
         }
-        await conversations.AnswerMeetingAsync(c, meeting, option, ct);
+        if (!await conversations.AnswerMeetingAsync(c, meeting, option, ct))
+        {
+            // Answered in the meantime (another tab): the first answer stands.
+            ModelState.AddModelError(nameof(Choice), t["That suggestion cannot be answered."]);
+            return false;
+        }
         return true;
     }, "#meetings", ct);
 
@@ -400,7 +405,12 @@ public sealed class ConversationModel(
             ModelState.AddModelError(nameof(Consent), t["Choose whether you agree."]);
             return false;
         }
-        await conversations.AnswerHandoverAsync(c, handover, Consent, ct);
+        if (!await conversations.AnswerHandoverAsync(c, handover, Consent, ct))
+        {
+            // Answered in the meantime (another tab): the first answer stands.
+            ModelState.AddModelError(nameof(Consent), t["That handover cannot be answered."]);
+            return false;
+        }
         return true;
     }, "#new", ct);
 

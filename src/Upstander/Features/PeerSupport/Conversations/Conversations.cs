@@ -608,8 +608,11 @@ public sealed class Conversations(
     public Task<ConversationMeeting?> MeetingAsync(Conversation c, Guid meetingId, CancellationToken ct) =>
         db.Set<ConversationMeeting>().SingleOrDefaultAsync(m => m.Id == meetingId && m.RequestId == c.Id && m.ProposedAt >= c.Since, ct);
 
-    /// <summary>Accepts one of the times (0 to 2) or declines (null).</summary>
-    public async Task AnswerMeetingAsync(Conversation c, ConversationMeeting meeting, int? option, CancellationToken ct)
+    /// <summary>
+    /// Accepts one of the times (0 to 2) or declines (null), in one guarded write: false, and nothing changes, when the
+    /// suggestion was answered in the meantime (two tabs at once: the first answer stands).
+    /// </summary>
+    public async Task<bool> AnswerMeetingAsync(Conversation c, ConversationMeeting meeting, int? option, CancellationToken ct)
     {
         if (option is { } chosen)
         {
@@ -619,8 +622,29 @@ public sealed class Conversations(
         {
             meeting.Decline(clock.GetUtcNow());
         }
-        RecordByParticipant(c, ConversationAudit.MeetingAnswered, "answer=" + (option is null ? "declined" : "accepted"));
+        return await AnsweredOnceAsync(meeting, db.Set<ConversationMeeting>().Where(m => m.Id == meeting.Id && m.Status == MeetingStatus.Proposed),
+            u => u.SetProperty(m => m.Status, meeting.Status).SetProperty(m => m.AcceptedStart, meeting.AcceptedStart).SetProperty(m => m.AnsweredAt, meeting.AnsweredAt),
+            () => RecordByParticipant(c, ConversationAudit.MeetingAnswered, "answer=" + (option is null ? "declined" : "accepted")), ct);
+    }
+
+    /// <summary>
+    /// Writes an answer the entity already holds to its row only while <paramref name="unanswered"/> still finds it, and
+    /// audits it in the same transaction; false, with the entity read again and nothing written, when another answer came first.
+    /// </summary>
+    private async Task<bool> AnsweredOnceAsync<T>(T entity, IQueryable<T> unanswered,
+        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<T>> answer, Action record, CancellationToken ct) where T : class
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await unanswered.ExecuteUpdateAsync(answer, ct) == 0)
+        {
+            await db.Entry(entity).ReloadAsync(ct);
+            return false;
+        }
+        db.Entry(entity).State = EntityState.Unchanged;
+        record();
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
     }
 
     /// <summary>Opens the place of an accepted meeting for the calendar file, auditing the read.</summary>
@@ -654,10 +678,15 @@ public sealed class Conversations(
     public Task<ConversationMessage?> PendingHandoverAsync(Conversation c, Guid messageId, CancellationToken ct) =>
         db.Set<ConversationMessage>().SingleOrDefaultAsync(m => m.Id == messageId && m.RequestId == c.Id && m.Kind == MessageKind.Handover && m.Consent == null, ct);
 
-    public async Task AnswerHandoverAsync(Conversation c, ConversationMessage handover, string consent, CancellationToken ct)
+    /// <summary>
+    /// Records the requester's consent to a handover or their refusal, in one guarded write: false, and nothing changes, when
+    /// it was answered in the meantime (two tabs at once: the first answer stands).
+    /// </summary>
+    public async Task<bool> AnswerHandoverAsync(Conversation c, ConversationMessage handover, string consent, CancellationToken ct)
     {
         handover.Answer(consent, clock.GetUtcNow());
-        RecordByParticipant(c, ConversationAudit.HandoverAnswered, $"message={handover.Number};consent={consent}");
-        await db.SaveChangesAsync(ct);
+        return await AnsweredOnceAsync(handover, db.Set<ConversationMessage>().Where(m => m.Id == handover.Id && m.Consent == null),
+            u => u.SetProperty(m => m.Consent, handover.Consent).SetProperty(m => m.ConsentAt, handover.ConsentAt),
+            () => RecordByParticipant(c, ConversationAudit.HandoverAnswered, $"message={handover.Number};consent={consent}"), ct);
     }
 }

@@ -1,11 +1,13 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Upstander.Features.Demo;
 using Upstander.Features.PeerSupport.Care;
 using Upstander.Features.PeerSupport.Conversations;
 using Upstander.Features.PeerSupport.Matching;
 using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Requests;
+using Upstander.Features.PeerSupport.Resources;
 using Upstander.Platform.Auditing;
 using Upstander.Platform.Data;
 using Upstander.Platform.Security;
@@ -146,6 +148,50 @@ public sealed class ConversationRaceTests
             ? "That concern is not open: it may have been followed up already."
             : "There is no safety concern to follow up here.");
         (await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == SafetyConcerns.FollowedUp))).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_handover_answered_twice_at_once_keeps_the_first_answer_and_tells_the_second(Engine engine)
+    {
+        // Two tabs: both find the handover still waiting for consent before either saves.
+        var barrier = new ReadBarrier("support_messages", marker: "\"Consent\" IS NULL");
+        await using var world = await StartAsync(engine, services: barrier.Register);
+        await world.Factory.InScopeAsync(world.Org.Id, s => s.GetRequiredService<DemoResources>().SeedAsync(world.Org.Id, CancellationToken.None));
+        var service = await world.DbAsync(db => db.Set<SupportResource>().Where(r => !r.IsEmergency).Select(r => r.Id).FirstAsync());
+        Location(await PostAsync(world.Supporter, world.Path + "?handler=Refer", ("ResourceId", service.ToString()), ("Handover", "true")));
+        var handover = await world.DbAsync(db => db.Set<ConversationMessage>().Where(m => m.Kind == MessageKind.Handover).Select(m => m.Id).SingleAsync());
+        var consents = new[] { HandoverConsent.Given, HandoverConsent.Declined };
+        var answers = await BothAtOnceAsync(world, barrier, consents.Select(consent =>
+            new[] { ("MessageId", handover.ToString()), ("Consent", consent) }).ToArray(), "?handler=Consent");
+
+        var won = await OneWonAsync(answers, "That handover cannot be answered.");
+        (await world.DbAsync(db => db.Set<ConversationMessage>().SingleAsync(m => m.Id == handover))).Consent.ShouldBe(consents[won]);
+        (await world.DbAsync(db => db.AuditEvents.Where(e => e.Action == ConversationAudit.HandoverAnswered).Select(e => e.Detail).ToListAsync()))
+            .ShouldHaveSingleItem().ShouldEndWith("consent=" + consents[won]);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_suggested_meeting_answered_twice_at_once_keeps_the_first_answer_and_tells_the_second(Engine engine)
+    {
+        // Two tabs, one taking the first time and one the second: both find the suggestion unanswered before either saves.
+        var barrier = new ReadBarrier("support_meetings", marker: "LIMIT");
+        await using var world = await StartAsync(engine, services: barrier.Register);
+        var date = DateOnly.FromDateTime(world.Factory.Clock.GetUtcNow().UtcDateTime).AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Location(await PostAsync(world.Supporter, world.Path + "?handler=Propose",
+            ("Dates", date), ("Times", "09:30"), ("Dates", date), ("Times", "14:00"), ("Duration", "30"), ("Mode", "call"))).ShouldContain("done=proposed");
+        var meeting = await world.DbAsync(db => db.Set<ConversationMeeting>().SingleAsync());
+        var answers = await BothAtOnceAsync(world, barrier, new[] { "0", "1" }.Select(choice =>
+            new[] { ("MeetingId", meeting.Id.ToString()), ("Choice", choice) }).ToArray(), "?handler=Meeting");
+
+        var won = await OneWonAsync(answers, "That suggestion cannot be answered.");
+        var answered = await world.DbAsync(db => db.Set<ConversationMeeting>().SingleAsync());
+        answered.Status.ShouldBe(MeetingStatus.Accepted);
+        answered.AcceptedStart.ShouldBe(meeting.Options[won]);
+        (await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == ConversationAudit.MeetingAnswered))).ShouldBe(1);
     }
 
     [Theory]
@@ -323,6 +369,24 @@ public sealed class ConversationRaceTests
         world.Factory.Clock.Advance(TimeSpan.FromDays(11));
         var requester = await world.Factory.SignInAsync(world.Org[Roles.Employee]);
         return (world, requester, await requester.AntiforgeryTokenAsync(world.Path));
+    }
+
+    /// <summary>The requester posts both answers at once from two tabs, held by the barrier until both have read.</summary>
+    private static async Task<HttpResponseMessage[]> BothAtOnceAsync(ConversationWorld world, ReadBarrier barrier, (string, string)[][] answers, string handler)
+    {
+        var tokens = new[] { await world.Requester.AntiforgeryTokenAsync(world.Path), await world.Requester.AntiforgeryTokenAsync(world.Path) };
+        barrier.Arm();
+        return await Task.WhenAll(answers.Select((fields, i) => world.Requester.PostWithTokenAsync(world.Path + handler, tokens[i], fields)));
+    }
+
+    /// <summary>Which of two answers was taken (redirected); the other was refused (400) with <paramref name="refusal"/>.</summary>
+    private static async Task<int> OneWonAsync(HttpResponseMessage[] answers, string refusal)
+    {
+        answers.Count(a => a.StatusCode == HttpStatusCode.Redirect).ShouldBe(1);
+        var won = answers[0].StatusCode == HttpStatusCode.Redirect ? 0 : 1;
+        answers[1 - won].StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await BodyAsync(answers[1 - won])).ShouldContain(refusal);
+        return won;
     }
 
     private const string CoordinatorRequests = "/coordinate/requests";
