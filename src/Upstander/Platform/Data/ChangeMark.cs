@@ -65,6 +65,18 @@ public sealed class ChangeMark
         }
     }
 
+    /// <summary>
+    /// Tells the context that what <paramref name="entity"/> holds now is what a guarded update (<c>ExecuteUpdate</c>)
+    /// just wrote to its row: its current values become its original values, so the next save writes none of it again.
+    /// (Setting the entry's state to Unchanged instead would put the values read before back into the entity.)
+    /// </summary>
+    public static void Written(DbContext db, object entity)
+    {
+        var entry = db.Entry(entity);
+        entry.OriginalValues.SetValues(entry.CurrentValues);
+        entry.State = EntityState.Unchanged;
+    }
+
     /// <summary>How many writers may take a number at the same moment before one of them gives up.</summary>
     public const int MaxNumberedAttempts = 5;
 }

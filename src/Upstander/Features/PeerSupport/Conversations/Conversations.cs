@@ -640,7 +640,7 @@ public sealed class Conversations(
             await db.Entry(entity).ReloadAsync(ct);
             return false;
         }
-        db.Entry(entity).State = EntityState.Unchanged;
+        ChangeMark.Written(db, entity);
         record();
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

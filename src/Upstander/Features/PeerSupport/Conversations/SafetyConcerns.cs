@@ -106,7 +106,7 @@ public sealed class SafetyConcerns(
                 .SetProperty(c => c.Signs, open.Signs).SetProperty(c => c.LastSignAt, open.LastSignAt), ct);
         if (added == 1)
         {
-            db.Entry(open).State = EntityState.Unchanged;
+            ChangeMark.Written(db, open);
         }
         return added == 1;
     }
@@ -126,7 +126,7 @@ public sealed class SafetyConcerns(
             await db.Entry(concern).ReloadAsync(ct);
             return false;
         }
-        db.Entry(concern).State = EntityState.Unchanged;
+        ChangeMark.Written(db, concern);
         audit.Record(FollowedUp, ConversationAudit.Target, concern.RequestId, detail: "by=" + by);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

@@ -87,6 +87,8 @@ public sealed class SafetyConcernTests
         var again = (await ConcernsAsync(world)).ShouldHaveSingleItem();
         again.Signs.ShouldBe(2);
         again.Level.ShouldBe(RiskLevel.High, "the level never falls");
+        (await world.DbAsync(db => db.AuditEvents.Where(e => e.Action == SafetyConcerns.Raised).OrderBy(e => e.Sequence).Select(e => e.Detail).ToListAsync()))
+            .ShouldBe(["source=message;level=High;sign=1", "source=message;level=Possible;sign=2"], "each event says which sign of the concern it was");
 
         // The supporter records the follow-up: the concern ends, and with it the crisis section and the alerts.
         var before = await RowCounts.TakeAsync(world.Factory.Database);
