@@ -11,7 +11,8 @@ namespace Upstander.Features.Cases;
 /// the pool). A conflict always wins over a rule: with nobody eligible, the report waits unassigned in the intake
 /// queue, which only non-conflicted case managers see. Scoped.
 /// </summary>
-public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLog audit, TimeProvider clock, CaseNotices notices) : Accounts.IHandOverSweep
+public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLog audit, TimeProvider clock, CaseNotices notices, ExclusiveLocks locks)
+    : Accounts.IHandOverSweep
 {
     /// <summary>
     /// Routes one newly received (or newly released) report. Call it with a report added to, or loaded by, this
@@ -28,7 +29,8 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
     /// <summary>
     /// Runs the rules over every open case waiting unassigned, and takes a case away from an assignee who has become
     /// conflicted or is no longer an active case manager. A closed case is let go of too (not routed): it waits unassigned,
-    /// and comes back into the queue if its reporter writes.
+    /// and comes back into the queue if its reporter writes. Each case to change is held and read again first
+    /// (<see cref="HeldAgainAsync"/>), so a case a case manager took or moved meanwhile is decided on as they left it.
     /// </summary>
     public async Task RunRulesAsync(CancellationToken ct)
     {
@@ -36,20 +38,45 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
             .Where(r => r.ContentErasedAt == null && (r.Status != ReportStatus.Closed || r.AssigneeId != null)).ToListAsync(ct);
         var rules = await RulesAsync(ct);
         var managers = await conflicts.CaseManagersAsync(ct);
-        var now = clock.GetUtcNow();
         foreach (var report in cases)
         {
-            if (await NoLongerHeldAsync(report, managers, ct) is not null)
+            await HeldAgainAsync(report, async () => await NoLongerHeldAsync(report, managers, ct) is not null || (report.AssigneeId is null && report.IsOpen), async () =>
             {
-                Unassign(report, CaseReasons.ConflictOrRole, now);
-            }
-            if (report.AssigneeId is null && report.IsOpen)
-            {
-                await AssignByRulesAsync(report, rules, managers, now, ct);
-            }
+                var now = clock.GetUtcNow();
+                if (await NoLongerHeldAsync(report, managers, ct) is not null)
+                {
+                    Unassign(report, CaseReasons.ConflictOrRole, now);
+                }
+                if (report.AssigneeId is null && report.IsOpen)
+                {
+                    await AssignByRulesAsync(report, rules, managers, now, ct);
+                }
+            }, ct);
         }
         audit.Record(CaseAudit.Routed, CaseAudit.Target, detail: "rules-run");
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// For a case that <paramref name="due"/> says must change as this request read it: holds it as a case manager's
+    /// change does (<see cref="CaseRetention.HoldAsync"/>), reads it again inside, and when <paramref name="due"/> still says
+    /// so, makes the <paramref name="change"/> and saves it before the hold ends. A case manager who took, handed over or
+    /// moved the case meanwhile is never overwritten: the change is decided on what they left. Returns whether it changed.
+    /// </summary>
+    private async Task<bool> HeldAgainAsync(ReportRecord report, Func<Task<bool>> due, Func<Task> change, CancellationToken ct)
+    {
+        if (!await due())
+        {
+            return false;
+        }
+        await using var hold = await CaseRetention.HoldAsync(db, locks, report, ct, toChange: true);
+        if (hold is null || !await due())
+        {
+            return false;
+        }
+        await change();
+        await db.SaveChangesAsync(ct);
+        return true;
     }
 
     /// <summary>
@@ -59,40 +86,38 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
     /// so can no longer open it while nobody else sees it. An open one goes back to routing (the rules choose another case
     /// manager, or it waits in the intake queue); a closed one waits unassigned, so that what its reporter writes later
     /// reaches every case manager who may see it. A reporter's case never waits with nobody able to see it. Run after
-    /// every stop, role change and change to the chart, and each hour (<see cref="Accounts.IHandOverSweep"/>).
+    /// every stop, role change and change to the chart, and each hour (<see cref="Accounts.IHandOverSweep"/>). Each case is
+    /// held and read again before it is let go of (<see cref="HeldAgainAsync"/>): one let go of and taken meanwhile (by a
+    /// reporter's message, then a case manager) stays with whoever took it. Returns how many it let go of.
     /// </summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         var managers = await conflicts.CaseManagersAsync(ct);
         var held = await db.Set<ReportRecord>().Where(r => r.ContentErasedAt == null && r.AssigneeId != null).ToListAsync(ct);
-        var unheld = new List<(ReportRecord Report, Unheld Why)>();
+        List<RoutingRule>? rules = null;
+        var letGo = 0;
         foreach (var report in held)
         {
-            if (await NoLongerHeldAsync(report, managers, ct) is { } why)
+            Unheld? why = null;
+            if (await HeldAgainAsync(report, async () => (why = await NoLongerHeldAsync(report, managers, ct)) is not null, async () =>
             {
-                unheld.Add((report, why));
+                var now = clock.GetUtcNow();
+                LetGo(report, why!, now);
+                if (report.IsOpen)
+                {
+                    await AssignByRulesAsync(report, rules ??= await RulesAsync(ct), managers, now, ct);
+                }
+            }, ct))
+            {
+                letGo++;
             }
         }
-        if (unheld.Count == 0)
-        {
-            return 0;
-        }
-        var rules = await RulesAsync(ct);
-        var now = clock.GetUtcNow();
-        foreach (var (report, why) in unheld)
-        {
-            LetGo(report, why, now);
-            if (report.IsOpen)
-            {
-                await AssignByRulesAsync(report, rules, managers, now, ct);
-            }
-        }
-        await db.SaveChangesAsync(ct);
-        return unheld.Count;
+        return letGo;
     }
 
     /// <summary>
-    /// Called inside the reporter's request before the case side is told they wrote or answered a check-in with yes: when
+    /// Called inside the reporter's request, with the case held and read again (<see cref="CaseRetention.HoldAsync"/> to
+    /// change, when <see cref="UnheldAsync"/> said so), before the case side is told they wrote or answered a check-in with yes: when
     /// the case's holder is no longer an active case manager, or may no longer see the case, the case is let go of (not
     /// routed), so that every case manager who may see it is told and finds it waiting in the queue. Adds the change to
     /// this scope's unit of work without saving; the caller's save carries it. Audited as the system, never as the reporter.
@@ -107,6 +132,14 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         LetGo(report, reason, clock.GetUtcNow());
         return true;
     }
+
+    /// <summary>
+    /// Whether the case, as this request read it, is held by someone who may no longer hold it: the reporter's request then
+    /// holds the case and reads it again before <see cref="LetGoIfUnheldAsync"/>, so that a case let go of and taken by a
+    /// case manager meanwhile stays theirs.
+    /// </summary>
+    public async Task<bool> UnheldAsync(ReportRecord report, CancellationToken ct) =>
+        report.AssigneeId is not null && await NoLongerHeldAsync(report, await conflicts.CaseManagersAsync(ct), ct) is not null;
 
     /// <summary>Why a case's assignee may no longer hold it: the reason its event records, and the one its audit event gives.</summary>
     private sealed record Unheld(string Reason, string AuditReason)

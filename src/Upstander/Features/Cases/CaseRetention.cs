@@ -96,7 +96,8 @@ public sealed class CaseRetention(AppDbContext db, TimeProvider clock, AuditLog 
     /// (<see cref="ReportRecord.ContentErased"/>) by then. A case this request read as open takes no section, at no cost:
     /// an open case is never erased, and one closed since cannot be due for at least a day
     /// (<see cref="SpeakUpOptions.RetentionDays"/>). With <paramref name="toChange"/> (a case manager's change, a custodian's
-    /// decision) an open case is held too: two such changes at once are then ordered, and the later checks what the earlier
+    /// decision, a reporter's message or check-in answer that lets go of the case, routing or letting go of it by
+    /// <see cref="CaseIntake"/>) an open case is held too: two such changes at once are then ordered, and the later checks what the earlier
     /// left (a case taken meanwhile, a status already moved, a request already decided) rather than what it read before.
     /// Disposing the hold ends the section.
     /// </summary>

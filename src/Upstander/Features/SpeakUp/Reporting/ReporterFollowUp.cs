@@ -133,19 +133,21 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     /// Adds the reporter's message to the thread and returns true; never to a case retention erased
     /// (<see cref="ReportRecord.ContentErased"/>): false, and nothing is stored, when the case is erased by the time it is
     /// saved (<see cref="Cases.CaseRetention.HoldAsync"/>). A case held by someone who may no longer hold it (no longer an active case
-    /// manager, or conflicted since) is let go of first, in the same save, so that it waits in the queue of every case
+    /// manager, or conflicted since) is let go of first, in the same save, after holding the case as a case manager's
+    /// change does and reading it again (a case let go of and taken by a case manager meanwhile stays theirs), so that it waits in the queue of every case
     /// manager who may see it (<see cref="Cases.CaseIntake.LetGoIfUnheldAsync"/>). When no earlier message of theirs waits
     /// unread, or the case was just let go of, the case side is told by email in the same save
     /// (<see cref="Cases.CaseNotices.ReporterWroteAsync"/>), whether the case is open or closed.
     /// </summary>
     public async Task<bool> ReplyAsync(ReportRecord report, string body, CancellationToken ct)
     {
-        await using var hold = await Cases.CaseRetention.HoldAsync(db, locks, report, ct);
+        var unheld = await intake.UnheldAsync(report, ct);
+        await using var hold = await Cases.CaseRetention.HoldAsync(db, locks, report, ct, toChange: unheld);
         if (hold is null)
         {
             return false;
         }
-        var letGo = await intake.LetGoIfUnheldAsync(report, ct);
+        var letGo = unheld && await intake.LetGoIfUnheldAsync(report, ct);
         if (letGo || !await db.Set<ReportMessage>().AnyAsync(m => m.ReportId == report.Id && m.FromReporter && m.ReadAt == null, ct))
         {
             await notices.ReporterWroteAsync(report, ct);
@@ -171,7 +173,7 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
     /// case side by email (<see cref="Cases.CaseNotices.RetaliationReportedAsync"/>), after letting go of a case its holder
     /// may no longer hold, as a message does (<see cref="ReplyAsync"/>).
     /// <see cref="CheckInOutcome.Finished"/>, with nothing stored, when retention has erased the case (read again inside
-    /// its section for a closed case, as a message is), <see cref="CheckInOutcome.Invalid"/> when none is due or the answer
+    /// its section for a closed case, or for a yes that may let go of it, as a message is), <see cref="CheckInOutcome.Invalid"/> when none is due or the answer
     /// is not one of the three, and
     /// <see cref="CheckInOutcome.AlreadyAnswered"/> when the same check-in was answered at the same moment (another tab,
     /// a second click): the unique (report, day) index keeps the first answer, and nothing of this one is stored.
@@ -182,7 +184,8 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         {
             return CheckInOutcome.Invalid;
         }
-        await using var hold = await Cases.CaseRetention.HoldAsync(db, locks, report, ct);
+        var unheld = answer == RetaliationCheckIn.Yes && await intake.UnheldAsync(report, ct);
+        await using var hold = await Cases.CaseRetention.HoldAsync(db, locks, report, ct, toChange: unheld);
         if (hold is null)
         {
             return CheckInOutcome.Finished;
@@ -196,7 +199,10 @@ public sealed class ReporterFollowUp(AppDbContext db, TimeProvider clock, AuditL
         db.Add(RetaliationCheckIn.Answer(report, day, answer, now));
         if (answer == RetaliationCheckIn.Yes)
         {
-            await intake.LetGoIfUnheldAsync(report, ct);
+            if (unheld)
+            {
+                await intake.LetGoIfUnheldAsync(report, ct);
+            }
             report.FlagRetaliation(now);
             db.Add(ReportEvent.Record(report, "retaliation-flagged", null, null, "check-in-" + day.ToString(System.Globalization.CultureInfo.InvariantCulture), null, now));
             await notices.RetaliationReportedAsync(report, ct);

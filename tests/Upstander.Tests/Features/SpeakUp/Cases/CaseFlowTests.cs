@@ -260,17 +260,12 @@ public sealed class CaseFlowTests
                 && e.Detail == "kind=assigned;reason=taken"))).ShouldBe(1);
         }
 
-        await world.InScopeAsync(async (_, db) =>
-        {
-            db.Add(RoutingRule.Create(world.Org.Id, 1, null, null, null, null, world.Factory.Clock.GetUtcNow()));
-            await db.SaveChangesAsync();
-            return true;
-        });
+        await world.RuleAsync();
         var waiting = await world.ReceiveAsync([]);
         var leaver = await world.PersonAsync("Left Person", null);
         var orphaned = await world.ReceiveAsync([], assignee: leaver);
-        (await world.InScopeAsync(async (s, _) => await s.GetRequiredService<CaseIntake>().SweepAsync(CancellationToken.None))).ShouldBe(1);
-        await world.InScopeAsync(async (s, _) => { await s.GetRequiredService<CaseIntake>().RunRulesAsync(CancellationToken.None); return true; });
+        (await world.SweepAsync()).ShouldBe(1);
+        await world.RunRulesAsync();
         foreach (var id in new[] { waiting, orphaned })
         {
             (await world.ReportAsync(id)).AssigneeId.ShouldBe(world.CaseManager);

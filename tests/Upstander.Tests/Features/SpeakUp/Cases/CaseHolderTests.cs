@@ -81,7 +81,7 @@ public sealed class CaseHolderTests
 
         // The other closed case, whose reporter said nothing, is let go of when the rules are run.
         (await world.ReportAsync(quiet)).AssigneeId.ShouldBe(world.CaseManager);
-        await world.InScopeAsync(async (s, _) => { await s.GetRequiredService<CaseIntake>().RunRulesAsync(CancellationToken.None); return true; });
+        await world.RunRulesAsync();
         var let = await world.ReportAsync(quiet);
         (let.Status, let.AssigneeId).ShouldBe((ReportStatus.Closed, null));
         (await EventsAsync(world, quiet)).ShouldContain(e => e.Kind == "unassigned" && e.Reason == "conflict-or-role");

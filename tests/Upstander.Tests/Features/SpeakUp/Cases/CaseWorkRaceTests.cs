@@ -100,21 +100,88 @@ public sealed class CaseWorkRaceTests
         messages.ShouldBe(1, "the reporter is told once");
     }
 
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_case_taken_while_the_rules_run_stays_with_the_case_manager_who_took_it(Engine engine)
+    {
+        // Running the rules has read the cases waiting for a case manager, this one among them, and is held there while a
+        // case manager takes it; the rule would give it to another.
+        var (world, gate) = await GatedAsync(engine, "\"AssigneeId\" IS NOT NULL");
+        await using var _ = world;
+        var id = await world.ReceiveAsync([]);
+        var other = await world.AccountAsync("Robin Second", "robin-second", Roles.CaseManager);
+        await world.RuleAsync(other.PersonId);
+        var (manager, path) = (await world.Factory.SignInAsync(world.Org[Roles.CaseManager]), $"/cases/{id:D}");
+        var token = await manager.AntiforgeryTokenAsync(path);
+
+        var taken = (await FirstHeldAsync(gate, async () => { await world.RunRulesAsync(); return true; }, () => manager.PostWithTokenAsync(path + "?handler=Take", token))).Second;
+
+        Location(taken).ShouldContain("done=assigned");
+        (await world.ReportAsync(id)).AssigneeId.ShouldBe(world.CaseManager);
+        var (events, routed) = await world.InScopeAsync(async (_, db) => (
+            await db.Set<ReportEvent>().Where(e => e.ReportId == id && e.Kind == "assigned").Select(e => e.Reason).ToListAsync(),
+            await db.AuditEvents.CountAsync(e => e.Action == CaseAudit.Routed && e.TargetId == id.ToString("N"))));
+        events.ShouldBe(["taken"], "taken once, and not routed after");
+        routed.ShouldBe(0);
+        (await manager.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public async Task A_reporters_message_leaves_a_case_taken_since_it_was_let_go_with_the_case_manager_who_took_it(Engine engine)
+    {
+        // The case's holder has become conflicted on it. The reporter's message has read the case, still theirs, and is held
+        // there while the case is let go of (a sweep after the change to the chart) and another case manager takes it.
+        var (world, gate) = await GatedAsync(engine, "\"ReporterId\" =");
+        await using var _ = world;
+        var named = await world.PersonAsync("Named Person", null);
+        var id = await world.ReceiveAsync([named], assignee: world.CaseManager);
+        await world.ReportToAsync(named, world.CaseManager);
+        var other = await world.AccountAsync("Robin Second", "robin-second", Roles.CaseManager);
+        var (reporter, page) = (await world.Factory.SignInAsync(world.Org[Roles.Employee]), $"/speak-up/reports/{id:D}");
+        var (taker, path) = (await world.Factory.SignInAsync(other), $"/cases/{id:D}");
+        var token = await reporter.AntiforgeryTokenAsync(page);
+
+        var (sent, taken) = await FirstHeldAsync(gate, () => reporter.PostWithTokenAsync(page + "?handler=Reply", token, ("Reply", "It happened again.")), async () =>
+        {
+            (await world.SweepAsync()).ShouldBe(1);
+            return await taker.PostWithTokenAsync(path + "?handler=Take", await taker.AntiforgeryTokenAsync(path));
+        });
+
+        Location(taken).ShouldContain("done=assigned");
+        Location(sent).ShouldContain("done=sent");
+        (await world.ReportAsync(id)).AssigneeId.ShouldBe(other.PersonId);
+        var (events, messages) = await world.InScopeAsync(async (_, db) => (
+            await db.Set<ReportEvent>().Where(e => e.ReportId == id && (e.Kind == "assigned" || e.Kind == "unassigned")).Select(e => e.Kind).ToListAsync(),
+            await db.Set<ReportMessage>().CountAsync(m => m.ReportId == id && m.FromReporter)));
+        events.Order().ToList().ShouldBe(["assigned", "unassigned"], "let go of once, then taken once");
+        messages.ShouldBe(1);
+        (await taker.GetStringAsync(path)).ShouldContain("It happened again.");
+    }
+
     /// <summary>
     /// A case received in a new world (held by its case manager when <paramref name="mine"/>, otherwise waiting), and a gate
     /// that holds the first read of a case to work on it (<see cref="CaseWork.FindAsync"/>) once armed.
     /// </summary>
     private static async Task<(CaseWorld World, QueryGate Gate, Guid Id, string Path)> CaseAsync(Engine engine, bool mine)
     {
-        var gate = new QueryGate("reports", "\"AssigneeId\" IS NULL");
-        var world = await CaseWorld.StartAsync(engine, services: gate.Register);
+        var (world, gate) = await GatedAsync(engine, "\"AssigneeId\" IS NULL");
         var id = await world.ReceiveAsync([], assignee: mine ? world.CaseManager : null);
         return (world, gate, id, $"/cases/{id:D}");
     }
 
+    /// <summary>A new world, and a gate that holds the first query of a case whose text holds <paramref name="marker"/> once armed.</summary>
+    private static async Task<(CaseWorld World, QueryGate Gate)> GatedAsync(Engine engine, string marker)
+    {
+        var gate = new QueryGate("reports", marker);
+        return (await CaseWorld.StartAsync(engine, services: gate.Register), gate);
+    }
+
     /// <summary>Starts <paramref name="first"/> and holds it at the gate, runs <paramref name="second"/> to its answer, then lets the first go on.</summary>
-    private static async Task<(HttpResponseMessage First, HttpResponseMessage Second)> FirstHeldAsync(QueryGate gate,
-        Func<Task<HttpResponseMessage>> first, Func<Task<HttpResponseMessage>> second)
+    private static async Task<(TFirst First, HttpResponseMessage Second)> FirstHeldAsync<TFirst>(QueryGate gate,
+        Func<Task<TFirst>> first, Func<Task<HttpResponseMessage>> second)
     {
         gate.Arm();
         var held = Task.Run(first);

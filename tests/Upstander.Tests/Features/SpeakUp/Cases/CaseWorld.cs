@@ -96,6 +96,25 @@ public sealed class CaseWorld : IAsyncDisposable
             db.Set<RevealRequest>().Where(r => r.ReportId == id && r.Status == RevealStatus.Pending).Select(r => r.Id));
     });
 
+    /// <summary>Adds a routing rule for every report, to <paramref name="caseManager"/> (or the least-loaded case manager), after those there are.</summary>
+    public Task RuleAsync(Guid? caseManager = null) => InScopeAsync(async (_, db) =>
+    {
+        var position = (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.MaxAsync(db.Set<RoutingRule>(), r => (int?)r.Position) ?? 0) + 1;
+        db.Add(RoutingRule.Create(Org.Id, position, null, null, null, caseManager, Factory.Clock.GetUtcNow()));
+        await db.SaveChangesAsync();
+        return true;
+    });
+
+    /// <summary>Runs the routing rules, as the routing page does.</summary>
+    public Task RunRulesAsync() => InScopeAsync(async (s, _) =>
+    {
+        await s.GetRequiredService<CaseIntake>().RunRulesAsync(CancellationToken.None);
+        return true;
+    });
+
+    /// <summary>Lets go of the cases their holders may no longer hold, as after a stop or a change to the chart; returns how many.</summary>
+    public Task<int> SweepAsync() => InScopeAsync((s, _) => s.GetRequiredService<CaseIntake>().SweepAsync(CancellationToken.None));
+
     /// <summary>Puts a person (with an account) under <paramref name="manager"/>.</summary>
     public Task ReportToAsync(Guid person, Guid? manager) => InScopeAsync(async (s, db) =>
     {

@@ -92,7 +92,7 @@ public sealed class ConflictOfInterestTests
                 var named = Enumerable.Range(0, random.Next(1, 3)).Select(_ => everyone[random.Next(everyone.Count)]).ToList();
                 await world.ReceiveAsync(named, reporter: everyone[random.Next(everyone.Count)], category: random.Next(2) == 0 ? "intimidation" : "verbal-abuse", route: true);
             }
-            await world.InScopeAsync(async (s, _) => { await s.GetRequiredService<CaseIntake>().RunRulesAsync(CancellationToken.None); return true; });
+            await world.RunRulesAsync();
 
             checkedCases += await world.InScopeAsync(async (s, db) =>
             {
