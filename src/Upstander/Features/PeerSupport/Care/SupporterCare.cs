@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Upstander.Features.Organisations;
 using Upstander.Features.PeerSupport.Matching;
+using Upstander.Features.PeerSupport.Offers;
 using Upstander.Features.PeerSupport.Requests;
 using Upstander.Features.Training;
 using Upstander.Platform.Auditing;
@@ -48,7 +49,7 @@ public sealed record SupporterInputs(IReadOnlyList<SupporterProfile> Supporters,
 public sealed partial class SupporterCare(
     AppDbContext db, TimeProvider clock, AuditLog audit, FieldProtector protector, CurrentActor actor,
     SupporterCertification certification, IOpenCaseCounter openCases, OrganisationTime time, WorkMail mail,
-    IStringLocalizer<SharedResource> t)
+    ExclusiveLocks locks, IStringLocalizer<SharedResource> t)
 {
     /// <summary>The email to coordinators that a supporter asked for a debrief, and the page it links to.</summary>
     public const string DebriefMailPurpose = "peer-support.debrief-requested";
@@ -103,8 +104,14 @@ public sealed partial class SupporterCare(
             : new ValidSettings(input.Available, input.PausedUntil, input.Cap!.Value, languages, [.. input.Tags.Distinct().Where(ExperienceTags.IsKnown)]);
     }
 
+    /// <summary>
+    /// Saves the supporter's settings, audited. A pause or a lower cap must hold from the moment it is saved, so this holds
+    /// the matching section (<see cref="EnterMatchingAsync"/>): a matching run that has already read the supporter's settings
+    /// makes its offers first, and the next run reads the new ones; no offer is made after a pause on settings read before it.
+    /// </summary>
     public async Task SaveSettingsAsync(Guid personId, ValidSettings valid, CancellationToken ct)
     {
+        await using var _ = await EnterMatchingAsync(ct);
         var settings = await SettingsAsync(personId, ct);
         if (settings is null)
         {
@@ -117,8 +124,10 @@ public sealed partial class SupporterCare(
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Ends the supporter's pause, audited; inside the matching section, as <see cref="SaveSettingsAsync"/>.</summary>
     public async Task ResumeAsync(Guid personId, CancellationToken ct)
     {
+        await using var _ = await EnterMatchingAsync(ct);
         if (await SettingsAsync(personId, ct) is { } settings)
         {
             settings.Resume(clock.GetUtcNow());
@@ -126,6 +135,14 @@ public sealed partial class SupporterCare(
             await db.SaveChangesAsync(ct);
         }
     }
+
+    /// <summary>
+    /// Enters the organisation's matching section (<see cref="SupportOffers.MatchingSection"/>), which every matching run
+    /// holds while it reads the supporters and offers. Taken here rather than through <see cref="SupportOffers.EnterMatchingAsync"/>
+    /// because matching reads its supporters from this class. Not re-entrant.
+    /// </summary>
+    private Task<IAsyncDisposable> EnterMatchingAsync(CancellationToken ct) =>
+        locks.EnterAsync(db, SupportOffers.MatchingSection, db.CurrentOrganisationId!.Value, ct);
 
     /// <summary>
     /// The matching engine's supporter inputs: a <see cref="SupporterProfile"/> for every current supporter

@@ -20,9 +20,9 @@ public sealed partial class OfferWorld(UpstanderFactory factory, TestOrganisatio
     public UpstanderFactory Factory { get; } = factory;
     public TestOrganisation Org { get; } = org;
 
-    public static async Task<OfferWorld> StartAsync(Engine engine = Engine.Sqlite, IDictionary<string, string?>? settings = null)
+    public static async Task<OfferWorld> StartAsync(Engine engine = Engine.Sqlite, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var factory = new UpstanderFactory(engine, settings);
+        var factory = new UpstanderFactory(engine, settings) { TestServices = services };
         return new OfferWorld(factory, await factory.CreateOrganisationAsync("Offer Org"));
     }
 
