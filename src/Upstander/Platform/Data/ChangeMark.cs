@@ -66,6 +66,37 @@ public sealed class ChangeMark
     }
 
     /// <summary>
+    /// <see cref="SaveNumberedAsync{T}"/> while a condition on another row still holds: each attempt runs in its own
+    /// transaction that first makes <paramref name="guard"/>, a guarded write (<c>ExecuteUpdate</c>) of that row, which
+    /// keeps the row as it found it until the attempt commits (on PostgreSQL the row stays locked, and SQLite's write
+    /// transaction holds the file). When the guard writes no row, nothing is saved and the result is null.
+    /// </summary>
+    public static async Task<T?> SaveNumberedWhileAsync<T>(DbContext db, Func<Task<int>> guard, Func<Task<T>> attempt, CancellationToken ct) where T : class
+    {
+        for (var tries = 1; ; tries++)
+        {
+            var mark = Take(db);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (await guard() == 0)
+            {
+                return null;
+            }
+            var result = await attempt();
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return result;
+            }
+            catch (DbUpdateException) when (tries < MaxNumberedAttempts)
+            {
+                await transaction.RollbackAsync(ct);
+                await mark.UndoAsync(ct);
+            }
+        }
+    }
+
+    /// <summary>
     /// Tells the context that what <paramref name="entity"/> holds now is what a guarded update (<c>ExecuteUpdate</c>)
     /// just wrote to its row: its current values become its original values, so the next save writes none of it again.
     /// (Setting the entry's state to Unchanged instead would put the values read before back into the entity.)

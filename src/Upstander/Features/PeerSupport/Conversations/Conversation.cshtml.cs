@@ -102,7 +102,12 @@ public sealed class ConversationModel(
             ModelState.AddModelError(nameof(Body), t[problem]);
             return null;
         }
-        var sent = await conversations.SendAsync(c, Body!, ct);
+        if (await conversations.SendAsync(c, Body!, ct) is not { } sent)
+        {
+            // Closed by the other side a moment before: the page shows the sender what they wrote, to keep.
+            ModelState.AddModelError(nameof(Body), t["Your message was not sent: the conversation was closed before it arrived."]);
+            return null;
+        }
         // Risk in what the requester wrote: the page opens at the crisis section.
         return sent.Risk > RiskLevel.None ? "#help-now" : "#new";
     }, ct);
@@ -384,7 +389,11 @@ public sealed class ConversationModel(
         {
             return false;
         }
-        await conversations.ReferAsync(c, resource!, Handover, ReferralNote, ct);
+        if (!await conversations.ReferAsync(c, resource!, Handover, ReferralNote, ct))
+        {
+            ModelState.AddModelError(nameof(ResourceId), t["This conversation was closed in the meantime."]);
+            return false;
+        }
         return true;
     }, "#new", ct);
 

@@ -266,8 +266,10 @@ public sealed class Conversations(
     /// adds to) the conversation's safety concern before the message is stored, so a failure later can only mean an alert
     /// too many, never one missed. The supporter's messages are not checked (asking someone directly whether they are
     /// thinking of ending their life is what supporters are trained to do); the supporter raises a concern themselves.
+    /// Null, and no message stored, when the conversation is no longer open for this side (<see cref="AddMessageAsync"/>):
+    /// the caller tells the sender; a concern their words raised stays raised.
     /// </summary>
-    public async Task<ConversationMessage> SendAsync(Conversation c, string body, CancellationToken ct)
+    public async Task<ConversationMessage?> SendAsync(Conversation c, string body, CancellationToken ct)
     {
         var text = body.Trim();
         var risk = c.IsRequester ? concerns.Check(text) : TextRiskResult.Empty;
@@ -278,10 +280,17 @@ public sealed class Conversations(
         return await AddMessageAsync(c, MessageKind.Text, text, null, ct, risk.Level);
     }
 
-    private Task<ConversationMessage> AddMessageAsync(Conversation c, string kind, string? body, Guid? resourceId, CancellationToken ct, RiskLevel risk = RiskLevel.None) =>
+    /// <summary>
+    /// Stores a message while the conversation is still open for this side, checked by a guarded write of the request in
+    /// the message's transaction: a close saved first leaves it unstored (null), and a close saved after waits for it, so
+    /// a message never lands in a conversation already closed, where nobody would read it.
+    /// </summary>
+    private Task<ConversationMessage?> AddMessageAsync(Conversation c, string kind, string? body, Guid? resourceId, CancellationToken ct, RiskLevel risk = RiskLevel.None) =>
         // Both sides may post at the same moment: the unique (conversation, number) index refuses the second number, and
         // the post takes the next one instead of failing (a first post's new read-state row is made again with it).
-        ChangeMark.SaveNumberedAsync(db, async () =>
+        ChangeMark.SaveNumberedWhileAsync(db, () => db.Set<SupportRequestRecord>()
+            .Where(r => r.Id == c.Id && r.Status == RequestStatus.Active && (c.IsRequester || r.SupporterId == c.Me))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, r => r.Status), ct), async () =>
         {
             var now = clock.GetUtcNow();
             var number = 1 + (await db.Set<ConversationMessage>().Where(m => m.RequestId == c.Id).MaxAsync(m => (int?)m.Number, ct) ?? 0);
@@ -665,13 +674,18 @@ public sealed class Conversations(
 
     public Task<SupportResource?> ResourceAsync(Guid id, CancellationToken ct) => resources.FindAsync(id, ct);
 
-    public async Task ReferAsync(Conversation c, SupportResource resource, bool handover, string? note, CancellationToken ct)
+    /// <summary>Suggests a service (or proposes a handover to it); false, and nothing stored, when the conversation closed meanwhile.</summary>
+    public async Task<bool> ReferAsync(Conversation c, SupportResource resource, bool handover, string? note, CancellationToken ct)
     {
-        var message = await AddMessageAsync(c, handover ? MessageKind.Handover : MessageKind.Referral,
-            string.IsNullOrWhiteSpace(note) ? null : note.Trim(), resource.Id, ct);
+        if (await AddMessageAsync(c, handover ? MessageKind.Handover : MessageKind.Referral,
+            string.IsNullOrWhiteSpace(note) ? null : note.Trim(), resource.Id, ct) is not { } message)
+        {
+            return false;
+        }
         audit.Record(handover ? ConversationAudit.HandoverProposed : ConversationAudit.Referred, ConversationAudit.Target, c.Id,
             detail: $"message={message.Number};kind={resource.Kind}");
         await db.SaveChangesAsync(ct);
+        return true;
     }
 
     /// <summary>A handover in this conversation still waiting for the requester's answer; null otherwise.</summary>

@@ -25,8 +25,9 @@ public sealed class ConversationRaceTests
     [InlineData(Engine.Postgres)]
     public async Task Both_sides_first_messages_sent_at_the_same_moment_both_land_with_their_own_numbers(Engine engine)
     {
-        // Both posts read the highest number (none yet) before either saves, so both try number 1.
-        var barrier = new ReadBarrier("support_messages");
+        // Both posts find the conversation open before either stores its message; each stores while the conversation is
+        // still open (a guarded write of it, one post at a time), so the second reads the first's number and takes the next.
+        var barrier = new ReadBarrier("support_requests", marker: "SELECT");
         await using var world = await StartAsync(engine, services: barrier.Register);
         var requesterToken = await world.Requester.AntiforgeryTokenAsync(world.Path);
         var supporterToken = await world.Supporter.AntiforgeryTokenAsync(world.Path);
@@ -212,6 +213,42 @@ public sealed class ConversationRaceTests
         record.Status.ShouldBe(RequestStatus.Closed);
         record.ClosedBy.ShouldBe(answers[0].StatusCode == HttpStatusCode.Redirect ? ClosedBy.Requester : ClosedBy.Supporter);
         (await world.DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == ConversationAudit.Closed))).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite, false)]
+    [InlineData(Engine.Postgres, false)]
+    [InlineData(Engine.Sqlite, true)]
+    [InlineData(Engine.Postgres, true)]
+    public async Task A_message_sent_as_the_supporter_closes_the_conversation_is_not_left_in_it_and_the_requester_is_told_with_their_words(Engine engine, bool risky)
+    {
+        // The requester's post has found the conversation open and is held there, before it stores the message.
+        var gate = new QueryGate("support_requests", "SELECT");
+        await using var world = await StartAsync(engine, services: gate.Register);
+        var coordinator = await world.Factory.SignInAsync(world.Org[Roles.Coordinator]);
+        var token = await world.Requester.AntiforgeryTokenAsync(world.Path);
+        var words = risky ? "I have the pills here and I want to die" : "There is one more thing I never told anyone";
+        gate.Arm();
+        var send = Task.Run(() => world.Requester.PostWithTokenAsync(world.Path, token, ("Body", words)));
+        await gate.ReachedAsync();
+
+        Location(await PostAsync(world.Supporter, world.Path + "?handler=Close", ("Confirm", "true"))).ShouldContain("done=closed");
+        gate.Open();
+        var answer = await send;
+
+        answer.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var body = await BodyAsync(answer);
+        body.ShouldContain("Your message was not sent: the conversation was closed before it arrived.");
+        body.ShouldContain(words, customMessage: "the requester's words are shown back to them");
+        (await world.RecordAsync()).Status.ShouldBe(RequestStatus.Closed);
+        (await world.DbAsync(db => db.Set<ConversationMessage>().CountAsync(m => m.RequestId == world.Id))).ShouldBe(0, "nothing lands in the closed conversation");
+        // The safety screen has still done its part: a sign of risk is a concern the coordinators follow up, and the requester sees where to get help now.
+        (await world.DbAsync(db => db.Set<SafetyConcern>().CountAsync(c => c.RequestId == world.Id && c.FollowedUpAt == null))).ShouldBe(risky ? 1 : 0);
+        if (risky)
+        {
+            body.ShouldContain("id=\"help-now\"");
+            (await PageAsync(coordinator, "/")).ShouldContain("1 safety concern in a conversation needs following up");
+        }
     }
 
     [Theory]
