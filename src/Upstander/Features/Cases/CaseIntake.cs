@@ -40,10 +40,12 @@ public sealed class CaseIntake(AppDbContext db, CaseConflicts conflicts, AuditLo
         var managers = await conflicts.CaseManagersAsync(ct);
         foreach (var report in cases)
         {
-            await HeldAgainAsync(report, async () => await NoLongerHeldAsync(report, managers, ct) is not null || (report.AssigneeId is null && report.IsOpen), async () =>
+            // Decided once per reading of the case: before the hold, then again inside it, and acted on from that answer.
+            var unheld = false;
+            await HeldAgainAsync(report, async () => (unheld = await NoLongerHeldAsync(report, managers, ct) is not null) || (report.AssigneeId is null && report.IsOpen), async () =>
             {
                 var now = clock.GetUtcNow();
-                if (await NoLongerHeldAsync(report, managers, ct) is not null)
+                if (unheld)
                 {
                     Unassign(report, CaseReasons.ConflictOrRole, now);
                 }

@@ -47,53 +47,70 @@ public sealed class ChangeMark
     /// attempt (<see cref="UndoAsync"/>) and makes it again with the next number, instead of failing. Returns what the
     /// successful attempt returned.
     /// </summary>
-    public static async Task<T> SaveNumberedAsync<T>(DbContext db, Func<Task<T>> attempt, CancellationToken ct)
+    public static async Task<T> SaveNumberedAsync<T>(DbContext db, Func<Task<T>> attempt, CancellationToken ct) =>
+        (await SaveNumberedAsync(db, guard: null, attempt, ct))!;
+
+    /// <summary>
+    /// <see cref="SaveNumberedAsync{T}(DbContext, Func{Task{T}}, CancellationToken)"/> while a condition on another row still
+    /// holds: each attempt runs in its own transaction that first makes <paramref name="guard"/>, a guarded write
+    /// (<c>ExecuteUpdate</c>) of that row, which keeps the row as it found it until the attempt commits (on PostgreSQL the
+    /// row stays locked, and SQLite's write transaction holds the file). When the guard writes no row, nothing is saved and
+    /// the result is null.
+    /// </summary>
+    public static Task<T?> SaveNumberedWhileAsync<T>(DbContext db, Func<Task<int>> guard, Func<Task<T>> attempt, CancellationToken ct) where T : class =>
+        SaveNumberedAsync(db, guard, attempt, ct);
+
+    private static async Task<T?> SaveNumberedAsync<T>(DbContext db, Func<Task<int>>? guard, Func<Task<T>> attempt, CancellationToken ct)
     {
         for (var tries = 1; ; tries++)
         {
             var mark = Take(db);
+            await using var transaction = guard is null ? null : await db.Database.BeginTransactionAsync(ct);
+            if (guard is not null && await guard() == 0)
+            {
+                return default;
+            }
             var result = await attempt();
             try
             {
                 await db.SaveChangesAsync(ct);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(ct);
+                }
                 return result;
             }
             catch (DbUpdateException) when (tries < MaxNumberedAttempts)
             {
+                if (transaction is not null)
+                {
+                    await transaction.RollbackAsync(ct);
+                }
                 await mark.UndoAsync(ct);
             }
         }
     }
 
     /// <summary>
-    /// <see cref="SaveNumberedAsync{T}"/> while a condition on another row still holds: each attempt runs in its own
-    /// transaction that first makes <paramref name="guard"/>, a guarded write (<c>ExecuteUpdate</c>) of that row, which
-    /// keeps the row as it found it until the attempt commits (on PostgreSQL the row stays locked, and SQLite's write
-    /// transaction holds the file). When the guard writes no row, nothing is saved and the result is null.
+    /// Writes a change <paramref name="entity"/> already holds to its row only while <paramref name="still"/> finds the row
+    /// as it was read (a guarded <c>ExecuteUpdate</c> with <paramref name="setters"/>), and saves what <paramref name="then"/>
+    /// adds (its audit event) in the same transaction: true. False, with the entity read again and nothing written, when
+    /// another request changed the row first (an answer, a follow-up, made once).
     /// </summary>
-    public static async Task<T?> SaveNumberedWhileAsync<T>(DbContext db, Func<Task<int>> guard, Func<Task<T>> attempt, CancellationToken ct) where T : class
+    public static async Task<bool> SaveGuardedAsync<T>(DbContext db, T entity, IQueryable<T> still,
+        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<T>> setters, Action then, CancellationToken ct) where T : class
     {
-        for (var tries = 1; ; tries++)
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await still.ExecuteUpdateAsync(setters, ct) == 0)
         {
-            var mark = Take(db);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (await guard() == 0)
-            {
-                return null;
-            }
-            var result = await attempt();
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-                return result;
-            }
-            catch (DbUpdateException) when (tries < MaxNumberedAttempts)
-            {
-                await transaction.RollbackAsync(ct);
-                await mark.UndoAsync(ct);
-            }
+            await db.Entry(entity).ReloadAsync(ct);
+            return false;
         }
+        Written(db, entity);
+        then();
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
     }
 
     /// <summary>

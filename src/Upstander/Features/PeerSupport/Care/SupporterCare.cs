@@ -106,12 +106,12 @@ public sealed partial class SupporterCare(
 
     /// <summary>
     /// Saves the supporter's settings, audited. A pause or a lower cap must hold from the moment it is saved, so this holds
-    /// the matching section (<see cref="EnterMatchingAsync"/>): a matching run that has already read the supporter's settings
+    /// the matching section (<see cref="SupportOffers.EnterMatchingAsync(ExclusiveLocks, AppDbContext, CancellationToken)"/>): a matching run that has already read the supporter's settings
     /// makes its offers first, and the next run reads the new ones; no offer is made after a pause on settings read before it.
     /// </summary>
     public async Task SaveSettingsAsync(Guid personId, ValidSettings valid, CancellationToken ct)
     {
-        await using var _ = await EnterMatchingAsync(ct);
+        await using var _ = await SupportOffers.EnterMatchingAsync(locks, db, ct);
         var settings = await SettingsAsync(personId, ct);
         if (settings is null)
         {
@@ -127,7 +127,7 @@ public sealed partial class SupporterCare(
     /// <summary>Ends the supporter's pause, audited; inside the matching section, as <see cref="SaveSettingsAsync"/>.</summary>
     public async Task ResumeAsync(Guid personId, CancellationToken ct)
     {
-        await using var _ = await EnterMatchingAsync(ct);
+        await using var _ = await SupportOffers.EnterMatchingAsync(locks, db, ct);
         if (await SettingsAsync(personId, ct) is { } settings)
         {
             settings.Resume(clock.GetUtcNow());
@@ -135,14 +135,6 @@ public sealed partial class SupporterCare(
             await db.SaveChangesAsync(ct);
         }
     }
-
-    /// <summary>
-    /// Enters the organisation's matching section (<see cref="SupportOffers.MatchingSection"/>), which every matching run
-    /// holds while it reads the supporters and offers. Taken here rather than through <see cref="SupportOffers.EnterMatchingAsync"/>
-    /// because matching reads its supporters from this class. Not re-entrant.
-    /// </summary>
-    private Task<IAsyncDisposable> EnterMatchingAsync(CancellationToken ct) =>
-        locks.EnterAsync(db, SupportOffers.MatchingSection, db.CurrentOrganisationId!.Value, ct);
 
     /// <summary>
     /// The matching engine's supporter inputs: a <see cref="SupporterProfile"/> for every current supporter

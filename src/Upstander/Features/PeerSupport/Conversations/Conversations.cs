@@ -631,29 +631,9 @@ public sealed class Conversations(
         {
             meeting.Decline(clock.GetUtcNow());
         }
-        return await AnsweredOnceAsync(meeting, db.Set<ConversationMeeting>().Where(m => m.Id == meeting.Id && m.Status == MeetingStatus.Proposed),
+        return await ChangeMark.SaveGuardedAsync(db, meeting, db.Set<ConversationMeeting>().Where(m => m.Id == meeting.Id && m.Status == MeetingStatus.Proposed),
             u => u.SetProperty(m => m.Status, meeting.Status).SetProperty(m => m.AcceptedStart, meeting.AcceptedStart).SetProperty(m => m.AnsweredAt, meeting.AnsweredAt),
             () => RecordByParticipant(c, ConversationAudit.MeetingAnswered, "answer=" + (option is null ? "declined" : "accepted")), ct);
-    }
-
-    /// <summary>
-    /// Writes an answer the entity already holds to its row only while <paramref name="unanswered"/> still finds it, and
-    /// audits it in the same transaction; false, with the entity read again and nothing written, when another answer came first.
-    /// </summary>
-    private async Task<bool> AnsweredOnceAsync<T>(T entity, IQueryable<T> unanswered,
-        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<T>> answer, Action record, CancellationToken ct) where T : class
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (await unanswered.ExecuteUpdateAsync(answer, ct) == 0)
-        {
-            await db.Entry(entity).ReloadAsync(ct);
-            return false;
-        }
-        ChangeMark.Written(db, entity);
-        record();
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return true;
     }
 
     /// <summary>Opens the place of an accepted meeting for the calendar file, auditing the read.</summary>
@@ -699,7 +679,7 @@ public sealed class Conversations(
     public async Task<bool> AnswerHandoverAsync(Conversation c, ConversationMessage handover, string consent, CancellationToken ct)
     {
         handover.Answer(consent, clock.GetUtcNow());
-        return await AnsweredOnceAsync(handover, db.Set<ConversationMessage>().Where(m => m.Id == handover.Id && m.Consent == null),
+        return await ChangeMark.SaveGuardedAsync(db, handover, db.Set<ConversationMessage>().Where(m => m.Id == handover.Id && m.Consent == null),
             u => u.SetProperty(m => m.Consent, handover.Consent).SetProperty(m => m.ConsentAt, handover.ConsentAt),
             () => RecordByParticipant(c, ConversationAudit.HandoverAnswered, $"message={handover.Number};consent={consent}"), ct);
     }

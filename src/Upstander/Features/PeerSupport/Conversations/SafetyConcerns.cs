@@ -118,19 +118,9 @@ public sealed class SafetyConcerns(
     public async Task<bool> FollowUpAsync(SafetyConcern concern, string by, CancellationToken ct)
     {
         concern.FollowUp(by, clock.GetUtcNow());
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var taken = await db.Set<SafetyConcern>().Where(c => c.Id == concern.Id && c.FollowedUpAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.FollowedUpAt, concern.FollowedUpAt).SetProperty(c => c.FollowedUpBy, concern.FollowedUpBy), ct);
-        if (taken == 0)
-        {
-            await db.Entry(concern).ReloadAsync(ct);
-            return false;
-        }
-        ChangeMark.Written(db, concern);
-        audit.Record(FollowedUp, ConversationAudit.Target, concern.RequestId, detail: "by=" + by);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return true;
+        return await ChangeMark.SaveGuardedAsync(db, concern, db.Set<SafetyConcern>().Where(c => c.Id == concern.Id && c.FollowedUpAt == null),
+            u => u.SetProperty(c => c.FollowedUpAt, concern.FollowedUpAt).SetProperty(c => c.FollowedUpBy, concern.FollowedUpBy),
+            () => audit.Record(FollowedUp, ConversationAudit.Target, concern.RequestId, detail: "by=" + by), ct);
     }
 
     /// <summary>How many concerns nobody has followed up yet (the coordinators' notice).</summary>

@@ -131,7 +131,14 @@ public sealed class SupportOffers(
     /// Enters the organisation's <see cref="MatchingSection"/>; disposing the holder leaves it. Not re-entrant: what
     /// holds it must not call a method of this class that enters it again (<see cref="RunAsync"/> among them).
     /// </summary>
-    public Task<IAsyncDisposable> EnterMatchingAsync(CancellationToken ct) => locks.EnterAsync(db, MatchingSection, OrganisationId, ct);
+    public Task<IAsyncDisposable> EnterMatchingAsync(CancellationToken ct) => EnterMatchingAsync(locks, db, ct);
+
+    /// <summary>
+    /// <see cref="EnterMatchingAsync(CancellationToken)"/> for a service this class depends on and so cannot take it
+    /// (<see cref="Care.SupporterCare"/>, whose supporters matching reads).
+    /// </summary>
+    public static Task<IAsyncDisposable> EnterMatchingAsync(ExclusiveLocks locks, AppDbContext db, CancellationToken ct) =>
+        locks.EnterAsync(db, MatchingSection, db.CurrentOrganisationId!.Value, ct);
 
     // ---- Settings ----
 
